@@ -1,0 +1,86 @@
+# Chairside build. `make` builds build/chairside; see README for the rest.
+CC ?= cc
+PKGS := libmicrohttpd jansson sqlite3 libsodium libical libcurl
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+LDLIBS = $(PKG_LIBS) -lpthread -lm
+
+# SANITIZE=1 builds into build-asan with AddressSanitizer and UBSan.
+ifeq ($(SANITIZE),1)
+BUILD ?= build-asan
+CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD ?= build
+endif
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c src/api/*.c src/jobs/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+
+.PHONY: all run check unit api deps clean bench format
+all: $(BUILD)/chairside
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Migrations are compiled into the binary so it needs no files beside it.
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed_migrations.sh
+	@mkdir -p $(dir $@)
+	scripts/embed_migrations.sh $(MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libchairside.a: $(LIB_OBJ) $(BUILD)/obj/gen/migrations.o
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/chairside: $(BUILD)/obj/src/main.o $(BUILD)/libchairside.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchairside.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libchairside.a $(LDLIBS) -lcmocka
+
+deps:
+	@scripts/deps.sh
+
+run: deps $(BUILD)/chairside
+	@mkdir -p var
+	$(BUILD)/chairside demo --db var/chairside.db --if-empty
+	$(BUILD)/chairside serve --db var/chairside.db
+
+unit: $(UNIT_BIN)
+	@scripts/run_unit.sh $(BUILD) $(UNIT_BIN)
+
+api: $(BUILD)/chairside
+	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
+
+# Every suite, then unit and API again under ASan+UBSan; one total line last.
+check: deps
+	@rm -rf build/results build-asan/results
+	@$(MAKE) --no-print-directory all unit api || true
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit api || true
+	@scripts/summary.sh build/results build-asan/results
+
+bench: $(BUILD)/chairside
+	@scripts/deps.sh --bench
+	@bench/run.sh $(BUILD)/chairside
+
+format:
+	clang-format -i $$(find src tests bench -name '*.[ch]')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

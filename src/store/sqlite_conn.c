@@ -1,0 +1,364 @@
+/* SQLite backend: connections, the statement cache, migrations, backup. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/migrations.h"
+#include "store/sqlite_internal.h"
+#include "util/err.h"
+#include "util/log.h"
+
+struct store {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    struct store_conn *free_list;
+    struct store_conn *conns;
+    int n_conns;
+};
+
+int
+sql_err(struct store_conn *c, int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return ERR_OK;
+    case SQLITE_CONSTRAINT:
+        return ERR_CONFLICT;
+    case SQLITE_NOMEM:
+        return ERR_NOMEM;
+    default:
+        log_line(LOG_ERROR, "msg=\"sqlite error\" code=%d err=\"%s\"", rc,
+                 c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        return ERR_STORE;
+    }
+}
+
+sqlite3_stmt *
+sql_prepare(struct store_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < c->n_cached; i++) {
+        if (strcmp(c->cache[i].sql, sql) == 0) {
+            sqlite3_reset(c->cache[i].stmt);
+            sqlite3_clear_bindings(c->cache[i].stmt);
+            return c->cache[i].stmt;
+        }
+    }
+    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sql_err(c, rc);
+        return NULL;
+    }
+    if (c->n_cached == SQL_CACHE_SIZE) {
+        /* Evict the oldest; a full cache means generic statements churn. */
+        sqlite3_finalize(c->cache[0].stmt);
+        free(c->cache[0].sql);
+        memmove(&c->cache[0], &c->cache[1], sizeof(c->cache[0]) * (SQL_CACHE_SIZE - 1));
+        c->n_cached--;
+    }
+    c->cache[c->n_cached].sql = strdup(sql);
+    if (!c->cache[c->n_cached].sql) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    c->cache[c->n_cached++].stmt = st;
+    return st;
+}
+
+int
+sql_exec_step(struct store_conn *c, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+json_t *
+sql_column_json(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_TEXT:
+        return json_stringn((const char *)sqlite3_column_text(st, i),
+                            (size_t)sqlite3_column_bytes(st, i));
+    default:
+        return json_null();
+    }
+}
+
+json_t *
+sql_row_json(sqlite3_stmt *st)
+{
+    json_t *row = json_object();
+    int i, n = sqlite3_column_count(st);
+
+    for (i = 0; row && i < n; i++) {
+        if (json_object_set_new(row, sqlite3_column_name(st, i), sql_column_json(st, i)) != 0) {
+            json_decref(row);
+            return NULL;
+        }
+    }
+    return row;
+}
+
+int
+sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(items, sql_row_json(st)) != 0) {
+            sqlite3_reset(st);
+            return ERR_NOMEM;
+        }
+    }
+    rc = rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+void
+sql_copy_text(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(out, t, n);
+    out[n] = '\0';
+}
+
+const char *
+sql_arena_text(sqlite3_stmt *st, int i, struct arena *a)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return arena_strdup(a, t ? (const char *)t : "");
+}
+
+static int
+conn_exec(struct store_conn *c, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        log_line(LOG_ERROR, "msg=\"sqlite exec failed\" err=\"%s\"", msg ? msg : "?");
+        sqlite3_free(msg);
+        return ERR_STORE;
+    }
+    return ERR_OK;
+}
+
+static int
+conn_open(const char *path, struct store_conn *c)
+{
+    int rc = sqlite3_open_v2(path, &c->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+
+    if (rc != SQLITE_OK)
+        return sql_err(c, rc);
+    sqlite3_busy_timeout(c->db, 10000);
+    /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
+     * a commit survive a crash of the process (it is in the WAL before the
+     * response goes out); only a power cut can lose the newest commits. */
+    return conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+}
+
+static void
+conn_close(struct store_conn *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_cached; i++) {
+        sqlite3_finalize(c->cache[i].stmt);
+        free(c->cache[i].sql);
+    }
+    c->n_cached = 0;
+    sqlite3_close(c->db);
+    c->db = NULL;
+}
+
+int
+store_schema_version(struct store_conn *c, int *version)
+{
+    sqlite3_stmt *st = sql_prepare(c, "PRAGMA user_version");
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+}
+
+static int
+store_migrate(struct store_conn *c)
+{
+    int rc, version, i;
+    char pragma[48];
+
+    rc = conn_exec(c, "BEGIN IMMEDIATE");
+    if (rc != ERR_OK)
+        return rc;
+    rc = store_schema_version(c, &version);
+    for (i = 0; rc == ERR_OK && i < store_migration_count; i++) {
+        if (store_migrations[i].version <= version)
+            continue;
+        log_line(LOG_INFO, "msg=migrate version=%d name=%s", store_migrations[i].version,
+                 store_migrations[i].name);
+        rc = conn_exec(c, store_migrations[i].sql);
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", store_migrations[i].version);
+        if (rc == ERR_OK)
+            rc = conn_exec(c, pragma);
+    }
+    if (rc == ERR_OK)
+        return conn_exec(c, "COMMIT");
+    conn_exec(c, "ROLLBACK");
+    return rc;
+}
+
+int
+store_open(const char *path, int n_conns, struct store **out)
+{
+    struct store *s;
+    int rc = ERR_NOMEM, i;
+
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        goto out;
+    s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
+    if (!s->conns)
+        goto out;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    s->n_conns = n_conns;
+    for (i = 0; i < n_conns; i++) {
+        rc = conn_open(path, &s->conns[i]);
+        if (rc == ERR_OK && i == 0)
+            rc = store_migrate(&s->conns[0]);
+        if (rc != ERR_OK)
+            goto out;
+        s->conns[i].next_free = s->free_list;
+        s->free_list = &s->conns[i];
+    }
+    *out = s;
+    s = NULL;
+    rc = ERR_OK;
+out:
+    store_close(s);
+    return rc;
+}
+
+void
+store_close(struct store *s)
+{
+    int i;
+
+    if (!s)
+        return;
+    for (i = 0; s->conns && i < s->n_conns; i++) {
+        if (s->conns[i].db)
+            conn_close(&s->conns[i]);
+    }
+    free(s->conns);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+    free(s);
+}
+
+struct store_conn *
+store_acquire(struct store *s)
+{
+    struct store_conn *c;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->free_list)
+        pthread_cond_wait(&s->freed, &s->lock);
+    c = s->free_list;
+    s->free_list = c->next_free;
+    pthread_mutex_unlock(&s->lock);
+    return c;
+}
+
+void
+store_release(struct store *s, struct store_conn *c)
+{
+    if (!c)
+        return;
+    if (!sqlite3_get_autocommit(c->db))
+        store_rollback(c); /* a handler that failed mid-transaction */
+    pthread_mutex_lock(&s->lock);
+    c->next_free = s->free_list;
+    s->free_list = c;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int
+store_begin(struct store_conn *c, int write)
+{
+    sqlite3_stmt *st = sql_prepare(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+
+    return st ? sql_exec_step(c, st) : ERR_STORE;
+}
+
+int
+store_commit(struct store_conn *c)
+{
+    sqlite3_stmt *st = sql_prepare(c, "COMMIT");
+
+    return st ? sql_exec_step(c, st) : ERR_STORE;
+}
+
+void
+store_rollback(struct store_conn *c)
+{
+    sqlite3_stmt *st = sql_prepare(c, "ROLLBACK");
+
+    if (st)
+        sql_exec_step(c, st);
+}
+
+int
+store_backup(struct store_conn *c, const char *path)
+{
+    sqlite3 *dest = NULL;
+    sqlite3_backup *b;
+    int rc;
+
+    rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK)
+        goto out;
+    b = sqlite3_backup_init(dest, "main", c->db, "main");
+    if (!b) {
+        rc = sqlite3_errcode(dest);
+        goto out;
+    }
+    /* One step copies everything under one read snapshot: consistent. */
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+out:
+    if (rc != SQLITE_OK)
+        log_line(LOG_ERROR, "msg=\"backup failed\" err=\"%s\"", sqlite3_errstr(rc));
+    sqlite3_close(dest);
+    return rc == SQLITE_OK ? ERR_OK : ERR_IO;
+}

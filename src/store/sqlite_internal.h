@@ -1,0 +1,39 @@
+/* Shared by the SQLite backend's files; nothing outside store/ includes it. */
+#ifndef CHAIRSIDE_STORE_SQLITE_INTERNAL_H
+#define CHAIRSIDE_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define SQL_CACHE_SIZE 96
+
+struct sql_cached {
+    char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct store_conn {
+    sqlite3 *db;
+    struct store_conn *next_free;
+    size_t n_cached;
+    struct sql_cached cache[SQL_CACHE_SIZE];
+};
+
+/* A prepared, reset statement for sql, cached per connection; owned by the
+ * connection. NULL on error (logged). */
+sqlite3_stmt *sql_prepare(struct store_conn *c, const char *sql);
+/* Maps an SQLite result code to enum err, logging unexpected ones. */
+int sql_err(struct store_conn *c, int rc);
+/* Runs a statement with no result rows. */
+int sql_exec_step(struct store_conn *c, sqlite3_stmt *st);
+/* Column i of the current row as a JSON value (NULL -> json null). */
+json_t *sql_column_json(sqlite3_stmt *st, int i);
+/* The current row as an object keyed by column name. */
+json_t *sql_row_json(sqlite3_stmt *st);
+/* Steps through every row, appending sql_row_json of each to items. */
+int sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items);
+void sql_copy_text(sqlite3_stmt *st, int i, char *out, size_t size);
+const char *sql_arena_text(sqlite3_stmt *st, int i, struct arena *a);
+
+#endif

@@ -1,0 +1,299 @@
+/* SQLite backend: generic rows of simple tables and staff links. The SQL
+ * text is assembled from the table descriptor's constant names only;
+ * every value is a bound parameter. */
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define SQL_MAX 2048
+
+static int
+bind_json(sqlite3_stmt *st, int idx, const struct store_column *col, json_t *v)
+{
+    if (!v || json_is_null(v))
+        return sqlite3_bind_null(st, idx);
+    switch (col->type) {
+    case STORE_COL_TEXT:
+        return sqlite3_bind_text(st, idx, json_string_value(v), (int)json_string_length(v),
+                                 SQLITE_TRANSIENT);
+    case STORE_COL_BOOL:
+        return sqlite3_bind_int(st, idx, json_is_true(v) ? 1 : 0);
+    case STORE_COL_INT:
+        return sqlite3_bind_int64(st, idx, json_integer_value(v));
+    }
+    return SQLITE_MISUSE;
+}
+
+/* Booleans are stored as 0/1; turn them back into JSON booleans. */
+static void
+fix_bools(const struct store_table *t, json_t *row)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_cols; i++) {
+        json_t *v = json_object_get(row, t->cols[i].name);
+
+        if (t->cols[i].type == STORE_COL_BOOL && json_is_integer(v))
+            json_object_set_new(row, t->cols[i].name, json_boolean(json_integer_value(v)));
+    }
+}
+
+static int
+select_list(struct buf *b, const struct store_table *t)
+{
+    size_t i;
+    int rc = buf_puts(b, "SELECT id");
+
+    for (i = 0; rc == ERR_OK && i < t->n_cols; i++)
+        rc = buf_printf(b, ", %s", t->cols[i].name);
+    if (rc == ERR_OK)
+        rc = buf_printf(b, " FROM %s", t->name);
+    return rc;
+}
+
+int
+store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj, int64_t *id)
+{
+    struct buf sql;
+    sqlite3_stmt *st;
+    size_t i;
+    int n = 0, rc;
+
+    buf_init(&sql, SQL_MAX);
+    rc = buf_printf(&sql, "INSERT INTO %s (", t->name);
+    for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
+        if (json_object_get(obj, t->cols[i].name))
+            rc = buf_printf(&sql, "%s%s", n++ ? ", " : "", t->cols[i].name);
+    }
+    if (rc == ERR_OK)
+        rc = buf_puts(&sql, n ? ") VALUES (" : ") DEFAULT VALUES");
+    for (i = 0; rc == ERR_OK && (int)i < n; i++)
+        rc = buf_puts(&sql, i ? ", ?" : "?");
+    if (rc == ERR_OK && n)
+        rc = buf_puts(&sql, ")");
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_STORE;
+    st = sql_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    for (i = 0, n = 0; i < t->n_cols; i++) {
+        json_t *v = json_object_get(obj, t->cols[i].name);
+
+        if (v)
+            bind_json(st, ++n, &t->cols[i], v);
+    }
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        *id = sqlite3_last_insert_rowid(c->db);
+out:
+    buf_cleanup(&sql);
+    return rc;
+}
+
+int
+store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out)
+{
+    struct buf sql;
+    sqlite3_stmt *st;
+    int rc;
+
+    *out = NULL;
+    buf_init(&sql, SQL_MAX);
+    rc = select_list(&sql, t);
+    if (rc == ERR_OK)
+        rc = buf_puts(&sql, " WHERE id = ?");
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_STORE;
+    st = sql_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sql_row_json(st);
+        rc = *out ? ERR_OK : ERR_NOMEM;
+        if (*out)
+            fix_bools(t, *out);
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+out:
+    buf_cleanup(&sql);
+    return rc;
+}
+
+int
+store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, json_t *obj)
+{
+    struct buf sql;
+    sqlite3_stmt *st;
+    size_t i;
+    int n = 0, rc;
+
+    buf_init(&sql, SQL_MAX);
+    rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
+    for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
+        if (json_object_get(obj, t->cols[i].name))
+            rc = buf_printf(&sql, "%s%s = ?", n++ ? ", " : "", t->cols[i].name);
+    }
+    if (rc == ERR_OK)
+        rc = n ? buf_puts(&sql, " WHERE id = ?") : buf_printf(&sql, "id = id WHERE id = ?");
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_STORE;
+    st = sql_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    for (i = 0, n = 0; i < t->n_cols; i++) {
+        json_t *v = json_object_get(obj, t->cols[i].name);
+
+        if (v)
+            bind_json(st, ++n, &t->cols[i], v);
+    }
+    sqlite3_bind_int64(st, n + 1, id);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+        rc = ERR_NOT_FOUND;
+out:
+    buf_cleanup(&sql);
+    return rc;
+}
+
+int
+store_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
+{
+    struct buf sql;
+    sqlite3_stmt *st;
+    int rc;
+
+    buf_init(&sql, SQL_MAX);
+    rc = buf_printf(&sql, "DELETE FROM %s WHERE id = ?", t->name);
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_STORE;
+    st = sql_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+        rc = ERR_NOT_FOUND;
+out:
+    buf_cleanup(&sql);
+    return rc;
+}
+
+static int
+list_sql(struct buf *sql, const struct store_table *t, const struct store_filter *f)
+{
+    size_t i;
+    int rc = select_list(sql, t);
+
+    if (rc == ERR_OK)
+        rc = buf_puts(sql, " WHERE id > ?");
+    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++)
+        rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
+    if (rc == ERR_OK && f && f->search && f->n_search) {
+        rc = buf_puts(sql, " AND (");
+        for (i = 0; rc == ERR_OK && i < f->n_search; i++)
+            rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
+                            f->search_cols[i]);
+        if (rc == ERR_OK)
+            rc = buf_puts(sql, ")");
+    }
+    if (rc == ERR_OK)
+        rc = buf_puts(sql, " ORDER BY id LIMIT ?");
+    return rc;
+}
+
+int
+store_row_list(struct store_conn *c, const struct store_table *t, const struct store_filter *f,
+               int64_t after_id, int limit, json_t **items)
+{
+    struct buf sql;
+    sqlite3_stmt *st;
+    size_t i;
+    int rc, n = 1;
+
+    *items = json_array();
+    buf_init(&sql, SQL_MAX);
+    rc = *items ? list_sql(&sql, t, f) : ERR_NOMEM;
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_STORE;
+    st = sql_prepare(c, sql.data);
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, n++, after_id);
+    for (i = 0; f && i < f->n_eq; i++)
+        sqlite3_bind_int64(st, n++, f->eq_val[i]);
+    for (i = 0; f && f->search && i < f->n_search; i++)
+        sqlite3_bind_text(st, n++, f->search, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, n, limit);
+    rc = sql_rows_json(c, st, *items);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        fix_bools(t, json_array_get(*items, i));
+out:
+    buf_cleanup(&sql);
+    if (rc != ERR_OK) {
+        json_decref(*items);
+        *items = NULL;
+    }
+    return rc;
+}
+
+static const char *
+links_select(const char *which)
+{
+    if (strcmp(which, "services") == 0)
+        return "SELECT service_id FROM staff_services WHERE staff_id = ? ORDER BY service_id";
+    return "SELECT location_id FROM staff_locations WHERE staff_id = ? ORDER BY location_id";
+}
+
+int
+store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which, json_t **ids)
+{
+    sqlite3_stmt *st = sql_prepare(c, links_select(which));
+    int rc;
+
+    *ids = json_array();
+    if (!st || !*ids)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
+int
+store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
+                      const int64_t *ids, size_t n)
+{
+    int services = strcmp(which, "services") == 0;
+    sqlite3_stmt *st;
+    size_t i;
+    int rc;
+
+    st = sql_prepare(c, services ? "DELETE FROM staff_services WHERE staff_id = ?"
+                                 : "DELETE FROM staff_locations WHERE staff_id = ?");
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    rc = sql_exec_step(c, st);
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        st = sql_prepare(c, services ? "INSERT OR IGNORE INTO staff_services VALUES (?, ?)"
+                                     : "INSERT OR IGNORE INTO staff_locations VALUES (?, ?)");
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, staff_id);
+        sqlite3_bind_int64(st, 2, ids[i]);
+        rc = sql_exec_step(c, st);
+    }
+    return rc;
+}

@@ -1,0 +1,430 @@
+/* SQLite backend: services, shifts, what availability reads, bookings and
+ * their history. */
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* No single booking or appointment lasts longer than this, which bounds the
+ * index range scanned for events overlapping a window. */
+#define EVENT_MAX_S (24 * 3600)
+
+static const char SQL_SERVICE_GET[] =
+    "SELECT id, duration_min, price, online_booking, capacity, buffer_before_min, "
+    "buffer_after_min, name FROM services WHERE id = ?";
+static const char SQL_SHIFTS_GET[] =
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
+    "FROM shifts sh JOIN locations l ON l.id = sh.location_id WHERE sh.staff_id = ? "
+    "ORDER BY sh.weekday, sh.start_min";
+static const char SQL_SHIFTS_DELETE[] = "DELETE FROM shifts WHERE staff_id = ?";
+static const char SQL_SHIFT_INSERT[] =
+    "INSERT INTO shifts (staff_id, weekday, start_min, end_min, location_id) "
+    "VALUES (?, ?, ?, ?, ?)";
+static const char SQL_AVAIL_SHIFTS[] =
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
+    "FROM shifts sh JOIN staff s ON s.id = sh.staff_id JOIN locations l ON l.id = "
+    "sh.location_id WHERE s.bookable = 1 AND (?1 = 0 OR sh.staff_id = ?1) "
+    "AND (?2 = 0 OR sh.location_id = ?2) AND (?3 IS NULL OR (SELECT count(*) FROM "
+    "staff_services ss WHERE ss.staff_id = sh.staff_id AND ss.service_id IN "
+    "(SELECT value FROM json_each(?3))) = ?4) ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+static const char SQL_AVAIL_BUSY[] =
+    "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = ?1 "
+    "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
+    "UNION ALL SELECT start_at, end_at, NULL FROM appointments WHERE staff_id = ?1 "
+    "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
+    "UNION ALL SELECT start_at, end_at, NULL FROM time_off WHERE staff_id = ?1 "
+    "AND start_at < ?3 AND end_at > ?2 ORDER BY 1";
+static const char SQL_BOOKING_INSERT[] =
+    "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
+    "group_service_id, status, notes, source, payment_status, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)";
+static const char SQL_BOOKING_SERVICE_INSERT[] =
+    "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
+    "VALUES (?, ?, ?, ?, ?)";
+#define BOOKING_COLUMNS                                                                            \
+    "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
+    "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
+    "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name "           \
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
+static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
+static const char SQL_BOOKING_LIST[] =
+    BOOKING_COLUMNS "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "
+                    "AND (?3 = 0 OR b.staff_id = ?3) AND (?4 = 0 OR b.patient_id = ?4) "
+                    "AND (?5 IS NULL OR b.status = ?5) AND (?6 IS NULL OR b.payment_status = ?6) "
+                    "AND b.id > ?7 ORDER BY b.id LIMIT ?8";
+static const char SQL_BOOKING_MOVE[] =
+    "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
+    "updated_at = ? WHERE id = ?";
+static const char SQL_BOOKING_NOTES[] =
+    "UPDATE bookings SET notes = ?, updated_at = ? WHERE id = ?";
+static const char SQL_BOOKING_CANCEL[] =
+    "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, updated_at = ? "
+    "WHERE id = ? AND status <> 'cancelled'";
+static const char SQL_HISTORY_INSERT[] =
+    "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_HISTORY_LIST[] =
+    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
+    "WHERE booking_id = ? ORDER BY id";
+
+int
+store_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)
+{
+    sqlite3_stmt *st;
+    size_t i;
+    int rc = ERR_OK;
+
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        st = sql_prepare(c, SQL_SERVICE_GET);
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, ids[i]);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            out[i].id = sqlite3_column_int64(st, 0);
+            out[i].duration_min = sqlite3_column_int(st, 1);
+            out[i].price = sqlite3_column_int64(st, 2);
+            out[i].online_booking = sqlite3_column_int(st, 3);
+            out[i].capacity = sqlite3_column_int(st, 4);
+            out[i].buffer_before_min = sqlite3_column_int(st, 5);
+            out[i].buffer_after_min = sqlite3_column_int(st, 6);
+            sql_copy_text(st, 7, out[i].name, sizeof(out[i].name));
+            rc = ERR_OK;
+        } else {
+            rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+        }
+        sqlite3_reset(st);
+    }
+    return rc;
+}
+
+static int
+shift_rows(struct store_conn *c, sqlite3_stmt *st, struct arena *a, struct store_shift **out,
+           size_t *n)
+{
+    struct store_shift *v = NULL, *grown;
+    size_t cap = 0;
+    int rc;
+
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            grown = arena_calloc(a, cap, sizeof(*v));
+            if (!grown) {
+                sqlite3_reset(st);
+                return ERR_NOMEM;
+            }
+            if (*n)
+                memcpy(grown, v, *n * sizeof(*v));
+            v = grown;
+        }
+        v[*n].staff_id = sqlite3_column_int64(st, 0);
+        v[*n].weekday = sqlite3_column_int(st, 1);
+        v[*n].start_min = sqlite3_column_int(st, 2);
+        v[*n].end_min = sqlite3_column_int(st, 3);
+        v[*n].location_id = sqlite3_column_int64(st, 4);
+        v[*n].timezone = sql_arena_text(st, 5, a);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    *out = v;
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
+int
+store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a,
+                 struct store_shift **out, size_t *n)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_GET);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    return shift_rows(c, st, a, out, n);
+}
+
+int
+store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
+                     size_t n)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_DELETE);
+    size_t i;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    rc = sql_exec_step(c, st);
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        st = sql_prepare(c, SQL_SHIFT_INSERT);
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, staff_id);
+        sqlite3_bind_int(st, 2, shifts[i].weekday);
+        sqlite3_bind_int(st, 3, shifts[i].start_min);
+        sqlite3_bind_int(st, 4, shifts[i].end_min);
+        sqlite3_bind_int64(st, 5, shifts[i].location_id);
+        rc = sql_exec_step(c, st);
+    }
+    return rc;
+}
+
+int
+store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
+                   struct arena *a, struct store_shift **out, size_t *n)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_SHIFTS);
+    struct buf ids;
+    size_t i;
+    int rc = ERR_OK;
+
+    if (!st)
+        return ERR_STORE;
+    buf_init(&ids, 16384);
+    sqlite3_bind_int64(st, 1, f->staff_id);
+    sqlite3_bind_int64(st, 2, f->location_id);
+    if (f->required_services) {
+        rc = buf_puts(&ids, "[");
+        for (i = 0; rc == ERR_OK && i < f->n_required; i++)
+            rc = buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f->required_services[i]);
+        if (rc == ERR_OK)
+            rc = buf_puts(&ids, "]");
+        sqlite3_bind_text(st, 3, ids.data, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, (int64_t)f->n_required);
+    }
+    if (rc == ERR_OK)
+        rc = shift_rows(c, st, a, out, n);
+    buf_cleanup(&ids);
+    return rc;
+}
+
+int
+store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                 int64_t to, struct arena *a, struct store_busy **out, size_t *n)
+{
+    struct store_busy *v = NULL, *grown;
+    size_t cap = 0, i;
+    int rc = SQLITE_DONE;
+
+    *n = 0;
+    for (i = 0; i < n_staff && rc == SQLITE_DONE; i++) {
+        sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_BUSY);
+
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, staff_ids[i]);
+        sqlite3_bind_int64(st, 2, from);
+        sqlite3_bind_int64(st, 3, to);
+        sqlite3_bind_int64(st, 4, from - EVENT_MAX_S);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (*n == cap) {
+                cap = cap ? cap * 2 : 256;
+                grown = arena_calloc(a, cap, sizeof(*v));
+                if (!grown) {
+                    sqlite3_reset(st);
+                    return ERR_NOMEM;
+                }
+                if (*n)
+                    memcpy(grown, v, *n * sizeof(*v));
+                v = grown;
+            }
+            v[*n].staff_id = staff_ids[i];
+            v[*n].start = sqlite3_column_int64(st, 0);
+            v[*n].end = sqlite3_column_int64(st, 1);
+            v[*n].group_service_id = sqlite3_column_int64(st, 2);
+            (*n)++;
+        }
+        sqlite3_reset(st);
+    }
+    *out = v;
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
+int
+store_booking_insert(struct store_conn *c, const struct store_booking *b,
+                     const struct store_service *services, size_t n_services, int64_t *id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
+    size_t i;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, b->patient_id);
+    sqlite3_bind_int64(st, 2, b->staff_id);
+    sqlite3_bind_int64(st, 3, b->location_id);
+    sqlite3_bind_int64(st, 4, b->start_at);
+    sqlite3_bind_int64(st, 5, b->end_at);
+    if (b->group_service_id > 0)
+        sqlite3_bind_int64(st, 6, b->group_service_id);
+    sqlite3_bind_text(st, 7, b->notes ? b->notes : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, b->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, b->payment_status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, b->created_at);
+    sqlite3_bind_int64(st, 11, b->created_at);
+    rc = sql_exec_step(c, st);
+    if (rc != ERR_OK)
+        return rc;
+    *id = sqlite3_last_insert_rowid(c->db);
+    for (i = 0; rc == ERR_OK && i < n_services; i++) {
+        st = sql_prepare(c, SQL_BOOKING_SERVICE_INSERT);
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, *id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        sqlite3_bind_int64(st, 3, services[i].id);
+        sqlite3_bind_int(st, 4, services[i].duration_min);
+        sqlite3_bind_int64(st, 5, services[i].price);
+        rc = sql_exec_step(c, st);
+    }
+    return rc;
+}
+
+/* service_ids comes out of SQLite as JSON text; make it a real array. */
+static void
+parse_service_ids(json_t *row)
+{
+    const char *text = json_string_value(json_object_get(row, "service_ids"));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+}
+
+int
+store_booking_get(struct store_conn *c, int64_t id, json_t **out)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_GET);
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sql_row_json(st);
+        rc = *out ? ERR_OK : ERR_NOMEM;
+        if (*out)
+            parse_service_ids(*out);
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
+store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_LIST);
+    size_t i;
+    int rc;
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, f->from);
+    sqlite3_bind_int64(st, 2, f->to);
+    sqlite3_bind_int64(st, 3, f->staff_id);
+    sqlite3_bind_int64(st, 4, f->patient_id);
+    if (f->status)
+        sqlite3_bind_text(st, 5, f->status, -1, SQLITE_STATIC);
+    if (f->payment_status)
+        sqlite3_bind_text(st, 6, f->payment_status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, f->after_id);
+    sqlite3_bind_int(st, 8, f->limit);
+    rc = sql_rows_json(c, st, *items);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        parse_service_ids(json_array_get(*items, i));
+    return rc;
+}
+
+int
+store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
+                   int64_t start, int64_t end, int64_t now)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_MOVE);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_int64(st, 2, location_id);
+    sqlite3_bind_int64(st, 3, start);
+    sqlite3_bind_int64(st, 4, end);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, id);
+    return sql_exec_step(c, st);
+}
+
+int
+store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_NOTES);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, notes, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, id);
+    return sql_exec_step(c, st);
+}
+
+int
+store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_CANCEL);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, id);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+        rc = ERR_CONFLICT;
+    return rc;
+}
+
+int
+store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
+                  const char *actor, const char *action, const char *changes_json)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_HISTORY_INSERT);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, booking_id);
+    sqlite3_bind_int64(st, 2, at);
+    if (actor_user_id > 0)
+        sqlite3_bind_int64(st, 3, actor_user_id);
+    sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, changes_json, -1, SQLITE_STATIC);
+    return sql_exec_step(c, st);
+}
+
+int
+store_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_HISTORY_LIST);
+    size_t i;
+    int rc;
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, booking_id);
+    rc = sql_rows_json(c, st, *items);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
+        json_t *row = json_array_get(*items, i);
+        const char *text = json_string_value(json_object_get(row, "changes"));
+        json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
+
+        json_object_set_new(row, "changes", changes ? changes : json_object());
+    }
+    return rc;
+}

@@ -1,0 +1,240 @@
+/* The one persistence interface. Everything above this header (api/, jobs/,
+ * main.c) talks to the database only through these functions; a backend
+ * (SQLite now, PostgreSQL later) provides a struct store_ops and nothing
+ * else changes. Rows that are only shown travel as Jansson objects whose
+ * keys are the column names; rows that logic depends on are C structs. */
+#ifndef CHAIRSIDE_STORE_STORE_H
+#define CHAIRSIDE_STORE_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+struct store;      /* an open database: a pool of connections */
+struct store_conn; /* one connection, used by one thread at a time */
+
+/* --- Generic rows ------------------------------------------------------ */
+
+enum store_col_type { STORE_COL_TEXT, STORE_COL_INT, STORE_COL_BOOL };
+
+struct store_column {
+    const char *name;
+    enum store_col_type type;
+};
+
+/* A table as the generic row functions see it. Names are compile-time
+ * constants, never user input. */
+struct store_table {
+    const char *name;
+    const struct store_column *cols;
+    size_t n_cols;
+};
+
+/* Equality filters and a text search for store_row_list. */
+struct store_filter {
+    const char *eq_col[4];
+    int64_t eq_val[4];
+    size_t n_eq;
+    const char *search; /* matched as a substring of search_cols */
+    const char *search_cols[4];
+    size_t n_search;
+};
+
+/* --- Typed rows ---------------------------------------------------------- */
+
+struct store_user {
+    int64_t id;
+    char email[256];
+    char password_hash[160];
+    char role[16];
+    int64_t patient_id; /* 0 when none */
+};
+
+struct store_session {
+    int64_t id;
+    int64_t user_id;
+    char csrf_token[80];
+    int64_t created_at;
+    int64_t last_seen_at;
+    int64_t expires_at;
+};
+
+struct store_service {
+    int64_t id;
+    int duration_min;
+    int64_t price;
+    int online_booking;
+    int capacity;
+    int buffer_before_min;
+    int buffer_after_min;
+    char name[128];
+};
+
+struct store_shift {
+    int64_t staff_id;
+    int weekday;
+    int start_min;
+    int end_min;
+    int64_t location_id;
+    const char *timezone; /* arena-owned */
+};
+
+struct store_busy {
+    int64_t staff_id;
+    int64_t start;
+    int64_t end;
+    int64_t group_service_id;
+};
+
+/* What availability needs from the database, loaded in two queries. */
+struct store_avail_staff_filter {
+    int64_t staff_id;    /* 0 = every bookable staff member */
+    int64_t location_id; /* 0 = every location */
+    const int64_t *required_services; /* when non-NULL, staff must have all */
+    size_t n_required;
+};
+
+struct store_booking {
+    int64_t id;
+    int64_t patient_id;
+    int64_t staff_id;
+    int64_t location_id;
+    int64_t start_at;
+    int64_t end_at;
+    int64_t group_service_id;
+    char status[16];
+    char source[16];
+    char payment_status[16];
+    const char *notes; /* arena-owned or caller-owned */
+    int64_t created_at;
+};
+
+struct store_booking_filter {
+    int64_t from, to; /* 0 = open */
+    int64_t staff_id, patient_id;
+    const char *status, *payment_status;
+    int64_t after_id;
+    int limit;
+};
+
+struct store_appointment {
+    int64_t id;
+    int64_t series_id;
+    int series_index;
+    int64_t patient_id; /* 0 = none */
+    int64_t staff_id;   /* 0 = none */
+    int64_t action_id;  /* 0 = none */
+    int64_t start_at;
+    int64_t end_at;
+    const char *notes;
+    int share_with_patient;
+    char status[16];
+};
+
+struct store_event_filter {
+    int64_t from, to;
+    int64_t staff_id, patient_id;
+    int64_t after_id;
+    int limit;
+};
+
+/* --- Lifecycle ---------------------------------------------------------- */
+
+/* Opens (creating when missing) and migrates the database at path with a
+ * pool of n_conns connections. *out owned by the caller (store_close). */
+int store_open(const char *path, int n_conns, struct store **out);
+void store_close(struct store *s);
+/* Blocks until a connection is free; give it back with store_release. */
+struct store_conn *store_acquire(struct store *s);
+void store_release(struct store *s, struct store_conn *c);
+/* Online, consistent copy of the whole database to path. */
+int store_backup(struct store_conn *c, const char *path);
+int store_schema_version(struct store_conn *c, int *version);
+
+/* Transactions: write ones take the write lock at once, so a check made
+ * inside them still holds at commit. */
+int store_begin(struct store_conn *c, int write);
+int store_commit(struct store_conn *c);
+void store_rollback(struct store_conn *c);
+
+/* --- Generic rows -------------------------------------------------------- */
+
+int store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj, int64_t *id);
+int store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out);
+/* Sets only the columns present in obj. ERR_NOT_FOUND when no row. */
+int store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, json_t *obj);
+int store_row_delete(struct store_conn *c, const struct store_table *t, int64_t id);
+/* Rows with id > after_id in id order, at most limit; *items a new array. */
+int store_row_list(struct store_conn *c, const struct store_table *t, const struct store_filter *f,
+                   int64_t after_id, int limit, json_t **items);
+
+/* Staff links: which is "locations" or "services". */
+int store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which,
+                          json_t **ids);
+int store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
+                          const int64_t *ids, size_t n);
+
+/* --- Users and sessions ----------------------------------------------------- */
+
+int store_user_create(struct store_conn *c, const char *email, const char *password_hash,
+                      const char *role, int64_t patient_id, int64_t *id);
+int store_user_by_email(struct store_conn *c, const char *email, struct store_user *out);
+int store_user_get(struct store_conn *c, int64_t id, struct store_user *out);
+int store_session_create(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                         const struct store_session *s, int64_t *id);
+int store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                         struct store_session *out);
+int store_session_touch(struct store_conn *c, int64_t id, int64_t now);
+int store_session_delete(struct store_conn *c, int64_t id);
+int store_login_failure_add(struct store_conn *c, const char *email, const char *address,
+                            int64_t at);
+int store_login_failure_count(struct store_conn *c, const char *email, const char *address,
+                              int64_t since, int *by_email, int *by_address);
+
+/* --- Scheduling ----------------------------------------------------------- */
+
+int store_services_get(struct store_conn *c, const int64_t *ids, size_t n,
+                       struct store_service *out);
+int store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a,
+                     struct store_shift **out, size_t *n);
+int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
+                         size_t n);
+/* Shifts of every staff member matching f, ordered by staff_id. */
+int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
+                       struct arena *a, struct store_shift **out, size_t *n);
+/* Live bookings, appointments and time off of the given staff members
+ * overlapping [from, to), ordered by staff_id, then start. */
+int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                     int64_t to, struct arena *a, struct store_busy **out, size_t *n);
+
+int store_booking_insert(struct store_conn *c, const struct store_booking *b,
+                         const struct store_service *services, size_t n_services, int64_t *id);
+/* Row as JSON plus "service_ids" */
+int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
+int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
+int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
+                       int64_t start, int64_t end, int64_t now);
+int store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now);
+int store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now);
+int store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
+                      const char *actor, const char *action, const char *changes_json);
+int store_history_list(struct store_conn *c, int64_t booking_id, json_t **items);
+
+int store_appointment_insert(struct store_conn *c, const struct store_appointment *a, int64_t *id);
+int store_appointment_set_series(struct store_conn *c, int64_t id, int64_t series_id);
+int store_appointment_get(struct store_conn *c, int64_t id, json_t **out);
+int store_appointment_list(struct store_conn *c, const struct store_event_filter *f,
+                           json_t **items);
+int store_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a);
+/* scope: "this", "following" (this and later ones of its series) or
+ * "series"; *n_cancelled says how many rows changed. */
+int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope,
+                             int *n_cancelled);
+/* Other live events of staff_id overlapping [start, end): count only. */
+int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
+                        int64_t skip_appointment_id, int *n);
+int store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items);
+
+#endif

@@ -1,0 +1,82 @@
+#include "util/arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK_MIN (16 * 1024)
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used;
+    size_t size;
+    alignas(max_align_t) unsigned char data[];
+};
+
+void
+arena_init(struct arena *a)
+{
+    a->head = NULL;
+}
+
+void
+arena_cleanup(struct arena *a)
+{
+    struct arena_chunk *c, *next;
+
+    if (!a)
+        return;
+    for (c = a->head; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    a->head = NULL;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+    const size_t align = alignof(max_align_t);
+    struct arena_chunk *c = a->head;
+    size_t need;
+    void *p;
+
+    if (size > SIZE_MAX / 2)
+        return NULL;
+    need = (size + align - 1) & ~(align - 1);
+    if (!c || c->size - c->used < need) {
+        size_t sz = need > ARENA_CHUNK_MIN ? need : ARENA_CHUNK_MIN;
+
+        c = malloc(sizeof(*c) + sz);
+        if (!c)
+            return NULL;
+        c->size = sz;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    p = c->data + c->used;
+    c->used += need;
+    memset(p, 0, size);
+    return p;
+}
+
+void *
+arena_calloc(struct arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return arena_alloc(a, n * size);
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = arena_alloc(a, n);
+
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

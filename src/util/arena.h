@@ -1,0 +1,21 @@
+/* A per-request memory pool: many small allocations, one free at the end. */
+#ifndef CHAIRSIDE_UTIL_ARENA_H
+#define CHAIRSIDE_UTIL_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+    struct arena_chunk *head;
+};
+
+void arena_init(struct arena *a);
+/* Frees every allocation made from a. */
+void arena_cleanup(struct arena *a);
+/* Zeroed memory aligned for any type, or NULL. */
+void *arena_alloc(struct arena *a, size_t size);
+void *arena_calloc(struct arena *a, size_t n, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+
+#endif
