@@ -33,10 +33,10 @@ fix_bools(const struct store_table *t, json_t *row)
     size_t i;
 
     for (i = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(row, t->cols[i].name);
+        json_t *v = json_object_get(row, store_table_col(t, i)->name);
 
-        if (t->cols[i].type == STORE_COL_BOOL && json_is_integer(v))
-            json_object_set_new(row, t->cols[i].name, json_boolean(json_integer_value(v)));
+        if (store_table_col(t, i)->type == STORE_COL_BOOL && json_is_integer(v))
+            json_object_set_new(row, store_table_col(t, i)->name, json_boolean(json_integer_value(v)));
     }
 }
 
@@ -47,9 +47,9 @@ select_list(struct buf *b, const struct store_table *t)
     int rc = buf_puts(b, "SELECT id");
 
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++)
-        rc = buf_printf(b, ", %s", t->cols[i].name);
+        rc = buf_printf(b, ", %s", store_table_col(t, i)->name);
     if (rc == ERR_OK)
-        rc = buf_printf(b, " FROM %s", t->name);
+        rc = buf_printf(b, " FROM %s", t->read_from ? t->read_from : t->name);
     return rc;
 }
 
@@ -64,8 +64,8 @@ store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "INSERT INTO %s (", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
-        if (json_object_get(obj, t->cols[i].name))
-            rc = buf_printf(&sql, "%s%s", n++ ? ", " : "", t->cols[i].name);
+        if (json_object_get(obj, store_table_col(t, i)->name))
+            rc = buf_printf(&sql, "%s%s", n++ ? ", " : "", store_table_col(t, i)->name);
     }
     if (rc == ERR_OK)
         rc = buf_puts(&sql, n ? ") VALUES (" : ") DEFAULT VALUES");
@@ -80,10 +80,10 @@ store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     if (!st)
         goto out;
     for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, t->cols[i].name);
+        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
 
         if (v)
-            bind_json(st, ++n, &t->cols[i], v);
+            bind_json(st, ++n, store_table_col(t, i), v);
     }
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
@@ -138,8 +138,8 @@ store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
-        if (json_object_get(obj, t->cols[i].name))
-            rc = buf_printf(&sql, "%s%s = ?", n++ ? ", " : "", t->cols[i].name);
+        if (json_object_get(obj, store_table_col(t, i)->name))
+            rc = buf_printf(&sql, "%s%s = ?", n++ ? ", " : "", store_table_col(t, i)->name);
     }
     if (rc == ERR_OK)
         rc = n ? buf_puts(&sql, " WHERE id = ?") : buf_printf(&sql, "id = id WHERE id = ?");
@@ -150,10 +150,10 @@ store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     if (!st)
         goto out;
     for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, t->cols[i].name);
+        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
 
         if (v)
-            bind_json(st, ++n, &t->cols[i], v);
+            bind_json(st, ++n, store_table_col(t, i), v);
     }
     sqlite3_bind_int64(st, n + 1, id);
     rc = sql_exec_step(c, st);

@@ -30,7 +30,7 @@ static const char SQL_AVAIL_SHIFTS[] =
     "(SELECT value FROM json_each(?3))) = ?4) ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_AVAIL_BUSY[] =
     "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = ?1 "
-    "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
+    "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 AND id <> ?5 "
     "UNION ALL SELECT start_at, end_at, NULL FROM appointments WHERE staff_id = ?1 "
     "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
     "UNION ALL SELECT start_at, end_at, NULL FROM time_off WHERE staff_id = ?1 "
@@ -203,7 +203,8 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
 
 int
 store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
-                 int64_t to, struct arena *a, struct store_busy **out, size_t *n)
+                 int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
+                 size_t *n)
 {
     struct store_busy *v = NULL, *grown;
     size_t cap = 0, i;
@@ -219,6 +220,7 @@ store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
         sqlite3_bind_int64(st, 2, from);
         sqlite3_bind_int64(st, 3, to);
         sqlite3_bind_int64(st, 4, from - EVENT_MAX_S);
+        sqlite3_bind_int64(st, 5, skip_booking_id);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             if (*n == cap) {
                 cap = cap ? cap * 2 : 256;

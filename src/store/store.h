@@ -25,12 +25,22 @@ struct store_column {
 };
 
 /* A table as the generic row functions see it. Names are compile-time
- * constants, never user input. */
+ * constants, never user input. Column i is at (char *)cols + i * stride,
+ * so callers may embed struct store_column at the start of a larger
+ * per-field description. */
 struct store_table {
     const char *name;
+    const char *read_from; /* a view to read rows from, or NULL for name */
     const struct store_column *cols;
     size_t n_cols;
+    size_t stride;
 };
+
+static inline const struct store_column *
+store_table_col(const struct store_table *t, size_t i)
+{
+    return (const struct store_column *)(const void *)((const char *)t->cols + i * t->stride);
+}
 
 /* Equality filters and a text search for store_row_list. */
 struct store_filter {
@@ -205,9 +215,11 @@ int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct st
 int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                        struct arena *a, struct store_shift **out, size_t *n);
 /* Live bookings, appointments and time off of the given staff members
- * overlapping [from, to), ordered by staff_id, then start. */
+ * overlapping [from, to), ordered by staff_id, then start; the booking
+ * skip_booking_id (being moved) is left out. */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
-                     int64_t to, struct arena *a, struct store_busy **out, size_t *n);
+                     int64_t to, int64_t skip_booking_id, struct arena *a,
+                     struct store_busy **out, size_t *n);
 
 int store_booking_insert(struct store_conn *c, const struct store_booking *b,
                          const struct store_service *services, size_t n_services, int64_t *id);

@@ -96,7 +96,7 @@ CREATE TABLE patients (
     notes TEXT NOT NULL DEFAULT '',
     can_book_online INTEGER NOT NULL DEFAULT 1,
     can_view_invoices INTEGER NOT NULL DEFAULT 1,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))
 );
 CREATE INDEX patients_name ON patients (name COLLATE NOCASE);
 
@@ -191,3 +191,7 @@ CREATE TABLE appointments (
 CREATE INDEX appointments_staff ON appointments (staff_id, start_at) WHERE status <> 'cancelled';
 CREATE INDEX appointments_start ON appointments (start_at);
 CREATE INDEX appointments_series ON appointments (series_id, series_index);
+
+CREATE VIEW patients_view AS
+    SELECT p.*, EXISTS (SELECT 1 FROM users u WHERE u.patient_id = p.id) AS has_account
+    FROM patients p;

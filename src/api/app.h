@@ -1,0 +1,27 @@
+/* What every handler can reach: the database pool and the zone database.
+ * Built by main.c, shared read-only by all server threads. */
+#ifndef CHAIRSIDE_API_APP_H
+#define CHAIRSIDE_API_APP_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+#include "http/router.h"
+
+struct store;
+struct tzdb;
+
+struct app {
+    struct store *store;
+    struct tzdb *tzdb;
+    int secure_cookies; /* add "Secure" to cookies (served over TLS) */
+};
+
+/* The one entry point the HTTP server calls for every request. */
+void api_handle(struct http_req *req, struct http_resp *resp);
+
+/* The route table, for the dispatcher and for tests that audit it. */
+extern const struct http_route api_routes[];
+extern const size_t api_routes_count;
+
+#endif

@@ -1,0 +1,12 @@
+#ifndef CHAIRSIDE_API_APPOINTMENTS_H
+#define CHAIRSIDE_API_APPOINTMENTS_H
+
+#include "http/http.h"
+
+int api_appointments_create(struct http_req *req, struct http_resp *resp);
+int api_appointments_list(struct http_req *req, struct http_resp *resp);
+int api_appointments_get(struct http_req *req, struct http_resp *resp);
+int api_appointments_update(struct http_req *req, struct http_resp *resp);
+int api_appointments_cancel(struct http_req *req, struct http_resp *resp);
+
+#endif

@@ -1,0 +1,78 @@
+#include "api/booking_rules.h"
+
+#include "core/civil.h"
+#include "util/err.h"
+
+static int
+staff_is_assigned(struct http_req *req, const struct sched_services *svc, int64_t staff_id)
+{
+    json_t *ids = NULL, *v;
+    size_t i, j, found = 0;
+    int rc = store_staff_links_get(req->db, staff_id, "services", &ids);
+
+    for (i = 0; rc == ERR_OK && i < svc->n; i++) {
+        json_array_foreach(ids, j, v)
+        {
+            if (json_integer_value(v) == svc->items[i].id) {
+                found++;
+                break;
+            }
+        }
+    }
+    json_decref(ids);
+    return rc == ERR_OK && found == svc->n;
+}
+
+/* The location of the shift that holds [start, start + duration). */
+static int64_t
+shift_location(const struct avail_staff *st, int64_t start, int duration_min)
+{
+    size_t i;
+
+    for (i = 0; i < st->n_shifts; i++) {
+        const struct avail_shift *sh = &st->shifts[i];
+        int64_t local = tz_utc_to_local(sh->zone, start);
+        int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        int64_t begin = tz_local_to_utc(sh->zone, day * 86400 + sh->start_min * 60);
+        int64_t end = tz_local_to_utc(sh->zone, day * 86400 + sh->end_min * 60);
+
+        if (civil_weekday(day) == sh->weekday && begin <= start &&
+            start + duration_min * 60 <= end)
+            return sh->location_id;
+    }
+    return 0;
+}
+
+int
+booking_slot_check(struct http_req *req, const struct sched_settings *settings,
+                   const struct sched_services *svc, int64_t staff_id, int64_t start,
+                   int64_t skip_booking_id, int64_t *location_id)
+{
+    struct store_avail_staff_filter filter = {0};
+    struct sched_inputs in;
+    struct avail_query q;
+    const char *why = NULL;
+    int64_t day = start / 86400;
+    int rc;
+
+    if (settings->book_one_service_only && svc->n > 1)
+        return http_fail(req, ERR_CONFLICT, "too many services: only one may be booked at a time");
+    if (settings->assign_services_to_staff && !staff_is_assigned(req, svc, staff_id))
+        return http_fail(req, ERR_CONFLICT, "the staff member is not assigned these services");
+    filter.staff_id = staff_id;
+    rc = sched_inputs_load(req, &filter, day - 1, day + 1, skip_booking_id, &in);
+    if (rc != ERR_OK)
+        return rc;
+    if (in.n_staff == 0)
+        return http_fail(req, ERR_CONFLICT, "the staff member is not bookable");
+    sched_query_init(&q, settings, svc, req->now);
+    q.from_day = day - 1;
+    q.to_day = day + 1;
+    rc = avail_check(&q, &in.staff[0], start, &why);
+    if (rc == ERR_CONFLICT)
+        return http_fail(req, rc, "the slot is not available: %s", why ? why : "taken");
+    if (rc != ERR_OK)
+        return rc;
+    *location_id = shift_location(&in.staff[0], start, svc->duration_min);
+    return *location_id ? ERR_OK : http_fail(req, ERR_CONFLICT, "outside the staff member's shifts");
+}

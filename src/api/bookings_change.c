@@ -1,0 +1,178 @@
+/* Changing bookings: reschedule, notes, cancel, and the change history. */
+#include <string.h>
+
+#include "api/booking_rows.h"
+#include "api/booking_rules.h"
+#include "api/bookings.h"
+#include "api/input.h"
+#include "api/schedule.h"
+#include "util/err.h"
+
+static int64_t
+row_int(json_t *row, const char *name)
+{
+    return json_integer_value(json_object_get(row, name));
+}
+
+/* The booking's services as they are now, for re-checking a new time. */
+static int
+booking_services(struct http_req *req, json_t *row, struct sched_services *svc)
+{
+    json_t *ids = json_object_get(row, "service_ids"), *v;
+    int64_t list[SCHED_MAX_SERVICES];
+    size_t i, n = 0;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (n < SCHED_MAX_SERVICES)
+            list[n++] = json_integer_value(v);
+    }
+    return sched_services_load(req, "service_ids", list, n, svc);
+}
+
+static int
+move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start, json_t *changes)
+{
+    struct sched_settings settings;
+    struct sched_services svc;
+    int64_t id = row_int(row, "id"), location_id = 0;
+    int rc = sched_settings_load(req, &settings);
+
+    if (rc == ERR_OK)
+        rc = booking_services(req, row, &svc);
+    if (rc == ERR_OK)
+        rc = booking_slot_check(req, &settings, &svc, staff_id, start, id, &location_id);
+    if (rc == ERR_OK)
+        rc = store_booking_move(req->db, id, staff_id, location_id, start,
+                                start + (int64_t)svc.duration_min * 60, req->now);
+    if (rc != ERR_OK)
+        return rc;
+    if (staff_id != row_int(row, "staff_id"))
+        json_object_set_new(changes, "staff_id", json_pack("[I, I]", row_int(row, "staff_id"),
+                                                           (json_int_t)staff_id));
+    if (start != row_int(row, "start_at"))
+        json_object_set_new(changes, "start", json_pack("[I, I]", row_int(row, "start_at"),
+                                                        (json_int_t)start));
+    return ERR_OK;
+}
+
+static int
+apply_update(struct http_req *req, json_t *row, json_t *changes)
+{
+    int64_t staff_id = row_int(row, "staff_id"), start = row_int(row, "start_at");
+    const char *notes = NULL;
+    int bad = 0, rc = ERR_OK;
+
+    bad |= in_int(req, "staff_id", 0, 1, INT64_MAX, &staff_id) != ERR_OK;
+    bad |= in_time(req, "start", 0, &start) != ERR_OK;
+    bad |= in_text(req, "notes", 0, 10000, &notes) != ERR_OK;
+    if (bad)
+        return ERR_INVALID;
+    if (strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
+        return http_fail(req, ERR_CONFLICT, "the booking is cancelled");
+    if (staff_id != row_int(row, "staff_id") || start != row_int(row, "start_at"))
+        rc = move_booking(req, row, staff_id, start, changes);
+    if (rc == ERR_OK && notes) {
+        rc = store_booking_set_notes(req->db, row_int(row, "id"), notes, req->now);
+        json_object_set_new(changes, "notes", json_true());
+    }
+    return rc;
+}
+
+static int
+reply_booking(struct http_req *req, struct http_resp *resp, int64_t id)
+{
+    json_t *row = NULL;
+    int rc = booking_load(req, id, &row);
+
+    if (rc == ERR_OK)
+        rc = booking_render(req, row);
+    if (rc == ERR_OK) {
+        rc = http_reply_json(resp, 200, row);
+        row = NULL;
+    }
+    json_decref(row);
+    return rc;
+}
+
+int
+api_bookings_update(struct http_req *req, struct http_resp *resp)
+{
+    json_t *row = NULL, *changes = json_object();
+    int64_t id = req->ids[0];
+    int rc = http_body_object(req);
+
+    if (rc == ERR_OK)
+        rc = store_begin(req->db, 1);
+    if (rc == ERR_OK)
+        rc = booking_load(req, id, &row);
+    if (rc == ERR_OK)
+        rc = apply_update(req, row, changes);
+    if (rc == ERR_OK && json_object_size(changes))
+        rc = booking_add_history(req, id, "updated", changes);
+    if (rc == ERR_OK)
+        rc = store_commit(req->db);
+    if (rc != ERR_OK)
+        store_rollback(req->db);
+    if (rc == ERR_OK)
+        rc = reply_booking(req, resp, id);
+    json_decref(row);
+    json_decref(changes);
+    return rc;
+}
+
+int
+api_bookings_cancel(struct http_req *req, struct http_resp *resp)
+{
+    const char *reason = "";
+    json_t *row = NULL;
+    int64_t id = req->ids[0];
+    int rc = req->body.len ? http_body_object(req) : ERR_OK;
+
+    if (rc == ERR_OK && req->json)
+        rc = in_text(req, "reason", 0, 1000, &reason);
+    if (rc == ERR_OK)
+        rc = store_begin(req->db, 1);
+    if (rc == ERR_OK)
+        rc = booking_load(req, id, &row);
+    if (rc == ERR_OK) {
+        rc = store_booking_cancel(req->db, id, reason ? reason : "", req->now);
+        if (rc == ERR_CONFLICT)
+            http_fail(req, rc, "the booking is already cancelled");
+    }
+    if (rc == ERR_OK)
+        rc = booking_add_history(req, id, "cancelled", json_pack("{s:s}", "reason", reason));
+    if (rc == ERR_OK)
+        rc = store_commit(req->db);
+    if (rc != ERR_OK)
+        store_rollback(req->db);
+    if (rc == ERR_OK)
+        rc = reply_booking(req, resp, id);
+    json_decref(row);
+    return rc;
+}
+
+int
+api_bookings_history(struct http_req *req, struct http_resp *resp)
+{
+    const struct tz_zone *zone;
+    json_t *row = NULL, *items = NULL, *item;
+    size_t i;
+    int rc = booking_load(req, req->ids[0], &row);
+
+    if (rc == ERR_OK)
+        rc = sched_location_zone(req, row_int(row, "location_id"), &zone);
+    if (rc == ERR_OK)
+        rc = store_history_list(req->db, req->ids[0], &items);
+    json_array_foreach(items, i, item)
+    {
+        json_object_set_new(item, "at", sched_time_json(row_int(item, "at"), zone));
+    }
+    if (rc == ERR_OK) {
+        rc = http_reply_json(resp, 200, json_pack("{s:o}", "items", items));
+        items = NULL;
+    }
+    json_decref(items);
+    json_decref(row);
+    return rc;
+}

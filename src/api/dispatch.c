@@ -1,0 +1,77 @@
+/* Every request passes here: route, authenticate, authorise, run the
+ * handler, turn its error into problem+json and write one log line. */
+#include <string.h>
+#include <time.h>
+
+#include "api/app.h"
+#include "api/auth.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+
+static int64_t
+now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+authorise(struct http_req *req, const struct http_route *route)
+{
+    if (!route->roles)
+        return ERR_OK;
+    if (!req->auth.user_id)
+        return http_fail(req, ERR_UNAUTHORIZED, "log in first");
+    if (!(route->roles & req->auth.role))
+        return http_fail(req, ERR_FORBIDDEN, "your role may not do this");
+    return auth_check_csrf(req);
+}
+
+static int
+run(struct http_req *req, struct http_resp *resp)
+{
+    const struct http_route *route;
+    enum http_match m;
+    int rc;
+
+    m = http_route_find(api_routes, api_routes_count, req->method, req->path, req, &route);
+    if (m == HTTP_MATCH_NONE)
+        return http_fail(req, ERR_NOT_FOUND, "no such endpoint");
+    if (m == HTTP_MATCH_WRONG_METHOD) {
+        resp->status = 405;
+        return http_fail(req, ERR_NOT_FOUND, "method not allowed on this endpoint");
+    }
+    req->route_ctx = route->ctx;
+    req->db = store_acquire(req->app->store);
+    rc = auth_resolve(req);
+    if (rc == ERR_OK)
+        rc = authorise(req, route);
+    if (rc == ERR_OK)
+        rc = route->handler(req, resp);
+    store_release(req->app->store, req->db);
+    req->db = NULL;
+    return rc;
+}
+
+void
+api_handle(struct http_req *req, struct http_resp *resp)
+{
+    int64_t started = now_us();
+    int rc = run(req, resp);
+
+    if (rc != ERR_OK) {
+        int status = resp->status;
+
+        http_reply_problem(req, resp, rc);
+        if (status == 405)
+            resp->status = 405;
+    }
+    if (!resp->status)
+        resp->status = 200;
+    /* Paths carry only ids; query strings may hold names, so they stay out. */
+    log_line(LOG_INFO, "msg=request method=%s path=%s status=%d us=%lld", req->method, req->path,
+             resp->status, (long long)(now_us() - started));
+}

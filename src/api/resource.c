@@ -1,0 +1,260 @@
+#include "api/resource.h"
+
+#include <string.h>
+
+#include "api/app.h"
+#include "api/input.h"
+#include "core/civil.h"
+#include "util/err.h"
+#include "util/tzdb.h"
+
+static const struct api_resource *
+route_resource(struct http_req *req)
+{
+    return req->route_ctx;
+}
+
+/* Singletons (settings) have no {id} in their path and live in row 1. */
+static int64_t
+route_id(struct http_req *req)
+{
+    return req->n_ids ? req->ids[0] : 1;
+}
+
+static int
+check_choice(const struct api_field *f, const char *s)
+{
+    const char *const *c;
+
+    for (c = f->choices; c && *c; c++) {
+        if (strcmp(*c, s) == 0)
+            return ERR_OK;
+    }
+    return ERR_INVALID;
+}
+
+static int
+check_text(struct http_req *req, const struct api_field *f, const char *s)
+{
+    const struct tz_zone *zone;
+    int64_t days;
+
+    switch (f->check) {
+    case CHECK_TIMEZONE:
+        if (tzdb_get(req->app->tzdb, s, &zone) != ERR_OK)
+            return http_field_error(req, f->col.name, "must be an IANA time zone name");
+        break;
+    case CHECK_DATE:
+        if (*s && civil_parse_date(s, &days) != ERR_OK)
+            return http_field_error(req, f->col.name, "must be a date YYYY-MM-DD");
+        break;
+    case CHECK_EMAIL:
+        if (*s && !valid_email(s))
+            return http_field_error(req, f->col.name, "must be an e-mail address");
+        break;
+    case CHECK_CHOICE:
+        if (check_choice(f, s) != ERR_OK)
+            return http_field_error(req, f->col.name, "is not one of the allowed values");
+        break;
+    case CHECK_NONE:
+        break;
+    }
+    return ERR_OK;
+}
+
+static int
+read_field(struct http_req *req, const struct api_field *f, int creating, json_t *row)
+{
+    const char *s = NULL;
+    int64_t v = 0;
+    int b = 0;
+
+    if (!in_present(req, f->col.name)) {
+        return creating && f->required ? http_field_error(req, f->col.name, "is required")
+                                       : ERR_OK;
+    }
+    switch (f->col.type) {
+    case STORE_COL_TEXT:
+        if (json_is_null(json_object_get(req->json, f->col.name)) && !f->required)
+            return json_object_set_new(row, f->col.name, json_null()) ? ERR_NOMEM : ERR_OK;
+        if (in_text(req, f->col.name, f->required, (size_t)f->max, &s) != ERR_OK)
+            return ERR_INVALID;
+        if (check_text(req, f, s ? s : "") != ERR_OK)
+            return ERR_INVALID;
+        return json_object_set_new(row, f->col.name, json_string(s ? s : "")) ? ERR_NOMEM
+                                                                                : ERR_OK;
+    case STORE_COL_INT:
+        if (in_int(req, f->col.name, 1, f->min, f->max, &v) != ERR_OK)
+            return ERR_INVALID;
+        return json_object_set_new(row, f->col.name, json_integer(v)) ? ERR_NOMEM : ERR_OK;
+    case STORE_COL_BOOL:
+        if (json_is_null(json_object_get(req->json, f->col.name)))
+            return http_field_error(req, f->col.name, "must be true or false");
+        if (in_bool(req, f->col.name, &b) != ERR_OK)
+            return ERR_INVALID;
+        return json_object_set_new(row, f->col.name, json_boolean(b)) ? ERR_NOMEM : ERR_OK;
+    }
+    return ERR_INVALID;
+}
+
+int
+resource_read_fields(struct http_req *req, const struct api_resource *res, int creating,
+                     json_t **row)
+{
+    size_t i;
+    int rc, bad = 0;
+
+    *row = NULL;
+    rc = http_body_object(req);
+    if (rc != ERR_OK)
+        return rc;
+    *row = json_object();
+    if (!*row)
+        return ERR_NOMEM;
+    for (i = 0; i < res->table.n_cols; i++) {
+        if (res->fields[i].read_only)
+            continue;
+        rc = read_field(req, &res->fields[i], creating, *row);
+        if (rc == ERR_NOMEM)
+            return rc;
+        bad |= rc != ERR_OK;
+    }
+    return bad ? ERR_INVALID : ERR_OK;
+}
+
+static int
+render_row(struct http_req *req, const struct api_resource *res, json_t *row)
+{
+    size_t i;
+
+    for (i = 0; i < res->table.n_cols; i++) {
+        if (res->fields[i].write_only)
+            json_object_del(row, res->fields[i].col.name);
+    }
+    return res->render_extra ? res->render_extra(req, row) : ERR_OK;
+}
+
+int
+resource_load(struct http_req *req, const struct api_resource *res, int64_t id, json_t **out)
+{
+    int rc = store_row_get(req->db, &res->table, id, out);
+
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no such record");
+    if (rc == ERR_OK)
+        rc = render_row(req, res, *out);
+    return rc;
+}
+
+int
+resource_list(struct http_req *req, struct http_resp *resp)
+{
+    const struct api_resource *res = route_resource(req);
+    struct store_filter filter = {0};
+    json_t *items = NULL, *item;
+    int64_t after = 0;
+    size_t i;
+    int limit, rc;
+
+    rc = query_page(req, &limit, &after);
+    if (rc != ERR_OK)
+        return rc;
+    filter.search = http_query(req, "q");
+    if (filter.search && strlen(filter.search) > 200)
+        return http_field_error(req, "q", "is too long");
+    memcpy(filter.search_cols, res->search_cols, sizeof(filter.search_cols));
+    filter.n_search = res->n_search;
+    rc = store_row_list(req->db, &res->table, &filter, after, limit, &items);
+    json_array_foreach(items, i, item)
+    {
+        if (rc == ERR_OK)
+            rc = render_row(req, res, item);
+    }
+    if (rc == ERR_OK) {
+        json_t *last = json_array_get(items, json_array_size(items) - 1);
+        json_t *cursor = (int)json_array_size(items) == limit
+                             ? json_copy(json_object_get(last, "id"))
+                             : json_null();
+
+        rc = http_reply_json(resp, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                                                  cursor));
+        items = NULL;
+    }
+    json_decref(items);
+    return rc;
+}
+
+int
+resource_get(struct http_req *req, struct http_resp *resp)
+{
+    json_t *row = NULL;
+    int rc = resource_load(req, route_resource(req), route_id(req), &row);
+
+    if (rc == ERR_OK)
+        return http_reply_json(resp, 200, row);
+    json_decref(row);
+    return rc;
+}
+
+static int
+save(struct http_req *req, struct http_resp *resp, int creating)
+{
+    const struct api_resource *res = route_resource(req);
+    json_t *row = NULL, *out = NULL;
+    int64_t id = route_id(req);
+    int rc;
+
+    rc = resource_read_fields(req, res, creating, &row);
+    if (rc != ERR_OK)
+        goto out;
+    rc = store_begin(req->db, 1);
+    if (rc != ERR_OK)
+        goto out;
+    rc = creating ? store_row_insert(req->db, &res->table, row, &id)
+                  : store_row_update(req->db, &res->table, id, row);
+    if (rc == ERR_NOT_FOUND)
+        http_fail(req, rc, "no such record");
+    if (rc == ERR_OK && res->save_extra)
+        rc = res->save_extra(req, id);
+    if (rc == ERR_OK)
+        rc = store_commit(req->db);
+    if (rc != ERR_OK) {
+        store_rollback(req->db);
+        goto out;
+    }
+    rc = resource_load(req, res, id, &out);
+    if (rc == ERR_OK) {
+        rc = http_reply_json(resp, creating ? 201 : 200, out);
+        out = NULL;
+    }
+out:
+    json_decref(row);
+    json_decref(out);
+    return rc;
+}
+
+int
+resource_create(struct http_req *req, struct http_resp *resp)
+{
+    return save(req, resp, 1);
+}
+
+int
+resource_update(struct http_req *req, struct http_resp *resp)
+{
+    return save(req, resp, 0);
+}
+
+int
+resource_delete(struct http_req *req, struct http_resp *resp)
+{
+    int rc = store_row_delete(req->db, &route_resource(req)->table, route_id(req));
+
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no such record");
+    if (rc == ERR_CONFLICT)
+        return http_fail(req, rc, "the record is still in use");
+    if (rc == ERR_OK)
+        rc = http_reply_json(resp, 200, json_pack("{s:b}", "deleted", 1));
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* Every endpoint, with the roles allowed to call it. Setup writes are for
+ * admins; staff run the calendar; patients reach only what handlers then
+ * narrow to their own records. */
+#include "api/app.h"
+#include "api/appointments.h"
+#include "api/auth.h"
+#include "api/availability.h"
+#include "api/bookings.h"
+#include "api/calendar.h"
+#include "api/health.h"
+#include "api/resource.h"
+#include "api/staff_schedule.h"
+
+#define PUBLIC 0u
+#define ADMIN HTTP_ROLE_ADMIN
+#define STAFF (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF)
+#define ANYONE (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF | HTTP_ROLE_PATIENT)
+#define V1 "/api/v1"
+
+#define SETUP(path, res)                                                                           \
+    {"GET", V1 path, resource_list, STAFF, &(res)},                                                \
+        {"POST", V1 path, resource_create, ADMIN, &(res)},                                         \
+        {"GET", V1 path "/{id}", resource_get, STAFF, &(res)},                                     \
+        {"PATCH", V1 path "/{id}", resource_update, ADMIN, &(res)},                                \
+        {"DELETE", V1 path "/{id}", resource_delete, ADMIN, &(res)}
+
+const struct http_route api_routes[] = {
+    {"GET", "/healthz", api_health, PUBLIC, NULL},
+    {"GET", V1 "/openapi.yaml", api_openapi, PUBLIC, NULL},
+    {"POST", V1 "/auth/login", api_login, PUBLIC, NULL},
+    {"POST", V1 "/auth/logout", api_logout, ANYONE, NULL},
+    {"GET", V1 "/me", api_me, ANYONE, NULL},
+
+    SETUP("/locations", api_locations),
+    SETUP("/services", api_services),
+    SETUP("/actions", api_actions),
+    SETUP("/staff", api_staff),
+    {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
+    {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
+    {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
+    {"POST", V1 "/staff/{id}/time-off", api_time_off_create, ADMIN, NULL},
+    {"DELETE", V1 "/staff/{id}/time-off/{id}", api_time_off_delete, ADMIN, NULL},
+    {"GET", V1 "/settings", resource_get, STAFF, &api_settings},
+    {"PATCH", V1 "/settings", resource_update, ADMIN, &api_settings},
+
+    {"GET", V1 "/patients", resource_list, STAFF, &api_patients},
+    {"POST", V1 "/patients", resource_create, STAFF, &api_patients},
+    {"GET", V1 "/patients/{id}", resource_get, STAFF, &api_patients},
+    {"PATCH", V1 "/patients/{id}", resource_update, STAFF, &api_patients},
+
+    {"GET", V1 "/availability", api_availability, ANYONE, NULL},
+
+    {"POST", V1 "/bookings", api_bookings_create, ANYONE, NULL},
+    {"GET", V1 "/bookings", api_bookings_list, ANYONE, NULL},
+    {"GET", V1 "/bookings/{id}", api_bookings_get, ANYONE, NULL},
+    {"PATCH", V1 "/bookings/{id}", api_bookings_update, STAFF, NULL},
+    {"POST", V1 "/bookings/{id}/cancel", api_bookings_cancel, ANYONE, NULL},
+    {"GET", V1 "/bookings/{id}/history", api_bookings_history, STAFF, NULL},
+
+    {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
+    {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},
+    {"GET", V1 "/appointments/{id}", api_appointments_get, STAFF, NULL},
+    {"PATCH", V1 "/appointments/{id}", api_appointments_update, STAFF, NULL},
+    {"POST", V1 "/appointments/{id}/cancel", api_appointments_cancel, STAFF, NULL},
+
+    {"GET", V1 "/calendar", api_calendar, STAFF, NULL},
+};
+
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,0 +1,92 @@
+/* The HTTP layer's request and response, independent of the handlers that
+ * use them. A request owns everything allocated for it (its arena, body,
+ * parsed JSON, problem details) until the connection is done with it. */
+#ifndef CHAIRSIDE_HTTP_HTTP_H
+#define CHAIRSIDE_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define HTTP_MAX_PATH_IDS 4
+#define HTTP_BODY_LIMIT (256 * 1024)
+
+struct MHD_Connection;
+struct app;
+
+enum http_role {
+    HTTP_ROLE_NONE = 0,
+    HTTP_ROLE_PATIENT = 1 << 0,
+    HTTP_ROLE_STAFF = 1 << 1,
+    HTTP_ROLE_ADMIN = 1 << 2,
+};
+
+/* Who is calling, as established from the session cookie. */
+struct http_auth {
+    int64_t user_id;
+    int64_t session_id;
+    int64_t patient_id;
+    enum http_role role;
+    char csrf_token[80];
+};
+
+struct http_req {
+    struct app *app;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    struct buf body;
+    int body_too_large;
+    struct arena arena;
+    struct store_conn *db; /* borrowed from the pool while handling */
+    struct http_auth auth;
+    int64_t ids[HTTP_MAX_PATH_IDS]; /* numeric {id} segments of the path */
+    int n_ids;
+    json_t *json;   /* parsed body, owned */
+    char detail[256];  /* problem detail set by the handler */
+    json_t *errors; /* validation errors [{field, message}], owned */
+    int64_t now;    /* request time, UTC seconds */
+    const void *route_ctx;
+};
+
+struct http_resp {
+    int status;
+    json_t *json;      /* owned; rendered when raw is empty */
+    struct buf raw;    /* a body rendered by the handler itself */
+    const char *content_type;
+    char set_cookie[256];
+    char extra_header[128]; /* "Name: value" or empty */
+};
+
+void http_req_init(struct http_req *req);
+void http_req_cleanup(struct http_req *req);
+void http_resp_init(struct http_resp *resp);
+void http_resp_cleanup(struct http_resp *resp);
+
+/* Query string and header values; NULL when absent. */
+const char *http_query(struct http_req *req, const char *name);
+const char *http_header(struct http_req *req, const char *name);
+const char *http_cookie(struct http_req *req, const char *name);
+/* The peer's address as text, for logs and rate limits. */
+void http_client_address(struct http_req *req, char *out, size_t size);
+
+/* Parses the body as a JSON object into req->json. ERR_MALFORMED when it is
+ * not one. */
+int http_body_object(struct http_req *req);
+
+/* Record why a request failed; returns err so handlers can write
+ * `return http_fail(req, ERR_CONFLICT, "...")`. */
+int http_fail(struct http_req *req, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds a validation error; returns ERR_INVALID. */
+int http_field_error(struct http_req *req, const char *field, const char *message);
+
+/* Success responses. json is stolen. */
+int http_reply_json(struct http_resp *resp, int status, json_t *json);
+/* Fills resp with application/problem+json for err and req's details. */
+void http_reply_problem(struct http_req *req, struct http_resp *resp, int err);
+int http_status_for(int err);
+
+#endif

@@ -1,0 +1,185 @@
+/* Request accessors, error recording and response rendering. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "util/err.h"
+
+void
+http_req_init(struct http_req *req)
+{
+    memset(req, 0, sizeof(*req));
+    buf_init(&req->body, HTTP_BODY_LIMIT);
+    arena_init(&req->arena);
+}
+
+void
+http_req_cleanup(struct http_req *req)
+{
+    if (!req)
+        return;
+    buf_cleanup(&req->body);
+    arena_cleanup(&req->arena);
+    json_decref(req->json);
+    json_decref(req->errors);
+    req->json = req->errors = NULL;
+}
+
+void
+http_resp_init(struct http_resp *resp)
+{
+    memset(resp, 0, sizeof(*resp));
+    buf_init(&resp->raw, 64 * 1024 * 1024);
+}
+
+void
+http_resp_cleanup(struct http_resp *resp)
+{
+    if (!resp)
+        return;
+    json_decref(resp->json);
+    resp->json = NULL;
+    buf_cleanup(&resp->raw);
+}
+
+const char *
+http_query(struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+http_header(struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_cookie(struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void
+http_client_address(struct http_req *req, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    snprintf(out, size, "unknown");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+int
+http_body_object(struct http_req *req)
+{
+    json_error_t jerr;
+
+    if (req->json)
+        return ERR_OK;
+    if (req->body.len == 0)
+        return http_fail(req, ERR_MALFORMED, "the request needs a JSON object body");
+    req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!req->json)
+        return http_fail(req, ERR_MALFORMED, "malformed JSON at line %d column %d: %s",
+                         jerr.line, jerr.column, jerr.text);
+    if (!json_is_object(req->json))
+        return http_fail(req, ERR_MALFORMED, "the request body must be a JSON object");
+    return ERR_OK;
+}
+
+int
+http_fail(struct http_req *req, int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(req->detail, sizeof(req->detail), fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+int
+http_field_error(struct http_req *req, const char *field, const char *message)
+{
+    if (!req->errors)
+        req->errors = json_array();
+    json_array_append_new(req->errors, json_pack("{s:s, s:s}", "field", field, "message", message));
+    if (!req->detail[0])
+        snprintf(req->detail, sizeof(req->detail), "%s: %s", field, message);
+    return ERR_INVALID;
+}
+
+int
+http_reply_json(struct http_resp *resp, int status, json_t *json)
+{
+    if (!json)
+        return ERR_NOMEM;
+    json_decref(resp->json);
+    resp->json = json;
+    resp->status = status;
+    resp->content_type = "application/json";
+    return ERR_OK;
+}
+
+static const struct {
+    int err;
+    int status;
+    const char *title;
+} problem_map[] = {
+    {ERR_INVALID, 422, "Validation failed"},
+    {ERR_MALFORMED, 400, "Malformed request"},
+    {ERR_NOT_FOUND, 404, "Not found"},
+    {ERR_CONFLICT, 409, "Conflict"},
+    {ERR_FORBIDDEN, 403, "Forbidden"},
+    {ERR_UNAUTHORIZED, 401, "Not logged in"},
+    {ERR_TOO_LARGE, 413, "Request body too large"},
+    {ERR_RATE_LIMITED, 429, "Too many requests"},
+    {ERR_NOMEM, 500, "Internal error"},
+    {ERR_STORE, 500, "Internal error"},
+    {ERR_IO, 500, "Internal error"},
+};
+
+int
+http_status_for(int err)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(problem_map) / sizeof(problem_map[0]); i++) {
+        if (problem_map[i].err == err)
+            return problem_map[i].status;
+    }
+    return 500;
+}
+
+void
+http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
+{
+    const char *title = "Internal error";
+    json_t *p;
+    size_t i;
+
+    for (i = 0; i < sizeof(problem_map) / sizeof(problem_map[0]); i++) {
+        if (problem_map[i].err == err)
+            title = problem_map[i].title;
+    }
+    resp->status = http_status_for(err);
+    /* Internal failures never leak their cause to the client. */
+    p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title, "status",
+                  resp->status, "detail",
+                  resp->status >= 500 || !req->detail[0] ? title : req->detail);
+    if (p && err == ERR_INVALID)
+        json_object_set_new(p, "errors", req->errors ? json_incref(req->errors) : json_array());
+    json_decref(resp->json);
+    resp->json = p;
+    buf_reset(&resp->raw);
+    resp->content_type = "application/problem+json";
+}

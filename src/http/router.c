@@ -1,0 +1,60 @@
+#include "http/router.h"
+
+#include <string.h>
+
+/* Matches one pattern; numeric {id} segments go to ids. */
+static int
+pattern_match(const char *pattern, const char *path, int64_t *ids, int *n_ids)
+{
+    const char *p = pattern, *s = path;
+
+    *n_ids = 0;
+    while (*p && *s) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            int64_t v = 0;
+            int digits = 0;
+
+            while (*s >= '0' && *s <= '9') {
+                if (v > (INT64_MAX - 9) / 10)
+                    return 0;
+                v = v * 10 + (*s++ - '0');
+                digits++;
+            }
+            if (!digits || v <= 0 || *n_ids == HTTP_MAX_PATH_IDS)
+                return 0;
+            ids[(*n_ids)++] = v;
+            p += 4;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+enum http_match
+http_route_find(const struct http_route *routes, size_t n, const char *method, const char *path,
+                struct http_req *req, const struct http_route **out)
+{
+    enum http_match result = HTTP_MATCH_NONE;
+    int64_t ids[HTTP_MAX_PATH_IDS];
+    int n_ids;
+    size_t i;
+
+    *out = NULL;
+    for (i = 0; i < n; i++) {
+        if (!pattern_match(routes[i].pattern, path, ids, &n_ids))
+            continue;
+        if (strcmp(routes[i].method, method) != 0) {
+            result = HTTP_MATCH_WRONG_METHOD;
+            continue;
+        }
+        memcpy(req->ids, ids, sizeof(ids));
+        req->n_ids = n_ids;
+        *out = &routes[i];
+        return HTTP_MATCH_FOUND;
+    }
+    return result;
+}

@@ -1,0 +1,31 @@
+/* Route table matching: "/api/v1/bookings/{id}/cancel" patterns where each
+ * {id} segment must be a positive decimal integer. */
+#ifndef CHAIRSIDE_HTTP_ROUTER_H
+#define CHAIRSIDE_HTTP_ROUTER_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+
+typedef int (*http_handler_fn)(struct http_req *req, struct http_resp *resp);
+
+struct http_route {
+    const char *method;
+    const char *pattern;
+    http_handler_fn handler;
+    unsigned roles;  /* HTTP_ROLE_* bits allowed; 0 = public */
+    const void *ctx; /* handed to the handler as req->route_ctx */
+};
+
+enum http_match {
+    HTTP_MATCH_NONE,
+    HTTP_MATCH_FOUND,
+    HTTP_MATCH_WRONG_METHOD, /* path known, method not: 405 */
+};
+
+/* Finds the route for method and path, filling req->ids. */
+enum http_match http_route_find(const struct http_route *routes, size_t n, const char *method,
+                                const char *path, struct http_req *req,
+                                const struct http_route **out);
+
+#endif

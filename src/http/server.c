@@ -1,0 +1,166 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/err.h"
+#include "util/log.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_server_config cfg;
+};
+
+static void
+send_response(struct MHD_Connection *conn, struct http_resp *resp)
+{
+    struct MHD_Response *r;
+    char *text = NULL;
+    const char *body = resp->raw.data;
+    size_t len = resp->raw.len;
+
+    if (!len && resp->json) {
+        text = json_dumps(resp->json, JSON_COMPACT);
+        body = text ? text : "";
+        len = text ? strlen(text) : 0;
+    }
+    r = MHD_create_response_from_buffer(len, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
+    free(text);
+    if (!r)
+        return;
+    if (resp->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (resp->set_cookie[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+    if (resp->extra_header[0]) {
+        char name[64];
+        const char *colon = strchr(resp->extra_header, ':');
+
+        if (colon && (size_t)(colon - resp->extra_header) < sizeof(name)) {
+            memcpy(name, resp->extra_header, (size_t)(colon - resp->extra_header));
+            name[colon - resp->extra_header] = '\0';
+            MHD_add_response_header(r, name, colon + 2);
+        }
+    }
+    MHD_queue_response(conn, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+}
+
+static void
+reply_too_large(struct http_req *req, struct MHD_Connection *conn)
+{
+    struct http_resp resp;
+
+    http_resp_init(&resp);
+    http_fail(req, ERR_TOO_LARGE, "the request body exceeds %d bytes", HTTP_BODY_LIMIT);
+    http_reply_problem(req, &resp, ERR_TOO_LARGE);
+    send_response(conn, &resp);
+    http_resp_cleanup(&resp);
+}
+
+/* libmicrohttpd calls this first with no state (we allocate it and return:
+ * queueing a response on that very first call makes it close keep-alive
+ * connections), then once per body chunk, then once more to answer. */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_size, void **state)
+{
+    struct http_server *s = cls;
+    struct http_req *req = *state;
+    struct http_resp resp;
+    struct timespec ts;
+
+    (void)version;
+    if (!req) {
+        req = malloc(sizeof(*req));
+        if (!req)
+            return MHD_NO;
+        http_req_init(req);
+        req->app = s->cfg.app;
+        req->conn = conn;
+        req->method = method;
+        req->path = url;
+        *state = req;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!req->body_too_large && buf_append(&req->body, upload_data, *upload_size) != ERR_OK) {
+            req->body_too_large = 1;
+            reply_too_large(req, conn);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (req->body_too_large)
+        return MHD_YES;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    req->now = ts.tv_sec;
+    http_resp_init(&resp);
+    s->cfg.handle(req, &resp);
+    send_response(conn, &resp);
+    http_resp_cleanup(&resp);
+    return MHD_YES;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+             enum MHD_RequestTerminationCode code)
+{
+    struct http_req *req = *state;
+
+    (void)cls;
+    (void)conn;
+    (void)code;
+    if (req) {
+        http_req_cleanup(req);
+        free(req);
+        *state = NULL;
+    }
+}
+
+int
+http_server_start(const struct http_server_config *cfg, struct http_server **out)
+{
+    struct http_server *s;
+    struct sockaddr_in addr;
+
+    *out = NULL;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
+        log_line(LOG_ERROR, "msg=\"listen address must be an IPv4 address\"");
+        return ERR_INVALID;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return ERR_NOMEM;
+    s->cfg = *cfg;
+    s->daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!s->daemon) {
+        free(s);
+        return ERR_IO;
+    }
+    *out = s;
+    return ERR_OK;
+}
+
+void
+http_server_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,287 @@
+/* chairside: parses the command line, opens the database and wires the
+ * modules together. Nothing else lives here. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "cli/demo.h"
+#include "cli/users.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/secret.h"
+#include "util/tzdb.h"
+
+#define DEFAULT_DB "var/chairside.db"
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+
+struct options {
+    const char *db;
+    const char *listen;
+    const char *email;
+    const char *password;
+    const char *role;
+    const char *to;
+    int if_empty;
+};
+
+static void
+usage(void)
+{
+    fputs("usage: chairside serve [--db PATH] [--listen HOST:PORT]\n"
+          "       chairside migrate [--db PATH]\n"
+          "       chairside demo [--db PATH] [--if-empty]\n"
+          "       chairside user add --email E --password P --role admin|staff [--db PATH]\n"
+          "       chairside backup --db PATH --to FILE\n",
+          stderr);
+}
+
+static int
+parse_options(int argc, char **argv, int first, struct options *o)
+{
+    int i;
+
+    o->db = getenv("CHAIRSIDE_DB") ? getenv("CHAIRSIDE_DB") : DEFAULT_DB;
+    o->listen = getenv("CHAIRSIDE_LISTEN") ? getenv("CHAIRSIDE_LISTEN") : DEFAULT_LISTEN;
+    for (i = first; i < argc; i++) {
+        const char **slot = NULL;
+
+        if (strcmp(argv[i], "--if-empty") == 0) {
+            o->if_empty = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--db") == 0)
+            slot = &o->db;
+        else if (strcmp(argv[i], "--listen") == 0)
+            slot = &o->listen;
+        else if (strcmp(argv[i], "--email") == 0)
+            slot = &o->email;
+        else if (strcmp(argv[i], "--password") == 0)
+            slot = &o->password;
+        else if (strcmp(argv[i], "--role") == 0)
+            slot = &o->role;
+        else if (strcmp(argv[i], "--to") == 0)
+            slot = &o->to;
+        if (!slot || i + 1 >= argc) {
+            fprintf(stderr, "chairside: unknown or incomplete option %s\n", argv[i]);
+            return ERR_INVALID;
+        }
+        *slot = argv[++i];
+    }
+    return ERR_OK;
+}
+
+/* Creates the database's folder when it is missing (var/ on first run). */
+static void
+ensure_parent_dir(const char *path)
+{
+    char dir[4096];
+    char *slash;
+
+    if (strlen(path) >= sizeof(dir))
+        return;
+    memcpy(dir, path, strlen(path) + 1);
+    slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return;
+    *slash = '\0';
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        fprintf(stderr, "chairside: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+static int
+parse_listen(const char *listen, char *host, size_t size, uint16_t *port)
+{
+    const char *colon = strrchr(listen, ':');
+    char *end;
+    long p;
+
+    if (!colon || (size_t)(colon - listen) >= size)
+        return ERR_INVALID;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    errno = 0;
+    p = strtol(colon + 1, &end, 10);
+    if (errno || *end || p < 1 || p > 65535)
+        return ERR_INVALID;
+    *port = (uint16_t)p;
+    return ERR_OK;
+}
+
+static unsigned
+worker_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+}
+
+static int
+cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsigned threads)
+{
+    struct http_server_config cfg = {0};
+    struct http_server *server = NULL;
+    struct app app = {store, tzdb, 0};
+    char host[64];
+    sigset_t set;
+    int sig, rc;
+
+    rc = parse_listen(o->listen, host, sizeof(host), &cfg.port);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "chairside: --listen must be HOST:PORT\n");
+        return rc;
+    }
+    /* Worker threads inherit this mask, so only sigwait below sees them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    cfg.host = host;
+    cfg.threads = threads;
+    cfg.app = &app;
+    cfg.handle = api_handle;
+    rc = http_server_start(&cfg, &server);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "chairside: cannot listen on %s\n", o->listen);
+        return rc;
+    }
+    log_line(LOG_INFO, "msg=listening address=%s threads=%u", o->listen, threads);
+    sigwait(&set, &sig);
+    log_line(LOG_INFO, "msg=\"shutting down\" signal=%d", sig);
+    http_server_stop(server);
+    return ERR_OK;
+}
+
+static int
+cmd_user(const struct options *o, struct store *store)
+{
+    struct store_conn *c;
+    int64_t id = 0;
+    int rc;
+
+    if (!o->email || !o->password || !o->role || strcmp(o->role, "patient") == 0) {
+        usage();
+        return ERR_INVALID;
+    }
+    c = store_acquire(store);
+    rc = users_add(c, o->email, o->password, o->role, 0, &id);
+    store_release(store, c);
+    if (rc == ERR_OK)
+        printf("added %s user %s (id %lld)\n", o->role, o->email, (long long)id);
+    else if (rc == ERR_CONFLICT)
+        fprintf(stderr, "chairside: %s already has an account\n", o->email);
+    else if (rc == ERR_INVALID)
+        fprintf(stderr, "chairside: need a valid e-mail and a password of 8 to 256 bytes\n");
+    return rc;
+}
+
+static int
+cmd_demo(const struct options *o, struct store *store, struct tzdb *tzdb)
+{
+    int added = 0;
+    int rc = demo_add(store, tzdb, (int64_t)time(NULL), o->if_empty, &added);
+
+    if (rc != ERR_OK) {
+        fprintf(stderr, "chairside: adding demo data failed (%s)\n", err_name(rc));
+        return rc;
+    }
+    if (!added) {
+        printf("database already has data; demo not added\n");
+        return ERR_OK;
+    }
+    printf("demo clinic added. Log in at http://%s with:\n"
+           "  admin      admin@demo.test / demo-admin\n"
+           "  reception  reception@demo.test / demo-staff\n"
+           "  patient    patient1@demo.test / demo-patient\n",
+           o->listen);
+    return ERR_OK;
+}
+
+static int
+cmd_backup(const struct options *o, struct store *store)
+{
+    struct store_conn *c;
+    int rc;
+
+    if (!o->to) {
+        usage();
+        return ERR_INVALID;
+    }
+    c = store_acquire(store);
+    rc = store_backup(c, o->to);
+    store_release(store, c);
+    if (rc == ERR_OK)
+        printf("backed up %s to %s\n", o->db, o->to);
+    return rc;
+}
+
+static int
+run(const char *cmd, const struct options *o)
+{
+    struct store *store = NULL;
+    struct tzdb *tzdb = NULL;
+    unsigned threads = worker_threads();
+    int rc;
+
+    rc = secret_init();
+    if (rc == ERR_OK)
+        rc = tzdb_new(NULL, &tzdb);
+    if (rc != ERR_OK)
+        goto out;
+    ensure_parent_dir(o->db);
+    rc = store_open(o->db, (int)threads + 2, &store);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "chairside: cannot open database %s\n", o->db);
+        goto out;
+    }
+    if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve(o, store, tzdb, threads);
+    else if (strcmp(cmd, "demo") == 0)
+        rc = cmd_demo(o, store, tzdb);
+    else if (strcmp(cmd, "user") == 0)
+        rc = cmd_user(o, store);
+    else if (strcmp(cmd, "backup") == 0)
+        rc = cmd_backup(o, store);
+    else if (strcmp(cmd, "migrate") == 0)
+        printf("database %s is up to date\n", o->db);
+out:
+    store_close(store);
+    tzdb_free(tzdb);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const char *const commands[] = {"serve", "migrate", "demo", "user", "backup"};
+    struct options o = {0};
+    int first = 2;
+    size_t i;
+
+    if (argc < 2)
+        goto bad;
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i]) == 0)
+            break;
+    }
+    if (i == sizeof(commands) / sizeof(commands[0]))
+        goto bad;
+    if (strcmp(argv[1], "user") == 0) {
+        if (argc < 3 || strcmp(argv[2], "add") != 0)
+            goto bad;
+        first = 3;
+    }
+    if (parse_options(argc, argv, first, &o) != ERR_OK)
+        goto bad;
+    return run(argv[1], &o) == ERR_OK ? 0 : 1;
+bad:
+    usage();
+    return 2;
+}

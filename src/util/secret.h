@@ -1,0 +1,23 @@
+/* Passwords (Argon2id) and random tokens, through libsodium. */
+#ifndef CHAIRSIDE_UTIL_SECRET_H
+#define CHAIRSIDE_UTIL_SECRET_H
+
+#include <stddef.h>
+
+#define SECRET_HASH_LEN 32      /* bytes of a token hash */
+#define SECRET_TOKEN_LEN 44     /* base64url of 32 random bytes + NUL */
+#define SECRET_PASSWORD_MAX 256 /* longest accepted password, bytes */
+
+int secret_init(void);
+/* out must hold crypto_pwhash_STRBYTES (128). */
+int secret_password_hash(const char *password, char *out, size_t size);
+/* ERR_OK when password matches hash, else ERR_UNAUTHORIZED. */
+int secret_password_verify(const char *hash, const char *password);
+/* A fresh random URL-safe token. */
+void secret_token(char out[SECRET_TOKEN_LEN]);
+/* Hash of a token for storage and lookup. */
+void secret_token_hash(const char *token, unsigned char out[SECRET_HASH_LEN]);
+/* Constant-time string equality. */
+int secret_equal(const char *a, const char *b);
+
+#endif
