@@ -56,7 +56,7 @@ auth_resolve(struct http_req *req)
     if (rc != ERR_OK)
         return rc;
     if (req->now >= s.expires_at || req->now - s.last_seen_at >= AUTH_IDLE_S) {
-        store_session_delete(req->db, s.id);
+        req->auth.expired_session_id = s.id;
         return ERR_OK;
     }
     rc = store_user_get(req->db, s.user_id, &u);
@@ -64,13 +64,22 @@ auth_resolve(struct http_req *req)
         return rc == ERR_NOT_FOUND ? ERR_OK : rc;
     /* Recording use once a minute is enough for the idle timeout. */
     if (req->now - s.last_seen_at >= 60)
-        store_session_touch(req->db, s.id, req->now);
+        req->auth.touch_session_id = s.id;
     req->auth.user_id = u.id;
     req->auth.session_id = s.id;
     req->auth.patient_id = u.patient_id;
     req->auth.role = role_from_name(u.role);
     snprintf(req->auth.csrf_token, sizeof(req->auth.csrf_token), "%s", s.csrf_token);
     return ERR_OK;
+}
+
+void
+auth_finish(struct http_req *req)
+{
+    if (req->auth.expired_session_id)
+        store_session_delete(req->db, req->auth.expired_session_id);
+    if (req->auth.touch_session_id)
+        store_session_touch(req->db, req->auth.touch_session_id, req->now);
 }
 
 int

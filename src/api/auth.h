@@ -13,6 +13,9 @@
 
 /* Fills req->auth from the session cookie, if any and still valid. */
 int auth_resolve(struct http_req *req);
+/* Records session use and removes an expired session; call outside any
+ * read transaction. */
+void auth_finish(struct http_req *req);
 /* Cookie-authenticated writes must echo the session's CSRF token. */
 int auth_check_csrf(struct http_req *req);
 

@@ -64,6 +64,12 @@ booking_render(struct http_req *req, json_t *row)
                         json_pack("{s:O, s:O}", "id", json_object_get(row, "patient_id"), "name",
                                   json_object_get(row, "patient_name")));
     json_object_set_new(row, "invoice_id", json_null());
+    json_object_set_new(
+        row, "created_at",
+        sched_time_json(json_integer_value(json_object_get(row, "created_at")), zone));
+    json_object_set_new(
+        row, "updated_at",
+        sched_time_json(json_integer_value(json_object_get(row, "updated_at")), zone));
     json_object_del(row, "start_at");
     json_object_del(row, "end_at");
     json_object_del(row, "patient_name");

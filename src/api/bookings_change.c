@@ -30,6 +30,23 @@ booking_services(struct http_req *req, json_t *row, struct sched_services *svc)
     return sched_services_load(req, "service_ids", list, n, svc);
 }
 
+/* History shows old and new start as the clinic reads them. */
+static int
+record_move(struct http_req *req, json_t *row, int64_t start, int64_t location_id,
+            json_t *changes)
+{
+    const struct tz_zone *before, *after;
+    int rc = sched_location_zone(req, row_int(row, "location_id"), &before);
+
+    if (rc == ERR_OK)
+        rc = sched_location_zone(req, location_id, &after);
+    if (rc == ERR_OK)
+        json_object_set_new(changes, "start",
+                            json_pack("[o, o]", sched_time_json(row_int(row, "start_at"), before),
+                                      sched_time_json(start, after)));
+    return rc;
+}
+
 static int
 move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start, json_t *changes)
 {
@@ -51,9 +68,8 @@ move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start,
         json_object_set_new(changes, "staff_id", json_pack("[I, I]", row_int(row, "staff_id"),
                                                            (json_int_t)staff_id));
     if (start != row_int(row, "start_at"))
-        json_object_set_new(changes, "start", json_pack("[I, I]", row_int(row, "start_at"),
-                                                        (json_int_t)start));
-    return ERR_OK;
+        rc = record_move(req, row, start, location_id, changes);
+    return rc;
 }
 
 static int

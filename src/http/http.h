@@ -30,6 +30,9 @@ struct http_auth {
     int64_t patient_id;
     enum http_role role;
     char csrf_token[80];
+    /* Session bookkeeping done after the request's read snapshot ends. */
+    int64_t touch_session_id;
+    int64_t expired_session_id;
 };
 
 struct http_req {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/migrations.h"
+#include "store/sqlite_cache.h"
 #include "store/sqlite_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -14,7 +15,19 @@ struct store {
     struct store_conn *free_list;
     struct store_conn *conns;
     int n_conns;
+    struct busy_cache *cache;
 };
+
+/* Runs after each commit, once it is visible to other connections. Setting
+ * it replaces SQLite's automatic checkpoint, so that is done here too. */
+static int
+on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    busy_cache_bump(arg);
+    if (pages >= 1000)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
 
 int
 sql_err(struct store_conn *c, int rc)
@@ -42,11 +55,11 @@ sql_prepare(struct store_conn *c, const char *sql)
     size_t i;
     int rc;
 
-    for (i = 0; i < c->n_cached; i++) {
-        if (strcmp(c->cache[i].sql, sql) == 0) {
-            sqlite3_reset(c->cache[i].stmt);
-            sqlite3_clear_bindings(c->cache[i].stmt);
-            return c->cache[i].stmt;
+    for (i = 0; i < c->n_stmts; i++) {
+        if (strcmp(c->stmts[i].sql, sql) == 0) {
+            sqlite3_reset(c->stmts[i].stmt);
+            sqlite3_clear_bindings(c->stmts[i].stmt);
+            return c->stmts[i].stmt;
         }
     }
     rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -54,19 +67,19 @@ sql_prepare(struct store_conn *c, const char *sql)
         sql_err(c, rc);
         return NULL;
     }
-    if (c->n_cached == SQL_CACHE_SIZE) {
+    if (c->n_stmts == SQL_CACHE_SIZE) {
         /* Evict the oldest; a full cache means generic statements churn. */
-        sqlite3_finalize(c->cache[0].stmt);
-        free(c->cache[0].sql);
-        memmove(&c->cache[0], &c->cache[1], sizeof(c->cache[0]) * (SQL_CACHE_SIZE - 1));
-        c->n_cached--;
+        sqlite3_finalize(c->stmts[0].stmt);
+        free(c->stmts[0].sql);
+        memmove(&c->stmts[0], &c->stmts[1], sizeof(c->stmts[0]) * (SQL_CACHE_SIZE - 1));
+        c->n_stmts--;
     }
-    c->cache[c->n_cached].sql = strdup(sql);
-    if (!c->cache[c->n_cached].sql) {
+    c->stmts[c->n_stmts].sql = strdup(sql);
+    if (!c->stmts[c->n_stmts].sql) {
         sqlite3_finalize(st);
         return NULL;
     }
-    c->cache[c->n_cached++].stmt = st;
+    c->stmts[c->n_stmts++].stmt = st;
     return st;
 }
 
@@ -163,7 +176,7 @@ conn_exec(struct store_conn *c, const char *sql)
 }
 
 static int
-conn_open(const char *path, struct store_conn *c)
+conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
 {
     int rc = sqlite3_open_v2(path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -171,12 +184,15 @@ conn_open(const char *path, struct store_conn *c)
 
     if (rc != SQLITE_OK)
         return sql_err(c, rc);
+    c->cache = cache;
     sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_wal_hook(c->db, on_wal_commit, cache);
     /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
      * a commit survive a crash of the process (it is in the WAL before the
      * response goes out); only a power cut can lose the newest commits. */
     return conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                        "PRAGMA mmap_size=268435456;");
 }
 
 static void
@@ -184,11 +200,11 @@ conn_close(struct store_conn *c)
 {
     size_t i;
 
-    for (i = 0; i < c->n_cached; i++) {
-        sqlite3_finalize(c->cache[i].stmt);
-        free(c->cache[i].sql);
+    for (i = 0; i < c->n_stmts; i++) {
+        sqlite3_finalize(c->stmts[i].stmt);
+        free(c->stmts[i].sql);
     }
-    c->n_cached = 0;
+    c->n_stmts = 0;
     sqlite3_close(c->db);
     c->db = NULL;
 }
@@ -249,8 +265,9 @@ store_open(const char *path, int n_conns, struct store **out)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
     s->n_conns = n_conns;
-    for (i = 0; i < n_conns; i++) {
-        rc = conn_open(path, &s->conns[i]);
+    rc = busy_cache_new(&s->cache);
+    for (i = 0; rc == ERR_OK && i < n_conns; i++) {
+        rc = conn_open(path, s->cache, &s->conns[i]);
         if (rc == ERR_OK && i == 0)
             rc = store_migrate(&s->conns[0]);
         if (rc != ERR_OK)
@@ -278,6 +295,7 @@ store_close(struct store *s)
             conn_close(&s->conns[i]);
     }
     free(s->conns);
+    busy_cache_free(s->cache);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
     free(s);
@@ -315,8 +333,13 @@ int
 store_begin(struct store_conn *c, int write)
 {
     sqlite3_stmt *st = sql_prepare(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    int rc = st ? sql_exec_step(c, st) : ERR_STORE;
 
-    return st ? sql_exec_step(c, st) : ERR_STORE;
+    /* BEGIN takes no snapshot yet, so the generation read now is no newer
+     * than the data the transaction will see. */
+    c->in_read = rc == ERR_OK && !write;
+    c->read_gen = busy_cache_generation(c->cache);
+    return rc;
 }
 
 int
@@ -324,6 +347,7 @@ store_commit(struct store_conn *c)
 {
     sqlite3_stmt *st = sql_prepare(c, "COMMIT");
 
+    c->in_read = 0;
     return st ? sql_exec_step(c, st) : ERR_STORE;
 }
 
@@ -332,6 +356,7 @@ store_rollback(struct store_conn *c)
 {
     sqlite3_stmt *st = sql_prepare(c, "ROLLBACK");
 
+    c->in_read = 0;
     if (st)
         sql_exec_step(c, st);
 }

@@ -13,11 +13,16 @@ struct sql_cached {
     sqlite3_stmt *stmt;
 };
 
+struct busy_cache;
+
 struct store_conn {
     sqlite3 *db;
+    struct busy_cache *cache; /* shared by every connection of the store */
+    int in_read;              /* inside store_begin(c, 0) */
+    uint64_t read_gen;        /* cache generation when that began */
     struct store_conn *next_free;
-    size_t n_cached;
-    struct sql_cached cache[SQL_CACHE_SIZE];
+    size_t n_stmts;
+    struct sql_cached stmts[SQL_CACHE_SIZE];
 };
 
 /* A prepared, reset statement for sql, cached per connection; owned by the

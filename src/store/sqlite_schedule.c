@@ -2,6 +2,7 @@
  * their history. */
 #include <string.h>
 
+#include "store/sqlite_cache.h"
 #include "store/sqlite_internal.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -201,48 +202,81 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
     return rc;
 }
 
+/* Appends staff_id's live events overlapping [from, to) to *v. */
+static int
+query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int64_t skip,
+           struct arena *a, struct store_busy **v, size_t *n, size_t *cap)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_BUSY);
+    struct store_busy *grown;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_int64(st, 4, from - EVENT_MAX_S);
+    sqlite3_bind_int64(st, 5, skip);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 256;
+            grown = arena_calloc(a, *cap, sizeof(*grown));
+            if (!grown) {
+                sqlite3_reset(st);
+                return ERR_NOMEM;
+            }
+            if (*n)
+                memcpy(grown, *v, *n * sizeof(*grown));
+            *v = grown;
+        }
+        (*v)[*n].staff_id = staff_id;
+        (*v)[*n].start = sqlite3_column_int64(st, 0);
+        (*v)[*n].end = sqlite3_column_int64(st, 1);
+        (*v)[*n].group_service_id = sqlite3_column_int64(st, 2);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
+/* Reads go through the cache; on a miss a wider window is loaded so the
+ * neighbouring weeks a receptionist pages to next are hits. */
+static int
+cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
+            struct store_busy **v, size_t *n, size_t *cap)
+{
+    int64_t wide_from = from - 7 * 86400, wide_to = to + 35 * 86400;
+    size_t first = *n;
+    int hit = busy_cache_get(c->cache, staff_id, from, to, a, v, n, cap);
+    int rc;
+
+    if (hit != 0)
+        return hit > 0 ? ERR_OK : ERR_NOMEM;
+    rc = query_busy(c, staff_id, wide_from, wide_to, 0, a, v, n, cap);
+    if (rc == ERR_OK)
+        busy_cache_put(c->cache, staff_id, wide_from, wide_to, c->read_gen, *v + first,
+                       *n - first);
+    return rc;
+}
+
 int
 store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                  int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
                  size_t *n)
 {
-    struct store_busy *v = NULL, *grown;
     size_t cap = 0, i;
-    int rc = SQLITE_DONE;
+    int rc = ERR_OK;
 
+    *out = NULL;
     *n = 0;
-    for (i = 0; i < n_staff && rc == SQLITE_DONE; i++) {
-        sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_BUSY);
-
-        if (!st)
-            return ERR_STORE;
-        sqlite3_bind_int64(st, 1, staff_ids[i]);
-        sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, to);
-        sqlite3_bind_int64(st, 4, from - EVENT_MAX_S);
-        sqlite3_bind_int64(st, 5, skip_booking_id);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 256;
-                grown = arena_calloc(a, cap, sizeof(*v));
-                if (!grown) {
-                    sqlite3_reset(st);
-                    return ERR_NOMEM;
-                }
-                if (*n)
-                    memcpy(grown, v, *n * sizeof(*v));
-                v = grown;
-            }
-            v[*n].staff_id = staff_ids[i];
-            v[*n].start = sqlite3_column_int64(st, 0);
-            v[*n].end = sqlite3_column_int64(st, 1);
-            v[*n].group_service_id = sqlite3_column_int64(st, 2);
-            (*n)++;
-        }
-        sqlite3_reset(st);
+    for (i = 0; rc == ERR_OK && i < n_staff; i++) {
+        if (c->in_read && !skip_booking_id)
+            rc = cached_busy(c, staff_ids[i], from, to, a, out, n, &cap);
+        else
+            rc = query_busy(c, staff_ids[i], from, to, skip_booking_id, a, out, n, &cap);
     }
-    *out = v;
-    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+    return rc;
 }
 
 int

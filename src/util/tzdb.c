@@ -216,7 +216,7 @@ tzdb_get(struct tzdb *db, const char *name, const struct tz_zone **out)
     int rc = ERR_INVALID;
 
     if (db == NULL || name == NULL || out == NULL || !name_valid(name))
-        return rc;
+        goto out;
     /* Loading under the lock is simple and rare (once per zone); it also
      * keeps two threads from loading the same zone twice. */
     pthread_mutex_lock(&db->lock);
@@ -230,5 +230,6 @@ tzdb_get(struct tzdb *db, const char *name, const struct tz_zone **out)
     if (rc == ERR_OK)
         *out = e->zone;
     pthread_mutex_unlock(&db->lock);
+out:
     return rc;
 }

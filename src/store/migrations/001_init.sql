@@ -70,7 +70,7 @@ CREATE TABLE shifts (
     location_id INTEGER NOT NULL REFERENCES locations(id),
     CHECK (0 <= start_min AND start_min < end_min AND end_min <= 1440)
 );
-CREATE INDEX shifts_staff ON shifts (staff_id);
+CREATE INDEX shifts_staff ON shifts (staff_id, weekday, start_min);
 
 CREATE TABLE time_off (
     id INTEGER PRIMARY KEY,

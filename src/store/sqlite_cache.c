@@ -1,0 +1,158 @@
+#include "store/sqlite_cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define BUSY_CACHE_SLOTS 4096 /* staff members remembered; a power of two */
+
+struct busy_entry {
+    int64_t staff_id; /* 0 = empty */
+    uint64_t gen;
+    int64_t from, to;
+    int64_t longest; /* longest event, to find those starting before from */
+    struct store_busy *rows;
+    size_t n;
+};
+
+struct busy_cache {
+    _Atomic uint64_t gen;
+    pthread_rwlock_t lock;
+    struct busy_entry slots[BUSY_CACHE_SLOTS];
+};
+
+int
+busy_cache_new(struct busy_cache **out)
+{
+    struct busy_cache *bc = calloc(1, sizeof(*bc));
+
+    *out = bc;
+    if (!bc)
+        return ERR_NOMEM;
+    atomic_init(&bc->gen, 1);
+    pthread_rwlock_init(&bc->lock, NULL);
+    return ERR_OK;
+}
+
+void
+busy_cache_free(struct busy_cache *bc)
+{
+    size_t i;
+
+    if (!bc)
+        return;
+    for (i = 0; i < BUSY_CACHE_SLOTS; i++)
+        free(bc->slots[i].rows);
+    pthread_rwlock_destroy(&bc->lock);
+    free(bc);
+}
+
+uint64_t
+busy_cache_generation(struct busy_cache *bc)
+{
+    return atomic_load(&bc->gen);
+}
+
+void
+busy_cache_bump(struct busy_cache *bc)
+{
+    atomic_fetch_add(&bc->gen, 1);
+}
+
+static struct busy_entry *
+slot_for(struct busy_cache *bc, int64_t staff_id)
+{
+    return &bc->slots[(uint64_t)staff_id & (BUSY_CACHE_SLOTS - 1)];
+}
+
+/* First row whose start is >= t (rows are sorted by start). */
+static size_t
+lower_bound(const struct store_busy *rows, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (rows[mid].start < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int
+append(struct arena *a, struct store_busy **v, size_t *n, size_t *cap,
+       const struct store_busy *row)
+{
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 256;
+        struct store_busy *grown = arena_calloc(a, grown_cap, sizeof(*grown));
+
+        if (!grown)
+            return -1;
+        if (*n)
+            memcpy(grown, *v, *n * sizeof(*grown));
+        *v = grown;
+        *cap = grown_cap;
+    }
+    (*v)[(*n)++] = *row;
+    return 0;
+}
+
+int
+busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
+               struct arena *a, struct store_busy **v, size_t *n, size_t *cap)
+{
+    struct busy_entry *e = slot_for(bc, staff_id);
+    int hit = 0;
+    size_t i;
+
+    pthread_rwlock_rdlock(&bc->lock);
+    if (e->staff_id == staff_id && e->gen == atomic_load(&bc->gen) && e->from <= from &&
+        to <= e->to) {
+        hit = 1;
+        for (i = lower_bound(e->rows, e->n, from - e->longest); i < e->n; i++) {
+            if (e->rows[i].start >= to)
+                break;
+            if (e->rows[i].end > from && append(a, v, n, cap, &e->rows[i]) != 0) {
+                hit = -1;
+                break;
+            }
+        }
+    }
+    pthread_rwlock_unlock(&bc->lock);
+    return hit;
+}
+
+void
+busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to, uint64_t gen,
+               const struct store_busy *rows, size_t n)
+{
+    struct busy_entry *e = slot_for(bc, staff_id);
+    struct store_busy *copy = malloc((n ? n : 1) * sizeof(*copy));
+    int64_t longest = 0;
+    size_t i;
+
+    if (!copy)
+        return;
+    for (i = 0; i < n; i++) {
+        copy[i] = rows[i];
+        if (rows[i].end - rows[i].start > longest)
+            longest = rows[i].end - rows[i].start;
+    }
+    pthread_rwlock_wrlock(&bc->lock);
+    free(e->rows);
+    e->staff_id = staff_id;
+    e->gen = gen;
+    e->from = from;
+    e->to = to;
+    e->longest = longest;
+    e->rows = copy;
+    e->n = n;
+    pthread_rwlock_unlock(&bc->lock);
+}

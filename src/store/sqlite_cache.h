@@ -1,0 +1,33 @@
+/* A cache of what availability reads most: each staff member's busy
+ * intervals over a window. Every commit on any connection bumps a
+ * generation number (from SQLite's WAL hook, i.e. once the commit is
+ * visible); an entry is used only while its generation is current, so a
+ * cached answer is never older than the database. Only read transactions
+ * use it; the check inside a booking's write transaction always reads the
+ * database itself. */
+#ifndef CHAIRSIDE_STORE_SQLITE_CACHE_H
+#define CHAIRSIDE_STORE_SQLITE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct busy_cache;
+
+int busy_cache_new(struct busy_cache **out);
+void busy_cache_free(struct busy_cache *bc);
+uint64_t busy_cache_generation(struct busy_cache *bc);
+void busy_cache_bump(struct busy_cache *bc);
+
+/* Appends staff_id's events overlapping [from, to) to v (arena-grown,
+ * n and cap updated) when a current entry covers the window; returns 1 on a
+ * hit, 0 on a miss, -1 when out of memory. */
+int busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
+                   struct arena *a, struct store_busy **v, size_t *n, size_t *cap);
+/* Remembers rows[0..n) as staff_id's events over [from, to), read in a
+ * snapshot no older than generation gen. */
+void busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
+                    uint64_t gen, const struct store_busy *rows, size_t n);
+
+#endif
