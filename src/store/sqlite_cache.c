@@ -18,10 +18,28 @@ struct busy_entry {
     size_t n;
 };
 
+#define SHIFT_CACHE_SLOTS 8
+#define SHIFT_KEY_MAX 512
+
+struct shift_entry {
+    char key[SHIFT_KEY_MAX]; /* "" = empty */
+    uint64_t gen;
+    struct store_shift *rows; /* timezone points into names */
+    size_t n;
+};
+
+struct interned {
+    struct interned *next;
+    char name[];
+};
+
 struct busy_cache {
     _Atomic uint64_t gen;
     pthread_rwlock_t lock;
     struct busy_entry slots[BUSY_CACHE_SLOTS];
+    struct shift_entry shifts[SHIFT_CACHE_SLOTS];
+    size_t next_shift; /* round-robin replacement */
+    struct interned *names;
 };
 
 int
@@ -46,6 +64,14 @@ busy_cache_free(struct busy_cache *bc)
         return;
     for (i = 0; i < BUSY_CACHE_SLOTS; i++)
         free(bc->slots[i].rows);
+    for (i = 0; i < SHIFT_CACHE_SLOTS; i++)
+        free(bc->shifts[i].rows);
+    while (bc->names) {
+        struct interned *next = bc->names->next;
+
+        free(bc->names);
+        bc->names = next;
+    }
     pthread_rwlock_destroy(&bc->lock);
     free(bc);
 }
@@ -155,4 +181,80 @@ busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to
     e->rows = copy;
     e->n = n;
     pthread_rwlock_unlock(&bc->lock);
+}
+
+int
+shift_cache_get(struct busy_cache *bc, const char *key, struct arena *a, struct store_shift **out,
+                size_t *n)
+{
+    int hit = 0;
+    size_t i;
+
+    pthread_rwlock_rdlock(&bc->lock);
+    for (i = 0; i < SHIFT_CACHE_SLOTS && !hit; i++) {
+        struct shift_entry *e = &bc->shifts[i];
+
+        if (e->gen != atomic_load(&bc->gen) || strcmp(e->key, key) != 0)
+            continue;
+        *out = arena_calloc(a, e->n ? e->n : 1, sizeof(**out));
+        hit = *out ? 1 : -1;
+        if (*out && e->n)
+            memcpy(*out, e->rows, e->n * sizeof(**out));
+        *n = e->n;
+    }
+    pthread_rwlock_unlock(&bc->lock);
+    return hit;
+}
+
+/* Called with the write lock held. */
+static const char *
+intern(struct busy_cache *bc, const char *name)
+{
+    struct interned *it;
+    size_t len = strlen(name) + 1;
+
+    for (it = bc->names; it; it = it->next) {
+        if (strcmp(it->name, name) == 0)
+            return it->name;
+    }
+    it = malloc(sizeof(*it) + len);
+    if (!it)
+        return NULL;
+    memcpy(it->name, name, len);
+    it->next = bc->names;
+    bc->names = it;
+    return it->name;
+}
+
+void
+shift_cache_put(struct busy_cache *bc, const char *key, uint64_t gen,
+                const struct store_shift *rows, size_t n)
+{
+    struct store_shift *copy;
+    struct shift_entry *e;
+    size_t i;
+
+    if (strlen(key) >= SHIFT_KEY_MAX)
+        return;
+    copy = malloc((n ? n : 1) * sizeof(*copy));
+    if (!copy)
+        return;
+    pthread_rwlock_wrlock(&bc->lock);
+    for (i = 0; i < n; i++) {
+        copy[i] = rows[i];
+        copy[i].timezone = intern(bc, rows[i].timezone);
+        if (!copy[i].timezone)
+            break;
+    }
+    if (i == n) {
+        e = &bc->shifts[bc->next_shift++ % SHIFT_CACHE_SLOTS];
+        free(e->rows);
+        memcpy(e->key, key, strlen(key) + 1);
+        e->gen = gen;
+        e->rows = copy;
+        e->n = n;
+        copy = NULL;
+    }
+    pthread_rwlock_unlock(&bc->lock);
+    free(copy);
 }

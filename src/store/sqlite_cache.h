@@ -30,4 +30,11 @@ int busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_
 void busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
                     uint64_t gen, const struct store_busy *rows, size_t n);
 
+/* Shift lists by the filter that selected them, same generation rule.
+ * Time zone names are interned for the life of the cache. */
+int shift_cache_get(struct busy_cache *bc, const char *key, struct arena *a,
+                    struct store_shift **out, size_t *n);
+void shift_cache_put(struct busy_cache *bc, const char *key, uint64_t gen,
+                     const struct store_shift *rows, size_t n);
+
 #endif

@@ -49,20 +49,26 @@ sql_err(struct store_conn *c, int rc)
 }
 
 sqlite3_stmt *
-sql_prepare(struct store_conn *c, const char *sql)
+sql_lookup(struct store_conn *c, const char *key)
 {
-    sqlite3_stmt *st = NULL;
     size_t i;
-    int rc;
 
     for (i = 0; i < c->n_stmts; i++) {
-        if (strcmp(c->stmts[i].sql, sql) == 0) {
+        if (strcmp(c->stmts[i].sql, key) == 0) {
             sqlite3_reset(c->stmts[i].stmt);
             sqlite3_clear_bindings(c->stmts[i].stmt);
             return c->stmts[i].stmt;
         }
     }
-    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    return NULL;
+}
+
+sqlite3_stmt *
+sql_prepare_keyed(struct store_conn *c, const char *key, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+
     if (rc != SQLITE_OK) {
         sql_err(c, rc);
         return NULL;
@@ -74,13 +80,21 @@ sql_prepare(struct store_conn *c, const char *sql)
         memmove(&c->stmts[0], &c->stmts[1], sizeof(c->stmts[0]) * (SQL_CACHE_SIZE - 1));
         c->n_stmts--;
     }
-    c->stmts[c->n_stmts].sql = strdup(sql);
+    c->stmts[c->n_stmts].sql = strdup(key);
     if (!c->stmts[c->n_stmts].sql) {
         sqlite3_finalize(st);
         return NULL;
     }
     c->stmts[c->n_stmts++].stmt = st;
     return st;
+}
+
+sqlite3_stmt *
+sql_prepare(struct store_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = sql_lookup(c, sql);
+
+    return st ? st : sql_prepare_keyed(c, sql, sql);
 }
 
 int

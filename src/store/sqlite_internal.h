@@ -28,6 +28,11 @@ struct store_conn {
 /* A prepared, reset statement for sql, cached per connection; owned by the
  * connection. NULL on error (logged). */
 sqlite3_stmt *sql_prepare(struct store_conn *c, const char *sql);
+/* The cached statement stored under key (its SQL, or a name for SQL that
+ * is assembled at run time), reset; NULL when there is none yet. */
+sqlite3_stmt *sql_lookup(struct store_conn *c, const char *key);
+/* Prepares sql and caches it under key. */
+sqlite3_stmt *sql_prepare_keyed(struct store_conn *c, const char *key, const char *sql);
 /* Maps an SQLite result code to enum err, logging unexpected ones. */
 int sql_err(struct store_conn *c, int rc);
 /* Runs a statement with no result rows. */

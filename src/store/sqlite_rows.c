@@ -1,6 +1,7 @@
 /* SQLite backend: generic rows of simple tables and staff links. The SQL
  * text is assembled from the table descriptor's constant names only;
  * every value is a bound parameter. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite_internal.h"
@@ -96,21 +97,26 @@ out:
 int
 store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out)
 {
+    char key[80];
     struct buf sql;
     sqlite3_stmt *st;
     int rc;
 
     *out = NULL;
     buf_init(&sql, SQL_MAX);
-    rc = select_list(&sql, t);
-    if (rc == ERR_OK)
-        rc = buf_puts(&sql, " WHERE id = ?");
-    if (rc != ERR_OK)
-        goto out;
-    rc = ERR_STORE;
-    st = sql_prepare(c, sql.data);
-    if (!st)
-        goto out;
+    snprintf(key, sizeof(key), "row_get %s", t->name);
+    st = sql_lookup(c, key);
+    if (!st) {
+        rc = select_list(&sql, t);
+        if (rc == ERR_OK)
+            rc = buf_puts(&sql, " WHERE id = ?");
+        if (rc != ERR_OK)
+            goto out;
+        rc = ERR_STORE;
+        st = sql_prepare_keyed(c, key, sql.data);
+        if (!st)
+            goto out;
+    }
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {

@@ -180,24 +180,36 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
     sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_SHIFTS);
     struct buf ids;
     size_t i;
-    int rc = ERR_OK;
+    int rc, hit;
 
     if (!st)
         return ERR_STORE;
     buf_init(&ids, 16384);
-    sqlite3_bind_int64(st, 1, f->staff_id);
-    sqlite3_bind_int64(st, 2, f->location_id);
-    if (f->required_services) {
+    /* The cache key: the filter's values, services as a JSON array. */
+    rc = buf_printf(&ids, "%lld %lld ", (long long)f->staff_id, (long long)f->location_id);
+    if (rc == ERR_OK && f->required_services) {
         rc = buf_puts(&ids, "[");
         for (i = 0; rc == ERR_OK && i < f->n_required; i++)
             rc = buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f->required_services[i]);
         if (rc == ERR_OK)
             rc = buf_puts(&ids, "]");
-        sqlite3_bind_text(st, 3, ids.data, -1, SQLITE_TRANSIENT);
+    }
+    hit = rc == ERR_OK && c->in_read ? shift_cache_get(c->cache, ids.data, a, out, n) : 0;
+    if (rc != ERR_OK || hit != 0) {
+        rc = hit < 0 ? ERR_NOMEM : rc;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, f->staff_id);
+    sqlite3_bind_int64(st, 2, f->location_id);
+    if (f->required_services) {
+        sqlite3_bind_text(st, 3, strchr(strchr(ids.data, ' ') + 1, ' ') + 1, -1,
+                          SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, (int64_t)f->n_required);
     }
-    if (rc == ERR_OK)
-        rc = shift_rows(c, st, a, out, n);
+    rc = shift_rows(c, st, a, out, n);
+    if (rc == ERR_OK && c->in_read)
+        shift_cache_put(c->cache, ids.data, c->read_gen, *out, *n);
+out:
     buf_cleanup(&ids);
     return rc;
 }
