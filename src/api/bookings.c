@@ -124,6 +124,8 @@ read_input(struct http_req *req, struct booking_input *in)
     memset(in, 0, sizeof(*in));
     if (http_body_object(req) != ERR_OK)
         return ERR_MALFORMED;
+    if (in_present(req, "patient") && req->auth.role == HTTP_ROLE_PATIENT)
+        return http_field_error(req, "patient", "a patient books for themselves only");
     if (in_present(req, "patient") && !in_present(req, "patient_id"))
         bad |= read_new_patient(req, in) != ERR_OK;
     else if (req->auth.role != HTTP_ROLE_PATIENT || in_present(req, "patient_id"))

@@ -40,10 +40,8 @@ run(struct http_req *req, struct http_resp *resp)
     m = http_route_find(api_routes, api_routes_count, req->method, req->path, req, &route);
     if (m == HTTP_MATCH_NONE)
         return http_fail(req, ERR_NOT_FOUND, "no such endpoint");
-    if (m == HTTP_MATCH_WRONG_METHOD) {
-        resp->status = 405;
-        return http_fail(req, ERR_NOT_FOUND, "method not allowed on this endpoint");
-    }
+    if (m == HTTP_MATCH_WRONG_METHOD)
+        return http_fail(req, ERR_METHOD, "this endpoint does not take %s", req->method);
     req->route_ctx = route->ctx;
     req->db = store_acquire(req->app->store);
     /* A read gets one snapshot for all its queries: consistent, and the
@@ -70,13 +68,8 @@ api_handle(struct http_req *req, struct http_resp *resp)
     int64_t started = now_us();
     int rc = run(req, resp);
 
-    if (rc != ERR_OK) {
-        int status = resp->status;
-
+    if (rc != ERR_OK)
         http_reply_problem(req, resp, rc);
-        if (status == 405)
-            resp->status = 405;
-    }
     if (!resp->status)
         resp->status = 200;
     /* Paths carry only ids; query strings may hold names, so they stay out. */

@@ -138,6 +138,7 @@ static const struct {
     {ERR_INVALID, 422, "Validation failed"},
     {ERR_MALFORMED, 400, "Malformed request"},
     {ERR_NOT_FOUND, 404, "Not found"},
+    {ERR_METHOD, 405, "Method not allowed"},
     {ERR_CONFLICT, 409, "Conflict"},
     {ERR_FORBIDDEN, 403, "Forbidden"},
     {ERR_UNAUTHORIZED, 401, "Not logged in"},

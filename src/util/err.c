@@ -14,6 +14,8 @@ err_name(enum err e)
         return "malformed";
     case ERR_NOT_FOUND:
         return "not found";
+    case ERR_METHOD:
+        return "method not allowed";
     case ERR_CONFLICT:
         return "conflict";
     case ERR_FORBIDDEN:

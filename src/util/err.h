@@ -8,6 +8,7 @@ enum err {
     ERR_INVALID,   /* validation failed (422) */
     ERR_MALFORMED, /* unreadable request (400) */
     ERR_NOT_FOUND,
+    ERR_METHOD, /* the path exists, the method does not (405) */
     ERR_CONFLICT,
     ERR_FORBIDDEN,
     ERR_UNAUTHORIZED,
