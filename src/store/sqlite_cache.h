@@ -4,7 +4,9 @@
  * visible); an entry is used only while its generation is current, so a
  * cached answer is never older than the database. Only read transactions
  * use it; the check inside a booking's write transaction always reads the
- * database itself. */
+ * database itself. The generation only sees this process's commits: one
+ * server process per SQLite database (several processes share a database
+ * only through the PostgreSQL backend). */
 #ifndef CHAIRSIDE_STORE_SQLITE_CACHE_H
 #define CHAIRSIDE_STORE_SQLITE_CACHE_H
 

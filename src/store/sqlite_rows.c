@@ -104,7 +104,8 @@ store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, jso
 
     *out = NULL;
     buf_init(&sql, SQL_MAX);
-    snprintf(key, sizeof(key), "row_get %s", t->name);
+    /* Keyed by descriptor: two descriptors of one table may differ. */
+    snprintf(key, sizeof(key), "row_get %p", (const void *)t);
     st = sql_lookup(c, key);
     if (!st) {
         rc = select_list(&sql, t);

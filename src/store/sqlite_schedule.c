@@ -265,11 +265,19 @@ cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, st
 
     if (hit != 0)
         return hit > 0 ? ERR_OK : ERR_NOMEM;
+    size_t i, kept;
+
     rc = query_busy(c, staff_id, wide_from, wide_to, 0, a, v, n, cap);
-    if (rc == ERR_OK)
-        busy_cache_put(c->cache, staff_id, wide_from, wide_to, c->read_gen, *v + first,
-                       *n - first);
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    busy_cache_put(c->cache, staff_id, wide_from, wide_to, c->read_gen, *v + first, *n - first);
+    /* The caller asked for [from, to) only. */
+    for (i = kept = first; i < *n; i++) {
+        if ((*v)[i].start < to && (*v)[i].end > from)
+            (*v)[kept++] = (*v)[i];
+    }
+    *n = kept;
+    return ERR_OK;
 }
 
 int

@@ -215,7 +215,8 @@ int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct st
 int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                        struct arena *a, struct store_shift **out, size_t *n);
 /* Live bookings, appointments and time off of the given staff members
- * overlapping [from, to), ordered by staff_id, then start; the booking
+ * overlapping [from, to), grouped by staff in the order of staff_ids,
+ * then ordered by start; the booking
  * skip_booking_id (being moved) is left out. */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                      int64_t to, int64_t skip_booking_id, struct arena *a,

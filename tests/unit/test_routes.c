@@ -1,0 +1,271 @@
+/* Audits the route table (api/routes.c) and the router that matches it
+ * (http/router.c): every route is well formed and protected unless it is
+ * deliberately public, and setup writes are for admins only. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "api/app.h"
+#include "http/http.h"
+#include "http/router.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define V1 "/api/v1/"
+
+struct route_key {
+    const char *method;
+    const char *pattern;
+};
+
+/* The only routes anyone may call without a session. */
+static const struct route_key public_routes[] = {
+    {"GET", "/healthz"},
+    {"GET", "/api/v1/openapi.yaml"},
+    {"POST", "/api/v1/auth/login"},
+};
+
+/* Resources whose writes change the practice's setup. */
+static const char *const setup_prefixes[] = {
+    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings",
+};
+
+static int
+is_public(const struct http_route *r)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_LEN(public_routes); i++) {
+        if (strcmp(r->method, public_routes[i].method) == 0 &&
+            strcmp(r->pattern, public_routes[i].pattern) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* pattern is prefix itself or below it ("/api/v1/staff/{id}", not
+ * "/api/v1/staffing"). */
+static int
+under(const char *pattern, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return strncmp(pattern, prefix, n) == 0 && (pattern[n] == '\0' || pattern[n] == '/');
+}
+
+static int
+is_setup(const char *pattern)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_LEN(setup_prefixes); i++) {
+        if (under(pattern, setup_prefixes[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static const struct http_route *
+route_named(const char *method, const char *pattern)
+{
+    size_t i;
+
+    for (i = 0; i < api_routes_count; i++) {
+        if (strcmp(api_routes[i].method, method) == 0 &&
+            strcmp(api_routes[i].pattern, pattern) == 0)
+            return &api_routes[i];
+    }
+    return NULL;
+}
+
+static void
+test_table_not_empty(void **state)
+{
+    (void)state;
+    assert_true(api_routes_count > ARRAY_LEN(public_routes));
+}
+
+static void
+test_methods_known(void **state)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < api_routes_count; i++) {
+        int known = 0;
+
+        assert_non_null(api_routes[i].method);
+        for (k = 0; k < ARRAY_LEN(methods); k++)
+            known |= strcmp(api_routes[i].method, methods[k]) == 0;
+        if (!known)
+            fail_msg("route %zu (%s) has method \"%s\"", i, api_routes[i].pattern,
+                     api_routes[i].method);
+    }
+}
+
+static void
+test_patterns_versioned(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < api_routes_count; i++) {
+        const char *p = api_routes[i].pattern;
+        const char *brace;
+
+        assert_non_null(p);
+        assert_non_null(api_routes[i].handler);
+        if (strcmp(p, "/healthz") != 0 && strncmp(p, V1, strlen(V1)) != 0)
+            fail_msg("route %s %s is not under " V1, api_routes[i].method, p);
+        /* {id} is the only placeholder the router knows. */
+        for (brace = strchr(p, '{'); brace; brace = strchr(brace + 1, '{')) {
+            if (strncmp(brace, "{id}", 4) != 0)
+                fail_msg("route %s %s has an unknown placeholder", api_routes[i].method, p);
+        }
+    }
+}
+
+static void
+test_roles_declared(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < api_routes_count; i++) {
+        const struct http_route *r = &api_routes[i];
+
+        if (!is_public(r) && r->roles == 0)
+            fail_msg("route %s %s declares no roles but is not on the public list", r->method,
+                     r->pattern);
+        if ((r->roles & ~(unsigned)(HTTP_ROLE_PATIENT | HTTP_ROLE_STAFF | HTTP_ROLE_ADMIN)) != 0)
+            fail_msg("route %s %s has unknown role bits", r->method, r->pattern);
+    }
+    /* The allowlist names real routes, and they really are public. */
+    for (i = 0; i < ARRAY_LEN(public_routes); i++) {
+        const struct http_route *r = route_named(public_routes[i].method, public_routes[i].pattern);
+
+        if (!r)
+            fail_msg("public route %s %s is not in the table", public_routes[i].method,
+                     public_routes[i].pattern);
+        assert_int_equal(r->roles, 0);
+    }
+}
+
+static void
+test_no_duplicates(void **state)
+{
+    size_t i, j;
+
+    (void)state;
+    for (i = 0; i < api_routes_count; i++) {
+        for (j = i + 1; j < api_routes_count; j++) {
+            if (strcmp(api_routes[i].method, api_routes[j].method) == 0 &&
+                strcmp(api_routes[i].pattern, api_routes[j].pattern) == 0)
+                fail_msg("routes %zu and %zu are both %s %s", i, j, api_routes[i].method,
+                         api_routes[i].pattern);
+        }
+    }
+}
+
+static void
+test_setup_writes_admin_only(void **state)
+{
+    size_t i, n_checked = 0;
+
+    (void)state;
+    for (i = 0; i < api_routes_count; i++) {
+        const struct http_route *r = &api_routes[i];
+
+        if (strcmp(r->method, "GET") == 0 || !is_setup(r->pattern))
+            continue;
+        n_checked++;
+        if (r->roles != HTTP_ROLE_ADMIN)
+            fail_msg("setup write %s %s is not admin-only (roles %#x)", r->method, r->pattern,
+                     r->roles);
+    }
+    /* Create, update and delete for four resources, plus settings. */
+    assert_true(n_checked >= 13);
+    assert_false(under(V1 "staffing", V1 "staff"));
+    assert_true(under(V1 "staff/{id}/shifts", V1 "staff"));
+}
+
+static enum http_match
+find(const char *method, const char *path, struct http_req *req, const struct http_route **out)
+{
+    memset(req, 0, sizeof(*req));
+    return http_route_find(api_routes, api_routes_count, method, path, req, out);
+}
+
+static void
+test_router_matches_ids(void **state)
+{
+    const struct http_route *cancel = route_named("POST", V1 "bookings/{id}/cancel");
+    const struct http_route *out = NULL;
+    struct http_req req;
+
+    (void)state;
+    assert_non_null(cancel);
+    assert_int_equal(find("POST", V1 "bookings/12/cancel", &req, &out), HTTP_MATCH_FOUND);
+    assert_ptr_equal(out, cancel);
+    assert_int_equal(req.n_ids, 1);
+    assert_int_equal(req.ids[0], 12);
+
+    assert_int_equal(find("DELETE", V1 "staff/7/time-off/123456789012", &req, &out),
+                     HTTP_MATCH_FOUND);
+    assert_ptr_equal(out, route_named("DELETE", V1 "staff/{id}/time-off/{id}"));
+    assert_int_equal(req.n_ids, 2);
+    assert_int_equal(req.ids[0], 7);
+    assert_int_equal(req.ids[1], 123456789012);
+
+    assert_int_equal(find("GET", "/healthz", &req, &out), HTTP_MATCH_FOUND);
+    assert_int_equal(req.n_ids, 0);
+}
+
+static void
+test_router_rejects(void **state)
+{
+    static const char *const bad[] = {
+        V1 "bookings/0",          V1 "bookings/abc",   V1 "bookings/12/",
+        V1 "bookings/-1",         V1 "bookings/12abc", V1 "bookings/99999999999999999999",
+        V1 "bookings/12/cancel/", V1 "bookings/",      "/api/v1/bookings//cancel",
+        "/api/v2/bookings",
+    };
+    const struct http_route *out;
+    struct http_req req;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_LEN(bad); i++) {
+        enum http_match m;
+
+        out = &api_routes[0]; /* must be cleared */
+        m = find("GET", bad[i], &req, &out);
+
+        if (m != HTTP_MATCH_NONE)
+            fail_msg("GET %s matched (%d)", bad[i], (int)m);
+        assert_null(out);
+    }
+    /* The path exists for other methods: 405, not 404. */
+    out = &api_routes[0];
+    assert_int_equal(find("DELETE", V1 "bookings", &req, &out), HTTP_MATCH_WRONG_METHOD);
+    assert_null(out);
+    assert_int_equal(find("PUT", V1 "bookings/12/cancel", &req, &out), HTTP_MATCH_WRONG_METHOD);
+    assert_int_equal(find("GET", V1 "no-such-thing", &req, &out), HTTP_MATCH_NONE);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_not_empty),    cmocka_unit_test(test_methods_known),
+        cmocka_unit_test(test_patterns_versioned), cmocka_unit_test(test_roles_declared),
+        cmocka_unit_test(test_no_duplicates),      cmocka_unit_test(test_setup_writes_admin_only),
+        cmocka_unit_test(test_router_matches_ids), cmocka_unit_test(test_router_rejects),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
