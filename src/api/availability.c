@@ -68,9 +68,7 @@ render_slots(struct http_resp *resp, int duration_min, const struct avail_result
         if (rc == ERR_OK)
             rc = buf_append(b, "\",\"end\":\"", 9);
         if (rc == ERR_OK)
-            /* Rendered with the start's offset: the same instant even when
-             * a slot spans a clock change. */
-            rc = buf_append(b, format_time(&tw, s->end, s->utc_offset), TZ_RFC3339_LEN - 1);
+            rc = buf_append(b, format_time(&tw, s->end, s->end_utc_offset), TZ_RFC3339_LEN - 1);
         if (rc == ERR_OK)
             rc = buf_append(b, "\"}", 2);
     }

@@ -156,8 +156,12 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
         if (rc == ERR_CONFLICT)
             http_fail(req, rc, "the booking is already cancelled");
     }
-    if (rc == ERR_OK)
-        rc = booking_add_history(req, id, "cancelled", json_pack("{s:s}", "reason", reason));
+    if (rc == ERR_OK) {
+        json_t *changes = json_pack("{s:s}", "reason", reason ? reason : "");
+
+        rc = booking_add_history(req, id, "cancelled", changes);
+        json_decref(changes);
+    }
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK)

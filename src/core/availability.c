@@ -304,7 +304,7 @@ avail_gen_piece(struct avail_gen *g, const struct avail_staff *st, const struct 
                 int64_t mid, int64_t from, int64_t to, int32_t off, struct avail_result *r)
 {
     struct avail_slot *sl;
-    int64_t rem, t;
+    int64_t rem, t, change;
     size_t n;
     int rc;
 
@@ -319,6 +319,7 @@ avail_gen_piece(struct avail_gen *g, const struct avail_staff *st, const struct 
         goto out;
     if (r->n > g->run_begin && t <= r->slots[r->n - 1].start)
         g->unsorted = 1;
+    change = tz_next_transition(sh->zone, t);
     for (; t <= to; t += g->step) {
         sl = &r->slots[r->n++];
         sl->staff_id = st->staff_id;
@@ -326,6 +327,7 @@ avail_gen_piece(struct avail_gen *g, const struct avail_staff *st, const struct 
         sl->start = t;
         sl->end = t + g->dur;
         sl->utc_offset = off;
+        sl->end_utc_offset = sl->end < change ? off : tz_offset_at(sh->zone, sl->end);
     }
 out:
     return rc;

@@ -57,7 +57,8 @@ struct avail_slot {
     int64_t location_id;
     int64_t start; /* UTC seconds */
     int64_t end;   /* start + duration */
-    int32_t utc_offset; /* the location's offset at start, for rendering */
+    int32_t utc_offset;     /* the location's offset at start, for rendering */
+    int32_t end_utc_offset; /* and at end, which differs across a clock change */
 };
 
 /* A growable list of slots; owned by whoever called avail_result_init. */

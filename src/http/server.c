@@ -64,6 +64,23 @@ reply_too_large(struct http_req *req, struct MHD_Connection *conn)
     http_resp_cleanup(&resp);
 }
 
+/* States of http_req.body_too_large. */
+enum { BODY_FITS, BODY_DROPPED, BODY_REFUSED };
+
+static int
+declared_too_large(struct MHD_Connection *conn)
+{
+    const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
+    char *end;
+    unsigned long long n;
+
+    if (!len)
+        return 0;
+    n = strtoull(len, &end, 10);
+    return *end == '\0' && n > HTTP_BODY_LIMIT;
+}
+
 /* libmicrohttpd calls this first with no state (we allocate it and return:
  * queueing a response on that very first call makes it close keep-alive
  * connections), then once per body chunk, then once more to answer. */
@@ -87,18 +104,29 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         req->method = method;
         req->path = url;
         *state = req;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        if (!req->body_too_large && buf_append(&req->body, upload_data, *upload_size) != ERR_OK) {
-            req->body_too_large = 1;
+        if (declared_too_large(conn)) {
+            /* Refusing before the upload starts spares reading it. */
+            req->body_too_large = BODY_REFUSED;
             reply_too_large(req, conn);
         }
+        return MHD_YES;
+    }
+    if (req->body_too_large == BODY_REFUSED) {
         *upload_size = 0;
         return MHD_YES;
     }
-    if (req->body_too_large)
+    if (*upload_size) {
+        /* Past the limit the rest is read and dropped: libmicrohttpd 0.9
+         * cannot answer before the upload ends. */
+        if (!req->body_too_large && buf_append(&req->body, upload_data, *upload_size) != ERR_OK)
+            req->body_too_large = BODY_DROPPED;
+        *upload_size = 0;
         return MHD_YES;
+    }
+    if (req->body_too_large) {
+        reply_too_large(req, conn);
+        return MHD_YES;
+    }
     clock_gettime(CLOCK_REALTIME, &ts);
     req->now = ts.tv_sec;
     http_resp_init(&resp);

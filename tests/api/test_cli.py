@@ -1,0 +1,73 @@
+"""Command line: backup (online, consistent), migrate on the copy, and the
+demo clinic served by a second server."""
+
+import os
+import re
+import sqlite3
+
+from helpers import API, Client, Server, check, eq, make_location, run_cli
+
+
+def test_backup_then_migrate(ctx):
+    c = ctx.admin
+    loc = make_location(c)
+    copy = os.path.join(ctx.scratch, "backup.db")
+    r = run_cli(ctx.bin, "backup", "--db", ctx.db, "--to", copy)
+    eq(r.returncode, 0, "backup exit code (stderr %r)" % r.stderr)
+    check(os.path.getsize(copy) > 0, "backup file is empty")
+    r = run_cli(ctx.bin, "migrate", "--db", copy)
+    eq(r.returncode, 0, "migrate on the backup (stderr %r)" % r.stderr)
+    with sqlite3.connect("file:%s?mode=ro" % copy, uri=True) as db:
+        eq(db.execute("PRAGMA integrity_check").fetchone()[0], "ok", "backup integrity")
+        names = [row[0] for row in db.execute("SELECT name FROM locations")]
+        check(loc["name"] in names, "backup lacks the location made before it")
+        emails = [row[0] for row in db.execute("SELECT email FROM users")]
+        check("admin@test.test" in emails, "backup lacks the admin user")
+    # The server kept working during the backup.
+    c.get(API + "/me").expect(200)
+    r = run_cli(ctx.bin, "backup", "--db", ctx.db)
+    check(r.returncode != 0, "backup without --to must fail")
+
+
+def test_user_add_cli_errors(ctx):
+    r = run_cli(ctx.bin, "user", "add", "--email", "admin@test.test", "--password",
+                "another-pass-1", "--role", "admin", "--db", ctx.db)
+    check(r.returncode != 0, "adding an existing e-mail must fail")
+    r = run_cli(ctx.bin, "user", "add", "--email", "x@test.test", "--password", "short",
+                "--role", "admin", "--db", ctx.db)
+    check(r.returncode != 0, "a 5-byte password must be refused")
+    r = run_cli(ctx.bin, "frobnicate")
+    check(r.returncode != 0, "an unknown command must fail")
+
+
+def test_demo_data_and_login(ctx):
+    db = os.path.join(ctx.scratch, "demo.db")
+    r = run_cli(ctx.bin, "demo", "--db", db)
+    eq(r.returncode, 0, "demo exit code (stderr %r)" % r.stderr)
+    check("admin@demo.test" in r.stdout and "demo-admin" in r.stdout,
+          "demo must print the admin login: %r" % r.stdout)
+    logins = re.findall(r"(\S+@demo\.test) / (\S+)", r.stdout)
+    check(len(logins) >= 2, "demo logins printed: %r" % r.stdout)
+    server = Server(ctx.bin, db, os.path.join(ctx.scratch, "demo-server.log"))
+    try:
+        server.start()
+        admin = Client(server.port)
+        user = admin.login("admin@demo.test", "demo-admin").expect(200)["user"]
+        eq(user.get("role"), "admin", "demo admin role")
+        for email, password in logins:
+            r = Client(server.port).login(email, password)
+            eq(r.status, 200, "printed demo login %s works (%s)" % (email, r.describe()))
+        locs = admin.get(API + "/locations").expect(200)["items"]
+        check(len(locs) >= 1, "demo has a location")
+        staff = admin.get(API + "/staff").expect(200)["items"]
+        check(len(staff) >= 2, "demo has staff")
+        shifts = admin.get(API + "/staff/%d/shifts" % staff[0]["id"]).expect(200)["shifts"]
+        check(shifts, "demo staff have shifts")
+        check(admin.get(API + "/services").expect(200)["items"], "demo has services")
+        check(admin.get(API + "/patients").expect(200)["items"], "demo has patients")
+        check(admin.get(API + "/bookings").expect(200)["items"], "demo has bookings")
+        again = run_cli(ctx.bin, "demo", "--db", db, "--if-empty")
+        eq(again.returncode, 0, "demo --if-empty on a filled database")
+    finally:
+        code, took = server.stop(timeout=10)
+    eq(code, 0, "second server exit code after SIGTERM (%.1fs)" % took)
