@@ -74,8 +74,8 @@ api: $(BUILD)/chairside
 # Every suite, then unit and API again under ASan+UBSan; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
-	@$(MAKE) --no-print-directory all unit api || true
-	@$(MAKE) --no-print-directory SANITIZE=1 all unit api || true
+	@$(MAKE) -k --no-print-directory all unit api || true
+	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api || true
 	@scripts/summary.sh build/results build-asan/results
 
 bench: $(BUILD)/chairside

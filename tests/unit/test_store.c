@@ -1525,8 +1525,10 @@ assert_same_busy(struct store_busy *got, size_t n_got, struct store_busy *want, 
         if (got[i].staff_id == got[i + 1].staff_id)
             assert_true(got[i].start <= got[i + 1].start);
     }
-    qsort(got, n_got, sizeof(*got), busy_cmp);
-    qsort(want, n_want, sizeof(*want), busy_cmp);
+    if (n_got)
+        qsort(got, n_got, sizeof(*got), busy_cmp);
+    if (n_want)
+        qsort(want, n_want, sizeof(*want), busy_cmp);
     for (i = 0; i < n_got; i++) {
         if (busy_cmp(&got[i], &want[i]) != 0)
             fail_msg("row %zu: staff %lld [%lld, %lld) instead of staff %lld [%lld, %lld)", i,
