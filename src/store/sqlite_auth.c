@@ -13,12 +13,31 @@ static const char SQL_USER_BY_ID[] =
     "SELECT id, email, password_hash, role, patient_id FROM users WHERE id = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-    "expires_at) VALUES (?, ?, ?, ?, ?, ?)";
+    "expires_at, as_patient_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions "
-    "WHERE token_hash = ?";
+    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id "
+    "FROM sessions WHERE token_hash = ?";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
+static const char SQL_USER_BY_PATIENT[] =
+    "SELECT id, email, password_hash, role, patient_id FROM users WHERE patient_id = ?";
+static const char SQL_TOKEN_INSERT[] =
+    "INSERT INTO api_tokens (name, role, token_hash, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+static const char SQL_TOKEN_LOOKUP[] =
+    "SELECT id, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
+static const char SQL_TOKEN_LIST[] =
+    "SELECT id, name, role, created_by, created_at, revoked_at FROM api_tokens ORDER BY id";
+static const char SQL_TOKEN_REVOKE[] =
+    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+static const char SQL_AUDIT_INSERT[] =
+    "INSERT INTO audit_log (at, actor_user_id, as_patient_id, action, method, path, status, "
+    "address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_AUDIT_LIST[] =
+    "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.as_patient_id, a.action, "
+    "a.method, a.path, a.status, a.address FROM audit_log a LEFT JOIN users u ON "
+    "u.id = a.actor_user_id WHERE (?1 = 0 OR a.at >= ?1) AND (?2 = 0 OR a.at < ?2) "
+    "AND (?3 = 0 OR a.actor_user_id = ?3) AND a.id > ?4 ORDER BY a.id LIMIT ?5";
 static const char SQL_FAILURE_INSERT[] =
     "INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)";
 static const char SQL_FAILURE_COUNT[] =
@@ -101,6 +120,8 @@ store_session_create(struct store_conn *c, const unsigned char *token_hash, size
     sqlite3_bind_int64(st, 4, s->created_at);
     sqlite3_bind_int64(st, 5, s->last_seen_at);
     sqlite3_bind_int64(st, 6, s->expires_at);
+    if (s->as_patient_id > 0)
+        sqlite3_bind_int64(st, 7, s->as_patient_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(c->db);
@@ -125,6 +146,7 @@ store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size
         out->created_at = sqlite3_column_int64(st, 3);
         out->last_seen_at = sqlite3_column_int64(st, 4);
         out->expires_at = sqlite3_column_int64(st, 5);
+        out->as_patient_id = sqlite3_column_int64(st, 6);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
@@ -190,4 +212,116 @@ store_login_failure_count(struct store_conn *c, const char *email, const char *a
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+}
+
+int
+store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_PATIENT);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, patient_id);
+    return user_row(c, st, out);
+}
+
+int
+store_token_create(struct store_conn *c, const char *name, const char *role,
+                   const unsigned char *token_hash, size_t hash_len, int64_t created_by,
+                   int64_t now, int64_t *id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_INSERT);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, token_hash, (int)hash_len, SQLITE_STATIC);
+    if (created_by > 0)
+        sqlite3_bind_int64(st, 4, created_by);
+    sqlite3_bind_int64(st, 5, now);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+int
+store_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                   struct store_token *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_LOOKUP);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        sql_copy_text(st, 1, out->role, sizeof(out->role));
+        rc = ERR_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
+store_token_list(struct store_conn *c, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_LIST);
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    return sql_rows_json(c, st, *items);
+}
+
+int
+store_token_revoke(struct store_conn *c, int64_t id, int64_t now)
+{
+    int rc = exec_id(c, SQL_TOKEN_REVOKE, now, id, 2);
+
+    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+        rc = ERR_NOT_FOUND;
+    return rc;
+}
+
+int
+store_audit_add(struct store_conn *c, const struct store_audit *a)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_AUDIT_INSERT);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, a->at);
+    if (a->actor_user_id > 0)
+        sqlite3_bind_int64(st, 2, a->actor_user_id);
+    if (a->as_patient_id > 0)
+        sqlite3_bind_int64(st, 3, a->as_patient_id);
+    sqlite3_bind_text(st, 4, a->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, a->method ? a->method : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, a->path ? a->path : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, a->status);
+    sqlite3_bind_text(st, 8, a->address ? a->address : "", -1, SQLITE_STATIC);
+    return sql_exec_step(c, st);
+}
+
+int
+store_audit_list(struct store_conn *c, const struct store_audit_filter *f, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_AUDIT_LIST);
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, f->from);
+    sqlite3_bind_int64(st, 2, f->to);
+    sqlite3_bind_int64(st, 3, f->actor_user_id);
+    sqlite3_bind_int64(st, 4, f->after_id);
+    sqlite3_bind_int(st, 5, f->limit);
+    return sql_rows_json(c, st, *items);
 }

@@ -18,12 +18,45 @@ struct store {
     struct busy_cache *cache;
 };
 
+/* Tables whose changes never alter availability: writing them (a session
+ * touch, a failed login, an audit line) keeps the caches. Everything else
+ * counts, so a new table is safe by default. */
+static const char *const unscheduled_tables[] = {
+    "sessions", "login_failures", "audit_log", "users", "api_tokens", "booking_history",
+};
+
+static void
+on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    struct store_conn *c = arg;
+    size_t i;
+
+    (void)op;
+    (void)db;
+    (void)rowid;
+    for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
+        if (strcmp(table, unscheduled_tables[i]) == 0)
+            return;
+    }
+    c->schedule_dirty = 1;
+}
+
+static void
+on_rollback(void *arg)
+{
+    ((struct store_conn *)arg)->schedule_dirty = 0;
+}
+
 /* Runs after each commit, once it is visible to other connections. Setting
  * it replaces SQLite's automatic checkpoint, so that is done here too. */
 static int
 on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
-    busy_cache_bump(arg);
+    struct store_conn *c = arg;
+
+    if (c->schedule_dirty)
+        busy_cache_bump(c->cache);
+    c->schedule_dirty = 0;
     if (pages >= 1000)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
@@ -200,7 +233,11 @@ conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
         return sql_err(c, rc);
     c->cache = cache;
     sqlite3_busy_timeout(c->db, 10000);
-    sqlite3_wal_hook(c->db, on_wal_commit, cache);
+    /* WITHOUT ROWID tables (staff links) raise no row hook; they only
+     * change together with their staff row, which does. */
+    sqlite3_update_hook(c->db, on_row_change, c);
+    sqlite3_rollback_hook(c->db, on_rollback, c);
+    sqlite3_wal_hook(c->db, on_wal_commit, c);
     /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
      * a commit survive a crash of the process (it is in the WAL before the
      * response goes out); only a power cut can lose the newest commits. */

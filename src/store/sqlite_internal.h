@@ -19,6 +19,7 @@ struct store_conn {
     sqlite3 *db;
     struct busy_cache *cache; /* shared by every connection of the store */
     int in_read;              /* inside store_begin(c, 0) */
+    int schedule_dirty;       /* this transaction changed scheduling data */
     uint64_t read_gen;        /* cache generation when that began */
     struct store_conn *next_free;
     size_t n_stmts;

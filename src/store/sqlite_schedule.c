@@ -22,13 +22,17 @@ static const char SQL_SHIFTS_DELETE[] = "DELETE FROM shifts WHERE staff_id = ?";
 static const char SQL_SHIFT_INSERT[] =
     "INSERT INTO shifts (staff_id, weekday, start_min, end_min, location_id) "
     "VALUES (?, ?, ?, ?, ?)";
+#define AVAIL_SHIFTS                                                                               \
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "        \
+    "FROM shifts sh JOIN staff s ON s.id = sh.staff_id JOIN locations l ON l.id = "                \
+    "sh.location_id WHERE s.bookable = 1 AND (?2 = 0 OR sh.location_id = ?2) "                     \
+    "AND (?3 IS NULL OR (SELECT count(*) FROM staff_services ss WHERE ss.staff_id = "              \
+    "sh.staff_id AND ss.service_id IN (SELECT value FROM json_each(?3))) = ?4) "
+/* Two texts so that one staff member's shifts come from the index. */
 static const char SQL_AVAIL_SHIFTS[] =
-    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
-    "FROM shifts sh JOIN staff s ON s.id = sh.staff_id JOIN locations l ON l.id = "
-    "sh.location_id WHERE s.bookable = 1 AND (?1 = 0 OR sh.staff_id = ?1) "
-    "AND (?2 = 0 OR sh.location_id = ?2) AND (?3 IS NULL OR (SELECT count(*) FROM "
-    "staff_services ss WHERE ss.staff_id = sh.staff_id AND ss.service_id IN "
-    "(SELECT value FROM json_each(?3))) = ?4) ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+    AVAIL_SHIFTS "AND ?1 = 0 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+static const char SQL_AVAIL_STAFF_SHIFTS[] =
+    AVAIL_SHIFTS "AND sh.staff_id = ?1 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_AVAIL_BUSY[] =
     "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = ?1 "
     "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 AND id <> ?5 "
@@ -177,7 +181,7 @@ int
 store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                    struct arena *a, struct store_shift **out, size_t *n)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_AVAIL_SHIFTS);
+    sqlite3_stmt *st = sql_prepare(c, f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS);
     struct buf ids;
     size_t i;
     int rc, hit;
@@ -258,7 +262,7 @@ static int
 cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
             struct store_busy **v, size_t *n, size_t *cap)
 {
-    int64_t wide_from = from - 7 * 86400, wide_to = to + 35 * 86400;
+    int64_t wide_from = from - 86400, wide_to = to + 14 * 86400;
     size_t first = *n;
     int hit = busy_cache_get(c->cache, staff_id, from, to, a, v, n, cap);
     int rc;

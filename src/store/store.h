@@ -69,6 +69,31 @@ struct store_session {
     int64_t created_at;
     int64_t last_seen_at;
     int64_t expires_at;
+    int64_t as_patient_id; /* > 0: staff user_id is logged in as this patient */
+};
+
+struct store_token {
+    int64_t id;
+    char role[16];
+};
+
+/* One line of the audit log. */
+struct store_audit {
+    int64_t at;
+    int64_t actor_user_id; /* 0 when nobody is logged in */
+    int64_t as_patient_id; /* set inside a login-as session */
+    const char *action;    /* "login", "login_failed", "login_as", "write", "view_as" */
+    const char *method;
+    const char *path;
+    int status;
+    const char *address;
+};
+
+struct store_audit_filter {
+    int64_t from, to; /* 0 = open */
+    int64_t actor_user_id;
+    int64_t after_id;
+    int limit;
 };
 
 struct store_service {
@@ -202,6 +227,21 @@ int store_login_failure_add(struct store_conn *c, const char *email, const char 
                             int64_t at);
 int store_login_failure_count(struct store_conn *c, const char *email, const char *address,
                               int64_t since, int *by_email, int *by_address);
+
+int store_token_create(struct store_conn *c, const char *name, const char *role,
+                       const unsigned char *token_hash, size_t hash_len, int64_t created_by,
+                       int64_t now, int64_t *id);
+/* A live (not revoked) token by hash; ERR_NOT_FOUND otherwise. */
+int store_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                       struct store_token *out);
+int store_token_list(struct store_conn *c, json_t **items);
+int store_token_revoke(struct store_conn *c, int64_t id, int64_t now);
+
+int store_audit_add(struct store_conn *c, const struct store_audit *a);
+int store_audit_list(struct store_conn *c, const struct store_audit_filter *f, json_t **items);
+
+/* The patient's login, if any (ERR_NOT_FOUND when none). */
+int store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out);
 
 /* --- Scheduling ----------------------------------------------------------- */
 

@@ -80,7 +80,7 @@ CREATE TABLE time_off (
     reason TEXT NOT NULL DEFAULT '',
     CHECK (start_at < end_at)
 );
-CREATE INDEX time_off_staff ON time_off (staff_id, start_at);
+CREATE INDEX time_off_staff ON time_off (staff_id, start_at, end_at);
 
 CREATE TABLE actions (
     id INTEGER PRIMARY KEY,
@@ -149,7 +149,8 @@ CREATE TABLE bookings (
     updated_at INTEGER NOT NULL
 );
 -- The availability query reads only this index for live bookings.
-CREATE INDEX bookings_staff_live ON bookings (staff_id, start_at, end_at, group_service_id)
+CREATE INDEX bookings_staff_live
+    ON bookings (staff_id, start_at, end_at, group_service_id, status)
     WHERE status <> 'cancelled';
 CREATE INDEX bookings_start ON bookings (start_at);
 CREATE INDEX bookings_patient ON bookings (patient_id, start_at);
@@ -188,7 +189,8 @@ CREATE TABLE appointments (
     status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
     created_at INTEGER NOT NULL
 );
-CREATE INDEX appointments_staff ON appointments (staff_id, start_at) WHERE status <> 'cancelled';
+CREATE INDEX appointments_staff ON appointments (staff_id, start_at, end_at, status)
+    WHERE status <> 'cancelled';
 CREATE INDEX appointments_start ON appointments (start_at);
 CREATE INDEX appointments_series ON appointments (series_id, series_index);
 
