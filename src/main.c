@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "cli/demo.h"
 #include "cli/users.h"
 #include "http/server.h"
@@ -123,12 +124,28 @@ worker_threads(void)
     return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
 }
 
+/* Session lifetimes may be shortened (tests, kiosks) from the environment. */
+static int
+env_seconds(const char *name, int fallback)
+{
+    const char *v = getenv(name);
+    char *end;
+    long n;
+
+    if (!v)
+        return fallback;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    return errno || *end || n < 1 || n > fallback ? fallback : (int)n;
+}
+
 static int
 cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsigned threads)
 {
     struct http_server_config cfg = {0};
     struct http_server *server = NULL;
-    struct app app = {store, tzdb, 0};
+    struct app app = {store, tzdb, 0, env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
+                      env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S)};
     char host[64];
     sigset_t set;
     int sig, rc;

@@ -15,6 +15,8 @@ struct app {
     struct store *store;
     struct tzdb *tzdb;
     int secure_cookies; /* add "Secure" to cookies (served over TLS) */
+    int session_idle_s; /* a session unused this long ends */
+    int session_max_s;  /* and none lives longer than this */
 };
 
 /* The one entry point the HTTP server calls for every request. */

@@ -549,3 +549,11 @@ out:
     json_decref(row);
     return rc;
 }
+
+int
+appointments_render(struct http_req *req, json_t *row)
+{
+    struct appt_zone_cache cache = {.n = 0};
+
+    return render(req, &cache, row);
+}

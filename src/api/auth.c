@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/input.h"
+#include "api/resource.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -38,37 +39,75 @@ role_name(enum http_role role)
     return "none";
 }
 
+/* A Bearer token stands for an integration with the token's role. */
+static int
+resolve_bearer(struct http_req *req, const char *header)
+{
+    unsigned char hash[SECRET_HASH_LEN];
+    struct store_token t;
+    int rc;
+
+    if (strncmp(header, "Bearer ", 7) != 0 || strlen(header + 7) >= SECRET_TOKEN_LEN + 8)
+        return http_fail(req, ERR_UNAUTHORIZED, "malformed Authorization header");
+    secret_token_hash(header + 7, hash);
+    rc = store_token_lookup(req->db, hash, sizeof(hash), &t);
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, ERR_UNAUTHORIZED, "unknown or revoked API token");
+    if (rc == ERR_OK) {
+        req->auth.token_id = t.id;
+        req->auth.role = role_from_name(t.role);
+    }
+    return rc;
+}
+
+/* Looks up the session behind a cookie; ERR_NOT_FOUND when there is no
+ * live one. */
+static int
+resolve_session(struct http_req *req, const char *token, struct store_session *s)
+{
+    unsigned char hash[SECRET_HASH_LEN];
+    int touch_after = req->app->session_idle_s / 4 < 60 ? req->app->session_idle_s / 4 : 60;
+    int rc;
+
+    if (!token || strlen(token) >= SECRET_TOKEN_LEN + 8)
+        return ERR_NOT_FOUND;
+    secret_token_hash(token, hash);
+    rc = store_session_lookup(req->db, hash, sizeof(hash), s);
+    if (rc != ERR_OK)
+        return rc;
+    if (req->now >= s->expires_at || req->now - s->last_seen_at >= req->app->session_idle_s) {
+        req->auth.expired_session_id = s->id;
+        return ERR_NOT_FOUND;
+    }
+    /* Recording use now and then is enough for the idle timeout. */
+    if (req->now - s->last_seen_at >= touch_after)
+        req->auth.touch_session_id = s->id;
+    return ERR_OK;
+}
+
 int
 auth_resolve(struct http_req *req)
 {
-    const char *token = http_cookie(req, AUTH_COOKIE);
-    unsigned char hash[SECRET_HASH_LEN];
+    const char *bearer = http_header(req, "Authorization");
     struct store_session s;
     struct store_user u;
     int rc;
 
-    if (!token || strlen(token) >= SECRET_TOKEN_LEN + 8)
-        return ERR_OK;
-    secret_token_hash(token, hash);
-    rc = store_session_lookup(req->db, hash, sizeof(hash), &s);
+    if (bearer)
+        return resolve_bearer(req, bearer);
+    /* A login-as session rides beside the staff session and wins. */
+    rc = resolve_session(req, http_cookie(req, AUTH_AS_COOKIE), &s);
     if (rc == ERR_NOT_FOUND)
-        return ERR_OK;
-    if (rc != ERR_OK)
-        return rc;
-    if (req->now >= s.expires_at || req->now - s.last_seen_at >= AUTH_IDLE_S) {
-        req->auth.expired_session_id = s.id;
-        return ERR_OK;
-    }
-    rc = store_user_get(req->db, s.user_id, &u);
+        rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), &s);
+    if (rc == ERR_OK)
+        rc = store_user_get(req->db, s.user_id, &u);
     if (rc != ERR_OK)
         return rc == ERR_NOT_FOUND ? ERR_OK : rc;
-    /* Recording use once a minute is enough for the idle timeout. */
-    if (req->now - s.last_seen_at >= 60)
-        req->auth.touch_session_id = s.id;
     req->auth.user_id = u.id;
     req->auth.session_id = s.id;
-    req->auth.patient_id = u.patient_id;
-    req->auth.role = role_from_name(u.role);
+    req->auth.patient_id = s.as_patient_id ? s.as_patient_id : u.patient_id;
+    req->auth.as_patient_id = s.as_patient_id;
+    req->auth.role = s.as_patient_id ? HTTP_ROLE_PATIENT : role_from_name(u.role);
     snprintf(req->auth.csrf_token, sizeof(req->auth.csrf_token), "%s", s.csrf_token);
     return ERR_OK;
 }
@@ -98,10 +137,29 @@ auth_check_csrf(struct http_req *req)
 static json_t *
 me_json(struct http_req *req, const char *email)
 {
-    return json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)req->auth.user_id, "email",
-                     email, "role", role_name(req->auth.role), "patient_id",
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)req->auth.user_id,
+                     "email", email, "role", role_name(req->auth.role), "patient_id",
                      req->auth.patient_id ? json_integer(req->auth.patient_id) : json_null(),
-                     "csrf_token", req->auth.csrf_token);
+                     "csrf_token", req->auth.csrf_token, "login_as", req->auth.as_patient_id > 0);
+}
+
+int
+auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status)
+{
+    char address[64];
+    struct store_audit a = {0};
+
+    http_client_address(req, address, sizeof(address));
+    a.at = req->now;
+    a.actor_user_id = actor_user_id;
+    a.as_patient_id = req->auth.as_patient_id;
+    a.action = action;
+    a.method = req->method;
+    a.path = req->path;
+    a.status = status;
+    a.address = address;
+    req->audited = 1;
+    return store_audit_add(req->db, &a);
 }
 
 static int
@@ -118,8 +176,11 @@ rate_limited(struct http_req *req, const char *email, const char *address)
     return ERR_OK;
 }
 
+/* A new session for user_id (as patient as_patient_id when > 0), sent back
+ * in cookie. */
 static int
-start_session(struct http_req *req, struct http_resp *resp, const struct store_user *u)
+start_session(struct http_req *req, struct http_resp *resp, int64_t user_id,
+              int64_t as_patient_id, const char *cookie)
 {
     char token[SECRET_TOKEN_LEN];
     unsigned char hash[SECRET_HASH_LEN];
@@ -129,20 +190,32 @@ start_session(struct http_req *req, struct http_resp *resp, const struct store_u
     secret_token(token);
     secret_token_hash(token, hash);
     secret_token(s.csrf_token);
-    s.user_id = u->id;
+    s.user_id = user_id;
+    s.as_patient_id = as_patient_id;
     s.created_at = s.last_seen_at = req->now;
-    s.expires_at = req->now + AUTH_ABSOLUTE_S;
+    s.expires_at = req->now + req->app->session_max_s;
     rc = store_session_create(req->db, hash, sizeof(hash), &s, &req->auth.session_id);
+    if (rc != ERR_OK)
+        return rc;
+    snprintf(req->auth.csrf_token, sizeof(req->auth.csrf_token), "%s", s.csrf_token);
+    snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+             "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", cookie, token,
+             req->app->session_max_s, req->app->secure_cookies ? "; Secure" : "");
+    return ERR_OK;
+}
+
+int
+auth_login_user(struct http_req *req, struct http_resp *resp, const struct store_user *u)
+{
+    int rc = start_session(req, resp, u->id, 0, AUTH_COOKIE);
+
     if (rc != ERR_OK)
         return rc;
     req->auth.user_id = u->id;
     req->auth.patient_id = u->patient_id;
+    req->auth.as_patient_id = 0;
     req->auth.role = role_from_name(u->role);
-    snprintf(req->auth.csrf_token, sizeof(req->auth.csrf_token), "%s", s.csrf_token);
-    snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-             AUTH_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
-             AUTH_ABSOLUTE_S, req->app->secure_cookies ? "; Secure" : "");
-    return ERR_OK;
+    return auth_audit(req, "login", u->id, 200);
 }
 
 int
@@ -162,12 +235,11 @@ api_login(struct http_req *req, struct http_resp *resp)
         return ERR_INVALID;
     http_client_address(req, address, sizeof(address));
     rc = rate_limited(req, email, address);
-    if (rc != ERR_OK) {
-        if (rc == ERR_RATE_LIMITED)
-            snprintf(resp->extra_header, sizeof(resp->extra_header), "Retry-After: %d",
-                     AUTH_FAIL_WINDOW_S);
+    if (rc == ERR_RATE_LIMITED)
+        snprintf(resp->extra_header, sizeof(resp->extra_header), "Retry-After: %d",
+                 AUTH_FAIL_WINDOW_S);
+    if (rc != ERR_OK)
         return rc;
-    }
     rc = store_user_by_email(req->db, email, &u);
     if (rc == ERR_OK)
         rc = secret_password_verify(u.password_hash, password);
@@ -175,33 +247,64 @@ api_login(struct http_req *req, struct http_resp *resp)
         rc = ERR_UNAUTHORIZED;
     if (rc == ERR_UNAUTHORIZED) {
         store_login_failure_add(req->db, email, address, req->now);
-        log_line(LOG_INFO, "msg=\"login failed\" address=%s", address);
+        auth_audit(req, "login_failed", u.id > 0 ? u.id : 0, 401);
         return http_fail(req, rc, "wrong e-mail or password");
     }
     if (rc == ERR_OK)
-        rc = start_session(req, resp, &u);
+        rc = auth_login_user(req, resp, &u);
     if (rc == ERR_OK)
         rc = http_reply_json(resp, 200, json_pack("{s:o}", "user", me_json(req, u.email)));
     return rc;
 }
 
 int
+api_login_as(struct http_req *req, struct http_resp *resp)
+{
+    struct store_user staff;
+    json_t *row = NULL;
+    int64_t patient_id = req->ids[0];
+    int rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+
+    json_decref(row);
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no such patient");
+    if (rc == ERR_OK && !req->auth.user_id)
+        rc = http_fail(req, ERR_FORBIDDEN, "log in as a staff member to view as a patient");
+    if (rc == ERR_OK)
+        rc = store_user_get(req->db, req->auth.user_id, &staff);
+    if (rc == ERR_OK)
+        rc = start_session(req, resp, staff.id, patient_id, AUTH_AS_COOKIE);
+    if (rc != ERR_OK)
+        return rc;
+    req->auth.as_patient_id = req->auth.patient_id = patient_id;
+    req->auth.role = HTTP_ROLE_PATIENT;
+    rc = auth_audit(req, "login_as", staff.id, 200);
+    if (rc == ERR_OK)
+        rc = http_reply_json(resp, 200, json_pack("{s:o}", "user", me_json(req, staff.email)));
+    return rc;
+}
+
+/* Ending a login-as session returns to the staff session beside it. */
+int
 api_logout(struct http_req *req, struct http_resp *resp)
 {
-    int rc = store_session_delete(req->db, req->auth.session_id);
+    int rc = req->auth.token_id ? http_fail(req, ERR_MALFORMED, "API tokens do not log out")
+                                : store_session_delete(req->db, req->auth.session_id);
 
-    snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-             AUTH_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    snprintf(resp->set_cookie, sizeof(resp->set_cookie), "%s=; Path=/; HttpOnly; SameSite=Lax; "
+             "Max-Age=0", req->auth.as_patient_id ? AUTH_AS_COOKIE : AUTH_COOKIE);
     if (rc == ERR_OK)
-        rc = http_reply_json(resp, 200, json_pack("{s:b}", "logged_out", 1));
+        rc = http_reply_json(resp, 200,
+                             json_pack("{s:b, s:b}", "logged_out", 1, "back_to_staff",
+                                       req->auth.as_patient_id > 0));
     return rc;
 }
 
 int
 api_me(struct http_req *req, struct http_resp *resp)
 {
-    struct store_user u;
-    int rc = store_user_get(req->db, req->auth.user_id, &u);
+    struct store_user u = {0};
+    int rc = req->auth.token_id ? ERR_OK : store_user_get(req->db, req->auth.user_id, &u);
 
     if (rc == ERR_OK)
         rc = http_reply_json(resp, 200, me_json(req, u.email));

@@ -5,8 +5,9 @@
 #include "http/http.h"
 
 #define AUTH_COOKIE "chairside_session"
-#define AUTH_IDLE_S (2 * 3600)       /* a session unused this long ends */
-#define AUTH_ABSOLUTE_S (12 * 3600)  /* and none lives longer than this */
+#define AUTH_AS_COOKIE "chairside_as" /* a staff member's login-as session */
+#define AUTH_IDLE_S (2 * 3600)        /* defaults of app.session_idle_s */
+#define AUTH_ABSOLUTE_S (12 * 3600)   /* and app.session_max_s */
 #define AUTH_FAIL_WINDOW_S (15 * 60) /* failed logins counted over this */
 #define AUTH_FAIL_MAX_EMAIL 5
 #define AUTH_FAIL_MAX_ADDRESS 20
@@ -19,7 +20,15 @@ void auth_finish(struct http_req *req);
 /* Cookie-authenticated writes must echo the session's CSRF token. */
 int auth_check_csrf(struct http_req *req);
 
+/* One line in the audit log for this request. */
+int auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status);
+
+struct store_user;
+/* Starts a session for u (cookie in resp) and records the login. */
+int auth_login_user(struct http_req *req, struct http_resp *resp, const struct store_user *u);
+
 int api_login(struct http_req *req, struct http_resp *resp);
+int api_login_as(struct http_req *req, struct http_resp *resp);
 int api_logout(struct http_req *req, struct http_resp *resp);
 int api_me(struct http_req *req, struct http_resp *resp);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/booking_rules.h"
 #include "api/bookings.h"
 #include "api/booking_rows.h"
@@ -116,6 +117,13 @@ read_new_patient(struct http_req *req, struct booking_input *in)
     return bad ? ERR_INVALID : ERR_OK;
 }
 
+/* Patients booking themselves, logged in or signing up as they book. */
+static int
+is_online(struct http_req *req)
+{
+    return req->auth.role == HTTP_ROLE_PATIENT || req->auth.role == HTTP_ROLE_NONE;
+}
+
 static int
 read_input(struct http_req *req, struct booking_input *in)
 {
@@ -126,6 +134,9 @@ read_input(struct http_req *req, struct booking_input *in)
         return ERR_MALFORMED;
     if (in_present(req, "patient") && req->auth.role == HTTP_ROLE_PATIENT)
         return http_field_error(req, "patient", "a patient books for themselves only");
+    /* Without a login, only a new patient signing up may book. */
+    if (req->auth.role == HTTP_ROLE_NONE && !in_present(req, "patient"))
+        return http_fail(req, ERR_UNAUTHORIZED, "log in, or book as a new patient");
     if (in_present(req, "patient") && !in_present(req, "patient_id"))
         bad |= read_new_patient(req, in) != ERR_OK;
     else if (req->auth.role != HTTP_ROLE_PATIENT || in_present(req, "patient_id"))
@@ -138,6 +149,8 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
+    if (!bad && req->auth.role == HTTP_ROLE_NONE && !in->new_password)
+        return http_field_error(req, "patient.password", "is needed to create your account");
     if (bad)
         return ERR_INVALID;
     if (req->auth.role == HTTP_ROLE_PATIENT) {
@@ -203,8 +216,7 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     b.group_service_id = svc->group_service_id;
     b.notes = in->notes;
     b.created_at = req->now;
-    snprintf(b.source, sizeof(b.source), "%s",
-             req->auth.role == HTTP_ROLE_PATIENT ? "online" : "staff");
+    snprintf(b.source, sizeof(b.source), "%s", is_online(req) ? "online" : "staff");
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(req->db, &b, svc->items, svc->n, id);
     if (rc == ERR_OK)
@@ -215,6 +227,41 @@ out:
     if (rc != ERR_OK)
         store_rollback(req->db);
     return rc;
+}
+
+/* What the clinic allows patients who book themselves (seeds 000, 001). */
+static int
+online_rules(struct http_req *req, const struct sched_settings *st,
+             const struct sched_services *svc, const struct booking_input *in)
+{
+    json_t *row = NULL;
+    size_t i;
+    int rc = ERR_OK;
+
+    if (req->auth.role == HTTP_ROLE_NONE && !st->allow_self_signup)
+        return http_fail(req, ERR_UNAUTHORIZED, "the clinic does not take sign-ups online; log in");
+    for (i = 0; i < svc->n; i++) {
+        if (!svc->items[i].online_booking)
+            return http_field_error(req, "service_ids", "is not offered for online booking");
+    }
+    if (strcmp(st->client_payment, "enabled") == 0 && in->pay && strcmp(in->pay, "skip") == 0)
+        return http_field_error(req, "pay", "this clinic needs payment with the booking");
+    if (req->auth.role == HTTP_ROLE_PATIENT)
+        rc = store_row_get(req->db, &api_patients.table, in->patient_id, &row);
+    if (rc == ERR_OK && row && !json_is_true(json_object_get(row, "can_book_online")))
+        rc = http_fail(req, ERR_FORBIDDEN, "online booking is not enabled for your account");
+    json_decref(row);
+    return rc;
+}
+
+/* A patient who signed up while booking leaves logged in. */
+static int
+sign_in_new_patient(struct http_req *req, struct http_resp *resp, const char *email)
+{
+    struct store_user u;
+    int rc = store_user_by_email(req->db, email, &u);
+
+    return rc == ERR_OK ? auth_login_user(req, resp, &u) : rc;
 }
 
 int
@@ -233,14 +280,15 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
         rc = sched_settings_load(req, &settings);
     if (rc == ERR_OK)
         rc = sched_services_load(req, "service_ids", in.service_ids, in.n_services, &svc);
-    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT &&
-        strcmp(settings.client_payment, "enabled") == 0 && in.pay && strcmp(in.pay, "skip") == 0)
-        rc = http_field_error(req, "pay", "this clinic needs payment with the booking");
+    if (rc == ERR_OK && is_online(req))
+        rc = online_rules(req, &settings, &svc, &in);
     /* Hashing is slow by design; do it before taking the write lock. */
     if (rc == ERR_OK && in.new_password)
         rc = secret_password_hash(in.new_password, hash, sizeof(hash));
     if (rc == ERR_OK)
         rc = insert_booking(req, &in, &settings, &svc, in.new_password ? hash : NULL, &id);
+    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_NONE)
+        rc = sign_in_new_patient(req, resp, in.new_email);
     if (rc == ERR_OK)
         rc = booking_load(req, id, &row);
     if (rc == ERR_OK)

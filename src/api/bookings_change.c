@@ -137,6 +137,22 @@ api_bookings_update(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
+/* Patients cancel their own upcoming bookings up to the clinic's notice. */
+static int
+patient_may_cancel(struct http_req *req, json_t *row)
+{
+    struct sched_settings st;
+    int rc = sched_settings_load(req, &st);
+
+    if (rc == ERR_OK &&
+        row_int(row, "start_at") - req->now < (int64_t)st.client_cancel_notice_min * 60)
+        rc = http_fail(req, ERR_CONFLICT,
+                       "too late to cancel online: at least %d minutes' notice is needed; "
+                       "please call the clinic",
+                       st.client_cancel_notice_min);
+    return rc;
+}
+
 int
 api_bookings_cancel(struct http_req *req, struct http_resp *resp)
 {
@@ -151,6 +167,8 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
         rc = store_begin(req->db, 1);
     if (rc == ERR_OK)
         rc = booking_load(req, id, &row);
+    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT)
+        rc = patient_may_cancel(req, row);
     if (rc == ERR_OK) {
         rc = store_booking_cancel(req->db, id, reason ? reason : "", req->now);
         if (rc == ERR_CONFLICT)

@@ -21,9 +21,11 @@ now_us(void)
 static int
 authorise(struct http_req *req, const struct http_route *route)
 {
+    /* Public writes made with a session cookie still need its CSRF token;
+     * logging in again is the one exception, as it replaces the session. */
     if (!route->roles)
-        return ERR_OK;
-    if (!req->auth.user_id)
+        return route->handler == api_login ? ERR_OK : auth_check_csrf(req);
+    if (req->auth.role == HTTP_ROLE_NONE)
         return http_fail(req, ERR_UNAUTHORIZED, "log in first");
     if (!(route->roles & req->auth.role))
         return http_fail(req, ERR_FORBIDDEN, "your role may not do this");
@@ -62,6 +64,20 @@ run(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
+/* Every write, and everything a staff member does as a patient, leaves an
+ * audit line, whether it succeeded or not. */
+static void
+audit(struct http_req *req, int status)
+{
+    if (req->audited || (strcmp(req->method, "GET") == 0 && !req->auth.as_patient_id) ||
+        strcmp(req->path, "/healthz") == 0)
+        return;
+    req->db = store_acquire(req->app->store);
+    auth_audit(req, req->auth.as_patient_id ? "as_patient" : "write", req->auth.user_id, status);
+    store_release(req->app->store, req->db);
+    req->db = NULL;
+}
+
 void
 api_handle(struct http_req *req, struct http_resp *resp)
 {
@@ -72,6 +88,7 @@ api_handle(struct http_req *req, struct http_resp *resp)
         http_reply_problem(req, resp, rc);
     if (!resp->status)
         resp->status = 200;
+    audit(req, resp->status);
     /* Paths carry only ids; query strings may hold names, so they stay out. */
     log_line(LOG_INFO, "msg=request method=%s path=%s status=%d us=%lld", req->method, req->path,
              resp->status, (long long)(now_us() - started));

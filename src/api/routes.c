@@ -1,6 +1,7 @@
 /* Every endpoint, with the roles allowed to call it. Setup writes are for
  * admins; staff run the calendar; patients reach only what handlers then
  * narrow to their own records. */
+#include "api/accounts.h"
 #include "api/app.h"
 #include "api/appointments.h"
 #include "api/auth.h"
@@ -8,6 +9,7 @@
 #include "api/bookings.h"
 #include "api/calendar.h"
 #include "api/health.h"
+#include "api/portal.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
 
@@ -15,6 +17,7 @@
 #define ADMIN HTTP_ROLE_ADMIN
 #define STAFF (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF)
 #define ANYONE (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF | HTTP_ROLE_PATIENT)
+#define PATIENT HTTP_ROLE_PATIENT
 #define V1 "/api/v1"
 
 #define SETUP(path, res)                                                                           \
@@ -30,6 +33,12 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/auth/login", api_login, PUBLIC, NULL},
     {"POST", V1 "/auth/logout", api_logout, ANYONE, NULL},
     {"GET", V1 "/me", api_me, ANYONE, NULL},
+    {"GET", V1 "/me/appointments", api_me_appointments, PATIENT, NULL},
+    {"GET", V1 "/me/profile", api_me_profile, PATIENT, NULL},
+    {"POST", V1 "/tokens", api_tokens_create, ADMIN, NULL},
+    {"GET", V1 "/tokens", api_tokens_list, ADMIN, NULL},
+    {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, ADMIN, NULL},
+    {"GET", V1 "/audit", api_audit_list, ADMIN, NULL},
 
     SETUP("/locations", api_locations),
     SETUP("/services", api_services),
@@ -47,10 +56,14 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/patients", resource_create, STAFF, &api_patients},
     {"GET", V1 "/patients/{id}", resource_get, STAFF, &api_patients},
     {"PATCH", V1 "/patients/{id}", resource_update, STAFF, &api_patients},
+    {"POST", V1 "/patients/{id}/account", api_patient_account, STAFF, NULL},
+    {"POST", V1 "/patients/{id}/login-as", api_login_as, STAFF, NULL},
 
     {"GET", V1 "/availability", api_availability, ANYONE, NULL},
 
-    {"POST", V1 "/bookings", api_bookings_create, ANYONE, NULL},
+    /* Public so a new patient can sign up while booking; the handler
+     * refuses anyone else without a login. */
+    {"POST", V1 "/bookings", api_bookings_create, PUBLIC, NULL},
     {"GET", V1 "/bookings", api_bookings_list, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}", api_bookings_get, ANYONE, NULL},
     {"PATCH", V1 "/bookings/{id}", api_bookings_update, STAFF, NULL},

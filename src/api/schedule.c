@@ -27,6 +27,8 @@ sched_settings_load(struct http_req *req, struct sched_settings *out)
             json_is_true(json_object_get(row, "assign_services_to_staff"));
         out->min_notice_min = int_field(row, "min_notice_min");
         out->max_advance_days = int_field(row, "max_advance_days");
+        out->allow_self_signup = json_is_true(json_object_get(row, "allow_self_signup"));
+        out->client_cancel_notice_min = int_field(row, "client_cancel_notice_min");
         snprintf(out->client_payment, sizeof(out->client_payment), "%s",
                  json_string_value(json_object_get(row, "client_payment")));
         snprintf(out->timezone, sizeof(out->timezone), "%s",

@@ -21,6 +21,8 @@ struct sched_settings {
     int assign_services_to_staff;
     int min_notice_min;
     int max_advance_days;
+    int allow_self_signup;
+    int client_cancel_notice_min;
     char client_payment[16];
     char timezone[65];
 };

@@ -25,9 +25,11 @@ enum http_role {
 
 /* Who is calling, as established from the session cookie. */
 struct http_auth {
-    int64_t user_id;
+    int64_t user_id; /* in a login-as session: the staff member acting */
     int64_t session_id;
     int64_t patient_id;
+    int64_t as_patient_id; /* set when staff see the portal as this patient */
+    int64_t token_id;      /* set for Bearer API tokens */
     enum http_role role;
     char csrf_token[80];
     /* Session bookkeeping done after the request's read snapshot ends. */
@@ -52,6 +54,7 @@ struct http_req {
     json_t *errors; /* validation errors [{field, message}], owned */
     int64_t now;    /* request time, UTC seconds */
     const void *route_ctx;
+    int audited; /* the handler wrote its own audit line */
 };
 
 struct http_resp {

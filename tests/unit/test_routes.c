@@ -26,6 +26,8 @@ static const struct route_key public_routes[] = {
     {"GET", "/healthz"},
     {"GET", "/api/v1/openapi.yaml"},
     {"POST", "/api/v1/auth/login"},
+    /* New patients sign up while booking; the handler refuses the rest. */
+    {"POST", "/api/v1/bookings"},
 };
 
 /* Resources whose writes change the practice's setup. */

@@ -1,0 +1,141 @@
+#include "api/accounts.h"
+
+#include <string.h>
+
+#include "api/input.h"
+#include "api/resource.h"
+#include "api/schedule.h"
+#include "cli/users.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/secret.h"
+
+int
+api_patient_account(struct http_req *req, struct http_resp *resp)
+{
+    const char *email = NULL, *password = NULL;
+    struct store_user existing;
+    json_t *row = NULL;
+    int64_t user_id = 0;
+    int bad = 0, rc = http_body_object(req);
+
+    if (rc != ERR_OK)
+        return rc;
+    bad |= in_text(req, "email", 1, 254, &email) != ERR_OK;
+    bad |= in_text(req, "password", 1, SECRET_PASSWORD_MAX, &password) != ERR_OK;
+    if (bad)
+        return ERR_INVALID;
+    if (!valid_email(email))
+        return http_field_error(req, "email", "must be an e-mail address");
+    if (strlen(password) < 8)
+        return http_field_error(req, "password", "must have at least 8 characters");
+    rc = store_row_get(req->db, &api_patients.table, req->ids[0], &row);
+    json_decref(row);
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no such patient");
+    if (rc == ERR_OK && store_user_by_patient(req->db, req->ids[0], &existing) == ERR_OK)
+        return http_fail(req, ERR_CONFLICT, "the patient already has a login");
+    if (rc == ERR_OK)
+        rc = users_add(req->db, email, password, "patient", req->ids[0], &user_id);
+    if (rc == ERR_CONFLICT)
+        return http_fail(req, rc, "that e-mail already has a login");
+    if (rc != ERR_OK)
+        return rc;
+    return http_reply_json(resp, 201,
+                           json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)user_id, "email",
+                                     email, "role", "patient", "patient_id",
+                                     (json_int_t)req->ids[0]));
+}
+
+int
+api_tokens_create(struct http_req *req, struct http_resp *resp)
+{
+    const char *name = NULL, *role = NULL;
+    char token[SECRET_TOKEN_LEN];
+    unsigned char hash[SECRET_HASH_LEN];
+    int64_t id = 0;
+    int bad = 0, rc = http_body_object(req);
+
+    if (rc != ERR_OK)
+        return rc;
+    bad |= in_text(req, "name", 1, 200, &name) != ERR_OK;
+    bad |= in_text(req, "role", 1, 16, &role) != ERR_OK;
+    if (bad)
+        return ERR_INVALID;
+    if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0)
+        return http_field_error(req, "role", "must be \"admin\" or \"staff\"");
+    secret_token(token);
+    secret_token_hash(token, hash);
+    rc = store_token_create(req->db, name, role, hash, sizeof(hash), req->auth.user_id,
+                            req->now, &id);
+    if (rc != ERR_OK)
+        return rc;
+    /* The token itself is shown this once; only its hash is kept. */
+    return http_reply_json(resp, 201,
+                           json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name,
+                                     "role", role, "token", token));
+}
+
+int
+api_tokens_list(struct http_req *req, struct http_resp *resp)
+{
+    json_t *items = NULL;
+    int rc = store_token_list(req->db, &items);
+
+    if (rc == ERR_OK)
+        return http_reply_json(resp, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+    json_decref(items);
+    return rc;
+}
+
+int
+api_tokens_revoke(struct http_req *req, struct http_resp *resp)
+{
+    int rc = store_token_revoke(req->db, req->ids[0], req->now);
+
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no such live token");
+    if (rc == ERR_OK)
+        rc = http_reply_json(resp, 200, json_pack("{s:b}", "revoked", 1));
+    return rc;
+}
+
+int
+api_audit_list(struct http_req *req, struct http_resp *resp)
+{
+    struct store_audit_filter f = {0};
+    const struct tz_zone *zone;
+    json_t *items = NULL, *item;
+    int64_t from = 0, to = 0;
+    size_t i;
+    int bad = 0, rc;
+
+    bad |= query_date(req, "from", 0, &from) != ERR_OK;
+    bad |= query_date(req, "to", 0, &to) != ERR_OK;
+    bad |= query_int(req, "actor", 1, INT64_MAX, &f.actor_user_id) != ERR_OK;
+    bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
+    if (bad)
+        return ERR_INVALID;
+    rc = sched_org_zone(req, &zone);
+    f.from = http_query(req, "from") ? sched_day_start(zone, from) : 0;
+    f.to = http_query(req, "to") ? sched_day_start(zone, to + 1) : 0;
+    if (rc == ERR_OK)
+        rc = store_audit_list(req->db, &f, &items);
+    json_array_foreach(items, i, item)
+    {
+        json_object_set_new(item, "at",
+                            sched_time_json(json_integer_value(json_object_get(item, "at")), zone));
+    }
+    if (rc == ERR_OK) {
+        json_t *last = json_array_get(items, json_array_size(items) - 1);
+
+        rc = http_reply_json(resp, 200,
+                             json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                                       (int)json_array_size(items) == f.limit
+                                           ? json_copy(json_object_get(last, "id"))
+                                           : json_null()));
+        items = NULL;
+    }
+    json_decref(items);
+    return rc;
+}

@@ -1,0 +1,13 @@
+/* Logins for patients, API tokens and the audit log. */
+#ifndef CHAIRSIDE_API_ACCOUNTS_H
+#define CHAIRSIDE_API_ACCOUNTS_H
+
+#include "http/http.h"
+
+int api_patient_account(struct http_req *req, struct http_resp *resp);
+int api_tokens_create(struct http_req *req, struct http_resp *resp);
+int api_tokens_list(struct http_req *req, struct http_resp *resp);
+int api_tokens_revoke(struct http_req *req, struct http_resp *resp);
+int api_audit_list(struct http_req *req, struct http_resp *resp);
+
+#endif
