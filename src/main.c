@@ -1,6 +1,7 @@
 /* chairside: parses the command line, opens the database and wires the
  * modules together. Nothing else lives here. */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +283,10 @@ main(int argc, char **argv)
     int first = 2;
     size_t i;
 
+    /* Response buffers of a few hundred kB come and go per request; keep
+     * glibc from returning that memory to the kernel after each one. */
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
     if (argc < 2)
         goto bad;
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -50,7 +50,10 @@ render_slots(struct http_resp *resp, int duration_min, const struct avail_result
     size_t i;
     int rc;
 
-    rc = buf_puts(b, "{\"duration_min\":");
+    /* One allocation for the whole body: a slot renders to < 100 bytes. */
+    rc = buf_reserve(b, 64 + r->n * 100);
+    if (rc == ERR_OK)
+        rc = buf_puts(b, "{\"duration_min\":");
     if (rc == ERR_OK)
         rc = buf_put_i64(b, duration_min);
     if (rc == ERR_OK)

@@ -20,18 +20,23 @@ send_response(struct MHD_Connection *conn, struct http_resp *resp)
 {
     struct MHD_Response *r;
     char *text = NULL;
-    const char *body = resp->raw.data;
-    size_t len = resp->raw.len;
+    size_t len = 0;
 
-    if (!len && resp->json) {
+    if (resp->raw.len) {
+        /* The rendered body is handed to libmicrohttpd rather than copied. */
+        text = resp->raw.data;
+        len = resp->raw.len;
+        buf_init(&resp->raw, resp->raw.limit);
+    } else if (resp->json) {
         text = json_dumps(resp->json, JSON_COMPACT);
-        body = text ? text : "";
         len = text ? strlen(text) : 0;
     }
-    r = MHD_create_response_from_buffer(len, (void *)(body ? body : ""), MHD_RESPMEM_MUST_COPY);
-    free(text);
-    if (!r)
+    r = text ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(text);
         return;
+    }
     if (resp->content_type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");

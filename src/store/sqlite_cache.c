@@ -111,22 +111,24 @@ lower_bound(const struct store_busy *rows, size_t n, int64_t t)
     return lo;
 }
 
+/* Room for extra more rows in the arena-grown array *v. */
 static int
-append(struct arena *a, struct store_busy **v, size_t *n, size_t *cap,
-       const struct store_busy *row)
+reserve(struct arena *a, struct store_busy **v, size_t *n, size_t *cap, size_t extra)
 {
-    if (*n == *cap) {
-        size_t grown_cap = *cap ? *cap * 2 : 256;
-        struct store_busy *grown = arena_calloc(a, grown_cap, sizeof(*grown));
+    size_t grown_cap = *cap ? *cap * 2 : 256;
+    struct store_busy *grown;
 
-        if (!grown)
-            return -1;
-        if (*n)
-            memcpy(grown, *v, *n * sizeof(*grown));
-        *v = grown;
-        *cap = grown_cap;
-    }
-    (*v)[(*n)++] = *row;
+    if (*n + extra <= *cap)
+        return 0;
+    if (grown_cap < *n + extra)
+        grown_cap = *n + extra;
+    grown = arena_array(a, grown_cap, sizeof(*grown));
+    if (!grown)
+        return -1;
+    if (*n)
+        memcpy(grown, *v, *n * sizeof(*grown));
+    *v = grown;
+    *cap = grown_cap;
     return 0;
 }
 
@@ -141,14 +143,11 @@ busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to
     pthread_rwlock_rdlock(&bc->lock);
     if (e->staff_id == staff_id && e->gen == atomic_load(&bc->gen) && e->from <= from &&
         to <= e->to) {
-        hit = 1;
-        for (i = lower_bound(e->rows, e->n, from - e->longest); i < e->n; i++) {
-            if (e->rows[i].start >= to)
-                break;
-            if (e->rows[i].end > from && append(a, v, n, cap, &e->rows[i]) != 0) {
-                hit = -1;
-                break;
-            }
+        i = lower_bound(e->rows, e->n, from - e->longest);
+        hit = reserve(a, v, n, cap, e->n - i) == 0 ? 1 : -1;
+        for (; hit > 0 && i < e->n && e->rows[i].start < to; i++) {
+            if (e->rows[i].end > from)
+                (*v)[(*n)++] = e->rows[i];
         }
     }
     pthread_rwlock_unlock(&bc->lock);

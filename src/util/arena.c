@@ -34,8 +34,8 @@ arena_cleanup(struct arena *a)
     a->head = NULL;
 }
 
-void *
-arena_alloc(struct arena *a, size_t size)
+static void *
+arena_take(struct arena *a, size_t size)
 {
     const size_t align = alignof(max_align_t);
     struct arena_chunk *c = a->head;
@@ -58,8 +58,25 @@ arena_alloc(struct arena *a, size_t size)
     }
     p = c->data + c->used;
     c->used += need;
-    memset(p, 0, size);
     return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
+
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return arena_take(a, n * size);
 }
 
 void *

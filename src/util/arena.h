@@ -16,6 +16,9 @@ void arena_cleanup(struct arena *a);
 /* Zeroed memory aligned for any type, or NULL. */
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t n, size_t size);
+/* Like arena_calloc, but the memory is not cleared: for arrays about to be
+ * filled completely. */
+void *arena_array(struct arena *a, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 
 #endif

@@ -34,7 +34,7 @@ buf_reset(struct buf *b)
         b->data[0] = '\0';
 }
 
-static int
+int
 buf_reserve(struct buf *b, size_t extra)
 {
     size_t need, cap;

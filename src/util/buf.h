@@ -15,6 +15,8 @@ struct buf {
 void buf_init(struct buf *b, size_t limit);
 void buf_cleanup(struct buf *b);
 void buf_reset(struct buf *b);
+/* Makes room for extra more bytes (and the NUL) in one allocation. */
+int buf_reserve(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *data, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
