@@ -35,6 +35,9 @@ struct interned {
 
 struct busy_cache {
     _Atomic uint64_t gen;
+    _Atomic uint64_t all_changed_at;
+    /* By slot, so staff sharing a slot invalidate each other: safe. */
+    _Atomic uint64_t staff_changed_at[BUSY_CACHE_SLOTS];
     pthread_rwlock_t lock;
     struct busy_entry slots[BUSY_CACHE_SLOTS];
     struct shift_entry shifts[SHIFT_CACHE_SLOTS];
@@ -82,16 +85,37 @@ busy_cache_generation(struct busy_cache *bc)
     return atomic_load(&bc->gen);
 }
 
-void
-busy_cache_bump(struct busy_cache *bc)
+static size_t
+slot_of(int64_t staff_id)
 {
-    atomic_fetch_add(&bc->gen, 1);
+    return (uint64_t)staff_id & (BUSY_CACHE_SLOTS - 1);
+}
+
+void
+busy_cache_committed(struct busy_cache *bc, const int64_t *staff, size_t n, int all)
+{
+    uint64_t g = atomic_fetch_add(&bc->gen, 1) + 1;
+    size_t i;
+
+    if (all)
+        atomic_store(&bc->all_changed_at, g);
+    for (i = 0; !all && i < n; i++)
+        atomic_store(&bc->staff_changed_at[slot_of(staff[i])], g);
 }
 
 static struct busy_entry *
 slot_for(struct busy_cache *bc, int64_t staff_id)
 {
-    return &bc->slots[(uint64_t)staff_id & (BUSY_CACHE_SLOTS - 1)];
+    return &bc->slots[slot_of(staff_id)];
+}
+
+/* Was data loaded at generation gen (for staff_id, or 0 for shift lists)
+ * changed since? */
+static int
+stale(struct busy_cache *bc, uint64_t gen, int64_t staff_id)
+{
+    return gen < atomic_load(&bc->all_changed_at) ||
+           (staff_id && gen < atomic_load(&bc->staff_changed_at[slot_of(staff_id)]));
 }
 
 /* First row whose start is >= t (rows are sorted by start). */
@@ -141,7 +165,7 @@ busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to
     size_t i;
 
     pthread_rwlock_rdlock(&bc->lock);
-    if (e->staff_id == staff_id && e->gen == atomic_load(&bc->gen) && e->from <= from &&
+    if (e->staff_id == staff_id && !stale(bc, e->gen, staff_id) && e->from <= from &&
         to <= e->to) {
         i = lower_bound(e->rows, e->n, from - e->longest);
         hit = reserve(a, v, n, cap, e->n - i) == 0 ? 1 : -1;
@@ -193,7 +217,7 @@ shift_cache_get(struct busy_cache *bc, const char *key, struct arena *a, struct 
     for (i = 0; i < SHIFT_CACHE_SLOTS && !hit; i++) {
         struct shift_entry *e = &bc->shifts[i];
 
-        if (e->gen != atomic_load(&bc->gen) || strcmp(e->key, key) != 0)
+        if (stale(bc, e->gen, 0) || strcmp(e->key, key) != 0)
             continue;
         *out = arena_calloc(a, e->n ? e->n : 1, sizeof(**out));
         hit = *out ? 1 : -1;

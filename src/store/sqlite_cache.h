@@ -1,8 +1,11 @@
 /* A cache of what availability reads most: each staff member's busy
- * intervals over a window. Every commit on any connection bumps a
- * generation number (from SQLite's WAL hook, i.e. once the commit is
- * visible); an entry is used only while its generation is current, so a
- * cached answer is never older than the database. Only read transactions
+ * intervals from some day on, and shift lists. Every commit that changes
+ * scheduling data takes the next generation number once it is visible
+ * (from SQLite's WAL hook) and records it against the staff members whose
+ * bookings it changed, or against everything when it changed more (shifts,
+ * services, settings, time off, appointments). An entry loaded in a
+ * snapshot taken at generation g is used only while nothing it covers
+ * changed after g, so a cached answer is never older than the database. Only read transactions
  * use it; the check inside a booking's write transaction always reads the
  * database itself. The generation only sees this process's commits: one
  * server process per SQLite database (several processes share a database
@@ -20,7 +23,8 @@ struct busy_cache;
 int busy_cache_new(struct busy_cache **out);
 void busy_cache_free(struct busy_cache *bc);
 uint64_t busy_cache_generation(struct busy_cache *bc);
-void busy_cache_bump(struct busy_cache *bc);
+/* A commit changed the busy times of staff[0..n), or everything when all. */
+void busy_cache_committed(struct busy_cache *bc, const int64_t *staff, size_t n, int all);
 
 /* Appends staff_id's events overlapping [from, to) to v (arena-grown,
  * n and cap updated) when a current entry covers the window; returns 1 on a

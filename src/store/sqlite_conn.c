@@ -19,10 +19,12 @@ struct store {
 };
 
 /* Tables whose changes never alter availability: writing them (a session
- * touch, a failed login, an audit line) keeps the caches. Everything else
- * counts, so a new table is safe by default. */
+ * touch, a failed login, an audit line) keeps the caches. Bookings are
+ * tracked by staff member (sql_staff_changed); any other table counts as a
+ * change to everything, so a new table is safe by default. */
 static const char *const unscheduled_tables[] = {
     "sessions", "login_failures", "audit_log", "users", "api_tokens", "booking_history",
+    "booking_services", "patients",
 };
 
 static void
@@ -34,17 +36,37 @@ on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int6
     (void)op;
     (void)db;
     (void)rowid;
+    if (strcmp(table, "bookings") == 0) {
+        c->changed_bookings = 1;
+        return;
+    }
     for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
         if (strcmp(table, unscheduled_tables[i]) == 0)
             return;
     }
-    c->schedule_dirty = 1;
+    c->changed_all = 1;
+}
+
+void
+sql_staff_changed(struct store_conn *c, int64_t staff_id)
+{
+    if (c->n_staff_changed == sizeof(c->staff_changed) / sizeof(c->staff_changed[0]))
+        c->changed_all = 1;
+    else
+        c->staff_changed[c->n_staff_changed++] = staff_id;
+}
+
+static void
+forget_changes(struct store_conn *c)
+{
+    c->changed_all = c->changed_bookings = 0;
+    c->n_staff_changed = 0;
 }
 
 static void
 on_rollback(void *arg)
 {
-    ((struct store_conn *)arg)->schedule_dirty = 0;
+    forget_changes(arg);
 }
 
 /* Runs after each commit, once it is visible to other connections. Setting
@@ -54,9 +76,12 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     struct store_conn *c = arg;
 
-    if (c->schedule_dirty)
-        busy_cache_bump(c->cache);
-    c->schedule_dirty = 0;
+    /* Booking rows changed without saying whose: assume anyone's. */
+    if (c->changed_bookings && !c->n_staff_changed)
+        c->changed_all = 1;
+    if (c->changed_all || c->n_staff_changed)
+        busy_cache_committed(c->cache, c->staff_changed, c->n_staff_changed, c->changed_all);
+    forget_changes(c);
     if (pages >= 1000)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;

@@ -19,7 +19,11 @@ struct store_conn {
     sqlite3 *db;
     struct busy_cache *cache; /* shared by every connection of the store */
     int in_read;              /* inside store_begin(c, 0) */
-    int schedule_dirty;       /* this transaction changed scheduling data */
+    /* What this transaction changed, for the cache (see sqlite_cache.h). */
+    int changed_all;      /* scheduling data other than bookings */
+    int changed_bookings; /* booking rows, by staff_changed when known */
+    size_t n_staff_changed;
+    int64_t staff_changed[16];
     uint64_t read_gen;        /* cache generation when that began */
     struct store_conn *next_free;
     size_t n_stmts;
@@ -36,6 +40,8 @@ sqlite3_stmt *sql_lookup(struct store_conn *c, const char *key);
 sqlite3_stmt *sql_prepare_keyed(struct store_conn *c, const char *key, const char *sql);
 /* Maps an SQLite result code to enum err, logging unexpected ones. */
 int sql_err(struct store_conn *c, int rc);
+/* Records that this transaction changed staff_id's bookings. */
+void sql_staff_changed(struct store_conn *c, int64_t staff_id);
 /* Runs a statement with no result rows. */
 int sql_exec_step(struct store_conn *c, sqlite3_stmt *st);
 /* Column i of the current row as a JSON value (NULL -> json null). */

@@ -59,6 +59,7 @@ static const char SQL_BOOKING_LIST[] =
                     "AND (?3 = 0 OR b.staff_id = ?3) AND (?4 = 0 OR b.patient_id = ?4) "
                     "AND (?5 IS NULL OR b.status = ?5) AND (?6 IS NULL OR b.payment_status = ?6) "
                     "AND b.id > ?7 ORDER BY b.id LIMIT ?8";
+static const char SQL_BOOKING_STAFF[] = "SELECT staff_id FROM bookings WHERE id = ?";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
@@ -256,13 +257,14 @@ query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int
     return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
 }
 
-/* Reads go through the cache; on a miss a wider window is loaded so the
- * neighbouring weeks a receptionist pages to next are hits. */
+/* Reads go through the cache; a miss loads more than was asked. */
 static int
 cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
             struct store_busy **v, size_t *n, size_t *cap)
 {
-    int64_t wide_from = from - 86400, wide_to = to + 14 * 86400;
+    /* A staff member's whole diary from a month back is a few thousand rows;
+     * loading it once makes every later week a hit until it changes. */
+    int64_t wide_from = from - 31 * 86400, wide_to = INT64_MAX / 2;
     size_t first = *n;
     int hit = busy_cache_get(c->cache, staff_id, from, to, a, v, n, cap);
     int rc;
@@ -329,6 +331,7 @@ store_booking_insert(struct store_conn *c, const struct store_booking *b,
     if (rc != ERR_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(c->db);
+    sql_staff_changed(c, b->staff_id);
     for (i = 0; rc == ERR_OK && i < n_services; i++) {
         st = sql_prepare(c, SQL_BOOKING_SERVICE_INSERT);
         if (!st)
@@ -402,12 +405,34 @@ store_booking_list(struct store_conn *c, const struct store_booking_filter *f, j
     return rc;
 }
 
+/* The cache must learn whose bookings a change touches. */
+static int
+mark_booking_staff(struct store_conn *c, int64_t booking_id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_STAFF);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, booking_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sql_staff_changed(c, sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
 int
 store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                    int64_t start, int64_t end, int64_t now)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_MOVE);
+    sqlite3_stmt *st;
+    int rc = mark_booking_staff(c, id);
 
+    if (rc != ERR_OK)
+        return rc;
+    sql_staff_changed(c, staff_id);
+    st = sql_prepare(c, SQL_BOOKING_MOVE);
     if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, staff_id);
@@ -422,8 +447,12 @@ store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t l
 int
 store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_NOTES);
+    sqlite3_stmt *st;
+    int rc = mark_booking_staff(c, id);
 
+    if (rc != ERR_OK)
+        return rc;
+    st = sql_prepare(c, SQL_BOOKING_NOTES);
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, notes, -1, SQLITE_STATIC);
@@ -435,9 +464,12 @@ store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int
 int
 store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_CANCEL);
-    int rc;
+    sqlite3_stmt *st;
+    int rc = mark_booking_staff(c, id);
 
+    if (rc != ERR_OK)
+        return rc;
+    st = sql_prepare(c, SQL_BOOKING_CANCEL);
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
