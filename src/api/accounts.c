@@ -83,7 +83,7 @@ api_tokens_list(struct http_req *req, struct http_resp *resp)
     int rc = store_token_list(req->db, &items);
 
     if (rc == ERR_OK)
-        return http_reply_json(resp, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+        return http_reply_page(resp, items, 0);
     json_decref(items);
     return rc;
 }
@@ -127,13 +127,7 @@ api_audit_list(struct http_req *req, struct http_resp *resp)
                             sched_time_json(json_integer_value(json_object_get(item, "at")), zone));
     }
     if (rc == ERR_OK) {
-        json_t *last = json_array_get(items, json_array_size(items) - 1);
-
-        rc = http_reply_json(resp, 200,
-                             json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                       (int)json_array_size(items) == f.limit
-                                           ? json_copy(json_object_get(last, "id"))
-                                           : json_null()));
+        rc = http_reply_page(resp, items, f.limit);
         items = NULL;
     }
     json_decref(items);

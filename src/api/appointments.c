@@ -399,7 +399,7 @@ api_appointments_list(struct http_req *req, struct http_resp *resp)
 {
     struct appt_zone_cache cache = {.n = 0};
     struct store_event_filter f;
-    json_t *items = NULL, *item, *cursor;
+    json_t *items = NULL, *item;
     size_t i;
     int rc = read_filter(req, &f);
 
@@ -411,11 +411,7 @@ api_appointments_list(struct http_req *req, struct http_resp *resp)
             rc = render(req, &cache, item);
     }
     if (rc == ERR_OK) {
-        item = json_array_get(items, json_array_size(items) - 1);
-        cursor = (int)json_array_size(items) == f.limit ? json_copy(json_object_get(item, "id"))
-                                                        : json_null();
-        rc = http_reply_json(resp, 200,
-                             json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+        rc = http_reply_page(resp, items, f.limit);
         items = NULL;
     }
     json_decref(items);

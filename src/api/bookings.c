@@ -347,13 +347,7 @@ api_bookings_list(struct http_req *req, struct http_resp *resp)
             rc = booking_render(req, item);
     }
     if (rc == ERR_OK) {
-        json_t *last = json_array_get(items, json_array_size(items) - 1);
-
-        rc = http_reply_json(resp, 200,
-                             json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                       (int)json_array_size(items) == f.limit
-                                           ? json_copy(json_object_get(last, "id"))
-                                           : json_null()));
+        rc = http_reply_page(resp, items, f.limit);
         items = NULL;
     }
     json_decref(items);

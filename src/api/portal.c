@@ -90,7 +90,7 @@ api_me_appointments(struct http_req *req, struct http_resp *resp)
         rc = render_sorted(req, v, n, out);
     }
     if (rc == ERR_OK) {
-        rc = http_reply_json(resp, 200, json_pack("{s:o, s:n}", "items", out, "next_cursor"));
+        rc = http_reply_page(resp, out, 0);
         out = NULL;
     }
     json_decref(out);

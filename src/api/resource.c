@@ -171,13 +171,7 @@ resource_list(struct http_req *req, struct http_resp *resp)
             rc = render_row(req, res, item);
     }
     if (rc == ERR_OK) {
-        json_t *last = json_array_get(items, json_array_size(items) - 1);
-        json_t *cursor = (int)json_array_size(items) == limit
-                             ? json_copy(json_object_get(last, "id"))
-                             : json_null();
-
-        rc = http_reply_json(resp, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                                  cursor));
+        rc = http_reply_page(resp, items, limit);
         items = NULL;
     }
     json_decref(items);

@@ -91,6 +91,9 @@ int http_field_error(struct http_req *req, const char *field, const char *messag
 
 /* Success responses. json is stolen. */
 int http_reply_json(struct http_resp *resp, int status, json_t *json);
+/* A list page {items, next_cursor}: the cursor is the last item's id when
+ * the page is full (more may follow), else null. items is stolen. */
+int http_reply_page(struct http_resp *resp, json_t *items, int limit);
 /* Fills resp with application/problem+json for err and req's details. */
 void http_reply_problem(struct http_req *req, struct http_resp *resp, int err);
 int http_status_for(int err);

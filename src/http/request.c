@@ -130,6 +130,18 @@ http_reply_json(struct http_resp *resp, int status, json_t *json)
     return ERR_OK;
 }
 
+int
+http_reply_page(struct http_resp *resp, json_t *items, int limit)
+{
+    json_t *last = json_array_get(items, json_array_size(items) - 1);
+    json_t *cursor = (int)json_array_size(items) == limit && limit > 0
+                         ? json_copy(json_object_get(last, "id"))
+                         : json_null();
+
+    return http_reply_json(resp, 200,
+                           json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+}
+
 static const struct {
     int err;
     int status;

@@ -104,16 +104,9 @@ store_appointment_get(struct store_conn *c, int64_t id, json_t **out)
     if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sql_row_json(st);
-        rc = *out ? ERR_OK : ERR_NOMEM;
-        if (*out)
-            fix_share_flag(*out);
-    } else {
-        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
-    }
-    sqlite3_reset(st);
+    rc = sql_one_json(c, st, out);
+    if (rc == ERR_OK)
+        fix_share_flag(*out);
     return rc;
 }
 

@@ -197,6 +197,22 @@ sql_row_json(sqlite3_stmt *st)
 }
 
 int
+sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out)
+{
+    int rc = sqlite3_step(st);
+
+    *out = NULL;
+    if (rc == SQLITE_ROW) {
+        *out = sql_row_json(st);
+        rc = *out ? ERR_OK : ERR_NOMEM;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
 sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items)
 {
     int rc;

@@ -48,6 +48,9 @@ int sql_exec_step(struct store_conn *c, sqlite3_stmt *st);
 json_t *sql_column_json(sqlite3_stmt *st, int i);
 /* The current row as an object keyed by column name. */
 json_t *sql_row_json(sqlite3_stmt *st);
+/* Steps to the one row st selects, as sql_row_json; ERR_NOT_FOUND when
+ * there is none. Resets st. */
+int sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out);
 /* Steps through every row, appending sql_row_json of each to items. */
 int sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items);
 void sql_copy_text(sqlite3_stmt *st, int i, char *out, size_t size);

@@ -119,16 +119,9 @@ store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, jso
             goto out;
     }
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sql_row_json(st);
-        rc = *out ? ERR_OK : ERR_NOMEM;
-        if (*out)
-            fix_bools(t, *out);
-    } else {
-        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
-    }
-    sqlite3_reset(st);
+    rc = sql_one_json(c, st, out);
+    if (rc == ERR_OK)
+        fix_bools(t, *out);
 out:
     buf_cleanup(&sql);
     return rc;

@@ -366,16 +366,9 @@ store_booking_get(struct store_conn *c, int64_t id, json_t **out)
     if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sql_row_json(st);
-        rc = *out ? ERR_OK : ERR_NOMEM;
-        if (*out)
-            parse_service_ids(*out);
-    } else {
-        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
-    }
-    sqlite3_reset(st);
+    rc = sql_one_json(c, st, out);
+    if (rc == ERR_OK)
+        parse_service_ids(*out);
     return rc;
 }
 
