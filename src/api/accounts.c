@@ -66,8 +66,8 @@ api_tokens_create(struct http_req *req, struct http_resp *resp)
         return http_field_error(req, "role", "must be \"admin\" or \"staff\"");
     secret_token(token);
     secret_token_hash(token, hash);
-    rc = store_token_create(req->db, name, role, hash, sizeof(hash), req->auth.user_id,
-                            req->now, &id);
+    rc = store_token_create(req->db, name, role, hash, sizeof(hash), req->auth.user_id, req->now,
+                            &id);
     if (rc != ERR_OK)
         return rc;
     /* The token itself is shown this once; only its hash is kept. */

@@ -137,8 +137,8 @@ auth_check_csrf(struct http_req *req)
 static json_t *
 me_json(struct http_req *req, const char *email)
 {
-    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)req->auth.user_id,
-                     "email", email, "role", role_name(req->auth.role), "patient_id",
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)req->auth.user_id, "email",
+                     email, "role", role_name(req->auth.role), "patient_id",
                      req->auth.patient_id ? json_integer(req->auth.patient_id) : json_null(),
                      "csrf_token", req->auth.csrf_token, "login_as", req->auth.as_patient_id > 0);
 }
@@ -179,8 +179,8 @@ rate_limited(struct http_req *req, const char *email, const char *address)
 /* A new session for user_id (as patient as_patient_id when > 0), sent back
  * in cookie. */
 static int
-start_session(struct http_req *req, struct http_resp *resp, int64_t user_id,
-              int64_t as_patient_id, const char *cookie)
+start_session(struct http_req *req, struct http_resp *resp, int64_t user_id, int64_t as_patient_id,
+              const char *cookie)
 {
     char token[SECRET_TOKEN_LEN];
     unsigned char hash[SECRET_HASH_LEN];
@@ -291,12 +291,14 @@ api_logout(struct http_req *req, struct http_resp *resp)
     int rc = req->auth.token_id ? http_fail(req, ERR_MALFORMED, "API tokens do not log out")
                                 : store_session_delete(req->db, req->auth.session_id);
 
-    snprintf(resp->set_cookie, sizeof(resp->set_cookie), "%s=; Path=/; HttpOnly; SameSite=Lax; "
-             "Max-Age=0", req->auth.as_patient_id ? AUTH_AS_COOKIE : AUTH_COOKIE);
+    snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+             "%s=; Path=/; HttpOnly; SameSite=Lax; "
+             "Max-Age=0",
+             req->auth.as_patient_id ? AUTH_AS_COOKIE : AUTH_COOKIE);
     if (rc == ERR_OK)
-        rc = http_reply_json(resp, 200,
-                             json_pack("{s:b, s:b}", "logged_out", 1, "back_to_staff",
-                                       req->auth.as_patient_id > 0));
+        rc = http_reply_json(
+            resp, 200,
+            json_pack("{s:b, s:b}", "logged_out", 1, "back_to_staff", req->auth.as_patient_id > 0));
     return rc;
 }
 

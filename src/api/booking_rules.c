@@ -36,8 +36,7 @@ shift_location(const struct avail_staff *st, int64_t start, int duration_min)
         int64_t begin = tz_local_to_utc(sh->zone, day * 86400 + sh->start_min * 60);
         int64_t end = tz_local_to_utc(sh->zone, day * 86400 + sh->end_min * 60);
 
-        if (civil_weekday(day) == sh->weekday && begin <= start &&
-            start + duration_min * 60 <= end)
+        if (civil_weekday(day) == sh->weekday && begin <= start && start + duration_min * 60 <= end)
             return sh->location_id;
     }
     return 0;
@@ -74,5 +73,6 @@ booking_slot_check(struct http_req *req, const struct sched_settings *settings,
     if (rc != ERR_OK)
         return rc;
     *location_id = shift_location(&in.staff[0], start, svc->duration_min);
-    return *location_id ? ERR_OK : http_fail(req, ERR_CONFLICT, "outside the staff member's shifts");
+    return *location_id ? ERR_OK
+                        : http_fail(req, ERR_CONFLICT, "outside the staff member's shifts");
 }

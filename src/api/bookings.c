@@ -52,13 +52,13 @@ int
 booking_render(struct http_req *req, json_t *row)
 {
     const struct tz_zone *zone;
-    int rc = sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")),
-                                 &zone);
+    int rc =
+        sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")), &zone);
 
     if (rc != ERR_OK)
         return rc;
-    json_object_set_new(row, "start",
-                        sched_time_json(json_integer_value(json_object_get(row, "start_at")), zone));
+    json_object_set_new(
+        row, "start", sched_time_json(json_integer_value(json_object_get(row, "start_at")), zone));
     json_object_set_new(row, "end",
                         sched_time_json(json_integer_value(json_object_get(row, "end_at")), zone));
     json_object_set_new(row, "patient",

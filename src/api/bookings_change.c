@@ -32,8 +32,7 @@ booking_services(struct http_req *req, json_t *row, struct sched_services *svc)
 
 /* History shows old and new start as the clinic reads them. */
 static int
-record_move(struct http_req *req, json_t *row, int64_t start, int64_t location_id,
-            json_t *changes)
+record_move(struct http_req *req, json_t *row, int64_t start, int64_t location_id, json_t *changes)
 {
     const struct tz_zone *before, *after;
     int rc = sched_location_zone(req, row_int(row, "location_id"), &before);
@@ -65,8 +64,8 @@ move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start,
     if (rc != ERR_OK)
         return rc;
     if (staff_id != row_int(row, "staff_id"))
-        json_object_set_new(changes, "staff_id", json_pack("[I, I]", row_int(row, "staff_id"),
-                                                           (json_int_t)staff_id));
+        json_object_set_new(changes, "staff_id",
+                            json_pack("[I, I]", row_int(row, "staff_id"), (json_int_t)staff_id));
     if (start != row_int(row, "start_at"))
         rc = record_move(req, row, start, location_id, changes);
     return rc;

@@ -60,7 +60,8 @@ render_sorted(struct http_req *req, struct portal_item *v, size_t n, json_t *out
 
     qsort_r(v, n, sizeof(*v), portal_cmp, &req->now);
     for (i = 0; rc == ERR_OK && i < n; i++) {
-        json_object_set_new(v[i].row, "kind", json_string(v[i].booking ? "booking" : "appointment"));
+        json_object_set_new(v[i].row, "kind",
+                            json_string(v[i].booking ? "booking" : "appointment"));
         rc = v[i].booking ? booking_render(req, v[i].row) : appointments_render(req, v[i].row);
         if (rc == ERR_OK)
             rc = json_array_append(out, v[i].row) ? ERR_NOMEM : ERR_OK;

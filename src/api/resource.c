@@ -70,8 +70,7 @@ read_field(struct http_req *req, const struct api_field *f, int creating, json_t
     int b = 0;
 
     if (!in_present(req, f->col.name)) {
-        return creating && f->required ? http_field_error(req, f->col.name, "is required")
-                                       : ERR_OK;
+        return creating && f->required ? http_field_error(req, f->col.name, "is required") : ERR_OK;
     }
     switch (f->col.type) {
     case STORE_COL_TEXT:
@@ -81,8 +80,7 @@ read_field(struct http_req *req, const struct api_field *f, int creating, json_t
             return ERR_INVALID;
         if (check_text(req, f, s ? s : "") != ERR_OK)
             return ERR_INVALID;
-        return json_object_set_new(row, f->col.name, json_string(s ? s : "")) ? ERR_NOMEM
-                                                                                : ERR_OK;
+        return json_object_set_new(row, f->col.name, json_string(s ? s : "")) ? ERR_NOMEM : ERR_OK;
     case STORE_COL_INT:
         if (in_int(req, f->col.name, 1, f->min, f->max, &v) != ERR_OK)
             return ERR_INVALID;

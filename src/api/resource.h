@@ -48,7 +48,7 @@ int resource_read_fields(struct http_req *req, const struct api_resource *res, i
 /* Loads one row and renders it (write-only fields removed). */
 int resource_load(struct http_req *req, const struct api_resource *res, int64_t id, json_t **out);
 
-extern const struct api_resource api_locations, api_staff, api_services, api_actions,
-    api_patients, api_settings;
+extern const struct api_resource api_locations, api_staff, api_services, api_actions, api_patients,
+    api_settings;
 
 #endif

@@ -25,7 +25,9 @@
         {"POST", V1 path, resource_create, ADMIN, &(res)},                                         \
         {"GET", V1 path "/{id}", resource_get, STAFF, &(res)},                                     \
         {"PATCH", V1 path "/{id}", resource_update, ADMIN, &(res)},                                \
-        {"DELETE", V1 path "/{id}", resource_delete, ADMIN, &(res)}
+    {                                                                                              \
+        "DELETE", V1 path "/{id}", resource_delete, ADMIN, &(res)                                  \
+    }
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", api_health, PUBLIC, NULL},

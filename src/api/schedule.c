@@ -67,8 +67,8 @@ int
 sched_staff_zone(struct http_req *req, int64_t staff_id, const struct tz_zone **zone)
 {
     json_t *ids = NULL;
-    int rc = staff_id > 0 ? store_staff_links_get(req->db, staff_id, "locations", &ids)
-                          : ERR_NOT_FOUND;
+    int rc =
+        staff_id > 0 ? store_staff_links_get(req->db, staff_id, "locations", &ids) : ERR_NOT_FOUND;
 
     if (rc == ERR_OK && json_array_size(ids) > 0)
         rc = sched_location_zone(req, json_integer_value(json_array_get(ids, 0)), zone);
@@ -193,8 +193,8 @@ sched_inputs_load(struct http_req *req, const struct store_avail_staff_filter *f
     for (i = 0; i < out->n_staff; i++)
         ids[i] = out->staff[i].staff_id;
     /* A day either side covers every zone's local days. */
-    rc = store_avail_busy(req->db, ids, out->n_staff, (from_day - 1) * 86400,
-                          (to_day + 2) * 86400, skip_booking_id, &req->arena, &busy, &n_busy);
+    rc = store_avail_busy(req->db, ids, out->n_staff, (from_day - 1) * 86400, (to_day + 2) * 86400,
+                          skip_booking_id, &req->arena, &busy, &n_busy);
     if (rc != ERR_OK)
         return rc;
     all = arena_calloc(&req->arena, n_busy ? n_busy : 1, sizeof(*all));

@@ -6,14 +6,31 @@
 #include "api/resource.h"
 #include "util/err.h"
 
-#define TEXT(n, req, len) {{n, STORE_COL_TEXT}, req, 0, len, CHECK_NONE, NULL, 0, 0}
-#define INT(n, req, lo, hi) {{n, STORE_COL_INT}, req, lo, hi, CHECK_NONE, NULL, 0, 0}
-#define BOOL(n) {{n, STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 0, 0}
-#define CHECKED(n, req, len, check) {{n, STORE_COL_TEXT}, req, 0, len, check, NULL, 0, 0}
-#define CHOICE(n, choices) {{n, STORE_COL_TEXT}, 1, 0, 32, CHECK_CHOICE, choices, 0, 0}
+#define TEXT(n, req, len)                                                                          \
+    {                                                                                              \
+        {n, STORE_COL_TEXT}, req, 0, len, CHECK_NONE, NULL, 0, 0                                   \
+    }
+#define INT(n, req, lo, hi)                                                                        \
+    {                                                                                              \
+        {n, STORE_COL_INT}, req, lo, hi, CHECK_NONE, NULL, 0, 0                                    \
+    }
+#define BOOL(n)                                                                                    \
+    {                                                                                              \
+        {n, STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 0, 0                                       \
+    }
+#define CHECKED(n, req, len, check)                                                                \
+    {                                                                                              \
+        {n, STORE_COL_TEXT}, req, 0, len, check, NULL, 0, 0                                        \
+    }
+#define CHOICE(n, choices)                                                                         \
+    {                                                                                              \
+        {n, STORE_COL_TEXT}, 1, 0, 32, CHECK_CHOICE, choices, 0, 0                                 \
+    }
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TABLE(name, view, fields)                                                                  \
-    {name, view, &(fields)[0].col, N(fields), sizeof(struct api_field)}
+    {                                                                                              \
+        name, view, &(fields)[0].col, N(fields), sizeof(struct api_field)                          \
+    }
 
 static const struct api_field location_fields[] = {
     TEXT("name", 1, 200),

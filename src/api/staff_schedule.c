@@ -150,8 +150,8 @@ render_time_off(struct http_req *req, json_t *row)
         return rc;
     json_object_set_new(
         row, "start", sched_time_json(json_integer_value(json_object_get(row, "start_at")), zone));
-    json_object_set_new(
-        row, "end", sched_time_json(json_integer_value(json_object_get(row, "end_at")), zone));
+    json_object_set_new(row, "end",
+                        sched_time_json(json_integer_value(json_object_get(row, "end_at")), zone));
     json_object_del(row, "start_at");
     json_object_del(row, "end_at");
     return ERR_OK;

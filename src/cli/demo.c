@@ -24,7 +24,7 @@ static const char *const service_rows[] = {
 };
 static const char *const staff_names[] = {"Dr. Anna Weber", "Dr. Ben Okafor", "Clara Jensen"};
 static const char *const patient_names[] = {
-    "Maria Schmidt", "Jonas Becker", "Lea Hoffmann", "Omar Haddad", "Sofia Rossi",
+    "Maria Schmidt", "Jonas Becker", "Lea Hoffmann", "Omar Haddad",   "Sofia Rossi",
     "Lukas Wagner",  "Emma Fischer", "Yusuf Demir",  "Nina Kowalski", "Paul Richter",
 };
 static const char *const action_names[] = {"Consultation", "Follow-up call", "X-ray review"};
@@ -77,14 +77,17 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
         rc = insert_named(c, &api_actions.table, action_names[i], &id);
     for (i = 0; rc == ERR_OK && i < 3; i++) {
         snprintf(text, sizeof(text), "{\"name\":\"%s\",\"color\":\"%s\"}", staff_names[i],
-                 i == 0 ? "#2b7bb9" : i == 1 ? "#c0504d" : "#4f9a55");
+                 i == 0   ? "#2b7bb9"
+                 : i == 1 ? "#c0504d"
+                          : "#4f9a55");
         rc = insert_json(c, &api_staff.table, text, &staff[i]);
         if (rc == ERR_OK)
             rc = store_staff_links_set(c, staff[i], "locations", location, 1);
         for (d = 0; d < 5; d++) {
             all[d] = services[d];
             week[2 * d] = (struct store_shift){0, (int)d + 1, 8 * 60, 12 * 60, *location, NULL};
-            week[2 * d + 1] = (struct store_shift){0, (int)d + 1, 13 * 60, 17 * 60, *location, NULL};
+            week[2 * d + 1] =
+                (struct store_shift){0, (int)d + 1, 13 * 60, 17 * 60, *location, NULL};
         }
         if (rc == ERR_OK)
             rc = store_staff_links_set(c, staff[i], "services", all, 5);
@@ -93,8 +96,8 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
     }
     if (rc == ERR_OK)
         rc = update_owned(c, &api_settings.table, 1,
-                          json_pack("{s:s, s:s, s:s}", "timezone", DEMO_ZONE, "currency",
-                                        "EUR", "notification_email", "front-desk@demo.test"));
+                          json_pack("{s:s, s:s, s:s}", "timezone", DEMO_ZONE, "currency", "EUR",
+                                    "notification_email", "front-desk@demo.test"));
     return rc;
 }
 
@@ -106,9 +109,10 @@ add_patients(struct store_conn *c, int64_t *patients)
     int rc = ERR_OK;
 
     for (i = 0; rc == ERR_OK && i < 10; i++) {
-        snprintf(text, sizeof(text),
-                 "{\"name\":\"%s\",\"phone\":\"+49 30 5550%03zu\",\"email\":\"patient%zu@demo.test\"}",
-                 patient_names[i], i + 100, i + 1);
+        snprintf(
+            text, sizeof(text),
+            "{\"name\":\"%s\",\"phone\":\"+49 30 5550%03zu\",\"email\":\"patient%zu@demo.test\"}",
+            patient_names[i], i + 100, i + 1);
         rc = insert_json(c, &api_patients.table, text, &patients[i]);
     }
     return rc;

@@ -41,13 +41,13 @@ struct avail_staff {
 struct avail_query {
     int64_t from_day; /* local dates as civil day numbers, inclusive */
     int64_t to_day;
-    int duration_min;      /* D: sum of the services' durations, > 0 */
-    int buffer_before_min; /* padding that must be free before the slot */
-    int buffer_after_min;  /* padding that must be free after it */
-    int divider_min;       /* booking time divider, > 0 */
-    int64_t now;           /* UTC seconds; the current time is a parameter */
-    int min_notice_min;    /* 0 = no minimum notice */
-    int max_advance_days;  /* 0 = no maximum advance */
+    int duration_min;         /* D: sum of the services' durations, > 0 */
+    int buffer_before_min;    /* padding that must be free before the slot */
+    int buffer_after_min;     /* padding that must be free after it */
+    int divider_min;          /* booking time divider, > 0 */
+    int64_t now;              /* UTC seconds; the current time is a parameter */
+    int min_notice_min;       /* 0 = no minimum notice */
+    int max_advance_days;     /* 0 = no maximum advance */
     int64_t group_service_id; /* > 0 when booking one service of capacity > 1 */
     int capacity;             /* that service's capacity (1 = individual) */
 };
@@ -55,8 +55,8 @@ struct avail_query {
 struct avail_slot {
     int64_t staff_id;
     int64_t location_id;
-    int64_t start; /* UTC seconds */
-    int64_t end;   /* start + duration */
+    int64_t start;          /* UTC seconds */
+    int64_t end;            /* start + duration */
     int32_t utc_offset;     /* the location's offset at start, for rendering */
     int32_t end_utc_offset; /* and at end, which differs across a clock change */
 };

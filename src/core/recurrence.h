@@ -30,7 +30,7 @@ int recur_parse_every(const char *s, enum recur_every *out);
  * skips months without a 31st. Returns ERR_OK, ERR_INVALID (interval < 1
  * or > 366, until before first_day, more than max occurrences) or
  * ERR_NOMEM. */
-int recur_expand_days(const struct recur_rule *rule, int64_t first_day, int64_t *days,
-                      size_t max, size_t *n);
+int recur_expand_days(const struct recur_rule *rule, int64_t first_day, int64_t *days, size_t max,
+                      size_t *n);
 
 #endif

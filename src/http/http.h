@@ -49,18 +49,18 @@ struct http_req {
     struct http_auth auth;
     int64_t ids[HTTP_MAX_PATH_IDS]; /* numeric {id} segments of the path */
     int n_ids;
-    json_t *json;   /* parsed body, owned */
-    char detail[256];  /* problem detail set by the handler */
-    json_t *errors; /* validation errors [{field, message}], owned */
-    int64_t now;    /* request time, UTC seconds */
+    json_t *json;     /* parsed body, owned */
+    char detail[256]; /* problem detail set by the handler */
+    json_t *errors;   /* validation errors [{field, message}], owned */
+    int64_t now;      /* request time, UTC seconds */
     const void *route_ctx;
     int audited; /* the handler wrote its own audit line */
 };
 
 struct http_resp {
     int status;
-    json_t *json;      /* owned; rendered when raw is empty */
-    struct buf raw;    /* a body rendered by the handler itself */
+    json_t *json;   /* owned; rendered when raw is empty */
+    struct buf raw; /* a body rendered by the handler itself */
     const char *content_type;
     char set_cookie[256];
     char extra_header[128]; /* "Name: value" or empty */

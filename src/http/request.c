@@ -89,8 +89,8 @@ http_body_object(struct http_req *req)
         return http_fail(req, ERR_MALFORMED, "the request needs a JSON object body");
     req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!req->json)
-        return http_fail(req, ERR_MALFORMED, "malformed JSON at line %d column %d: %s",
-                         jerr.line, jerr.column, jerr.text);
+        return http_fail(req, ERR_MALFORMED, "malformed JSON at line %d column %d: %s", jerr.line,
+                         jerr.column, jerr.text);
     if (!json_is_object(req->json))
         return http_fail(req, ERR_MALFORMED, "the request body must be a JSON object");
     return ERR_OK;

@@ -157,16 +157,15 @@ reserve(struct arena *a, struct store_busy **v, size_t *n, size_t *cap, size_t e
 }
 
 int
-busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
-               struct arena *a, struct store_busy **v, size_t *n, size_t *cap)
+busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
+               struct store_busy **v, size_t *n, size_t *cap)
 {
     struct busy_entry *e = slot_for(bc, staff_id);
     int hit = 0;
     size_t i;
 
     pthread_rwlock_rdlock(&bc->lock);
-    if (e->staff_id == staff_id && !stale(bc, e->gen, staff_id) && e->from <= from &&
-        to <= e->to) {
+    if (e->staff_id == staff_id && !stale(bc, e->gen, staff_id) && e->from <= from && to <= e->to) {
         i = lower_bound(e->rows, e->n, from - e->longest);
         hit = reserve(a, v, n, cap, e->n - i) == 0 ? 1 : -1;
         for (; hit > 0 && i < e->n && e->rows[i].start < to; i++) {

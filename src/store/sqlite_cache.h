@@ -33,8 +33,8 @@ int busy_cache_get(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_
                    struct arena *a, struct store_busy **v, size_t *n, size_t *cap);
 /* Remembers rows[0..n) as staff_id's events over [from, to), read in a
  * snapshot no older than generation gen. */
-void busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to,
-                    uint64_t gen, const struct store_busy *rows, size_t n);
+void busy_cache_put(struct busy_cache *bc, int64_t staff_id, int64_t from, int64_t to, uint64_t gen,
+                    const struct store_busy *rows, size_t n);
 
 /* Shift lists by the filter that selected them, same generation rule.
  * Time zone names are interned for the life of the cache. */

@@ -23,8 +23,8 @@ struct store {
  * tracked by staff member (sql_staff_changed); any other table counts as a
  * change to everything, so a new table is safe by default. */
 static const char *const unscheduled_tables[] = {
-    "sessions", "login_failures", "audit_log", "users", "api_tokens", "booking_history",
-    "booking_services", "patients",
+    "sessions",   "login_failures",  "audit_log",        "users",
+    "api_tokens", "booking_history", "booking_services", "patients",
 };
 
 static void
@@ -266,9 +266,8 @@ conn_exec(struct store_conn *c, const char *sql)
 static int
 conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
 {
-    int rc = sqlite3_open_v2(path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
     if (rc != SQLITE_OK)
         return sql_err(c, rc);

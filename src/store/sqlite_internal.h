@@ -24,7 +24,7 @@ struct store_conn {
     int changed_bookings; /* booking rows, by staff_changed when known */
     size_t n_staff_changed;
     int64_t staff_changed[16];
-    uint64_t read_gen;        /* cache generation when that began */
+    uint64_t read_gen; /* cache generation when that began */
     struct store_conn *next_free;
     size_t n_stmts;
     struct sql_cached stmts[SQL_CACHE_SIZE];

@@ -37,7 +37,8 @@ fix_bools(const struct store_table *t, json_t *row)
         json_t *v = json_object_get(row, store_table_col(t, i)->name);
 
         if (store_table_col(t, i)->type == STORE_COL_BOOL && json_is_integer(v))
-            json_object_set_new(row, store_table_col(t, i)->name, json_boolean(json_integer_value(v)));
+            json_object_set_new(row, store_table_col(t, i)->name,
+                                json_boolean(json_integer_value(v)));
     }
 }
 
@@ -272,8 +273,8 @@ store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which,
 }
 
 int
-store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
-                      const int64_t *ids, size_t n)
+store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which, const int64_t *ids,
+                      size_t n)
 {
     int services = strcmp(which, "services") == 0;
     sqlite3_stmt *st;

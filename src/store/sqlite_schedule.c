@@ -51,7 +51,7 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
-    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name "           \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name "          \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 static const char SQL_BOOKING_LIST[] =
@@ -141,8 +141,8 @@ shift_rows(struct store_conn *c, sqlite3_stmt *st, struct arena *a, struct store
 }
 
 int
-store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a,
-                 struct store_shift **out, size_t *n)
+store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
+                 size_t *n)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_GET);
 
@@ -179,8 +179,8 @@ store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_
 }
 
 int
-store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
-                   struct arena *a, struct store_shift **out, size_t *n)
+store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f, struct arena *a,
+                   struct store_shift **out, size_t *n)
 {
     sqlite3_stmt *st = sql_prepare(c, f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS);
     struct buf ids;
@@ -207,8 +207,7 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
     sqlite3_bind_int64(st, 1, f->staff_id);
     sqlite3_bind_int64(st, 2, f->location_id);
     if (f->required_services) {
-        sqlite3_bind_text(st, 3, strchr(strchr(ids.data, ' ') + 1, ' ') + 1, -1,
-                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, strchr(strchr(ids.data, ' ') + 1, ' ') + 1, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, (int64_t)f->n_required);
     }
     rc = shift_rows(c, st, a, out, n);

@@ -125,8 +125,8 @@ struct store_busy {
 
 /* What availability needs from the database, loaded in two queries. */
 struct store_avail_staff_filter {
-    int64_t staff_id;    /* 0 = every bookable staff member */
-    int64_t location_id; /* 0 = every location */
+    int64_t staff_id;                 /* 0 = every bookable staff member */
+    int64_t location_id;              /* 0 = every location */
     const int64_t *required_services; /* when non-NULL, staff must have all */
     size_t n_required;
 };
@@ -206,8 +206,7 @@ int store_row_list(struct store_conn *c, const struct store_table *t, const stru
                    int64_t after_id, int limit, json_t **items);
 
 /* Staff links: which is "locations" or "services". */
-int store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which,
-                          json_t **ids);
+int store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which, json_t **ids);
 int store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
                           const int64_t *ids, size_t n);
 
@@ -259,8 +258,8 @@ int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filt
  * then ordered by start; the booking
  * skip_booking_id (being moved) is left out. */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
-                     int64_t to, int64_t skip_booking_id, struct arena *a,
-                     struct store_busy **out, size_t *n);
+                     int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
+                     size_t *n);
 
 int store_booking_insert(struct store_conn *c, const struct store_booking *b,
                          const struct store_service *services, size_t n_services, int64_t *id);
@@ -283,8 +282,7 @@ int store_appointment_list(struct store_conn *c, const struct store_event_filter
 int store_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a);
 /* scope: "this", "following" (this and later ones of its series) or
  * "series"; *n_cancelled says how many rows changed. */
-int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope,
-                             int *n_cancelled);
+int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope, int *n_cancelled);
 /* Other live events of staff_id overlapping [start, end): count only. */
 int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
                         int64_t skip_appointment_id, int *n);

@@ -17,7 +17,8 @@ secret_password_hash(const char *password, char *out, size_t size)
     if (size < crypto_pwhash_STRBYTES)
         return ERR_INVALID;
     if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
         return ERR_NOMEM;
     return ERR_OK;
 }
