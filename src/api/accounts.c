@@ -79,9 +79,24 @@ api_tokens_create(struct http_req *req, struct http_resp *resp)
 int
 api_tokens_list(struct http_req *req, struct http_resp *resp)
 {
-    json_t *items = NULL;
-    int rc = store_token_list(req->db, &items);
+    const struct tz_zone *zone;
+    json_t *items = NULL, *item;
+    size_t i;
+    int rc = sched_org_zone(req, &zone);
 
+    if (rc == ERR_OK)
+        rc = store_token_list(req->db, &items);
+    json_array_foreach(items, i, item)
+    {
+        json_t *revoked = json_object_get(item, "revoked_at");
+
+        json_object_set_new(
+            item, "created_at",
+            sched_time_json(json_integer_value(json_object_get(item, "created_at")), zone));
+        if (json_is_integer(revoked))
+            json_object_set_new(item, "revoked_at",
+                                sched_time_json(json_integer_value(revoked), zone));
+    }
     if (rc == ERR_OK)
         return http_reply_page(resp, items, 0);
     json_decref(items);

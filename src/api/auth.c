@@ -223,7 +223,7 @@ api_login(struct http_req *req, struct http_resp *resp)
 {
     const char *email = NULL, *password = NULL;
     char address[64];
-    struct store_user u;
+    struct store_user u = {0};
     int rc, bad = 0;
 
     rc = http_body_object(req);

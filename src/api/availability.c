@@ -102,13 +102,13 @@ read_query(struct http_req *req, int64_t *service_ids, size_t *n_services,
     return ERR_OK;
 }
 
-/* Patients may only see services offered for online booking. */
+/* Patients and visitors may only see services offered for online booking. */
 static int
 check_online(struct http_req *req, const struct sched_services *svc)
 {
     size_t i;
 
-    if (req->auth.role != HTTP_ROLE_PATIENT)
+    if (req->auth.role == HTTP_ROLE_STAFF || req->auth.role == HTTP_ROLE_ADMIN)
         return ERR_OK;
     for (i = 0; i < svc->n; i++) {
         if (!svc->items[i].online_booking)

@@ -52,6 +52,11 @@ run(struct http_req *req, struct http_resp *resp)
     rc = reading ? store_begin(req->db, 0) : ERR_OK;
     if (rc == ERR_OK)
         rc = auth_resolve(req);
+    /* A bad credential on a public route is the same as none. */
+    if (rc == ERR_UNAUTHORIZED && !route->roles) {
+        memset(&req->auth, 0, sizeof(req->auth));
+        rc = ERR_OK;
+    }
     if (rc == ERR_OK)
         rc = authorise(req, route);
     if (rc == ERR_OK)

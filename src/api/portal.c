@@ -107,8 +107,11 @@ api_me_profile(struct http_req *req, struct http_resp *resp)
     json_t *row = NULL;
     int rc = resource_load(req, &api_patients, req->auth.patient_id, &row);
 
-    if (rc == ERR_OK)
+    /* The clinic's notes about a patient are for staff eyes. */
+    if (rc == ERR_OK) {
+        json_object_del(row, "notes");
         return http_reply_json(resp, 200, row);
+    }
     json_decref(row);
     return rc;
 }

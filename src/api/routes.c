@@ -61,7 +61,9 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/patients/{id}/account", api_patient_account, STAFF, NULL},
     {"POST", V1 "/patients/{id}/login-as", api_login_as, STAFF, NULL},
 
-    {"GET", V1 "/availability", api_availability, ANYONE, NULL},
+    /* Public for visitors choosing a time before they sign up; they, like
+     * patients, see only services offered online. */
+    {"GET", V1 "/availability", api_availability, PUBLIC, NULL},
 
     /* Public so a new patient can sign up while booking; the handler
      * refuses anyone else without a login. */

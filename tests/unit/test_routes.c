@@ -28,6 +28,8 @@ static const struct route_key public_routes[] = {
     {"POST", "/api/v1/auth/login"},
     /* New patients sign up while booking; the handler refuses the rest. */
     {"POST", "/api/v1/bookings"},
+    /* Visitors choose a time before they sign up. */
+    {"GET", "/api/v1/availability"},
 };
 
 /* Resources whose writes change the practice's setup. */

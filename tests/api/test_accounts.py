@@ -1,0 +1,493 @@
+"""Accounts: patient logins, the patient portal and online booking,
+self sign-up while booking, login-as with its audit trail, session expiry
+(on a second server with short lifetimes) and the per-address login
+limit."""
+
+import contextlib
+import datetime as dt
+import os
+import time
+
+from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, Client,
+                     Server, book, book_ok, check, clinic_with_staff, eq, expect_field_error,
+                     local_iso, logged_in, make_patient, make_service, next_weekday, run_cli,
+                     settings_changed, slots_of, today, unique)
+
+PATIENT_PASSWORD = "patient-pass-1"
+
+
+def _account(c, patient_id, email=None, password=PATIENT_PASSWORD):
+    return c.post(API + "/patients/%d/account" % patient_id,
+                  {"email": email or unique("pt") + "@test.test", "password": password})
+
+
+def _patient_with_login(ctx, **fields):
+    """(patient record, e-mail, logged-in client)"""
+    p = make_patient(ctx.admin, **fields)
+    email = unique("portal") + "@test.test"
+    _account(ctx.admin, p["id"], email).expect(201)
+    return p, email, logged_in(ctx.port, email, PATIENT_PASSWORD)
+
+
+def _setup(ctx, weekday=2, min_ahead=14):
+    """A clinic open 08:00-18:00 on weekday, an online service and the day."""
+    cl, st = clinic_with_staff(ctx.admin, weekday, "08:00", "18:00")
+    svc = make_service(ctx.admin, 30)
+    return st, svc, next_weekday(weekday, min_ahead)
+
+
+def _appointment(c, patient_id, start, share):
+    body = {"patient_id": patient_id, "start": start, "duration_min": 30,
+            "share_with_patient": share}
+    return c.post(API + "/appointments", body).expect(201)["occurrences"][0]["id"]
+
+
+def _audit(c, **params):
+    """Every audit entry matching params, following the cursor."""
+    items, cursor = [], None
+    for _ in range(100):
+        body = c.get(API + "/audit", limit=500, cursor=cursor, **params).expect(200)
+        check(isinstance(body.get("items"), list), "audit items: %r" % body)
+        items.extend(body["items"])
+        cursor = body.get("next_cursor")
+        if cursor is None:
+            return items
+    raise AssertionError("audit paging did not end")
+
+
+def _new_staff_user(ctx):
+    email = unique("staff") + "@test.test"
+    r = run_cli(ctx.bin, "user", "add", "--email", email, "--password", STAFF_PASSWORD,
+                "--role", "staff", "--db", ctx.db)
+    eq(r.returncode, 0, "user add exit code (%s%s)" % (r.stdout, r.stderr))
+    return email
+
+
+# --- patient accounts ------------------------------------------------------------
+
+
+def test_patient_account_create_and_conflicts(ctx):
+    a, s = ctx.admin, ctx.staff
+    p = make_patient(s, email="record@test.test")
+    email = unique("acct") + "@test.test"
+    r = _account(s, p["id"], email)
+    body = r.expect(201)
+    check(isinstance(body.get("id"), int), "account id: %r" % body)
+    eq((body.get("email"), body.get("role"), body.get("patient_id")),
+       (email, "patient", p["id"]), "account answer")
+    check("password" not in body and "password_hash" not in body,
+          "the answer must not echo the password: %r" % body)
+    eq(a.get(API + "/patients/%d" % p["id"]).expect(200)["has_account"], True, "has_account")
+    # A patient has one login, and an e-mail belongs to one login.
+    prob = _account(a, p["id"], unique("again") + "@test.test").expect_problem(409)
+    check("already" in prob["detail"], "detail of the second account: %r" % prob)
+    other = make_patient(s)
+    _account(s, other["id"], email).expect_problem(409)
+    _account(s, other["id"], ADMIN_EMAIL).expect_problem(409)
+    eq(a.get(API + "/patients/%d" % other["id"]).expect(200)["has_account"], False,
+       "refused accounts leave no login")
+    # Validation.
+    expect_field_error(_account(s, other["id"], password="short12"), "password")
+    expect_field_error(_account(s, other["id"], email="not-an-email"), "email")
+    expect_field_error(s.post(API + "/patients/%d/account" % other["id"],
+                              {"email": unique("x") + "@test.test"}), "password")
+    _account(s, 999999).expect_problem(404)
+    eq(a.get(API + "/patients/%d" % other["id"]).expect(200)["has_account"], False,
+       "invalid requests leave no login")
+    # Exactly 8 characters is enough.
+    _account(s, other["id"], password="12345678").expect(201)
+
+
+def test_patient_login_me_and_profile(ctx):
+    p, email, pc = _patient_with_login(ctx, notes="allergic to latex")
+    me = pc.get(API + "/me").expect(200)
+    eq((me.get("email"), me.get("role"), me.get("patient_id")), (email, "patient", p["id"]),
+       "/me of a patient")
+    eq(me.get("csrf_token"), pc.csrf, "/me csrf_token")
+    prof = pc.get(API + "/me/profile").expect(200)
+    for key in ("id", "name", "phone"):
+        eq(prof.get(key), p[key], "/me/profile %s" % key)
+    eq(prof.get("has_account"), True, "/me/profile has_account")
+    pc.get(API + "/patients").expect_problem(403)
+    pc.get(API + "/patients/%d" % p["id"]).expect_problem(403)
+    pc.patch(API + "/patients/%d" % p["id"], {"can_book_online": True}).expect_problem(403)
+    ctx.staff.get(API + "/me/profile").expect_problem(403)
+
+
+def test_logout_revokes_only_that_session(ctx):
+    p, email, first = _patient_with_login(ctx)
+    second = logged_in(ctx.port, email, PATIENT_PASSWORD)
+    old = dict(first.cookies)
+    eq(first.post(API + "/auth/logout").expect(200).get("logged_out"), True, "logout body")
+    check(not first.cookies, "logout clears the cookie: %r" % first.cookies)
+    first.cookies = old
+    first.get(API + "/me").expect_problem(401)
+    first.get(API + "/me/appointments").expect_problem(401)
+    second.get(API + "/me").expect(200)
+
+
+# --- online booking and the portal --------------------------------------------------
+
+
+def test_patient_online_booking_rules(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=2)
+    svc2 = make_service(a, 15)
+    hidden = make_service(a, 30, online_booking=False)
+    p, _, pc = _patient_with_login(ctx)
+    slots = slots_of(pc, [svc["id"]], day, staff_id=st["id"])
+    check(len(slots) > 0, "the patient sees slots for an online service")
+    check(slots[0]["start"] == local_iso(day, "08:00"), "first slot: %r" % slots[0])
+    r = book(pc, st["id"], [svc["id"]], local_iso(day, "08:00"))
+    b = r.expect(201)
+    eq((b.get("patient_id"), b.get("source"), b.get("status")), (p["id"], "online", "confirmed"),
+       "own online booking")
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["source"], "online", "stored source")
+    # Sending one's own patient_id is fine too.
+    book(pc, st["id"], [svc["id"]], local_iso(day, "08:30"), p["id"]).expect(201)
+    # Not offered online.
+    expect_field_error(book(pc, st["id"], [hidden["id"]], local_iso(day, "09:00")),
+                       "service_ids")
+    expect_field_error(book(pc, st["id"], [svc["id"], hidden["id"]], local_iso(day, "09:00")),
+                       "service_ids")
+    # The clinic may switch online booking off for a patient.
+    ctx.staff.patch(API + "/patients/%d" % p["id"], {"can_book_online": False}).expect(200)
+    book(pc, st["id"], [svc["id"]], local_iso(day, "09:00")).expect_problem(403)
+    ctx.staff.patch(API + "/patients/%d" % p["id"], {"can_book_online": True}).expect(200)
+    # One service at a time.
+    with settings_changed(a, book_one_service_only=True):
+        prob = book(pc, st["id"], [svc["id"], svc2["id"]],
+                    local_iso(day, "09:00")).expect_problem(409)
+        check("too many" in prob["detail"], "detail: %r" % prob)
+    # Only services assigned to the staff member.
+    with settings_changed(a, assign_services_to_staff=True):
+        prob = book(pc, st["id"], [svc["id"]], local_iso(day, "09:00")).expect_problem(409)
+        check("assigned" in prob["detail"], "detail: %r" % prob)
+    two = book(pc, st["id"], [svc["id"], svc2["id"]], local_iso(day, "09:00")).expect(201)
+    eq(two["end"], local_iso(day, "09:45"), "two services back to back")
+    items = pc.get(API + "/bookings").expect(200)["items"]
+    eq(len(items), 3, "refused attempts stored nothing: %r" % [i["id"] for i in items])
+
+
+def test_portal_lists_bookings_and_shared_appointments(ctx):
+    a, s = ctx.admin, ctx.staff
+    st, svc, day = _setup(ctx, weekday=4)
+    p, _, pc = _patient_with_login(ctx)
+    other = make_patient(s)
+    near = book_ok(s, st["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
+    far = book(pc, st["id"], [svc["id"]],
+               local_iso(day + dt.timedelta(days=7), "10:00")).expect(201)
+    theirs = book_ok(s, st["id"], [svc["id"]], local_iso(day, "10:00"), other["id"])
+    t = today()
+    soon = _appointment(s, p["id"], local_iso(t + dt.timedelta(days=1), "10:00"), True)
+    past = _appointment(s, p["id"], local_iso(t - dt.timedelta(days=3), "10:00"), True)
+    older = _appointment(s, p["id"], local_iso(t - dt.timedelta(days=10), "10:00"), True)
+    _appointment(s, p["id"], local_iso(t + dt.timedelta(days=2), "10:00"), False)
+    _appointment(s, other["id"], local_iso(t + dt.timedelta(days=2), "11:00"), True)
+    body = pc.get(API + "/me/appointments").expect(200)
+    check(isinstance(body.get("items"), list), "/me/appointments items: %r" % body)
+    got = [(i.get("kind"), i.get("id")) for i in body["items"]]
+    eq(got, [("appointment", soon), ("booking", near["id"]), ("booking", far["id"]),
+             ("appointment", past), ("appointment", older)],
+       "upcoming soonest first, then past latest first; unshared and others' left out")
+    first = body["items"][1]
+    eq((first.get("start"), first.get("patient_id")), (local_iso(day, "09:00"), p["id"]),
+       "booking item")
+    # Another patient's booking does not exist for this patient.
+    pc.get(API + "/bookings/%d" % theirs["id"]).expect_problem(404)
+    pc.post(API + "/bookings/%d/cancel" % theirs["id"], {}).expect_problem(404)
+    eq(a.get(API + "/bookings/%d" % theirs["id"]).expect(200)["status"], "confirmed",
+       "other patient's booking untouched")
+
+
+def test_patient_cancel_needs_notice(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=5)
+    p, _, pc = _patient_with_login(ctx)
+    b = book(pc, st["id"], [svc["id"]], local_iso(day, "09:00")).expect(201)
+    with settings_changed(a, client_cancel_notice_min=100000):
+        prob = pc.post(API + "/bookings/%d/cancel" % b["id"],
+                       {"reason": "late"}).expect_problem(409)
+        check("notice" in prob["detail"], "detail says notice is needed: %r" % prob)
+        eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["status"], "confirmed",
+           "refused cancel kept the booking")
+        # Staff are not bound by the patients' notice.
+        other = book_ok(a, st["id"], [svc["id"]], local_iso(day, "10:00"), p["id"])
+        eq(ctx.staff.post(API + "/bookings/%d/cancel" % other["id"], {"reason": "x"})
+           .expect(200)["status"], "cancelled", "staff cancel within the notice")
+    got = pc.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "cannot come"}).expect(200)
+    eq((got.get("id"), got.get("status")), (b["id"], "cancelled"), "own cancel")
+    pc.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "again"}).expect_problem(409)
+    hist = a.get(API + "/bookings/%d/history" % b["id"]).expect(200)["items"]
+    eq([h.get("action") for h in hist], ["created", "cancelled"], "history of the booking")
+
+
+# --- self sign-up ---------------------------------------------------------------------
+
+
+def _signup(c, st, svc, start, email, password="signup-pass-1", name=None):
+    patient = {"name": name or unique("Signup"), "phone": "+49 30 555", "email": email}
+    if password is not None:
+        patient["password"] = password
+    return c.post(API + "/bookings", {"patient": patient, "staff_id": st["id"],
+                                      "service_ids": [svc["id"]], "start": start})
+
+
+def test_self_signup_while_booking(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=3)
+    email = unique("signup") + "@test.test"
+    c = ctx.client()
+    r = _signup(c, st, svc, local_iso(day, "09:00"), email)
+    b = r.expect(201)
+    cookie = r.headers.get("set-cookie", "")
+    check(cookie.startswith("chairside_session=") and "HttpOnly" in cookie,
+          "sign-up sets a session cookie: %r" % cookie)
+    eq((b.get("source"), b.get("status")), ("online", "confirmed"), "sign-up booking")
+    check(isinstance(b.get("patient_id"), int), "patient_id: %r" % b)
+    items = c.get(API + "/me/appointments").expect(200)["items"]
+    eq([(i["kind"], i["id"]) for i in items], [("booking", b["id"])], "the new patient's portal")
+    me = c.get(API + "/me").expect(200)
+    eq((me.get("role"), me.get("patient_id"), me.get("email")), ("patient", b["patient_id"], email),
+       "signed-up /me")
+    rec = a.get(API + "/patients/%d" % b["patient_id"]).expect(200)
+    eq((rec.get("email"), rec.get("has_account")), (email, True), "new patient record")
+    # The new session works for writes with its CSRF token.
+    c.csrf = me["csrf_token"]
+    eq(c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "changed my mind"})
+       .expect(200)["status"], "cancelled", "cancel in the new session")
+    # And the password works for later logins.
+    logged_in(ctx.port, email, "signup-pass-1")
+
+
+def test_self_signup_refusals(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=1)
+    hidden = make_service(a, 30, online_booking=False)
+    p = make_patient(a)
+    anon = ctx.client()
+    # Booking an existing patient needs a login.
+    book(anon, st["id"], [svc["id"]], local_iso(day, "09:00"), p["id"]).expect_problem(401)
+    book(anon, st["id"], [svc["id"]], local_iso(day, "09:00")).expect_problem(401)
+    # A sign-up needs a password, and an e-mail nobody uses yet.
+    expect_field_error(_signup(anon, st, svc, local_iso(day, "09:00"), unique("np") + "@t.test",
+                               password=None), "patient.password")
+    expect_field_error(_signup(anon, st, svc, local_iso(day, "09:00"), unique("sp") + "@t.test",
+                               password="short"), "patient.password")
+    name = unique("Dup Signup")
+    expect_field_error(_signup(anon, st, svc, local_iso(day, "09:00"), STAFF_EMAIL, name=name),
+                       "patient.email")
+    eq(a.get(API + "/patients", q=name).expect(200)["items"], [],
+       "a refused sign-up leaves no patient behind")
+    # Only services offered online.
+    r = anon.post(API + "/bookings", {
+        "patient": {"name": name, "phone": "1", "email": unique("h") + "@t.test",
+                    "password": "signup-pass-1"},
+        "staff_id": st["id"], "service_ids": [hidden["id"]], "start": local_iso(day, "09:00")})
+    expect_field_error(r, "service_ids")
+    # A taken slot: 409, and neither patient nor login is kept.
+    email = unique("taken") + "@test.test"
+    book_ok(a, st["id"], [svc["id"]], local_iso(day, "10:00"), p["id"])
+    _signup(anon, st, svc, local_iso(day, "10:00"), email, name=name).expect_problem(409)
+    eq(a.get(API + "/patients", q=name).expect(200)["items"], [],
+       "a sign-up refused for its slot leaves no patient")
+    check(not anon.cookies, "refused sign-ups start no session: %r" % anon.cookies)
+    # The same e-mail can then sign up for a free slot.
+    _signup(Client(ctx.port), st, svc, local_iso(day, "11:00"), email).expect(201)
+    # The clinic may turn sign-ups off.
+    with settings_changed(a, allow_self_signup=False):
+        c = ctx.client()
+        r = _signup(c, st, svc, local_iso(day, "12:00"), unique("off") + "@test.test")
+        r.expect_problem(401)
+        check(not c.cookies, "no session when sign-ups are off")
+    # A logged-in patient cannot create patients while booking.
+    _, _, pc = _patient_with_login(ctx)
+    expect_field_error(_signup(pc, st, svc, local_iso(day, "12:00"),
+                               unique("pp") + "@test.test"), "patient")
+    eq(pc.get(API + "/bookings").expect(200)["items"], [], "nothing booked by the refusal")
+
+
+# --- login as a patient, and the audit log --------------------------------------------
+
+
+def test_login_as_patient_and_audit(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=6)
+    p = make_patient(a)
+    other = make_patient(a)
+    mine = book_ok(a, st["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
+    theirs = book_ok(a, st["id"], [svc["id"]], local_iso(day, "10:00"), other["id"])
+    shared = _appointment(a, p["id"], local_iso(day, "15:00"), True)
+    _appointment(a, p["id"], local_iso(day, "16:00"), False)
+
+    email = _new_staff_user(ctx)
+    s = ctx.client()
+    s.login(email, "wrong-password-1").expect_problem(401)
+    staff_user = s.login(email, STAFF_PASSWORD).expect(200)["user"]
+    sid, staff_csrf = staff_user["id"], s.csrf
+
+    s.post(API + "/patients/999999/login-as").expect_problem(404)
+    r = s.post(API + "/patients/%d/login-as" % p["id"])
+    user = r.expect(200).get("user")
+    check(isinstance(user, dict), "login-as answer: %s" % r.describe())
+    eq((user.get("role"), user.get("patient_id"), user.get("login_as")),
+       ("patient", p["id"], True), "login-as user")
+    check("chairside_as" in s.cookies and "chairside_session" in s.cookies,
+          "login-as keeps the staff cookie and adds chairside_as: %r" % s.cookies)
+    check(user.get("csrf_token") and user["csrf_token"] != staff_csrf,
+          "login-as session has its own CSRF token: %r" % user)
+    as_csrf = user["csrf_token"]
+
+    me = s.get(API + "/me").expect(200)
+    eq((me.get("role"), me.get("patient_id"), me.get("login_as")), ("patient", p["id"], True),
+       "/me as the patient")
+    items = s.get(API + "/me/appointments").expect(200)["items"]
+    eq([(i["kind"], i["id"]) for i in items], [("booking", mine["id"]), ("appointment", shared)],
+       "the patient's portal seen by staff")
+    s.get(API + "/bookings/%d" % theirs["id"]).expect_problem(404)
+    s.get(API + "/staff").expect_problem(403)
+    s.get(API + "/patients").expect_problem(403)
+    s.post(API + "/patients/%d/login-as" % other["id"]).expect_problem(403)
+    # Writes in the patient session need its own token, not the staff one.
+    s.csrf = staff_csrf
+    s.post(API + "/auth/logout").expect_problem(403)
+    s.csrf = as_csrf
+    old_as = s.cookies.get("chairside_as")
+    out = s.post(API + "/auth/logout").expect(200)
+    eq((out.get("logged_out"), out.get("back_to_staff")), (True, True), "logout of login-as")
+    check("chairside_as" not in s.cookies, "chairside_as cleared: %r" % s.cookies)
+    s.csrf = staff_csrf
+    me = s.get(API + "/me").expect(200)
+    eq((me.get("role"), me.get("patient_id"), me.get("login_as"), me.get("csrf_token")),
+       ("staff", None, False, staff_csrf), "/me back as staff")
+    s.get(API + "/staff").expect(200)
+    # The ended login-as session stays ended.
+    s.cookies["chairside_as"] = old_as
+    eq(s.get(API + "/me").expect(200)["role"], "staff", "old chairside_as cookie is dead")
+    del s.cookies["chairside_as"]
+
+    # The audit log, for admins only.
+    s.get(API + "/audit").expect_problem(403)
+    entries = _audit(a, actor=sid)
+    check(entries and all(e.get("actor_user_id") == sid for e in entries),
+          "?actor= keeps only that user's entries: %r" % entries)
+    actions = [e.get("action") for e in entries]
+    for action in ("login_failed", "login", "login_as", "as_patient"):
+        check(action in actions, "audit has no %r entry for the staff member: %r"
+              % (action, actions))
+    eq(actions.index("login_failed") < actions.index("login") < actions.index("login_as"), True,
+       "audit order: %r" % actions)
+    failed = entries[actions.index("login_failed")]
+    eq((failed.get("status"), failed.get("path"), failed.get("actor_email")),
+       (401, API + "/auth/login", email), "login_failed entry")
+    la = entries[actions.index("login_as")]
+    eq((la.get("as_patient_id"), la.get("path"), la.get("method")),
+       (p["id"], API + "/patients/%d/login-as" % p["id"], "POST"), "login_as entry")
+    seen = [(e.get("method"), e.get("path"), e.get("status")) for e in entries
+            if e.get("action") == "as_patient"]
+    for req in (("GET", API + "/me", 200), ("GET", API + "/me/appointments", 200),
+                ("GET", API + "/staff", 403), ("GET", API + "/bookings/%d" % theirs["id"], 404),
+                ("POST", API + "/auth/logout", 200)):
+        check(req in seen, "as_patient entry for %s %s -> %d missing: %r" % (req + (seen,)))
+    check(all(e.get("as_patient_id") == p["id"] for e in entries
+              if e.get("action") == "as_patient"), "as_patient entries name the patient")
+    # After returning to staff, reads are not logged as the patient.
+    after = [e for e in entries if e.get("action") == "as_patient"
+             and e.get("path") == API + "/staff" and e.get("status") == 200]
+    eq(after, [], "staff reads after logout are not as_patient entries")
+    for e in entries:
+        check(isinstance(e.get("at"), str) and "T" in e["at"], "audit at: %r" % e)
+    # Date and actor filters.
+    t = today()
+    eq(len(_audit(a, actor=sid, **{"from": str(t - dt.timedelta(days=1)),
+                                  "to": str(t + dt.timedelta(days=1))})), len(entries),
+       "from/to around today keep every entry")
+    eq(_audit(a, actor=sid, **{"from": str(t + dt.timedelta(days=2))}), [],
+       "from in the future")
+    eq(_audit(a, actor=999999), [], "unknown actor")
+    a.get(API + "/audit", actor="abc").expect_problem(422)
+
+
+def test_login_failed_for_unknown_email_names_no_user(ctx):
+    # An e-mail with no login belongs to nobody: its failure must not be
+    # pinned on some user in the audit log.
+    a = ctx.admin
+    before = max([e["id"] for e in _audit(a)] or [0])
+    ctx.client().login(unique("nobody") + "@test.test", "wrong-password-1").expect_problem(401)
+    new = [e for e in _audit(a) if e["id"] > before and e.get("action") == "login_failed"]
+    eq([(e.get("actor_user_id"), e.get("actor_email"), e.get("status"), e.get("path"))
+        for e in new], [(None, None, 401, API + "/auth/login")],
+       "login_failed entry for an unknown e-mail")
+
+
+def test_login_as_does_not_touch_real_patient_session(ctx):
+    p, email, pc = _patient_with_login(ctx)
+    s = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    s.post(API + "/patients/%d/login-as" % p["id"]).expect(200)
+    s.csrf = s.get(API + "/me").expect(200)["csrf_token"]
+    s.post(API + "/auth/logout").expect(200)
+    eq(pc.get(API + "/me").expect(200)["patient_id"], p["id"], "patient's own session lives")
+    eq(s.get(API + "/me").expect(200)["role"], "staff", "staff session lives")
+
+
+# --- a second server with short sessions ------------------------------------------------
+
+
+@contextlib.contextmanager
+def _server(ctx, name, env):
+    db = os.path.join(ctx.scratch, name + ".db")
+    r = run_cli(ctx.bin, "user", "add", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD,
+                "--role", "admin", "--db", db)
+    eq(r.returncode, 0, "user add on %s (%s%s)" % (name, r.stdout, r.stderr))
+    server = Server(ctx.bin, db, os.path.join(ctx.scratch, name + ".log"))
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # Server.start passes the environment on
+    try:
+        server.start()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    try:
+        yield server
+    finally:
+        code, took = server.stop(timeout=10)
+    eq(code, 0, "%s server exit code after SIGTERM (%.1fs)" % (name, took))
+
+
+def test_session_expiry_and_address_rate_limit(ctx):
+    env = {"CHAIRSIDE_SESSION_IDLE_S": "2", "CHAIRSIDE_SESSION_MAX_S": "4"}
+    with _server(ctx, "short-sessions", env) as srv:
+        busy = logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        idle = logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        t0 = time.monotonic()
+        # Used every half second, a session outlives the idle timeout...
+        while time.monotonic() - t0 < 2.2:
+            busy.get(API + "/me").expect(200)
+            time.sleep(0.4)
+        busy.get(API + "/me").expect(200)
+        # ...while one left alone for over 2 s has ended.
+        idle.get(API + "/me").expect_problem(401)
+        idle.post(API + "/locations", {"name": "x", "timezone": "UTC"}).expect_problem(401)
+        # No session lives beyond the absolute limit, however busy.
+        while time.monotonic() - t0 < 4.2:
+            busy.get(API + "/me")
+            time.sleep(0.4)
+        busy.get(API + "/me").expect_problem(401)
+        # A new login still works.
+        fresh = logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        fresh.get(API + "/me").expect(200)
+
+        # 20 failures from one address, over many e-mails, lock that address.
+        c = Client(srv.port)
+        for i in range(20):
+            c.login("nobody-%d@test.test" % i, "wrong-pass-1").expect_problem(401)
+        r = c.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        prob = r.expect_problem(429)
+        check("try again" in prob["detail"], "429 detail: %r" % prob)
+        retry = r.headers.get("retry-after", "")
+        check(retry.isdigit() and 0 < int(retry) <= 15 * 60,
+              "Retry-After must be whole seconds within the 15 minute window: %r" % retry)
+        check(not c.cookies, "a limited login starts no session")
