@@ -221,11 +221,16 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     rc = store_booking_insert(req->db, &b, svc->items, svc->n, id);
     if (rc == ERR_OK)
         rc = booking_add_history(req, *id, "created", NULL);
+    /* The audit line rides in the same commit: one write, not two. */
+    if (rc == ERR_OK)
+        rc = auth_audit(req, "write", req->auth.user_id, 201);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
 out:
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
         store_rollback(req->db);
+        req->audited = 0;
+    }
     return rc;
 }
 
