@@ -96,6 +96,5 @@ int http_reply_json(struct http_resp *resp, int status, json_t *json);
 int http_reply_page(struct http_resp *resp, json_t *items, int limit);
 /* Fills resp with application/problem+json for err and req's details. */
 void http_reply_problem(struct http_req *req, struct http_resp *resp, int err);
-int http_status_for(int err);
 
 #endif

@@ -161,7 +161,7 @@ static const struct {
     {ERR_IO, 500, "Internal error"},
 };
 
-int
+static int
 http_status_for(int err)
 {
     size_t i;

@@ -112,36 +112,3 @@ buf_put_i64(struct buf *b, int64_t v)
         tmp[--i] = '-';
     return buf_append(b, tmp + i, sizeof(tmp) - i);
 }
-
-int
-buf_put_json_string(struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *run = p;
-    int rc = buf_append(b, "\"", 1);
-
-    for (; rc == ERR_OK && *p; p++) {
-        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-        size_t n = 2;
-
-        if (*p >= 0x20 && *p != '"' && *p != '\\')
-            continue;
-        rc = buf_append(b, run, (size_t)(p - run));
-        if (*p == '"' || *p == '\\') {
-            esc[1] = (char)*p;
-        } else {
-            esc[4] = hex[*p >> 4];
-            esc[5] = hex[*p & 15];
-            n = 6;
-        }
-        if (rc == ERR_OK)
-            rc = buf_append(b, esc, n);
-        run = p + 1;
-    }
-    if (rc == ERR_OK)
-        rc = buf_append(b, run, (size_t)(p - run));
-    if (rc == ERR_OK)
-        rc = buf_append(b, "\"", 1);
-    return rc;
-}

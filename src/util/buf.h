@@ -21,7 +21,5 @@ int buf_append(struct buf *b, const void *data, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_put_i64(struct buf *b, int64_t v);
-/* Appends s as a quoted, escaped JSON string. */
-int buf_put_json_string(struct buf *b, const char *s);
 
 #endif
