@@ -121,19 +121,15 @@ api_audit_list(struct http_req *req, struct http_resp *resp)
     struct store_audit_filter f = {0};
     const struct tz_zone *zone;
     json_t *items = NULL, *item;
-    int64_t from = 0, to = 0;
     size_t i;
     int bad = 0, rc;
 
-    bad |= query_date(req, "from", 0, &from) != ERR_OK;
-    bad |= query_date(req, "to", 0, &to) != ERR_OK;
+    bad |= sched_query_days(req, &f.from, &f.to) != ERR_OK;
     bad |= query_int(req, "actor", 1, INT64_MAX, &f.actor_user_id) != ERR_OK;
     bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
     rc = sched_org_zone(req, &zone);
-    f.from = http_query(req, "from") ? sched_day_start(zone, from) : 0;
-    f.to = http_query(req, "to") ? sched_day_start(zone, to + 1) : 0;
     if (rc == ERR_OK)
         rc = store_audit_list(req->db, &f, &items);
     json_array_foreach(items, i, item)

@@ -309,13 +309,10 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
 static int
 read_filter(struct http_req *req, struct store_booking_filter *f)
 {
-    const struct tz_zone *zone;
-    int64_t from = 0, to = 0;
-    int bad = 0, rc;
+    int bad = 0;
 
     memset(f, 0, sizeof(*f));
-    bad |= query_date(req, "from", 0, &from) != ERR_OK;
-    bad |= query_date(req, "to", 0, &to) != ERR_OK;
+    bad |= sched_query_days(req, &f->from, &f->to) != ERR_OK;
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
     bad |= query_int(req, "patient_id", 1, INT64_MAX, &f->patient_id) != ERR_OK;
     bad |= query_page(req, &f->limit, &f->after_id) != ERR_OK;
@@ -326,11 +323,6 @@ read_filter(struct http_req *req, struct store_booking_filter *f)
         bad |= http_field_error(req, "status", "is too long") != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = sched_org_zone(req, &zone);
-    if (rc != ERR_OK)
-        return rc;
-    f->from = http_query(req, "from") ? sched_day_start(zone, from) : 0;
-    f->to = http_query(req, "to") ? sched_day_start(zone, to + 1) : 0;
     if (req->auth.role == HTTP_ROLE_PATIENT)
         f->patient_id = req->auth.patient_id;
     return ERR_OK;

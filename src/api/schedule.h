@@ -40,6 +40,11 @@ json_t *sched_time_json(int64_t utc, const struct tz_zone *zone);
 /* Local midnight that starts civil day `day` in zone. */
 int64_t sched_day_start(const struct tz_zone *zone, int64_t day);
 
+/* Reads optional ?from=YYYY-MM-DD&to=YYYY-MM-DD (`to` inclusive) as local
+ * days of the organisation's zone into UTC bounds [*from, *to); 0 where
+ * absent. */
+int sched_query_days(struct http_req *req, int64_t *from, int64_t *to);
+
 /* The requested services, their combined duration and buffers. */
 struct sched_services {
     struct store_service items[SCHED_MAX_SERVICES];
