@@ -381,9 +381,7 @@ read_filter(struct http_req *req, struct store_event_filter *f)
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
     bad |= query_int(req, "patient_id", 1, INT64_MAX, &f->patient_id) != ERR_OK;
     bad |= query_page(req, &f->limit, &f->after_id) != ERR_OK;
-    if (bad)
-        return ERR_INVALID;
-    return ERR_OK;
+    return bad ? ERR_INVALID : ERR_OK;
 }
 
 int

@@ -332,23 +332,16 @@ int
 api_bookings_list(struct http_req *req, struct http_resp *resp)
 {
     struct store_booking_filter f;
-    json_t *items = NULL, *item;
-    size_t i;
+    json_t *items = NULL;
     int rc = read_filter(req, &f);
 
     if (rc == ERR_OK)
         rc = store_booking_list(req->db, &f, &items);
-    json_array_foreach(items, i, item)
-    {
-        if (rc == ERR_OK)
-            rc = booking_render(req, item);
+    if (rc != ERR_OK) {
+        json_decref(items);
+        return rc;
     }
-    if (rc == ERR_OK) {
-        rc = http_reply_page(resp, items, f.limit);
-        items = NULL;
-    }
-    json_decref(items);
-    return rc;
+    return http_reply_rendered_page(req, resp, items, f.limit, booking_render);
 }
 
 int

@@ -144,14 +144,19 @@ resource_load(struct http_req *req, const struct api_resource *res, int64_t id, 
     return rc;
 }
 
+static int
+render_listed(struct http_req *req, json_t *row)
+{
+    return render_row(req, route_resource(req), row);
+}
+
 int
 resource_list(struct http_req *req, struct http_resp *resp)
 {
     const struct api_resource *res = route_resource(req);
     struct store_filter filter = {0};
-    json_t *items = NULL, *item;
+    json_t *items = NULL;
     int64_t after = 0;
-    size_t i;
     int limit, rc;
 
     rc = query_page(req, &limit, &after);
@@ -163,17 +168,9 @@ resource_list(struct http_req *req, struct http_resp *resp)
     memcpy(filter.search_cols, res->search_cols, sizeof(filter.search_cols));
     filter.n_search = res->n_search;
     rc = store_row_list(req->db, &res->table, &filter, after, limit, &items);
-    json_array_foreach(items, i, item)
-    {
-        if (rc == ERR_OK)
-            rc = render_row(req, res, item);
-    }
-    if (rc == ERR_OK) {
-        rc = http_reply_page(resp, items, limit);
-        items = NULL;
-    }
-    json_decref(items);
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    return http_reply_rendered_page(req, resp, items, limit, render_listed);
 }
 
 int

@@ -161,8 +161,7 @@ int
 api_time_off_list(struct http_req *req, struct http_resp *resp)
 {
     struct store_event_filter f = {0};
-    json_t *items = NULL, *item;
-    size_t i;
+    json_t *items = NULL;
     int rc = staff_exists(req, req->ids[0]);
 
     if (rc == ERR_OK)
@@ -170,17 +169,11 @@ api_time_off_list(struct http_req *req, struct http_resp *resp)
     f.staff_id = req->ids[0];
     if (rc == ERR_OK)
         rc = store_time_off_list(req->db, &f, &items);
-    json_array_foreach(items, i, item)
-    {
-        if (rc == ERR_OK)
-            rc = render_time_off(req, item);
+    if (rc != ERR_OK) {
+        json_decref(items);
+        return rc;
     }
-    if (rc == ERR_OK) {
-        rc = http_reply_page(resp, items, f.limit);
-        items = NULL;
-    }
-    json_decref(items);
-    return rc;
+    return http_reply_rendered_page(req, resp, items, f.limit, render_time_off);
 }
 
 static const struct store_column time_off_cols[] = {

@@ -142,6 +142,25 @@ http_reply_page(struct http_resp *resp, json_t *items, int limit)
                            json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
 }
 
+int
+http_reply_rendered_page(struct http_req *req, struct http_resp *resp, json_t *items, int limit,
+                         int (*render)(struct http_req *req, json_t *item))
+{
+    json_t *item;
+    size_t i;
+    int rc = items ? ERR_OK : ERR_NOMEM;
+
+    json_array_foreach(items, i, item)
+    {
+        if (rc == ERR_OK)
+            rc = render(req, item);
+    }
+    if (rc == ERR_OK)
+        return http_reply_page(resp, items, limit);
+    json_decref(items);
+    return rc;
+}
+
 static const struct {
     int err;
     int status;
