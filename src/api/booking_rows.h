@@ -16,5 +16,7 @@ int booking_add_history(struct http_req *req, int64_t booking_id, const char *ac
 int booking_render(struct http_req *req, json_t *row);
 /* A booking the caller may see; another patient's is ERR_NOT_FOUND. */
 int booking_load(struct http_req *req, int64_t id, json_t **out);
+/* Replies with the booking as stored now. */
+int booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status);
 
 #endif

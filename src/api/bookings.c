@@ -276,7 +276,6 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
     struct sched_settings settings;
     struct sched_services svc;
     char hash[160];
-    json_t *row = NULL;
     int64_t id = 0;
     int rc;
 
@@ -294,16 +293,7 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
         rc = insert_booking(req, &in, &settings, &svc, in.new_password ? hash : NULL, &id);
     if (rc == ERR_OK && req->auth.role == HTTP_ROLE_NONE)
         rc = sign_in_new_patient(req, resp, in.new_email);
-    if (rc == ERR_OK)
-        rc = booking_load(req, id, &row);
-    if (rc == ERR_OK)
-        rc = booking_render(req, row);
-    if (rc == ERR_OK) {
-        rc = http_reply_json(resp, 201, row);
-        row = NULL;
-    }
-    json_decref(row);
-    return rc;
+    return rc == ERR_OK ? booking_reply(req, resp, id, 201) : rc;
 }
 
 static int
@@ -345,17 +335,23 @@ api_bookings_list(struct http_req *req, struct http_resp *resp)
 }
 
 int
-api_bookings_get(struct http_req *req, struct http_resp *resp)
+booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
 {
     json_t *row = NULL;
-    int rc = booking_load(req, req->ids[0], &row);
+    int rc = booking_load(req, id, &row);
 
     if (rc == ERR_OK)
         rc = booking_render(req, row);
     if (rc == ERR_OK) {
-        rc = http_reply_json(resp, 200, row);
+        rc = http_reply_json(resp, status, row);
         row = NULL;
     }
     json_decref(row);
     return rc;
+}
+
+int
+api_bookings_get(struct http_req *req, struct http_resp *resp)
+{
+    return booking_reply(req, resp, req->ids[0], 200);
 }

@@ -94,22 +94,6 @@ apply_update(struct http_req *req, json_t *row, json_t *changes)
     return rc;
 }
 
-static int
-reply_booking(struct http_req *req, struct http_resp *resp, int64_t id)
-{
-    json_t *row = NULL;
-    int rc = booking_load(req, id, &row);
-
-    if (rc == ERR_OK)
-        rc = booking_render(req, row);
-    if (rc == ERR_OK) {
-        rc = http_reply_json(resp, 200, row);
-        row = NULL;
-    }
-    json_decref(row);
-    return rc;
-}
-
 int
 api_bookings_update(struct http_req *req, struct http_resp *resp)
 {
@@ -130,7 +114,7 @@ api_bookings_update(struct http_req *req, struct http_resp *resp)
     if (rc != ERR_OK)
         store_rollback(req->db);
     if (rc == ERR_OK)
-        rc = reply_booking(req, resp, id);
+        rc = booking_reply(req, resp, id, 200);
     json_decref(row);
     json_decref(changes);
     return rc;
@@ -184,7 +168,7 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
     if (rc != ERR_OK)
         store_rollback(req->db);
     if (rc == ERR_OK)
-        rc = reply_booking(req, resp, id);
+        rc = booking_reply(req, resp, id, 200);
     json_decref(row);
     return rc;
 }
