@@ -96,8 +96,8 @@ int http_reply_json(struct http_resp *resp, int status, json_t *json);
 int http_reply_page(struct http_resp *resp, json_t *items, int limit);
 /* Runs render on every item (until one fails), then replies the page.
  * items is stolen either way. */
-int http_reply_rendered_page(struct http_req *req, struct http_resp *resp, json_t *items,
-                             int limit, int (*render)(struct http_req *req, json_t *item));
+int http_reply_rendered_page(struct http_req *req, struct http_resp *resp, json_t *items, int limit,
+                             int (*render)(struct http_req *req, json_t *item));
 /* Fills resp with application/problem+json for err and req's details. */
 void http_reply_problem(struct http_req *req, struct http_resp *resp, int err);
 

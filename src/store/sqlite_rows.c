@@ -1,6 +1,7 @@
 /* SQLite backend: generic rows of simple tables and staff links. The SQL
  * text is assembled from the table descriptor's constant names only;
  * every value is a bound parameter. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,30 @@
 #include "util/err.h"
 
 #define SQL_MAX 2048
+
+/* The names put into SQL text are compile-time constants; this invariant
+ * keeps a careless descriptor from ever smuggling SQL syntax in. */
+static int
+is_identifier(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
+
+    return n > 0 && s[n] == '\0';
+}
+
+static int
+table_names_valid(const struct store_table *t)
+{
+    size_t i;
+
+    if (!is_identifier(t->name) || (t->read_from && !is_identifier(t->read_from)))
+        return 0;
+    for (i = 0; i < t->n_cols; i++) {
+        if (!is_identifier(store_table_col(t, i)->name))
+            return 0;
+    }
+    return 1;
+}
 
 static int
 bind_json(sqlite3_stmt *st, int idx, const struct store_column *col, json_t *v)
@@ -63,6 +88,7 @@ store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     size_t i;
     int n = 0, rc;
 
+    assert(table_names_valid(t));
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "INSERT INTO %s (", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -103,6 +129,7 @@ store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, jso
     sqlite3_stmt *st;
     int rc;
 
+    assert(table_names_valid(t));
     *out = NULL;
     buf_init(&sql, SQL_MAX);
     /* Keyed by descriptor: two descriptors of one table may differ. */
@@ -136,6 +163,7 @@ store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     size_t i;
     int n = 0, rc;
 
+    assert(table_names_valid(t));
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -172,6 +200,7 @@ store_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     sqlite3_stmt *st;
     int rc;
 
+    assert(table_names_valid(t));
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "DELETE FROM %s WHERE id = ?", t->name);
     if (rc != ERR_OK)
@@ -197,13 +226,17 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
 
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > ?");
-    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++)
+    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
+        assert(is_identifier(f->eq_col[i]));
         rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
+    }
     if (rc == ERR_OK && f && f->search && f->n_search) {
         rc = buf_puts(sql, " AND (");
-        for (i = 0; rc == ERR_OK && i < f->n_search; i++)
+        for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
+            assert(is_identifier(f->search_cols[i]));
             rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
                             f->search_cols[i]);
+        }
         if (rc == ERR_OK)
             rc = buf_puts(sql, ")");
     }
@@ -221,6 +254,7 @@ store_row_list(struct store_conn *c, const struct store_table *t, const struct s
     size_t i;
     int rc, n = 1;
 
+    assert(table_names_valid(t));
     *items = json_array();
     buf_init(&sql, SQL_MAX);
     rc = *items ? list_sql(&sql, t, f) : ERR_NOMEM;
