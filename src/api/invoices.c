@@ -72,6 +72,11 @@ invoice_render(struct http_req *req, json_t *row)
     {
         money_render_times(p, zone);
     }
+    json_array_foreach(json_object_get(row, "lines"), i, p)
+    {
+        json_object_set_new(p, "tax_inclusive",
+                            json_boolean(json_integer_value(json_object_get(p, "tax_inclusive"))));
+    }
     json_object_set_new(row, "patient",
                         json_pack("{s:O, s:O}", "id", json_object_get(row, "patient_id"), "name",
                                   json_object_get(row, "patient_name")));

@@ -118,6 +118,8 @@ def test_tax_exclusive_and_inclusive_rounded_per_line(ctx):
     # 10.25 + 7 % = 0.7175 -> 0.72; 10.00 incl. 19 % -> tax 1.5966 -> 1.60, net 8.40
     eq([(l["unit_price"], l["net"], l["tax"], l["total"]) for l in inv["lines"]],
        [(1025, 1025, 72, 1025), (1000, 840, 160, 1000)], "lines")
+    eq([(l["tax_rate_bp"], l["tax_inclusive"]) for l in inv["lines"]], [(700, False), (1900, True)],
+       "line rates")
     eq((inv["subtotal"], inv["tax"], inv["total"]), (1025 + 840, 72 + 160, 1025 + 72 + 1000),
        "totals")
     e = _entries(a, inv["id"])[0]

@@ -1,12 +1,14 @@
 /* Audits the route table (api/routes.c) and the router that matches it
  * (http/router.c): every route is well formed and protected unless it is
- * deliberately public, and setup writes are for admins only. */
+ * deliberately public, setup writes are for admins only, and every route
+ * is described in the OpenAPI document the server serves. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <string.h>
 
 #include "api/app.h"
@@ -15,6 +17,9 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define V1 "/api/v1/"
+
+/* docs/openapi.yaml, compiled in (build/gen/openapi.c). */
+extern const char api_openapi_yaml[];
 
 struct route_key {
     const char *method;
@@ -270,6 +275,94 @@ test_router_rejects(void **state)
     assert_int_equal(find("GET", V1 "no-such-thing", &req, &out), HTTP_MATCH_NONE);
 }
 
+/* Copies path to out with every "{...}" placeholder as "{}": the route
+ * table writes {id} everywhere, the document names them. */
+static void
+normalise_path(const char *path, size_t len, char *out, size_t size)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len && n + 3 < size; i++) {
+        out[n++] = path[i];
+        if (path[i] == '{') {
+            while (i < len && path[i] != '}')
+                i++;
+            out[n++] = '}';
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Length of line without trailing blanks. */
+static size_t
+trimmed_len(const char *line, size_t len)
+{
+    while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+        len--;
+    return len;
+}
+
+/* Whether the YAML describes method (lowercase) on pattern: a path key
+ * "  /path:" at two spaces, then the method key "    get:" at four spaces
+ * before the next key at two spaces or less. */
+static int
+documented(const char *yaml, const char *method, const char *pattern)
+{
+    char want[256], path[256];
+    const char *line, *end;
+    int in_path = 0;
+
+    normalise_path(pattern, strlen(pattern), want, sizeof(want));
+    for (line = yaml; *line; line = *end ? end + 1 : end) {
+        size_t len, indent = 0;
+
+        end = strchr(line, '\n');
+        if (!end)
+            end = line + strlen(line);
+        len = trimmed_len(line, (size_t)(end - line));
+        while (indent < len && line[indent] == ' ')
+            indent++;
+        if (indent == len || line[indent] == '#')
+            continue; /* blank lines and comments end nothing */
+        if (indent <= 2) {
+            in_path = 0;
+            if (indent == 2 && line[2] == '/' && line[len - 1] == ':') {
+                normalise_path(line + 2, len - 3, path, sizeof(path));
+                in_path = strcmp(path, want) == 0;
+            }
+        } else if (in_path && indent == 4 && len == 4 + strlen(method) + 1 &&
+                   strncmp(line + 4, method, strlen(method)) == 0 && line[len - 1] == ':') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void
+test_routes_documented(void **state)
+{
+    size_t i, k, missing = 0;
+
+    (void)state;
+    assert_true(documented(api_openapi_yaml, "get", "/healthz"));
+    assert_false(documented(api_openapi_yaml, "put", "/healthz"));
+    for (i = 0; i < api_routes_count; i++) {
+        char method[8];
+        const char *m = api_routes[i].method;
+
+        for (k = 0; m[k] && k + 1 < sizeof(method); k++)
+            method[k] = (char)tolower((unsigned char)m[k]);
+        method[k] = '\0';
+        if (!documented(api_openapi_yaml, method, api_routes[i].pattern)) {
+            print_error("not in docs/openapi.yaml: %s %s\n", m, api_routes[i].pattern);
+            missing++;
+        }
+    }
+    if (missing)
+        fail_msg("%zu of %zu routes are not documented in docs/openapi.yaml", missing,
+                 api_routes_count);
+}
+
 int
 main(void)
 {
@@ -278,6 +371,7 @@ main(void)
         cmocka_unit_test(test_patterns_versioned), cmocka_unit_test(test_roles_declared),
         cmocka_unit_test(test_no_duplicates),      cmocka_unit_test(test_setup_writes_admin_only),
         cmocka_unit_test(test_router_matches_ids), cmocka_unit_test(test_router_rejects),
+        cmocka_unit_test(test_routes_documented),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
