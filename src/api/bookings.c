@@ -9,6 +9,7 @@
 #include "api/bookings.h"
 #include "api/booking_rows.h"
 #include "api/input.h"
+#include "api/notify.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "util/err.h"
@@ -221,6 +222,8 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     rc = store_booking_insert(req->db, &b, svc->items, svc->n, id);
     if (rc == ERR_OK)
         rc = booking_add_history(req, *id, "created", NULL);
+    if (rc == ERR_OK)
+        rc = outbox_booking_event(req, *id, OUTBOX_CREATED);
     /* The audit line rides in the same commit: one write, not two. */
     if (rc == ERR_OK)
         rc = auth_audit(req, "write", req->auth.user_id, 201);
