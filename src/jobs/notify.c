@@ -279,6 +279,19 @@ booking_webhooks(const struct notify_ctx *c, struct notice *n, const char *event
     return rc;
 }
 
+/* A booking made (or moved) inside the reminder window needs no reminder:
+ * the confirmation just told the patient. */
+static int
+skip_reminder(const struct notify_ctx *c, struct notice *n)
+{
+    int64_t start = int_of(n->row, "start_at");
+    int marked;
+
+    if (start - c->now > int_of(n->settings, "reminder_before_min") * 60)
+        return ERR_OK;
+    return store_reminder_mark(c->db, int_of(n->row, "id"), start, &marked);
+}
+
 int
 notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event ev)
 {
@@ -291,6 +304,8 @@ notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event
     int rc = notice_load(c, &n, booking_id, 0);
 
     patient_email = text_of(n.row, "patient_email");
+    if (rc == ERR_OK && (ev == NOTIFY_CREATED || ev == NOTIFY_RESCHEDULED))
+        rc = skip_reminder(c, &n);
     if (rc == ERR_OK)
         rc = queue_mail(c, &n, kinds[ev], kinds[ev], patient_email, booking_id);
     if (rc == ERR_OK && ev == NOTIFY_CREATED)

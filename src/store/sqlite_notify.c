@@ -88,8 +88,8 @@ static const char SQL_FEED_EVENTS[] =
 static const char SQL_REMINDERS_DUE[] =
     "SELECT b.id, b.start_at FROM bookings b, settings s WHERE s.id = 1 "
     "AND b.status = 'confirmed' AND b.start_at > ?1 "
-    "AND b.start_at <= ?1 + s.reminder_before_min * 60 AND b.created_at < "
-    "b.start_at - s.reminder_before_min * 60 AND NOT EXISTS (SELECT 1 FROM reminders_sent r "
+    "AND b.start_at <= ?1 + s.reminder_before_min * 60 "
+    "AND NOT EXISTS (SELECT 1 FROM reminders_sent r "
     "WHERE r.booking_id = b.id AND r.start_at = b.start_at) ORDER BY b.start_at LIMIT ?2";
 static const char SQL_REMINDER_MARK[] =
     "INSERT OR IGNORE INTO reminders_sent (booking_id, start_at) VALUES (?, ?)";
