@@ -285,8 +285,15 @@ queue_reminders(struct outbox *o)
     struct notify_ctx n = {c, o->cfg.tzdb, now_s()};
     json_t *due = NULL, *item;
     size_t i;
-    int marked = 0, rc = store_begin(c, 1);
+    int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
 
+    /* Most looks find nothing: take the write lock only when needed. */
+    if (rc != ERR_OK || json_array_size(due) == 0)
+        goto out;
+    /* Read again under the lock: a booking may have moved or gone. */
+    json_decref(due);
+    due = NULL;
+    rc = store_begin(c, 1);
     if (rc == ERR_OK)
         rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
     json_array_foreach(due, i, item)
@@ -305,6 +312,7 @@ queue_reminders(struct outbox *o)
         store_rollback(c);
         log_line(LOG_ERROR, "msg=\"queueing reminders failed\" err=%s", err_name(rc));
     }
+out:
     json_decref(due);
     store_release(o->cfg.store, c);
 }

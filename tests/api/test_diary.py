@@ -114,7 +114,7 @@ def _collision_case(c, smtp, rad, cal, weekday, staff_line_of):
     issue = rs.wait_until(lambda: _issue_of(c, b["id"]), what="collision issue")[0]
     eq(issue["reason"], "collision", "reason")
     helpers.parse_ts(issue["since"])
-    alert = smtp.wait_for(DESK, "collision")
+    alert = smtp.wait_for(DESK, "collision: booking #%d " % b["id"])
     plain, _, _ = rs.text_parts(alert[-1])
     check("#%d" % b["id"] in plain, "alert names the booking: %s" % plain)
     rs.wait_until(lambda: _event(rad, cal, b2["id"])[0] == 200, what="other staff inserted")
@@ -154,13 +154,13 @@ def test_unreachable_diary_alerts_then_clears(ctx):
         b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
         issue = rs.wait_until(lambda: _issue_of(c, b["id"]), what="unreachable issue")[0]
         eq(issue["reason"], "unreachable", "reason")
-        alert = smtp.wait_for(DESK, "unreachable")
+        alert = smtp.wait_for(DESK, "unreachable: booking #%d " % b["id"])
         check("#%d" % b["id"] in rs.text_parts(alert[-1])[0], "alert names the booking")
         row = rs.notifications(c, booking_id=b["id"], channel="diary")[0]
         eq(row["status"], "queued", "diary row keeps retrying")
         check(row["attempts"] >= 1 and row["last_error"], "attempts and error: %r" % row)
         time.sleep(1.5)
-        eq(len(smtp.to(DESK, "unreachable")), len(alert), "the alert is sent once")
+        eq(len(smtp.to(DESK, "unreachable: booking #%d " % b["id"])), 1, "the alert is sent once")
     finally:
         rad.start()
         c.patch(API + "/settings", {"sync_alert_after_s": 300}).expect(200)
