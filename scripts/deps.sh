@@ -3,7 +3,8 @@
 # Only missing packages are installed, so a second run is quick and offline.
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3"
+libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
+python3-aiosmtpd radicale"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

@@ -1,5 +1,6 @@
 /* chairside: parses the command line, opens the database and wires the
  * modules together. Nothing else lives here. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "cli/demo.h"
 #include "cli/users.h"
 #include "http/server.h"
+#include "jobs/outbox.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -145,11 +147,13 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
 {
     struct http_server_config cfg = {0};
     struct http_server *server = NULL;
+    struct outbox_config ocfg = {store, tzdb, 0, 0, 0, 0, 0};
+    struct outbox *outbox = NULL;
     struct app app = {store, tzdb, 0, env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
                       env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S)};
     char host[64];
     sigset_t set;
-    int sig, rc;
+    int sig = 0, rc;
 
     rc = parse_listen(o->listen, host, sizeof(host), &cfg.port);
     if (rc != ERR_OK) {
@@ -171,10 +175,14 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
         return rc;
     }
     log_line(LOG_INFO, "msg=listening address=%s threads=%u", o->listen, threads);
-    sigwait(&set, &sig);
+    outbox_config_from_env(&ocfg);
+    rc = outbox_start(&ocfg, &outbox);
+    if (rc == ERR_OK)
+        sigwait(&set, &sig);
     log_line(LOG_INFO, "msg=\"shutting down\" signal=%d", sig);
     http_server_stop(server);
-    return ERR_OK;
+    outbox_stop(outbox);
+    return rc;
 }
 
 static int
@@ -249,6 +257,8 @@ run(const char *cmd, const struct options *o)
     int rc;
 
     rc = secret_init();
+    if (rc == ERR_OK && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        rc = ERR_IO;
     if (rc == ERR_OK)
         rc = tzdb_new(NULL, &tzdb);
     if (rc != ERR_OK)
@@ -272,6 +282,7 @@ run(const char *cmd, const struct options *o)
 out:
     store_close(store);
     tzdb_free(tzdb);
+    curl_global_cleanup();
     return rc;
 }
 

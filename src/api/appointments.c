@@ -7,6 +7,7 @@
 
 #include "api/appointments.h"
 #include "api/input.h"
+#include "api/notify.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "core/civil.h"
@@ -235,6 +236,8 @@ insert_series(struct http_req *req, const struct appt_input *in, const struct tz
             rc = store_appointment_set_series(req->db, ids[0], ids[0]);
         if (rc == ERR_OK)
             rc = overlap_warning(req, &a, ids[i], zone, warnings);
+        if (rc == ERR_OK && a.share_with_patient && i == 0)
+            rc = outbox_appointment_shared(req, ids[0]);
     }
     if (rc == ERR_OK)
         rc = store_commit(req->db);

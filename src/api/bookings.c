@@ -11,6 +11,7 @@
 #include "api/booking_rows.h"
 #include "api/input.h"
 #include "api/money.h"
+#include "api/notify.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "util/err.h"
@@ -242,6 +243,8 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
         rc = invoice_booking(req, in, st, svc, *id);
     if (rc == ERR_OK)
         rc = booking_add_history(req, *id, "created", NULL);
+    if (rc == ERR_OK)
+        rc = outbox_booking_event(req, *id, OUTBOX_CREATED);
     /* The audit line rides in the same commit: one write, not two. */
     if (rc == ERR_OK)
         rc = auth_audit(req, "write", req->auth.user_id, 201);

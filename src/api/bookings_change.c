@@ -6,6 +6,7 @@
 #include "api/booking_rules.h"
 #include "api/bookings.h"
 #include "api/input.h"
+#include "api/notify.h"
 #include "api/schedule.h"
 #include "util/err.h"
 
@@ -142,6 +143,8 @@ api_bookings_update(struct http_req *req, struct http_resp *resp)
         rc = apply_update(req, row, changes);
     if (rc == ERR_OK && json_object_size(changes))
         rc = booking_add_history(req, id, "updated", changes);
+    if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
+        rc = outbox_booking_event(req, id, OUTBOX_RESCHEDULED);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK)
@@ -201,6 +204,8 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
         rc = booking_add_history(req, id, "cancelled", changes);
         json_decref(changes);
     }
+    if (rc == ERR_OK)
+        rc = outbox_booking_event(req, id, OUTBOX_CANCELLED);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK)

@@ -5,6 +5,7 @@
 #include "api/billing.h"
 #include "api/input.h"
 #include "api/money.h"
+#include "api/notify.h"
 #include "api/payment_provider.h"
 #include "api/resource.h"
 #include "api/schedule.h"
@@ -255,6 +256,8 @@ api_invoice_payments_create(struct http_req *req, struct http_resp *resp)
         rc = billing_ctx_init(req, &b);
         if (rc == ERR_OK)
             rc = billing_payment_add(&b, &inv, &p, &id);
+        if (rc == ERR_OK)
+            rc = money_announce_confirmed(req, id);
     }
     if (rc == ERR_OK)
         rc = store_commit(req->db);
@@ -285,5 +288,19 @@ money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t paymen
         rc = out ? http_reply_json(resp, status, out) : ERR_NOMEM;
     }
     json_decref(invoice);
+    return rc;
+}
+
+int
+money_announce_confirmed(struct http_req *req, int64_t payment_id)
+{
+    struct store_payment p;
+    struct store_invoice inv;
+    int rc = store_payment_get(req->db, payment_id, &p);
+
+    if (rc == ERR_OK)
+        rc = store_invoice_get(req->db, p.invoice_id, &inv);
+    if (rc == ERR_OK && strcmp(p.status, "confirmed") == 0 && inv.booking_id)
+        rc = outbox_payment_confirmed(req, inv.booking_id, payment_id);
     return rc;
 }

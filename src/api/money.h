@@ -29,6 +29,9 @@ int money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t pa
                         int status);
 /* A payment's created_at and decided_at as RFC 3339 in zone. */
 void money_render_times(json_t *payment, const struct tz_zone *zone);
+/* Queues the payment.confirmed webhooks of a confirmed payment, inside the
+ * caller's transaction. */
+int money_announce_confirmed(struct http_req *req, int64_t payment_id);
 /* Loads an invoice the caller may see (404 / 403 problems otherwise). */
 int money_invoice_load(struct http_req *req, int64_t id, struct store_invoice *inv);
 

@@ -50,6 +50,8 @@ decide(struct http_req *req, struct http_resp *resp, int confirm)
     rc = billing_ctx_init(req, &b);
     if (rc == ERR_OK)
         rc = billing_payment_decide(&b, req->ids[0], confirm);
+    if (rc == ERR_OK && confirm)
+        rc = money_announce_confirmed(req, req->ids[0]);
     if (rc == ERR_NOT_FOUND)
         http_fail(req, rc, "no such payment");
     else if (rc == ERR_CONFLICT)

@@ -10,6 +10,7 @@
 #include "api/calendar.h"
 #include "api/health.h"
 #include "api/money.h"
+#include "api/notify.h"
 #include "api/portal.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
@@ -100,6 +101,25 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/accounts", api_ledger_accounts, ADMIN, NULL},
     {"GET", V1 "/reports/takings", api_report_takings, STAFF, NULL},
     {"GET", V1 "/reports/receivables", api_report_receivables, STAFF, NULL},
+
+    /* Notifications and diary sync. */
+    {"GET", V1 "/notifications", api_notifications_list, STAFF, NULL},
+    {"GET", V1 "/sync/issues", api_sync_issues_list, STAFF, NULL},
+    {"POST", V1 "/sync/issues/{id}/resolve", api_sync_issue_resolve, STAFF, NULL},
+    {"GET", V1 "/templates", resource_list, ADMIN, &api_templates},
+    {"GET", V1 "/templates/{id}", resource_get, ADMIN, &api_templates},
+    {"PATCH", V1 "/templates/{id}", resource_update, ADMIN, &api_templates},
+    {"GET", V1 "/webhooks", api_webhooks_list, ADMIN, NULL},
+    {"POST", V1 "/webhooks", api_webhooks_create, ADMIN, NULL},
+    {"GET", V1 "/webhooks/{id}", api_webhooks_get, ADMIN, NULL},
+    {"DELETE", V1 "/webhooks/{id}", api_webhooks_delete, ADMIN, NULL},
+    {"GET", V1 "/staff/{id}/feed-token", api_feed_token_get, ADMIN, "staff"},
+    {"POST", V1 "/staff/{id}/feed-token", api_feed_token_renew, ADMIN, "staff"},
+    {"GET", V1 "/locations/{id}/feed-token", api_feed_token_get, ADMIN, "location"},
+    {"POST", V1 "/locations/{id}/feed-token", api_feed_token_renew, ADMIN, "location"},
+    /* Public: calendar apps cannot log in; the secret token is the key. */
+    {"GET", "/ical/staff/{id}.ics", api_feed_ics, PUBLIC, "staff"},
+    {"GET", "/ical/locations/{id}.ics", api_feed_ics, PUBLIC, "location"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

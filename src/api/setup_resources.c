@@ -124,10 +124,12 @@ static const struct api_field settings_fields[] = {
     TEXT("diary_url", 0, 500),
     TEXT("diary_user", 0, 200),
     {{"diary_password", STORE_COL_TEXT}, 0, 0, 200, CHECK_NONE, NULL, 0, 1, NULL},
-    INT("sync_alert_after_s", 0, 10, 86400),
+    INT("sync_alert_after_s", 0, 1, 86400),
     BOOL("allow_self_signup"),
     INT("client_cancel_notice_min", 0, 0, 525600),
     CHOICE("payment_provider", pay_provider_names),
+    INT("reminder_before_min", 0, 0, 43200),
+    TEXT("public_url", 0, 500),
 };
 
 /* Assigning services to staff only works one service at a time (seed 000),

@@ -23,8 +23,9 @@ struct store {
  * tracked by staff member (sql_staff_changed); any other table counts as a
  * change to everything, so a new table is safe by default. */
 static const char *const unscheduled_tables[] = {
-    "sessions",   "login_failures",  "audit_log",        "users",
-    "api_tokens", "booking_history", "booking_services", "patients",
+    "sessions",        "login_failures",   "audit_log",   "users",          "api_tokens",
+    "booking_history", "booking_services", "patients",    "outbox",         "sync_issues",
+    "webhooks",        "templates",        "feed_tokens", "reminders_sent",
 };
 
 static void

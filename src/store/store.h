@@ -345,6 +345,30 @@ struct store_invoice_filter {
     int limit;
 };
 
+/* --- Notifications and diary sync (outbox) ------------------------------- */
+
+/* One outbox row. On add the strings are the caller's; a claimed row's
+ * strings live in the arena passed to store_outbox_claim. */
+struct store_outbox_row {
+    int64_t id;
+    char channel[16]; /* "email", "diary", "webhook" */
+    char kind[32];
+    int64_t booking_id; /* 0 = none */
+    int64_t webhook_id; /* 0 = none */
+    const char *recipient;
+    const char *subject;
+    const char *body;
+    int attempts; /* including the one just claimed */
+    int64_t created_at;
+};
+
+struct store_outbox_filter {
+    const char *status, *channel; /* NULL = any */
+    int64_t booking_id;           /* 0 = any */
+    int64_t after_id;
+    int limit;
+};
+
 /* The next number in year's gapless sequence; call inside the write
  * transaction that inserts the invoice. */
 int store_invoice_next_seq(struct store_conn *c, int year, int64_t *seq);
@@ -391,5 +415,53 @@ int store_journal_list(struct store_conn *c, const char *from, const char *to, i
                        int limit, json_t **items);
 /* The chart of accounts with debit, credit and balance totals. */
 int store_ledger_accounts(struct store_conn *c, json_t **items);
+
+/* Queues a row, due now. Call inside the transaction of the change. */
+int store_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now,
+                     int64_t *id);
+/* In its own write transaction, takes the next due row nobody holds and
+ * leases it to worker until lease_until; ERR_NOT_FOUND when none is due. */
+int store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
+                       struct arena *a, struct store_outbox_row *out);
+/* Ends worker's lease: status "sent", "failed" or "queued" (retry at
+ * next_attempt_at) with error as last_error. */
+int store_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
+                        const char *error, int64_t next_attempt_at, int64_t now);
+int store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, json_t **items);
+/* What messages about a booking or appointment say: names, e-mails, the
+ * location, its zone and the services, as one JSON object. */
+int store_notice_booking(struct store_conn *c, int64_t booking_id, json_t **out);
+int store_notice_appointment(struct store_conn *c, int64_t appointment_id, json_t **out);
+/* Notification settings, diary_password included: never render it. */
+int store_notice_settings(struct store_conn *c, json_t **out);
+int store_template_get(struct store_conn *c, const char *name, json_t **out);
+/* Opens (or reopens with a new reason) the booking's sync issue; *raised
+ * is 1 when that changed anything, 0 when the same issue was open. */
+int store_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char *reason,
+                           int64_t now, int *raised);
+int store_sync_issue_clear(struct store_conn *c, int64_t booking_id);
+int store_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t **items);
+int store_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now);
+/* events: comma-separated names. */
+int store_webhook_add(struct store_conn *c, const char *url, const char *events, const char *secret,
+                      int64_t now, int64_t *id);
+/* Every webhook (id 0) or one, without secrets. */
+int store_webhook_list(struct store_conn *c, int64_t id, json_t **items);
+int store_webhook_delete(struct store_conn *c, int64_t id);
+int store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items);
+int store_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size);
+int store_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now);
+/* Calendar feed tokens; kind "staff" or "location". */
+int store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
+                         size_t size);
+int store_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
+                         const char *token);
+/* Ids of confirmed bookings of the staff member or location ending after
+ * since, by start. */
+int store_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, int64_t since,
+                        int limit, json_t **items);
+/* Bookings whose reminder is due now and not yet queued: [{id, start_at}]. */
+int store_reminders_due(struct store_conn *c, int64_t now, int limit, json_t **items);
+int store_reminder_mark(struct store_conn *c, int64_t booking_id, int64_t start_at, int *marked);
 
 #endif

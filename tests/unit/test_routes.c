@@ -44,6 +44,9 @@ static const struct route_key public_routes[] = {
     {"GET", "/api/v1/locations"},
     {"GET", "/api/v1/locations/{id}"},
     {"GET", "/api/v1/settings"},
+    /* Calendar apps subscribe without a login; a secret token is the key. */
+    {"GET", "/ical/staff/{id}.ics"},
+    {"GET", "/ical/locations/{id}.ics"},
 };
 
 /* Resources whose writes change the practice's setup. */
@@ -137,7 +140,8 @@ test_patterns_versioned(void **state)
 
         assert_non_null(p);
         assert_non_null(api_routes[i].handler);
-        if (strcmp(p, "/healthz") != 0 && strncmp(p, V1, strlen(V1)) != 0)
+        if (strcmp(p, "/healthz") != 0 && strncmp(p, V1, strlen(V1)) != 0 &&
+            strncmp(p, "/ical/", 6) != 0)
             fail_msg("route %s %s is not under " V1, api_routes[i].method, p);
         /* {id} is the only placeholder the router knows. */
         for (brace = strchr(p, '{'); brace; brace = strchr(brace + 1, '{')) {
@@ -241,6 +245,17 @@ test_router_matches_ids(void **state)
 
     assert_int_equal(find("GET", "/healthz", &req, &out), HTTP_MATCH_FOUND);
     assert_int_equal(req.n_ids, 0);
+
+    /* A literal suffix after {id}: the calendar feeds. */
+    assert_int_equal(find("GET", "/ical/staff/42.ics", &req, &out), HTTP_MATCH_FOUND);
+    assert_ptr_equal(out, route_named("GET", "/ical/staff/{id}.ics"));
+    assert_int_equal(req.n_ids, 1);
+    assert_int_equal(req.ids[0], 42);
+    assert_int_equal(find("GET", "/ical/locations/3.ics", &req, &out), HTTP_MATCH_FOUND);
+    assert_ptr_equal(out, route_named("GET", "/ical/locations/{id}.ics"));
+    assert_int_equal(find("GET", "/ical/staff/42.icsx", &req, &out), HTTP_MATCH_NONE);
+    assert_int_equal(find("GET", "/ical/staff/42", &req, &out), HTTP_MATCH_NONE);
+    assert_int_equal(find("GET", "/ical/staff/.ics", &req, &out), HTTP_MATCH_NONE);
 }
 
 static void

@@ -1,0 +1,155 @@
+/* Calendar feeds: a secret-token iCalendar feed of each staff member's and
+ * each location's bookings, for calendar apps to subscribe to. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/notify.h"
+#include "core/ics.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/secret.h"
+
+#define FEED_MAX_EVENTS 2000
+#define FEED_PAST_S (90 * 86400)
+
+static const char *
+feed_kind(struct http_req *req)
+{
+    return req->route_ctx;
+}
+
+static int
+reply_token(struct http_req *req, struct http_resp *resp, const char *token, int status)
+{
+    char url[160];
+
+    snprintf(url, sizeof(url), "/ical/%s/%lld.ics?token=%s",
+             strcmp(feed_kind(req), "staff") == 0 ? "staff" : "locations", (long long)req->ids[0],
+             token);
+    return http_reply_json(resp, status, json_pack("{s:s, s:s}", "token", token, "url", url));
+}
+
+int
+api_feed_token_get(struct http_req *req, struct http_resp *resp)
+{
+    char token[SECRET_TOKEN_LEN];
+    int rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], token, sizeof(token));
+
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, rc, "no feed token yet; POST to make one");
+    return rc == ERR_OK ? reply_token(req, resp, token, 200) : rc;
+}
+
+static int
+owner_exists(struct http_req *req)
+{
+    json_t *row = NULL;
+    int rc = store_row_get(
+        req->db, strcmp(feed_kind(req), "staff") == 0 ? &api_staff.table : &api_locations.table,
+        req->ids[0], &row);
+
+    json_decref(row);
+    return rc == ERR_NOT_FOUND ? http_fail(req, rc, "no such record") : rc;
+}
+
+/* Makes a new token; the old one stops working at once. */
+int
+api_feed_token_renew(struct http_req *req, struct http_resp *resp)
+{
+    char token[SECRET_TOKEN_LEN];
+    int rc = store_begin(req->db, 1);
+
+    secret_token(token);
+    if (rc == ERR_OK)
+        rc = owner_exists(req);
+    if (rc == ERR_OK)
+        rc = store_feed_token_set(req->db, feed_kind(req), req->ids[0], token);
+    if (rc == ERR_OK)
+        rc = store_commit(req->db);
+    if (rc != ERR_OK) {
+        store_rollback(req->db);
+        return rc;
+    }
+    return reply_token(req, resp, token, 201);
+}
+
+static const char *
+text_of(json_t *obj, const char *name)
+{
+    const char *s = json_string_value(json_object_get(obj, name));
+
+    return s ? s : "";
+}
+
+static int
+feed_event(struct http_req *req, int64_t booking_id, json_t **row, struct ics_event *ev)
+{
+    int rc = store_notice_booking(req->db, booking_id, row);
+    char *uid;
+
+    if (rc != ERR_OK)
+        return rc;
+    uid = arena_alloc(&req->arena, 64);
+    if (!uid)
+        return ERR_NOMEM;
+    snprintf(uid, 64, "booking-%lld@chairside", (long long)booking_id);
+    *ev = (struct ics_event){uid,
+                             json_integer_value(json_object_get(*row, "start_at")),
+                             json_integer_value(json_object_get(*row, "end_at")),
+                             req->now,
+                             text_of(*row, "services"),
+                             text_of(*row, "patient"),
+                             text_of(*row, "location"),
+                             text_of(*row, "staff"),
+                             text_of(*row, "staff_email"),
+                             json_integer_value(json_object_get(*row, "staff_id")),
+                             0};
+    return ERR_OK;
+}
+
+static int
+build_feed(struct http_req *req, json_t *ids, struct buf *out)
+{
+    size_t i, n = json_array_size(ids);
+    struct ics_event *evs = arena_calloc(&req->arena, n ? n : 1, sizeof(*evs));
+    json_t *rows = json_array(), *row = NULL;
+    int rc = evs && rows ? ERR_OK : ERR_NOMEM;
+
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        rc = feed_event(req, json_integer_value(json_object_get(json_array_get(ids, i), "id")),
+                        &row, &evs[i]);
+        /* rows keeps each row (and the strings evs points into) alive. */
+        if (rc == ERR_OK && json_array_append_new(rows, row) != 0)
+            rc = ERR_NOMEM;
+        row = NULL;
+    }
+    if (rc == ERR_OK)
+        rc = ics_calendar_build(evs, n, "PUBLISH", out);
+    json_decref(rows);
+    return rc;
+}
+
+int
+api_feed_ics(struct http_req *req, struct http_resp *resp)
+{
+    char stored[SECRET_TOKEN_LEN];
+    const char *token = http_query(req, "token");
+    json_t *ids = NULL;
+    int rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], stored, sizeof(stored));
+
+    /* Unknown owner, no token and a wrong token look the same. */
+    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && (!token || !secret_equal(token, stored))))
+        return http_fail(req, ERR_NOT_FOUND, "no such feed");
+    if (rc == ERR_OK)
+        rc = store_feed_bookings(req->db, feed_kind(req), req->ids[0], req->now - FEED_PAST_S,
+                                 FEED_MAX_EVENTS, &ids);
+    if (rc == ERR_OK)
+        rc = build_feed(req, ids, &resp->raw);
+    json_decref(ids);
+    if (rc != ERR_OK)
+        return rc;
+    resp->status = 200;
+    resp->content_type = "text/calendar; charset=utf-8";
+    return ERR_OK;
+}

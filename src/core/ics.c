@@ -1,0 +1,227 @@
+#include "core/ics.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/err.h"
+
+#define ICS_STAFF_PROP "X-CHAIRSIDE-STAFF"
+
+static struct icaltimetype
+utc_time(int64_t t)
+{
+    return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
+}
+
+static void
+add_staff(icalcomponent *ev, const struct ics_event *e)
+{
+    char id[24];
+    icalproperty *p;
+
+    if (e->staff_email && *e->staff_email) {
+        char mailto[300];
+
+        snprintf(mailto, sizeof(mailto), "mailto:%s", e->staff_email);
+        p = icalproperty_new_attendee(mailto);
+        if (e->staff_name && *e->staff_name)
+            icalproperty_add_parameter(p, icalparameter_new_cn(e->staff_name));
+        icalcomponent_add_property(ev, p);
+    }
+    snprintf(id, sizeof(id), "%lld", (long long)e->staff_id);
+    p = icalproperty_new_x(id);
+    icalproperty_set_x_name(p, ICS_STAFF_PROP);
+    icalcomponent_add_property(ev, p);
+}
+
+static icalcomponent *
+make_event(const struct ics_event *e)
+{
+    icalcomponent *ev = icalcomponent_new_vevent();
+
+    if (!ev)
+        return NULL;
+    icalcomponent_add_property(ev, icalproperty_new_uid(e->uid));
+    icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(e->stamp)));
+    icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(e->start)));
+    icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(e->end)));
+    icalcomponent_add_property(ev, icalproperty_new_summary(e->summary ? e->summary : ""));
+    if (e->description && *e->description)
+        icalcomponent_add_property(ev, icalproperty_new_description(e->description));
+    if (e->location && *e->location)
+        icalcomponent_add_property(ev, icalproperty_new_location(e->location));
+    icalcomponent_add_property(
+        ev, icalproperty_new_status(e->cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+    add_staff(ev, e);
+    return ev;
+}
+
+int
+ics_calendar_build(const struct ics_event *ev, size_t n, const char *method, struct buf *out)
+{
+    icalcomponent *cal = icalcomponent_new_vcalendar(), *e;
+    char *text = NULL;
+    size_t i;
+    int rc = ERR_NOMEM;
+
+    if (!cal)
+        goto out;
+    icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(cal, icalproperty_new_prodid("-//Chairside//Chairside//EN"));
+    if (method)
+        icalcomponent_add_property(cal, icalproperty_new_method(icalenum_string_to_method(method)));
+    for (i = 0; i < n; i++) {
+        e = make_event(&ev[i]);
+        if (!e)
+            goto out;
+        icalcomponent_add_component(cal, e);
+    }
+    text = icalcomponent_as_ical_string_r(cal);
+    rc = text ? buf_puts(out, text) : ERR_NOMEM;
+out:
+    free(text);
+    if (cal)
+        icalcomponent_free(cal);
+    return rc;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+    return a && b && *a && *b && strcasecmp(a, b) == 0;
+}
+
+static int
+is_staff(icalcomponent *ev, const struct ics_staff_key *who)
+{
+    char id[24], mailto[300];
+    icalproperty *p;
+
+    snprintf(id, sizeof(id), "%lld", (long long)who->id);
+    snprintf(mailto, sizeof(mailto), "mailto:%s", who->email ? who->email : "");
+    for (p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p;
+         p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+        icalparameter *cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+
+        if ((who->email && *who->email && same_text(icalproperty_get_attendee(p), mailto)) ||
+            (cn && same_text(icalparameter_get_cn(cn), who->name)))
+            return 1;
+    }
+    for (p = icalcomponent_get_first_property(ev, ICAL_X_PROPERTY); p;
+         p = icalcomponent_get_next_property(ev, ICAL_X_PROPERTY)) {
+        const char *v = icalproperty_get_value_as_string(p);
+
+        if (strcasecmp(icalproperty_get_x_name(p), ICS_STAFF_PROP) == 0 &&
+            (same_text(v, id) || same_text(v, who->email) || same_text(v, who->name)))
+            return 1;
+    }
+    return 0;
+}
+
+static int64_t
+event_time(struct icaltimetype t)
+{
+    const icaltimezone *z = t.zone ? t.zone : icaltimezone_get_utc_timezone();
+
+    return (int64_t)icaltime_as_timet_with_zone(t, (icaltimezone *)z);
+}
+
+static int
+overlaps(icalcomponent *ev, int64_t start, int64_t end)
+{
+    struct icaltimetype s = icalcomponent_get_dtstart(ev), e = icalcomponent_get_dtend(ev);
+    int64_t es, ee;
+
+    if (icaltime_is_null_time(s))
+        return 0;
+    es = event_time(s);
+    ee = icaltime_is_null_time(e) ? es + (s.is_date ? 86400 : 0) : event_time(e);
+    if (ee == es)
+        ee = es + 1;
+    return es < end && ee > start;
+}
+
+static int
+calendar_has(const char *ics, const struct ics_staff_key *who, int64_t start, int64_t end,
+             const char *own_uid)
+{
+    icalcomponent *root = icalparser_parse_string(ics), *ev;
+    int found = 0;
+
+    if (!root)
+        return 0;
+    ev = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT
+             ? root
+             : icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+    for (; ev && !found;
+         ev = ev == root ? NULL : icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+        const char *uid = icalcomponent_get_uid(ev);
+
+        if (uid && own_uid && strcmp(uid, own_uid) == 0)
+            continue;
+        found = icalcomponent_get_status(ev) != ICAL_STATUS_CANCELLED && is_staff(ev, who) &&
+                overlaps(ev, start, end);
+    }
+    icalcomponent_free(root);
+    return found;
+}
+
+/* Copies text[0..n) to out, undoing the XML escapes a multistatus uses. */
+static int
+xml_unescape(const char *s, size_t n, struct buf *out)
+{
+    static const struct {
+        const char *from, *to;
+    } map[] = {{"&lt;", "<"},   {"&gt;", ">"},   {"&amp;", "&"},  {"&quot;", "\""},
+               {"&apos;", "'"}, {"&#13;", "\r"}, {"&#xD;", "\r"}, {"&#xd;", "\r"},
+               {"&#10;", "\n"}, {"&#xA;", "\n"}, {"&#xa;", "\n"}};
+    size_t i = 0, k;
+    int rc = ERR_OK;
+
+    while (rc == ERR_OK && i < n) {
+        for (k = 0; s[i] == '&' && k < sizeof(map) / sizeof(map[0]); k++) {
+            size_t len = strlen(map[k].from);
+
+            if (i + len <= n && memcmp(s + i, map[k].from, len) == 0)
+                break;
+        }
+        if (s[i] == '&' && k < sizeof(map) / sizeof(map[0])) {
+            rc = buf_puts(out, map[k].to);
+            i += strlen(map[k].from);
+        } else {
+            rc = buf_append(out, s + i++, 1);
+        }
+    }
+    return rc;
+}
+
+int
+ics_find_overlap(const char *text, const struct ics_staff_key *who, int64_t start, int64_t end,
+                 const char *own_uid, int *found)
+{
+    static const char begin[] = "BEGIN:VCALENDAR", finish[] = "END:VCALENDAR";
+    const char *p = text, *b, *e;
+    struct buf one;
+    int rc = ERR_OK;
+
+    *found = 0;
+    buf_init(&one, 4 * 1024 * 1024);
+    while (rc == ERR_OK && !*found && (b = strstr(p, begin)) != NULL) {
+        e = strstr(b, finish);
+        if (!e)
+            break;
+        e += sizeof(finish) - 1;
+        buf_reset(&one);
+        rc = xml_unescape(b, (size_t)(e - b), &one);
+        if (rc == ERR_OK)
+            rc = buf_puts(&one, "\r\n");
+        if (rc == ERR_OK)
+            *found = calendar_has(one.data, who, start, end, own_uid);
+        p = e;
+    }
+    buf_cleanup(&one);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* Turns a change into outbox rows: e-mails rendered from the templates
+ * (with the event as an .ics attachment), diary operations and webhook
+ * deliveries. Every function here runs inside the caller's write
+ * transaction, so the rows commit or vanish together with the change. */
+#ifndef CHAIRSIDE_JOBS_NOTIFY_H
+#define CHAIRSIDE_JOBS_NOTIFY_H
+
+#include <stdint.h>
+
+struct store_conn;
+struct tzdb;
+
+enum notify_event {
+    NOTIFY_CREATED,
+    NOTIFY_RESCHEDULED,
+    NOTIFY_CANCELLED,
+    NOTIFY_REMINDER,
+};
+
+struct notify_ctx {
+    struct store_conn *db;
+    struct tzdb *tzdb;
+    int64_t now;
+};
+
+int notify_booking(const struct notify_ctx *n, int64_t booking_id, enum notify_event ev);
+/* An appointment shared with its patient: its details by e-mail. */
+int notify_appointment_shared(const struct notify_ctx *n, int64_t appointment_id);
+/* The alert e-mail to notification_email; template "diary_collision" or
+ * "diary_unreachable". */
+int notify_diary_alert(const struct notify_ctx *n, int64_t booking_id, const char *template_name);
+/* Webhook deliveries of "payment.confirmed". */
+int notify_payment_confirmed(const struct notify_ctx *n, int64_t booking_id, int64_t payment_id);
+
+#endif

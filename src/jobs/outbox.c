@@ -1,0 +1,414 @@
+#include "jobs/outbox.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/backoff.h"
+#include "jobs/diary.h"
+#include "jobs/notify.h"
+#include "jobs/transport.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/sign.h"
+
+#define OUTBOX_MAX_THREADS 8
+#define OUTBOX_LEASE_S 60
+#define OUTBOX_REMINDER_BATCH 50
+
+struct outbox {
+    struct outbox_config cfg;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stopping;
+    int n_threads;
+    pthread_t threads[OUTBOX_MAX_THREADS];
+    int64_t ids[OUTBOX_MAX_THREADS];
+};
+
+struct worker_arg {
+    struct outbox *o;
+    int64_t id;
+};
+
+/* What a delivery came to. */
+struct outcome {
+    enum { OUT_SENT, OUT_RETRY, OUT_FAILED } kind;
+    char error[TRANSPORT_ERR_LEN];
+    const char *issue; /* diary: raise this sync issue ("collision", ...) */
+    int clear_issue;
+};
+
+static long
+env_long(const char *name, long fallback, long min, long max)
+{
+    const char *v = getenv(name);
+    char *end;
+    long n;
+
+    if (!v || !*v)
+        return fallback;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    return errno || *end || n < min || n > max ? fallback : n;
+}
+
+void
+outbox_config_from_env(struct outbox_config *cfg)
+{
+    cfg->threads = (int)env_long("CHAIRSIDE_OUTBOX_WORKERS", 2, 0, OUTBOX_MAX_THREADS);
+    cfg->poll_ms = (int)env_long("CHAIRSIDE_OUTBOX_POLL_MS", 1000, 10, 600000);
+    cfg->retry_ms = env_long("CHAIRSIDE_OUTBOX_RETRY_MS", 30000, 10, 86400000);
+    cfg->retry_max_ms = env_long("CHAIRSIDE_OUTBOX_RETRY_MAX_MS", 3600000, 10, 86400000);
+    cfg->max_attempts = (int)env_long("CHAIRSIDE_OUTBOX_MAX_ATTEMPTS", 10, 1, 1000);
+}
+
+static int64_t
+now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static const char *
+text_of(json_t *obj, const char *name)
+{
+    const char *s = json_string_value(json_object_get(obj, name));
+
+    return s ? s : "";
+}
+
+static void
+send_email(const struct store_outbox_row *row, json_t *settings, struct outcome *o)
+{
+    const char *from = text_of(settings, "mail_from");
+
+    if (!*text_of(settings, "smtp_url")) {
+        o->kind = OUT_RETRY;
+        snprintf(o->error, sizeof(o->error), "smtp_url is not set");
+        return;
+    }
+    if (transport_smtp_send(text_of(settings, "smtp_url"), *from ? from : "chairside@localhost",
+                            row->recipient, row->body, o->error) == ERR_OK)
+        o->kind = OUT_SENT;
+    else
+        o->kind = OUT_RETRY;
+}
+
+static void
+send_webhook(const struct store_outbox_row *row, const char *secret, struct outcome *o,
+             long *status)
+{
+    char sig[SIGN_HEX_LEN], header[SIGN_HEX_LEN + 40], event[64];
+    const char *headers[] = {"Content-Type: application/json", header, event, NULL};
+    struct transport_http r = {"POST",    row->recipient,   NULL, NULL, headers,
+                               row->body, strlen(row->body)};
+    struct buf resp;
+
+    sign_hmac_sha256_hex(secret, row->body, strlen(row->body), sig);
+    snprintf(header, sizeof(header), "X-Chairside-Signature: sha256=%s", sig);
+    snprintf(event, sizeof(event), "X-Chairside-Event: %s", row->kind);
+    buf_init(&resp, 64 * 1024);
+    o->kind = OUT_RETRY;
+    if (transport_http_run(&r, status, &resp, o->error) == ERR_OK) {
+        if (*status >= 200 && *status < 300)
+            o->kind = OUT_SENT;
+        else
+            snprintf(o->error, sizeof(o->error), "the endpoint answered HTTP %ld", *status);
+    }
+    buf_cleanup(&resp);
+}
+
+static void
+sync_diary(json_t *booking, json_t *settings, struct outcome *o)
+{
+    switch (diary_sync(booking, settings, now_s(), o->error)) {
+    case DIARY_DONE:
+        o->kind = OUT_SENT;
+        o->clear_issue = 1;
+        break;
+    case DIARY_COLLISION:
+        o->kind = OUT_FAILED;
+        o->issue = "collision";
+        break;
+    case DIARY_UNREACHABLE:
+        o->kind = OUT_RETRY;
+        o->issue = "unreachable";
+        break;
+    }
+}
+
+/* Reads what the delivery needs while holding a connection, then lets the
+ * connection go before any network traffic. */
+static int
+load_inputs(struct outbox *o, const struct store_outbox_row *row, json_t **settings,
+            json_t **booking, char *secret, size_t size)
+{
+    struct store_conn *c = store_acquire(o->cfg.store);
+    int rc = store_begin(c, 0);
+
+    if (rc == ERR_OK)
+        rc = store_notice_settings(c, settings);
+    if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
+        rc = store_notice_booking(c, row->booking_id, booking);
+    if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
+        rc = store_webhook_secret(c, row->webhook_id, secret, size);
+    store_rollback(c);
+    store_release(o->cfg.store, c);
+    return rc;
+}
+
+static void
+deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *out, long *status)
+{
+    json_t *settings = NULL, *booking = NULL;
+    char secret[128] = "";
+    int rc = load_inputs(o, row, &settings, &booking, secret, sizeof(secret));
+
+    if (rc == ERR_NOT_FOUND) {
+        out->kind = OUT_FAILED;
+        snprintf(out->error, sizeof(out->error), "its booking or webhook no longer exists");
+    } else if (rc != ERR_OK) {
+        out->kind = OUT_RETRY;
+        snprintf(out->error, sizeof(out->error), "cannot read the database (%s)", err_name(rc));
+    } else if (strcmp(row->channel, "email") == 0) {
+        send_email(row, settings, out);
+    } else if (strcmp(row->channel, "webhook") == 0) {
+        send_webhook(row, secret, out, status);
+    } else {
+        sync_diary(booking, settings, out);
+    }
+    json_decref(settings);
+    json_decref(booking);
+}
+
+/* The sync issue side of a diary outcome, in the recording transaction. */
+static int
+record_issue(struct outbox *o, struct store_conn *c, const struct store_outbox_row *row,
+             const struct outcome *out, int64_t now)
+{
+    struct notify_ctx n = {c, o->cfg.tzdb, now};
+    json_t *settings = NULL;
+    int raised = 0, rc = ERR_OK;
+
+    if (out->clear_issue)
+        return store_sync_issue_clear(c, row->booking_id);
+    if (!out->issue)
+        return ERR_OK;
+    if (strcmp(out->issue, "unreachable") == 0) {
+        rc = store_notice_settings(c, &settings);
+        if (rc == ERR_OK && now - row->created_at <
+                                json_integer_value(json_object_get(settings, "sync_alert_after_s")))
+            goto out;
+    }
+    if (rc == ERR_OK)
+        rc = store_sync_issue_raise(c, row->booking_id, out->issue, now, &raised);
+    if (rc == ERR_OK && raised) {
+        log_line(LOG_WARN, "msg=\"diary sync issue\" booking=%lld reason=%s",
+                 (long long)row->booking_id, out->issue);
+        rc = notify_diary_alert(&n, row->booking_id,
+                                strcmp(out->issue, "collision") == 0 ? "diary_collision"
+                                                                     : "diary_unreachable");
+    }
+out:
+    json_decref(settings);
+    return rc;
+}
+
+static int
+record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
+       const struct outcome *out, long http_status)
+{
+    struct store_conn *c = store_acquire(o->cfg.store);
+    int64_t now = now_s(), next = now;
+    const char *status = out->kind == OUT_SENT     ? "sent"
+                         : out->kind == OUT_FAILED ? "failed"
+                                                   : "queued";
+    int rc = store_begin(c, 1);
+
+    if (out->kind == OUT_RETRY && strcmp(row->channel, "diary") != 0 &&
+        row->attempts >= o->cfg.max_attempts)
+        status = "failed";
+    if (strcmp(status, "queued") == 0)
+        next = now +
+               (backoff_delay_ms(row->attempts, o->cfg.retry_ms, o->cfg.retry_max_ms) + 999) / 1000;
+    if (rc == ERR_OK)
+        rc = store_outbox_finish(c, row->id, worker, status, out->error, next, now);
+    if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
+        rc = record_issue(o, c, row, out, now);
+    if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
+        rc = store_webhook_result(c, row->webhook_id, (int)http_status, now);
+    if (rc == ERR_OK)
+        rc = store_commit(c);
+    if (rc != ERR_OK)
+        store_rollback(c);
+    store_release(o->cfg.store, c);
+    log_line(out->kind == OUT_SENT ? LOG_INFO : LOG_WARN,
+             "msg=outbox id=%lld channel=%s kind=%s status=%s attempts=%d", (long long)row->id,
+             row->channel, row->kind, status, row->attempts);
+    return rc;
+}
+
+/* Claims and delivers one row; 1 when there was one. */
+static int
+run_once(struct outbox *o, int64_t worker)
+{
+    struct store_outbox_row row;
+    struct outcome out = {0};
+    struct arena a;
+    struct store_conn *c;
+    int64_t now = now_s();
+    long http_status = 0;
+    int rc;
+
+    arena_init(&a);
+    c = store_acquire(o->cfg.store);
+    rc = store_outbox_claim(c, worker, now, now + OUTBOX_LEASE_S, &a, &row);
+    store_release(o->cfg.store, c);
+    if (rc == ERR_OK) {
+        deliver(o, &row, &out, &http_status);
+        record(o, worker, &row, &out, http_status);
+    }
+    arena_cleanup(&a);
+    return rc == ERR_OK;
+}
+
+/* Queues the reminders that are due, each once per booking and start. */
+static void
+queue_reminders(struct outbox *o)
+{
+    struct store_conn *c = store_acquire(o->cfg.store);
+    struct notify_ctx n = {c, o->cfg.tzdb, now_s()};
+    json_t *due = NULL, *item;
+    size_t i;
+    int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
+
+    /* Most looks find nothing: take the write lock only when needed. */
+    if (rc != ERR_OK || json_array_size(due) == 0)
+        goto out;
+    /* Read again under the lock: a booking may have moved or gone. */
+    json_decref(due);
+    due = NULL;
+    rc = store_begin(c, 1);
+    if (rc == ERR_OK)
+        rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
+    json_array_foreach(due, i, item)
+    {
+        int64_t id = json_integer_value(json_object_get(item, "id"));
+
+        if (rc == ERR_OK)
+            rc = store_reminder_mark(c, id, json_integer_value(json_object_get(item, "start_at")),
+                                     &marked);
+        if (rc == ERR_OK && marked)
+            rc = notify_booking(&n, id, NOTIFY_REMINDER);
+    }
+    if (rc == ERR_OK)
+        rc = store_commit(c);
+    if (rc != ERR_OK) {
+        store_rollback(c);
+        log_line(LOG_ERROR, "msg=\"queueing reminders failed\" err=%s", err_name(rc));
+    }
+out:
+    json_decref(due);
+    store_release(o->cfg.store, c);
+}
+
+static void
+wait_poll(struct outbox *o)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += o->cfg.poll_ms / 1000;
+    ts.tv_nsec += (long)(o->cfg.poll_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&o->lock);
+    if (!o->stopping)
+        pthread_cond_timedwait(&o->wake, &o->lock, &ts);
+    pthread_mutex_unlock(&o->lock);
+}
+
+static int
+is_stopping(struct outbox *o)
+{
+    int s;
+
+    pthread_mutex_lock(&o->lock);
+    s = o->stopping;
+    pthread_mutex_unlock(&o->lock);
+    return s;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct outbox *o = ((struct worker_arg *)arg)->o;
+    int64_t id = ((struct worker_arg *)arg)->id;
+
+    free(arg);
+    while (!is_stopping(o)) {
+        if (id == o->ids[0])
+            queue_reminders(o);
+        while (!is_stopping(o) && run_once(o, id))
+            ;
+        wait_poll(o);
+    }
+    return NULL;
+}
+
+int
+outbox_start(const struct outbox_config *cfg, struct outbox **out)
+{
+    struct outbox *o = calloc(1, sizeof(*o));
+    struct worker_arg *arg;
+    int i;
+
+    *out = NULL;
+    if (!o)
+        return ERR_NOMEM;
+    o->cfg = *cfg;
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->wake, NULL);
+    /* Ids tell this process's workers from any other's on the same file. */
+    for (i = 0; i < cfg->threads && i < OUTBOX_MAX_THREADS; i++)
+        o->ids[i] = (int64_t)getpid() * 100 + i + 1;
+    for (i = 0; i < cfg->threads && i < OUTBOX_MAX_THREADS; i++) {
+        arg = malloc(sizeof(*arg));
+        if (!arg)
+            break;
+        *arg = (struct worker_arg){o, o->ids[i]};
+        if (pthread_create(&o->threads[i], NULL, worker_main, arg) != 0) {
+            free(arg);
+            break;
+        }
+        o->n_threads++;
+    }
+    *out = o;
+    log_line(LOG_INFO, "msg=\"outbox started\" workers=%d poll_ms=%d", o->n_threads, cfg->poll_ms);
+    return ERR_OK;
+}
+
+void
+outbox_stop(struct outbox *o)
+{
+    int i;
+
+    if (!o)
+        return;
+    pthread_mutex_lock(&o->lock);
+    o->stopping = 1;
+    pthread_cond_broadcast(&o->wake);
+    pthread_mutex_unlock(&o->lock);
+    for (i = 0; i < o->n_threads; i++)
+        pthread_join(o->threads[i], NULL);
+    pthread_mutex_destroy(&o->lock);
+    pthread_cond_destroy(&o->wake);
+    free(o);
+}

@@ -1,0 +1,154 @@
+#include "jobs/transport.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define TRANSPORT_CONNECT_S 5L
+#define TRANSPORT_TOTAL_S 30L
+
+struct upload {
+    const char *data;
+    size_t len, at;
+};
+
+static size_t
+on_read(char *dest, size_t size, size_t n, void *arg)
+{
+    struct upload *u = arg;
+    size_t take = size * n < u->len - u->at ? size * n : u->len - u->at;
+
+    memcpy(dest, u->data + u->at, take);
+    u->at += take;
+    return take;
+}
+
+static size_t
+on_write(char *data, size_t size, size_t n, void *arg)
+{
+    return buf_append(arg, data, size * n) == ERR_OK ? size * n : 0;
+}
+
+static void
+common_options(CURL *h, char *errbuf)
+{
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, TRANSPORT_CONNECT_S);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, TRANSPORT_TOTAL_S);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    errbuf[0] = '\0';
+}
+
+static void
+set_error(char err[TRANSPORT_ERR_LEN], CURLcode cc, const char *errbuf)
+{
+    snprintf(err, TRANSPORT_ERR_LEN, "%s", *errbuf ? errbuf : curl_easy_strerror(cc));
+}
+
+int
+transport_http_run(const struct transport_http *r, long *status, struct buf *resp,
+                   char err[TRANSPORT_ERR_LEN])
+{
+    char errbuf[CURL_ERROR_SIZE];
+    struct curl_slist *hdrs = NULL, *tmp;
+    const char *const *h;
+    CURL *curl = curl_easy_init();
+    CURLcode cc;
+    int rc = ERR_NOMEM;
+
+    *status = 0;
+    err[0] = '\0';
+    if (!curl)
+        goto out;
+    for (h = r->headers; h && *h; h++) {
+        tmp = curl_slist_append(hdrs, *h);
+        if (!tmp)
+            goto out;
+        hdrs = tmp;
+    }
+    common_options(curl, errbuf);
+    curl_easy_setopt(curl, CURLOPT_URL, r->url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, r->method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (r->body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r->body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+    }
+    if (r->user && *r->user) {
+        curl_easy_setopt(curl, CURLOPT_USERNAME, r->user);
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, r->password ? r->password : "");
+    }
+    cc = curl_easy_perform(curl);
+    if (cc == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    else
+        set_error(err, cc, errbuf);
+    rc = cc == CURLE_OK ? ERR_OK : ERR_IO;
+out:
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(curl);
+    return rc;
+}
+
+/* Splits "?starttls" off the URL: curl takes the rest as is. */
+static int
+smtp_url_parts(const char *smtp_url, char *url, size_t size, int *starttls)
+{
+    const char *q = strchr(smtp_url, '?');
+    size_t n = q ? (size_t)(q - smtp_url) : strlen(smtp_url);
+
+    if (n >= size)
+        return ERR_INVALID;
+    memcpy(url, smtp_url, n);
+    url[n] = '\0';
+    *starttls = q && strstr(q, "starttls") != NULL;
+    return strncmp(url, "smtp://", 7) == 0 || strncmp(url, "smtps://", 8) == 0 ? ERR_OK
+                                                                               : ERR_INVALID;
+}
+
+int
+transport_smtp_send(const char *smtp_url, const char *from, const char *to, const char *message,
+                    char err[TRANSPORT_ERR_LEN])
+{
+    char url[600], addr[300], errbuf[CURL_ERROR_SIZE];
+    struct upload up = {message, strlen(message), 0};
+    struct curl_slist *rcpt = NULL;
+    CURL *curl = NULL;
+    CURLcode cc;
+    int starttls, rc = ERR_IO;
+
+    snprintf(err, TRANSPORT_ERR_LEN, "smtp_url must be smtp://host:port or smtps://host:port");
+    if (smtp_url_parts(smtp_url, url, sizeof(url), &starttls) != ERR_OK)
+        goto out;
+    snprintf(addr, sizeof(addr), "<%s>", to);
+    rcpt = curl_slist_append(NULL, addr);
+    curl = curl_easy_init();
+    snprintf(err, TRANSPORT_ERR_LEN, "out of memory");
+    if (!rcpt || !curl)
+        goto out;
+    snprintf(addr, sizeof(addr), "<%s>", from);
+    common_options(curl, errbuf);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, addr);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    if (starttls)
+        curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    cc = curl_easy_perform(curl);
+    err[0] = '\0';
+    if (cc != CURLE_OK)
+        set_error(err, cc, errbuf);
+    rc = cc == CURLE_OK ? ERR_OK : ERR_IO;
+out:
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(curl);
+    return rc;
+}

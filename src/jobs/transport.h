@@ -1,0 +1,31 @@
+/* The network side of the outbox workers (libcurl): SMTP, and HTTP for
+ * CalDAV and webhooks. Each call is one blocking exchange with timeouts. */
+#ifndef CHAIRSIDE_JOBS_TRANSPORT_H
+#define CHAIRSIDE_JOBS_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define TRANSPORT_ERR_LEN 256
+
+struct transport_http {
+    const char *method;
+    const char *url;
+    const char *user, *password; /* basic auth when user is non-empty */
+    const char *const *headers;  /* NULL-terminated, may be NULL */
+    const char *body;            /* NULL = none */
+    size_t body_len;
+};
+
+/* Runs the request; *status is the HTTP status (0 when there was no
+ * answer, with the reason in err). The answer's body goes to resp. */
+int transport_http_run(const struct transport_http *r, long *status, struct buf *resp,
+                       char err[TRANSPORT_ERR_LEN]);
+/* Sends message (an RFC 5322 text) from -> to through smtp_url
+ * (smtp:// or smtps://, user:password@ for AUTH, "?starttls" to demand
+ * STARTTLS). ERR_IO with the reason in err on failure. */
+int transport_smtp_send(const char *smtp_url, const char *from, const char *to, const char *message,
+                        char err[TRANSPORT_ERR_LEN]);
+
+#endif

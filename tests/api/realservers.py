@@ -1,0 +1,270 @@
+"""Real servers for the notification tests: Debian's aiosmtpd (SMTP) and
+Radicale (CalDAV) on free loopback ports, and extra chairside processes
+with their own database and environment (fast outbox polling)."""
+
+import base64
+import email
+import email.policy
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import helpers
+from helpers import Skip
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAST_ENV = {"CHAIRSIDE_OUTBOX_POLL_MS": "100", "CHAIRSIDE_OUTBOX_RETRY_MS": "300",
+            "CHAIRSIDE_OUTBOX_RETRY_MAX_MS": "1000"}
+
+
+def python_with(module):
+    """An interpreter that can import module (Debian's packages live in
+    /usr/bin/python3, which may not be the one running the tests)."""
+    for exe in (sys.executable, "/usr/bin/python3"):
+        if exe and os.path.exists(exe) and subprocess.run(
+                [exe, "-c", "import " + module], capture_output=True).returncode == 0:
+            return exe
+    raise Skip("python module %s is not installed (scripts/deps.sh installs it)" % module)
+
+
+def wait_until(fn, timeout=20.0, what="condition", step=0.1):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(step)
+    raise AssertionError("timed out after %.0fs waiting for %s (last: %r)" % (timeout, what, last))
+
+
+def wait_port(port, proc, timeout=20.0):
+    import socket
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("process exited with %d" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on port %d" % port)
+
+
+def stop_proc(proc):
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class SmtpSink:
+    """aiosmtpd writing every message it accepts to a folder."""
+
+    def __init__(self, folder, port=None):
+        self.folder = folder
+        self.port = port or helpers.free_port()
+        self.proc = None
+
+    def start(self):
+        os.makedirs(self.folder, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [python_with("aiosmtpd"), os.path.join(HERE, "smtp_sink.py"), str(self.port),
+             self.folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL)
+        wait_port(self.port, self.proc)
+        return self
+
+    def stop(self):
+        stop_proc(self.proc)
+
+    @property
+    def url(self):
+        return "smtp://127.0.0.1:%d" % self.port
+
+    def messages(self):
+        """[(envelope dict, email.message.EmailMessage)] in arrival order."""
+        out = []
+        for path in sorted(glob.glob(os.path.join(self.folder, "*.eml"))):
+            with open(path, "rb") as f:
+                msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+            with open(path[:-4] + ".json") as f:
+                env = json.load(f)
+            out.append((env, msg))
+        return out
+
+    def raw(self):
+        """The messages exactly as they arrived, as bytes."""
+        out = []
+        for path in sorted(glob.glob(os.path.join(self.folder, "*.eml"))):
+            with open(path, "rb") as f:
+                out.append(f.read())
+        return out
+
+    def to(self, address, subject_part=None):
+        return [m for env, m in self.messages()
+                if address in env["to"] and (subject_part is None
+                                             or subject_part in str(m["subject"]))]
+
+    def wait_for(self, address, subject_part=None, count=1, timeout=20.0):
+        return wait_until(lambda: (lambda ms: ms if len(ms) >= count else None)(
+            self.to(address, subject_part)), timeout,
+            "%d mail(s) to %s (%s)" % (count, address, subject_part))
+
+
+class Radicale:
+    """A Radicale CalDAV server with one calendar collection."""
+
+    USER = "diary"
+    PASSWORD = "diary-pass"
+
+    def __init__(self, folder, port=None):
+        self.folder = folder
+        self.port = port or helpers.free_port()
+        self.proc = None
+
+    def start(self):
+        os.makedirs(self.folder, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [python_with("radicale"), "-m", "radicale", "--config", "",
+             "--server-hosts", "127.0.0.1:%d" % self.port, "--auth-type", "none",
+             "--rights-type", "owner_only", "--storage-filesystem-folder", self.folder,
+             "--logging-level", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        wait_port(self.port, self.proc)
+        return self
+
+    def stop(self):
+        stop_proc(self.proc)
+        self.proc = None
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d/%s/" % (self.port, self.USER)
+
+    def request(self, method, path, body=None, headers=None):
+        url = path if path.startswith("http") else self.base + path
+        req = urllib.request.Request(url, data=body.encode() if isinstance(body, str) else body,
+                                     method=method)
+        token = base64.b64encode(("%s:%s" % (self.USER, self.PASSWORD)).encode()).decode()
+        req.add_header("Authorization", "Basic " + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+
+    def make_calendar(self, name):
+        status, body = self.request("MKCALENDAR", name + "/")
+        helpers.check(status in (200, 201), "MKCALENDAR %s: %d %s" % (name, status, body))
+        return self.base + name + "/"
+
+    def put_event(self, calendar_url, name, ics):
+        status, body = self.request("PUT", calendar_url + name, ics,
+                                    {"Content-Type": "text/calendar; charset=utf-8"})
+        helpers.check(status in (200, 201, 204), "PUT %s: %d %s" % (name, status, body))
+
+    def get_event(self, calendar_url, name):
+        return self.request("GET", calendar_url + name)
+
+
+class Chairside:
+    """An extra chairside server: own scratch database and environment."""
+
+    def __init__(self, binary, scratch, env=None):
+        self.binary = binary
+        self.scratch = scratch
+        self.db = os.path.join(scratch, "chairside.db")
+        self.env = dict(FAST_ENV)
+        self.env.update(env or {})
+        self.server = None
+        self._admin = None
+
+    def start(self, port=None):
+        if not os.path.exists(self.db):
+            r = helpers.run_cli(self.binary, "user", "add", "--email", helpers.ADMIN_EMAIL,
+                                "--password", helpers.ADMIN_PASSWORD, "--role", "admin",
+                                "--db", self.db)
+            helpers.check(r.returncode == 0, "user add failed: %s%s" % (r.stdout, r.stderr))
+        self.server = helpers.Server(self.binary, self.db,
+                                     os.path.join(self.scratch, "server.log"), port=port)
+        saved = {k: os.environ.get(k) for k in self.env}
+        os.environ.update(self.env)
+        try:
+            self.server.start()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self._admin = None
+        return self
+
+    @property
+    def port(self):
+        return self.server.port
+
+    @property
+    def admin(self):
+        if self._admin is None:
+            self._admin = helpers.logged_in(self.port, helpers.ADMIN_EMAIL,
+                                            helpers.ADMIN_PASSWORD)
+        return self._admin
+
+    def stop(self):
+        if self.server:
+            code, _ = self.server.stop()
+            return code
+        return None
+
+    def kill(self):
+        """kill -9: no clean shutdown at all."""
+        self.server.proc.kill()
+        self.server.proc.wait()
+        if self.server.log:
+            self.server.log.close()
+            self.server.log = None
+
+
+def scratch_dir(prefix):
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def text_parts(msg):
+    """(plain text, html, [(content type, filename, payload text)]) of a message."""
+    plain = html = None
+    attachments = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        if part.get_filename():
+            attachments.append((ctype, part.get_filename(), part.get_content()))
+        elif ctype == "text/plain":
+            plain = part.get_content()
+        elif ctype == "text/html":
+            html = part.get_content()
+    return plain, html, attachments
+
+
+def notifications(c, **params):
+    body = c.get(helpers.API + "/notifications", **params).expect(200)
+    return body["items"]

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""A real SMTP server for the tests (Debian's python3-aiosmtpd): accepts
+every message on 127.0.0.1:PORT and writes each to DIR/<n>.eml with the
+envelope in DIR/<n>.json. Runs until SIGTERM.
+
+    python3 tests/api/smtp_sink.py PORT DIR
+"""
+
+import json
+import os
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, folder):
+        self.folder = folder
+        self.lock = threading.Lock()
+        self.n = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.n += 1
+            base = os.path.join(self.folder, "%06d" % self.n)
+        with open(base + ".tmp", "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        with open(base + ".json", "w") as f:
+            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos}, f)
+        os.rename(base + ".tmp", base + ".eml")
+        return "250 Message accepted for delivery"
+
+
+def main():
+    port, folder = int(sys.argv[1]), sys.argv[2]
+    os.makedirs(folder, exist_ok=True)
+    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    print("ready", flush=True)
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

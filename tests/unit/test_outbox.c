@@ -1,0 +1,200 @@
+/* The outbox in the store (store_outbox_*): claims are exclusive, even
+ * for threads racing on separate connections; leases expire; a worker
+ * whose lease was taken over cannot record an outcome; a booking's diary
+ * operations run one at a time in order. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define T0 INT64_C(1796634000)
+#define N_ROWS 200
+#define N_THREADS 4
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *s;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/chairside-outbox-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
+    if (store_open(f->path, N_THREADS + 1, &f->s) != ERR_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+
+    store_close(f->s);
+    snprintf(p, sizeof(p), "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", f->path);
+    unlink(p);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void
+add_row(struct store_conn *c, const char *channel, int64_t booking_id, int64_t now)
+{
+    struct store_outbox_row r = {0};
+
+    snprintf(r.channel, sizeof(r.channel), "%s", channel);
+    snprintf(r.kind, sizeof(r.kind), "test");
+    r.booking_id = booking_id;
+    r.recipient = "x@y.test";
+    r.subject = "s";
+    r.body = "b";
+    assert_int_equal(store_outbox_add(c, &r, now, NULL), ERR_OK);
+}
+
+struct racer {
+    struct store *s;
+    int64_t worker;
+    atomic_int *seen; /* claims per row id */
+};
+
+static void *
+race(void *arg)
+{
+    struct racer *r = arg;
+    struct store_conn *c = store_acquire(r->s);
+    struct store_outbox_row row;
+    struct arena a;
+
+    arena_init(&a);
+    while (store_outbox_claim(c, r->worker, T0, T0 + 60, &a, &row) == ERR_OK)
+        atomic_fetch_add(&r->seen[row.id], 1);
+    arena_cleanup(&a);
+    store_release(r->s, c);
+    return NULL;
+}
+
+static void
+test_claims_are_exclusive(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c = store_acquire(f->s);
+    static atomic_int seen[N_ROWS + 1];
+    struct racer racers[N_THREADS];
+    pthread_t threads[N_THREADS];
+    int i;
+
+    for (i = 0; i < N_ROWS; i++)
+        add_row(c, "email", 0, T0);
+    store_release(f->s, c);
+    for (i = 0; i < N_THREADS; i++) {
+        racers[i] = (struct racer){f->s, i + 1, seen};
+        assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
+    }
+    for (i = 0; i < N_THREADS; i++)
+        pthread_join(threads[i], NULL);
+    for (i = 1; i <= N_ROWS; i++) {
+        if (atomic_load(&seen[i]) != 1)
+            fail_msg("row %d was claimed %d times", i, atomic_load(&seen[i]));
+    }
+}
+
+static void
+test_lease_expires_and_old_owner_cannot_finish(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c = store_acquire(f->s);
+    struct store_outbox_row row;
+    struct store_outbox_filter filter = {"sent", NULL, 0, 0, 10};
+    json_t *items = NULL;
+    struct arena a;
+
+    arena_init(&a);
+    add_row(c, "email", 0, T0);
+    assert_int_equal(store_outbox_claim(c, 1, T0, T0 + 60, &a, &row), ERR_OK);
+    assert_int_equal(row.attempts, 1);
+    assert_string_equal(row.recipient, "x@y.test");
+    assert_int_equal(store_outbox_claim(c, 2, T0 + 30, T0 + 90, &a, &row), ERR_NOT_FOUND);
+    /* Worker 1 vanished; after the lease worker 2 takes the row over. */
+    assert_int_equal(store_outbox_claim(c, 2, T0 + 61, T0 + 121, &a, &row), ERR_OK);
+    assert_int_equal(row.attempts, 2);
+    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", T0, T0 + 62), ERR_OK);
+    assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    /* A retry waits for its time. */
+    assert_int_equal(store_outbox_finish(c, row.id, 2, "queued", "down", T0 + 100, T0 + 62),
+                     ERR_OK);
+    assert_int_equal(store_outbox_claim(c, 3, T0 + 99, T0 + 159, &a, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_outbox_claim(c, 3, T0 + 100, T0 + 160, &a, &row), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, row.id, 3, "sent", "", T0, T0 + 101), ERR_OK);
+    assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+    arena_cleanup(&a);
+    store_release(f->s, c);
+}
+
+static void
+test_diary_rows_of_one_booking_in_order(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c = store_acquire(f->s);
+    struct store_outbox_row first, row;
+    struct arena a;
+
+    arena_init(&a);
+    add_row(c, "diary", 9, T0);
+    add_row(c, "diary", 9, T0);
+    add_row(c, "diary", 10, T0);
+    assert_int_equal(store_outbox_claim(c, 1, T0, T0 + 60, &a, &first), ERR_OK);
+    assert_int_equal(first.booking_id, 9);
+    /* Booking 9's second operation waits; booking 10's may go. */
+    assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
+    assert_int_equal(row.booking_id, 10);
+    assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_outbox_finish(c, first.id, 1, "sent", "", T0, T0), ERR_OK);
+    assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
+    assert_int_equal(row.booking_id, 9);
+    assert_true(row.id > first.id);
+    arena_cleanup(&a);
+    store_release(f->s, c);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_claims_are_exclusive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lease_expires_and_old_owner_cannot_finish, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_diary_rows_of_one_booking_in_order, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
