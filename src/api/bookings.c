@@ -5,10 +5,12 @@
 
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/billing.h"
 #include "api/booking_rules.h"
 #include "api/bookings.h"
 #include "api/booking_rows.h"
 #include "api/input.h"
+#include "api/money.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "util/err.h"
@@ -64,7 +66,6 @@ booking_render(struct http_req *req, json_t *row)
     json_object_set_new(row, "patient",
                         json_pack("{s:O, s:O}", "id", json_object_get(row, "patient_id"), "name",
                                   json_object_get(row, "patient_name")));
-    json_object_set_new(row, "invoice_id", json_null());
     json_object_set_new(
         row, "created_at",
         sched_time_json(json_integer_value(json_object_get(row, "created_at")), zone));
@@ -191,6 +192,24 @@ check_patient(struct http_req *req, int64_t patient_id)
     return rc;
 }
 
+/* The invoice comes with the booking; a patient who chose to pay now
+ * leaves with a payment waiting for the clinic to confirm. */
+static int
+invoice_booking(struct http_req *req, const struct booking_input *in,
+                const struct sched_settings *st, const struct sched_services *svc, int64_t id)
+{
+    struct billing_ctx b;
+    int64_t invoice_id = 0, payment_id = 0;
+    int rc = billing_ctx_init(req, &b);
+
+    if (rc == ERR_OK)
+        rc = billing_invoice_booking(&b, id, in->patient_id, svc->items, svc->n, &invoice_id);
+    if (rc == ERR_OK && is_online(req) && strcmp(st->client_payment, "disabled") != 0 && in->pay &&
+        strcmp(in->pay, "now") == 0)
+        rc = money_pay_online(req, invoice_id, 0, &payment_id);
+    return rc;
+}
+
 /* Everything from the slot check to the history row is one transaction:
  * racing requests for one slot serialise on the write lock, and every one
  * after the first sees the slot taken. */
@@ -219,6 +238,8 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     snprintf(b.source, sizeof(b.source), "%s", is_online(req) ? "online" : "staff");
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(req->db, &b, svc->items, svc->n, id);
+    if (rc == ERR_OK)
+        rc = invoice_booking(req, in, st, svc, *id);
     if (rc == ERR_OK)
         rc = booking_add_history(req, *id, "created", NULL);
     /* The audit line rides in the same commit: one write, not two. */
@@ -249,7 +270,7 @@ online_rules(struct http_req *req, const struct sched_settings *st,
         if (!svc->items[i].online_booking)
             return http_field_error(req, "service_ids", "is not offered for online booking");
     }
-    if (strcmp(st->client_payment, "enabled") == 0 && in->pay && strcmp(in->pay, "skip") == 0)
+    if (strcmp(st->client_payment, "enabled") == 0 && (!in->pay || strcmp(in->pay, "now") != 0))
         return http_field_error(req, "pay", "this clinic needs payment with the booking");
     if (req->auth.role == HTTP_ROLE_PATIENT)
         rc = store_row_get(req->db, &api_patients.table, in->patient_id, &row);

@@ -1,6 +1,7 @@
 /* Changing bookings: reschedule, notes, cancel, and the change history. */
 #include <string.h>
 
+#include "api/billing.h"
 #include "api/booking_rows.h"
 #include "api/booking_rules.h"
 #include "api/bookings.h"
@@ -46,21 +47,42 @@ record_move(struct http_req *req, json_t *row, int64_t start, int64_t location_i
     return rc;
 }
 
+/* New services: the slot is checked for them, and the unpaid invoice
+ * follows. */
 static int
-move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start, json_t *changes)
+change_services(struct http_req *req, json_t *row, const struct sched_services *svc,
+                json_t *changes)
+{
+    struct billing_ctx b;
+    int64_t id = row_int(row, "id");
+    int rc = store_booking_set_services(req->db, id, svc->items, svc->n, svc->group_service_id);
+
+    if (rc == ERR_OK)
+        rc = billing_ctx_init(req, &b);
+    if (rc == ERR_OK)
+        rc = billing_booking_services_changed(&b, id, svc->items, svc->n);
+    if (rc == ERR_CONFLICT)
+        return http_fail(req, rc, "the invoice has payments; services can no longer change");
+    if (rc == ERR_OK)
+        json_object_set_new(changes, "service_ids",
+                            json_pack("[O, O]", json_object_get(row, "service_ids"),
+                                      json_object_get(req->json, "service_ids")));
+    return rc;
+}
+
+static int
+move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start,
+             const struct sched_services *svc, json_t *changes)
 {
     struct sched_settings settings;
-    struct sched_services svc;
     int64_t id = row_int(row, "id"), location_id = 0;
     int rc = sched_settings_load(req, &settings);
 
     if (rc == ERR_OK)
-        rc = booking_services(req, row, &svc);
-    if (rc == ERR_OK)
-        rc = booking_slot_check(req, &settings, &svc, staff_id, start, id, &location_id);
+        rc = booking_slot_check(req, &settings, svc, staff_id, start, id, &location_id);
     if (rc == ERR_OK)
         rc = store_booking_move(req->db, id, staff_id, location_id, start,
-                                start + (int64_t)svc.duration_min * 60, req->now);
+                                start + (int64_t)svc->duration_min * 60, req->now);
     if (rc != ERR_OK)
         return rc;
     if (staff_id != row_int(row, "staff_id"))
@@ -75,18 +97,29 @@ static int
 apply_update(struct http_req *req, json_t *row, json_t *changes)
 {
     int64_t staff_id = row_int(row, "staff_id"), start = row_int(row, "start_at");
+    int64_t ids[INPUT_MAX_IDS];
+    struct sched_services svc;
     const char *notes = NULL;
-    int bad = 0, rc = ERR_OK;
+    size_t n_ids = 0;
+    int bad = 0, rc = ERR_OK, new_services;
 
     bad |= in_int(req, "staff_id", 0, 1, INT64_MAX, &staff_id) != ERR_OK;
     bad |= in_time(req, "start", 0, &start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &notes) != ERR_OK;
+    bad |= in_ids(req, "service_ids", 0, ids, &n_ids) != ERR_OK;
     if (bad)
         return ERR_INVALID;
     if (strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
         return http_fail(req, ERR_CONFLICT, "the booking is cancelled");
-    if (staff_id != row_int(row, "staff_id") || start != row_int(row, "start_at"))
-        rc = move_booking(req, row, staff_id, start, changes);
+    new_services = n_ids && !json_equal(json_object_get(row, "service_ids"),
+                                        json_object_get(req->json, "service_ids"));
+    rc = new_services ? sched_services_load(req, "service_ids", ids, n_ids, &svc)
+                      : booking_services(req, row, &svc);
+    if (rc == ERR_OK && new_services)
+        rc = change_services(req, row, &svc, changes);
+    if (rc == ERR_OK &&
+        (new_services || staff_id != row_int(row, "staff_id") || start != row_int(row, "start_at")))
+        rc = move_booking(req, row, staff_id, start, &svc, changes);
     if (rc == ERR_OK && notes) {
         rc = store_booking_set_notes(req->db, row_int(row, "id"), notes, req->now);
         json_object_set_new(changes, "notes", json_true());
@@ -140,6 +173,7 @@ int
 api_bookings_cancel(struct http_req *req, struct http_resp *resp)
 {
     const char *reason = "";
+    struct billing_ctx b;
     json_t *row = NULL;
     int64_t id = req->ids[0];
     int rc = req->body.len ? http_body_object(req) : ERR_OK;
@@ -157,6 +191,10 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
         if (rc == ERR_CONFLICT)
             http_fail(req, rc, "the booking is already cancelled");
     }
+    if (rc == ERR_OK)
+        rc = billing_ctx_init(req, &b);
+    if (rc == ERR_OK)
+        rc = billing_booking_cancelled(&b, id);
     if (rc == ERR_OK) {
         json_t *changes = json_pack("{s:s}", "reason", reason ? reason : "");
 

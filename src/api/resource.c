@@ -62,6 +62,19 @@ check_text(struct http_req *req, const struct api_field *f, const char *s)
     return ERR_OK;
 }
 
+/* A reference to another record: null clears it, an id must exist. */
+static int
+check_ref(struct http_req *req, const struct api_field *f, int64_t id)
+{
+    json_t *target = NULL;
+    int rc = store_row_get(req->db, f->ref, id, &target);
+
+    json_decref(target);
+    if (rc == ERR_NOT_FOUND)
+        return http_field_error(req, f->col.name, "names a record that does not exist");
+    return rc;
+}
+
 static int
 read_field(struct http_req *req, const struct api_field *f, int creating, json_t *row)
 {
@@ -82,7 +95,11 @@ read_field(struct http_req *req, const struct api_field *f, int creating, json_t
             return ERR_INVALID;
         return json_object_set_new(row, f->col.name, json_string(s ? s : "")) ? ERR_NOMEM : ERR_OK;
     case STORE_COL_INT:
+        if (f->ref && json_is_null(json_object_get(req->json, f->col.name)))
+            return json_object_set_new(row, f->col.name, json_null()) ? ERR_NOMEM : ERR_OK;
         if (in_int(req, f->col.name, 1, f->min, f->max, &v) != ERR_OK)
+            return ERR_INVALID;
+        if (f->ref && check_ref(req, f, v) != ERR_OK)
             return ERR_INVALID;
         return json_object_set_new(row, f->col.name, json_integer(v)) ? ERR_NOMEM : ERR_OK;
     case STORE_COL_BOOL:

@@ -20,9 +20,10 @@ struct api_field {
     int required;            /* on create */
     int64_t min, max;        /* integer range; text: max is the length limit */
     enum field_check check;
-    const char *const *choices; /* NULL-terminated, for CHECK_CHOICE */
-    int read_only;              /* computed by the database */
-    int write_only;             /* never rendered (secrets) */
+    const char *const *choices;    /* NULL-terminated, for CHECK_CHOICE */
+    int read_only;                 /* computed by the database */
+    int write_only;                /* never rendered (secrets) */
+    const struct store_table *ref; /* integer fields: the id names a row of this table */
 };
 
 struct api_resource {
@@ -49,6 +50,6 @@ int resource_read_fields(struct http_req *req, const struct api_resource *res, i
 int resource_load(struct http_req *req, const struct api_resource *res, int64_t id, json_t **out);
 
 extern const struct api_resource api_locations, api_staff, api_services, api_actions, api_patients,
-    api_settings;
+    api_settings, api_tax_rates;
 
 #endif

@@ -9,6 +9,7 @@
 #include "api/bookings.h"
 #include "api/calendar.h"
 #include "api/health.h"
+#include "api/money.h"
 #include "api/portal.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
@@ -37,6 +38,7 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/me", api_me, ANYONE, NULL},
     {"GET", V1 "/me/appointments", api_me_appointments, PATIENT, NULL},
     {"GET", V1 "/me/profile", api_me_profile, PATIENT, NULL},
+    {"GET", V1 "/me/invoices", api_me_invoices, PATIENT, NULL},
     {"POST", V1 "/tokens", api_tokens_create, ADMIN, NULL},
     {"GET", V1 "/tokens", api_tokens_list, ADMIN, NULL},
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, ADMIN, NULL},
@@ -46,6 +48,7 @@ const struct http_route api_routes[] = {
     SETUP("/services", api_services),
     SETUP("/actions", api_actions),
     SETUP("/staff", api_staff),
+    SETUP("/tax-rates", api_tax_rates),
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
@@ -81,6 +84,19 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/appointments/{id}/cancel", api_appointments_cancel, STAFF, NULL},
 
     {"GET", V1 "/calendar", api_calendar, STAFF, NULL},
+
+    /* Patients read and pay their own invoices; handlers narrow them. */
+    {"GET", V1 "/invoices", api_invoices_list, STAFF, NULL},
+    {"GET", V1 "/invoices/{id}", api_invoices_get, ANYONE, NULL},
+    {"POST", V1 "/invoices/{id}/payments", api_invoice_payments_create, ANYONE, NULL},
+    {"POST", V1 "/invoices/{id}/refunds", api_invoice_refunds_create, STAFF, NULL},
+    {"GET", V1 "/payments", api_payments_list, STAFF, NULL},
+    {"POST", V1 "/payments/{id}/confirm", api_payments_confirm, STAFF, NULL},
+    {"POST", V1 "/payments/{id}/reject", api_payments_reject, STAFF, NULL},
+    {"GET", V1 "/journal-entries", api_journal_list, ADMIN, NULL},
+    {"GET", V1 "/accounts", api_ledger_accounts, ADMIN, NULL},
+    {"GET", V1 "/reports/takings", api_report_takings, STAFF, NULL},
+    {"GET", V1 "/reports/receivables", api_report_receivables, STAFF, NULL},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

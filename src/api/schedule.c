@@ -34,6 +34,10 @@ sched_settings_load(struct http_req *req, struct sched_settings *out)
                  json_string_value(json_object_get(row, "client_payment")));
         snprintf(out->timezone, sizeof(out->timezone), "%s",
                  json_string_value(json_object_get(row, "timezone")));
+        snprintf(out->currency, sizeof(out->currency), "%s",
+                 json_string_value(json_object_get(row, "currency")));
+        snprintf(out->payment_provider, sizeof(out->payment_provider), "%s",
+                 json_string_value(json_object_get(row, "payment_provider")));
     }
     json_decref(row);
     return rc;

@@ -25,6 +25,8 @@ struct sched_settings {
     int client_cancel_notice_min;
     char client_payment[16];
     char timezone[65];
+    char currency[8];
+    char payment_provider[16];
 };
 
 int sched_settings_load(struct http_req *req, struct sched_settings *out);

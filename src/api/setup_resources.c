@@ -2,29 +2,31 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/payment_provider.h"
+#include "core/money.h"
 #include "api/input.h"
 #include "api/resource.h"
 #include "util/err.h"
 
 #define TEXT(n, req, len)                                                                          \
     {                                                                                              \
-        {n, STORE_COL_TEXT}, req, 0, len, CHECK_NONE, NULL, 0, 0                                   \
+        {n, STORE_COL_TEXT}, req, 0, len, CHECK_NONE, NULL, 0, 0, NULL                             \
     }
 #define INT(n, req, lo, hi)                                                                        \
     {                                                                                              \
-        {n, STORE_COL_INT}, req, lo, hi, CHECK_NONE, NULL, 0, 0                                    \
+        {n, STORE_COL_INT}, req, lo, hi, CHECK_NONE, NULL, 0, 0, NULL                              \
     }
 #define BOOL(n)                                                                                    \
     {                                                                                              \
-        {n, STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 0, 0                                       \
+        {n, STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 0, 0, NULL                                 \
     }
 #define CHECKED(n, req, len, check)                                                                \
     {                                                                                              \
-        {n, STORE_COL_TEXT}, req, 0, len, check, NULL, 0, 0                                        \
+        {n, STORE_COL_TEXT}, req, 0, len, check, NULL, 0, 0, NULL                                  \
     }
 #define CHOICE(n, choices)                                                                         \
     {                                                                                              \
-        {n, STORE_COL_TEXT}, 1, 0, 32, CHECK_CHOICE, choices, 0, 0                                 \
+        {n, STORE_COL_TEXT}, 1, 0, 32, CHECK_CHOICE, choices, 0, 0, NULL                           \
     }
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TABLE(name, view, fields)                                                                  \
@@ -42,6 +44,16 @@ const struct api_resource api_locations = {
     .fields = location_fields,
 };
 
+static const struct api_field tax_rate_fields[] = {
+    TEXT("name", 1, 100),
+    INT("rate_bp", 1, 0, MONEY_MAX_RATE_BP),
+    BOOL("inclusive"),
+};
+const struct api_resource api_tax_rates = {
+    .table = TABLE("tax_rates", NULL, tax_rate_fields),
+    .fields = tax_rate_fields,
+};
+
 static const struct api_field service_fields[] = {
     TEXT("name", 1, 200),
     TEXT("category", 0, 100),
@@ -51,6 +63,7 @@ static const struct api_field service_fields[] = {
     INT("capacity", 0, 1, 500),
     INT("buffer_before_min", 0, 0, 240),
     INT("buffer_after_min", 0, 0, 240),
+    {{"tax_rate_id", STORE_COL_INT}, 0, 1, INT64_MAX, CHECK_NONE, NULL, 0, 0, &api_tax_rates.table},
 };
 const struct api_resource api_services = {
     .table = TABLE("services", NULL, service_fields),
@@ -75,7 +88,7 @@ static const struct api_field patient_fields[] = {
     TEXT("notes", 0, 10000),
     BOOL("can_book_online"),
     BOOL("can_view_invoices"),
-    {{"has_account", STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 1, 0},
+    {{"has_account", STORE_COL_BOOL}, 0, 0, 0, CHECK_NONE, NULL, 1, 0, NULL},
 };
 
 const struct api_resource api_patients = {
@@ -104,10 +117,11 @@ static const struct api_field settings_fields[] = {
     CHECKED("mail_from", 0, 254, CHECK_EMAIL),
     TEXT("diary_url", 0, 500),
     TEXT("diary_user", 0, 200),
-    {{"diary_password", STORE_COL_TEXT}, 0, 0, 200, CHECK_NONE, NULL, 0, 1},
+    {{"diary_password", STORE_COL_TEXT}, 0, 0, 200, CHECK_NONE, NULL, 0, 1, NULL},
     INT("sync_alert_after_s", 0, 10, 86400),
     BOOL("allow_self_signup"),
     INT("client_cancel_notice_min", 0, 0, 525600),
+    CHOICE("payment_provider", pay_provider_names),
 };
 
 /* Assigning services to staff only works one service at a time (seed 000),

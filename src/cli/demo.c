@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "api/billing.h"
 #include "api/resource.h"
 #include "cli/users.h"
 #include "core/civil.h"
@@ -73,6 +74,13 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
 
     for (i = 0; rc == ERR_OK && i < 5; i++)
         rc = insert_json(c, &api_services.table, service_rows[i], &services[i]);
+    /* Cosmetic treatment carries VAT, included in its price. */
+    if (rc == ERR_OK)
+        rc = insert_json(c, &api_tax_rates.table,
+                         "{\"name\":\"VAT 19%\",\"rate_bp\":1900,\"inclusive\":true}", &id);
+    if (rc == ERR_OK)
+        rc = update_owned(c, &api_services.table, services[3],
+                          json_pack("{s:I}", "tax_rate_id", (json_int_t)id));
     for (i = 0; rc == ERR_OK && i < 3; i++)
         rc = insert_named(c, &api_actions.table, action_names[i], &id);
     for (i = 0; rc == ERR_OK && i < 3; i++) {
@@ -96,8 +104,9 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
     }
     if (rc == ERR_OK)
         rc = update_owned(c, &api_settings.table, 1,
-                          json_pack("{s:s, s:s, s:s}", "timezone", DEMO_ZONE, "currency", "EUR",
-                                    "notification_email", "front-desk@demo.test"));
+                          json_pack("{s:s, s:s, s:s, s:s}", "timezone", DEMO_ZONE, "currency",
+                                    "EUR", "notification_email", "front-desk@demo.test",
+                                    "client_payment", "optional"));
     return rc;
 }
 
@@ -118,6 +127,29 @@ add_patients(struct store_conn *c, int64_t *patients)
     return rc;
 }
 
+/* Every booking is invoiced; some were paid at the desk and some online
+ * bookings wait for the clinic to confirm the patient's payment. */
+static int
+invoice(const struct billing_ctx *bill, const struct store_booking *b, int64_t booking_id,
+        const struct store_service *svc, size_t k)
+{
+    struct store_invoice inv;
+    struct store_payment p = {0};
+    int64_t invoice_id, payment_id;
+    int rc = billing_invoice_booking(bill, booking_id, b->patient_id, svc, 1, &invoice_id);
+
+    if (rc != ERR_OK || (k % 5 != 1 && k % 4 != 0))
+        return rc;
+    rc = store_invoice_get(bill->db, invoice_id, &inv);
+    p.amount = inv.totals.total;
+    snprintf(p.method, sizeof(p.method), "%s", k % 4 == 0 ? "online" : "card");
+    snprintf(p.provider, sizeof(p.provider), "manual");
+    snprintf(p.status, sizeof(p.status), "%s", k % 4 == 0 ? "pending" : "confirmed");
+    if (rc == ERR_OK)
+        rc = billing_payment_add(bill, &inv, &p, &payment_id);
+    return rc;
+}
+
 /* A week of bookings from today: each weekday, each staff member sees a
  * few patients at fixed local times inside the demo shifts. */
 static int
@@ -126,6 +158,7 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
 {
     static const int times[] = {9 * 60, 10 * 60 + 30, 14 * 60, 15 * 60 + 30};
     struct store_service svc[5];
+    struct billing_ctx bill = {c, zone, now, 0, "EUR"};
     int64_t today = tz_utc_to_local(zone, now) / 86400, day, id;
     size_t s, t, k = 0;
     int rc = store_services_get(c, services, 5, svc);
@@ -150,6 +183,8 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
                 rc = store_booking_insert(c, &b, one, 1, &id);
                 if (rc == ERR_OK)
                     rc = store_history_add(c, id, now, 0, "demo", "created", "{}");
+                if (rc == ERR_OK)
+                    rc = invoice(&bill, &b, id, one, k);
             }
         }
     }

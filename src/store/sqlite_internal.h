@@ -6,7 +6,7 @@
 
 #include "store/store.h"
 
-#define SQL_CACHE_SIZE 96
+#define SQL_CACHE_SIZE 192
 
 struct sql_cached {
     char *sql;

@@ -12,8 +12,9 @@
 #define EVENT_MAX_S (24 * 3600)
 
 static const char SQL_SERVICE_GET[] =
-    "SELECT id, duration_min, price, online_booking, capacity, buffer_before_min, "
-    "buffer_after_min, name FROM services WHERE id = ?";
+    "SELECT s.id, s.duration_min, s.price, s.online_booking, s.capacity, s.buffer_before_min, "
+    "s.buffer_after_min, s.name, COALESCE(t.rate_bp, 0), COALESCE(t.inclusive, 0) "
+    "FROM services s LEFT JOIN tax_rates t ON t.id = s.tax_rate_id WHERE s.id = ?";
 static const char SQL_SHIFTS_GET[] =
     "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
     "FROM shifts sh JOIN locations l ON l.id = sh.location_id WHERE sh.staff_id = ? "
@@ -51,7 +52,8 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
-    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name "          \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 static const char SQL_BOOKING_LIST[] =
@@ -59,6 +61,9 @@ static const char SQL_BOOKING_LIST[] =
                     "AND (?3 = 0 OR b.staff_id = ?3) AND (?4 = 0 OR b.patient_id = ?4) "
                     "AND (?5 IS NULL OR b.status = ?5) AND (?6 IS NULL OR b.payment_status = ?6) "
                     "AND b.id > ?7 ORDER BY b.id LIMIT ?8";
+static const char SQL_BOOKING_SERVICES_DELETE[] =
+    "DELETE FROM booking_services WHERE booking_id = ?";
+static const char SQL_BOOKING_SET_GROUP[] = "UPDATE bookings SET group_service_id = ? WHERE id = ?";
 static const char SQL_BOOKING_STAFF[] = "SELECT staff_id FROM bookings WHERE id = ?";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
@@ -97,6 +102,8 @@ store_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct st
             out[i].buffer_before_min = sqlite3_column_int(st, 5);
             out[i].buffer_after_min = sqlite3_column_int(st, 6);
             sql_copy_text(st, 7, out[i].name, sizeof(out[i].name));
+            out[i].tax_rate_bp = sqlite3_column_int(st, 8);
+            out[i].tax_inclusive = sqlite3_column_int(st, 9);
             rc = ERR_OK;
         } else {
             rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
@@ -304,12 +311,35 @@ store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
     return rc;
 }
 
+static int mark_booking_staff(struct store_conn *c, int64_t booking_id);
+
+static int
+insert_booking_services(struct store_conn *c, int64_t id, const struct store_service *services,
+                        size_t n)
+{
+    sqlite3_stmt *st;
+    size_t i;
+    int rc = ERR_OK;
+
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        st = sql_prepare(c, SQL_BOOKING_SERVICE_INSERT);
+        if (!st)
+            return ERR_STORE;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        sqlite3_bind_int64(st, 3, services[i].id);
+        sqlite3_bind_int(st, 4, services[i].duration_min);
+        sqlite3_bind_int64(st, 5, services[i].price);
+        rc = sql_exec_step(c, st);
+    }
+    return rc;
+}
+
 int
 store_booking_insert(struct store_conn *c, const struct store_booking *b,
                      const struct store_service *services, size_t n_services, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
-    size_t i;
     int rc;
 
     if (!st)
@@ -331,18 +361,29 @@ store_booking_insert(struct store_conn *c, const struct store_booking *b,
         return rc;
     *id = sqlite3_last_insert_rowid(c->db);
     sql_staff_changed(c, b->staff_id);
-    for (i = 0; rc == ERR_OK && i < n_services; i++) {
-        st = sql_prepare(c, SQL_BOOKING_SERVICE_INSERT);
-        if (!st)
-            return ERR_STORE;
-        sqlite3_bind_int64(st, 1, *id);
-        sqlite3_bind_int64(st, 2, (int64_t)i);
-        sqlite3_bind_int64(st, 3, services[i].id);
-        sqlite3_bind_int(st, 4, services[i].duration_min);
-        sqlite3_bind_int64(st, 5, services[i].price);
-        rc = sql_exec_step(c, st);
-    }
-    return rc;
+    return insert_booking_services(c, *id, services, n_services);
+}
+
+int
+store_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
+                           size_t n, int64_t group_service_id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SERVICES_DELETE);
+    int rc = st ? mark_booking_staff(c, id) : ERR_STORE;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        rc = insert_booking_services(c, id, services, n);
+    st = rc == ERR_OK ? sql_prepare(c, SQL_BOOKING_SET_GROUP) : NULL;
+    if (rc != ERR_OK || !st)
+        return rc != ERR_OK ? rc : ERR_STORE;
+    if (group_service_id > 0)
+        sqlite3_bind_int64(st, 1, group_service_id);
+    sqlite3_bind_int64(st, 2, id);
+    return sql_exec_step(c, st);
 }
 
 /* service_ids comes out of SQLite as JSON text; make it a real array. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/money.h"
 #include "util/arena.h"
 
 struct store;      /* an open database: a pool of connections */
@@ -104,6 +105,8 @@ struct store_service {
     int capacity;
     int buffer_before_min;
     int buffer_after_min;
+    int tax_rate_bp; /* 0 when the service carries no tax */
+    int tax_inclusive;
     char name[128];
 };
 
@@ -268,6 +271,10 @@ int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
 int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
+/* Replaces the booking's services (prices as they are now). */
+int store_booking_set_services(struct store_conn *c, int64_t id,
+                               const struct store_service *services, size_t n,
+                               int64_t group_service_id);
 int store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now);
 int store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now);
 int store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
@@ -287,5 +294,102 @@ int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope
 int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
                         int64_t skip_appointment_id, int *n);
 int store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items);
+
+/* --- Money ----------------------------------------------------------------- */
+
+struct store_invoice {
+    int64_t id;
+    int64_t patient_id;
+    int64_t booking_id;
+    int64_t issued_at;
+    char currency[8];
+    struct money_totals totals;
+    int64_t paid;     /* confirmed payments */
+    int64_t refunded; /* confirmed refunds */
+    int credited;     /* booking cancelled after money came in */
+    char status[16];
+};
+
+struct store_invoice_line {
+    int64_t service_id; /* 0 when none */
+    const char *description;
+    struct money_line money;
+};
+
+struct store_payment {
+    int64_t id;
+    int64_t invoice_id;
+    char kind[16]; /* "payment" or "refund" */
+    int64_t amount;
+    char method[16];
+    char provider[16];
+    const char *reference; /* caller-owned on insert; empty when read */
+    char status[16];       /* "pending", "confirmed", "rejected" */
+    int64_t created_at;
+    int64_t created_by; /* user id, 0 when none */
+};
+
+/* A journal entry's header; the postings come from core/money.h. */
+struct store_journal {
+    const char *date; /* the organisation's local day, YYYY-MM-DD */
+    int64_t posted_at;
+    const char *memo;
+    const char *source; /* "invoice", "payment", "void", "credit", "refund" */
+    int64_t invoice_id, payment_id, reverses_entry_id; /* 0 when none */
+};
+
+struct store_invoice_filter {
+    int64_t patient_id;
+    const char *status;
+    int64_t after_id;
+    int limit;
+};
+
+/* The next number in year's gapless sequence; call inside the write
+ * transaction that inserts the invoice. */
+int store_invoice_next_seq(struct store_conn *c, int year, int64_t *seq);
+int store_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int year,
+                         int64_t seq, const char *number, int64_t *id);
+/* Replaces the lines and the totals of an invoice. */
+int store_invoice_set_lines(struct store_conn *c, int64_t id,
+                            const struct store_invoice_line *lines, size_t n,
+                            const struct money_totals *totals);
+/* Saves paid, refunded, credited and status. */
+int store_invoice_set_state(struct store_conn *c, const struct store_invoice *inv);
+int store_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out);
+int store_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out);
+/* For display: the row with "lines" and "payments" arrays. */
+int store_invoice_json(struct store_conn *c, int64_t id, json_t **out);
+int store_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items);
+
+int store_payment_insert(struct store_conn *c, const struct store_payment *p, int64_t *id);
+int store_payment_get(struct store_conn *c, int64_t id, struct store_payment *out);
+/* Moves a pending payment to status; ERR_CONFLICT when it is not pending. */
+int store_payment_decide(struct store_conn *c, int64_t id, const char *status, int64_t at,
+                         int64_t by);
+/* How many payments on the invoice await a decision, and their sum. */
+int store_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t *amount);
+int store_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
+                       json_t **items);
+/* Confirmed payments and refunds decided in [from, to), with the booking's
+ * staff member: {decided_at, kind, method, amount, staff_id, staff_name}. */
+int store_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items);
+/* Invoices with money still owed, oldest first. */
+int store_receivables(struct store_conn *c, json_t **items);
+
+int store_booking_set_payment_status(struct store_conn *c, int64_t booking_id, const char *status);
+
+/* Posts a balanced entry (ERR_INVALID otherwise) in the caller's
+ * transaction. */
+int store_journal_post(struct store_conn *c, const struct store_journal *j,
+                       const struct ledger_entry *e, int64_t *id);
+/* The latest entry of source for an invoice; ERR_NOT_FOUND when none. */
+int store_journal_last(struct store_conn *c, int64_t invoice_id, const char *source,
+                       int64_t *entry_id);
+/* Entries with date in [from, to] (YYYY-MM-DD; NULL = open), with lines. */
+int store_journal_list(struct store_conn *c, const char *from, const char *to, int64_t after_id,
+                       int limit, json_t **items);
+/* The chart of accounts with debit, credit and balance totals. */
+int store_ledger_accounts(struct store_conn *c, json_t **items);
 
 #endif

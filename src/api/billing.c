@@ -1,0 +1,295 @@
+/* Billing: invoices raised, changed, voided and paid, each change posted
+ * to the general ledger in the same transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/billing.h"
+#include "api/schedule.h"
+#include "core/civil.h"
+#include "core/money.h"
+#include "util/err.h"
+
+int
+billing_ctx_init(struct http_req *req, struct billing_ctx *b)
+{
+    struct sched_settings st;
+    int rc = sched_settings_load(req, &st);
+
+    memset(b, 0, sizeof(*b));
+    b->db = req->db;
+    b->now = req->now;
+    b->user_id = req->auth.user_id;
+    if (rc != ERR_OK)
+        return rc;
+    snprintf(b->currency, sizeof(b->currency), "%s", st.currency);
+    return sched_org_zone(req, &b->zone);
+}
+
+static int64_t
+local_day(const struct billing_ctx *b)
+{
+    int64_t local = tz_utc_to_local(b->zone, b->now);
+
+    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+}
+
+/* Posts e dated today in the organisation's zone. */
+static int
+post(const struct billing_ctx *b, const char *source, const char *memo, int64_t invoice_id,
+     int64_t payment_id, int64_t reverses, const struct ledger_entry *e)
+{
+    char date[CIVIL_DATE_LEN];
+    struct store_journal j = {date, b->now, memo, source, invoice_id, payment_id, reverses};
+    int64_t id;
+
+    civil_format_date(local_day(b), date);
+    return store_journal_post(b->db, &j, e, &id);
+}
+
+static void
+lines_from_services(const struct store_service *services, size_t n, struct store_invoice_line *out,
+                    struct money_line *money, struct money_totals *totals)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        money[i] = (struct money_line){.unit_price = services[i].price,
+                                       .quantity = 1,
+                                       .rate_bp = services[i].tax_rate_bp,
+                                       .inclusive = services[i].tax_inclusive};
+    }
+    money_totals(money, n, totals);
+    for (i = 0; i < n; i++) {
+        out[i].service_id = services[i].id;
+        out[i].description = services[i].name;
+        out[i].money = money[i];
+    }
+}
+
+static int
+post_invoice(const struct billing_ctx *b, const struct store_invoice *inv, const char *memo)
+{
+    struct ledger_entry e;
+
+    ledger_invoice(&inv->totals, &e);
+    /* A free visit is invoiced but moves no money. */
+    return inv->totals.total ? post(b, "invoice", memo, inv->id, 0, 0, &e) : ERR_OK;
+}
+
+int
+billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                        const struct store_service *services, size_t n, int64_t *invoice_id)
+{
+    struct store_invoice_line lines[MONEY_MAX_LINES];
+    struct money_line money[MONEY_MAX_LINES];
+    struct store_invoice inv = {0};
+    int year, month, day, rc;
+    int64_t seq;
+    char number[32], memo[48];
+
+    if (n > MONEY_MAX_LINES)
+        return ERR_INVALID;
+    civil_date_from_days(local_day(b), &year, &month, &day);
+    lines_from_services(services, n, lines, money, &inv.totals);
+    inv.patient_id = patient_id;
+    inv.booking_id = booking_id;
+    inv.issued_at = b->now;
+    snprintf(inv.currency, sizeof(inv.currency), "%s", b->currency);
+    rc = store_invoice_next_seq(b->db, year, &seq);
+    if (rc != ERR_OK)
+        return rc;
+    snprintf(number, sizeof(number), "%04d-%06lld", year, (long long)seq);
+    rc = store_invoice_insert(b->db, &inv, year, seq, number, &inv.id);
+    if (rc == ERR_OK)
+        rc = store_invoice_set_lines(b->db, inv.id, lines, n, &inv.totals);
+    snprintf(memo, sizeof(memo), "Invoice %s", number);
+    if (rc == ERR_OK)
+        rc = post_invoice(b, &inv, memo);
+    if (rc == ERR_OK)
+        *invoice_id = inv.id;
+    return rc;
+}
+
+/* Reverses what the invoice put on the books: source "void" or "credit". */
+static int
+post_reversal(const struct billing_ctx *b, const struct store_invoice *inv, const char *source,
+              const char *memo)
+{
+    struct ledger_entry e, r;
+    int64_t last = 0;
+    int rc = store_journal_last(b->db, inv->id, "invoice", &last);
+
+    if (rc == ERR_NOT_FOUND) /* a free visit posted nothing */
+        return ERR_OK;
+    ledger_invoice(&inv->totals, &e);
+    ledger_reverse(&e, &r);
+    return rc == ERR_OK ? post(b, source, memo, inv->id, 0, last, &r) : rc;
+}
+
+/* The booking's payment status follows its invoice. */
+static int
+sync_booking(const struct billing_ctx *b, const struct store_invoice *inv)
+{
+    int64_t amount;
+    int pending, rc;
+
+    if (!inv->booking_id)
+        return ERR_OK;
+    rc = store_payment_pending(b->db, inv->id, &pending, &amount);
+    if (rc != ERR_OK)
+        return rc;
+    return store_booking_set_payment_status(b->db, inv->booking_id,
+                                            pending                            ? "pending"
+                                            : strcmp(inv->status, "paid") == 0 ? "paid"
+                                                                               : "unpaid");
+}
+
+int
+billing_booking_cancelled(const struct billing_ctx *b, int64_t booking_id)
+{
+    struct store_invoice inv;
+    int64_t pending_amount;
+    int pending, rc = store_invoice_by_booking(b->db, booking_id, &inv);
+
+    if (rc == ERR_NOT_FOUND) /* booked before invoicing existed */
+        return ERR_OK;
+    if (rc == ERR_OK)
+        rc = store_payment_pending(b->db, inv.id, &pending, &pending_amount);
+    if (rc != ERR_OK || strcmp(inv.status, "void") == 0 || inv.credited)
+        return rc;
+    if (inv.paid == 0 && pending == 0) {
+        snprintf(inv.status, sizeof(inv.status), "void");
+        rc = post_reversal(b, &inv, "void", "Void: booking cancelled");
+    } else {
+        /* Paid or about to be: the invoice stays, its revenue is taken
+         * back, and receivables now show what is owed to the patient. */
+        inv.credited = 1;
+        rc = post_reversal(b, &inv, "credit", "Credit: booking cancelled after payment");
+    }
+    if (rc == ERR_OK)
+        rc = store_invoice_set_state(b->db, &inv);
+    return rc;
+}
+
+int
+billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id,
+                                 const struct store_service *services, size_t n)
+{
+    struct store_invoice_line lines[MONEY_MAX_LINES];
+    struct money_line money[MONEY_MAX_LINES];
+    struct store_invoice inv;
+    int64_t pending_amount;
+    int pending, rc = store_invoice_by_booking(b->db, booking_id, &inv);
+
+    if (rc == ERR_NOT_FOUND)
+        return ERR_OK;
+    if (rc == ERR_OK)
+        rc = store_payment_pending(b->db, inv.id, &pending, &pending_amount);
+    if (rc != ERR_OK)
+        return rc;
+    if (n > MONEY_MAX_LINES || inv.paid || pending || strcmp(inv.status, "unpaid") != 0)
+        return ERR_CONFLICT;
+    /* Posted entries never change: take the old invoice back, post anew. */
+    rc = post_reversal(b, &inv, "void", "Correction: services changed");
+    lines_from_services(services, n, lines, money, &inv.totals);
+    if (rc == ERR_OK)
+        rc = store_invoice_set_lines(b->db, inv.id, lines, n, &inv.totals);
+    if (rc == ERR_OK)
+        rc = post_invoice(b, &inv, "Invoice corrected: services changed");
+    return rc;
+}
+
+int64_t
+billing_balance_due(const struct store_invoice *inv)
+{
+    if (strcmp(inv->status, "void") == 0 || inv->credited)
+        return 0;
+    return inv->totals.total - inv->paid;
+}
+
+/* Counts a confirmed payment into the invoice and posts it. */
+static int
+apply_confirmed(const struct billing_ctx *b, struct store_invoice *inv,
+                const struct store_payment *p, int64_t payment_id)
+{
+    struct ledger_entry e;
+    char memo[64];
+    int rc;
+
+    snprintf(memo, sizeof(memo), "Payment %lld (%s)", (long long)payment_id, p->method);
+    ledger_payment(p->method, p->amount, &e);
+    rc = post(b, "payment", memo, inv->id, payment_id, 0, &e);
+    inv->paid += p->amount;
+    if (strcmp(inv->status, "void") != 0)
+        snprintf(inv->status, sizeof(inv->status), "%s",
+                 money_invoice_status(inv->totals.total, inv->paid));
+    if (rc == ERR_OK)
+        rc = store_invoice_set_state(b->db, inv);
+    return rc;
+}
+
+int
+billing_payment_add(const struct billing_ctx *b, struct store_invoice *inv, struct store_payment *p,
+                    int64_t *payment_id)
+{
+    int rc;
+
+    p->invoice_id = inv->id;
+    p->created_at = b->now;
+    p->created_by = b->user_id;
+    snprintf(p->kind, sizeof(p->kind), "payment");
+    rc = store_payment_insert(b->db, p, payment_id);
+    if (rc == ERR_OK && strcmp(p->status, "confirmed") == 0)
+        rc = apply_confirmed(b, inv, p, *payment_id);
+    if (rc == ERR_OK)
+        rc = sync_booking(b, inv);
+    return rc;
+}
+
+int
+billing_payment_decide(const struct billing_ctx *b, int64_t payment_id, int confirm)
+{
+    struct store_payment p;
+    struct store_invoice inv;
+    int rc = store_payment_get(b->db, payment_id, &p);
+
+    if (rc == ERR_OK)
+        rc = store_invoice_get(b->db, p.invoice_id, &inv);
+    if (rc == ERR_OK)
+        rc = store_payment_decide(b->db, payment_id, confirm ? "confirmed" : "rejected", b->now,
+                                  b->user_id);
+    if (rc == ERR_OK && confirm)
+        rc = apply_confirmed(b, &inv, &p, payment_id);
+    if (rc == ERR_OK)
+        rc = sync_booking(b, &inv);
+    return rc;
+}
+
+int
+billing_refund(const struct billing_ctx *b, struct store_invoice *inv, const char *method,
+               int64_t amount, int64_t *payment_id)
+{
+    struct store_payment p = {0};
+    struct ledger_entry e;
+    char memo[64];
+    int rc;
+
+    *payment_id = 0;
+    p.invoice_id = inv->id;
+    p.amount = amount;
+    p.created_at = b->now;
+    p.created_by = b->user_id;
+    snprintf(p.kind, sizeof(p.kind), "refund");
+    snprintf(p.method, sizeof(p.method), "%s", method);
+    snprintf(p.provider, sizeof(p.provider), "manual");
+    snprintf(p.status, sizeof(p.status), "confirmed");
+    rc = store_payment_insert(b->db, &p, payment_id);
+    snprintf(memo, sizeof(memo), "Refund %lld (%s)", (long long)*payment_id, method);
+    ledger_refund(method, amount, &e);
+    if (rc == ERR_OK)
+        rc = post(b, "refund", memo, inv->id, *payment_id, 0, &e);
+    inv->refunded += amount;
+    if (rc == ERR_OK)
+        rc = store_invoice_set_state(b->db, inv);
+    return rc;
+}

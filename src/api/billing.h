@@ -1,0 +1,51 @@
+/* Billing: what bookings and payments do to invoices and the ledger. Every
+ * function runs inside the caller's write transaction, so an invoice, its
+ * journal entry and the booking that caused them commit or vanish
+ * together. */
+#ifndef CHAIRSIDE_API_BILLING_H
+#define CHAIRSIDE_API_BILLING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/tz.h"
+#include "http/http.h"
+#include "store/store.h"
+
+struct billing_ctx {
+    struct store_conn *db;
+    const struct tz_zone *zone; /* the organisation's: journal dates, invoice years */
+    int64_t now;
+    int64_t user_id; /* 0 when nobody is logged in */
+    char currency[8];
+};
+
+/* Fills b for a request: its connection, the organisation's zone and
+ * currency, the acting user. */
+int billing_ctx_init(struct http_req *req, struct billing_ctx *b);
+
+/* Raises the booking's invoice: one line per service at the price the
+ * booking recorded, numbered without gaps within the year. */
+int billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                            const struct store_service *services, size_t n, int64_t *invoice_id);
+/* A cancelled booking voids its invoice when nothing was paid, else
+ * credits it: what was paid is then owed back to the patient. */
+int billing_booking_cancelled(const struct billing_ctx *b, int64_t booking_id);
+/* New services on a booking replace the lines of its unpaid invoice;
+ * ERR_CONFLICT once money has been paid or is pending. */
+int billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id,
+                                     const struct store_service *services, size_t n);
+
+/* Records a payment (pending, or confirmed and posted) against inv. */
+int billing_payment_add(const struct billing_ctx *b, struct store_invoice *inv,
+                        struct store_payment *p, int64_t *payment_id);
+/* Confirms (posting it) or rejects a pending payment. */
+int billing_payment_decide(const struct billing_ctx *b, int64_t payment_id, int confirm);
+/* Pays back part of what a credited invoice owes the patient. */
+int billing_refund(const struct billing_ctx *b, struct store_invoice *inv, const char *method,
+                   int64_t amount, int64_t *payment_id);
+
+/* What can still be paid on inv: nothing once void or credited. */
+int64_t billing_balance_due(const struct store_invoice *inv);
+
+#endif

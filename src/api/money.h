@@ -1,0 +1,35 @@
+/* Money endpoints: invoices, payments, the ledger and the reports. */
+#ifndef CHAIRSIDE_API_MONEY_H
+#define CHAIRSIDE_API_MONEY_H
+
+#include "core/tz.h"
+#include "http/http.h"
+#include "store/store.h"
+
+int api_invoices_list(struct http_req *req, struct http_resp *resp);
+int api_invoices_get(struct http_req *req, struct http_resp *resp);
+int api_me_invoices(struct http_req *req, struct http_resp *resp);
+int api_invoice_payments_create(struct http_req *req, struct http_resp *resp);
+int api_invoice_refunds_create(struct http_req *req, struct http_resp *resp);
+int api_payments_list(struct http_req *req, struct http_resp *resp);
+int api_payments_confirm(struct http_req *req, struct http_resp *resp);
+int api_payments_reject(struct http_req *req, struct http_resp *resp);
+int api_journal_list(struct http_req *req, struct http_resp *resp);
+int api_ledger_accounts(struct http_req *req, struct http_resp *resp);
+int api_report_takings(struct http_req *req, struct http_resp *resp);
+int api_report_receivables(struct http_req *req, struct http_resp *resp);
+
+/* Starts the patient's online payment of amount (0: all that is due) on
+ * invoice_id through the clinic's provider, inside the caller's write
+ * transaction. *payment_id is 0 when nothing was due. */
+int money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, int64_t *payment_id);
+
+/* {id, invoice_id, kind, amount, method, provider, status, invoice}. */
+int money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t payment_id,
+                        int status);
+/* A payment's created_at and decided_at as RFC 3339 in zone. */
+void money_render_times(json_t *payment, const struct tz_zone *zone);
+/* Loads an invoice the caller may see (404 / 403 problems otherwise). */
+int money_invoice_load(struct http_req *req, int64_t id, struct store_invoice *inv);
+
+#endif

@@ -1,0 +1,394 @@
+/* SQLite backend: invoices, their lines and the payments against them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "util/err.h"
+
+static const char SQL_INVOICE_NEXT_SEQ[] =
+    "SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices WHERE year = ?";
+static const char SQL_INVOICE_INSERT[] =
+    "INSERT INTO invoices (year, seq, number, patient_id, booking_id, issued_at, currency, "
+    "subtotal, tax, total, paid, refunded, credited, status) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'unpaid')";
+static const char SQL_INVOICE_LINES_DELETE[] = "DELETE FROM invoice_lines WHERE invoice_id = ?";
+static const char SQL_INVOICE_LINE_INSERT[] =
+    "INSERT INTO invoice_lines (invoice_id, position, description, service_id, quantity, "
+    "unit_price, tax_rate_bp, tax_inclusive, net, tax, total) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_INVOICE_SET_TOTALS[] =
+    "UPDATE invoices SET subtotal = ?, tax = ?, total = ? WHERE id = ?";
+static const char SQL_INVOICE_SET_STATE[] =
+    "UPDATE invoices SET paid = ?, refunded = ?, credited = ?, status = ? WHERE id = ?";
+#define INVOICE_COLUMNS                                                                            \
+    "SELECT id, patient_id, COALESCE(booking_id, 0), issued_at, currency, subtotal, tax, total, "  \
+    "paid, refunded, credited, status FROM invoices "
+static const char SQL_INVOICE_GET[] = INVOICE_COLUMNS "WHERE id = ?";
+static const char SQL_INVOICE_BY_BOOKING[] = INVOICE_COLUMNS "WHERE booking_id = ?";
+#define INVOICE_JSON_COLUMNS                                                                       \
+    "SELECT i.id, i.number, i.patient_id, p.name AS patient_name, i.booking_id, i.issued_at, "     \
+    "i.currency, i.subtotal, i.tax, i.total, i.paid, i.refunded, "                                 \
+    "CASE WHEN i.credited THEN i.paid - i.refunded ELSE 0 END AS credit_owed, "                    \
+    "CASE WHEN i.status = 'void' OR i.credited THEN 0 ELSE i.total - i.paid END AS balance_due, "  \
+    "i.status FROM invoices i JOIN patients p ON p.id = i.patient_id "
+static const char SQL_INVOICE_JSON[] = INVOICE_JSON_COLUMNS "WHERE i.id = ?";
+static const char SQL_INVOICE_LIST[] =
+    INVOICE_JSON_COLUMNS "WHERE (?1 = 0 OR i.patient_id = ?1) AND (?2 IS NULL OR i.status = ?2) "
+                         "AND i.id > ?3 ORDER BY i.id LIMIT ?4";
+static const char SQL_INVOICE_LINES[] =
+    "SELECT description, service_id, quantity, unit_price, tax_rate_bp, tax_inclusive, net, tax, "
+    "total FROM invoice_lines WHERE invoice_id = ? ORDER BY position";
+#define PAYMENT_JSON_COLUMNS                                                                       \
+    "SELECT y.id, y.invoice_id, n.number AS invoice_number, n.booking_id, n.patient_id, "          \
+    "p.name AS patient_name, y.kind, y.amount, y.method, y.provider, y.reference, y.status, "      \
+    "y.created_at, y.decided_at FROM payments y JOIN invoices n ON n.id = y.invoice_id "           \
+    "JOIN patients p ON p.id = n.patient_id "
+static const char SQL_INVOICE_PAYMENTS[] =
+    PAYMENT_JSON_COLUMNS "WHERE y.invoice_id = ? ORDER BY y.id";
+static const char SQL_PAYMENT_INSERT[] =
+    "INSERT INTO payments (invoice_id, kind, amount, method, provider, reference, status, "
+    "created_at, created_by, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "CASE WHEN ?7 = 'pending' THEN NULL ELSE ?8 END, CASE WHEN ?7 = 'pending' THEN NULL ELSE ?9 "
+    "END)";
+static const char SQL_PAYMENT_GET[] =
+    "SELECT id, invoice_id, kind, amount, method, provider, status, created_at, "
+    "COALESCE(created_by, 0) FROM payments WHERE id = ?";
+static const char SQL_PAYMENT_DECIDE[] =
+    "UPDATE payments SET status = ?, decided_at = ?, decided_by = ? "
+    "WHERE id = ? AND status = 'pending'";
+static const char SQL_PAYMENT_PENDING_COUNT[] =
+    "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM payments "
+    "WHERE invoice_id = ? AND status = 'pending'";
+static const char SQL_PAYMENT_LIST[] =
+    PAYMENT_JSON_COLUMNS "WHERE (?1 IS NULL OR y.status = ?1) AND y.id > ?2 ORDER BY y.id LIMIT ?3";
+static const char SQL_BOOKING_SET_PAYMENT_STATUS[] =
+    "UPDATE bookings SET payment_status = ? WHERE id = ?";
+
+int
+store_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_NEXT_SEQ);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int(st, 1, year);
+    rc = sqlite3_step(st);
+    *seq = sqlite3_column_int64(st, 0);
+    rc = rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
+store_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int year, int64_t seq,
+                     const char *number, int64_t *id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_INSERT);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int(st, 1, year);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, inv->patient_id);
+    if (inv->booking_id > 0)
+        sqlite3_bind_int64(st, 5, inv->booking_id);
+    sqlite3_bind_int64(st, 6, inv->issued_at);
+    sqlite3_bind_text(st, 7, inv->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, inv->totals.subtotal);
+    sqlite3_bind_int64(st, 9, inv->totals.tax);
+    sqlite3_bind_int64(st, 10, inv->totals.total);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int
+insert_line(struct store_conn *c, int64_t invoice_id, size_t position,
+            const struct store_invoice_line *l)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LINE_INSERT);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, invoice_id);
+    sqlite3_bind_int64(st, 2, (int64_t)position);
+    sqlite3_bind_text(st, 3, l->description, -1, SQLITE_STATIC);
+    if (l->service_id > 0)
+        sqlite3_bind_int64(st, 4, l->service_id);
+    sqlite3_bind_int64(st, 5, l->money.quantity);
+    sqlite3_bind_int64(st, 6, l->money.unit_price);
+    sqlite3_bind_int(st, 7, l->money.rate_bp);
+    sqlite3_bind_int(st, 8, l->money.inclusive);
+    sqlite3_bind_int64(st, 9, l->money.net);
+    sqlite3_bind_int64(st, 10, l->money.tax);
+    sqlite3_bind_int64(st, 11, l->money.total);
+    return sql_exec_step(c, st);
+}
+
+int
+store_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_invoice_line *lines,
+                        size_t n, const struct money_totals *totals)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LINES_DELETE);
+    size_t i;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sql_exec_step(c, st);
+    for (i = 0; rc == ERR_OK && i < n; i++)
+        rc = insert_line(c, id, i, &lines[i]);
+    st = rc == ERR_OK ? sql_prepare(c, SQL_INVOICE_SET_TOTALS) : NULL;
+    if (rc != ERR_OK || !st)
+        return rc != ERR_OK ? rc : ERR_STORE;
+    sqlite3_bind_int64(st, 1, totals->subtotal);
+    sqlite3_bind_int64(st, 2, totals->tax);
+    sqlite3_bind_int64(st, 3, totals->total);
+    sqlite3_bind_int64(st, 4, id);
+    return sql_exec_step(c, st);
+}
+
+int
+store_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_SET_STATE);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, inv->paid);
+    sqlite3_bind_int64(st, 2, inv->refunded);
+    sqlite3_bind_int(st, 3, inv->credited);
+    sqlite3_bind_text(st, 4, inv->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, inv->id);
+    return sql_exec_step(c, st);
+}
+
+static int
+invoice_row(struct store_conn *c, sqlite3_stmt *st, struct store_invoice *out)
+{
+    int rc = sqlite3_step(st);
+
+    memset(out, 0, sizeof(*out));
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->patient_id = sqlite3_column_int64(st, 1);
+        out->booking_id = sqlite3_column_int64(st, 2);
+        out->issued_at = sqlite3_column_int64(st, 3);
+        sql_copy_text(st, 4, out->currency, sizeof(out->currency));
+        out->totals.subtotal = sqlite3_column_int64(st, 5);
+        out->totals.tax = sqlite3_column_int64(st, 6);
+        out->totals.total = sqlite3_column_int64(st, 7);
+        out->paid = sqlite3_column_int64(st, 8);
+        out->refunded = sqlite3_column_int64(st, 9);
+        out->credited = sqlite3_column_int(st, 10);
+        sql_copy_text(st, 11, out->status, sizeof(out->status));
+        rc = ERR_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int
+invoice_by(struct store_conn *c, const char *sql, int64_t key, struct store_invoice *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, sql);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, key);
+    return invoice_row(c, st, out);
+}
+
+int
+store_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out)
+{
+    return invoice_by(c, SQL_INVOICE_GET, id, out);
+}
+
+int
+store_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out)
+{
+    return invoice_by(c, SQL_INVOICE_BY_BOOKING, booking_id, out);
+}
+
+/* Adds the rows sql selects for invoice id as array key of row. */
+static int
+attach_rows(struct store_conn *c, json_t *row, const char *key, const char *sql)
+{
+    sqlite3_stmt *st = sql_prepare(c, sql);
+    json_t *items = json_array();
+    int rc = st && items ? ERR_OK : ERR_STORE;
+
+    if (rc == ERR_OK) {
+        sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(row, "id")));
+        rc = sql_rows_json(c, st, items);
+    }
+    if (rc == ERR_OK)
+        return json_object_set_new(row, key, items) == 0 ? ERR_OK : ERR_NOMEM;
+    json_decref(items);
+    return rc;
+}
+
+int
+store_invoice_json(struct store_conn *c, int64_t id, json_t **out)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_JSON);
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sql_one_json(c, st, out);
+    if (rc == ERR_OK)
+        rc = attach_rows(c, *out, "lines", SQL_INVOICE_LINES);
+    if (rc == ERR_OK)
+        rc = attach_rows(c, *out, "payments", SQL_INVOICE_PAYMENTS);
+    return rc;
+}
+
+int
+store_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LIST);
+    size_t i;
+    int rc;
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, f->patient_id);
+    if (f->status)
+        sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, f->after_id);
+    sqlite3_bind_int(st, 4, f->limit);
+    rc = sql_rows_json(c, st, *items);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);
+    return rc;
+}
+
+int
+store_payment_insert(struct store_conn *c, const struct store_payment *p, int64_t *id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_INSERT);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, p->invoice_id);
+    sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, p->amount);
+    sqlite3_bind_text(st, 4, p->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->provider, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->reference ? p->reference : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, p->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, p->created_at);
+    if (p->created_by > 0)
+        sqlite3_bind_int64(st, 9, p->created_by);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+int
+store_payment_get(struct store_conn *c, int64_t id, struct store_payment *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_GET);
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->invoice_id = sqlite3_column_int64(st, 1);
+        sql_copy_text(st, 2, out->kind, sizeof(out->kind));
+        out->amount = sqlite3_column_int64(st, 3);
+        sql_copy_text(st, 4, out->method, sizeof(out->method));
+        sql_copy_text(st, 5, out->provider, sizeof(out->provider));
+        sql_copy_text(st, 6, out->status, sizeof(out->status));
+        out->created_at = sqlite3_column_int64(st, 7);
+        out->created_by = sqlite3_column_int64(st, 8);
+        out->reference = "";
+        rc = ERR_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
+store_payment_decide(struct store_conn *c, int64_t id, const char *status, int64_t at, int64_t by)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_DECIDE);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, at);
+    if (by > 0)
+        sqlite3_bind_int64(st, 3, by);
+    sqlite3_bind_int64(st, 4, id);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+        rc = ERR_CONFLICT;
+    return rc;
+}
+
+int
+store_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t *amount)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_PENDING_COUNT);
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, invoice_id);
+    rc = sqlite3_step(st);
+    *n = sqlite3_column_int(st, 0);
+    *amount = sqlite3_column_int64(st, 1);
+    rc = rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int
+store_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
+                   json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_LIST);
+
+    *items = json_array();
+    if (!st || !*items)
+        return ERR_STORE;
+    if (status)
+        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int(st, 3, limit);
+    return sql_rows_json(c, st, *items);
+}
+
+int
+store_booking_set_payment_status(struct store_conn *c, int64_t booking_id, const char *status)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SET_PAYMENT_STATUS);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, booking_id);
+    return sql_exec_step(c, st);
+}
