@@ -178,4 +178,15 @@ export default {
   'appt.saved_text': '{n} appointment(s) for {name} saved.',
   'appt.warnings': 'Please note:',
   'appt.occurrences': 'Dates',
+
+  'bookings.filters': 'Filter bookings',
+  'bookings.from': 'From',
+  'bookings.to': 'To',
+  'bookings.all': 'All',
+  'bookings.show_pending': 'Payments to confirm',
+  'bookings.open': 'Open',
+  'bookings.actions': 'Actions',
+  'bookings.none': 'No bookings match these filters.',
+  'bookings.payment_confirmed': 'Payment of {amount} from {name} confirmed.',
+  'payment.pending_line': '{amount} by {method} is waiting for confirmation.',
 };

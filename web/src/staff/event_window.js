@@ -64,6 +64,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       <${LoginAsClient} patientId=${b.patient_id} />
       ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('booking.cancel')}</button>` : null}
     </div>
+    <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
     ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
     ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
     ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
@@ -137,7 +138,7 @@ function CancelBooking({ id, onDone }) {
 }
 
 export function TakePayment({ invoice, invoiceId, refs, onDone }) {
-  const due = invoice ? Math.max(0, (invoice.total || 0) - (invoice.paid || 0)) : 0;
+  const due = invoice ? (invoice.balance_due ?? Math.max(0, (invoice.total || 0) - (invoice.paid || 0))) : 0;
   const [amount, setAmount] = useState(due ? (due / 100).toFixed(2) : '');
   const [method, setMethod] = useState('card');
   const [error, setError] = useState(null);
@@ -165,6 +166,28 @@ export function TakePayment({ invoice, invoiceId, refs, onDone }) {
     </div>
     <button type="submit">${t('payment.record')}</button>
   </form>`;
+}
+
+function PendingPayments({ invoice, refs, onDone }) {
+  const [error, setError] = useState(null);
+  const pending = (invoice?.payments || []).filter((p) => p.status === 'pending');
+  if (!pending.length) return null;
+  async function confirm(p) {
+    setError(null);
+    try {
+      await api.post(`/payments/${p.id}/confirm`);
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return html`<div class="warn-box">
+    <${ErrorBox} error=${error} />
+    ${pending.map(
+      (p) => html`<p>${t('payment.pending_line', { amount: money(p.amount, refs.settings.currency), method: t('method.' + p.method) })}
+        <button type="button" onClick=${() => confirm(p)}>${t('payment.confirm')}</button></p>`,
+    )}
+  </div>`;
 }
 
 function History({ items }) {
