@@ -138,15 +138,52 @@ resource_read_fields(struct http_req *req, const struct api_resource *res, int c
 }
 
 static int
-render_row(struct http_req *req, const struct api_resource *res, json_t *row)
+is_staff(const struct http_req *req)
+{
+    return (req->auth.role & (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF)) != 0;
+}
+
+static int
+is_public_col(const struct api_resource *res, const char *name)
 {
     size_t i;
+
+    for (i = 0; res->public_cols[i]; i++) {
+        if (strcmp(res->public_cols[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+render_row(struct http_req *req, const struct api_resource *res, json_t *row)
+{
+    const char *key;
+    json_t *v;
+    void *tmp;
+    size_t i;
+    int rc;
 
     for (i = 0; i < res->table.n_cols; i++) {
         if (res->fields[i].write_only)
             json_object_del(row, res->fields[i].col.name);
     }
-    return res->render_extra ? res->render_extra(req, row) : ERR_OK;
+    rc = res->render_extra ? res->render_extra(req, row) : ERR_OK;
+    if (rc != ERR_OK || is_staff(req) || !res->public_cols)
+        return rc;
+    json_object_foreach_safe(row, tmp, key, v)
+    {
+        if (!is_public_col(res, key))
+            json_object_del(row, key);
+    }
+    return ERR_OK;
+}
+
+/* Visitors and patients do not learn of rows kept from them. */
+static int
+hidden_from_caller(const struct http_req *req, const struct api_resource *res, json_t *row)
+{
+    return !is_staff(req) && res->public_if && !json_is_true(json_object_get(row, res->public_if));
 }
 
 int
@@ -154,6 +191,8 @@ resource_load(struct http_req *req, const struct api_resource *res, int64_t id, 
 {
     int rc = store_row_get(req->db, &res->table, id, out);
 
+    if (rc == ERR_OK && hidden_from_caller(req, res, *out))
+        rc = ERR_NOT_FOUND;
     if (rc == ERR_NOT_FOUND)
         return http_fail(req, rc, "no such record");
     if (rc == ERR_OK)
@@ -184,6 +223,11 @@ resource_list(struct http_req *req, struct http_resp *resp)
         return http_field_error(req, "q", "is too long");
     memcpy(filter.search_cols, res->search_cols, sizeof(filter.search_cols));
     filter.n_search = res->n_search;
+    if (!is_staff(req) && res->public_if) {
+        filter.eq_col[0] = res->public_if;
+        filter.eq_val[0] = 1;
+        filter.n_eq = 1;
+    }
     rc = store_row_list(req->db, &res->table, &filter, after, limit, &items);
     if (rc != ERR_OK)
         return rc;

@@ -34,6 +34,11 @@ struct api_resource {
     /* Optional: validate and save what is not a plain column (staff links). */
     int (*save_extra)(struct http_req *req, int64_t id);
     int (*render_extra)(struct http_req *req, json_t *row);
+    /* What visitors and patients may read, for booking online: only rows
+     * whose public_if column is true (NULL: every row), and of those only
+     * public_cols (NULL-terminated). Routes decide who reads at all. */
+    const char *public_if;
+    const char *const *public_cols;
 };
 
 int resource_list(struct http_req *req, struct http_resp *resp);

@@ -21,10 +21,12 @@
 #define PATIENT HTTP_ROLE_PATIENT
 #define V1 "/api/v1"
 
-#define SETUP(path, res)                                                                           \
-    {"GET", V1 path, resource_list, STAFF, &(res)},                                                \
+/* reader: who may read; visitors and patients see only the resource's
+ * public rows and columns. */
+#define SETUP(path, res, reader)                                                                   \
+    {"GET", V1 path, resource_list, reader, &(res)},                                               \
         {"POST", V1 path, resource_create, ADMIN, &(res)},                                         \
-        {"GET", V1 path "/{id}", resource_get, STAFF, &(res)},                                     \
+        {"GET", V1 path "/{id}", resource_get, reader, &(res)},                                    \
         {"PATCH", V1 path "/{id}", resource_update, ADMIN, &(res)},                                \
     {                                                                                              \
         "DELETE", V1 path "/{id}", resource_delete, ADMIN, &(res)                                  \
@@ -44,17 +46,18 @@ const struct http_route api_routes[] = {
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, ADMIN, NULL},
     {"GET", V1 "/audit", api_audit_list, ADMIN, NULL},
 
-    SETUP("/locations", api_locations),
-    SETUP("/services", api_services),
-    SETUP("/actions", api_actions),
-    SETUP("/staff", api_staff),
-    SETUP("/tax-rates", api_tax_rates),
+    /* Online booking shows visitors the clinic, its services and staff. */
+    SETUP("/locations", api_locations, PUBLIC),
+    SETUP("/services", api_services, PUBLIC),
+    SETUP("/actions", api_actions, STAFF),
+    SETUP("/staff", api_staff, PUBLIC),
+    SETUP("/tax-rates", api_tax_rates, STAFF),
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
     {"POST", V1 "/staff/{id}/time-off", api_time_off_create, ADMIN, NULL},
     {"DELETE", V1 "/staff/{id}/time-off/{id}", api_time_off_delete, ADMIN, NULL},
-    {"GET", V1 "/settings", resource_get, STAFF, &api_settings},
+    {"GET", V1 "/settings", resource_get, PUBLIC, &api_settings},
     {"PATCH", V1 "/settings", resource_update, ADMIN, &api_settings},
 
     {"GET", V1 "/patients", resource_list, STAFF, &api_patients},

@@ -39,9 +39,11 @@ static const struct api_field location_fields[] = {
     CHECKED("timezone", 1, 64, CHECK_TIMEZONE),
     TEXT("address", 0, 500),
 };
+static const char *const location_public_cols[] = {"id", "name", "timezone", "address", NULL};
 const struct api_resource api_locations = {
     .table = TABLE("locations", NULL, location_fields),
     .fields = location_fields,
+    .public_cols = location_public_cols,
 };
 
 static const struct api_field tax_rate_fields[] = {
@@ -65,9 +67,13 @@ static const struct api_field service_fields[] = {
     INT("buffer_after_min", 0, 0, 240),
     {{"tax_rate_id", STORE_COL_INT}, 0, 1, INT64_MAX, CHECK_NONE, NULL, 0, 0, &api_tax_rates.table},
 };
+static const char *const service_public_cols[] = {
+    "id", "name", "category", "duration_min", "price", "capacity", "online_booking", NULL};
 const struct api_resource api_services = {
     .table = TABLE("services", NULL, service_fields),
     .fields = service_fields,
+    .public_if = "online_booking",
+    .public_cols = service_public_cols,
     .search_cols = {"name", "category"},
     .n_search = 2,
 };
@@ -147,9 +153,21 @@ settings_saved(struct http_req *req, int64_t id)
     return rc;
 }
 
+/* What a patient booking online needs to know of the clinic's rules. */
+static const char *const settings_public_cols[] = {"booking_time_divider_min",
+                                                   "book_one_service_only",
+                                                   "client_payment",
+                                                   "min_notice_min",
+                                                   "max_advance_days",
+                                                   "currency",
+                                                   "timezone",
+                                                   "allow_self_signup",
+                                                   "client_cancel_notice_min",
+                                                   NULL};
 const struct api_resource api_settings = {
     .table = TABLE("settings", NULL, settings_fields),
     .fields = settings_fields,
+    .public_cols = settings_public_cols,
     .save_extra = settings_saved,
 };
 
@@ -216,9 +234,13 @@ staff_render(struct http_req *req, json_t *row)
     return rc;
 }
 
+static const char *const staff_public_cols[] = {"id",           "name",        "color",
+                                                "location_ids", "service_ids", NULL};
 const struct api_resource api_staff = {
     .table = TABLE("staff", NULL, staff_fields),
     .fields = staff_fields,
+    .public_if = "bookable",
+    .public_cols = staff_public_cols,
     .search_cols = {"name"},
     .n_search = 1,
     .save_extra = staff_saved,

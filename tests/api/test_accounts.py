@@ -345,7 +345,7 @@ def test_login_as_patient_and_audit(ctx):
     eq([(i["kind"], i["id"]) for i in items], [("booking", mine["id"]), ("appointment", shared)],
        "the patient's portal seen by staff")
     s.get(API + "/bookings/%d" % theirs["id"]).expect_problem(404)
-    s.get(API + "/staff").expect_problem(403)
+    s.get(API + "/actions").expect_problem(403)
     s.get(API + "/patients").expect_problem(403)
     s.post(API + "/patients/%d/login-as" % other["id"]).expect_problem(403)
     # Writes in the patient session need its own token, not the staff one.
@@ -360,7 +360,7 @@ def test_login_as_patient_and_audit(ctx):
     me = s.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id"), me.get("login_as"), me.get("csrf_token")),
        ("staff", None, False, staff_csrf), "/me back as staff")
-    s.get(API + "/staff").expect(200)
+    s.get(API + "/actions").expect(200)
     # The ended login-as session stays ended.
     s.cookies["chairside_as"] = old_as
     eq(s.get(API + "/me").expect(200)["role"], "staff", "old chairside_as cookie is dead")
@@ -386,14 +386,14 @@ def test_login_as_patient_and_audit(ctx):
     seen = [(e.get("method"), e.get("path"), e.get("status")) for e in entries
             if e.get("action") == "as_patient"]
     for req in (("GET", API + "/me", 200), ("GET", API + "/me/appointments", 200),
-                ("GET", API + "/staff", 403), ("GET", API + "/bookings/%d" % theirs["id"], 404),
+                ("GET", API + "/actions", 403), ("GET", API + "/bookings/%d" % theirs["id"], 404),
                 ("POST", API + "/auth/logout", 200)):
         check(req in seen, "as_patient entry for %s %s -> %d missing: %r" % (req + (seen,)))
     check(all(e.get("as_patient_id") == p["id"] for e in entries
               if e.get("action") == "as_patient"), "as_patient entries name the patient")
     # After returning to staff, reads are not logged as the patient.
     after = [e for e in entries if e.get("action") == "as_patient"
-             and e.get("path") == API + "/staff" and e.get("status") == 200]
+             and e.get("path") == API + "/actions" and e.get("status") == 200]
     eq(after, [], "staff reads after logout are not as_patient entries")
     for e in entries:
         check(isinstance(e.get("at"), str) and "T" in e["at"], "audit at: %r" % e)

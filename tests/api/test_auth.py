@@ -87,12 +87,12 @@ def test_logout_ends_session(ctx):
     # The old cookie itself is dead on the server, not just dropped here.
     c.cookies = old_cookies
     c.get(API + "/me").expect_problem(401)
-    c.get(API + "/staff").expect_problem(401)
+    c.get(API + "/patients").expect_problem(401)
 
 
 def test_unauthenticated_is_401(ctx):
     c = ctx.client()
-    for path in ("/staff", "/locations", "/settings", "/bookings", "/patients"):
+    for path in ("/actions", "/tax-rates", "/invoices", "/bookings", "/patients"):
         c.get(API + path).expect_problem(401)
     c.post(API + "/locations", {"name": "x", "timezone": "UTC"}).expect_problem(401)
 
@@ -171,7 +171,7 @@ def test_patient_role_own_records_only(ctx):
     pc = logged_in(ctx.port, email, "patient-pass-1")
     me = pc.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id")), ("patient", pid), "patient /me")
-    for path in ("/staff", "/patients", "/settings", "/appointments"):
+    for path in ("/actions", "/patients", "/invoices", "/appointments"):
         pc.get(API + path).expect_problem(403)
     pc.get(API + "/calendar", date=str(day), location_id=1).expect_problem(403)
     offered = starts(slots_of(pc, [svc["id"]], day, staff_id=st["id"]))

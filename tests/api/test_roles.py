@@ -5,7 +5,7 @@ import datetime as dt
 
 from helpers import (API, Client, book_ok, check, clinic_with_staff, eq, expect_field_error,
                      get_settings, local_iso, logged_in, make_action, make_location,
-                     make_patient, make_service, next_weekday, parse_ts, today, unique)
+                     make_patient, make_service, make_staff, next_weekday, parse_ts, today, unique)
 
 ROLES = ("anon", "patient", "staff", "admin")
 
@@ -91,6 +91,7 @@ def _who(admin, staff, patient, anon):
 
 
 READ = _who(200, 200, 403, 401)          # setup reads, staff work
+PUBLIC_READ = _who(200, 200, 200, 200)   # what online booking shows visitors
 ADMIN_WRITE = _who(200, 403, 403, 401)
 ADMIN_CREATE = _who(201, 403, 403, 401)
 STAFF_CREATE = _who(201, 201, 403, 401)
@@ -107,15 +108,15 @@ def test_role_matrix_setup(ctx):
     victim_act = make_action(a)
     sid = w.st["id"]
     rows = [
-        ("list locations", "GET", API + "/locations", None, READ),
-        ("get location", "GET", API + "/locations/%d" % w.loc_id, None, READ),
+        ("list locations", "GET", API + "/locations", None, PUBLIC_READ),
+        ("get location", "GET", API + "/locations/%d" % w.loc_id, None, PUBLIC_READ),
         ("create location", "POST", API + "/locations",
          lambda r: {"name": unique("L-" + r), "timezone": "UTC"}, ADMIN_CREATE),
         ("patch location", "PATCH", API + "/locations/%d" % w.loc_id,
          {"address": "Neue Strasse 2"}, ADMIN_WRITE),
         ("delete location", "DELETE", API + "/locations/%d" % victim_loc["id"], None,
          ADMIN_WRITE),
-        ("list services", "GET", API + "/services", None, READ),
+        ("list services", "GET", API + "/services", None, PUBLIC_READ),
         ("create service", "POST", API + "/services",
          lambda r: {"name": unique("S-" + r), "duration_min": 30}, ADMIN_CREATE),
         ("patch service", "PATCH", API + "/services/%d" % w.svc["id"], {"price": 4200},
@@ -126,8 +127,8 @@ def test_role_matrix_setup(ctx):
         ("create action", "POST", API + "/actions", lambda r: {"name": unique("A-" + r)},
          ADMIN_CREATE),
         ("delete action", "DELETE", API + "/actions/%d" % victim_act["id"], None, ADMIN_WRITE),
-        ("list staff", "GET", API + "/staff", None, READ),
-        ("get staff", "GET", API + "/staff/%d" % sid, None, READ),
+        ("list staff", "GET", API + "/staff", None, PUBLIC_READ),
+        ("get staff", "GET", API + "/staff/%d" % sid, None, PUBLIC_READ),
         ("create staff", "POST", API + "/staff",
          lambda r: {"name": unique("St-" + r), "location_ids": [w.loc_id]}, ADMIN_CREATE),
         ("patch staff", "PATCH", API + "/staff/%d" % sid, {"color": "#123456"}, ADMIN_WRITE),
@@ -142,7 +143,8 @@ def test_role_matrix_setup(ctx):
          ADMIN_CREATE),
         ("delete time off", "DELETE",
          API + "/staff/%d/time-off/%d" % (sid, w.time_off["id"]), None, ADMIN_WRITE),
-        ("get settings", "GET", API + "/settings", None, READ),
+        ("get settings", "GET", API + "/settings", None, PUBLIC_READ),
+        ("list tax rates", "GET", API + "/tax-rates", None, READ),
         ("patch settings", "PATCH", API + "/settings",
          {"booking_time_divider_min": w.divider},
          ADMIN_WRITE),
@@ -318,8 +320,8 @@ def test_api_token_lifecycle(ctx):
           "token value: %r" % t)
     c = ctx.client()
     hdr = {"Authorization": "Bearer " + t["token"]}
-    staff = c.request("GET", API + "/staff", headers=hdr).expect(200)
-    check(isinstance(staff.get("items"), list), "GET /staff with a token: %r" % staff)
+    staff = c.request("GET", API + "/patients", headers=hdr).expect(200)
+    check(isinstance(staff.get("items"), list), "GET /patients with a token: %r" % staff)
     c.request("GET", API + "/settings", headers=hdr).expect(200)
     c.request("POST", API + "/locations", body={"name": unique("L"), "timezone": "UTC"},
               headers=hdr).expect_problem(403)
@@ -335,7 +337,7 @@ def test_api_token_lifecycle(ctx):
     pid = make_patient(a)["id"]
     c.request("POST", API + "/patients/%d/login-as" % pid, headers=hdr).expect_problem(403)
     check("chairside_as" not in c.cookies, "no login-as cookie for a token")
-    c.request("GET", API + "/staff", headers=hdr).expect(200)  # still alive
+    c.request("GET", API + "/patients", headers=hdr).expect(200)  # still alive
     # The list shows it, but never the secret.
     listed = a.get(API + "/tokens").expect(200)
     mine = [i for i in listed["items"] if i.get("id") == t["id"]]
@@ -346,7 +348,7 @@ def test_api_token_lifecycle(ctx):
     check(mine[0].get("revoked_at") is None, "live token revoked_at: %r" % mine[0])
     # Revoking ends it at once.
     eq(a.delete(API + "/tokens/%d" % t["id"]).expect(200), {"revoked": True}, "revoke body")
-    c.request("GET", API + "/staff", headers=hdr).expect_problem(401)
+    c.request("GET", API + "/patients", headers=hdr).expect_problem(401)
     c.request("GET", API + "/me", headers=hdr).expect_problem(401)
     a.delete(API + "/tokens/%d" % t["id"]).expect_problem(404)
     a.delete(API + "/tokens/999999").expect_problem(404)
@@ -391,7 +393,7 @@ def test_api_token_validation_and_roles(ctx):
     t = a.post(API + "/tokens", {"name": unique("victim"), "role": "staff"}).expect(201)
     ctx.staff.delete(API + "/tokens/%d" % t["id"]).expect_problem(403)
     c = Client(ctx.port)
-    c.request("GET", API + "/staff",
+    c.request("GET", API + "/patients",
               headers={"Authorization": "Bearer " + t["token"]}).expect(200)
 
 
@@ -399,8 +401,36 @@ def test_bad_authorization_header_401(ctx):
     c = ctx.client()
     for value in ("Bearer not-a-real-token", "Bearer " + "x" * 300, "Basic YWRtaW46eA==",
                   "Bearer"):
-        c.request("GET", API + "/staff", headers={"Authorization": value}).expect_problem(401)
+        c.request("GET", API + "/patients", headers={"Authorization": value}).expect_problem(401)
     # A bad token does not fall back to a good session cookie.
     s = logged_in(ctx.port, "staff@test.test", "staff-pass-1")
-    s.request("GET", API + "/staff",
+    s.request("GET", API + "/patients",
               headers={"Authorization": "Bearer nope"}).expect_problem(401)
+
+
+def test_visitors_see_only_what_online_booking_needs(ctx):
+    a = ctx.admin
+    w = World(ctx)
+    hidden_svc = make_service(a, 30, online_booking=False)
+    hidden_st = make_staff(a, [w.loc_id], bookable=False, email=unique("st") + "@test.test")
+    a.patch(API + "/staff/%d" % w.st["id"], {"email": unique("doc") + "@test.test"}).expect(200)
+    for who, c in (("anon", ctx.client()), ("patient", w.pc)):
+        svcs = c.get(API + "/services", limit=500).expect(200)["items"]
+        ids = [s["id"] for s in svcs]
+        check(w.svc["id"] in ids and hidden_svc["id"] not in ids, "%s services: %r" % (who, ids))
+        check(all(s["online_booking"] for s in svcs), "only online services")
+        c.get(API + "/services/%d" % hidden_svc["id"]).expect_problem(404)
+        staff = c.get(API + "/staff", limit=500).expect(200)["items"]
+        ids = [s["id"] for s in staff]
+        check(w.st["id"] in ids and hidden_st["id"] not in ids, "%s staff: %r" % (who, ids))
+        for s in staff:
+            eq(sorted(s), ["color", "id", "location_ids", "name", "service_ids"],
+               "%s sees no staff e-mail" % who)
+        c.get(API + "/staff/%d" % hidden_st["id"]).expect_problem(404)
+        st = c.get(API + "/settings").expect(200)
+        check("client_payment" in st and "currency" in st, "booking rules: %r" % st)
+        for secret in ("smtp_url", "diary_user", "diary_url", "notification_email", "mail_from"):
+            check(secret not in st, "%s sees settings.%s" % (who, secret))
+    full = a.get(API + "/staff/%d" % w.st["id"]).expect(200)
+    check("@" in full.get("email", ""), "staff still see e-mails: %r" % full)
+    check("smtp_url" in a.get(API + "/settings").expect(200), "admins see all settings")

@@ -28,8 +28,17 @@ static const struct route_key public_routes[] = {
     {"POST", "/api/v1/auth/login"},
     /* New patients sign up while booking; the handler refuses the rest. */
     {"POST", "/api/v1/bookings"},
-    /* Visitors choose a time before they sign up. */
+    /* Visitors choose a time before they sign up, from the clinic's
+     * public rows: online services, bookable staff, locations, and the
+     * booking rules among the settings. */
     {"GET", "/api/v1/availability"},
+    {"GET", "/api/v1/services"},
+    {"GET", "/api/v1/services/{id}"},
+    {"GET", "/api/v1/staff"},
+    {"GET", "/api/v1/staff/{id}"},
+    {"GET", "/api/v1/locations"},
+    {"GET", "/api/v1/locations/{id}"},
+    {"GET", "/api/v1/settings"},
 };
 
 /* Resources whose writes change the practice's setup. */
