@@ -141,7 +141,7 @@ export async function makeTestContext({ browser, baseURL, shotsDir, prefix, time
       await page.getByLabel('Email').fill(who.email);
       await page.getByLabel('Password').fill(who.password);
       await page.getByRole('button', { name: 'Log in' }).click();
-      await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
+      await page.getByRole('button', { name: 'Log out' }).waitFor();
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
