@@ -7,6 +7,7 @@
 // staff it offers "any available staff member" only; without settings it
 // shows the payment step with both choices and lets the server decide.
 import { api, listAll } from '../lib/api.js';
+import { html } from '../lib/ui.js';
 import { t, money as fmtMoney } from '../i18n/index.js';
 
 export async function loadCatalogue() {
@@ -47,4 +48,17 @@ export function paymentLabel(status) {
 
 export function statusLabel(status) {
   return t('portal.status.' + status) === 'portal.status.' + status ? status : t('portal.status.' + status);
+}
+
+/**
+ * The server's problem+json detail; field errors that a form already shows
+ * beside their fields (names in `shown`) are not listed again.
+ */
+export function Problem({ error, shown = [] }) {
+  if (!error) return null;
+  const rest = (error.errors || []).filter((f) => !shown.includes(f.field));
+  return html`<div class="error-box" role="alert">
+    <strong>${error.detail || error.message || t('portal.error.generic')}</strong>
+    ${rest.length ? html`<ul>${rest.map((f) => html`<li>${f.field}: ${f.message}</li>`)}</ul>` : null}
+  </div>`;
 }

@@ -7,9 +7,10 @@ import { api, login, currentUser } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea } from '../lib/ui.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
-import { staffName, money, paymentLabel } from './catalogue.js';
+import { staffName, money, paymentLabel, Problem } from './catalogue.js';
 
 const ANY = 'any';
+const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
 
 export function BookingWizard({ cat, user, onUser }) {
   const settings = cat.settings || {};
@@ -131,7 +132,7 @@ function Summary({ cat, services, staffId, slot, total, duration, onRemoveServic
           ${services.map((s) => html`<li>
             <span class="grow">${s.name}<br /><small class="muted">${t('portal.service.meta', { duration: s.duration_min, price: money(cat, s.price) })}</small></span>
             <button type="button" class="link remove" aria-label=${t('portal.summary.remove', { name: s.name })}
-              onClick=${() => onRemoveService(s.id)}>❌</button>
+              onClick=${() => onRemoveService(s.id)}>×</button>
           </li>`)}
         </ul>`
       : html`<p class="muted">${t('portal.summary.none')}</p>`}
@@ -140,7 +141,7 @@ function Summary({ cat, services, staffId, slot, total, duration, onRemoveServic
           <ul class="summary-list"><li><span class="grow">${staffName(cat, staffId)}</span>
             ${onRemoveStaff
               ? html`<button type="button" class="link remove" aria-label=${t('portal.summary.remove', { name: staffName(cat, staffId) })}
-                  onClick=${onRemoveStaff}>❌</button>`
+                  onClick=${onRemoveStaff}>×</button>`
               : null}</li></ul>`
       : null}
     ${slot
@@ -377,7 +378,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
                   onInput=${set('password')} />
               </div>`}`
         : null}
-      <${ErrorBox} error=${error} />
+      <${Problem} error=${error} shown=${!user && mode === 'new' ? PATIENT_FIELDS : []} />
       ${error && error.status === 409
         ? html`<p><button type="button" class="secondary" onClick=${onPickTime}>${t('portal.choose_other_time')}</button></p>`
         : null}
