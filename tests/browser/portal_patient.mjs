@@ -130,4 +130,41 @@ export const tests = {
       await admin.patch('/settings', { client_cancel_notice_min: before });
     }
   },
+  async 'a visitor with an account signs in at the end; a clinic that needs payment offers no skip'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const before = (await admin.get('/settings')).client_payment;
+    await admin.patch('/settings', { client_payment: 'enabled' });
+    try {
+      const page = t.page;
+      await page.setViewportSize(PHONE);
+      const slot = await firstSlot(t, { serviceIds: [1], staffId: 3, from: addDays(today(), 5) });
+      await page.goto('/book');
+      await page.getByRole('checkbox', { name: /Check-up/ }).check();
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      await page.getByRole('radio', { name: 'Clara Jensen' }).check();
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      await pickSlot(page, slot);
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      await page.getByText('This clinic asks for payment when you book.').waitFor();
+      assertEqual(await page.getByRole('button', { name: 'Skip payment' }).count(), 0, 'no Skip payment when payment is required');
+      await t.shot('phone-payment-required', page);
+      await page.getByRole('button', { name: 'Pay Invoice' }).click();
+      await page.getByRole('radio', { name: /I already have an account/ }).check();
+      assertEqual(await page.getByLabel('Name').count(), 0, 'signing in asks for no name');
+      await page.getByLabel('Email').fill(DEMO.patient.email);
+      await page.getByLabel('Password').fill(DEMO.patient.password);
+      await t.shot('phone-details-sign-in', page);
+      await page.getByRole('button', { name: 'Complete Reservation' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your appointment is booked' }).waitFor();
+      const done = await page.locator('.confirmation').textContent();
+      assert(done.includes('Clara Jensen') && done.includes('Payment pending'), `booked and paid: ${done}`);
+      assert(await page.getByText(`Signed in as ${DEMO.patient.email}`).isVisible(), 'the visitor is signed in');
+      const me = await t.apiAs(DEMO.patient);
+      const b = (await me.get('/me/appointments')).items.find((x) => x.kind === 'booking' && x.start === slot.start && x.staff_id === 3);
+      assert(b && b.payment_status === 'pending', 'the booking belongs to the demo patient, payment pending');
+    } finally {
+      await admin.patch('/settings', { client_payment: before });
+    }
+  },
 };
