@@ -9,7 +9,7 @@ export const tests = {
   async 'a new patient books online and sees it in My appointments'(t) {
     const page = t.page;
     await page.setViewportSize(PHONE);
-    const slot = await firstSlot(t, { serviceIds: [1], staffId: 1, from: addDays(today(), 2) });
+    const slot = await firstSlot(t, { serviceIds: [1], staffId: 1, from: addDays(today(), 20) });
     const email = `new.patient.${Date.now()}@example.test`;
 
     await page.goto('/book');
@@ -104,7 +104,7 @@ export const tests = {
   async 'the first step works at 1920 px and a taken slot explains why'(t) {
     const page = t.page;
     await page.setViewportSize({ width: 1920, height: 1080 });
-    const slot = await firstSlot(t, { serviceIds: [3], staffId: 2, from: addDays(today(), 3) });
+    const slot = await firstSlot(t, { serviceIds: [3], staffId: 2, from: addDays(today(), 22) });
     await page.goto('/book');
     await page.getByRole('checkbox', { name: /Filling/ }).check();
     await page.getByRole('checkbox', { name: /Check-up/ }).check();

@@ -1,7 +1,11 @@
 // Helpers for the portal tests (this file holds no tests itself).
 export const PHONE = { width: 360, height: 740 };
 
-/** The first slot the server offers for these services from the date on. */
+/**
+ * The first slot the server offers for these services from the date on.
+ * Portal tests book three weeks ahead and later, so that the staff tests,
+ * which look for free time in the next two weeks, find the demo as it was.
+ */
 export async function firstSlot(t, { serviceIds, staffId, from, days = 21 }) {
   const to = addDays(from, days);
   const q = `service_ids=${serviceIds.join(',')}&from=${from}&to=${to}${staffId ? `&staff_id=${staffId}` : ''}`;

@@ -33,7 +33,7 @@ export const tests = {
     await t.shot('phone-my-appointments', page);
 
     // Book a cleaning with any staff member and pay with it.
-    const slot = await firstSlot(t, { serviceIds: [2], from: addDays(today(), 4) });
+    const slot = await firstSlot(t, { serviceIds: [2], from: addDays(today(), 24) });
     await page.getByRole('link', { name: 'Book Appointment' }).click();
     await page.getByRole('checkbox', { name: /Cleaning/ }).check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -137,7 +137,7 @@ export const tests = {
     try {
       const page = t.page;
       await page.setViewportSize(PHONE);
-      const slot = await firstSlot(t, { serviceIds: [1], staffId: 3, from: addDays(today(), 5) });
+      const slot = await firstSlot(t, { serviceIds: [1], staffId: 3, from: addDays(today(), 26) });
       await page.goto('/book');
       await page.getByRole('checkbox', { name: /Check-up/ }).check();
       await page.getByRole('button', { name: 'Next', exact: true }).click();
