@@ -38,6 +38,21 @@ export const tests = {
     await t.shot('patient-profile');
   },
 
+  async 'Login as Client opens the portal as that patient'(t) {
+    const p = t.page;
+    await t.staffLogin();
+    await p.goto('/#/patients');
+    await p.getByRole('link', { name: 'Maria Schmidt' }).click();
+    await p.getByRole('heading', { name: 'Maria Schmidt' }).waitFor();
+    await p.getByRole('button', { name: 'Login as Client' }).click();
+    await p.waitForURL(/\/book/);
+    const me = await (await p.request.get('/api/v1/me')).json();
+    assertEqual(me.role, 'patient', 'the session is the patient');
+    assert(me.login_as, 'marked as staff acting as the patient');
+    assertEqual(me.patient_id, 1, 'as Maria Schmidt');
+    await t.shot('login-as-client');
+  },
+
   async 'weekly shifts are saved'(t) {
     const admin = await t.apiAs(DEMO.admin);
     const p = t.page;

@@ -32,7 +32,8 @@ export default {
   'login.title': 'Log in',
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
-  'login.patient_hint': 'Patients book at {link}.',
+  'login.patient_hint': 'Patients:',
+  'login.patient_link': 'book an appointment online',
 
   'nav.main': 'Main menu',
   'nav.calendar': 'Calendar',

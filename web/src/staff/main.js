@@ -27,7 +27,7 @@ function App() {
     return html`<main class="login-page">
       <div>
         <${LoginForm} onLoggedIn=${setUser} />
-        <p class="muted" style="text-align:center">${t('login.patient_hint', { link: '' })}<a href="/book">/book</a></p>
+        <p class="muted" style="text-align:center">${t('login.patient_hint')} <a href="/book">${t('login.patient_link')}</a></p>
       </div>
     </main>`;
   }
