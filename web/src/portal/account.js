@@ -174,7 +174,7 @@ export function MyInvoices({ cat }) {
                 <dt>${t('portal.inv.due')}</dt><dd><strong>${money(cat, due, inv.currency)}</strong></dd>
               </dl>
               ${pending ? html`<p class="warn-box">${t('portal.inv.pending')}</p>` : null}
-              ${!pending && due > 0 && inv.status !== 'void'
+              ${!pending && due > 0 && inv.status !== 'void' && cat?.clientPayment !== 'disabled'
                 ? html`<div class="actions"><button type="button" onClick=${() => setPaying(inv)}
                     aria-label=${t('portal.inv.pay') + ' ' + inv.number}>${t('portal.inv.pay')}</button></div>`
                 : null}

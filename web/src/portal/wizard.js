@@ -34,8 +34,11 @@ export function BookingWizard({ cat, user, onUser }) {
   const duration = services.reduce((a, s) => a + (s.duration_min || 0), 0);
   const name = steps[step];
 
+  // Moving between steps takes focus to the new step's heading (not on load).
+  const moved = useRef(false);
   useEffect(() => {
-    headRef.current?.focus();
+    if (moved.current) headRef.current?.focus();
+    moved.current = true;
   }, [step, !!booking]);
 
   function go(to) {
