@@ -26,8 +26,25 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
-.PHONY: all run check unit api deps clean bench format
+.PHONY: all run check unit api deps clean bench format web browser
 all: $(BUILD)/chairside
+
+# The web app (web/ -> build/web), unless NO_WEB=1: the server and its API
+# tests need none of it. npm ci runs only when the lock file changed.
+WEB_OUT := build/web/index.html
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/book.html \
+           web/vite.config.js web/scripts/compress.mjs
+ifneq ($(NO_WEB),1)
+all: $(WEB_OUT)
+endif
+web: $(WEB_OUT)
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_OUT): web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run --silent build
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -58,9 +75,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchairside.a
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libchairside.a $(LDLIBS) -lcmocka
 
 deps:
-	@scripts/deps.sh
+	@NO_WEB=$(NO_WEB) scripts/deps.sh
 
-run: deps $(BUILD)/chairside
+run: deps all
 	@mkdir -p var
 	$(BUILD)/chairside demo --db var/chairside.db --if-empty
 	$(BUILD)/chairside serve --db var/chairside.db
@@ -71,10 +88,18 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/chairside
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 
+# Chromium driven by Playwright against the real server and the built app.
+# A runner that dies before writing its result still counts as a failure.
+browser: build/chairside $(WEB_OUT)
+	@node tests/browser/run.mjs --bin build/chairside --web build/web \
+	    --results build/results/browser.txt || { \
+	    [ -s build/results/browser.txt ] || echo "0 1 0" > build/results/browser.txt; exit 1; }
+
 # Every suite, then unit and API again under ASan+UBSan; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
 	@$(MAKE) -k --no-print-directory all unit api || true
+	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory browser || true)
 	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api || true
 	@scripts/summary.sh build/results build-asan/results
 

@@ -5,6 +5,12 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
 python3-aiosmtpd radicale"
+# The web app builds with Node and npm and is tested in Debian's Chromium;
+# a machine that already has npm (a newer Node) keeps it.
+if [ "${NO_WEB:-}" != "1" ]; then
+    PKGS="$PKGS chromium"
+    command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
+fi
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

@@ -25,6 +25,7 @@
 
 #define DEFAULT_DB "var/chairside.db"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_WEB "build/web"
 
 struct options {
     const char *db;
@@ -33,13 +34,14 @@ struct options {
     const char *password;
     const char *role;
     const char *to;
+    const char *web;
     int if_empty;
 };
 
 static void
 usage(void)
 {
-    fputs("usage: chairside serve [--db PATH] [--listen HOST:PORT]\n"
+    fputs("usage: chairside serve [--db PATH] [--listen HOST:PORT] [--web DIR]\n"
           "       chairside migrate [--db PATH]\n"
           "       chairside demo [--db PATH] [--if-empty]\n"
           "       chairside user add --email E --password P --role admin|staff [--db PATH]\n"
@@ -54,6 +56,7 @@ parse_options(int argc, char **argv, int first, struct options *o)
 
     o->db = getenv("CHAIRSIDE_DB") ? getenv("CHAIRSIDE_DB") : DEFAULT_DB;
     o->listen = getenv("CHAIRSIDE_LISTEN") ? getenv("CHAIRSIDE_LISTEN") : DEFAULT_LISTEN;
+    o->web = getenv("CHAIRSIDE_WEB_DIR");
     for (i = first; i < argc; i++) {
         const char **slot = NULL;
 
@@ -73,6 +76,8 @@ parse_options(int argc, char **argv, int first, struct options *o)
             slot = &o->role;
         else if (strcmp(argv[i], "--to") == 0)
             slot = &o->to;
+        else if (strcmp(argv[i], "--web") == 0)
+            slot = &o->web;
         if (!slot || i + 1 >= argc) {
             fprintf(stderr, "chairside: unknown or incomplete option %s\n", argv[i]);
             return ERR_INVALID;
@@ -142,6 +147,43 @@ env_seconds(const char *name, int fallback)
     return errno || *end || n < 1 || n > fallback ? fallback : (int)n;
 }
 
+/* The web app is built into "web" beside the binary (build/web); a
+ * sanitizer build elsewhere falls back to build/web below the working
+ * directory, which is the repository root for make and the tests. */
+static void
+pick_web_root(const struct options *o, char *out, size_t size)
+{
+    char exe[4096];
+    struct stat st;
+    ssize_t n;
+    int len;
+
+    if (o->web) {
+        len = snprintf(out, size, "%s", o->web);
+        goto out;
+    }
+    len = snprintf(out, size, "%s", DEFAULT_WEB);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        char *slash;
+
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        if (strlen(exe) + sizeof("/web") <= size) {
+            char beside[4096 + 8];
+
+            snprintf(beside, sizeof(beside), "%s/web", exe);
+            if (stat(beside, &st) == 0 && S_ISDIR(st.st_mode))
+                len = snprintf(out, size, "%s", beside);
+        }
+    }
+out:
+    if (len < 0 || (size_t)len >= size)
+        out[0] = '\0';
+}
+
 static int
 cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsigned threads)
 {
@@ -152,6 +194,7 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     struct app app = {store, tzdb, 0, env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
                       env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S)};
     char host[64];
+    char web[4096];
     sigset_t set;
     int sig = 0, rc;
 
@@ -169,6 +212,8 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     cfg.threads = threads;
     cfg.app = &app;
     cfg.handle = api_handle;
+    pick_web_root(o, web, sizeof(web));
+    cfg.web_root = web[0] ? web : NULL;
     rc = http_server_start(&cfg, &server);
     if (rc != ERR_OK) {
         fprintf(stderr, "chairside: cannot listen on %s\n", o->listen);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "http/static_files.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -132,6 +133,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         reply_too_large(req, conn);
         return MHD_YES;
     }
+    if (static_files_wanted(method, url))
+        return static_files_reply(conn, s->cfg.web_root, url) == 0 ? MHD_YES : MHD_NO;
     clock_gettime(CLOCK_REALTIME, &ts);
     req->now = ts.tv_sec;
     http_resp_init(&resp);

@@ -14,6 +14,8 @@ struct http_server_config {
     uint16_t port;
     unsigned threads;
     struct app *app;
+    /* The built web app served for GET/HEAD outside /api; NULL: none. */
+    const char *web_root;
     /* Called once per complete request; fills resp. Never NULL. */
     void (*handle)(struct http_req *req, struct http_resp *resp);
 };

@@ -1,0 +1,74 @@
+// Drag a booking to another time; a refused move is undone and explained.
+import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
+import { firstDemoDay } from './_demo.mjs';
+
+/** Drags the calendar block of booking b by `minutes` within its column. */
+async function dragBy(page, b, minutes) {
+  const block = page.locator('.ec-event', { hasText: b.patient.name }).filter({ hasText: b.start.slice(11, 16) }).first();
+  await block.waitFor();
+  const box = await block.boundingBox();
+  const length = (Date.parse(b.end) - Date.parse(b.start)) / 60000;
+  const perMinute = box.height / length;
+  const x = box.x + box.width / 2;
+  const y = box.y + Math.min(10, box.height / 2);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y + 5, { steps: 3 });
+  await page.mouse.move(x, y + minutes * perMinute, { steps: 12 });
+  await page.mouse.up();
+}
+
+export const tests = {
+  async 'drag reschedules a booking'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { day, bookings } = await firstDemoDay(admin);
+    // A booking whose staff member is free 60 minutes later.
+    let pick = null;
+    let target = null;
+    for (const b of bookings) {
+      const r = await admin.get(`/availability?service_ids=${b.service_ids.join(',')}&staff_id=${b.staff_id}&from=${day}&to=${day}`);
+      const later = new Date(Date.parse(b.start) + 3600000);
+      target = r.slots.find((s) => Date.parse(s.start) === later.getTime());
+      if (target) {
+        pick = b;
+        break;
+      }
+    }
+    assert(pick, 'some demo booking can move an hour later');
+    await t.staffLogin();
+    await t.page.goto(`/#/calendar?date=${day}`);
+    await dragBy(t.page, pick, 60);
+    await t.page.getByText('Moved. The new time is saved.').waitFor();
+    await t.shot('calendar-after-drag');
+    const after = await admin.get(`/bookings/${pick.id}`);
+    assertEqual(after.start, target.start, 'the booking starts an hour later');
+    assertEqual(after.staff_id, pick.staff_id, 'same staff member');
+    const history = await admin.get(`/bookings/${pick.id}/history`);
+    assert(history.items.length >= 2, 'the move is in the change history');
+  },
+
+  async 'a refused drag reverts and shows why'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { day, bookings } = await firstDemoDay(admin);
+    // Two bookings of one staff member: drag the first onto the second.
+    const byStaff = {};
+    for (const b of bookings) (byStaff[b.staff_id] ||= []).push(b);
+    const pair = Object.values(byStaff).find((l) => l.length >= 2);
+    const [a, b] = pair.sort((x, y) => x.start.localeCompare(y.start));
+    await t.staffLogin();
+    await t.page.goto(`/#/calendar?date=${day}`);
+    const minutes = (Date.parse(b.start) - Date.parse(a.start)) / 60000;
+    await dragBy(t.page, a, minutes);
+    const alert = t.page.locator('.error-box');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert(/not available|taken|overlap|outside/i.test(text), 'the server says why: ' + text);
+    await t.shot('calendar-refused-drag');
+    const still = await admin.get(`/bookings/${a.id}`);
+    assertEqual(still.start, a.start, 'the booking did not move');
+    await eventually(async () => {
+      const block = t.page.locator('.ec-event', { hasText: a.patient.name }).filter({ hasText: a.start.slice(11, 16) });
+      return (await block.count()) > 0;
+    }, 'the block is back at its time');
+  },
+};

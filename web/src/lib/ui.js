@@ -1,0 +1,115 @@
+// Small shared components: labelled fields, error and loading states, a
+// modal dialog. Built with htm so that no JSX step is needed.
+import { html } from 'htm/preact';
+import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+
+export { html };
+
+let uid = 0;
+const nextId = (p) => `${p}-${++uid}`;
+
+/** A labelled control. children gets the generated id to put on the input. */
+export function Field({ label, error, hint, children, id }) {
+  const [fid] = useState(() => id || nextId('f'));
+  return html`<div class="field ${error ? 'has-error' : ''}">
+    <label for=${fid}>${label}</label>
+    ${children(fid, error ? `${fid}-err` : hint ? `${fid}-hint` : undefined)}
+    ${hint && !error ? html`<small id="${fid}-hint" class="hint">${hint}</small>` : null}
+    ${error ? html`<small id="${fid}-err" class="field-error" role="alert">${error}</small>` : null}
+  </div>`;
+}
+
+export function Input({ label, error, hint, value, onInput, type = 'text', ...rest }) {
+  return html`<${Field} label=${label} error=${error} hint=${hint}>
+    ${(id, describedBy) => html`<input id=${id} type=${type} value=${value ?? ''} aria-invalid=${error ? 'true' : undefined}
+      aria-describedby=${describedBy} onInput=${(e) => onInput(type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value)} ...${rest} />`}
+  <//>`;
+}
+
+export function Select({ label, error, hint, value, onChange, options, placeholder, ...rest }) {
+  return html`<${Field} label=${label} error=${error} hint=${hint}>
+    ${(id, describedBy) => html`<select id=${id} value=${value ?? ''} aria-describedby=${describedBy}
+      onChange=${(e) => onChange(e.currentTarget.value)} ...${rest}>
+      ${placeholder !== undefined ? html`<option value="">${placeholder}</option>` : null}
+      ${options.map((o) => html`<option value=${o.value} selected=${String(o.value) === String(value)}>${o.label}</option>`)}
+    </select>`}
+  <//>`;
+}
+
+export function Textarea({ label, value, onInput, ...rest }) {
+  return html`<${Field} label=${label}>
+    ${(id) => html`<textarea id=${id} value=${value ?? ''} onInput=${(e) => onInput(e.currentTarget.value)} ...${rest}></textarea>`}
+  <//>`;
+}
+
+export function Checkbox({ label, checked, onChange, ...rest }) {
+  const [id] = useState(() => nextId('c'));
+  return html`<div class="check">
+    <input type="checkbox" id=${id} checked=${!!checked} onChange=${(e) => onChange(e.currentTarget.checked)} ...${rest} />
+    <label for=${id}>${label}</label>
+  </div>`;
+}
+
+/** The server's problem+json detail (and field errors) for an ApiError. */
+export function ErrorBox({ error }) {
+  if (!error) return null;
+  const fields = error.errors || [];
+  return html`<div class="error-box" role="alert">
+    <strong>${error.detail || error.message || t('error.generic')}</strong>
+    ${fields.length
+      ? html`<ul>${fields.map((f) => html`<li><code>${f.field}</code>: ${f.message}</li>`)}</ul>`
+      : null}
+  </div>`;
+}
+
+export function Loading({ label }) {
+  return html`<div class="loading" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${label || t('common.loading')}</div>`;
+}
+
+/** Runs load() when deps change; {data, error, loading, reload}. */
+export function useAsync(load, deps = []) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const seq = useRef(0);
+  const run = useCallback(() => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    Promise.resolve()
+      .then(load)
+      .then(
+        (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+        (error) => mine === seq.current && setState({ data: null, error, loading: false }),
+      );
+  }, deps);
+  useEffect(run, [run]);
+  return { ...state, reload: run };
+}
+
+/** A modal dialog: focus moves in, Escape closes, focus returns after. */
+export function Modal({ title, onClose, children, wide }) {
+  const ref = useRef(null);
+  const [tid] = useState(() => nextId('dlg'));
+  useEffect(() => {
+    const before = document.activeElement;
+    const node = ref.current;
+    const first = node?.querySelector('input, select, textarea, button:not(.dialog-close), [tabindex]');
+    (first || node)?.focus();
+    const onKey = (e) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      before?.focus?.();
+    };
+  }, []);
+  return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
+    <div class="dialog ${wide ? 'wide' : ''}" role="dialog" aria-modal="true" aria-labelledby=${tid} ref=${ref} tabindex="-1">
+      <header class="dialog-head">
+        <h2 id=${tid}>${title}</h2>
+        <button type="button" class="dialog-close" aria-label=${t('common.close')} onClick=${onClose}>×</button>
+      </header>
+      <div class="dialog-body">${children}</div>
+    </div>
+  </div>`;
+}

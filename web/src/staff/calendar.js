@@ -1,0 +1,224 @@
+// The calendar: a day view with one column per staff member of a location
+// (shifts shaded, bookings, appointments and time off as blocks) and a week
+// view for one staff member. Click free time to book, drag to reschedule,
+// click an event to open its window.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
+import '@event-calendar/core/index.css';
+import { api } from '../lib/api.js';
+import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
+import { navigate, href } from '../lib/router.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate } from '../lib/time.js';
+import { t, locale } from '../i18n/index.js';
+import { loadRefs, byId, clinicZone } from './data.js';
+import { EventWindow } from './event_window.js';
+
+const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
+
+/** Calendar events (and shaded shifts) for one staff member's day. */
+function toEvents(member, resourced) {
+  const out = [];
+  const rid = resourced ? { resourceIds: [member.id] } : {};
+  for (const s of member.shifts || []) {
+    out.push({ start: wall(s.start), end: wall(s.end), display: 'background', classNames: ['ev-shift'], ...rid });
+  }
+  for (const e of member.events || []) {
+    const cancelled = e.status === 'cancelled';
+    const who = e.patient?.name;
+    out.push({
+      id: `${e.kind}-${e.id}`,
+      start: wall(e.start),
+      end: wall(e.end),
+      title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
+      editable: !cancelled && e.kind !== 'time_off',
+      classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : ''].filter(Boolean),
+      backgroundColor: e.kind === 'booking' && !cancelled ? member.color || undefined : undefined,
+      extendedProps: { kind: e.kind, id: e.id, status: e.status, staffId: member.id, patient: e.patient },
+      ...rid,
+    });
+  }
+  return out;
+}
+
+function hoursFor(days) {
+  let min = 8 * 60;
+  let max = 18 * 60;
+  const mins = (iso) => +iso.slice(11, 13) * 60 + +iso.slice(14, 16);
+  for (const day of days) {
+    for (const m of day.staff || []) {
+      for (const s of [...(m.shifts || []), ...(m.events || [])]) {
+        min = Math.min(min, mins(s.start));
+        const end = s.end.slice(0, 10) > s.start.slice(0, 10) ? 24 * 60 : mins(s.end);
+        max = Math.max(max, end);
+      }
+    }
+  }
+  const hh = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:00:00`;
+  return { slotMinTime: hh(Math.max(0, min - 60)), slotMaxTime: hh(Math.min(24 * 60, Math.ceil(max / 60) * 60 + 60)) };
+}
+
+async function loadDays(dates, locationId) {
+  return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId })));
+}
+
+export function CalendarPage({ params }) {
+  const refs = useAsync(() => loadRefs(), []);
+  if (refs.error) return html`<${ErrorBox} error=${refs.error} />`;
+  if (!refs.data) return html`<${Loading} />`;
+  return html`<${Calendar} refs=${refs.data} params=${params} />`;
+}
+
+function Calendar({ refs, params }) {
+  const locationId = params.location_id || refs.locations[0]?.id;
+  const tz = clinicZone(refs, locationId);
+  const date = params.date || todayIn(tz);
+  const view = params.view === 'week' ? 'week' : 'day';
+  const staffId = params.staff_id || refs.staff[0]?.id;
+  const [reload, setReload] = useState(0);
+  const [open, setOpen] = useState(null);
+  const [moveError, setMoveError] = useState(null);
+  const [notice, setNotice] = useState('');
+  const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
+  const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
+
+  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: view === 'week' ? staffId : undefined, ...changes });
+  const step = view === 'week' ? 7 : 1;
+
+  async function onDrop(info) {
+    const { kind, id } = info.event.extendedProps;
+    const body = { start: zoned(wallFromDate(info.event.start), tz) };
+    if (info.newResource) body.staff_id = Number(info.newResource.id);
+    setMoveError(null);
+    setNotice('');
+    try {
+      await api.patch(`/${kind === 'appointment' ? 'appointments' : 'bookings'}/${id}`, body);
+      setNotice(t('cal.moved'));
+      setReload((n) => n + 1);
+    } catch (err) {
+      info.revert();
+      setMoveError(err);
+    }
+  }
+
+  function onFreeClick(info) {
+    const w = wallFromDate(info.date);
+    navigate('/booking/new', {
+      staff_id: info.resource ? info.resource.id : staffId,
+      date: w.slice(0, 10),
+      time: w.slice(11, 16),
+      location_id: locationId,
+    });
+  }
+
+  return html`<section class="calendar-page">
+    <div class="page-head">
+      <h1>${t('nav.calendar')}</h1>
+      <a class="button" href=${href('/booking/new', { date, location_id: locationId })}>${t('nav.create_booking')}</a>
+      <a class="button secondary" href=${href('/appointments/new', { date })}>${t('nav.new_appointment')}</a>
+    </div>
+    <div class="cal-toolbar" role="toolbar" aria-label=${t('cal.toolbar')}>
+      ${refs.locations.length > 1
+        ? html`<label class="inline">${t('cal.location')}
+            <select value=${locationId} onChange=${(e) => go({ location_id: e.currentTarget.value })}>
+              ${refs.locations.map((l) => html`<option value=${l.id}>${l.name}</option>`)}
+            </select></label>`
+        : html`<span class="muted">${refs.locations[0]?.name}</span>`}
+      <div class="cal-nav">
+        <button type="button" class="secondary" aria-label=${t('cal.prev')} onClick=${() => go({ date: addDays(date, -step) })}>‹</button>
+        <button type="button" class="secondary" onClick=${() => go({ date: todayIn(tz) })}>${t('cal.today')}</button>
+        <button type="button" class="secondary" aria-label=${t('cal.next')} onClick=${() => go({ date: addDays(date, step) })}>›</button>
+      </div>
+      <label class="inline">${t('cal.date')}
+        <input type="date" value=${date} onChange=${(e) => e.currentTarget.value && go({ date: e.currentTarget.value })} /></label>
+      <div class="seg" role="group" aria-label=${t('cal.view')}>
+        <button type="button" class=${view === 'day' ? '' : 'secondary'} aria-pressed=${view === 'day'} onClick=${() => go({ view: 'day', staff_id: undefined })}>${t('cal.day')}</button>
+        <button type="button" class=${view === 'week' ? '' : 'secondary'} aria-pressed=${view === 'week'} onClick=${() => go({ view: 'week', staff_id: staffId })}>${t('cal.week')}</button>
+      </div>
+      ${view === 'week'
+        ? html`<label class="inline">${t('cal.staff_member')}
+            <select value=${staffId} onChange=${(e) => go({ staff_id: e.currentTarget.value })}>
+              ${refs.staff.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
+            </select></label>`
+        : null}
+    </div>
+    <h2 class="cal-title">${view === 'week'
+      ? t('cal.week_of', { date: longDate(dates[0], locale()), name: byId(refs.staff, staffId)?.name || '' })
+      : longDate(date, locale())}</h2>
+    ${notice ? html`<div class="ok-box" role="status">${notice}</div>` : null}
+    <${ErrorBox} error=${moveError} />
+    ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
+    ${days.loading && !days.data ? html`<${Loading} />` : null}
+    ${days.data
+      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date}
+          onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
+      : null}
+    <p class="muted legend">
+      <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
+      <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
+      <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
+      <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
+    </p>
+    ${open
+      ? html`<${EventWindow} event=${open} refs=${refs} tz=${tz} onClose=${() => setOpen(null)}
+          onChanged=${() => setReload((n) => n + 1)} />`
+      : null}
+  </section>`;
+}
+
+function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventClick }) {
+  const el = useRef(null);
+  const ec = useRef(null);
+  const handlers = useRef({});
+  handlers.current = { onDrop, onFreeClick, onEventClick };
+
+  let resources = [];
+  let events = [];
+  if (view === 'day') {
+    const day = days[0];
+    resources = day.staff.map((m) => ({ id: m.id, title: m.name }));
+    for (const m of day.staff) events.push(...toEvents(m, true));
+  } else {
+    for (const day of days) {
+      const m = day.staff.find((s) => String(s.id) === String(staffId));
+      if (m) events.push(...toEvents(m, false));
+    }
+  }
+  const hours = hoursFor(days);
+  const options = {
+    view: view === 'day' ? 'resourceTimeGridDay' : 'timeGridWeek',
+    date: view === 'day' ? date : weekStart(date),
+    resources,
+    events,
+    headerToolbar: { start: '', center: '', end: '' },
+    locale: locale(),
+    firstDay: 1,
+    allDaySlot: false,
+    slotDuration: '00:15:00',
+    slotLabelInterval: '01:00',
+    scrollTime: hours.slotMinTime,
+    slotMinTime: hours.slotMinTime,
+    slotMaxTime: hours.slotMaxTime,
+    height: 'auto',
+    editable: true,
+    eventDurationEditable: false,
+    eventStartEditable: true,
+    selectable: false,
+    slotEventOverlap: false,
+    dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'short' },
+    eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+    slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+    dateClick: (info) => handlers.current.onFreeClick(info),
+    eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),
+    eventDrop: (info) => handlers.current.onDrop(info),
+  };
+
+  useEffect(() => {
+    ec.current = createCalendar(el.current, [ResourceTimeGrid, TimeGrid, Interaction], options);
+    return () => destroyCalendar(ec.current);
+  }, []);
+  useEffect(() => {
+    if (!ec.current) return;
+    for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) ec.current.setOption(k, options[k]);
+  });
+  return html`<div class="cal-wrap"><div ref=${el} class="cal" data-view=${view}></div></div>`;
+}

@@ -1,0 +1,269 @@
+// The window of one calendar event: patient, services, status, notes,
+// payment and change history, with cancel, reschedule, take payment and
+// "Login as Client".
+import { useState } from 'preact/hooks';
+import { api } from '../lib/api.js';
+import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea } from '../lib/ui.js';
+import { dateOf, timeOf, zoned, longDate } from '../lib/time.js';
+import { t, locale, money } from '../i18n/index.js';
+import { byId } from './data.js';
+
+async function loadBooking(id) {
+  const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
+  let invoice = null;
+  if (booking.invoice_id) invoice = await api.get(`/invoices/${booking.invoice_id}`).catch(() => null);
+  return { booking, history: history.items || history, invoice };
+}
+
+export function EventWindow({ event, refs, tz, onClose, onChanged }) {
+  const title = t(`kind.${event.kind}`);
+  return html`<${Modal} title=${title} onClose=${onClose} wide>
+    ${event.kind === 'booking'
+      ? html`<${BookingDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
+      : event.kind === 'appointment'
+        ? html`<${AppointmentDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
+        : html`<p>${t('cal.time_off', { reason: '' })}</p>`}
+  <//>`;
+}
+
+function when(start, end) {
+  return `${longDate(dateOf(start), locale())}, ${timeOf(start)}–${timeOf(end)}`;
+}
+
+export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
+  const state = useAsync(() => loadBooking(id), [id]);
+  const [mode, setMode] = useState('');
+  if (state.error) return html`<${ErrorBox} error=${state.error} />`;
+  if (!state.data) return html`<${Loading} />`;
+  const { booking: b, history, invoice } = state.data;
+  const services = (b.service_ids || []).map((sid) => byId(refs.services, sid)?.name || `#${sid}`);
+  const done = () => {
+    setMode('');
+    state.reload();
+    onChanged?.();
+  };
+  const active = b.status !== 'cancelled';
+  return html`<div class="event-window">
+    <dl class="details">
+      <dt>${t('booking.patient')}</dt><dd><a href="#/patients/${b.patient_id}" onClick=${onClose}>${b.patient?.name}</a></dd>
+      <dt>${t('booking.services')}</dt><dd>${services.join(', ')}</dd>
+      <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
+      <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
+      <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
+      <dt>${t('booking.payment')}</dt><dd><span class="badge ${b.payment_status}">${t('payment.' + b.payment_status)}</span>
+        ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, refs.settings.currency), paid: money(invoice.paid, refs.settings.currency) })}` : null}</dd>
+      <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>
+      <dt>${t('field.notes')}</dt><dd>${b.notes || t('common.none')}</dd>
+      <dt>${t('booking.number')}</dt><dd>#${b.id}</dd>
+    </dl>
+    <div class="actions">
+      ${active ? html`<button type="button" class="secondary" onClick=${() => setMode('reschedule')}>${t('booking.reschedule')}</button>` : null}
+      ${active && b.invoice_id && b.payment_status !== 'paid'
+        ? html`<button type="button" class="secondary" onClick=${() => setMode('pay')}>${t('booking.take_payment')}</button>`
+        : null}
+      <${LoginAsClient} patientId=${b.patient_id} />
+      ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('booking.cancel')}</button>` : null}
+    </div>
+    <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
+    ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
+    ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
+    ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
+    <${History} items=${history} />
+  </div>`;
+}
+
+export function LoginAsClient({ patientId }) {
+  const [error, setError] = useState(null);
+  async function go() {
+    setError(null);
+    try {
+      await api.post(`/patients/${patientId}/login-as`);
+      location.assign('/book');
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return html`<button type="button" class="secondary" onClick=${go}>${t('booking.login_as')}</button>
+    ${error ? html`<${ErrorBox} error=${error} />` : null}`;
+}
+
+function Reschedule({ kind, item, refs, tz, onDone }) {
+  const [date, setDate] = useState(dateOf(item.start));
+  const [time, setTime] = useState(timeOf(item.start));
+  const [staffId, setStaffId] = useState(String(item.staff_id || ''));
+  const [error, setError] = useState(null);
+  async function save(e) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body = { start: zoned(`${date}T${time}`, tz) };
+      if (staffId) body.staff_id = Number(staffId);
+      await api.patch(`/${kind}/${item.id}`, body);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return html`<form class="card sub-form" onSubmit=${save}>
+    <h3>${t('booking.reschedule')}</h3>
+    <${ErrorBox} error=${error} />
+    <div class="form-grid">
+      <${Input} label=${t('field.date')} type="date" required value=${date} onInput=${setDate} />
+      <${Input} label=${t('field.time')} type="time" required step="300" value=${time} onInput=${setTime} />
+      <${Select} label=${t('booking.staff')} value=${staffId} onChange=${setStaffId}
+        options=${refs.staff.map((s) => ({ value: s.id, label: s.name }))} />
+    </div>
+    <button type="submit">${t('common.save')}</button>
+  </form>`;
+}
+
+function CancelBooking({ id, onDone }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(null);
+  async function save(e) {
+    e.preventDefault();
+    try {
+      await api.post(`/bookings/${id}/cancel`, { reason });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return html`<form class="card sub-form" onSubmit=${save}>
+    <h3>${t('booking.cancel')}</h3>
+    <${ErrorBox} error=${error} />
+    <${Input} label=${t('booking.cancel_reason')} value=${reason} onInput=${setReason} />
+    <button type="submit" class="danger">${t('booking.cancel_confirm')}</button>
+  </form>`;
+}
+
+export function TakePayment({ invoice, invoiceId, refs, onDone }) {
+  const due = invoice ? (invoice.balance_due ?? Math.max(0, (invoice.total || 0) - (invoice.paid || 0))) : 0;
+  const [amount, setAmount] = useState(due ? (due / 100).toFixed(2) : '');
+  const [method, setMethod] = useState('card');
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  async function save(e) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 100);
+      const p = await api.post(`/invoices/${invoiceId}/payments`, { amount: minor, method });
+      setDone(p);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return html`<form class="card sub-form" onSubmit=${save}>
+    <h3>${t('booking.take_payment')}</h3>
+    <${ErrorBox} error=${error} />
+    ${done ? html`<div class="ok-box" role="status">${t('payment.recorded')}</div>` : null}
+    <div class="form-grid">
+      <${Input} label=${t('payment.amount', { currency: refs.settings.currency })} inputmode="decimal" required value=${amount} onInput=${setAmount} />
+      <${Select} label=${t('payment.method')} value=${method} onChange=${setMethod}
+        options=${['cash', 'card', 'bank_transfer'].map((m) => ({ value: m, label: t('method.' + m) }))} />
+    </div>
+    <button type="submit">${t('payment.record')}</button>
+  </form>`;
+}
+
+function PendingPayments({ invoice, refs, onDone }) {
+  const [error, setError] = useState(null);
+  const pending = (invoice?.payments || []).filter((p) => p.status === 'pending');
+  if (!pending.length) return null;
+  async function confirm(p) {
+    setError(null);
+    try {
+      await api.post(`/payments/${p.id}/confirm`);
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return html`<div class="warn-box">
+    <${ErrorBox} error=${error} />
+    ${pending.map(
+      (p) => html`<p>${t('payment.pending_line', { amount: money(p.amount, refs.settings.currency), method: t('method.' + p.method) })}
+        <button type="button" onClick=${() => confirm(p)}>${t('payment.confirm')}</button></p>`,
+    )}
+  </div>`;
+}
+
+function History({ items }) {
+  if (!items?.length) return null;
+  return html`<section class="history">
+    <h3>${t('booking.history')}</h3>
+    <ol>
+      ${items.map(
+        (h) => html`<li><time>${dateOf(h.at)} ${timeOf(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
+          ${h.actor ? html` · ${h.actor}` : null}
+          ${h.changes && Object.keys(h.changes).length
+            ? html`<ul class="changes">${Object.entries(h.changes).map(([k, v]) => html`<li><code>${k}</code>: ${describeChange(v)}</li>`)}</ul>`
+            : null}</li>`,
+      )}
+    </ol>
+  </section>`;
+}
+
+function describeChange(v) {
+  if (v && typeof v === 'object' && ('from' in v || 'to' in v)) return `${fmt(v.from)} → ${fmt(v.to)}`;
+  if (Array.isArray(v) && v.length === 2) return `${fmt(v[0])} → ${fmt(v[1])}`;
+  return fmt(v);
+}
+
+function fmt(x) {
+  if (x === null || x === undefined) return t('common.none');
+  if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return `${dateOf(x)} ${timeOf(x)}`;
+  return typeof x === 'object' ? JSON.stringify(x) : String(x);
+}
+
+function AppointmentDetails({ id, refs, tz, onChanged, onClose }) {
+  const state = useAsync(() => api.get(`/appointments/${id}`), [id]);
+  const [mode, setMode] = useState('');
+  const [scope, setScope] = useState('this');
+  const [error, setError] = useState(null);
+  if (state.error) return html`<${ErrorBox} error=${state.error} />`;
+  if (!state.data) return html`<${Loading} />`;
+  const a = state.data;
+  const done = () => {
+    setMode('');
+    state.reload();
+    onChanged?.();
+  };
+  async function cancel(e) {
+    e.preventDefault();
+    try {
+      await api.post(`/appointments/${a.id}/cancel`, { scope });
+      done();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  const active = a.status !== 'cancelled';
+  return html`<div class="event-window">
+    <dl class="details">
+      <dt>${t('booking.patient')}</dt><dd><a href="#/patients/${a.patient_id}" onClick=${onClose}>${a.patient?.name}</a></dd>
+      <dt>${t('appt.action')}</dt><dd>${a.action_name || byId(refs.actions, a.action_id)?.name || t('common.none')}</dd>
+      <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, a.staff_id)?.name || t('common.none')}</dd>
+      <dt>${t('booking.when')}</dt><dd>${when(a.start, a.end)}</dd>
+      <dt>${t('booking.status')}</dt><dd><span class="badge ${a.status}">${t('status.' + a.status)}</span></dd>
+      <dt>${t('appt.shared')}</dt><dd>${a.share_with_patient ? t('common.yes') : t('common.no')}</dd>
+      <dt>${t('field.notes')}</dt><dd>${a.notes || t('common.none')}</dd>
+    </dl>
+    <div class="actions">
+      ${active ? html`<button type="button" class="secondary" onClick=${() => setMode('reschedule')}>${t('booking.reschedule')}</button>` : null}
+      <${LoginAsClient} patientId=${a.patient_id} />
+      ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('appt.cancel')}</button>` : null}
+    </div>
+    ${mode === 'reschedule' ? html`<${Reschedule} kind="appointments" item=${a} refs=${refs} tz=${tz} onDone=${done} />` : null}
+    ${mode === 'cancel'
+      ? html`<form class="card sub-form" onSubmit=${cancel}>
+          <${ErrorBox} error=${error} />
+          <${Select} label=${t('appt.cancel_scope')} value=${scope} onChange=${setScope}
+            options=${['this', 'following', 'series'].map((s) => ({ value: s, label: t('appt.scope_' + s) }))} />
+          <button type="submit" class="danger">${t('appt.cancel')}</button>
+        </form>`
+      : null}
+  </div>`;
+}

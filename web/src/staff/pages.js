@@ -1,0 +1,28 @@
+// Route table of the staff app.
+import { CalendarPage } from './calendar.js';
+import { BookingWizardPage } from './booking_wizard.js';
+import { AppointmentFormPage } from './appointment_form.js';
+import { AppointmentsPage } from './appointments_list.js';
+import { BookingsPage } from './bookings_list.js';
+import { PatientsPage, PatientProfilePage } from './patients.js';
+import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pages.js';
+import { StaffDetailPage } from './staff_detail.js';
+import { SettingsPage } from './settings.js';
+import { UsersPage } from './users.js';
+
+export const pages = [
+  { path: '/calendar', component: CalendarPage },
+  { path: '/booking/new', component: BookingWizardPage },
+  { path: '/appointments/new', component: AppointmentFormPage },
+  { path: '/appointments', component: AppointmentsPage },
+  { path: '/bookings', component: BookingsPage },
+  { path: '/patients', component: PatientsPage },
+  { path: '/patients/:id', component: PatientProfilePage },
+  { path: '/services', component: ServicesPage },
+  { path: '/actions', component: ActionsPage },
+  { path: '/locations', component: LocationsPage },
+  { path: '/staff', component: StaffPage },
+  { path: '/staff/:id', component: StaffDetailPage },
+  { path: '/settings', component: SettingsPage },
+  { path: '/users', component: UsersPage },
+];

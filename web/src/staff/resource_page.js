@@ -1,0 +1,116 @@
+// A list of one setup resource (services, actions, locations, staff) with
+// add, edit and delete. Writes are for admins; staff see the list only.
+import { useState } from 'preact/hooks';
+import { api, listAll } from '../lib/api.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal } from '../lib/ui.js';
+import { t } from '../i18n/index.js';
+import { invalidateRefs } from './data.js';
+
+/** One form control for a field description {name, label, type, options, hint}. */
+export function FieldControl({ field, value, onChange, error }) {
+  const label = t(field.label);
+  const hint = field.hint ? t(field.hint) : undefined;
+  if (field.type === 'bool') {
+    return html`<div><${Checkbox} label=${label} checked=${!!value} onChange=${onChange} />${hint ? html`<small class="hint">${hint}</small>` : null}</div>`;
+  }
+  if (field.type === 'choice') {
+    return html`<${Select} label=${label} hint=${hint} error=${error} value=${value ?? ''} onChange=${onChange} placeholder=${field.optional ? t('common.none') : undefined}
+      options=${field.options.map((o) => (typeof o === 'object' ? o : { value: o, label: t(`${field.label}.${o}`) }))} />`;
+  }
+  if (field.type === 'multi') {
+    const cur = value || [];
+    return html`<fieldset><legend>${label}</legend>
+      ${field.options.map((o) => html`<${Checkbox} label=${o.label} checked=${cur.includes(o.value)}
+        onChange=${(on) => onChange(on ? [...cur, o.value] : cur.filter((x) => x !== o.value))} />`)}
+    </fieldset>`;
+  }
+  if (field.type === 'textarea') return html`<${Textarea} label=${label} value=${value} onInput=${onChange} />`;
+  const numeric = field.type === 'int' || field.type === 'money';
+  return html`<${Input} label=${label} hint=${hint} error=${error} type=${numeric ? 'number' : field.type || 'text'}
+    step=${field.type === 'money' ? '0.01' : undefined} required=${!!field.required}
+    value=${field.type === 'money' && value !== '' && value !== undefined ? (value / 100).toFixed(2) : value}
+    onInput=${(v) => onChange(field.type === 'money' ? Math.round(parseFloat(v || '0') * 100) : numeric ? (v === '' ? '' : Number(v)) : v)} />`;
+}
+
+export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = {};
+      for (const f of fields) if (value[f.name] !== undefined && !(f.writeOnly && value[f.name] === '')) body[f.name] = value[f.name];
+      await onSubmit(body);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<form onSubmit=${submit}>
+    <${ErrorBox} error=${error} />
+    <div class="form-grid">
+      ${fields.map((f) => html`<${FieldControl} field=${f} value=${value[f.name]} error=${error?.fieldError?.(f.name)}
+        onChange=${(v) => setValue({ ...value, [f.name]: v })} />`)}
+    </div>
+    <div class="actions"><button type="submit" disabled=${busy}>${submitLabel || t('common.save')}</button></div>
+  </form>`;
+}
+
+export function ResourcePage({ user, title, path, fields, columns, blank, rowLink, extraLoad }) {
+  const [reload, setReload] = useState(0);
+  const [editing, setEditing] = useState(null);
+  const [error, setError] = useState(null);
+  const list = useAsync(async () => ({ items: await listAll(path), extra: extraLoad ? await extraLoad() : null }), [reload]);
+  const admin = user.role === 'admin';
+  const resolvedFields = typeof fields === 'function' ? (list.data ? fields(list.data.extra) : []) : fields;
+  const done = () => {
+    invalidateRefs();
+    setEditing(null);
+    setReload((n) => n + 1);
+  };
+  async function remove(item) {
+    if (!confirm(t('common.delete_confirm', { name: item.name }))) return;
+    setError(null);
+    try {
+      await api.del(`${path}/${item.id}`);
+      done();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return html`<section>
+    <div class="page-head"><h1>${t(title)}</h1>
+      ${admin ? html`<button type="button" onClick=${() => setEditing({ ...blank })}>${t('common.add')}</button>` : null}</div>
+    ${!admin ? html`<p class="muted">${t('backoffice.read_only')}</p>` : null}
+    <${ErrorBox} error=${error || list.error} />
+    ${list.loading && !list.data ? html`<${Loading} />` : null}
+    ${list.data
+      ? html`<div class="table-wrap"><table>
+          <thead><tr>${columns.map((c) => html`<th scope="col">${t(c.label)}</th>`)}<th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
+          <tbody>${list.data.items.map(
+            (item) => html`<tr>
+              ${columns.map((c, i) => html`<td>${i === 0 && rowLink ? html`<a href=${rowLink(item)}>${c.render(item, list.data.extra)}</a>` : c.render(item, list.data.extra)}</td>`)}
+              <td class="row-actions">${admin
+                ? html`<button type="button" class="secondary" onClick=${() => setEditing(item)}>${t('common.edit')}</button>
+                    <button type="button" class="secondary" onClick=${() => remove(item)}>${t('common.delete')}</button>`
+                : null}</td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`
+      : null}
+    ${editing
+      ? html`<${Modal} title=${t(editing.id ? 'common.edit' : 'common.add')} onClose=${() => setEditing(null)}>
+          <${ResourceForm} fields=${resolvedFields} initial=${editing}
+            onSubmit=${async (body) => {
+              if (editing.id) await api.patch(`${path}/${editing.id}`, body);
+              else await api.post(path, body);
+              done();
+            }} />
+        <//>`
+      : null}
+  </section>`;
+}

@@ -1,0 +1,50 @@
+// "Manage Booking Settings": every setting of PATCH /settings with a short
+// explanation. Staff may read them; only admins save.
+import { api } from '../lib/api.js';
+import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
+import { t } from '../i18n/index.js';
+import { invalidateRefs } from './data.js';
+import { ResourceForm } from './resource_page.js';
+
+const SETTINGS = [
+  { name: 'booking_time_divider_min', type: 'int' },
+  { name: 'book_one_service_only', type: 'bool' },
+  { name: 'client_payment', type: 'choice', options: ['disabled', 'enabled', 'optional'] },
+  { name: 'assign_services_to_staff', type: 'bool' },
+  { name: 'visit_interval_min', type: 'int' },
+  { name: 'appointment_mode', type: 'choice', options: ['individual', 'group', 'mixed'] },
+  { name: 'min_notice_min', type: 'int' },
+  { name: 'max_advance_days', type: 'int' },
+  { name: 'allow_self_signup', type: 'bool', optional: true },
+  { name: 'client_cancel_notice_min', type: 'int', optional: true },
+  { name: 'notification_email', type: 'email' },
+  { name: 'currency' },
+  { name: 'timezone' },
+  { name: 'smtp_url' },
+  { name: 'mail_from', type: 'email' },
+  { name: 'diary_url' },
+  { name: 'diary_user' },
+  { name: 'diary_password', type: 'password', writeOnly: true },
+  { name: 'sync_alert_after_s', type: 'int' },
+].map((f) => ({ ...f, label: `settings.${f.name}`, hint: `settings.${f.name}.help` }));
+
+export function SettingsPage({ user }) {
+  const data = useAsync(() => api.get('/settings'), []);
+  if (data.error) return html`<${ErrorBox} error=${data.error} />`;
+  if (!data.data) return html`<${Loading} />`;
+  const present = SETTINGS.filter((f) => !f.optional || f.name in data.data);
+  const admin = user.role === 'admin';
+  return html`<section>
+    <div class="page-head"><h1>${t('nav.settings')}</h1></div>
+    ${!admin ? html`<p class="muted">${t('backoffice.read_only')}</p>` : null}
+    ${data.loading ? html`<${Loading} />` : null}
+    <div class="card settings-form">
+      <${ResourceForm} key=${JSON.stringify(data.data)} fields=${present} initial=${{ ...data.data, diary_password: '' }}
+        onSubmit=${async (body) => {
+          await api.patch('/settings', body);
+          invalidateRefs();
+          data.reload();
+        }} />
+    </div>
+  </section>`;
+}

@@ -1,0 +1,73 @@
+// Back office lists of the practice's setup: services, actions, locations, staff.
+import { html } from '../lib/ui.js';
+import { listAll } from '../lib/api.js';
+import { t, money } from '../i18n/index.js';
+import { ResourcePage } from './resource_page.js';
+
+const yesNo = (v) => (v ? t('common.yes') : t('common.no'));
+
+export function ServicesPage({ user }) {
+  return html`<${ResourcePage} user=${user} title="nav.services" path="/services"
+    blank=${{ name: '', category: '', duration_min: 30, price: 0, online_booking: true, capacity: 1, buffer_before_min: 0, buffer_after_min: 0 }}
+    fields=${[
+      { name: 'name', label: 'field.name', required: true },
+      { name: 'category', label: 'service.category' },
+      { name: 'duration_min', label: 'service.duration', type: 'int', required: true },
+      { name: 'price', label: 'service.price', type: 'money' },
+      { name: 'capacity', label: 'service.capacity', type: 'int', hint: 'service.capacity_hint' },
+      { name: 'buffer_before_min', label: 'service.buffer_before', type: 'int' },
+      { name: 'buffer_after_min', label: 'service.buffer_after', type: 'int' },
+      { name: 'online_booking', label: 'service.online', type: 'bool' },
+    ]}
+    columns=${[
+      { label: 'field.name', render: (s) => s.name },
+      { label: 'service.category', render: (s) => s.category },
+      { label: 'service.duration', render: (s) => t('common.minutes', { n: s.duration_min }) },
+      { label: 'service.price', render: (s) => money(s.price) },
+      { label: 'service.online', render: (s) => yesNo(s.online_booking) },
+    ]} />`;
+}
+
+export function ActionsPage({ user }) {
+  return html`<${ResourcePage} user=${user} title="nav.actions" path="/actions" blank=${{ name: '' }}
+    fields=${[{ name: 'name', label: 'field.name', required: true }]}
+    columns=${[{ label: 'field.name', render: (a) => a.name }]} />`;
+}
+
+export function LocationsPage({ user }) {
+  return html`<${ResourcePage} user=${user} title="nav.locations" path="/locations" blank=${{ name: '', timezone: 'Europe/Berlin', address: '' }}
+    fields=${[
+      { name: 'name', label: 'field.name', required: true },
+      { name: 'timezone', label: 'location.timezone', required: true, hint: 'location.timezone_hint' },
+      { name: 'address', label: 'location.address' },
+    ]}
+    columns=${[
+      { label: 'field.name', render: (l) => l.name },
+      { label: 'location.timezone', render: (l) => l.timezone },
+      { label: 'location.address', render: (l) => l.address },
+    ]} />`;
+}
+
+async function staffExtra() {
+  const [locations, services] = await Promise.all([listAll('/locations'), listAll('/services')]);
+  return { locations, services };
+}
+
+export function StaffPage({ user }) {
+  return html`<${ResourcePage} user=${user} title="nav.staff" path="/staff" extraLoad=${staffExtra}
+    blank=${{ name: '', email: '', color: '#2b7bb9', bookable: true, location_ids: [], service_ids: [] }}
+    rowLink=${(s) => `#/staff/${s.id}`}
+    fields=${(extra) => [
+      { name: 'name', label: 'field.name', required: true },
+      { name: 'email', label: 'field.email', type: 'email' },
+      { name: 'color', label: 'staff.color', type: 'color' },
+      { name: 'bookable', label: 'staff.bookable', type: 'bool', hint: 'staff.bookable_hint' },
+      { name: 'location_ids', label: 'nav.locations', type: 'multi', options: extra.locations.map((l) => ({ value: l.id, label: l.name })) },
+      { name: 'service_ids', label: 'staff.services', type: 'multi', options: extra.services.map((s) => ({ value: s.id, label: s.name })) },
+    ]}
+    columns=${[
+      { label: 'field.name', render: (s) => s.name },
+      { label: 'staff.bookable', render: (s) => yesNo(s.bookable) },
+      { label: 'staff.services', render: (s, extra) => (s.service_ids || []).map((id) => extra.services.find((x) => x.id === id)?.name).join(', ') },
+    ]} />`;
+}
