@@ -23,6 +23,8 @@ test_wanted(void **state)
     assert_false(static_files_wanted("GET", "/api"));
     assert_false(static_files_wanted("GET", "/api/v1/me"));
     assert_false(static_files_wanted("GET", "/healthz"));
+    assert_false(static_files_wanted("GET", "/ical/staff/3.ics"));
+    assert_true(static_files_wanted("GET", "/icalendar.png"));
     assert_false(static_files_wanted("POST", "/"));
     assert_false(static_files_wanted("DELETE", "/index.html"));
 }
