@@ -126,6 +126,11 @@ send_webhook(const struct store_outbox_row *row, const char *secret, struct outc
 static void
 sync_diary(json_t *booking, json_t *settings, struct outcome *o)
 {
+    if (!*text_of(settings, "diary_url")) {
+        o->kind = OUT_FAILED;
+        snprintf(o->error, sizeof(o->error), "diary_url is no longer set");
+        return;
+    }
     switch (diary_sync(booking, settings, now_s(), o->error)) {
     case DIARY_DONE:
         o->kind = OUT_SENT;

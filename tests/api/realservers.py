@@ -72,16 +72,17 @@ def stop_proc(proc):
 class SmtpSink:
     """aiosmtpd writing every message it accepts to a folder."""
 
-    def __init__(self, folder, port=None):
+    def __init__(self, folder, port=None, credentials=None):
         self.folder = folder
         self.port = port or helpers.free_port()
+        self.credentials = credentials  # "user:password": AUTH required
         self.proc = None
 
     def start(self):
         os.makedirs(self.folder, exist_ok=True)
         self.proc = subprocess.Popen(
             [python_with("aiosmtpd"), os.path.join(HERE, "smtp_sink.py"), str(self.port),
-             self.folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+             self.folder] + ([self.credentials] if self.credentials else []), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL)
         wait_port(self.port, self.proc)
         return self

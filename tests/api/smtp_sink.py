@@ -3,7 +3,10 @@
 every message on 127.0.0.1:PORT and writes each to DIR/<n>.eml with the
 envelope in DIR/<n>.json. Runs until SIGTERM.
 
-    python3 tests/api/smtp_sink.py PORT DIR
+    python3 tests/api/smtp_sink.py PORT DIR [USER:PASSWORD]
+
+With USER:PASSWORD the server requires SMTP AUTH (PLAIN or LOGIN) and
+refuses other credentials.
 """
 
 import json
@@ -13,6 +16,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -33,10 +37,25 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
+class Authenticator:
+    def __init__(self, credentials):
+        user, password = credentials.split(":", 1)
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == self.user
+              and auth_data.password == self.password)
+        return AuthResult(success=ok)
+
+
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
     os.makedirs(folder, exist_ok=True)
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    extra = {}
+    if len(sys.argv) > 3:
+        extra = {"authenticator": Authenticator(sys.argv[3]), "auth_required": True,
+                 "auth_require_tls": False}
+    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **extra)
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())

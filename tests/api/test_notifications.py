@@ -271,6 +271,36 @@ def test_smtp_down_retries_then_delivers(ctx):
         c.patch(API + "/settings", {"smtp_url": smtp.url}).expect(200)
 
 
+def test_smtp_auth_from_url(ctx):
+    """User and password in smtp_url are used for SMTP AUTH; wrong ones
+    leave the mail queued with the server's refusal as last_error."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    sink = rs.SmtpSink(os.path.join(_env["scratch"], "mail-auth"),
+                       credentials="mailer:s3cret pass").start()
+    try:
+        cl, st, svc, day = _clinic(c, weekday=3)
+        c.patch(API + "/settings", {"smtp_url": "smtp://mailer:wrong@127.0.0.1:%d" % sink.port}
+                ).expect(200)
+        p = _patient(c)
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "17:00"), p["id"])
+
+        def refused():
+            items = [i for i in rs.notifications(c, booking_id=b["id"], channel="email")
+                     if i["to"] == p["email"] and i["attempts"] >= 1 and i["last_error"]]
+            return items or None
+
+        item = rs.wait_until(refused, what="refused login")[0]
+        eq(item["status"], "queued", "queued after a refused login")
+        eq(sink.to(p["email"]), [], "nothing delivered with wrong credentials")
+        c.patch(API + "/settings", {
+            "smtp_url": "smtp://mailer:s3cret%%20pass@127.0.0.1:%d" % sink.port}).expect(200)
+        sink.wait_for(p["email"])
+    finally:
+        sink.stop()
+        c.patch(API + "/settings", {"smtp_url": smtp.url}).expect(200)
+
+
 def test_kill_between_booking_and_send_still_delivers(ctx):
     """The outbox row commits with the booking: kill -9 before any worker
     sent it, restart, and the mail goes out."""
