@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
-python3-aiosmtpd radicale"
+python3-aiosmtpd radicale openssl"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS wrk nginx-light"
 fi

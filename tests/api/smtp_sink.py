@@ -3,15 +3,16 @@
 every message on 127.0.0.1:PORT and writes each to DIR/<n>.eml with the
 envelope in DIR/<n>.json. Runs until SIGTERM.
 
-    python3 tests/api/smtp_sink.py PORT DIR [USER:PASSWORD]
+    python3 tests/api/smtp_sink.py PORT DIR [--auth USER:PASSWORD] [--tls CERT KEY]
 
-With USER:PASSWORD the server requires SMTP AUTH (PLAIN or LOGIN) and
-refuses other credentials.
+--auth makes the server require SMTP AUTH (PLAIN or LOGIN) with exactly
+these credentials; --tls makes it require STARTTLS with that certificate.
 """
 
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 
@@ -49,12 +50,17 @@ class Authenticator:
 
 
 def main():
-    port, folder = int(sys.argv[1]), sys.argv[2]
+    port, folder, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     os.makedirs(folder, exist_ok=True)
     extra = {}
-    if len(sys.argv) > 3:
-        extra = {"authenticator": Authenticator(sys.argv[3]), "auth_required": True,
-                 "auth_require_tls": False}
+    if "--auth" in args:
+        extra.update(authenticator=Authenticator(args[args.index("--auth") + 1]),
+                     auth_required=True, auth_require_tls="--tls" in args)
+    if "--tls" in args:
+        i = args.index("--tls")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args[i + 1], args[i + 2])
+        extra.update(tls_context=context, require_starttls=True)
     controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **extra)
     controller.start()
     stop = threading.Event()
