@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
-python3-aiosmtpd radicale"
+python3-aiosmtpd radicale openssl"
 # The web app builds with Node and npm and is tested in Debian's Chromium;
 # a machine that already has npm (a newer Node) keeps it.
 if [ "${NO_WEB:-}" != "1" ]; then

@@ -189,7 +189,7 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
 {
     struct http_server_config cfg = {0};
     struct http_server *server = NULL;
-    struct outbox_config ocfg = {store, tzdb, 0, 0, 0, 0, 0};
+    struct outbox_config ocfg = {store, tzdb, 0, 0, 0, 0, 0, NULL};
     struct outbox *outbox = NULL;
     struct app app = {store, tzdb, 0, env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
                       env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S)};

@@ -66,6 +66,9 @@ outbox_config_from_env(struct outbox_config *cfg)
     cfg->retry_ms = env_long("CHAIRSIDE_OUTBOX_RETRY_MS", 30000, 10, 86400000);
     cfg->retry_max_ms = env_long("CHAIRSIDE_OUTBOX_RETRY_MAX_MS", 3600000, 10, 86400000);
     cfg->max_attempts = (int)env_long("CHAIRSIDE_OUTBOX_MAX_ATTEMPTS", 10, 1, 1000);
+    cfg->smtp_ca_file = getenv("CHAIRSIDE_SMTP_CA_FILE");
+    if (cfg->smtp_ca_file && !*cfg->smtp_ca_file)
+        cfg->smtp_ca_file = NULL;
 }
 
 static int64_t
@@ -83,7 +86,8 @@ text_of(json_t *obj, const char *name)
 }
 
 static void
-send_email(const struct store_outbox_row *row, json_t *settings, struct outcome *o)
+send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *settings,
+           struct outcome *o)
 {
     const char *from = text_of(settings, "mail_from");
 
@@ -92,8 +96,9 @@ send_email(const struct store_outbox_row *row, json_t *settings, struct outcome 
         snprintf(o->error, sizeof(o->error), "smtp_url is not set");
         return;
     }
-    if (transport_smtp_send(text_of(settings, "smtp_url"), *from ? from : "chairside@localhost",
-                            row->recipient, row->body, o->error) == ERR_OK)
+    if (transport_smtp_send(text_of(settings, "smtp_url"), ob->cfg.smtp_ca_file,
+                            *from ? from : "chairside@localhost", row->recipient, row->body,
+                            o->error) == ERR_OK)
         o->kind = OUT_SENT;
     else
         o->kind = OUT_RETRY;
@@ -126,6 +131,11 @@ send_webhook(const struct store_outbox_row *row, const char *secret, struct outc
 static void
 sync_diary(json_t *booking, json_t *settings, struct outcome *o)
 {
+    if (!*text_of(settings, "diary_url")) {
+        o->kind = OUT_FAILED;
+        snprintf(o->error, sizeof(o->error), "diary_url is no longer set");
+        return;
+    }
     switch (diary_sync(booking, settings, now_s(), o->error)) {
     case DIARY_DONE:
         o->kind = OUT_SENT;
@@ -176,7 +186,7 @@ deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *ou
         out->kind = OUT_RETRY;
         snprintf(out->error, sizeof(out->error), "cannot read the database (%s)", err_name(rc));
     } else if (strcmp(row->channel, "email") == 0) {
-        send_email(row, settings, out);
+        send_email(o, row, settings, out);
     } else if (strcmp(row->channel, "webhook") == 0) {
         send_webhook(row, secret, out, status);
     } else {

@@ -13,11 +13,12 @@ struct outbox;
 struct outbox_config {
     struct store *store;
     struct tzdb *tzdb;
-    int threads;          /* 0 = no workers (rows wait in the table) */
-    int poll_ms;          /* idle wait between looks at the table */
-    int64_t retry_ms;     /* first retry delay, doubled per attempt */
-    int64_t retry_max_ms; /* cap of the delay */
-    int max_attempts;     /* e-mail and webhooks fail after this many */
+    int threads;              /* 0 = no workers (rows wait in the table) */
+    int poll_ms;              /* idle wait between looks at the table */
+    int64_t retry_ms;         /* first retry delay, doubled per attempt */
+    int64_t retry_max_ms;     /* cap of the delay */
+    int max_attempts;         /* e-mail and webhooks fail after this many */
+    const char *smtp_ca_file; /* CA certificates for SMTP TLS; NULL = system's */
 };
 
 /* Reads CHAIRSIDE_OUTBOX_* from the environment over the defaults. */

@@ -112,8 +112,8 @@ smtp_url_parts(const char *smtp_url, char *url, size_t size, int *starttls)
 }
 
 int
-transport_smtp_send(const char *smtp_url, const char *from, const char *to, const char *message,
-                    char err[TRANSPORT_ERR_LEN])
+transport_smtp_send(const char *smtp_url, const char *ca_file, const char *from, const char *to,
+                    const char *message, char err[TRANSPORT_ERR_LEN])
 {
     char url[600], addr[300], errbuf[CURL_ERROR_SIZE];
     struct upload up = {message, strlen(message), 0};
@@ -142,6 +142,8 @@ transport_smtp_send(const char *smtp_url, const char *from, const char *to, cons
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     if (starttls)
         curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    if (ca_file)
+        curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
     cc = curl_easy_perform(curl);
     err[0] = '\0';
     if (cc != CURLE_OK)

@@ -24,8 +24,9 @@ int transport_http_run(const struct transport_http *r, long *status, struct buf 
                        char err[TRANSPORT_ERR_LEN]);
 /* Sends message (an RFC 5322 text) from -> to through smtp_url
  * (smtp:// or smtps://, user:password@ for AUTH, "?starttls" to demand
- * STARTTLS). ERR_IO with the reason in err on failure. */
-int transport_smtp_send(const char *smtp_url, const char *from, const char *to, const char *message,
-                        char err[TRANSPORT_ERR_LEN]);
+ * STARTTLS). ca_file, when not NULL, names the CA certificates that TLS
+ * trusts instead of the system's. ERR_IO with the reason in err. */
+int transport_smtp_send(const char *smtp_url, const char *ca_file, const char *from, const char *to,
+                        const char *message, char err[TRANSPORT_ERR_LEN]);
 
 #endif

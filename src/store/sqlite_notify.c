@@ -20,6 +20,10 @@ static const char SQL_OUTBOX_CLAIM[] =
     "AND p.id < o.id)) ORDER BY o.next_attempt_at, o.id LIMIT 1) "
     "RETURNING id, channel, kind, booking_id, webhook_id, recipient, subject, body, attempts, "
     "created_at";
+/* Checked first, without the write lock: an idle outbox costs a read. */
+static const char SQL_OUTBOX_ANY_DUE[] =
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
+    "AND (claimed_until IS NULL OR claimed_until < ?1))";
 static const char SQL_OUTBOX_FINISH[] =
     "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = ?4, claimed_by = NULL, "
     "claimed_until = NULL, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END "
@@ -155,9 +159,17 @@ int
 store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
                    struct arena *a, struct store_outbox_row *out)
 {
-    sqlite3_stmt *st;
-    int rc = store_begin(c, 1);
+    sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ANY_DUE);
+    int rc;
 
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, now);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW ? (sqlite3_column_int(st, 0) ? ERR_OK : ERR_NOT_FOUND) : sql_err(c, rc);
+    sqlite3_reset(st);
+    if (rc == ERR_OK)
+        rc = store_begin(c, 1);
     if (rc != ERR_OK)
         return rc;
     st = sql_prepare(c, SQL_OUTBOX_CLAIM);

@@ -72,16 +72,19 @@ def stop_proc(proc):
 class SmtpSink:
     """aiosmtpd writing every message it accepts to a folder."""
 
-    def __init__(self, folder, port=None):
+    def __init__(self, folder, port=None, credentials=None, tls=None):
         self.folder = folder
         self.port = port or helpers.free_port()
+        self.credentials = credentials  # "user:password": AUTH required
+        self.tls = tls  # (certificate file, key file): STARTTLS required
         self.proc = None
 
     def start(self):
         os.makedirs(self.folder, exist_ok=True)
         self.proc = subprocess.Popen(
             [python_with("aiosmtpd"), os.path.join(HERE, "smtp_sink.py"), str(self.port),
-             self.folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+             self.folder] + (["--auth", self.credentials] if self.credentials else [])
+            + (["--tls"] + list(self.tls) if self.tls else []), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL)
         wait_port(self.port, self.proc)
         return self
@@ -238,6 +241,17 @@ class Chairside:
         if self.server.log:
             self.server.log.close()
             self.server.log = None
+
+
+def self_signed_cert(folder):
+    """A certificate for 127.0.0.1 and localhost: (cert file, key file)."""
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert,
+                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                       capture_output=True, text=True)
+    helpers.check(r.returncode == 0, "openssl req failed: %s" % r.stderr)
+    return cert, key
 
 
 def scratch_dir(prefix):

@@ -3,16 +3,21 @@
 every message on 127.0.0.1:PORT and writes each to DIR/<n>.eml with the
 envelope in DIR/<n>.json. Runs until SIGTERM.
 
-    python3 tests/api/smtp_sink.py PORT DIR
+    python3 tests/api/smtp_sink.py PORT DIR [--auth USER:PASSWORD] [--tls CERT KEY]
+
+--auth makes the server require SMTP AUTH (PLAIN or LOGIN) with exactly
+these credentials; --tls makes it require STARTTLS with that certificate.
 """
 
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -33,10 +38,30 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
+class Authenticator:
+    def __init__(self, credentials):
+        user, password = credentials.split(":", 1)
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == self.user
+              and auth_data.password == self.password)
+        return AuthResult(success=ok)
+
+
 def main():
-    port, folder = int(sys.argv[1]), sys.argv[2]
+    port, folder, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     os.makedirs(folder, exist_ok=True)
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    extra = {}
+    if "--auth" in args:
+        extra.update(authenticator=Authenticator(args[args.index("--auth") + 1]),
+                     auth_required=True, auth_require_tls="--tls" in args)
+    if "--tls" in args:
+        i = args.index("--tls")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args[i + 1], args[i + 2])
+        extra.update(tls_context=context, require_starttls=True)
+    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **extra)
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())

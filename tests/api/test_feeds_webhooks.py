@@ -215,6 +215,30 @@ def test_payment_confirmed_webhook(ctx):
     eq(len(paid()), 1, "one delivery per confirmed payment")
 
 
+def test_openapi_describes_notification_routes(ctx):
+    text = ctx.client().get(API + "/openapi.yaml").text
+    for path in ("/api/v1/notifications:", "/api/v1/sync/issues:",
+                 "/api/v1/sync/issues/{id}/resolve:", "/api/v1/templates:",
+                 "/api/v1/templates/{id}:", "/api/v1/webhooks:", "/api/v1/webhooks/{id}:",
+                 "/api/v1/staff/{id}/feed-token:", "/api/v1/locations/{id}/feed-token:",
+                 "/ical/staff/{id}.ics:", "/ical/locations/{id}.ics:", "reminder_before_min"):
+        check(path in text, "openapi.yaml does not describe %s" % path)
+
+
+def test_roles_of_notification_routes(ctx):
+    staff = ctx.staff
+    staff.get(API + "/notifications").expect(200)
+    staff.get(API + "/sync/issues").expect(200)
+    staff.post(API + "/sync/issues/999999/resolve").expect_problem(404)
+    for path in ("/webhooks", "/templates", "/staff/1/feed-token"):
+        staff.get(API + path).expect_problem(403)
+    staff.post(API + "/webhooks", {"url": "http://x.test/",
+                                   "events": ["booking.created"]}).expect_problem(403)
+    anon = ctx.client()
+    for path in ("/notifications", "/sync/issues", "/webhooks"):
+        anon.get(API + path).expect_problem(401)
+
+
 def test_zz_servers_stop_cleanly(ctx):
     if _env.get("chairside"):
         eq(_env["chairside"].stop(), 0, "chairside exits 0 on SIGTERM")

@@ -271,6 +271,70 @@ def test_smtp_down_retries_then_delivers(ctx):
         c.patch(API + "/settings", {"smtp_url": smtp.url}).expect(200)
 
 
+def test_smtp_auth_from_url(ctx):
+    """User and password in smtp_url are used for SMTP AUTH; wrong ones
+    leave the mail queued with the server's refusal as last_error."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    sink = rs.SmtpSink(os.path.join(_env["scratch"], "mail-auth"),
+                       credentials="mailer:s3cret pass").start()
+    try:
+        cl, st, svc, day = _clinic(c, weekday=3)
+        c.patch(API + "/settings", {"smtp_url": "smtp://mailer:wrong@127.0.0.1:%d" % sink.port}
+                ).expect(200)
+        p = _patient(c)
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "17:00"), p["id"])
+
+        def refused():
+            items = [i for i in rs.notifications(c, booking_id=b["id"], channel="email")
+                     if i["to"] == p["email"] and i["attempts"] >= 1 and i["last_error"]]
+            return items or None
+
+        item = rs.wait_until(refused, what="refused login")[0]
+        eq(item["status"], "queued", "queued after a refused login")
+        eq(sink.to(p["email"]), [], "nothing delivered with wrong credentials")
+        c.patch(API + "/settings", {
+            "smtp_url": "smtp://mailer:s3cret%%20pass@127.0.0.1:%d" % sink.port}).expect(200)
+        sink.wait_for(p["email"])
+    finally:
+        sink.stop()
+        c.patch(API + "/settings", {"smtp_url": smtp.url}).expect(200)
+
+
+def test_smtp_starttls_when_url_asks(ctx):
+    """A relay that insists on STARTTLS: without ?starttls the mail waits
+    with the server's refusal; with it, the mail goes over TLS (the
+    relay's certificate checked against CHAIRSIDE_SMTP_CA_FILE)."""
+    _setup(ctx)
+    scratch = os.path.join(_env["scratch"], "tls")
+    os.makedirs(scratch)
+    cert, key = rs.self_signed_cert(scratch)
+    sink = rs.SmtpSink(os.path.join(scratch, "mail"), credentials="tls-user:tls-pass",
+                       tls=(cert, key)).start()
+    cs = rs.Chairside(ctx.bin, scratch, {"CHAIRSIDE_SMTP_CA_FILE": cert}).start()
+    try:
+        c = cs.admin
+        c.patch(API + "/settings", {
+            "smtp_url": "smtp://tls-user:tls-pass@127.0.0.1:%d" % sink.port,
+            "mail_from": "clinic@chairside.test"}).expect(200)
+        cl, st, svc, day = _clinic(c, weekday=4)
+        p = _patient(c)
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "08:30"), p["id"])
+        item = rs.wait_until(lambda: [i for i in rs.notifications(c, booking_id=b["id"])
+                                      if i["last_error"]], what="refusal without TLS")[0]
+        eq(item["status"], "queued", "waits while the relay refuses plain text")
+        eq(sink.to(p["email"]), [], "nothing delivered without TLS")
+        c.patch(API + "/settings", {
+            "smtp_url": "smtp://tls-user:tls-pass@localhost:%d/?starttls" % sink.port}
+            ).expect(200)
+        sink.wait_for(p["email"])
+        rs.wait_until(lambda: all(i["status"] == "sent" for i in rs.notifications(
+            c, booking_id=b["id"])), what="sent over STARTTLS")
+    finally:
+        eq(cs.stop(), 0, "server stops cleanly")
+        sink.stop()
+
+
 def test_kill_between_booking_and_send_still_delivers(ctx):
     """The outbox row commits with the booking: kill -9 before any worker
     sent it, restart, and the mail goes out."""
