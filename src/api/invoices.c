@@ -230,13 +230,10 @@ read_payment(struct http_req *req, const struct store_invoice *inv, int64_t *amo
 }
 
 int
-api_invoice_payments_create(struct http_req *req, struct http_resp *resp)
+money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_act act)
 {
     struct store_invoice inv;
-    struct store_payment p = {0};
-    struct billing_ctx b;
-    const char *method = NULL;
-    int64_t amount = 0, id = 0;
+    int64_t payment_id = 0;
     int rc = http_body_object(req);
 
     if (rc == ERR_OK)
@@ -245,27 +242,44 @@ api_invoice_payments_create(struct http_req *req, struct http_resp *resp)
         return rc;
     rc = money_invoice_load(req, req->ids[0], &inv);
     if (rc == ERR_OK)
-        rc = read_payment(req, &inv, &amount, &method);
-    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT)
-        rc = money_pay_online(req, inv.id, amount, &id);
-    else if (rc == ERR_OK) {
-        p.amount = amount;
-        snprintf(p.method, sizeof(p.method), "%s", method);
-        snprintf(p.provider, sizeof(p.provider), "manual");
-        snprintf(p.status, sizeof(p.status), "confirmed");
-        rc = billing_ctx_init(req, &b);
-        if (rc == ERR_OK)
-            rc = billing_payment_add(&b, &inv, &p, &id);
-        if (rc == ERR_OK)
-            rc = money_announce_confirmed(req, id);
-    }
+        rc = act(req, &inv, &payment_id);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK) {
         store_rollback(req->db);
         return rc;
     }
-    return money_payment_reply(req, resp, id, 201);
+    return money_payment_reply(req, resp, payment_id, 201);
+}
+
+static int
+take_payment(struct http_req *req, struct store_invoice *inv, int64_t *id)
+{
+    struct store_payment p = {0};
+    struct billing_ctx b;
+    const char *method = NULL;
+    int64_t amount = 0;
+    int rc = read_payment(req, inv, &amount, &method);
+
+    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT)
+        return money_pay_online(req, inv->id, amount, id);
+    p.amount = amount;
+    snprintf(p.method, sizeof(p.method), "%s", method ? method : "");
+    snprintf(p.provider, sizeof(p.provider), "manual");
+    snprintf(p.status, sizeof(p.status), "confirmed");
+    if (rc == ERR_OK)
+        rc = billing_ctx_init(req, &b);
+    if (rc == ERR_OK)
+        rc = billing_payment_add(&b, inv, &p, id);
+    if (rc == ERR_OK)
+        rc = money_announce_confirmed(req, *id);
+    return rc;
+}
+
+int
+api_invoice_payments_create(struct http_req *req, struct http_resp *resp)
+{
+    return money_invoice_write(req, resp, take_payment);
 }
 
 int

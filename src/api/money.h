@@ -27,6 +27,13 @@ int money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, i
 /* {id, invoice_id, kind, amount, method, provider, status, invoice}. */
 int money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t payment_id,
                         int status);
+/* What a write on an invoice does inside its transaction; it leaves the
+ * payment (or refund) it made in *payment_id. */
+typedef int (*money_invoice_act)(struct http_req *req, struct store_invoice *inv,
+                                 int64_t *payment_id);
+/* Loads the path's invoice in a write transaction, runs act, commits, and
+ * answers 201 with the payment act made. */
+int money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_act act);
 /* A payment's created_at and decided_at as RFC 3339 in zone. */
 void money_render_times(json_t *payment, const struct tz_zone *zone);
 /* Queues the payment.confirmed webhooks of a confirmed payment, inside the

@@ -94,31 +94,23 @@ read_refund(struct http_req *req, const struct store_invoice *inv, int64_t *amou
     return bad ? ERR_INVALID : ERR_OK;
 }
 
-int
-api_invoice_refunds_create(struct http_req *req, struct http_resp *resp)
+static int
+make_refund(struct http_req *req, struct store_invoice *inv, int64_t *id)
 {
-    struct store_invoice inv;
     struct billing_ctx b;
     const char *method = NULL;
-    int64_t amount = 0, id = 0;
-    int rc = http_body_object(req);
+    int64_t amount = 0;
+    int rc = read_refund(req, inv, &amount, &method);
 
-    if (rc == ERR_OK)
-        rc = store_begin(req->db, 1);
-    if (rc != ERR_OK)
-        return rc;
-    rc = money_invoice_load(req, req->ids[0], &inv);
-    if (rc == ERR_OK)
-        rc = read_refund(req, &inv, &amount, &method);
     if (rc == ERR_OK)
         rc = billing_ctx_init(req, &b);
     if (rc == ERR_OK)
-        rc = billing_refund(&b, &inv, method, amount, &id);
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK) {
-        store_rollback(req->db);
-        return rc;
-    }
-    return money_payment_reply(req, resp, id, 201);
+        rc = billing_refund(&b, inv, method, amount, id);
+    return rc;
+}
+
+int
+api_invoice_refunds_create(struct http_req *req, struct http_resp *resp)
+{
+    return money_invoice_write(req, resp, make_refund);
 }
