@@ -73,13 +73,14 @@ format_when(const struct notify_ctx *c, struct notice *n)
 }
 
 static void
-fill_vars(struct notice *n, const char *kind)
+fill_vars(struct notice *n)
 {
     const char *base = text_of(n->settings, "public_url");
 
     snprintf(n->id, sizeof(n->id), "%lld", (long long)int_of(n->row, "id"));
-    snprintf(n->url, sizeof(n->url), "%s/portal/%s/%s", *base ? base : "http://127.0.0.1:8080",
-             kind, n->id);
+    /* The patient portal's "My appointments", where a booking is managed. */
+    snprintf(n->url, sizeof(n->url), "%s/book#/appointments?booking=%s",
+             *base ? base : "http://127.0.0.1:8080", n->id);
     add_var(n, "booking_id", n->id);
     add_var(n, "patient", text_of(n->row, "patient"));
     add_var(n, "staff", text_of(n->row, "staff"));
@@ -131,7 +132,7 @@ notice_load(const struct notify_ctx *c, struct notice *n, int64_t id, int appoin
         rc = format_when(c, n);
     if (rc != ERR_OK)
         return rc;
-    fill_vars(n, appointment ? "appointments" : "bookings");
+    fill_vars(n);
     return build_ics(c, n, appointment ? "appointment" : "booking",
                      strcmp(text_of(n->row, "status"), "cancelled") == 0);
 }

@@ -67,7 +67,7 @@ def test_booking_sends_confirmation_and_practice_notice(ctx):
     check(mail.get_content_type() == "multipart/mixed", "top is multipart/mixed")
     plain, html, attachments = rs.text_parts(mail)
     for needle in (p["name"], svc["name"], st["name"], cl.location["name"], day.isoformat(),
-                   "10:00", "Europe/Berlin", "/bookings/%d" % b["id"]):
+                   "10:00", "Europe/Berlin", "/book#/appointments?booking=%d" % b["id"]):
         check(needle in plain, "plain text lacks %r:\n%s" % (needle, plain))
         check(needle.replace("&", "&amp;") in html, "html lacks %r:\n%s" % (needle, html))
     eq(len(attachments), 1, "one attachment")
