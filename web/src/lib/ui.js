@@ -85,6 +85,29 @@ export function useAsync(load, deps = []) {
   return { ...state, reload: run };
 }
 
+/**
+ * Busy and error state for a form's submit handler: submit(e) prevents the
+ * default, clears the error, sets busy, awaits action(), keeps what it
+ * throws as the error and clears busy. {submit, busy, error, setError}.
+ */
+export function useSubmit(action) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e?.preventDefault?.();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { submit, busy, error, setError };
+}
+
 /** A modal dialog: focus moves in, Escape closes, focus returns after. */
 export function Modal({ title, onClose, children, wide }) {
   const ref = useRef(null);

@@ -1,41 +1,17 @@
 // The signed-in patient's pages: sign in, My appointments (upcoming and past,
 // cancel within the clinic's notice) and My invoices ("Pay Invoice").
 import { useState } from 'preact/hooks';
-import { api, login } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Textarea, Modal } from '../lib/ui.js';
+import { api } from '../lib/api.js';
+import { html, ErrorBox, Loading, useAsync, Textarea, Modal, useSubmit } from '../lib/ui.js';
+import { LoginForm } from '../lib/login.js';
 import { dateOf, timeOf, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { staffName, money, paymentLabel, statusLabel } from './catalogue.js';
 
 export function SignIn({ onUser, lead }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onUser(await login(email.trim(), password));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return html`<form class="card narrow" onSubmit=${submit} aria-labelledby="signin-title">
-    <h1 id="signin-title">${t('portal.signin.title')}</h1>
-    <p>${lead || t('portal.signin.lead')}</p>
-    <${ErrorBox} error=${error} />
-    <${Input} label=${t('portal.field.email')} type="email" autocomplete="username" required value=${email} onInput=${setEmail} />
-    <${Input} label=${t('portal.field.password')} type="password" autocomplete="current-password" required value=${password}
-      onInput=${setPassword} />
-    <div class="actions"><button type="submit" disabled=${busy}>${busy ? t('portal.signin.busy') : t('portal.signin.submit')}</button></div>
-    <p class="muted"><a href="#/">${t('portal.signin.new')}</a></p>
-  </form>`;
+  return html`<${LoginForm} portal onLoggedIn=${onUser} title=${t('portal.signin.title')} lead=${lead || t('portal.signin.lead')}
+    labels=${{ email: t('portal.field.email'), password: t('portal.field.password'), submit: t('portal.signin.submit'), busy: t('portal.signin.busy') }}
+    footer=${html`<p class="muted"><a href="#/">${t('portal.signin.new')}</a></p>`} />`;
 }
 
 /** Appointments and invoices together: invoice lines name a booking's services. */
@@ -111,21 +87,10 @@ export function MyAppointments({ cat }) {
 
 function CancelDialog({ item, onClose, onDone }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/bookings/${item.id}/cancel`, { reason });
-      onDone(item);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    await api.post(`/bookings/${item.id}/cancel`, { reason });
+    onDone(item);
+  });
 
   return html`<${Modal} title=${t('portal.appts.cancel_title')} onClose=${onClose}>
     <form onSubmit=${submit}>
@@ -196,21 +161,10 @@ export function MyInvoices({ cat }) {
 function PayDialog({ cat, invoice, onClose, onDone }) {
   const due = invoice.balance_due ?? invoice.total - invoice.paid;
   const amount = money(cat, due, invoice.currency);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/invoices/${invoice.id}/payments`, { amount: due });
-      onDone(amount);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    await api.post(`/invoices/${invoice.id}/payments`, { amount: due });
+    onDone(amount);
+  });
 
   return html`<${Modal} title=${t('portal.inv.pay_title', { number: invoice.number })} onClose=${onClose}>
     <form onSubmit=${submit}>

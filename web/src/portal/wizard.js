@@ -4,7 +4,7 @@
 // Reservation" -> confirmation.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, login, currentUser } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Textarea } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem } from './catalogue.js';
@@ -296,38 +296,27 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
   const signup = cat.settings?.allow_self_signup !== false;
   const [mode, setMode] = useState(signup ? 'new' : 'existing');
   const [form, setForm] = useState({ name: '', phone: '', email: '', password: '' });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const isPatient = user && user.role === 'patient';
   const isStaff = user && user.role !== 'patient';
 
-  async function complete(e) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      let me = user;
-      const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
-      if (pay) body.pay = pay;
-      if (!isPatient && mode === 'existing') {
-        me = await login(form.email.trim(), form.password);
-        onUser(me);
-      } else if (!isPatient) {
-        body.patient = { name: form.name.trim(), phone: form.phone.trim(), email: form.email.trim(), password: form.password };
-      }
-      const booking = await api.post('/bookings', body);
-      // A new patient leaves signed in; pick up the session and its CSRF token.
-      if (!isPatient && mode === 'new') onUser(await currentUser());
-      let invoice = null;
-      if (booking.invoice_id) invoice = await api.get(`/invoices/${booking.invoice_id}`).catch(() => null);
-      onBooked({ ...booking, invoice, staffId, total });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+  const { submit: complete, busy, error } = useSubmit(async () => {
+    let me = user;
+    const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
+    if (pay) body.pay = pay;
+    if (!isPatient && mode === 'existing') {
+      me = await login(form.email.trim(), form.password);
+      onUser(me);
+    } else if (!isPatient) {
+      body.patient = { name: form.name.trim(), phone: form.phone.trim(), email: form.email.trim(), password: form.password };
     }
-  }
+    const booking = await api.post('/bookings', body);
+    // A new patient leaves signed in; pick up the session and its CSRF token.
+    if (!isPatient && mode === 'new') onUser(await currentUser());
+    let invoice = null;
+    if (booking.invoice_id) invoice = await api.get(`/invoices/${booking.invoice_id}`).catch(() => null);
+    onBooked({ ...booking, invoice, staffId, total });
+  });
 
   const payText = pay === 'now' ? t('portal.pay.chosen_now', { amount: money(cat, total) }) : pay === 'skip' ? t('portal.pay.chosen_skip') : t('portal.pay.chosen_none');
 

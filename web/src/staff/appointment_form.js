@@ -4,7 +4,7 @@
 // overlaps come back as warnings.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Textarea, Checkbox } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Textarea, Checkbox, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
 import { dateOf, timeOf, todayIn, zoned, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
@@ -33,18 +33,10 @@ function AppointmentForm({ refs, params }) {
   const [until, setUntil] = useState('');
   const [assign, setAssign] = useState(!!params.staff_id);
   const [staffId, setStaffId] = useState(String(params.staff_id || refs.staff[0]?.id || ''));
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState(null);
 
-  async function save(e) {
-    e.preventDefault();
-    if (!patient) {
-      setError({ detail: t('appt.need_patient') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
+  const { submit: save, busy, error } = useSubmit(async () => {
+    if (!patient) throw { detail: t('appt.need_patient') };
     const body = {
       patient_id: patient.id,
       start: zoned(`${date}T${time}`, tz),
@@ -55,14 +47,8 @@ function AppointmentForm({ refs, params }) {
     if (actionId) body.action_id = Number(actionId);
     if (assign && staffId) body.staff_id = Number(staffId);
     if (recurring) body.recurrence = { every, interval: Number(interval) || 1, until };
-    try {
-      setResult(await api.post('/appointments', body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    setResult(await api.post('/appointments', body));
+  });
 
   if (result) return html`<${Saved} result=${result} patient=${patient} />`;
   const fe = (f) => error?.fieldError?.(f) || '';

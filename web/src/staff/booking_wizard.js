@@ -3,7 +3,7 @@
 // "Complete Reservation" -> confirmation with all details.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Textarea } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -32,8 +32,6 @@ function Wizard({ refs, params }) {
   const [patient, setPatient] = useState(null);
   const [newPatient, setNewPatient] = useState(null);
   const [notes, setNotes] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [booking, setBooking] = useState(null);
 
   const services = serviceIds.map((id) => byId(refs.services, id)).filter(Boolean);
@@ -53,9 +51,7 @@ function Wizard({ refs, params }) {
     else setServiceIds(serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id]);
   }
 
-  async function complete() {
-    setBusy(true);
-    setError(null);
+  const { submit: complete, busy, error, setError } = useSubmit(async () => {
     const body = { staff_id: staffId, service_ids: serviceIds, start: slot.start, notes };
     if (patient) body.patient_id = patient.id;
     else {
@@ -63,14 +59,8 @@ function Wizard({ refs, params }) {
       if (newPatient.email.trim()) body.patient.email = newPatient.email.trim();
       if (newPatient.password) body.patient.password = newPatient.password;
     }
-    try {
-      setBooking(await api.post('/bookings', body));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+    setBooking(await api.post('/bookings', body));
+  });
 
   if (booking) return html`<${Confirmation} booking=${booking} refs=${refs} />`;
 

@@ -3,7 +3,7 @@
 // "Login as Client".
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea } from '../lib/ui.js';
+import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit } from '../lib/ui.js';
 import { dateOf, timeOf, zoned, longDate } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { byId } from './data.js';
@@ -91,19 +91,12 @@ function Reschedule({ kind, item, refs, tz, onDone }) {
   const [date, setDate] = useState(dateOf(item.start));
   const [time, setTime] = useState(timeOf(item.start));
   const [staffId, setStaffId] = useState(String(item.staff_id || ''));
-  const [error, setError] = useState(null);
-  async function save(e) {
-    e.preventDefault();
-    setError(null);
-    try {
-      const body = { start: zoned(`${date}T${time}`, tz) };
-      if (staffId) body.staff_id = Number(staffId);
-      await api.patch(`/${kind}/${item.id}`, body);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: save, error } = useSubmit(async () => {
+    const body = { start: zoned(`${date}T${time}`, tz) };
+    if (staffId) body.staff_id = Number(staffId);
+    await api.patch(`/${kind}/${item.id}`, body);
+    onDone();
+  });
   return html`<form class="card sub-form" onSubmit=${save}>
     <h3>${t('booking.reschedule')}</h3>
     <${ErrorBox} error=${error} />
@@ -119,16 +112,10 @@ function Reschedule({ kind, item, refs, tz, onDone }) {
 
 function CancelBooking({ id, onDone }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState(null);
-  async function save(e) {
-    e.preventDefault();
-    try {
-      await api.post(`/bookings/${id}/cancel`, { reason });
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: save, error } = useSubmit(async () => {
+    await api.post(`/bookings/${id}/cancel`, { reason });
+    onDone();
+  });
   return html`<form class="card sub-form" onSubmit=${save}>
     <h3>${t('booking.cancel')}</h3>
     <${ErrorBox} error=${error} />
@@ -141,20 +128,13 @@ export function TakePayment({ invoice, invoiceId, refs, onDone }) {
   const due = invoice ? (invoice.balance_due ?? Math.max(0, (invoice.total || 0) - (invoice.paid || 0))) : 0;
   const [amount, setAmount] = useState(due ? (due / 100).toFixed(2) : '');
   const [method, setMethod] = useState('card');
-  const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
-  async function save(e) {
-    e.preventDefault();
-    setError(null);
-    try {
-      const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 100);
-      const p = await api.post(`/invoices/${invoiceId}/payments`, { amount: minor, method });
-      setDone(p);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: save, error } = useSubmit(async () => {
+    const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 100);
+    const p = await api.post(`/invoices/${invoiceId}/payments`, { amount: minor, method });
+    setDone(p);
+    onDone();
+  });
   return html`<form class="card sub-form" onSubmit=${save}>
     <h3>${t('booking.take_payment')}</h3>
     <${ErrorBox} error=${error} />
@@ -222,24 +202,18 @@ function AppointmentDetails({ id, refs, tz, onChanged, onClose }) {
   const state = useAsync(() => api.get(`/appointments/${id}`), [id]);
   const [mode, setMode] = useState('');
   const [scope, setScope] = useState('this');
-  const [error, setError] = useState(null);
-  if (state.error) return html`<${ErrorBox} error=${state.error} />`;
-  if (!state.data) return html`<${Loading} />`;
-  const a = state.data;
   const done = () => {
     setMode('');
     state.reload();
     onChanged?.();
   };
-  async function cancel(e) {
-    e.preventDefault();
-    try {
-      await api.post(`/appointments/${a.id}/cancel`, { scope });
-      done();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: cancel, error } = useSubmit(async () => {
+    await api.post(`/appointments/${state.data.id}/cancel`, { scope });
+    done();
+  });
+  if (state.error) return html`<${ErrorBox} error=${state.error} />`;
+  if (!state.data) return html`<${Loading} />`;
+  const a = state.data;
   const active = a.status !== 'cancelled';
   return html`<div class="event-window">
     <dl class="details">

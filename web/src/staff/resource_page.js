@@ -2,7 +2,7 @@
 // add, edit and delete. Writes are for admins; staff see the list only.
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal, useSubmit } from '../lib/ui.js';
 import { t } from '../i18n/index.js';
 import { invalidateRefs } from './data.js';
 
@@ -34,22 +34,11 @@ export function FieldControl({ field, value, onChange, error }) {
 
 export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
   const [value, setValue] = useState(initial);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = {};
-      for (const f of fields) if (value[f.name] !== undefined && !(f.writeOnly && value[f.name] === '')) body[f.name] = value[f.name];
-      await onSubmit(body);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    const body = {};
+    for (const f of fields) if (value[f.name] !== undefined && !(f.writeOnly && value[f.name] === '')) body[f.name] = value[f.name];
+    await onSubmit(body);
+  });
   return html`<form onSubmit=${submit}>
     <${ErrorBox} error=${error} />
     <div class="form-grid">

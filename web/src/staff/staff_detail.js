@@ -2,7 +2,7 @@
 // time off.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit } from '../lib/ui.js';
 import { dateOf, timeOf, zoned } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone, invalidateRefs } from './data.js';
@@ -31,22 +31,15 @@ export function StaffDetailPage({ params, user }) {
 
 function ShiftEditor({ id, refs, initial, admin, onSaved }) {
   const [rows, setRows] = useState(initial.map((s) => ({ ...s })));
-  const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
   const update = (i, k, v) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: k === 'weekday' || k === 'location_id' ? Number(v) : v } : r)));
-  async function save(e) {
-    e.preventDefault();
-    setError(null);
+  const { submit: save, error } = useSubmit(async () => {
     setSaved(false);
-    try {
-      await api.put(`/staff/${id}/shifts`, { shifts: rows });
-      invalidateRefs();
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  }
+    await api.put(`/staff/${id}/shifts`, { shifts: rows });
+    invalidateRefs();
+    setSaved(true);
+    onSaved();
+  });
   const days = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: t('weekday.' + d) }));
   const locs = refs.locations.map((l) => ({ value: l.id, label: l.name }));
   return html`<form class="card" onSubmit=${save} aria-labelledby="shifts-h">
@@ -82,20 +75,13 @@ function TimeOff({ id, refs, items, admin, onSaved }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState(null);
-  async function add(e) {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api.post(`/staff/${id}/time-off`, { start: zoned(from, tz), end: zoned(to, tz), reason });
-      setFrom('');
-      setTo('');
-      setReason('');
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: add, error, setError } = useSubmit(async () => {
+    await api.post(`/staff/${id}/time-off`, { start: zoned(from, tz), end: zoned(to, tz), reason });
+    setFrom('');
+    setTo('');
+    setReason('');
+    onSaved();
+  });
   async function remove(item) {
     setError(null);
     try {

@@ -3,7 +3,7 @@
 // add`, patient logins from the patient's profile.
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit } from '../lib/ui.js';
 import { dateOf, timeOf } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 
@@ -12,18 +12,11 @@ export function UsersPage() {
   const [name, setName] = useState('');
   const [role, setRole] = useState('staff');
   const [created, setCreated] = useState(null);
-  const [error, setError] = useState(null);
-  async function create(e) {
-    e.preventDefault();
-    setError(null);
-    try {
-      setCreated(await api.post('/tokens', { name, role }));
-      setName('');
-      list.reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { submit: create, error, setError } = useSubmit(async () => {
+    setCreated(await api.post('/tokens', { name, role }));
+    setName('');
+    list.reload();
+  });
   async function revoke(tok) {
     setError(null);
     try {
