@@ -113,12 +113,11 @@ store_appointment_get(struct store_conn *c, int64_t id, json_t **out)
 int
 store_appointment_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_APPT_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_APPT_LIST, items);
     size_t i;
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, f->from);
     sqlite3_bind_int64(st, 2, f->to);
@@ -196,10 +195,9 @@ store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64
 int
 store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_TIME_OFF_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_TIME_OFF_LIST, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, f->from);
     sqlite3_bind_int64(st, 2, f->to);

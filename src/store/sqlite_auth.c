@@ -272,10 +272,9 @@ store_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t
 int
 store_token_list(struct store_conn *c, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_TOKEN_LIST, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     return sql_rows_json(c, st, *items);
 }
@@ -313,10 +312,9 @@ store_audit_add(struct store_conn *c, const struct store_audit *a)
 int
 store_audit_list(struct store_conn *c, const struct store_audit_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_AUDIT_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_AUDIT_LIST, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, f->from);
     sqlite3_bind_int64(st, 2, f->to);

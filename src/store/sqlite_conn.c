@@ -213,6 +213,13 @@ sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out)
     return rc;
 }
 
+sqlite3_stmt *
+sql_prepare_list(struct store_conn *c, const char *sql, json_t **items)
+{
+    *items = json_array();
+    return *items ? sql_prepare(c, sql) : NULL;
+}
+
 int
 sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items)
 {

@@ -51,6 +51,9 @@ json_t *sql_row_json(sqlite3_stmt *st);
 /* Steps to the one row st selects, as sql_row_json; ERR_NOT_FOUND when
  * there is none. Resets st. */
 int sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out);
+/* sql_prepare for a list: *items becomes a new empty array, owned by the
+ * caller whatever happens. NULL when either fails. */
+sqlite3_stmt *sql_prepare_list(struct store_conn *c, const char *sql, json_t **items);
 /* Steps through every row, appending sql_row_json of each to items. */
 int sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items);
 void sql_copy_text(sqlite3_stmt *st, int i, char *out, size_t size);

@@ -257,12 +257,11 @@ store_invoice_json(struct store_conn *c, int64_t id, json_t **out)
 int
 store_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_INVOICE_LIST, items);
     size_t i;
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, f->patient_id);
     if (f->status)
@@ -369,10 +368,9 @@ int
 store_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
                    json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_PAYMENT_LIST, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     if (status)
         sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);

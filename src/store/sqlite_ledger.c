@@ -130,12 +130,11 @@ int
 store_journal_list(struct store_conn *c, const char *from, const char *to, int64_t after_id,
                    int limit, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_JOURNAL_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_JOURNAL_LIST, items);
     size_t i;
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     if (from)
         sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
@@ -152,10 +151,9 @@ store_journal_list(struct store_conn *c, const char *from, const char *to, int64
 static int
 all_rows(struct store_conn *c, const char *sql, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, sql);
+    sqlite3_stmt *st = sql_prepare_list(c, sql, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     return sql_rows_json(c, st, *items);
 }
@@ -175,10 +173,9 @@ store_receivables(struct store_conn *c, json_t **items)
 int
 store_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_TAKINGS);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_TAKINGS, items);
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);

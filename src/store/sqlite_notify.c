@@ -214,11 +214,10 @@ store_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char
 int
 store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_OUTBOX_LIST, items);
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     bind_text_or_null(st, 1, f->status);
     bind_text_or_null(st, 2, f->channel);
@@ -311,11 +310,10 @@ store_sync_issue_clear(struct store_conn *c, int64_t booking_id)
 int
 store_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_ISSUE_LIST, items);
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int(st, 2, limit);
@@ -365,11 +363,10 @@ store_webhook_add(struct store_conn *c, const char *url, const char *events, con
 int
 store_webhook_list(struct store_conn *c, int64_t id, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_LIST, items);
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, id);
     rc = sql_rows_json(c, st, *items);
@@ -396,11 +393,10 @@ store_webhook_delete(struct store_conn *c, int64_t id)
 int
 store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_EVENT);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_EVENT, items);
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, event, -1, SQLITE_STATIC);
     rc = sql_rows_json(c, st, *items);

@@ -415,12 +415,11 @@ store_booking_get(struct store_conn *c, int64_t id, json_t **out)
 int
 store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_BOOKING_LIST, items);
     size_t i;
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, f->from);
     sqlite3_bind_int64(st, 2, f->to);
@@ -535,12 +534,11 @@ store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t 
 int
 store_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_HISTORY_LIST);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_HISTORY_LIST, items);
     size_t i;
     int rc;
 
-    *items = json_array();
-    if (!st || !*items)
+    if (!st)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, booking_id);
     rc = sql_rows_json(c, st, *items);
