@@ -5,6 +5,10 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
 python3-aiosmtpd radicale openssl"
+# The PostgreSQL backend: libpq to build, a PostgreSQL 15 server (with
+# btree_gist from its contrib) for scripts/pg_scratch.sh, and psycopg2 for
+# the API tests that read the database directly.
+PKGS="$PKGS libpq-dev postgresql-15 postgresql-client-15 python3-psycopg2"
 # The web app builds with Node and npm and is tested in Debian's Chromium;
 # a machine that already has npm (a newer Node) keeps it.
 if [ "${NO_WEB:-}" != "1" ]; then
