@@ -442,6 +442,22 @@ store_begin(struct store_conn *c, int write)
 }
 
 int
+store_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n)
+{
+    /* BEGIN IMMEDIATE made this connection the only writer until commit. */
+    (void)staff_ids;
+    (void)n;
+    return sqlite3_get_autocommit(c->db) ? ERR_INVALID : ERR_OK;
+}
+
+const char *
+store_kind(const struct store *s)
+{
+    (void)s;
+    return "sqlite";
+}
+
+int
 store_commit(struct store_conn *c)
 {
     sqlite3_stmt *st = sql_prepare(c, "COMMIT");

@@ -197,6 +197,19 @@ int store_begin(struct store_conn *c, int write);
 int store_commit(struct store_conn *c);
 void store_rollback(struct store_conn *c);
 
+/* The booking guarantee. Inside a write transaction, before checking
+ * whether staff_ids[0..n) are free and writing their bookings, take their
+ * locks with this: until commit or rollback no other transaction, in this
+ * process or another, can change those staff members' bookings. Locks are
+ * taken in ascending id order whatever the order given, so two
+ * transactions never wait on each other in a cycle. (SQLite's write
+ * transaction already excludes every other writer; PostgreSQL takes
+ * transaction-scoped advisory locks.) ERR_RETRY when the backend aborted
+ * the transaction: roll back and run it again. */
+int store_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n);
+/* "sqlite" or "postgresql". */
+const char *store_kind(const struct store *s);
+
 /* --- Generic rows -------------------------------------------------------- */
 
 int store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj, int64_t *id);
