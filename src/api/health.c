@@ -11,9 +11,8 @@ extern const char api_openapi_yaml[];
 int
 api_health(struct http_req *req, struct http_resp *resp)
 {
-    return http_reply_json(resp, 200,
-                           json_pack("{s:s, s:s}", "status", "ok", "db",
-                                     store_kind(req->app->store)));
+    return http_reply_json(
+        resp, 200, json_pack("{s:s, s:s}", "status", "ok", "db", store_kind(req->app->store)));
 }
 
 int

@@ -180,9 +180,13 @@ struct store_event_filter {
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
-/* Opens (creating when missing) and migrates the database at path with a
- * pool of n_conns connections. *out owned by the caller (store_close). */
-int store_open(const char *path, int n_conns, struct store **out);
+/* Opens and migrates the database target names with a pool of n_conns
+ * connections: a postgresql:// (or postgres://) URL is a PostgreSQL
+ * database, anything else the path of a SQLite file (created when
+ * missing). *out owned by the caller (store_close). */
+int store_open(const char *target, int n_conns, struct store **out);
+/* 1 when target is a PostgreSQL URL rather than a SQLite path. */
+int store_is_url(const char *target);
 void store_close(struct store *s);
 /* Blocks until a connection is free; give it back with store_release. */
 struct store_conn *store_acquire(struct store *s);

@@ -16,7 +16,7 @@ enum err {
     ERR_RATE_LIMITED,
     ERR_STORE,
     ERR_IO,
-    ERR_RETRY,       /* the database aborted the transaction (serialization, deadlock): run it again */
+    ERR_RETRY, /* the database aborted the transaction (serialization, deadlock): run it again */
     ERR_UNAVAILABLE, /* the database cannot be reached (503) */
 };
 
