@@ -19,12 +19,12 @@ else
 BUILD ?= build
 endif
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c src/api/*.c \
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/store/sqlite/*.c src/http/*.c src/api/*.c \
                             src/jobs/*.c src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+MIGRATIONS := $(sort $(wildcard src/store/sqlite/migrations/*.sql))
 
 .PHONY: all run check unit api deps clean bench format web browser
 all: $(BUILD)/chairside

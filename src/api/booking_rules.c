@@ -58,6 +58,11 @@ booking_slot_check(struct http_req *req, const struct sched_settings *settings,
         return http_fail(req, ERR_CONFLICT, "too many services: only one may be booked at a time");
     if (settings->assign_services_to_staff && !staff_is_assigned(req, svc, staff_id))
         return http_fail(req, ERR_CONFLICT, "the staff member is not assigned these services");
+    /* Nobody else may change this staff member's bookings between the
+     * check below and the caller's commit. */
+    rc = store_lock_staff(req->db, &staff_id, 1);
+    if (rc != ERR_OK)
+        return rc;
     filter.staff_id = staff_id;
     rc = sched_inputs_load(req, &filter, day - 1, day + 1, skip_booking_id, &in);
     if (rc != ERR_OK)

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "api/app.h"
+#include "store/store.h"
 #include "util/err.h"
 
 extern const char api_openapi_yaml[];
@@ -9,8 +11,8 @@ extern const char api_openapi_yaml[];
 int
 api_health(struct http_req *req, struct http_resp *resp)
 {
-    (void)req;
-    return http_reply_json(resp, 200, json_pack("{s:s}", "status", "ok"));
+    return http_reply_json(
+        resp, 200, json_pack("{s:s, s:s}", "status", "ok", "db", store_kind(req->app->store)));
 }
 
 int

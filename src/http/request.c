@@ -178,6 +178,8 @@ static const struct {
     {ERR_NOMEM, 500, "Internal error"},
     {ERR_STORE, 500, "Internal error"},
     {ERR_IO, 500, "Internal error"},
+    {ERR_RETRY, 503, "Service Unavailable"},
+    {ERR_UNAVAILABLE, 503, "Service Unavailable"},
 };
 
 static int

@@ -180,9 +180,13 @@ struct store_event_filter {
 
 /* --- Lifecycle ---------------------------------------------------------- */
 
-/* Opens (creating when missing) and migrates the database at path with a
- * pool of n_conns connections. *out owned by the caller (store_close). */
-int store_open(const char *path, int n_conns, struct store **out);
+/* Opens and migrates the database target names with a pool of n_conns
+ * connections: a postgresql:// (or postgres://) URL is a PostgreSQL
+ * database, anything else the path of a SQLite file (created when
+ * missing). *out owned by the caller (store_close). */
+int store_open(const char *target, int n_conns, struct store **out);
+/* 1 when target is a PostgreSQL URL rather than a SQLite path. */
+int store_is_url(const char *target);
 void store_close(struct store *s);
 /* Blocks until a connection is free; give it back with store_release. */
 struct store_conn *store_acquire(struct store *s);
@@ -196,6 +200,19 @@ int store_schema_version(struct store_conn *c, int *version);
 int store_begin(struct store_conn *c, int write);
 int store_commit(struct store_conn *c);
 void store_rollback(struct store_conn *c);
+
+/* The booking guarantee. Inside a write transaction, before checking
+ * whether staff_ids[0..n) are free and writing their bookings, take their
+ * locks with this: until commit or rollback no other transaction, in this
+ * process or another, can change those staff members' bookings. Locks are
+ * taken in ascending id order whatever the order given, so two
+ * transactions never wait on each other in a cycle. (SQLite's write
+ * transaction already excludes every other writer; PostgreSQL takes
+ * transaction-scoped advisory locks.) ERR_RETRY when the backend aborted
+ * the transaction: roll back and run it again. */
+int store_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n);
+/* "sqlite" or "postgresql". */
+const char *store_kind(const struct store *s);
 
 /* --- Generic rows -------------------------------------------------------- */
 

@@ -30,6 +30,10 @@ err_name(enum err e)
         return "storage error";
     case ERR_IO:
         return "i/o error";
+    case ERR_RETRY:
+        return "transaction to retry";
+    case ERR_UNAVAILABLE:
+        return "database unavailable";
     }
     return "unknown";
 }

@@ -16,6 +16,8 @@ enum err {
     ERR_RATE_LIMITED,
     ERR_STORE,
     ERR_IO,
+    ERR_RETRY, /* the database aborted the transaction (serialization, deadlock): run it again */
+    ERR_UNAVAILABLE, /* the database cannot be reached (503) */
 };
 
 const char *err_name(enum err e);

@@ -37,6 +37,11 @@ class Context:
         self._admin = None
         self._staff = None
 
+    @property
+    def backend(self):
+        """The database backend the server runs on, as /healthz names it."""
+        return "postgresql" if self.db.startswith("postgresql://") else "sqlite"
+
     def client(self):
         return helpers.Client(self.port)
 

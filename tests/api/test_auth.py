@@ -8,7 +8,10 @@ from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, availability
 
 def test_healthz(ctx):
     r = ctx.client().get("/healthz")
-    eq(r.expect(200), {"status": "ok"}, "GET /healthz body")
+    body = r.expect(200)
+    eq(body["status"], "ok", "GET /healthz status")
+    check(body["db"] in ("sqlite", "postgresql"), "GET /healthz names the backend: %r" % body)
+    eq(body["db"], ctx.backend, "GET /healthz backend")
     eq(r.content_type, "application/json", "GET /healthz Content-Type")
 
 

@@ -1,7 +1,7 @@
 /* SQLite backend: the general ledger and the money reports. */
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 
 static const char SQL_JOURNAL_INSERT[] =
@@ -60,8 +60,8 @@ bind_optional_id(sqlite3_stmt *st, int i, int64_t id)
 }
 
 int
-store_journal_post(struct store_conn *c, const struct store_journal *j,
-                   const struct ledger_entry *e, int64_t *id)
+sqlite_journal_post(struct store_conn *c, const struct store_journal *j,
+                    const struct ledger_entry *e, int64_t *id)
 {
     sqlite3_stmt *st;
     size_t i;
@@ -82,14 +82,14 @@ store_journal_post(struct store_conn *c, const struct store_journal *j,
     bind_optional_id(st, 7, j->reverses_entry_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     for (i = 0; rc == ERR_OK && i < e->n; i++)
         rc = insert_posting(c, *id, &e->postings[i]);
     return rc;
 }
 
 int
-store_journal_last(struct store_conn *c, int64_t invoice_id, const char *source, int64_t *entry_id)
+sqlite_journal_last(struct store_conn *c, int64_t invoice_id, const char *source, int64_t *entry_id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_JOURNAL_LAST);
     int rc;
@@ -127,8 +127,8 @@ attach_lines(struct store_conn *c, json_t *entry)
 }
 
 int
-store_journal_list(struct store_conn *c, const char *from, const char *to, int64_t after_id,
-                   int limit, json_t **items)
+sqlite_journal_list(struct store_conn *c, const char *from, const char *to, int64_t after_id,
+                    int limit, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_JOURNAL_LIST, items);
     size_t i;
@@ -159,19 +159,19 @@ all_rows(struct store_conn *c, const char *sql, json_t **items)
 }
 
 int
-store_ledger_accounts(struct store_conn *c, json_t **items)
+sqlite_ledger_accounts(struct store_conn *c, json_t **items)
 {
     return all_rows(c, SQL_LEDGER_ACCOUNTS, items);
 }
 
 int
-store_receivables(struct store_conn *c, json_t **items)
+sqlite_receivables(struct store_conn *c, json_t **items)
 {
     return all_rows(c, SQL_RECEIVABLES, items);
 }
 
 int
-store_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items)
+sqlite_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_TAKINGS, items);
 

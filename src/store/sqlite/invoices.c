@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 
 static const char SQL_INVOICE_NEXT_SEQ[] =
@@ -65,7 +65,7 @@ static const char SQL_BOOKING_SET_PAYMENT_STATUS[] =
     "UPDATE bookings SET payment_status = ? WHERE id = ?";
 
 int
-store_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
+sqlite_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_NEXT_SEQ);
     int rc;
@@ -81,8 +81,8 @@ store_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
 }
 
 int
-store_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int year, int64_t seq,
-                     const char *number, int64_t *id)
+sqlite_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int year, int64_t seq,
+                      const char *number, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_INSERT);
     int rc;
@@ -102,7 +102,7 @@ store_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int 
     sqlite3_bind_int64(st, 10, inv->totals.total);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
@@ -130,8 +130,8 @@ insert_line(struct store_conn *c, int64_t invoice_id, size_t position,
 }
 
 int
-store_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_invoice_line *lines,
-                        size_t n, const struct money_totals *totals)
+sqlite_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_invoice_line *lines,
+                         size_t n, const struct money_totals *totals)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LINES_DELETE);
     size_t i;
@@ -154,7 +154,7 @@ store_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_inv
 }
 
 int
-store_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
+sqlite_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_SET_STATE);
 
@@ -207,13 +207,13 @@ invoice_by(struct store_conn *c, const char *sql, int64_t key, struct store_invo
 }
 
 int
-store_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out)
+sqlite_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out)
 {
     return invoice_by(c, SQL_INVOICE_GET, id, out);
 }
 
 int
-store_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out)
+sqlite_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out)
 {
     return invoice_by(c, SQL_INVOICE_BY_BOOKING, booking_id, out);
 }
@@ -237,7 +237,7 @@ attach_rows(struct store_conn *c, json_t *row, const char *key, const char *sql)
 }
 
 int
-store_invoice_json(struct store_conn *c, int64_t id, json_t **out)
+sqlite_invoice_json(struct store_conn *c, int64_t id, json_t **out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_JSON);
     int rc;
@@ -255,7 +255,7 @@ store_invoice_json(struct store_conn *c, int64_t id, json_t **out)
 }
 
 int
-store_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items)
+sqlite_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_INVOICE_LIST, items);
     size_t i;
@@ -275,7 +275,7 @@ store_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, j
 }
 
 int
-store_payment_insert(struct store_conn *c, const struct store_payment *p, int64_t *id)
+sqlite_payment_insert(struct store_conn *c, const struct store_payment *p, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_INSERT);
     int rc;
@@ -294,12 +294,12 @@ store_payment_insert(struct store_conn *c, const struct store_payment *p, int64_
         sqlite3_bind_int64(st, 9, p->created_by);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
 int
-store_payment_get(struct store_conn *c, int64_t id, struct store_payment *out)
+sqlite_payment_get(struct store_conn *c, int64_t id, struct store_payment *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_GET);
     int rc;
@@ -329,7 +329,7 @@ store_payment_get(struct store_conn *c, int64_t id, struct store_payment *out)
 }
 
 int
-store_payment_decide(struct store_conn *c, int64_t id, const char *status, int64_t at, int64_t by)
+sqlite_payment_decide(struct store_conn *c, int64_t id, const char *status, int64_t at, int64_t by)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_DECIDE);
     int rc;
@@ -342,13 +342,13 @@ store_payment_decide(struct store_conn *c, int64_t id, const char *status, int64
         sqlite3_bind_int64(st, 3, by);
     sqlite3_bind_int64(st, 4, id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_CONFLICT;
     return rc;
 }
 
 int
-store_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t *amount)
+sqlite_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t *amount)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_PENDING_COUNT);
     int rc;
@@ -365,8 +365,8 @@ store_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t 
 }
 
 int
-store_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
-                   json_t **items)
+sqlite_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
+                    json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_PAYMENT_LIST, items);
 
@@ -380,7 +380,7 @@ store_payment_list(struct store_conn *c, const char *status, int64_t after_id, i
 }
 
 int
-store_booking_set_payment_status(struct store_conn *c, int64_t booking_id, const char *status)
+sqlite_booking_set_payment_status(struct store_conn *c, int64_t booking_id, const char *status)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SET_PAYMENT_STATUS);
 

@@ -1,4 +1,4 @@
-#include "store/sqlite_cache.h"
+#include "store/sqlite/cache.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

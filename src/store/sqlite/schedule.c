@@ -2,8 +2,8 @@
  * their history. */
 #include <string.h>
 
-#include "store/sqlite_cache.h"
-#include "store/sqlite_internal.h"
+#include "store/sqlite/cache.h"
+#include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -81,7 +81,7 @@ static const char SQL_HISTORY_LIST[] =
     "WHERE booking_id = ? ORDER BY id";
 
 int
-store_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)
+sqlite_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)
 {
     sqlite3_stmt *st;
     size_t i;
@@ -148,8 +148,8 @@ shift_rows(struct store_conn *c, sqlite3_stmt *st, struct arena *a, struct store
 }
 
 int
-store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
-                 size_t *n)
+sqlite_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
+                  size_t *n)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_GET);
 
@@ -160,8 +160,8 @@ store_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct
 }
 
 int
-store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
-                     size_t n)
+sqlite_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
+                      size_t n)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_DELETE);
     size_t i;
@@ -186,8 +186,8 @@ store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_
 }
 
 int
-store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f, struct arena *a,
-                   struct store_shift **out, size_t *n)
+sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f, struct arena *a,
+                    struct store_shift **out, size_t *n)
 {
     sqlite3_stmt *st = sql_prepare(c, f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS);
     struct buf ids;
@@ -206,7 +206,8 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
         if (rc == ERR_OK)
             rc = buf_puts(&ids, "]");
     }
-    hit = rc == ERR_OK && c->in_read ? shift_cache_get(c->cache, ids.data, a, out, n) : 0;
+    hit =
+        rc == ERR_OK && lite(c)->in_read ? shift_cache_get(lite(c)->cache, ids.data, a, out, n) : 0;
     if (rc != ERR_OK || hit != 0) {
         rc = hit < 0 ? ERR_NOMEM : rc;
         goto out;
@@ -218,8 +219,8 @@ store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
         sqlite3_bind_int64(st, 4, (int64_t)f->n_required);
     }
     rc = shift_rows(c, st, a, out, n);
-    if (rc == ERR_OK && c->in_read)
-        shift_cache_put(c->cache, ids.data, c->read_gen, *out, *n);
+    if (rc == ERR_OK && lite(c)->in_read)
+        shift_cache_put(lite(c)->cache, ids.data, lite(c)->read_gen, *out, *n);
 out:
     buf_cleanup(&ids);
     return rc;
@@ -272,7 +273,7 @@ cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, st
      * loading it once makes every later week a hit until it changes. */
     int64_t wide_from = from - 31 * 86400, wide_to = INT64_MAX / 2;
     size_t first = *n;
-    int hit = busy_cache_get(c->cache, staff_id, from, to, a, v, n, cap);
+    int hit = busy_cache_get(lite(c)->cache, staff_id, from, to, a, v, n, cap);
     int rc;
 
     if (hit != 0)
@@ -282,7 +283,8 @@ cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, st
     rc = query_busy(c, staff_id, wide_from, wide_to, 0, a, v, n, cap);
     if (rc != ERR_OK)
         return rc;
-    busy_cache_put(c->cache, staff_id, wide_from, wide_to, c->read_gen, *v + first, *n - first);
+    busy_cache_put(lite(c)->cache, staff_id, wide_from, wide_to, lite(c)->read_gen, *v + first,
+                   *n - first);
     /* The caller asked for [from, to) only. */
     for (i = kept = first; i < *n; i++) {
         if ((*v)[i].start < to && (*v)[i].end > from)
@@ -293,9 +295,9 @@ cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, st
 }
 
 int
-store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
-                 int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
-                 size_t *n)
+sqlite_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                  int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
+                  size_t *n)
 {
     size_t cap = 0, i;
     int rc = ERR_OK;
@@ -303,7 +305,7 @@ store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
     *out = NULL;
     *n = 0;
     for (i = 0; rc == ERR_OK && i < n_staff; i++) {
-        if (c->in_read && !skip_booking_id)
+        if (lite(c)->in_read && !skip_booking_id)
             rc = cached_busy(c, staff_ids[i], from, to, a, out, n, &cap);
         else
             rc = query_busy(c, staff_ids[i], from, to, skip_booking_id, a, out, n, &cap);
@@ -336,8 +338,8 @@ insert_booking_services(struct store_conn *c, int64_t id, const struct store_ser
 }
 
 int
-store_booking_insert(struct store_conn *c, const struct store_booking *b,
-                     const struct store_service *services, size_t n_services, int64_t *id)
+sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
+                      const struct store_service *services, size_t n_services, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
     int rc;
@@ -359,14 +361,14 @@ store_booking_insert(struct store_conn *c, const struct store_booking *b,
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(c->db);
+    *id = sqlite3_last_insert_rowid(lite(c)->db);
     sql_staff_changed(c, b->staff_id);
     return insert_booking_services(c, *id, services, n_services);
 }
 
 int
-store_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
-                           size_t n, int64_t group_service_id)
+sqlite_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
+                            size_t n, int64_t group_service_id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SERVICES_DELETE);
     int rc = st ? mark_booking_staff(c, id) : ERR_STORE;
@@ -397,7 +399,7 @@ parse_service_ids(json_t *row)
 }
 
 int
-store_booking_get(struct store_conn *c, int64_t id, json_t **out)
+sqlite_booking_get(struct store_conn *c, int64_t id, json_t **out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_GET);
     int rc;
@@ -413,7 +415,7 @@ store_booking_get(struct store_conn *c, int64_t id, json_t **out)
 }
 
 int
-store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
+sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_BOOKING_LIST, items);
     size_t i;
@@ -455,8 +457,8 @@ mark_booking_staff(struct store_conn *c, int64_t booking_id)
 }
 
 int
-store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
-                   int64_t start, int64_t end, int64_t now)
+sqlite_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
+                    int64_t start, int64_t end, int64_t now)
 {
     sqlite3_stmt *st;
     int rc = mark_booking_staff(c, id);
@@ -477,7 +479,7 @@ store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t l
 }
 
 int
-store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now)
+sqlite_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now)
 {
     sqlite3_stmt *st;
     int rc = mark_booking_staff(c, id);
@@ -494,7 +496,7 @@ store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int
 }
 
 int
-store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now)
+sqlite_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now)
 {
     sqlite3_stmt *st;
     int rc = mark_booking_staff(c, id);
@@ -508,14 +510,14 @@ store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_CONFLICT;
     return rc;
 }
 
 int
-store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
-                  const char *actor, const char *action, const char *changes_json)
+sqlite_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
+                   const char *actor, const char *action, const char *changes_json)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_HISTORY_INSERT);
 
@@ -532,7 +534,7 @@ store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t 
 }
 
 int
-store_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
+sqlite_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_HISTORY_LIST, items);
     size_t i;

@@ -2,7 +2,7 @@
  * tokens and reminders. */
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 
 static const char SQL_OUTBOX_ADD[] =
@@ -117,7 +117,7 @@ bind_id_or_null(sqlite3_stmt *st, int idx, int64_t v)
 }
 
 int
-store_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now, int64_t *id)
+sqlite_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ADD);
     int rc;
@@ -135,7 +135,7 @@ store_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t
     sqlite3_bind_int64(st, 9, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && id)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
@@ -156,8 +156,8 @@ read_claimed(sqlite3_stmt *st, struct arena *a, struct store_outbox_row *out)
 }
 
 int
-store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
-                   struct arena *a, struct store_outbox_row *out)
+sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
+                    struct arena *a, struct store_outbox_row *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ANY_DUE);
     int rc;
@@ -169,12 +169,12 @@ store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t le
     rc = rc == SQLITE_ROW ? (sqlite3_column_int(st, 0) ? ERR_OK : ERR_NOT_FOUND) : sql_err(c, rc);
     sqlite3_reset(st);
     if (rc == ERR_OK)
-        rc = store_begin(c, 1);
+        rc = sqlite_begin(c, 1);
     if (rc != ERR_OK)
         return rc;
     st = sql_prepare(c, SQL_OUTBOX_CLAIM);
     if (!st) {
-        store_rollback(c);
+        sqlite_rollback(c);
         return ERR_STORE;
     }
     sqlite3_bind_int64(st, 1, worker);
@@ -189,14 +189,14 @@ store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t le
     }
     sqlite3_reset(st);
     if (rc == ERR_OK)
-        return store_commit(c);
-    store_rollback(c);
+        return sqlite_commit(c);
+    sqlite_rollback(c);
     return rc;
 }
 
 int
-store_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
-                    const char *error, int64_t next_attempt_at, int64_t now)
+sqlite_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
+                     const char *error, int64_t next_attempt_at, int64_t now)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_FINISH);
 
@@ -212,7 +212,7 @@ store_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char
 }
 
 int
-store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, json_t **items)
+sqlite_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_OUTBOX_LIST, items);
     int rc;
@@ -245,19 +245,19 @@ one_by_id(struct store_conn *c, const char *sql, int64_t id, json_t **out)
 }
 
 int
-store_notice_booking(struct store_conn *c, int64_t booking_id, json_t **out)
+sqlite_notice_booking(struct store_conn *c, int64_t booking_id, json_t **out)
 {
     return one_by_id(c, SQL_NOTICE_BOOKING, booking_id, out);
 }
 
 int
-store_notice_appointment(struct store_conn *c, int64_t appointment_id, json_t **out)
+sqlite_notice_appointment(struct store_conn *c, int64_t appointment_id, json_t **out)
 {
     return one_by_id(c, SQL_NOTICE_APPT, appointment_id, out);
 }
 
 int
-store_notice_settings(struct store_conn *c, json_t **out)
+sqlite_notice_settings(struct store_conn *c, json_t **out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_NOTICE_SETTINGS);
 
@@ -266,7 +266,7 @@ store_notice_settings(struct store_conn *c, json_t **out)
 }
 
 int
-store_template_get(struct store_conn *c, const char *name, json_t **out)
+sqlite_template_get(struct store_conn *c, const char *name, json_t **out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_TEMPLATE_GET);
 
@@ -278,8 +278,8 @@ store_template_get(struct store_conn *c, const char *name, json_t **out)
 }
 
 int
-store_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char *reason, int64_t now,
-                       int *raised)
+sqlite_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char *reason, int64_t now,
+                        int *raised)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_RAISE);
     int rc;
@@ -292,12 +292,12 @@ store_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char *rea
     sqlite3_bind_int64(st, 3, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *raised = sqlite3_changes(c->db) > 0;
+        *raised = sqlite3_changes(lite(c)->db) > 0;
     return rc;
 }
 
 int
-store_sync_issue_clear(struct store_conn *c, int64_t booking_id)
+sqlite_sync_issue_clear(struct store_conn *c, int64_t booking_id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_CLEAR);
 
@@ -308,7 +308,7 @@ store_sync_issue_clear(struct store_conn *c, int64_t booking_id)
 }
 
 int
-store_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t **items)
+sqlite_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_ISSUE_LIST, items);
     int rc;
@@ -326,7 +326,7 @@ store_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t 
 }
 
 int
-store_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now)
+sqlite_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_RESOLVE);
     int rc;
@@ -336,14 +336,14 @@ store_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now)
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, booking_id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
 
 int
-store_webhook_add(struct store_conn *c, const char *url, const char *events, const char *secret,
-                  int64_t now, int64_t *id)
+sqlite_webhook_add(struct store_conn *c, const char *url, const char *events, const char *secret,
+                   int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_ADD);
     int rc;
@@ -356,12 +356,12 @@ store_webhook_add(struct store_conn *c, const char *url, const char *events, con
     sqlite3_bind_int64(st, 4, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
 int
-store_webhook_list(struct store_conn *c, int64_t id, json_t **items)
+sqlite_webhook_list(struct store_conn *c, int64_t id, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_LIST, items);
     int rc;
@@ -378,7 +378,7 @@ store_webhook_list(struct store_conn *c, int64_t id, json_t **items)
 }
 
 int
-store_webhook_delete(struct store_conn *c, int64_t id)
+sqlite_webhook_delete(struct store_conn *c, int64_t id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_DELETE);
     int rc;
@@ -387,11 +387,11 @@ store_webhook_delete(struct store_conn *c, int64_t id)
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
-    return rc == ERR_OK && sqlite3_changes(c->db) == 0 ? ERR_NOT_FOUND : rc;
+    return rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0 ? ERR_NOT_FOUND : rc;
 }
 
 int
-store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items)
+sqlite_webhooks_for_event(struct store_conn *c, const char *event, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_EVENT, items);
     int rc;
@@ -408,7 +408,7 @@ store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items
 }
 
 int
-store_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size)
+sqlite_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_SECRET);
     int rc;
@@ -425,7 +425,7 @@ store_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size)
 }
 
 int
-store_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
+sqlite_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_RESULT);
 
@@ -438,8 +438,8 @@ store_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
 }
 
 int
-store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                     size_t size)
+sqlite_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
+                      size_t size)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_GET);
     int rc;
@@ -457,7 +457,7 @@ store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, c
 }
 
 int
-store_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, const char *token)
+sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, const char *token)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_SET);
 
@@ -486,8 +486,8 @@ ids_of(struct store_conn *c, sqlite3_stmt *st, json_t **items)
 }
 
 int
-store_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, int64_t since,
-                    int limit, json_t **items)
+sqlite_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, int64_t since,
+                     int limit, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_EVENTS);
 
@@ -502,7 +502,7 @@ store_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, in
 }
 
 int
-store_reminders_due(struct store_conn *c, int64_t now, int limit, json_t **items)
+sqlite_reminders_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_REMINDERS_DUE);
 
@@ -515,7 +515,7 @@ store_reminders_due(struct store_conn *c, int64_t now, int limit, json_t **items
 }
 
 int
-store_reminder_mark(struct store_conn *c, int64_t booking_id, int64_t start_at, int *marked)
+sqlite_reminder_mark(struct store_conn *c, int64_t booking_id, int64_t start_at, int *marked)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_REMINDER_MARK);
     int rc;
@@ -527,6 +527,6 @@ store_reminder_mark(struct store_conn *c, int64_t booking_id, int64_t start_at, 
     sqlite3_bind_int64(st, 2, start_at);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *marked = sqlite3_changes(c->db) > 0;
+        *marked = sqlite3_changes(lite(c)->db) > 0;
     return rc;
 }

@@ -4,16 +4,17 @@
 #include <string.h>
 
 #include "store/migrations.h"
-#include "store/sqlite_cache.h"
-#include "store/sqlite_internal.h"
+#include "store/sqlite/cache.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 #include "util/log.h"
 
-struct store {
+struct sqlite_store {
+    struct store base;
     pthread_mutex_t lock;
     pthread_cond_t freed;
-    struct store_conn *free_list;
-    struct store_conn *conns;
+    struct sqlite_conn *free_list;
+    struct sqlite_conn *conns;
     int n_conns;
     struct busy_cache *cache;
 };
@@ -38,30 +39,31 @@ on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int6
     (void)db;
     (void)rowid;
     if (strcmp(table, "bookings") == 0) {
-        c->changed_bookings = 1;
+        lite(c)->changed_bookings = 1;
         return;
     }
     for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
         if (strcmp(table, unscheduled_tables[i]) == 0)
             return;
     }
-    c->changed_all = 1;
+    lite(c)->changed_all = 1;
 }
 
 void
 sql_staff_changed(struct store_conn *c, int64_t staff_id)
 {
-    if (c->n_staff_changed == sizeof(c->staff_changed) / sizeof(c->staff_changed[0]))
-        c->changed_all = 1;
+    if (lite(c)->n_staff_changed ==
+        sizeof(lite(c)->staff_changed) / sizeof(lite(c)->staff_changed[0]))
+        lite(c)->changed_all = 1;
     else
-        c->staff_changed[c->n_staff_changed++] = staff_id;
+        lite(c)->staff_changed[lite(c)->n_staff_changed++] = staff_id;
 }
 
 static void
 forget_changes(struct store_conn *c)
 {
-    c->changed_all = c->changed_bookings = 0;
-    c->n_staff_changed = 0;
+    lite(c)->changed_all = lite(c)->changed_bookings = 0;
+    lite(c)->n_staff_changed = 0;
 }
 
 static void
@@ -78,10 +80,11 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     struct store_conn *c = arg;
 
     /* Booking rows changed without saying whose: assume anyone's. */
-    if (c->changed_bookings && !c->n_staff_changed)
-        c->changed_all = 1;
-    if (c->changed_all || c->n_staff_changed)
-        busy_cache_committed(c->cache, c->staff_changed, c->n_staff_changed, c->changed_all);
+    if (lite(c)->changed_bookings && !lite(c)->n_staff_changed)
+        lite(c)->changed_all = 1;
+    if (lite(c)->changed_all || lite(c)->n_staff_changed)
+        busy_cache_committed(lite(c)->cache, lite(c)->staff_changed, lite(c)->n_staff_changed,
+                             lite(c)->changed_all);
     forget_changes(c);
     if (pages >= 1000)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -102,7 +105,7 @@ sql_err(struct store_conn *c, int rc)
         return ERR_NOMEM;
     default:
         log_line(LOG_ERROR, "msg=\"sqlite error\" code=%d err=\"%s\"", rc,
-                 c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+                 c ? sqlite3_errmsg(lite(c)->db) : sqlite3_errstr(rc));
         return ERR_STORE;
     }
 }
@@ -112,11 +115,11 @@ sql_lookup(struct store_conn *c, const char *key)
 {
     size_t i;
 
-    for (i = 0; i < c->n_stmts; i++) {
-        if (strcmp(c->stmts[i].sql, key) == 0) {
-            sqlite3_reset(c->stmts[i].stmt);
-            sqlite3_clear_bindings(c->stmts[i].stmt);
-            return c->stmts[i].stmt;
+    for (i = 0; i < lite(c)->n_stmts; i++) {
+        if (strcmp(lite(c)->stmts[i].sql, key) == 0) {
+            sqlite3_reset(lite(c)->stmts[i].stmt);
+            sqlite3_clear_bindings(lite(c)->stmts[i].stmt);
+            return lite(c)->stmts[i].stmt;
         }
     }
     return NULL;
@@ -126,25 +129,26 @@ sqlite3_stmt *
 sql_prepare_keyed(struct store_conn *c, const char *key, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    int rc = sqlite3_prepare_v3(lite(c)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 
     if (rc != SQLITE_OK) {
         sql_err(c, rc);
         return NULL;
     }
-    if (c->n_stmts == SQL_CACHE_SIZE) {
+    if (lite(c)->n_stmts == SQL_CACHE_SIZE) {
         /* Evict the oldest; a full cache means generic statements churn. */
-        sqlite3_finalize(c->stmts[0].stmt);
-        free(c->stmts[0].sql);
-        memmove(&c->stmts[0], &c->stmts[1], sizeof(c->stmts[0]) * (SQL_CACHE_SIZE - 1));
-        c->n_stmts--;
+        sqlite3_finalize(lite(c)->stmts[0].stmt);
+        free(lite(c)->stmts[0].sql);
+        memmove(&lite(c)->stmts[0], &lite(c)->stmts[1],
+                sizeof(lite(c)->stmts[0]) * (SQL_CACHE_SIZE - 1));
+        lite(c)->n_stmts--;
     }
-    c->stmts[c->n_stmts].sql = strdup(key);
-    if (!c->stmts[c->n_stmts].sql) {
+    lite(c)->stmts[lite(c)->n_stmts].sql = strdup(key);
+    if (!lite(c)->stmts[lite(c)->n_stmts].sql) {
         sqlite3_finalize(st);
         return NULL;
     }
-    c->stmts[c->n_stmts++].stmt = st;
+    lite(c)->stmts[lite(c)->n_stmts++].stmt = st;
     return st;
 }
 
@@ -261,7 +265,7 @@ static int
 conn_exec(struct store_conn *c, const char *sql)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(lite(c)->db, sql, NULL, NULL, &msg);
 
     if (rc != SQLITE_OK) {
         log_line(LOG_ERROR, "msg=\"sqlite exec failed\" err=\"%s\"", msg ? msg : "?");
@@ -275,17 +279,17 @@ static int
 conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
 {
     int rc = sqlite3_open_v2(
-        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        path, &lite(c)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
     if (rc != SQLITE_OK)
         return sql_err(c, rc);
-    c->cache = cache;
-    sqlite3_busy_timeout(c->db, 10000);
+    lite(c)->cache = cache;
+    sqlite3_busy_timeout(lite(c)->db, 10000);
     /* WITHOUT ROWID tables (staff links) raise no row hook; they only
      * change together with their staff row, which does. */
-    sqlite3_update_hook(c->db, on_row_change, c);
-    sqlite3_rollback_hook(c->db, on_rollback, c);
-    sqlite3_wal_hook(c->db, on_wal_commit, c);
+    sqlite3_update_hook(lite(c)->db, on_row_change, c);
+    sqlite3_rollback_hook(lite(c)->db, on_rollback, c);
+    sqlite3_wal_hook(lite(c)->db, on_wal_commit, c);
     /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
      * a commit survive a crash of the process (it is in the WAL before the
      * response goes out); only a power cut can lose the newest commits. */
@@ -299,17 +303,17 @@ conn_close(struct store_conn *c)
 {
     size_t i;
 
-    for (i = 0; i < c->n_stmts; i++) {
-        sqlite3_finalize(c->stmts[i].stmt);
-        free(c->stmts[i].sql);
+    for (i = 0; i < lite(c)->n_stmts; i++) {
+        sqlite3_finalize(lite(c)->stmts[i].stmt);
+        free(lite(c)->stmts[i].sql);
     }
-    c->n_stmts = 0;
-    sqlite3_close(c->db);
-    c->db = NULL;
+    lite(c)->n_stmts = 0;
+    sqlite3_close(lite(c)->db);
+    lite(c)->db = NULL;
 }
 
 int
-store_schema_version(struct store_conn *c, int *version)
+sqlite_schema_version(struct store_conn *c, int *version)
 {
     sqlite3_stmt *st = sql_prepare(c, "PRAGMA user_version");
     int rc;
@@ -323,7 +327,7 @@ store_schema_version(struct store_conn *c, int *version)
 }
 
 static int
-store_migrate(struct store_conn *c)
+migrate(struct store_conn *c)
 {
     int rc, version, i;
     char pragma[48];
@@ -331,7 +335,7 @@ store_migrate(struct store_conn *c)
     rc = conn_exec(c, "BEGIN IMMEDIATE");
     if (rc != ERR_OK)
         return rc;
-    rc = store_schema_version(c, &version);
+    rc = sqlite_schema_version(c, &version);
     for (i = 0; rc == ERR_OK && i < store_migration_count; i++) {
         if (store_migrations[i].version <= version)
             continue;
@@ -348,16 +352,33 @@ store_migrate(struct store_conn *c)
     return rc;
 }
 
+static void sqlite_close(struct store *base);
+static struct store_conn *sqlite_acquire(struct store *base);
+static void sqlite_release(struct store *base, struct store_conn *c);
+
+static const struct store_ops sqlite_ops = {
+    .kind = "sqlite",
+    .close = sqlite_close,
+    .acquire = sqlite_acquire,
+    .release = sqlite_release,
+#define STORE_OP(ret, name, params, args) .name = sqlite_##name,
+#define STORE_VOID_OP(name, params, args) .name = sqlite_##name,
+#include "store/ops.def"
+#undef STORE_OP
+#undef STORE_VOID_OP
+};
+
 int
-store_open(const char *path, int n_conns, struct store **out)
+sqlite_store_open(const char *path, int n_conns, struct store **out)
 {
-    struct store *s;
+    struct sqlite_store *s;
     int rc = ERR_NOMEM, i;
 
     *out = NULL;
     s = calloc(1, sizeof(*s));
     if (!s)
         goto out;
+    s->base.ops = &sqlite_ops;
     s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
     if (!s->conns)
         goto out;
@@ -366,32 +387,33 @@ store_open(const char *path, int n_conns, struct store **out)
     s->n_conns = n_conns;
     rc = busy_cache_new(&s->cache);
     for (i = 0; rc == ERR_OK && i < n_conns; i++) {
-        rc = conn_open(path, s->cache, &s->conns[i]);
+        s->conns[i].base.ops = &sqlite_ops;
+        rc = conn_open(path, s->cache, &s->conns[i].base);
         if (rc == ERR_OK && i == 0)
-            rc = store_migrate(&s->conns[0]);
+            rc = migrate(&s->conns[0].base);
         if (rc != ERR_OK)
             goto out;
         s->conns[i].next_free = s->free_list;
         s->free_list = &s->conns[i];
     }
-    *out = s;
+    *out = &s->base;
     s = NULL;
     rc = ERR_OK;
 out:
-    store_close(s);
+    if (s)
+        sqlite_close(&s->base);
     return rc;
 }
 
-void
-store_close(struct store *s)
+static void
+sqlite_close(struct store *base)
 {
+    struct sqlite_store *s = (struct sqlite_store *)(void *)base;
     int i;
 
-    if (!s)
-        return;
     for (i = 0; s->conns && i < s->n_conns; i++) {
         if (s->conns[i].db)
-            conn_close(&s->conns[i]);
+            conn_close(&s->conns[i].base);
     }
     free(s->conns);
     busy_cache_free(s->cache);
@@ -400,10 +422,11 @@ store_close(struct store *s)
     free(s);
 }
 
-struct store_conn *
-store_acquire(struct store *s)
+static struct store_conn *
+sqlite_acquire(struct store *base)
 {
-    struct store_conn *c;
+    struct sqlite_store *s = (struct sqlite_store *)(void *)base;
+    struct sqlite_conn *c;
 
     pthread_mutex_lock(&s->lock);
     while (!s->free_list)
@@ -411,57 +434,66 @@ store_acquire(struct store *s)
     c = s->free_list;
     s->free_list = c->next_free;
     pthread_mutex_unlock(&s->lock);
-    return c;
+    return &c->base;
 }
 
-void
-store_release(struct store *s, struct store_conn *c)
+static void
+sqlite_release(struct store *base, struct store_conn *c)
 {
-    if (!c)
-        return;
-    if (!sqlite3_get_autocommit(c->db))
-        store_rollback(c); /* a handler that failed mid-transaction */
+    struct sqlite_store *s = (struct sqlite_store *)(void *)base;
+
+    if (!sqlite3_get_autocommit(lite(c)->db))
+        sqlite_rollback(c); /* a handler that failed mid-transaction */
     pthread_mutex_lock(&s->lock);
-    c->next_free = s->free_list;
-    s->free_list = c;
+    lite(c)->next_free = s->free_list;
+    s->free_list = lite(c);
     pthread_cond_signal(&s->freed);
     pthread_mutex_unlock(&s->lock);
 }
 
 int
-store_begin(struct store_conn *c, int write)
+sqlite_begin(struct store_conn *c, int write)
 {
     sqlite3_stmt *st = sql_prepare(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
     int rc = st ? sql_exec_step(c, st) : ERR_STORE;
 
     /* BEGIN takes no snapshot yet, so the generation read now is no newer
      * than the data the transaction will see. */
-    c->in_read = rc == ERR_OK && !write;
-    c->read_gen = busy_cache_generation(c->cache);
+    lite(c)->in_read = rc == ERR_OK && !write;
+    lite(c)->read_gen = busy_cache_generation(lite(c)->cache);
     return rc;
 }
 
 int
-store_commit(struct store_conn *c)
+sqlite_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n)
+{
+    /* BEGIN IMMEDIATE made this connection the only writer until commit. */
+    (void)staff_ids;
+    (void)n;
+    return sqlite3_get_autocommit(lite(c)->db) ? ERR_INVALID : ERR_OK;
+}
+
+int
+sqlite_commit(struct store_conn *c)
 {
     sqlite3_stmt *st = sql_prepare(c, "COMMIT");
 
-    c->in_read = 0;
+    lite(c)->in_read = 0;
     return st ? sql_exec_step(c, st) : ERR_STORE;
 }
 
 void
-store_rollback(struct store_conn *c)
+sqlite_rollback(struct store_conn *c)
 {
     sqlite3_stmt *st = sql_prepare(c, "ROLLBACK");
 
-    c->in_read = 0;
+    lite(c)->in_read = 0;
     if (st)
         sql_exec_step(c, st);
 }
 
 int
-store_backup(struct store_conn *c, const char *path)
+sqlite_backup(struct store_conn *c, const char *path)
 {
     sqlite3 *dest = NULL;
     sqlite3_backup *b;
@@ -470,7 +502,7 @@ store_backup(struct store_conn *c, const char *path)
     rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK)
         goto out;
-    b = sqlite3_backup_init(dest, "main", c->db, "main");
+    b = sqlite3_backup_init(dest, "main", lite(c)->db, "main");
     if (!b) {
         rc = sqlite3_errcode(dest);
         goto out;

@@ -1,7 +1,7 @@
 /* SQLite backend: users, sessions and failed logins. */
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 
 static const char SQL_USER_INSERT[] =
@@ -45,8 +45,8 @@ static const char SQL_FAILURE_COUNT[] =
     "(SELECT count(*) FROM login_failures WHERE address = ?2 AND at >= ?3)";
 
 int
-store_user_create(struct store_conn *c, const char *email, const char *password_hash,
-                  const char *role, int64_t patient_id, int64_t *id)
+sqlite_user_create(struct store_conn *c, const char *email, const char *password_hash,
+                   const char *role, int64_t patient_id, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_INSERT);
     int rc;
@@ -60,7 +60,7 @@ store_user_create(struct store_conn *c, const char *email, const char *password_
         sqlite3_bind_int64(st, 4, patient_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
@@ -84,7 +84,7 @@ user_row(struct store_conn *c, sqlite3_stmt *st, struct store_user *out)
 }
 
 int
-store_user_by_email(struct store_conn *c, const char *email, struct store_user *out)
+sqlite_user_by_email(struct store_conn *c, const char *email, struct store_user *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_EMAIL);
 
@@ -95,7 +95,7 @@ store_user_by_email(struct store_conn *c, const char *email, struct store_user *
 }
 
 int
-store_user_get(struct store_conn *c, int64_t id, struct store_user *out)
+sqlite_user_get(struct store_conn *c, int64_t id, struct store_user *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_ID);
 
@@ -106,8 +106,8 @@ store_user_get(struct store_conn *c, int64_t id, struct store_user *out)
 }
 
 int
-store_session_create(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                     const struct store_session *s, int64_t *id)
+sqlite_session_create(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                      const struct store_session *s, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SESSION_INSERT);
     int rc;
@@ -124,13 +124,13 @@ store_session_create(struct store_conn *c, const unsigned char *token_hash, size
         sqlite3_bind_int64(st, 7, s->as_patient_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
 int
-store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                     struct store_session *out)
+sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                      struct store_session *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SESSION_LOOKUP);
     int rc;
@@ -169,19 +169,19 @@ exec_id(struct store_conn *c, const char *sql, int64_t a, int64_t b, int n)
 }
 
 int
-store_session_touch(struct store_conn *c, int64_t id, int64_t now)
+sqlite_session_touch(struct store_conn *c, int64_t id, int64_t now)
 {
     return exec_id(c, SQL_SESSION_TOUCH, now, id, 2);
 }
 
 int
-store_session_delete(struct store_conn *c, int64_t id)
+sqlite_session_delete(struct store_conn *c, int64_t id)
 {
     return exec_id(c, SQL_SESSION_DELETE, id, 0, 1);
 }
 
 int
-store_login_failure_add(struct store_conn *c, const char *email, const char *address, int64_t at)
+sqlite_login_failure_add(struct store_conn *c, const char *email, const char *address, int64_t at)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FAILURE_INSERT);
 
@@ -194,8 +194,8 @@ store_login_failure_add(struct store_conn *c, const char *email, const char *add
 }
 
 int
-store_login_failure_count(struct store_conn *c, const char *email, const char *address,
-                          int64_t since, int *by_email, int *by_address)
+sqlite_login_failure_count(struct store_conn *c, const char *email, const char *address,
+                           int64_t since, int *by_email, int *by_address)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FAILURE_COUNT);
     int rc;
@@ -215,7 +215,7 @@ store_login_failure_count(struct store_conn *c, const char *email, const char *a
 }
 
 int
-store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out)
+sqlite_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_PATIENT);
 
@@ -226,9 +226,9 @@ store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_use
 }
 
 int
-store_token_create(struct store_conn *c, const char *name, const char *role,
-                   const unsigned char *token_hash, size_t hash_len, int64_t created_by,
-                   int64_t now, int64_t *id)
+sqlite_token_create(struct store_conn *c, const char *name, const char *role,
+                    const unsigned char *token_hash, size_t hash_len, int64_t created_by,
+                    int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_INSERT);
     int rc;
@@ -243,13 +243,13 @@ store_token_create(struct store_conn *c, const char *name, const char *role,
     sqlite3_bind_int64(st, 5, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
 int
-store_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                   struct store_token *out)
+sqlite_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                    struct store_token *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_LOOKUP);
     int rc;
@@ -270,7 +270,7 @@ store_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t
 }
 
 int
-store_token_list(struct store_conn *c, json_t **items)
+sqlite_token_list(struct store_conn *c, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_TOKEN_LIST, items);
 
@@ -280,17 +280,17 @@ store_token_list(struct store_conn *c, json_t **items)
 }
 
 int
-store_token_revoke(struct store_conn *c, int64_t id, int64_t now)
+sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t now)
 {
     int rc = exec_id(c, SQL_TOKEN_REVOKE, now, id, 2);
 
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
 
 int
-store_audit_add(struct store_conn *c, const struct store_audit *a)
+sqlite_audit_add(struct store_conn *c, const struct store_audit *a)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_AUDIT_INSERT);
 
@@ -310,7 +310,7 @@ store_audit_add(struct store_conn *c, const struct store_audit *a)
 }
 
 int
-store_audit_list(struct store_conn *c, const struct store_audit_filter *f, json_t **items)
+sqlite_audit_list(struct store_conn *c, const struct store_audit_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_AUDIT_LIST, items);
 

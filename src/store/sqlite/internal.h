@@ -4,9 +4,16 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/store_ops.h"
 
 #define SQL_CACHE_SIZE 192
+
+/* The backend's implementation of every op in store/ops.def. */
+#define STORE_OP(ret, name, params, args) ret sqlite_##name params;
+#define STORE_VOID_OP(name, params, args) void sqlite_##name params;
+#include "store/ops.def"
+#undef STORE_OP
+#undef STORE_VOID_OP
 
 struct sql_cached {
     char *sql;
@@ -15,20 +22,31 @@ struct sql_cached {
 
 struct busy_cache;
 
-struct store_conn {
+/* The SQLite backend's connection; base first, so a struct store_conn *
+ * from the contract is one of these (lite()). */
+struct sqlite_conn {
+    struct store_conn base;
     sqlite3 *db;
     struct busy_cache *cache; /* shared by every connection of the store */
-    int in_read;              /* inside store_begin(c, 0) */
+    int in_read;              /* inside sqlite_begin(c, 0) */
     /* What this transaction changed, for the cache (see sqlite_cache.h). */
     int changed_all;      /* scheduling data other than bookings */
     int changed_bookings; /* booking rows, by staff_changed when known */
     size_t n_staff_changed;
     int64_t staff_changed[16];
     uint64_t read_gen; /* cache generation when that began */
-    struct store_conn *next_free;
+    struct sqlite_conn *next_free;
     size_t n_stmts;
     struct sql_cached stmts[SQL_CACHE_SIZE];
 };
+
+static inline struct sqlite_conn *
+lite(struct store_conn *c)
+{
+    return (struct sqlite_conn *)(void *)c;
+}
+
+int sqlite_store_open(const char *path, int n_conns, struct store **out);
 
 /* A prepared, reset statement for sql, cached per connection; owned by the
  * connection. NULL on error (logged). */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -81,7 +81,7 @@ select_list(struct buf *b, const struct store_table *t)
 }
 
 int
-store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj, int64_t *id)
+sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj, int64_t *id)
 {
     struct buf sql;
     sqlite3_stmt *st;
@@ -115,14 +115,14 @@ store_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     }
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
 out:
     buf_cleanup(&sql);
     return rc;
 }
 
 int
-store_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out)
+sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out)
 {
     char key[80];
     struct buf sql;
@@ -156,7 +156,7 @@ out:
 }
 
 int
-store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, json_t *obj)
+sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id, json_t *obj)
 {
     struct buf sql;
     sqlite3_stmt *st;
@@ -186,7 +186,7 @@ store_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     }
     sqlite3_bind_int64(st, n + 1, id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
 out:
     buf_cleanup(&sql);
@@ -194,7 +194,7 @@ out:
 }
 
 int
-store_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
+sqlite_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
 {
     struct buf sql;
     sqlite3_stmt *st;
@@ -211,7 +211,7 @@ store_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
         goto out;
     sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
 out:
     buf_cleanup(&sql);
@@ -246,8 +246,8 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
 }
 
 int
-store_row_list(struct store_conn *c, const struct store_table *t, const struct store_filter *f,
-               int64_t after_id, int limit, json_t **items)
+sqlite_row_list(struct store_conn *c, const struct store_table *t, const struct store_filter *f,
+                int64_t after_id, int limit, json_t **items)
 {
     struct buf sql;
     sqlite3_stmt *st;
@@ -291,7 +291,7 @@ links_select(const char *which)
 }
 
 int
-store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which, json_t **ids)
+sqlite_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which, json_t **ids)
 {
     sqlite3_stmt *st = sql_prepare(c, links_select(which));
     int rc;
@@ -307,8 +307,8 @@ store_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which,
 }
 
 int
-store_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which, const int64_t *ids,
-                      size_t n)
+sqlite_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
+                       const int64_t *ids, size_t n)
 {
     int services = strcmp(which, "services") == 0;
     sqlite3_stmt *st;

@@ -1,7 +1,7 @@
 /* SQLite backend: appointments, overlap checks and time off listings. */
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/internal.h"
 #include "util/err.h"
 
 static const char SQL_APPT_INSERT[] =
@@ -52,7 +52,7 @@ bind_optional_id(sqlite3_stmt *st, int idx, int64_t v)
 }
 
 int
-store_appointment_insert(struct store_conn *c, const struct store_appointment *a, int64_t *id)
+sqlite_appointment_insert(struct store_conn *c, const struct store_appointment *a, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_INSERT);
     int rc;
@@ -70,12 +70,12 @@ store_appointment_insert(struct store_conn *c, const struct store_appointment *a
     sqlite3_bind_int(st, 9, a->share_with_patient);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
-        *id = sqlite3_last_insert_rowid(c->db);
+        *id = sqlite3_last_insert_rowid(lite(c)->db);
     return rc;
 }
 
 int
-store_appointment_set_series(struct store_conn *c, int64_t id, int64_t series_id)
+sqlite_appointment_set_series(struct store_conn *c, int64_t id, int64_t series_id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_SET_SERIES);
 
@@ -95,7 +95,7 @@ fix_share_flag(json_t *row)
 }
 
 int
-store_appointment_get(struct store_conn *c, int64_t id, json_t **out)
+sqlite_appointment_get(struct store_conn *c, int64_t id, json_t **out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_GET);
     int rc;
@@ -111,7 +111,7 @@ store_appointment_get(struct store_conn *c, int64_t id, json_t **out)
 }
 
 int
-store_appointment_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
+sqlite_appointment_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_APPT_LIST, items);
     size_t i;
@@ -132,7 +132,7 @@ store_appointment_list(struct store_conn *c, const struct store_event_filter *f,
 }
 
 int
-store_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a)
+sqlite_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_UPDATE);
     int rc;
@@ -148,13 +148,13 @@ store_appointment_update(struct store_conn *c, int64_t id, const struct store_ap
     sqlite3_bind_int(st, 7, a->share_with_patient);
     sqlite3_bind_int64(st, 8, id);
     rc = sql_exec_step(c, st);
-    if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
 
 int
-store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope, int *n_cancelled)
+sqlite_appointment_cancel(struct store_conn *c, int64_t id, const char *scope, int *n_cancelled)
 {
     const char *sql = SQL_APPT_CANCEL_THIS;
     sqlite3_stmt *st;
@@ -169,13 +169,13 @@ store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope, in
         return ERR_STORE;
     sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
-    *n_cancelled = rc == ERR_OK ? sqlite3_changes(c->db) : 0;
+    *n_cancelled = rc == ERR_OK ? sqlite3_changes(lite(c)->db) : 0;
     return rc;
 }
 
 int
-store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
-                    int64_t skip_appointment_id, int *n)
+sqlite_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
+                     int64_t skip_appointment_id, int *n)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OVERLAP_COUNT);
     int rc;
@@ -193,7 +193,7 @@ store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64
 }
 
 int
-store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
+sqlite_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_TIME_OFF_LIST, items);
 

@@ -1,0 +1,67 @@
+/* The store contract's entry points: store_open picks the backend from
+ * the target (a postgresql:// URL or a SQLite file path) and every other
+ * store_*() is one line through the backend's table. */
+#include <string.h>
+
+#include "store/store_ops.h"
+#include "util/err.h"
+#include "util/log.h"
+
+int sqlite_store_open(const char *path, int n_conns, struct store **out);
+
+int
+store_is_url(const char *target)
+{
+    return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0;
+}
+
+int
+store_open(const char *target, int n_conns, struct store **out)
+{
+    *out = NULL;
+    if (!target || !target[0] || n_conns < 1)
+        return ERR_INVALID;
+    if (store_is_url(target)) {
+        log_line(LOG_ERROR, "msg=\"this build has no PostgreSQL backend yet\"");
+        return ERR_UNAVAILABLE;
+    }
+    return sqlite_store_open(target, n_conns, out);
+}
+
+void
+store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+struct store_conn *
+store_acquire(struct store *s)
+{
+    return s->ops->acquire(s);
+}
+
+void
+store_release(struct store *s, struct store_conn *c)
+{
+    if (c)
+        s->ops->release(s, c);
+}
+
+const char *
+store_kind(const struct store *s)
+{
+    return s->ops->kind;
+}
+
+#define STORE_OP(ret, name, params, args)                                                          \
+    ret store_##name params                                                                        \
+    {                                                                                              \
+        return c->ops->name args;                                                                  \
+    }
+#define STORE_VOID_OP(name, params, args)                                                          \
+    void store_##name params                                                                       \
+    {                                                                                              \
+        c->ops->name args;                                                                         \
+    }
+#include "store/ops.def"

@@ -1,0 +1,30 @@
+/* What a backend provides: the store contract as a table of functions
+ * (the SQLite VFS shape). Only store.c and the backends include this;
+ * everything above store/ sees the opaque types and store_*() in store.h. */
+#ifndef CHAIRSIDE_STORE_STORE_OPS_H
+#define CHAIRSIDE_STORE_STORE_OPS_H
+
+#include "store/store.h"
+
+struct store_ops {
+    const char *kind; /* "sqlite" or "postgresql", as store_kind says */
+    void (*close)(struct store *s);
+    struct store_conn *(*acquire)(struct store *s);
+    void (*release)(struct store *s, struct store_conn *c);
+#define STORE_OP(ret, name, params, args) ret(*name) params;
+#define STORE_VOID_OP(name, params, args) void(*name) params;
+#include "store/ops.def"
+#undef STORE_OP
+#undef STORE_VOID_OP
+};
+
+/* The first member of every backend's store and connection. */
+struct store {
+    const struct store_ops *ops;
+};
+
+struct store_conn {
+    const struct store_ops *ops;
+};
+
+#endif
