@@ -187,6 +187,8 @@ struct store_event_filter {
 int store_open(const char *target, int n_conns, struct store **out);
 /* 1 when target is a PostgreSQL URL rather than a SQLite path. */
 int store_is_url(const char *target);
+/* target as it may be shown: a URL's password replaced by "***". */
+void store_target_redacted(const char *target, char *out, size_t size);
 void store_close(struct store *s);
 /* Blocks until a connection is free; give it back with store_release. */
 struct store_conn *store_acquire(struct store *s);
