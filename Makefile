@@ -1,6 +1,7 @@
 # Chairside build. `make` builds build/chairside; see README for the rest.
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libsodium libical libcurl
+PKGS += libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -21,6 +22,7 @@ endif
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/store/sqlite/*.c src/http/*.c src/api/*.c \
                             src/jobs/*.c src/cli/*.c))
+LIB_SRC += $(sort $(wildcard src/store/postgres/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,6 +57,14 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed_migrations.sh
 	@mkdir -p $(dir $@)
 	scripts/embed_migrations.sh $(MIGRATIONS) > $@
 
+# The PostgreSQL backend's own migrations, as pg_migrations[].
+PG_MIGRATIONS := $(sort $(wildcard src/store/postgres/migrations/*.sql))
+$(BUILD)/gen/pg_migrations.c: $(PG_MIGRATIONS) scripts/embed_migrations.sh
+	@mkdir -p $(dir $@)
+	scripts/embed_migrations.sh --prefix pg --header store/postgres/pg_migrations.h \
+	    $(PG_MIGRATIONS) > $@
+$(BUILD)/libchairside.a: $(BUILD)/obj/gen/pg_migrations.o
+
 $(BUILD)/gen/openapi.c: docs/openapi.yaml scripts/embed_text.sh
 	@mkdir -p $(dir $@)
 	scripts/embed_text.sh api_openapi_yaml $< > $@
@@ -84,6 +94,14 @@ run: deps all
 
 unit: $(UNIT_BIN)
 	@scripts/run_unit.sh $(BUILD) $(UNIT_BIN)
+
+# The unit tests again with a scratch PostgreSQL 15 (scripts/pg_scratch.sh,
+# kept running in $(BUILD)/pg) and a fresh database in CHAIRSIDE_TEST_PG_URL.
+.PHONY: pg-unit
+pg-unit: $(UNIT_BIN)
+	@scripts/pg_scratch.sh start $(BUILD)/pg >/dev/null
+	@url=$$(scripts/pg_scratch.sh createdb $(BUILD)/pg chairside_unit) && \
+	    CHAIRSIDE_TEST_PG_URL=$$url UNIT_SUITE=pg-unit scripts/run_unit.sh $(BUILD) $(UNIT_BIN)
 
 api: $(BUILD)/chairside
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
