@@ -518,6 +518,9 @@ test_parameters(void **state)
     assert_int_equal(changed, 0);
     assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_tables WHERE tablename = 'staff'"),
                      1);
+    /* Booleans read as SQLite's 0/1. */
+    assert_int_equal(count_of(&f->c, "SELECT EXISTS (SELECT 1 FROM staff)"), 1);
+    assert_int_equal(count_of(&f->c, "SELECT 1 > 2"), 0);
 }
 
 static void

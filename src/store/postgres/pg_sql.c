@@ -474,9 +474,12 @@ pg_sql_int(const PGresult *res, int row, int col)
 {
     int64_t v = 0;
 
-    if (PQgetisnull(res, row, col) || !parse_int64(PQgetvalue(res, row, col), &v))
+    if (PQgetisnull(res, row, col))
         return 0;
-    return v;
+    /* SELECT EXISTS (...) and comparisons are booleans here, 0/1 on SQLite. */
+    if (PQftype(res, col) == OID_BOOL)
+        return PQgetvalue(res, row, col)[0] == 't';
+    return parse_int64(PQgetvalue(res, row, col), &v) ? v : 0;
 }
 
 int
@@ -566,7 +569,8 @@ pg_sql_rows_json(const PGresult *res, json_t *items)
 static const char SQL_VERSION_TABLE[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version bigint PRIMARY KEY, name text NOT NULL, "
     "applied_at bigint NOT NULL)";
-static const char SQL_HAS_VERSION_TABLE[] = "SELECT (to_regclass('schema_version') IS NOT NULL)::int";
+static const char SQL_HAS_VERSION_TABLE[] =
+    "SELECT (to_regclass('schema_version') IS NOT NULL)::int";
 static const char SQL_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_version";
 static const char SQL_RECORD_VERSION[] =
     "INSERT INTO schema_version (version, name, applied_at) "

@@ -103,7 +103,8 @@ int pg_sql_err(struct pg_sql *c, const PGresult *res);
 
 /* Rows the command touched (UPDATE, DELETE, INSERT), 0 when it says none. */
 int64_t pg_sql_changes(const PGresult *res);
-/* Cell (row, col) as int64; NULL and non-numbers read as 0. */
+/* Cell (row, col) as int64; a boolean reads as 0/1 (as SQLite's EXISTS),
+ * NULL and non-numbers as 0. */
 int64_t pg_sql_int(const PGresult *res, int row, int col);
 /* Whether cell (row, col) is SQL NULL. */
 int pg_sql_is_null(const PGresult *res, int row, int col);
