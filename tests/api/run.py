@@ -190,6 +190,11 @@ def main():
     except Exception as exc:  # the whole suite depends on this
         failures.append(("run.start_server", str(exc)))
         server.stop()
+        if not args.keep:
+            try:
+                helpers.drop_pg_databases()
+            except Exception:  # the failure above is the one to report
+                pass
         write_results(args.results, 0, len(failures), 0)
         print("FAIL run.start_server: %s" % exc)
         tail = server.log_tail()
