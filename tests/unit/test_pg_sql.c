@@ -518,9 +518,52 @@ test_parameters(void **state)
     assert_int_equal(changed, 0);
     assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_tables WHERE tablename = 'staff'"),
                      1);
+    /* Text built at run time is prepared once per distinct text. */
+    {
+        char sql[64];
+        const struct pg_sql_param params[] = {{.type = 't', .text = "Dr. C"},
+                                              {.type = 'i', .i = 0}};
+
+        cached = f->c.n_prepared;
+        snprintf(sql, sizeof(sql), "UPDATE %s SET name = $1 WHERE id = $2", "staff");
+        assert_int_equal(pg_sql_query_dynamic(&f->c, NULL, sql, "ti", "Dr. C", INT64_C(0)), ERR_OK);
+        snprintf(sql, sizeof(sql), "UPDATE %s SET name = $1 WHERE id = $2", "staff");
+        assert_int_equal(pg_sql_run(&f->c, &res, PG_SQL_TEXT, sql, params, 2), ERR_OK);
+        assert_int_equal(pg_sql_changes(res), 0);
+        PQclear(res);
+        assert_int_equal(f->c.n_prepared, cached + 1);
+        assert_int_equal(pg_sql_query_once(&f->c, NULL, sql, "ti", "Dr. C", INT64_C(0)), ERR_OK);
+        assert_int_equal(f->c.n_prepared, cached + 1);
+    }
     /* Booleans read as SQLite's 0/1. */
     assert_int_equal(count_of(&f->c, "SELECT EXISTS (SELECT 1 FROM staff)"), 1);
     assert_int_equal(count_of(&f->c, "SELECT 1 > 2"), 0);
+}
+
+/* More distinct texts than the cache holds: the oldest are deallocated on
+ * the server and the newest still run. */
+static void
+test_statement_cache_evicts_the_oldest(void **state)
+{
+    struct fixture *f = *state;
+    PGresult *res = NULL;
+    char sql[48];
+    int i;
+
+    NEED_PG();
+    for (i = 0; i < PG_SQL_CACHE_SIZE + 10; i++) {
+        snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
+        assert_int_equal(pg_sql_query_dynamic(&f->c, &res, sql, "d", 1), ERR_OK);
+        assert_int_equal(pg_sql_int(res, 0, 0), i + 1);
+        PQclear(res);
+    }
+    assert_int_equal(f->c.n_prepared, PG_SQL_CACHE_SIZE);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_prepared_statements"),
+                     PG_SQL_CACHE_SIZE);
+    /* The first text was evicted: asking again prepares it anew. */
+    assert_int_equal(pg_sql_query_dynamic(&f->c, &res, "SELECT 0 + $1", "d", 5), ERR_OK);
+    assert_int_equal(pg_sql_int(res, 0, 0), 5);
+    PQclear(res);
 }
 
 static void
@@ -611,6 +654,7 @@ main(void)
         T(test_serialization_failure_is_retry),
         T(test_lost_connection),
         T(test_parameters),
+        T(test_statement_cache_evicts_the_oldest),
         T(test_row_json_types),
     };
 

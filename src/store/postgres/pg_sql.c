@@ -73,6 +73,10 @@ is_url(const char *url)
 static void
 forget_prepared(struct pg_sql *c)
 {
+    size_t i;
+
+    for (i = 0; i < c->n_prepared; i++)
+        free(c->prepared[i].owned);
     c->n_prepared = 0;
 }
 
@@ -225,44 +229,40 @@ pg_sql_err(struct pg_sql *c, const PGresult *res)
     return starts_with(state, "22") ? ERR_INVALID : ERR_STORE;
 }
 
-/* Reads the variadic arguments into p as types describes them. */
+/* Puts params[0..n) into p in the shapes libpq takes. */
 static int
-bind_params(struct pg_params *p, const char *types, va_list ap)
+fill_params(struct pg_params *p, const struct pg_sql_param *params, int n)
 {
-    const char *t;
-    int64_t v;
     int i;
 
-    p->n = 0;
-    for (t = types ? types : ""; *t; t++) {
-        if (p->n == PG_SQL_MAX_PARAMS) {
-            assert(!"too many parameters");
-            return ERR_STORE;
-        }
-        i = p->n++;
+    if (n < 0 || n > PG_SQL_MAX_PARAMS) {
+        assert(!"too many parameters");
+        return ERR_STORE;
+    }
+    p->n = n;
+    for (i = 0; i < n; i++) {
         p->formats[i] = 0;
         p->lengths[i] = 0;
         p->types[i] = OID_INT8;
-        switch (*t) {
-        case 'i':
+        p->values[i] = NULL;
+        switch (params[i].type) {
         case 'I':
-        case 'd':
-            v = *t == 'd' ? (int64_t)va_arg(ap, int) : va_arg(ap, int64_t);
-            if (*t == 'I' && v <= 0) {
-                p->values[i] = NULL;
+            if (params[i].i <= 0)
                 break;
-            }
-            snprintf(p->ints[i], sizeof(p->ints[i]), "%" PRId64, v);
+            /* fall through */
+        case 'i':
+        case 'd':
+            snprintf(p->ints[i], sizeof(p->ints[i]), "%" PRId64, params[i].i);
             p->values[i] = p->ints[i];
             break;
         case 't':
             p->types[i] = 0; /* untyped: the server infers it (see pg_sql.h) */
-            p->values[i] = va_arg(ap, const char *);
+            p->values[i] = params[i].text;
             break;
         case 'b':
             p->types[i] = OID_BYTEA;
-            p->values[i] = va_arg(ap, const void *);
-            p->lengths[i] = (int)va_arg(ap, size_t);
+            p->values[i] = params[i].blob;
+            p->lengths[i] = (int)params[i].len;
             p->formats[i] = 1;
             break;
         default:
@@ -273,44 +273,112 @@ bind_params(struct pg_params *p, const char *types, va_list ap)
     return ERR_OK;
 }
 
+/* Reads the variadic arguments as types describes them. */
+static int
+read_args(struct pg_sql_param *params, int *n, const char *types, va_list ap)
+{
+    const char *t;
+    int i;
+
+    *n = 0;
+    for (t = types ? types : ""; *t; t++) {
+        if (*n == PG_SQL_MAX_PARAMS) {
+            assert(!"too many parameters");
+            return ERR_STORE;
+        }
+        i = (*n)++;
+        memset(&params[i], 0, sizeof(params[i]));
+        params[i].type = *t;
+        switch (*t) {
+        case 'i':
+        case 'I':
+            params[i].i = va_arg(ap, int64_t);
+            break;
+        case 'd':
+            params[i].i = va_arg(ap, int);
+            break;
+        case 't':
+            params[i].text = va_arg(ap, const char *);
+            break;
+        case 'b':
+            params[i].blob = va_arg(ap, const void *);
+            params[i].len = va_arg(ap, size_t);
+            break;
+        default:
+            assert(!"unknown parameter type");
+            return ERR_STORE;
+        }
+    }
+    return ERR_OK;
+}
+
+static int
+cached(const struct pg_sql_prepared *e, enum pg_sql_cache cache, const char *sql)
+{
+    if (cache == PG_SQL_STATIC)
+        return !e->owned && e->sql == sql;
+    return e->owned && strcmp(e->owned, sql) == 0;
+}
+
+static void
+forget_oldest(struct pg_sql *c)
+{
+    free(c->prepared[0].owned);
+    memmove(&c->prepared[0], &c->prepared[1], sizeof(c->prepared[0]) * (PG_SQL_CACHE_SIZE - 1));
+    c->n_prepared--;
+}
+
 /* The name sql is prepared under on c, preparing it first when needed. */
 static int
-prepared_name(struct pg_sql *c, const char *sql, const struct pg_params *p, char *name, size_t size)
+prepared_name(struct pg_sql *c, enum pg_sql_cache cache, const char *sql, const struct pg_params *p,
+              char *name, size_t size)
 {
+    struct pg_sql_prepared *e;
+    char *owned = NULL;
     PGresult *res;
     size_t i;
     int rc;
 
     for (i = 0; i < c->n_prepared; i++) {
-        if (c->prepared[i].sql == sql) {
+        if (cached(&c->prepared[i], cache, sql)) {
             snprintf(name, size, "cs%u", c->prepared[i].id);
             return ERR_OK;
         }
     }
+    if (cache == PG_SQL_TEXT) {
+        owned = strdup(sql);
+        if (!owned)
+            return ERR_NOMEM;
+    }
     if (c->n_prepared == PG_SQL_CACHE_SIZE) {
-        /* Evict the oldest. Only our own generated name is in this SQL. */
+        /* Evict the oldest; only our own generated name is in this SQL. */
         char dealloc[32];
 
         snprintf(dealloc, sizeof(dealloc), "DEALLOCATE cs%u", c->prepared[0].id);
         rc = pg_sql_simple(c, dealloc);
         if (rc != ERR_OK)
-            return rc;
-        memmove(&c->prepared[0], &c->prepared[1], sizeof(c->prepared[0]) * (PG_SQL_CACHE_SIZE - 1));
-        c->n_prepared--;
+            goto out;
+        forget_oldest(c);
     }
     snprintf(name, size, "cs%u", ++c->next_id);
     res = PQprepare(c->conn, name, sql, p->n, p->types);
     rc = pg_sql_err(c, res);
     PQclear(res);
     if (rc != ERR_OK)
-        return rc;
-    c->prepared[c->n_prepared].sql = sql;
-    c->prepared[c->n_prepared++].id = c->next_id;
-    return ERR_OK;
+        goto out;
+    e = &c->prepared[c->n_prepared++];
+    e->sql = sql;
+    e->owned = owned;
+    e->id = c->next_id;
+    owned = NULL;
+out:
+    free(owned);
+    return rc;
 }
 
-static int
-run(struct pg_sql *c, PGresult **res, const char *sql, int prepare, const char *types, va_list ap)
+int
+pg_sql_run(struct pg_sql *c, PGresult **res, enum pg_sql_cache cache, const char *sql,
+           const struct pg_sql_param *params, int n)
 {
     struct pg_params p;
     PGresult *r = NULL;
@@ -319,14 +387,14 @@ run(struct pg_sql *c, PGresult **res, const char *sql, int prepare, const char *
 
     if (res)
         *res = NULL;
-    rc = bind_params(&p, types, ap);
+    rc = fill_params(&p, params, n);
     if (rc != ERR_OK)
         goto out;
     rc = ERR_UNAVAILABLE;
     if (!c->conn)
         goto out;
-    if (prepare) {
-        rc = prepared_name(c, sql, &p, name, sizeof(name));
+    if (cache != PG_SQL_ONCE) {
+        rc = prepared_name(c, cache, sql, &p, name, sizeof(name));
         if (rc != ERR_OK)
             goto out;
         r = PQexecPrepared(c->conn, name, p.n, p.values, p.lengths, p.formats, 0);
@@ -343,10 +411,23 @@ out:
     return rc;
 }
 
+static int
+run(struct pg_sql *c, PGresult **res, enum pg_sql_cache cache, const char *sql, const char *types,
+    va_list ap)
+{
+    struct pg_sql_param params[PG_SQL_MAX_PARAMS];
+    int n, rc;
+
+    if (res)
+        *res = NULL;
+    rc = read_args(params, &n, types, ap);
+    return rc == ERR_OK ? pg_sql_run(c, res, cache, sql, params, n) : rc;
+}
+
 int
 pg_sql_vquery(struct pg_sql *c, PGresult **res, const char *sql, const char *types, va_list ap)
 {
-    return run(c, res, sql, 1, types, ap);
+    return run(c, res, PG_SQL_STATIC, sql, types, ap);
 }
 
 int
@@ -356,7 +437,7 @@ pg_sql_query(struct pg_sql *c, PGresult **res, const char *sql, const char *type
     int rc;
 
     va_start(ap, types);
-    rc = run(c, res, sql, 1, types, ap);
+    rc = run(c, res, PG_SQL_STATIC, sql, types, ap);
     va_end(ap);
     return rc;
 }
@@ -368,7 +449,19 @@ pg_sql_query_dynamic(struct pg_sql *c, PGresult **res, const char *sql, const ch
     int rc;
 
     va_start(ap, types);
-    rc = run(c, res, sql, 0, types, ap);
+    rc = run(c, res, PG_SQL_TEXT, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int
+pg_sql_query_once(struct pg_sql *c, PGresult **res, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, types);
+    rc = run(c, res, PG_SQL_ONCE, sql, types, ap);
     va_end(ap);
     return rc;
 }
@@ -381,7 +474,7 @@ pg_sql_exec(struct pg_sql *c, int64_t *changes, const char *sql, const char *typ
     int rc;
 
     va_start(ap, types);
-    rc = run(c, &res, sql, 1, types, ap);
+    rc = run(c, &res, PG_SQL_STATIC, sql, types, ap);
     va_end(ap);
     if (changes)
         *changes = rc == ERR_OK ? pg_sql_changes(res) : 0;
@@ -412,7 +505,7 @@ pg_sql_one_json(struct pg_sql *c, json_t **out, const char *sql, const char *typ
 
     *out = NULL;
     va_start(ap, types);
-    rc = run(c, &res, sql, 1, types, ap);
+    rc = run(c, &res, PG_SQL_STATIC, sql, types, ap);
     va_end(ap);
     if (rc != ERR_OK)
         goto out;
@@ -437,7 +530,7 @@ pg_sql_list_json(struct pg_sql *c, json_t **items, const char *sql, const char *
     if (!*items)
         return rc;
     va_start(ap, types);
-    rc = run(c, &res, sql, 1, types, ap);
+    rc = run(c, &res, PG_SQL_STATIC, sql, types, ap);
     va_end(ap);
     if (rc == ERR_OK)
         rc = pg_sql_rows_json(res, *items);
@@ -584,12 +677,12 @@ pg_sql_schema_version(struct pg_sql *c, int *version)
     int rc;
 
     *version = 0;
-    rc = pg_sql_query_dynamic(c, &res, SQL_HAS_VERSION_TABLE, "");
+    rc = pg_sql_query_once(c, &res, SQL_HAS_VERSION_TABLE, "");
     if (rc != ERR_OK || !pg_sql_int(res, 0, 0))
         goto out;
     PQclear(res);
     /* Unprepared: a migration may create the table after this ran. */
-    rc = pg_sql_query_dynamic(c, &res, SQL_VERSION, "");
+    rc = pg_sql_query_once(c, &res, SQL_VERSION, "");
     if (rc == ERR_OK)
         *version = (int)pg_sql_int(res, 0, 0);
 out:
@@ -613,8 +706,8 @@ apply_migrations(struct pg_sql *c)
                  pg_migrations[i].version, pg_migrations[i].name);
         rc = pg_sql_simple(c, pg_migrations[i].sql);
         if (rc == ERR_OK)
-            rc = pg_sql_query_dynamic(c, NULL, SQL_RECORD_VERSION, "dt", pg_migrations[i].version,
-                                      pg_migrations[i].name);
+            rc = pg_sql_query_once(c, NULL, SQL_RECORD_VERSION, "dt", pg_migrations[i].version,
+                                   pg_migrations[i].name);
     }
     return rc;
 }
@@ -627,7 +720,7 @@ pg_sql_migrate(struct pg_sql *c)
     rc = pg_sql_simple(c, "BEGIN");
     if (rc != ERR_OK)
         return rc;
-    rc = pg_sql_query_dynamic(c, NULL, SQL_MIGRATE_LOCK, "i", PG_SQL_MIGRATE_LOCK);
+    rc = pg_sql_query_once(c, NULL, SQL_MIGRATE_LOCK, "i", PG_SQL_MIGRATE_LOCK);
     if (rc == ERR_OK)
         rc = apply_migrations(c);
     if (rc == ERR_OK)

@@ -26,7 +26,8 @@
 
 /* One statement prepared on this connection, under the name "cs<id>". */
 struct pg_sql_prepared {
-    const char *sql; /* the caller's text: the cache key is this pointer */
+    const char *sql; /* PG_SQL_STATIC: the caller's text, keyed by address */
+    char *owned;     /* PG_SQL_TEXT: our copy of the text, keyed by content */
     unsigned id;
 };
 
@@ -54,6 +55,24 @@ void pg_sql_cleanup(struct pg_sql *c);
  * server still cannot be reached. */
 int pg_sql_ensure(struct pg_sql *c);
 
+/* How a statement is prepared. */
+enum pg_sql_cache {
+    PG_SQL_STATIC, /* static text: prepared on first use, cached under its address */
+    PG_SQL_TEXT,   /* text built at run time (from names, never values): prepared
+                    * once per distinct text, cached under a copy of it */
+    PG_SQL_ONCE,   /* not prepared: sent with its parameters, nothing kept */
+};
+
+/* One parameter; `type` is one of the letters below and says which other
+ * member holds the value. For lists built at run time (generic rows). */
+struct pg_sql_param {
+    char type;
+    int64_t i;        /* 'i', 'I', 'd' */
+    const char *text; /* 't' */
+    const void *blob; /* 'b', with len */
+    size_t len;
+};
+
 /* Runs sql with parameters $1..$n bound from the variadic arguments as
  * `types` describes them, one letter per parameter:
  *   'i' int64_t                  int8
@@ -64,11 +83,11 @@ int pg_sql_ensure(struct pg_sql *c);
  *       the type from the context: a citext column compares without case
  *       as on SQLite (a parameter typed text would compare with case)
  *   'b' const void *, size_t     bytea, sent as binary
- * sql must outlive the connection (a static const char[]): it is prepared
- * on first use and the prepared statement is cached under its address;
- * the same text must always come with the same `types`. A letter not in
- * this list, or more than PG_SQL_MAX_PARAMS, is a programming error
- * (asserted; ERR_STORE in release builds).
+ * pg_sql_query and pg_sql_exec take static text (PG_SQL_STATIC: it must
+ * outlive the connection, as a static const char[] does); the same text
+ * must always come with the same `types`. A letter not in this list, or
+ * more than PG_SQL_MAX_PARAMS, is a programming error (asserted;
+ * ERR_STORE in release builds).
  *
  * pg_sql_query hands the result to *res (caller PQclears; res may be NULL
  * to drop it); pg_sql_exec drops it and stores the number of rows the
@@ -76,10 +95,15 @@ int pg_sql_ensure(struct pg_sql *c);
 int pg_sql_query(struct pg_sql *c, PGresult **res, const char *sql, const char *types, ...);
 int pg_sql_exec(struct pg_sql *c, int64_t *changes, const char *sql, const char *types, ...);
 int pg_sql_vquery(struct pg_sql *c, PGresult **res, const char *sql, const char *types, va_list ap);
-/* As pg_sql_query for SQL assembled at run time (from table and column
- * names, never from values): sent unprepared every time, nothing cached,
- * so sql may be a temporary buffer. */
+/* As pg_sql_query for SQL assembled at run time from table and column
+ * names (PG_SQL_TEXT): sql may be a temporary buffer. */
 int pg_sql_query_dynamic(struct pg_sql *c, PGresult **res, const char *sql, const char *types, ...);
+/* As pg_sql_query, never prepared (PG_SQL_ONCE): for statements run once
+ * or whose plan must not outlive a schema change. */
+int pg_sql_query_once(struct pg_sql *c, PGresult **res, const char *sql, const char *types, ...);
+/* The general form: params[0..n) instead of variadic arguments. */
+int pg_sql_run(struct pg_sql *c, PGresult **res, enum pg_sql_cache cache, const char *sql,
+               const struct pg_sql_param *params, int n);
 /* Runs SQL text without parameters and without preparing it (BEGIN,
  * COMMIT, several statements at once as migrations are). */
 int pg_sql_simple(struct pg_sql *c, const char *sql);
