@@ -18,12 +18,14 @@ static const char SQL_APPT_SET_SERIES[] = "UPDATE appointments SET series_id = $
     "FROM appointments a LEFT JOIN patients p ON p.id = a.patient_id "                             \
     "LEFT JOIN actions ac ON ac.id = a.action_id "
 static const char SQL_APPT_GET[] = APPT_COLUMNS "WHERE a.id = $1";
-static const char SQL_APPT_LIST[] =
-    APPT_COLUMNS "WHERE ($1::bigint = 0 OR a.start_at >= $1::bigint) "
-                 "AND ($2::bigint = 0 OR a.start_at < $2::bigint) "
-                 "AND ($3::bigint = 0 OR a.staff_id = $3::bigint) "
-                 "AND ($4::bigint = 0 OR a.patient_id = $4::bigint) "
-                 "AND a.id > $5::bigint ORDER BY a.id LIMIT $6::bigint";
+/* Here and in SQL_TIME_OFF_LIST a negative limit is no limit, as in SQLite
+ * (PostgreSQL would refuse it). */
+static const char SQL_APPT_LIST[] = APPT_COLUMNS
+    "WHERE ($1::bigint = 0 OR a.start_at >= $1::bigint) "
+    "AND ($2::bigint = 0 OR a.start_at < $2::bigint) "
+    "AND ($3::bigint = 0 OR a.staff_id = $3::bigint) "
+    "AND ($4::bigint = 0 OR a.patient_id = $4::bigint) "
+    "AND a.id > $5::bigint ORDER BY a.id LIMIT CASE WHEN $6::bigint >= 0 THEN $6::bigint END";
 static const char SQL_APPT_UPDATE[] =
     "UPDATE appointments SET patient_id = $1, staff_id = $2, action_id = $3, start_at = $4, "
     "end_at = $5, notes = $6, share_with_patient = $7 WHERE id = $8";
@@ -54,7 +56,7 @@ static const char SQL_TIME_OFF_LIST[] =
     "SELECT id, staff_id, start_at, end_at, reason FROM time_off "
     "WHERE ($1::bigint = 0 OR end_at > $1::bigint) AND ($2::bigint = 0 OR start_at < $2::bigint) "
     "AND ($3::bigint = 0 OR staff_id = $3::bigint) AND id > $4::bigint ORDER BY id "
-    "LIMIT $5::bigint";
+    "LIMIT CASE WHEN $5::bigint >= 0 THEN $5::bigint END";
 
 /* An optional reference as a bound value: SQL NULL unless v > 0, as the
  * SQLite backend binds NULL then. buf holds the digits. */

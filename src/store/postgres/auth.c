@@ -39,13 +39,14 @@ static const char SQL_TOKEN_REVOKE[] =
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_log (at, actor_user_id, as_patient_id, action, method, path, status, "
     "address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/* A negative limit is no limit, as in SQLite (PostgreSQL would refuse it). */
 static const char SQL_AUDIT_LIST[] =
     "SELECT a.id, a.at, a.actor_user_id, u.email::text AS actor_email, a.as_patient_id, "
     "a.action, a.method, a.path, a.status, a.address FROM audit_log a LEFT JOIN users u ON "
     "u.id = a.actor_user_id WHERE ($1::bigint = 0 OR a.at >= $1::bigint) "
     "AND ($2::bigint = 0 OR a.at < $2::bigint) "
     "AND ($3::bigint = 0 OR a.actor_user_id = $3::bigint) AND a.id > $4::bigint "
-    "ORDER BY a.id LIMIT $5::bigint";
+    "ORDER BY a.id LIMIT CASE WHEN $5::bigint >= 0 THEN $5::bigint END";
 static const char SQL_FAILURE_INSERT[] =
     "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)";
 static const char SQL_FAILURE_COUNT[] =

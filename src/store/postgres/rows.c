@@ -269,7 +269,11 @@ out:
 
 /* SQLite's instr(lower(col), lower(?)) > 0 is strpos here: a plain
  * substring test in which % and _ are not wildcards, as they would be in
- * ILIKE. The one search value is bound once and used for every column. */
+ * ILIKE. SQLite's lower() folds ASCII letters only; lower() under the "C"
+ * collation does the same whatever the database's locale, so a search
+ * finds the same rows on both backends. The one search value is bound
+ * once and used for every column. A negative limit is no limit in SQLite
+ * and an error in PostgreSQL: it binds NULL, LIMIT ALL. */
 static int
 list_sql(struct buf *sql, const struct store_table *t, const struct store_filter *f,
          int64_t after_id, int limit, struct params *p)
@@ -294,14 +298,15 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
             rc = buf_puts(sql, " AND (");
         for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
             assert(is_identifier(f->search_cols[i]));
-            rc = buf_printf(sql, "%sstrpos(lower(%s::text), lower($%d::text)) > 0", i ? " OR " : "",
-                            f->search_cols[i], search);
+            rc = buf_printf(
+                sql, "%sstrpos(lower(%s::text COLLATE \"C\"), lower($%d::text COLLATE \"C\")) > 0",
+                i ? " OR " : "", f->search_cols[i], search);
         }
         if (rc == ERR_OK)
             rc = buf_puts(sql, ")");
     }
     if (rc == ERR_OK)
-        rc = params_int(p, limit);
+        rc = limit < 0 ? params_text(p, NULL) : params_int(p, limit);
     if (rc == ERR_OK)
         rc = buf_printf(sql, " ORDER BY id LIMIT $%d::bigint", p->n);
     return rc;
