@@ -201,6 +201,7 @@ int store_schema_version(struct store_conn *c, int *version);
  * inside them still holds at commit. */
 int store_begin(struct store_conn *c, int write);
 int store_commit(struct store_conn *c);
+/* Does nothing outside a transaction. */
 void store_rollback(struct store_conn *c);
 
 /* The booking guarantee. Inside a write transaction, before checking

@@ -285,7 +285,7 @@ pgsql_commit(struct store_conn *c)
 void
 pgsql_rollback(struct store_conn *c)
 {
-    if (!pq(c)->broken)
+    if (pq(c)->in_tx && !pq(c)->broken)
         exec_plain(pq(c), "ROLLBACK");
     pq(c)->in_tx = 0;
 }

@@ -78,8 +78,11 @@ int pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key);
 int64_t pq_get_int64(const PGresult *r, int row, int col);
 void pq_get_text(const PGresult *r, int row, int col, char *out, size_t size);
 const char *pq_get_arena_text(const PGresult *r, int row, int col, struct arena *a);
-/* Row as an object keyed by column name: integers (int2/4/8) as JSON
- * integers, float and numeric as reals, NULL as null, the rest strings. */
+/* Row as an object keyed by column name, rendered as the SQLite backend
+ * renders it: integers (int2/4/8, and whole numerics such as sum() of
+ * bigint) as JSON integers, other numbers as reals, NULL as null, the rest
+ * strings. Parameters are sent untyped, so the server infers each from its
+ * context (a citext column compares without case, as on SQLite). */
 json_t *pq_row_json(const PGresult *r, int row);
 int pq_rows_json(const PGresult *r, json_t *items);
 
