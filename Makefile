@@ -95,6 +95,14 @@ run: deps all
 unit: $(UNIT_BIN)
 	@scripts/run_unit.sh $(BUILD) $(UNIT_BIN)
 
+# The unit tests again with a scratch PostgreSQL 15 (scripts/pg_scratch.sh,
+# kept running in $(BUILD)/pg) and a fresh database in CHAIRSIDE_TEST_PG_URL.
+.PHONY: pg-unit
+pg-unit: $(UNIT_BIN)
+	@scripts/pg_scratch.sh start $(BUILD)/pg >/dev/null
+	@url=$$(scripts/pg_scratch.sh createdb $(BUILD)/pg chairside_unit) && \
+	    CHAIRSIDE_TEST_PG_URL=$$url UNIT_SUITE=pg-unit scripts/run_unit.sh $(BUILD) $(UNIT_BIN)
+
 api: $(BUILD)/chairside
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 

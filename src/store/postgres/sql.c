@@ -28,14 +28,24 @@ err_of_sqlstate(const char *state)
         return ERR_UNAVAILABLE; /* no result at all: the connection failed */
     if (strncmp(state, "23", 2) == 0)
         return ERR_CONFLICT;
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+    if (strncmp(state, "22", 2) == 0)
+        return ERR_INVALID; /* a value the column cannot hold */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
         return ERR_RETRY;
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0)
         return ERR_UNAVAILABLE;
     if (strcmp(state, "53200") == 0)
         return ERR_NOMEM;
     return ERR_STORE;
+}
+
+void
+pq_lost(struct pgsql_conn *c)
+{
+    if (!c->broken)
+        atomic_fetch_add(c->lost, 1);
+    c->broken = 1;
 }
 
 static int
@@ -45,7 +55,7 @@ result_err(struct pgsql_conn *c, const PGresult *r)
     int rc = err_of_sqlstate(state);
 
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        c->broken = 1;
+        pq_lost(c);
         rc = ERR_UNAVAILABLE;
     }
     /* Conflicts and retries are answers, not faults; the message never
@@ -274,9 +284,13 @@ cell_json(const PGresult *r, int row, int col)
     case OID_INT4:
     case OID_INT8:
         return json_integer(strtoll(v, NULL, 10));
+    case OID_NUMERIC:
+        /* sum() of bigint is numeric; SQLite's sum is an integer. */
+        if (!strchr(v, '.') && !strchr(v, 'e') && strlen(v) < 19)
+            return json_integer(strtoll(v, NULL, 10));
+        return json_real(strtod(v, NULL));
     case OID_FLOAT4:
     case OID_FLOAT8:
-    case OID_NUMERIC:
         return json_real(strtod(v, NULL));
     default:
         return json_stringn(v, (size_t)PQgetlength(r, row, col));
