@@ -41,11 +41,11 @@ struct options {
 static void
 usage(void)
 {
-    fputs("usage: chairside serve [--db PATH] [--listen HOST:PORT] [--web DIR]\n"
-          "       chairside migrate [--db PATH]\n"
-          "       chairside demo [--db PATH] [--if-empty]\n"
-          "       chairside user add --email E --password P --role admin|staff [--db PATH]\n"
-          "       chairside backup --db PATH --to FILE\n",
+    fputs("usage: chairside serve [--db PATH|URL] [--listen HOST:PORT] [--web DIR]\n"
+          "       chairside migrate [--db PATH|URL]\n"
+          "       chairside demo [--db PATH|URL] [--if-empty]\n"
+          "       chairside user add --email E --password P --role admin|staff [--db PATH|URL]\n"
+          "       chairside backup --db PATH|URL --to FILE\n",
           stderr);
 }
 
@@ -276,7 +276,7 @@ cmd_demo(const struct options *o, struct store *store, struct tzdb *tzdb)
 }
 
 static int
-cmd_backup(const struct options *o, struct store *store)
+cmd_backup(const struct options *o, struct store *store, const char *shown)
 {
     struct store_conn *c;
     int rc;
@@ -289,7 +289,7 @@ cmd_backup(const struct options *o, struct store *store)
     rc = store_backup(c, o->to);
     store_release(store, c);
     if (rc == ERR_OK)
-        printf("backed up %s to %s\n", o->db, o->to);
+        printf("backed up %s to %s\n", shown, o->to);
     return rc;
 }
 
@@ -299,6 +299,7 @@ run(const char *cmd, const struct options *o)
     struct store *store = NULL;
     struct tzdb *tzdb = NULL;
     unsigned threads = worker_threads();
+    char shown[512];
     int rc;
 
     rc = secret_init();
@@ -308,10 +309,12 @@ run(const char *cmd, const struct options *o)
         rc = tzdb_new(NULL, &tzdb);
     if (rc != ERR_OK)
         goto out;
-    ensure_parent_dir(o->db);
+    store_target_redacted(o->db, shown, sizeof(shown));
+    if (!store_is_url(o->db))
+        ensure_parent_dir(o->db);
     rc = store_open(o->db, (int)threads + 2, &store);
     if (rc != ERR_OK) {
-        fprintf(stderr, "chairside: cannot open database %s\n", o->db);
+        fprintf(stderr, "chairside: cannot open database %s\n", shown);
         goto out;
     }
     if (strcmp(cmd, "serve") == 0)
@@ -321,9 +324,9 @@ run(const char *cmd, const struct options *o)
     else if (strcmp(cmd, "user") == 0)
         rc = cmd_user(o, store);
     else if (strcmp(cmd, "backup") == 0)
-        rc = cmd_backup(o, store);
+        rc = cmd_backup(o, store, shown);
     else if (strcmp(cmd, "migrate") == 0)
-        printf("database %s is up to date\n", o->db);
+        printf("database %s is up to date\n", shown);
 out:
     store_close(store);
     tzdb_free(tzdb);

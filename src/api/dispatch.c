@@ -32,6 +32,31 @@ authorise(struct http_req *req, const struct http_route *route)
     return auth_check_csrf(req);
 }
 
+/* A write the database aborted (a serialization failure or a deadlock on
+ * PostgreSQL) rolled back whole, so running the handler again is safe;
+ * after a few tries the caller gets 503, never 500. */
+#define DISPATCH_RETRIES 4
+
+static int
+run_handler(struct http_req *req, struct http_resp *resp, const struct http_route *route,
+            int reading)
+{
+    int rc, attempt;
+
+    for (attempt = 1;; attempt++) {
+        rc = route->handler(req, resp);
+        if (rc != ERR_RETRY || reading || attempt == DISPATCH_RETRIES)
+            return rc;
+        log_line(LOG_INFO, "msg=\"transaction retried\" path=%s attempt=%d", req->path, attempt);
+        store_rollback(req->db);
+        http_resp_cleanup(resp);
+        http_resp_init(resp);
+        req->detail[0] = '\0';
+        json_decref(req->errors);
+        req->errors = NULL;
+    }
+}
+
 static int
 run(struct http_req *req, struct http_resp *resp)
 {
@@ -60,7 +85,7 @@ run(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK)
         rc = authorise(req, route);
     if (rc == ERR_OK)
-        rc = route->handler(req, resp);
+        rc = run_handler(req, resp, route, reading);
     if (reading)
         store_rollback(req->db);
     auth_finish(req);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/backoff.h"
 #include "jobs/diary.h"
@@ -15,6 +14,7 @@
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/secret.h"
 #include "util/sign.h"
 
 #define OUTBOX_MAX_THREADS 8
@@ -378,6 +378,7 @@ outbox_start(const struct outbox_config *cfg, struct outbox **out)
 {
     struct outbox *o = calloc(1, sizeof(*o));
     struct worker_arg *arg;
+    int64_t base;
     int i;
 
     *out = NULL;
@@ -386,9 +387,11 @@ outbox_start(const struct outbox_config *cfg, struct outbox **out)
     o->cfg = *cfg;
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->wake, NULL);
-    /* Ids tell this process's workers from any other's on the same file. */
+    /* Ids tell this process's workers from any other's on the same
+     * database, whichever machine those run on. */
+    base = secret_random_id() * 100;
     for (i = 0; i < cfg->threads && i < OUTBOX_MAX_THREADS; i++)
-        o->ids[i] = (int64_t)getpid() * 100 + i + 1;
+        o->ids[i] = base + i + 1;
     for (i = 0; i < cfg->threads && i < OUTBOX_MAX_THREADS; i++) {
         arg = malloc(sizeof(*arg));
         if (!arg)

@@ -1,18 +1,32 @@
 /* The store contract's entry points: store_open picks the backend from
  * the target (a postgresql:// URL or a SQLite file path) and every other
  * store_*() is one line through the backend's table. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/store_ops.h"
 #include "util/err.h"
-#include "util/log.h"
 
 int sqlite_store_open(const char *path, int n_conns, struct store **out);
+int pgsql_store_open(const char *url, int n_conns, struct store **out);
 
 int
 store_is_url(const char *target)
 {
     return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0;
+}
+
+void
+store_target_redacted(const char *target, char *out, size_t size)
+{
+    const char *scheme = strstr(target, "://"), *at = strrchr(target, '@'), *colon;
+
+    snprintf(out, size, "%s", target);
+    if (!store_is_url(target) || !scheme || !at || at < scheme)
+        return;
+    colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+    if (colon)
+        snprintf(out, size, "%.*s:***%s", (int)(colon - target), target, at);
 }
 
 int
@@ -21,11 +35,8 @@ store_open(const char *target, int n_conns, struct store **out)
     *out = NULL;
     if (!target || !target[0] || n_conns < 1)
         return ERR_INVALID;
-    if (store_is_url(target)) {
-        log_line(LOG_ERROR, "msg=\"this build has no PostgreSQL backend yet\"");
-        return ERR_UNAVAILABLE;
-    }
-    return sqlite_store_open(target, n_conns, out);
+    return store_is_url(target) ? pgsql_store_open(target, n_conns, out)
+                                : sqlite_store_open(target, n_conns, out);
 }
 
 void

@@ -187,6 +187,8 @@ struct store_event_filter {
 int store_open(const char *target, int n_conns, struct store **out);
 /* 1 when target is a PostgreSQL URL rather than a SQLite path. */
 int store_is_url(const char *target);
+/* target as it may be shown: a URL's password replaced by "***". */
+void store_target_redacted(const char *target, char *out, size_t size);
 void store_close(struct store *s);
 /* Blocks until a connection is free; give it back with store_release. */
 struct store_conn *store_acquire(struct store *s);
@@ -195,10 +197,14 @@ void store_release(struct store *s, struct store_conn *c);
 int store_backup(struct store_conn *c, const char *path);
 int store_schema_version(struct store_conn *c, int *version);
 
-/* Transactions: write ones take the write lock at once, so a check made
- * inside them still holds at commit. */
+/* Transactions. A read transaction sees one snapshot for all its queries.
+ * A write transaction sees what others committed before each statement;
+ * whatever must still hold at commit is protected by the locks below
+ * (store_lock_staff) and by the backend's constraints, never by the luck
+ * of one backend's single writer. */
 int store_begin(struct store_conn *c, int write);
 int store_commit(struct store_conn *c);
+/* Does nothing outside a transaction. */
 void store_rollback(struct store_conn *c);
 
 /* The booking guarantee. Inside a write transaction, before checking

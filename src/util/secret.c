@@ -55,3 +55,12 @@ secret_equal(const char *a, const char *b)
 
     return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
 }
+
+int64_t
+secret_random_id(void)
+{
+    uint64_t v;
+
+    randombytes_buf(&v, sizeof(v));
+    return (int64_t)(v >> 24);
+}

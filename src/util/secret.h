@@ -3,6 +3,7 @@
 #define CHAIRSIDE_UTIL_SECRET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SECRET_HASH_LEN 32      /* bytes of a token hash */
 #define SECRET_TOKEN_LEN 44     /* base64url of 32 random bytes + NUL */
@@ -17,6 +18,9 @@ int secret_password_verify(const char *hash, const char *password);
 void secret_token(char out[SECRET_TOKEN_LEN]);
 /* Hash of a token for storage and lookup. */
 void secret_token_hash(const char *token, unsigned char out[SECRET_HASH_LEN]);
+/* A random number in [0, 2^40): ids that must differ between processes,
+ * also on other machines (process ids repeat there, e.g. in containers). */
+int64_t secret_random_id(void);
 /* Constant-time string equality. */
 int secret_equal(const char *a, const char *b);
 

@@ -19,13 +19,15 @@
 #include "util/arena.h"
 #include "util/err.h"
 
+#include "test_db.h"
+
 #define T0 INT64_C(1796634000)
 #define N_ROWS 200
 #define N_THREADS 4
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char path[512];
     struct store *s;
 };
 
@@ -36,10 +38,8 @@ setup(void **state)
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/chairside-outbox-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (test_db_fresh(f->dir, sizeof(f->dir), f->path, sizeof(f->path)) != 0)
         return -1;
-    snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
     if (store_open(f->path, N_THREADS + 1, &f->s) != ERR_OK)
         return -1;
     *state = f;
@@ -50,7 +50,7 @@ static int
 teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
+    char p[600];
 
     store_close(f->s);
     snprintf(p, sizeof(p), "%s-wal", f->path);

@@ -1,6 +1,7 @@
-/* Tests of the persistence layer (store/store.h) against the SQLite
- * backend. Each test gets a fresh database in its own mkdtemp directory,
- * opened with a pool of two connections; the fixture holds one of them. */
+/* Tests of the persistence layer (store/store.h), against the SQLite
+ * backend or, with CHAIRSIDE_TEST_PG_URL set, the PostgreSQL one. Each
+ * test gets a fresh database (test_db.h), opened with a pool of two
+ * connections; the fixture holds one of them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,9 +20,12 @@
 
 #include "api/resource.h"
 #include "store/migrations.h"
+#include "store/postgres/pg_migrations.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
+
+#include "test_db.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -32,7 +36,7 @@
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char path[512]; /* what store_open opens: a file in dir, or a URL */
     struct store *s;
     struct store_conn *c;
     struct arena arena; /* for store_* results; freed even when a test fails */
@@ -64,12 +68,10 @@ fx_setup(void **state)
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/chairside-store-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (test_db_fresh(f->dir, sizeof(f->dir), f->path, sizeof(f->path)) != 0) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
     arena_init(&f->arena);
     if (store_open(f->path, 2, &f->s) != ERR_OK) {
         remove_dir(f->dir);
@@ -282,9 +284,12 @@ test_migrations_create_schema(void **state)
     json_t *settings = NULL, *ids = NULL;
     size_t k;
 
-    for (i = 0; i < store_migration_count; i++) {
-        if (store_migrations[i].version > highest)
-            highest = store_migrations[i].version;
+    const struct store_migration *m = test_db_pg_url() ? pg_migrations : store_migrations;
+    int n = test_db_pg_url() ? pg_migration_count : store_migration_count;
+
+    for (i = 0; i < n; i++) {
+        if (m[i].version > highest)
+            highest = m[i].version;
     }
     assert_true(highest >= 1);
     assert_int_equal(store_schema_version(f->c, &version), ERR_OK);
@@ -318,7 +323,10 @@ test_open_failure(void **state)
     struct store *s = (struct store *)f; /* must be overwritten */
     char path[160];
 
-    snprintf(path, sizeof(path), "%s/missing/dir/test.db", f->dir);
+    if (test_db_pg_url())
+        snprintf(path, sizeof(path), "postgresql://nobody:wrong@127.0.0.1:1/none");
+    else
+        snprintf(path, sizeof(path), "%s/missing/dir/test.db", f->dir);
     assert_int_not_equal(store_open(path, 2, &s), ERR_OK);
     assert_null(s);
 }
@@ -1758,6 +1766,17 @@ test_backup(void **state)
     add_booking(f->c, &w, w.pat2, w.staff2, T0 + 9 * H, T0 + 10 * H, "paid");
     snprintf(path, sizeof(path), "%s/backup.db", f->dir);
     assert_int_equal(store_backup(f->c, path), ERR_OK);
+    if (test_db_pg_url()) {
+        /* PostgreSQL backs up through pg_dump; its archives start so. */
+        char magic[6] = {0};
+        FILE *in = fopen(path, "rb");
+
+        assert_non_null(in);
+        assert_int_equal(fread(magic, 1, 5, in), 5);
+        fclose(in);
+        assert_string_equal(magic, "PGDMP");
+        return;
+    }
     /* Later writes do not reach the copy. */
     add_patient(f->c, "After backup");
 
@@ -1817,6 +1836,7 @@ sleep_ms(long ms)
 
 struct writer {
     struct store_conn *c;
+    int64_t staff_id;
     atomic_int started;
     atomic_int began;
     int begin_rc, insert_rc, commit_rc;
@@ -1833,6 +1853,8 @@ writer_run(void *arg)
 
     atomic_store(&wr->started, 1);
     wr->begin_rc = store_begin(wr->c, 1);
+    if (wr->begin_rc == ERR_OK)
+        wr->begin_rc = store_lock_staff(wr->c, &wr->staff_id, 1);
     wr->began_ns = now_ns();
     atomic_store(&wr->began, 1);
     if (wr->begin_rc == ERR_OK) {
@@ -1843,24 +1865,28 @@ writer_run(void *arg)
     return NULL;
 }
 
+/* The booking guarantee of the contract: a second writer that takes the
+ * same staff member's lock waits until the first one commits (on SQLite
+ * already at BEGIN, on PostgreSQL at the advisory lock). */
 static void
-test_begin_immediate_serialises_writers(void **state)
+test_staff_lock_serialises_writers(void **state)
 {
     struct fixture *f = *state;
     struct store_conn *c2 = store_acquire(f->s);
-    struct writer wr = {.c = c2};
+    struct writer wr = {.c = c2, .staff_id = 7};
     json_t *items = NULL;
     pthread_t th;
-    int64_t committed_ns;
+    int64_t committed_ns, staff[2] = {7, 3};
     int i;
 
     assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_lock_staff(f->c, staff, 2), ERR_OK);
     add_location(f->c, "First", "UTC");
     assert_int_equal(pthread_create(&th, NULL, writer_run, &wr), 0);
     for (i = 0; i < 200 && !atomic_load(&wr.started); i++)
         sleep_ms(1);
     assert_true(atomic_load(&wr.started));
-    /* Give the second writer time to reach BEGIN IMMEDIATE and wait there. */
+    /* Give the second writer time to reach the lock and wait there. */
     sleep_ms(150);
     assert_false(atomic_load(&wr.began));
     committed_ns = now_ns();
@@ -1946,7 +1972,7 @@ main(void)
         T(test_busy_cache_sees_commits),
         T(test_shift_cache_sees_commits),
         T(test_backup),
-        T(test_begin_immediate_serialises_writers),
+        T(test_staff_lock_serialises_writers),
         T(test_rollback_and_release),
     };
 

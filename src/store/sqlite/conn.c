@@ -485,9 +485,12 @@ sqlite_commit(struct store_conn *c)
 void
 sqlite_rollback(struct store_conn *c)
 {
-    sqlite3_stmt *st = sql_prepare(c, "ROLLBACK");
+    sqlite3_stmt *st;
 
     lite(c)->in_read = 0;
+    if (sqlite3_get_autocommit(lite(c)->db))
+        return; /* nothing to undo */
+    st = sql_prepare(c, "ROLLBACK");
     if (st)
         sql_exec_step(c, st);
 }

@@ -1,0 +1,364 @@
+/* PostgreSQL backend: the connection pool, migrations, transactions, the
+ * booking locks and backups. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/postgres/internal.h"
+#include "store/postgres/pg_migrations.h"
+#include "util/err.h"
+#include "util/log.h"
+
+struct pgsql_store {
+    struct store base;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    struct pgsql_conn *free_list;
+    struct pgsql_conn *conns;
+    int n_conns;
+    char *url;
+    atomic_uint lost; /* connections found lost so far */
+};
+
+static int
+conn_connect(const char *url, struct pgsql_conn *c)
+{
+    char shown[512];
+    const char *msg;
+    char *nl;
+    PGresult *r;
+    int rc;
+
+    c->pg = PQconnectdb(url);
+    if (!c->pg)
+        return ERR_NOMEM;
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        store_target_redacted(url, shown, sizeof(shown));
+        msg = PQerrorMessage(c->pg);
+        nl = strchr(msg, '\n');
+        log_line(LOG_ERROR, "msg=\"cannot connect to PostgreSQL\" url=\"%s\" err=\"%.*s\"", shown,
+                 nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+        return ERR_UNAVAILABLE;
+    }
+    /* Epoch seconds are the only times stored, but keep the session in UTC
+     * so nothing ever depends on the server's zone. */
+    r = PQexec(c->pg, "SET TIME ZONE 'UTC'; SET client_min_messages = warning;"
+                      "SET application_name = 'chairside'");
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? ERR_OK : ERR_STORE;
+    PQclear(r);
+    return rc;
+}
+
+static void
+conn_disconnect(struct pgsql_conn *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_prepared; i++)
+        free(c->prepared[i]);
+    c->n_prepared = 0;
+    PQfinish(c->pg);
+    c->pg = NULL;
+    c->in_tx = c->broken = 0;
+}
+
+static int
+exec_plain(struct pgsql_conn *c, const char *sql)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+
+    if (!rc) {
+        if (PQstatus(c->pg) != CONNECTION_OK)
+            pq_lost(c);
+        log_line(LOG_ERROR, "msg=\"postgresql error\" err=\"%s\"",
+                 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                     ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                     : "connection lost");
+    }
+    PQclear(r);
+    return rc ? ERR_OK : c->broken ? ERR_UNAVAILABLE : ERR_STORE;
+}
+
+int
+pgsql_schema_version(struct store_conn *c, int *version)
+{
+    int64_t v = 0;
+    int rc = pq_int64(c, &v, "SELECT coalesce(max(version), 0) FROM schema_version", NULL);
+
+    *version = (int)v;
+    return rc;
+}
+
+/* Every process runs this at start; the advisory lock makes the second of
+ * two starting at once wait and then find nothing left to do. */
+static int
+migrate(struct pgsql_conn *c)
+{
+    int rc, version = 0, i;
+
+    rc = exec_plain(c, "BEGIN");
+    if (rc != ERR_OK)
+        return rc;
+    rc = pq_lock(&c->base, PQ_LOCK_MIGRATE, 0);
+    if (rc == ERR_OK)
+        rc = exec_plain(c, "CREATE TABLE IF NOT EXISTS schema_version ("
+                           " version bigint PRIMARY KEY, name text NOT NULL,"
+                           " applied_at timestamptz NOT NULL DEFAULT now())");
+    if (rc == ERR_OK)
+        rc = pgsql_schema_version(&c->base, &version);
+    for (i = 0; rc == ERR_OK && i < pg_migration_count; i++) {
+        if (pg_migrations[i].version <= version)
+            continue;
+        log_line(LOG_INFO, "msg=migrate version=%d name=%s", pg_migrations[i].version,
+                 pg_migrations[i].name);
+        rc = exec_plain(c, pg_migrations[i].sql);
+        if (rc == ERR_OK)
+            rc =
+                pq_cmd(&c->base, NULL, "INSERT INTO schema_version (version, name) VALUES ($1, $2)",
+                       "dt", pg_migrations[i].version, pg_migrations[i].name);
+    }
+    if (rc == ERR_OK)
+        return exec_plain(c, "COMMIT");
+    exec_plain(c, "ROLLBACK");
+    return rc;
+}
+
+static void pgsql_close(struct store *base);
+static struct store_conn *pgsql_acquire(struct store *base);
+static void pgsql_release(struct store *base, struct store_conn *c);
+
+static const struct store_ops pgsql_ops = {
+    .kind = "postgresql",
+    .close = pgsql_close,
+    .acquire = pgsql_acquire,
+    .release = pgsql_release,
+#define STORE_OP(ret, name, params, args) .name = pgsql_##name,
+#define STORE_VOID_OP(name, params, args) .name = pgsql_##name,
+#include "store/ops.def"
+#undef STORE_OP
+#undef STORE_VOID_OP
+};
+
+int
+pgsql_store_open(const char *url, int n_conns, struct store **out)
+{
+    struct pgsql_store *s;
+    int rc = ERR_NOMEM, i;
+
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        goto out;
+    s->base.ops = &pgsql_ops;
+    s->url = strdup(url);
+    s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
+    if (!s->url || !s->conns)
+        goto out;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    s->n_conns = n_conns;
+    for (i = 0; i < n_conns; i++) {
+        s->conns[i].base.ops = &pgsql_ops;
+        s->conns[i].lost = &s->lost;
+        rc = conn_connect(url, &s->conns[i]);
+        if (rc == ERR_OK && i == 0)
+            rc = migrate(&s->conns[0]);
+        if (rc != ERR_OK)
+            goto out;
+        s->conns[i].next_free = s->free_list;
+        s->free_list = &s->conns[i];
+    }
+    *out = &s->base;
+    s = NULL;
+    rc = ERR_OK;
+out:
+    if (s)
+        pgsql_close(&s->base);
+    return rc;
+}
+
+static void
+pgsql_close(struct store *base)
+{
+    struct pgsql_store *s = (struct pgsql_store *)(void *)base;
+    int i;
+
+    for (i = 0; s->conns && i < s->n_conns; i++)
+        conn_disconnect(&s->conns[i]);
+    free(s->conns);
+    free(s->url);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+    free(s);
+}
+
+/* A connection whose server went away is reset before it is handed out;
+ * if the server is still gone the request fails with ERR_UNAVAILABLE
+ * (503) and the next one tries again. */
+static void
+revive(struct pgsql_conn *c)
+{
+    unsigned lost = atomic_load(c->lost);
+    PGresult *r;
+
+    if (!c->broken && c->seen_lost != lost) {
+        /* Another connection was lost since this one was last used. */
+        r = PQexec(c->pg, "SELECT 1");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            c->broken = 1;
+        PQclear(r);
+    }
+    c->seen_lost = lost;
+    if (!c->broken && PQstatus(c->pg) == CONNECTION_OK)
+        return;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        c->broken = 1;
+        return;
+    }
+    /* The server forgot this session's prepared statements. */
+    while (c->n_prepared)
+        free(c->prepared[--c->n_prepared]);
+    c->in_tx = c->broken = 0;
+    exec_plain(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+}
+
+static struct store_conn *
+pgsql_acquire(struct store *base)
+{
+    struct pgsql_store *s = (struct pgsql_store *)(void *)base;
+    struct pgsql_conn *c;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->free_list)
+        pthread_cond_wait(&s->freed, &s->lock);
+    c = s->free_list;
+    s->free_list = c->next_free;
+    pthread_mutex_unlock(&s->lock);
+    revive(c);
+    return &c->base;
+}
+
+static void
+pgsql_release(struct store *base, struct store_conn *conn)
+{
+    struct pgsql_store *s = (struct pgsql_store *)(void *)base;
+    struct pgsql_conn *c = pq(conn);
+
+    if (c->in_tx)
+        pgsql_rollback(conn); /* a handler that failed mid-transaction */
+    pthread_mutex_lock(&s->lock);
+    c->next_free = s->free_list;
+    s->free_list = c;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int
+pgsql_begin(struct store_conn *c, int write)
+{
+    int rc;
+
+    if (pq(c)->broken)
+        return ERR_UNAVAILABLE;
+    rc = exec_plain(pq(c), write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    pq(c)->in_tx = rc == ERR_OK;
+    return rc;
+}
+
+int
+pgsql_commit(struct store_conn *c)
+{
+    PGresult *r = PQexec(pq(c)->pg, "COMMIT");
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    int rc = ERR_OK;
+
+    pq(c)->in_tx = 0;
+    /* A commit can still fail (deferred checks, serialization) and a
+     * COMMIT of an aborted transaction answers ROLLBACK: both are
+     * failures, never a silent loss. */
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = state && strcmp(state, "40001") == 0 ? ERR_RETRY : ERR_STORE;
+    else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+        rc = ERR_STORE;
+    if (PQstatus(pq(c)->pg) != CONNECTION_OK) {
+        pq_lost(pq(c));
+        rc = ERR_UNAVAILABLE;
+    }
+    PQclear(r);
+    return rc;
+}
+
+void
+pgsql_rollback(struct store_conn *c)
+{
+    if (pq(c)->in_tx && !pq(c)->broken)
+        exec_plain(pq(c), "ROLLBACK");
+    pq(c)->in_tx = 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+int
+pgsql_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n)
+{
+    int64_t ids[16];
+    size_t i;
+    int rc = ERR_OK;
+
+    if (!pq(c)->in_tx || n > sizeof(ids) / sizeof(ids[0]))
+        return ERR_INVALID;
+    memcpy(ids, staff_ids, n * sizeof(ids[0]));
+    qsort(ids, n, sizeof(ids[0]), cmp_id);
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        if (i == 0 || ids[i] != ids[i - 1])
+            rc = pq_lock(c, PQ_LOCK_STAFF, ids[i]);
+    }
+    return rc;
+}
+
+/* pg_dump writes a consistent snapshot of the whole database; the
+ * password travels in the environment, never on a command line. */
+int
+pgsql_backup(struct store_conn *c, const char *path)
+{
+    PGconn *pg = pq(c)->pg;
+    char dbname[512];
+    pid_t pid;
+    int status = 0;
+
+    snprintf(dbname, sizeof(dbname), "host='%s' port='%s' dbname='%s' user='%s'", PQhost(pg),
+             PQport(pg), PQdb(pg), PQuser(pg));
+    pid = fork();
+    if (pid < 0)
+        return ERR_IO;
+    if (pid == 0) {
+        if (PQpass(pg))
+            setenv("PGPASSWORD", PQpass(pg), 1);
+        execlp("pg_dump", "pg_dump", "--format=custom", "--no-owner", "--file", path, "--dbname",
+               dbname, (char *)NULL);
+        fprintf(stderr, "backup: cannot run pg_dump (%s); install postgresql-client-15\n",
+                strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        log_line(LOG_ERROR, "msg=\"backup failed\" tool=pg_dump status=%d",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return ERR_IO;
+    }
+    return ERR_OK;
+}

@@ -1,0 +1,97 @@
+/* Shared by the PostgreSQL backend's files; nothing outside store/
+ * includes it.
+ *
+ * Transactions: a write transaction is READ COMMITTED, so every statement
+ * sees what others committed before it started; what the SQLite backend
+ * gets from its single writer is taken explicitly here: store_lock_staff
+ * (advisory locks) before a booking check, pq_lock for other
+ * read-then-write sequences, SELECT ... FOR UPDATE on rows that are read
+ * and then rewritten, FOR UPDATE SKIP LOCKED for outbox claims. A read
+ * transaction is REPEATABLE READ: one snapshot for all its queries. */
+#ifndef CHAIRSIDE_STORE_POSTGRES_INTERNAL_H
+#define CHAIRSIDE_STORE_POSTGRES_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "store/store_ops.h"
+
+/* The backend's implementation of every op in store/ops.def. */
+#define STORE_OP(ret, name, params, args) ret pgsql_##name params;
+#define STORE_VOID_OP(name, params, args) void pgsql_##name params;
+#include "store/ops.def"
+#undef STORE_OP
+#undef STORE_VOID_OP
+
+#define PQ_PREPARED_MAX 256
+#define PQ_MAX_PARAMS 32
+
+/* The PostgreSQL backend's connection; base first, so a struct store_conn *
+ * from the contract is one of these (pq()). */
+struct pgsql_conn {
+    struct store_conn base;
+    PGconn *pg;
+    int in_tx;  /* between BEGIN and COMMIT/ROLLBACK */
+    int broken; /* the server went away: reconnect before the next use */
+    /* Losing one connection usually means losing them all (a restart, a
+     * failover): the finder bumps *lost, and every other connection is
+     * checked before its next use (seen_lost != *lost). */
+    atomic_uint *lost;
+    unsigned seen_lost;
+    struct pgsql_conn *next_free;
+    size_t n_prepared;
+    char *prepared[PQ_PREPARED_MAX]; /* statement i is named "s<i>" */
+};
+
+static inline struct pgsql_conn *
+pq(struct store_conn *c)
+{
+    return (struct pgsql_conn *)(void *)c;
+}
+
+int pgsql_store_open(const char *url, int n_conns, struct store **out);
+
+/* Advisory lock namespaces (the first key of pg_advisory_xact_lock). */
+enum pq_lock_kind {
+    PQ_LOCK_MIGRATE = 1,
+    PQ_LOCK_STAFF = 2,   /* a staff member's bookings, shifts and links */
+    PQ_LOCK_INVOICE = 3, /* a year's invoice numbers */
+};
+
+/* Runs sql with parameters bound from fmt, one character each:
+ *   'i' int64_t, 'd' int, 't' const char * (NULL binds SQL NULL),
+ *   'b' bytes: const unsigned char *, size_t.
+ * Static SQL is prepared once per connection and reused. On ERR_OK *res
+ * (when res is not NULL) is the result, owned by the caller (PQclear);
+ * otherwise nothing is left to free. The error is mapped (pq_err). */
+int pq_exec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, ...);
+int pq_vexec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, va_list ap);
+/* A statement without result rows; *changed (may be NULL) = rows affected. */
+int pq_cmd(struct store_conn *c, int64_t *changed, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer (INSERT ... RETURNING
+ * id, SELECT count(*) ...); ERR_NOT_FOUND when there is no row. */
+int pq_int64(struct store_conn *c, int64_t *out, const char *sql, const char *fmt, ...);
+/* The one row selected, as pq_row_json; ERR_NOT_FOUND when none. */
+int pq_one_json(struct store_conn *c, json_t **out, const char *sql, const char *fmt, ...);
+/* Every row selected, appended to *items, a new array owned by the caller
+ * whatever happens. */
+int pq_list_json(struct store_conn *c, json_t **items, const char *sql, const char *fmt, ...);
+/* Marks c as cut off from the server, and the pool as suspect. */
+void pq_lost(struct pgsql_conn *c);
+/* Takes the transaction-scoped advisory lock (kind, key). */
+int pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key);
+
+/* Result cells. Integers parse the text form; NULL reads as 0 or "". */
+int64_t pq_get_int64(const PGresult *r, int row, int col);
+void pq_get_text(const PGresult *r, int row, int col, char *out, size_t size);
+const char *pq_get_arena_text(const PGresult *r, int row, int col, struct arena *a);
+/* Row as an object keyed by column name, rendered as the SQLite backend
+ * renders it: integers (int2/4/8, and whole numerics such as sum() of
+ * bigint) as JSON integers, other numbers as reals, NULL as null, the rest
+ * strings. Parameters are sent untyped, so the server infers each from its
+ * context (a citext column compares without case, as on SQLite). */
+json_t *pq_row_json(const PGresult *r, int row);
+int pq_rows_json(const PGresult *r, json_t *items);
+
+#endif

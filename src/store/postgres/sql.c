@@ -1,0 +1,325 @@
+/* PostgreSQL backend: running statements with bound parameters, the
+ * per-connection prepared statement cache, error mapping and result
+ * cells. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/postgres/internal.h"
+#include "util/err.h"
+#include "util/log.h"
+
+/* Type OIDs from pg_type.h (server headers are not needed for six
+ * numbers that never change). */
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+/* SQLSTATE classes and codes the backend acts on; everything else is a
+ * store error. Every integrity violation is ERR_CONFLICT, as on SQLite. */
+static int
+err_of_sqlstate(const char *state)
+{
+    if (!state)
+        return ERR_UNAVAILABLE; /* no result at all: the connection failed */
+    if (strncmp(state, "23", 2) == 0)
+        return ERR_CONFLICT;
+    if (strncmp(state, "22", 2) == 0)
+        return ERR_INVALID; /* a value the column cannot hold */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+        return ERR_RETRY;
+    if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0)
+        return ERR_UNAVAILABLE;
+    if (strcmp(state, "53200") == 0)
+        return ERR_NOMEM;
+    return ERR_STORE;
+}
+
+void
+pq_lost(struct pgsql_conn *c)
+{
+    if (!c->broken)
+        atomic_fetch_add(c->lost, 1);
+    c->broken = 1;
+}
+
+static int
+result_err(struct pgsql_conn *c, const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int rc = err_of_sqlstate(state);
+
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        pq_lost(c);
+        rc = ERR_UNAVAILABLE;
+    }
+    /* Conflicts and retries are answers, not faults; the message never
+     * holds parameter values (PQresultErrorField's primary text only). */
+    if (rc != ERR_CONFLICT && rc != ERR_RETRY)
+        log_line(LOG_ERROR, "msg=\"postgresql error\" sqlstate=%s err=\"%s\"",
+                 state ? state : "none",
+                 r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(c->pg));
+    return rc;
+}
+
+/* The name of sql's prepared statement on this connection, preparing it
+ * first when needed; NULL when it cannot be (then it runs unprepared). */
+static int
+prepared_name(struct pgsql_conn *c, const char *sql, int n_params, char *name, size_t size)
+{
+    PGresult *r;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < c->n_prepared; i++) {
+        if (strcmp(c->prepared[i], sql) == 0) {
+            snprintf(name, size, "s%zu", i);
+            return ERR_OK;
+        }
+    }
+    if (c->n_prepared == PQ_PREPARED_MAX)
+        return ERR_NOT_FOUND;
+    snprintf(name, size, "s%zu", c->n_prepared);
+    r = PQprepare(c->pg, name, sql, n_params, NULL);
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? ERR_OK : result_err(c, r);
+    PQclear(r);
+    if (rc != ERR_OK)
+        return rc;
+    c->prepared[c->n_prepared] = strdup(sql);
+    if (!c->prepared[c->n_prepared])
+        return ERR_NOMEM; /* prepared but forgotten: harmless */
+    c->n_prepared++;
+    return ERR_OK;
+}
+
+int
+pq_vexec(struct store_conn *conn, PGresult **res, const char *sql, const char *fmt, va_list ap)
+{
+    struct pgsql_conn *c = pq(conn);
+    const char *values[PQ_MAX_PARAMS];
+    int lengths[PQ_MAX_PARAMS], formats[PQ_MAX_PARAMS];
+    char ints[PQ_MAX_PARAMS][24], name[24];
+    PGresult *r = NULL;
+    int n = 0, rc = ERR_INVALID;
+    ExecStatusType status;
+
+    if (res)
+        *res = NULL;
+    if (c->broken)
+        return ERR_UNAVAILABLE;
+    for (; fmt && fmt[n]; n++) {
+        if (n == PQ_MAX_PARAMS)
+            goto out;
+        lengths[n] = formats[n] = 0;
+        switch (fmt[n]) {
+        case 'i':
+            snprintf(ints[n], sizeof(ints[n]), "%lld", (long long)va_arg(ap, int64_t));
+            values[n] = ints[n];
+            break;
+        case 'd':
+            snprintf(ints[n], sizeof(ints[n]), "%d", va_arg(ap, int));
+            values[n] = ints[n];
+            break;
+        case 't':
+            values[n] = va_arg(ap, const char *);
+            break;
+        case 'b':
+            values[n] = (const char *)va_arg(ap, const unsigned char *);
+            lengths[n] = (int)va_arg(ap, size_t);
+            formats[n] = 1;
+            break;
+        default:
+            goto out;
+        }
+    }
+    rc = prepared_name(c, sql, n, name, sizeof(name));
+    if (rc == ERR_OK)
+        r = PQexecPrepared(c->pg, name, n, values, lengths, formats, 0);
+    else if (rc == ERR_NOT_FOUND)
+        r = PQexecParams(c->pg, sql, n, NULL, values, lengths, formats, 0);
+    else
+        goto out;
+    status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        rc = result_err(c, r);
+        goto out;
+    }
+    rc = ERR_OK;
+    if (res) {
+        *res = r;
+        r = NULL;
+    }
+out:
+    PQclear(r);
+    return rc;
+}
+
+int
+pq_exec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = pq_vexec(c, res, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int
+pq_cmd(struct store_conn *c, int64_t *changed, const char *sql, const char *fmt, ...)
+{
+    PGresult *r = NULL;
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = pq_vexec(c, &r, sql, fmt, ap);
+    va_end(ap);
+    if (rc == ERR_OK && changed)
+        *changed = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+int
+pq_int64(struct store_conn *c, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    PGresult *r = NULL;
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = pq_vexec(c, &r, sql, fmt, ap);
+    va_end(ap);
+    if (rc == ERR_OK && PQntuples(r) == 0)
+        rc = ERR_NOT_FOUND;
+    if (rc == ERR_OK)
+        *out = pq_get_int64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+int
+pq_one_json(struct store_conn *c, json_t **out, const char *sql, const char *fmt, ...)
+{
+    PGresult *r = NULL;
+    va_list ap;
+    int rc;
+
+    *out = NULL;
+    va_start(ap, fmt);
+    rc = pq_vexec(c, &r, sql, fmt, ap);
+    va_end(ap);
+    if (rc == ERR_OK && PQntuples(r) == 0)
+        rc = ERR_NOT_FOUND;
+    if (rc == ERR_OK) {
+        *out = pq_row_json(r, 0);
+        rc = *out ? ERR_OK : ERR_NOMEM;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int
+pq_list_json(struct store_conn *c, json_t **items, const char *sql, const char *fmt, ...)
+{
+    PGresult *r = NULL;
+    va_list ap;
+    int rc;
+
+    *items = json_array();
+    if (!*items)
+        return ERR_NOMEM;
+    va_start(ap, fmt);
+    rc = pq_vexec(c, &r, sql, fmt, ap);
+    va_end(ap);
+    if (rc == ERR_OK)
+        rc = pq_rows_json(r, *items);
+    PQclear(r);
+    return rc;
+}
+
+int
+pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key)
+{
+    /* Two int4 keys: the kind, and the id folded into 32 bits (a shared
+     * lock between two ids only serialises them, it never loses one). */
+    return pq_cmd(c, NULL, "SELECT pg_advisory_xact_lock($1::int4, $2::int4)", "dd", (int)kind,
+                  (int)(uint32_t)(key ^ (key >> 32)));
+}
+
+int64_t
+pq_get_int64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+void
+pq_get_text(const PGresult *r, int row, int col, char *out, size_t size)
+{
+    snprintf(out, size, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+const char *
+pq_get_arena_text(const PGresult *r, int row, int col, struct arena *a)
+{
+    return arena_strdup(a, PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+static json_t *
+cell_json(const PGresult *r, int row, int col)
+{
+    const char *v = PQgetvalue(r, row, col);
+
+    if (PQgetisnull(r, row, col))
+        return json_null();
+    switch (PQftype(r, col)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+        return json_integer(strtoll(v, NULL, 10));
+    case OID_NUMERIC:
+        /* sum() of bigint is numeric; SQLite's sum is an integer. */
+        if (!strchr(v, '.') && !strchr(v, 'e') && strlen(v) < 19)
+            return json_integer(strtoll(v, NULL, 10));
+        return json_real(strtod(v, NULL));
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        return json_real(strtod(v, NULL));
+    default:
+        return json_stringn(v, (size_t)PQgetlength(r, row, col));
+    }
+}
+
+json_t *
+pq_row_json(const PGresult *r, int row)
+{
+    json_t *obj = json_object();
+    int i, n = PQnfields(r);
+
+    for (i = 0; obj && i < n; i++) {
+        if (json_object_set_new(obj, PQfname(r, i), cell_json(r, row, i)) != 0) {
+            json_decref(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+int
+pq_rows_json(const PGresult *r, json_t *items)
+{
+    int i, n = PQntuples(r);
+
+    for (i = 0; i < n; i++) {
+        if (json_array_append_new(items, pq_row_json(r, i)) != 0)
+            return ERR_NOMEM;
+    }
+    return ERR_OK;
+}
