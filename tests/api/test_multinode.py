@@ -116,6 +116,12 @@ def test_race_64_clients_two_nodes(ctx):
     stored = helpers.sql_rows(db, "SELECT count(*) FROM bookings WHERE staff_id = ? "
                               "AND status <> 'cancelled'", (st["id"],))
     eq(stored[0][0], len(winners), "stored bookings equal the 201s")
+    # The winners' invoices were numbered by two processes at once, and
+    # the losers took no number: still no gap.
+    for (year,) in helpers.sql_rows(db, "SELECT DISTINCT year FROM invoices"):
+        seqs = [r[0] for r in helpers.sql_rows(
+            db, "SELECT seq FROM invoices WHERE year = ? ORDER BY seq", (year,))]
+        eq(seqs, list(range(1, len(seqs) + 1)), "invoice numbers of %d" % year)
 
     # Each winner queued a confirmation to its patient and a notice to the
     # desk; both nodes' workers poll one outbox, and each row goes out once.
