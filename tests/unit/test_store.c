@@ -1836,6 +1836,7 @@ sleep_ms(long ms)
 
 struct writer {
     struct store_conn *c;
+    int64_t staff_id;
     atomic_int started;
     atomic_int began;
     int begin_rc, insert_rc, commit_rc;
@@ -1852,6 +1853,8 @@ writer_run(void *arg)
 
     atomic_store(&wr->started, 1);
     wr->begin_rc = store_begin(wr->c, 1);
+    if (wr->begin_rc == ERR_OK)
+        wr->begin_rc = store_lock_staff(wr->c, &wr->staff_id, 1);
     wr->began_ns = now_ns();
     atomic_store(&wr->began, 1);
     if (wr->begin_rc == ERR_OK) {
@@ -1862,24 +1865,28 @@ writer_run(void *arg)
     return NULL;
 }
 
+/* The booking guarantee of the contract: a second writer that takes the
+ * same staff member's lock waits until the first one commits (on SQLite
+ * already at BEGIN, on PostgreSQL at the advisory lock). */
 static void
-test_begin_immediate_serialises_writers(void **state)
+test_staff_lock_serialises_writers(void **state)
 {
     struct fixture *f = *state;
     struct store_conn *c2 = store_acquire(f->s);
-    struct writer wr = {.c = c2};
+    struct writer wr = {.c = c2, .staff_id = 7};
     json_t *items = NULL;
     pthread_t th;
-    int64_t committed_ns;
+    int64_t committed_ns, staff[2] = {7, 3};
     int i;
 
     assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_lock_staff(f->c, staff, 2), ERR_OK);
     add_location(f->c, "First", "UTC");
     assert_int_equal(pthread_create(&th, NULL, writer_run, &wr), 0);
     for (i = 0; i < 200 && !atomic_load(&wr.started); i++)
         sleep_ms(1);
     assert_true(atomic_load(&wr.started));
-    /* Give the second writer time to reach BEGIN IMMEDIATE and wait there. */
+    /* Give the second writer time to reach the lock and wait there. */
     sleep_ms(150);
     assert_false(atomic_load(&wr.began));
     committed_ns = now_ns();
@@ -1965,7 +1972,7 @@ main(void)
         T(test_busy_cache_sees_commits),
         T(test_shift_cache_sees_commits),
         T(test_backup),
-        T(test_begin_immediate_serialises_writers),
+        T(test_staff_lock_serialises_writers),
         T(test_rollback_and_release),
     };
 
