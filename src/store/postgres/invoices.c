@@ -107,6 +107,7 @@ pgsql_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
      * duplicates. */
     int rc = pq_lock(c, PQ_LOCK_INVOICE, year);
 
+    *seq = 0;
     if (rc == ERR_OK)
         rc = pq_int64(c, seq, SQL_INVOICE_NEXT_SEQ, "d", year);
     return rc;
@@ -126,9 +127,8 @@ insert_line(struct store_conn *c, int64_t invoice_id, size_t position,
             const struct store_invoice_line *l)
 {
     return pq_cmd(c, NULL, SQL_INVOICE_LINE_INSERT, "iitiiiddiii", invoice_id, (int64_t)position,
-                  l->description, l->service_id, (int64_t)l->money.quantity,
-                  (int64_t)l->money.unit_price, (int)l->money.rate_bp, (int)l->money.inclusive,
-                  (int64_t)l->money.net, (int64_t)l->money.tax, (int64_t)l->money.total);
+                  l->description, l->service_id, l->money.quantity, l->money.unit_price,
+                  l->money.rate_bp, l->money.inclusive, l->money.net, l->money.tax, l->money.total);
 }
 
 int
@@ -141,8 +141,8 @@ pgsql_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_inv
     /* The totals first: the update locks the invoice row, so a second
      * replacement of the same lines waits for this one and its DELETE
      * then sees (and removes) these lines rather than adding to them. */
-    rc = pq_cmd(c, NULL, SQL_INVOICE_SET_TOTALS, "iiii", (int64_t)totals->subtotal,
-                (int64_t)totals->tax, (int64_t)totals->total, id);
+    rc = pq_cmd(c, NULL, SQL_INVOICE_SET_TOTALS, "iiii", totals->subtotal, totals->tax,
+                totals->total, id);
     if (rc == ERR_OK)
         rc = pq_cmd(c, NULL, SQL_INVOICE_LINES_DELETE, "i", id);
     for (i = 0; rc == ERR_OK && i < n; i++)
