@@ -101,3 +101,18 @@ def test_demo_data_and_login(ctx):
     finally:
         code, took = server.stop(timeout=10)
     eq(code, 0, "second server exit code after SIGTERM (%.1fs)" % took)
+
+
+def test_database_that_cannot_be_opened(ctx):
+    # Nothing listens on port 1; the password must never be shown.
+    for target, says in (("postgresql://chairside:s3cret-pw@127.0.0.1:1/none",
+                          "cannot connect to PostgreSQL"),
+                         ("/nonexistent-dir/sub/x.db", "cannot open the SQLite database")):
+        for cmd in (["migrate"], ["serve", "--listen", "127.0.0.1:1"]):
+            r = run_cli(ctx.bin, *(cmd + ["--db", target]), timeout=30)
+            check(r.returncode != 0, "%s on %s must fail: %r" % (cmd[0], target, r))
+            out = r.stdout + r.stderr
+            errors = [l for l in out.splitlines() if "level=error" in l]
+            eq(len(errors), 1, "one error line for %s on %s: %r" % (cmd[0], target, out))
+            check(says in errors[0], "the line says why: %r" % errors[0])
+            check("s3cret-pw" not in out, "password shown: %r" % out)
