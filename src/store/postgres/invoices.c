@@ -37,8 +37,6 @@ static const char SQL_INVOICE_SET_STATE[] =
  * updates the booking and then loads the invoice, a payment loads the
  * invoice and then sets the booking's payment status, and taking the two
  * in one order (booking, then invoice) keeps them from deadlocking. */
-static const char SQL_WRITE_TX[] =
-    "SELECT (current_setting('transaction_isolation') = 'read committed')::int";
 static const char SQL_LOCK_BOOKING_OF_INVOICE[] =
     "SELECT b.id FROM bookings b JOIN invoices i ON i.booking_id = b.id WHERE i.id = $1 "
     "FOR UPDATE OF b";
@@ -165,13 +163,8 @@ pgsql_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
 static int
 in_write_tx(struct store_conn *c, int *writes)
 {
-    int64_t v = 0;
-    int rc = ERR_OK;
-
-    if (pq(c)->in_tx)
-        rc = pq_int64(c, &v, SQL_WRITE_TX, NULL);
-    *writes = v != 0;
-    return rc;
+    *writes = pq(c)->in_tx && pq(c)->writing;
+    return ERR_OK;
 }
 
 /* sql selects the invoice by key; in a write transaction lock_booking
