@@ -20,7 +20,8 @@ BUILD ?= build
 endif
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c src/api/*.c \
-                            src/jobs/*.c src/cli/*.c))
+                            src/jobs/*.c src/cli/*.c \
+                            src/service/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "api/app.h"
 #include "api/input.h"
 #include "api/resource.h"
 #include "api/schedule.h"
@@ -29,7 +30,7 @@ api_patient_account(struct http_req *req, struct http_resp *resp)
         return http_field_error(req, "email", "must be an e-mail address");
     if (strlen(password) < 8)
         return http_field_error(req, "password", "must have at least 8 characters");
-    rc = store_row_get(req->db, &api_patients.table, req->ids[0], &row);
+    rc = store_row_get(req->db, &setup_patients.table, req->ids[0], &row);
     json_decref(row);
     if (rc == ERR_NOT_FOUND)
         return http_fail(req, rc, "no such patient");
@@ -79,10 +80,11 @@ api_tokens_create(struct http_req *req, struct http_resp *resp)
 int
 api_tokens_list(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *items = NULL, *item;
     size_t i;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         rc = store_token_list(req->db, &items);
@@ -118,6 +120,7 @@ api_tokens_revoke(struct http_req *req, struct http_resp *resp)
 int
 api_audit_list(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     struct store_audit_filter f = {0};
     const struct tz_zone *zone;
     json_t *items = NULL, *item;
@@ -129,7 +132,7 @@ api_audit_list(struct http_req *req, struct http_resp *resp)
     bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = sched_org_zone(req, &zone);
+    rc = sched_org_zone(&sv, &zone);
     if (rc == ERR_OK)
         rc = store_audit_list(req->db, &f, &items);
     json_array_foreach(items, i, item)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/appointments.h"
 #include "api/input.h"
 #include "api/notify.h"
@@ -136,11 +137,11 @@ check_refs(struct http_req *req, const struct store_appointment *a)
     int rc[3];
     size_t i;
 
-    rc[0] = check_ref(req, &api_patients.table, a->patient_id, "patient_id",
+    rc[0] = check_ref(req, &setup_patients.table, a->patient_id, "patient_id",
                       "names a patient that does not exist");
-    rc[1] = check_ref(req, &api_staff.table, a->staff_id, "staff_id",
+    rc[1] = check_ref(req, &setup_staff.table, a->staff_id, "staff_id",
                       "names a staff member that does not exist");
-    rc[2] = check_ref(req, &api_actions.table, a->action_id, "action_id",
+    rc[2] = check_ref(req, &setup_actions.table, a->action_id, "action_id",
                       "names an action that does not exist");
     for (i = 0; i < 3; i++) {
         if (rc[i] != ERR_OK && rc[i] != ERR_INVALID)
@@ -270,6 +271,7 @@ created_json(const struct appt_input *in, const struct tz_zone *zone, const int6
 int
 api_appointments_create(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     struct appt_input in;
     const struct tz_zone *zone = NULL;
     json_t *warnings = json_array();
@@ -282,7 +284,7 @@ api_appointments_create(struct http_req *req, struct http_resp *resp)
         goto out;
     /* Wall-clock times belong to the staff member's zone, or the
      * organisation's when there is no staff member. */
-    rc = sched_staff_zone(req, in.a.staff_id, &zone);
+    rc = sched_staff_zone(&sv, in.a.staff_id, &zone);
     if (rc == ERR_OK)
         rc = expand(req, &in, zone, &starts, &n);
     if (rc != ERR_OK)
@@ -301,6 +303,7 @@ static int
 zone_for(struct http_req *req, struct appt_zone_cache *cache, int64_t staff_id,
          const struct tz_zone **zone)
 {
+    struct svc sv = api_svc(req);
     size_t i;
     int rc;
 
@@ -310,7 +313,7 @@ zone_for(struct http_req *req, struct appt_zone_cache *cache, int64_t staff_id,
             return ERR_OK;
         }
     }
-    rc = sched_staff_zone(req, staff_id, zone);
+    rc = sched_staff_zone(&sv, staff_id, zone);
     if (rc == ERR_OK && cache->n < APPT_ZONE_CACHE) {
         cache->staff_id[cache->n] = staff_id;
         cache->zone[cache->n++] = *zone;
@@ -449,6 +452,7 @@ read_update(struct http_req *req, json_t *row, struct appt_input *in)
 static int
 apply_update(struct http_req *req, int64_t id, json_t *warnings)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     struct appt_input in;
     json_t *row = NULL;
@@ -463,7 +467,7 @@ apply_update(struct http_req *req, int64_t id, json_t *warnings)
     if (rc == ERR_OK)
         rc = store_appointment_update(req->db, id, &in.a);
     if (rc == ERR_OK)
-        rc = sched_staff_zone(req, in.a.staff_id, &zone);
+        rc = sched_staff_zone(&sv, in.a.staff_id, &zone);
     if (rc == ERR_OK)
         rc = overlap_warning(req, &in.a, id, zone, warnings);
     json_decref(row);

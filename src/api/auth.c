@@ -263,7 +263,7 @@ api_login_as(struct http_req *req, struct http_resp *resp)
     struct store_user staff;
     json_t *row = NULL;
     int64_t patient_id = req->ids[0];
-    int rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+    int rc = store_row_get(req->db, &setup_patients.table, patient_id, &row);
 
     json_decref(row);
     if (rc == ERR_NOT_FOUND)

@@ -2,6 +2,7 @@
  * the response buffer because a clinic's week can hold thousands. */
 #include <string.h>
 
+#include "api/app.h"
 #include "api/availability.h"
 #include "api/input.h"
 #include "api/schedule.h"
@@ -27,7 +28,7 @@ static const char *
 format_time(struct time_writer *w, int64_t utc, int32_t offset)
 {
     int64_t local = utc + offset;
-    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t day = civil_day_of(local);
     int64_t secs = local - day * 86400;
 
     if (day != w->day || offset != w->offset || offset % 60) {
@@ -120,6 +121,7 @@ check_online(struct http_req *req, const struct sched_services *svc)
 int
 api_availability(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     int64_t ids[INPUT_MAX_IDS], from = 0, to = 0;
     struct store_avail_staff_filter filter = {0};
     struct sched_settings settings;
@@ -133,11 +135,11 @@ api_availability(struct http_req *req, struct http_resp *resp)
     avail_result_init(&result);
     rc = read_query(req, ids, &n_ids, &filter, &from, &to);
     if (rc == ERR_OK)
-        rc = sched_settings_load(req, &settings);
+        rc = sched_settings_load(&sv, &settings);
     if (rc == ERR_OK && settings.book_one_service_only && n_ids > 1)
         rc = http_field_error(req, "service_ids", "only one service may be booked at a time");
     if (rc == ERR_OK)
-        rc = sched_services_load(req, "service_ids", ids, n_ids, &svc);
+        rc = sched_services_load(&sv, "service_ids", ids, n_ids, &svc);
     if (rc == ERR_OK)
         rc = check_online(req, &svc);
     if (rc != ERR_OK)
@@ -146,7 +148,7 @@ api_availability(struct http_req *req, struct http_resp *resp)
         filter.required_services = ids;
         filter.n_required = n_ids;
     }
-    rc = sched_inputs_load(req, &filter, from, to, 0, &in);
+    rc = sched_inputs_load(&sv, &filter, from, to, 0, &in);
     if (rc != ERR_OK)
         goto out;
     sched_query_init(&q, &settings, &svc, req->now);

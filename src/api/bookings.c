@@ -5,8 +5,8 @@
 
 #include "api/app.h"
 #include "api/auth.h"
-#include "api/billing.h"
-#include "api/booking_rules.h"
+#include "service/billing.h"
+#include "service/booking_rules.h"
 #include "api/bookings.h"
 #include "api/booking_rows.h"
 #include "api/input.h"
@@ -54,9 +54,10 @@ booking_add_history(struct http_req *req, int64_t booking_id, const char *action
 int
 booking_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     int rc =
-        sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")), &zone);
+        sched_location_zone(&sv, json_integer_value(json_object_get(row, "location_id")), &zone);
 
     if (rc != ERR_OK)
         return rc;
@@ -170,7 +171,7 @@ create_patient(struct http_req *req, const struct booking_input *in, const char 
     json_t *row = json_pack("{s:s, s:s, s:s}", "name", in->new_name, "phone", in->new_phone,
                             "email", in->new_email ? in->new_email : "");
     int64_t user_id;
-    int rc = row ? store_row_insert(req->db, &api_patients.table, row, id) : ERR_NOMEM;
+    int rc = row ? store_row_insert(req->db, &setup_patients.table, row, id) : ERR_NOMEM;
 
     json_decref(row);
     if (rc == ERR_OK && password_hash) {
@@ -185,7 +186,7 @@ static int
 check_patient(struct http_req *req, int64_t patient_id)
 {
     json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+    int rc = store_row_get(req->db, &setup_patients.table, patient_id, &row);
 
     json_decref(row);
     if (rc == ERR_NOT_FOUND)
@@ -199,9 +200,10 @@ static int
 invoice_booking(struct http_req *req, const struct booking_input *in,
                 const struct sched_settings *st, const struct sched_services *svc, int64_t id)
 {
+    struct svc sv = api_svc(req);
     struct billing_ctx b;
     int64_t invoice_id = 0, payment_id = 0;
-    int rc = billing_ctx_init(req, &b);
+    int rc = billing_ctx_init(&sv, &b);
 
     if (rc == ERR_OK)
         rc = billing_invoice_booking(&b, id, in->patient_id, svc->items, svc->n, &invoice_id);
@@ -218,6 +220,7 @@ static int
 insert_booking(struct http_req *req, struct booking_input *in, const struct sched_settings *st,
                const struct sched_services *svc, const char *password_hash, int64_t *id)
 {
+    struct svc sv = api_svc(req);
     struct store_booking b = {0};
     int rc = store_begin(req->db, 1);
 
@@ -226,7 +229,7 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     else if (rc == ERR_OK)
         rc = check_patient(req, in->patient_id);
     if (rc == ERR_OK)
-        rc = booking_slot_check(req, st, svc, in->staff_id, in->start, 0, &b.location_id);
+        rc = booking_slot_check(&sv, st, svc, in->staff_id, in->start, 0, &b.location_id);
     if (rc != ERR_OK)
         goto out;
     b.patient_id = in->patient_id;
@@ -276,7 +279,7 @@ online_rules(struct http_req *req, const struct sched_settings *st,
     if (strcmp(st->client_payment, "enabled") == 0 && (!in->pay || strcmp(in->pay, "now") != 0))
         return http_field_error(req, "pay", "this clinic needs payment with the booking");
     if (req->auth.role == HTTP_ROLE_PATIENT)
-        rc = store_row_get(req->db, &api_patients.table, in->patient_id, &row);
+        rc = store_row_get(req->db, &setup_patients.table, in->patient_id, &row);
     if (rc == ERR_OK && row && !json_is_true(json_object_get(row, "can_book_online")))
         rc = http_fail(req, ERR_FORBIDDEN, "online booking is not enabled for your account");
     json_decref(row);
@@ -296,6 +299,7 @@ sign_in_new_patient(struct http_req *req, struct http_resp *resp, const char *em
 int
 api_bookings_create(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     struct booking_input in;
     struct sched_settings settings;
     struct sched_services svc;
@@ -305,9 +309,9 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
 
     rc = read_input(req, &in);
     if (rc == ERR_OK)
-        rc = sched_settings_load(req, &settings);
+        rc = sched_settings_load(&sv, &settings);
     if (rc == ERR_OK)
-        rc = sched_services_load(req, "service_ids", in.service_ids, in.n_services, &svc);
+        rc = sched_services_load(&sv, "service_ids", in.service_ids, in.n_services, &svc);
     if (rc == ERR_OK && is_online(req))
         rc = online_rules(req, &settings, &svc, &in);
     /* Hashing is slow by design; do it before taking the write lock. */

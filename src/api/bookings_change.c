@@ -1,9 +1,10 @@
 /* Changing bookings: reschedule, notes, cancel, and the change history. */
 #include <string.h>
 
-#include "api/billing.h"
+#include "service/billing.h"
+#include "api/app.h"
 #include "api/booking_rows.h"
-#include "api/booking_rules.h"
+#include "service/booking_rules.h"
 #include "api/bookings.h"
 #include "api/input.h"
 #include "api/notify.h"
@@ -20,6 +21,7 @@ row_int(json_t *row, const char *name)
 static int
 booking_services(struct http_req *req, json_t *row, struct sched_services *svc)
 {
+    struct svc sv = api_svc(req);
     json_t *ids = json_object_get(row, "service_ids"), *v;
     int64_t list[SCHED_MAX_SERVICES];
     size_t i, n = 0;
@@ -29,18 +31,19 @@ booking_services(struct http_req *req, json_t *row, struct sched_services *svc)
         if (n < SCHED_MAX_SERVICES)
             list[n++] = json_integer_value(v);
     }
-    return sched_services_load(req, "service_ids", list, n, svc);
+    return sched_services_load(&sv, "service_ids", list, n, svc);
 }
 
 /* History shows old and new start as the clinic reads them. */
 static int
 record_move(struct http_req *req, json_t *row, int64_t start, int64_t location_id, json_t *changes)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *before, *after;
-    int rc = sched_location_zone(req, row_int(row, "location_id"), &before);
+    int rc = sched_location_zone(&sv, row_int(row, "location_id"), &before);
 
     if (rc == ERR_OK)
-        rc = sched_location_zone(req, location_id, &after);
+        rc = sched_location_zone(&sv, location_id, &after);
     if (rc == ERR_OK)
         json_object_set_new(changes, "start",
                             json_pack("[o, o]", sched_time_json(row_int(row, "start_at"), before),
@@ -54,12 +57,13 @@ static int
 change_services(struct http_req *req, json_t *row, const struct sched_services *svc,
                 json_t *changes)
 {
+    struct svc sv = api_svc(req);
     struct billing_ctx b;
     int64_t id = row_int(row, "id");
     int rc = store_booking_set_services(req->db, id, svc->items, svc->n, svc->group_service_id);
 
     if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
+        rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = billing_booking_services_changed(&b, id, svc->items, svc->n);
     if (rc == ERR_CONFLICT)
@@ -75,12 +79,13 @@ static int
 move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start,
              const struct sched_services *svc, json_t *changes)
 {
+    struct svc sv = api_svc(req);
     struct sched_settings settings;
     int64_t id = row_int(row, "id"), location_id = 0;
-    int rc = sched_settings_load(req, &settings);
+    int rc = sched_settings_load(&sv, &settings);
 
     if (rc == ERR_OK)
-        rc = booking_slot_check(req, &settings, svc, staff_id, start, id, &location_id);
+        rc = booking_slot_check(&sv, &settings, svc, staff_id, start, id, &location_id);
     if (rc == ERR_OK)
         rc = store_booking_move(req->db, id, staff_id, location_id, start,
                                 start + (int64_t)svc->duration_min * 60, req->now);
@@ -97,6 +102,7 @@ move_booking(struct http_req *req, json_t *row, int64_t staff_id, int64_t start,
 static int
 apply_update(struct http_req *req, json_t *row, json_t *changes)
 {
+    struct svc sv = api_svc(req);
     int64_t staff_id = row_int(row, "staff_id"), start = row_int(row, "start_at");
     int64_t ids[INPUT_MAX_IDS];
     struct sched_services svc;
@@ -114,7 +120,7 @@ apply_update(struct http_req *req, json_t *row, json_t *changes)
         return http_fail(req, ERR_CONFLICT, "the booking is cancelled");
     new_services = n_ids && !json_equal(json_object_get(row, "service_ids"),
                                         json_object_get(req->json, "service_ids"));
-    rc = new_services ? sched_services_load(req, "service_ids", ids, n_ids, &svc)
+    rc = new_services ? sched_services_load(&sv, "service_ids", ids, n_ids, &svc)
                       : booking_services(req, row, &svc);
     if (rc == ERR_OK && new_services)
         rc = change_services(req, row, &svc, changes);
@@ -160,8 +166,9 @@ api_bookings_update(struct http_req *req, struct http_resp *resp)
 static int
 patient_may_cancel(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     struct sched_settings st;
-    int rc = sched_settings_load(req, &st);
+    int rc = sched_settings_load(&sv, &st);
 
     if (rc == ERR_OK &&
         row_int(row, "start_at") - req->now < (int64_t)st.client_cancel_notice_min * 60)
@@ -175,6 +182,7 @@ patient_may_cancel(struct http_req *req, json_t *row)
 int
 api_bookings_cancel(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const char *reason = "";
     struct billing_ctx b;
     json_t *row = NULL;
@@ -195,7 +203,7 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
             http_fail(req, rc, "the booking is already cancelled");
     }
     if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
+        rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = billing_booking_cancelled(&b, id);
     if (rc == ERR_OK) {
@@ -219,13 +227,14 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
 int
 api_bookings_history(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *row = NULL, *items = NULL, *item;
     size_t i;
     int rc = booking_load(req, req->ids[0], &row);
 
     if (rc == ERR_OK)
-        rc = sched_location_zone(req, row_int(row, "location_id"), &zone);
+        rc = sched_location_zone(&sv, row_int(row, "location_id"), &zone);
     if (rc == ERR_OK)
         rc = store_history_list(req->db, req->ids[0], &items);
     json_array_foreach(items, i, item)

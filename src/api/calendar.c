@@ -82,7 +82,7 @@ read_day(struct http_req *req, struct cal_day *d)
         bad |= query_int(req, "location_id", 1, INT64_MAX, &d->location_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = store_row_get(req->db, &api_locations.table, d->location_id, &loc);
+    rc = store_row_get(req->db, &setup_locations.table, d->location_id, &loc);
     if (rc == ERR_NOT_FOUND)
         rc = http_field_error(req, "location_id", "names a location that does not exist");
     if (rc == ERR_OK) {
@@ -110,9 +110,9 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
 
     switch (list) {
     case CAL_LIST_STAFF:
-        return store_row_list(req->db, &api_staff.table, NULL, after, CAL_PAGE, page);
+        return store_row_list(req->db, &setup_staff.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_SERVICES:
-        return store_row_list(req->db, &api_services.table, NULL, after, CAL_PAGE, page);
+        return store_row_list(req->db, &setup_services.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_BOOKINGS:
         return store_booking_list(req->db, &bf, page);
     case CAL_LIST_APPOINTMENTS:

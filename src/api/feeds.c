@@ -46,7 +46,7 @@ owner_exists(struct http_req *req)
 {
     json_t *row = NULL;
     int rc = store_row_get(
-        req->db, strcmp(feed_kind(req), "staff") == 0 ? &api_staff.table : &api_locations.table,
+        req->db, strcmp(feed_kind(req), "staff") == 0 ? &setup_staff.table : &setup_locations.table,
         req->ids[0], &row);
 
     json_decref(row);

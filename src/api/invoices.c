@@ -2,11 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/billing.h"
+#include "service/billing.h"
+#include "api/app.h"
 #include "api/input.h"
 #include "api/money.h"
 #include "api/notify.h"
-#include "api/payment_provider.h"
+#include "service/payment_provider.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "util/err.h"
@@ -24,7 +25,7 @@ patient_may_view(struct http_req *req, int64_t patient_id)
         return ERR_OK;
     if (patient_id != req->auth.patient_id)
         return http_fail(req, ERR_NOT_FOUND, "no such invoice");
-    rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+    rc = store_row_get(req->db, &setup_patients.table, patient_id, &row);
     if (rc == ERR_OK && !json_is_true(json_object_get(row, "can_view_invoices")))
         rc = http_fail(req, ERR_FORBIDDEN, "the clinic does not show invoices online; ask them");
     json_decref(row);
@@ -61,10 +62,11 @@ money_render_times(json_t *payment, const struct tz_zone *zone)
 static int
 invoice_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *p;
     size_t i;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc != ERR_OK)
         return rc;
@@ -164,6 +166,7 @@ read_choice(struct http_req *req, const char *field, const char *const *choices,
 int
 money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, int64_t *payment_id)
 {
+    struct svc sv = api_svc(req);
     struct sched_settings st;
     struct billing_ctx b;
     struct store_invoice inv;
@@ -171,10 +174,10 @@ money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, int64
     struct pay_started started;
     const struct pay_provider *provider;
     struct pay_request r = {invoice_id, amount, NULL};
-    int rc = sched_settings_load(req, &st);
+    int rc = sched_settings_load(&sv, &st);
 
     if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
+        rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = store_invoice_get(req->db, invoice_id, &inv);
     if (rc != ERR_OK)
@@ -206,9 +209,10 @@ static int
 read_payment(struct http_req *req, const struct store_invoice *inv, int64_t *amount,
              const char **method)
 {
+    struct svc sv = api_svc(req);
     struct sched_settings st;
     int64_t pending_amount, due = billing_balance_due(inv);
-    int pending, bad = 0, rc = sched_settings_load(req, &st);
+    int pending, bad = 0, rc = sched_settings_load(&sv, &st);
 
     if (rc == ERR_OK)
         rc = store_payment_pending(req->db, inv->id, &pending, &pending_amount);
@@ -255,6 +259,7 @@ money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_
 static int
 take_payment(struct http_req *req, struct store_invoice *inv, int64_t *id)
 {
+    struct svc sv = api_svc(req);
     struct store_payment p = {0};
     struct billing_ctx b;
     const char *method = NULL;
@@ -268,7 +273,7 @@ take_payment(struct http_req *req, struct store_invoice *inv, int64_t *id)
     snprintf(p.provider, sizeof(p.provider), "manual");
     snprintf(p.status, sizeof(p.status), "confirmed");
     if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
+        rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = billing_payment_add(&b, inv, &p, id);
     if (rc == ERR_OK)

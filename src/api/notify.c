@@ -73,8 +73,9 @@ read_outbox_filter(struct http_req *req, struct store_outbox_filter *f)
 static int
 render_times(struct http_req *req, json_t *row, const char *const *names)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     for (; rc == ERR_OK && *names; names++) {
         json_t *v = json_object_get(row, *names);
@@ -110,9 +111,10 @@ api_notifications_list(struct http_req *req, struct http_resp *resp)
 static int
 render_issue(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     int rc =
-        sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")), &zone);
+        sched_location_zone(&sv, json_integer_value(json_object_get(row, "location_id")), &zone);
 
     if (rc == ERR_OK)
         json_object_set_new(
@@ -156,17 +158,4 @@ api_sync_issue_resolve(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-static const struct api_field template_fields[] = {
-    {{"name", STORE_COL_TEXT}, 0, 0, 64, CHECK_NONE, NULL, 1, 0, NULL},
-    {{"subject", STORE_COL_TEXT}, 0, 0, 500, CHECK_NONE, NULL, 0, 0, NULL},
-    {{"body_text", STORE_COL_TEXT}, 0, 0, 100000, CHECK_NONE, NULL, 0, 0, NULL},
-    {{"body_html", STORE_COL_TEXT}, 0, 0, 100000, CHECK_NONE, NULL, 0, 0, NULL},
-};
-
-const struct api_resource api_templates = {
-    .table = {"templates", NULL, &template_fields[0].col,
-              sizeof(template_fields) / sizeof(template_fields[0]), sizeof(struct api_field)},
-    .fields = template_fields,
-    .search_cols = {"name"},
-    .n_search = 1,
-};
+const struct api_resource api_templates = {.def = &setup_templates};

@@ -2,7 +2,8 @@
  * refunds of what a cancelled booking's invoice owes the patient. */
 #include <string.h>
 
-#include "api/billing.h"
+#include "service/billing.h"
+#include "api/app.h"
 #include "api/input.h"
 #include "api/money.h"
 #include "api/schedule.h"
@@ -11,8 +12,9 @@
 static int
 payment_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         money_render_times(row, zone);
@@ -42,12 +44,13 @@ api_payments_list(struct http_req *req, struct http_resp *resp)
 static int
 decide(struct http_req *req, struct http_resp *resp, int confirm)
 {
+    struct svc sv = api_svc(req);
     struct billing_ctx b;
     int rc = store_begin(req->db, 1);
 
     if (rc != ERR_OK)
         return rc;
-    rc = billing_ctx_init(req, &b);
+    rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = billing_payment_decide(&b, req->ids[0], confirm);
     if (rc == ERR_OK && confirm)
@@ -97,13 +100,14 @@ read_refund(struct http_req *req, const struct store_invoice *inv, int64_t *amou
 static int
 make_refund(struct http_req *req, struct store_invoice *inv, int64_t *id)
 {
+    struct svc sv = api_svc(req);
     struct billing_ctx b;
     const char *method = NULL;
     int64_t amount = 0;
     int rc = read_refund(req, inv, &amount, &method);
 
     if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
+        rc = billing_ctx_init(&sv, &b);
     if (rc == ERR_OK)
         rc = billing_refund(&b, inv, method, amount, id);
     return rc;

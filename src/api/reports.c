@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/money.h"
 #include "api/schedule.h"
 #include "core/civil.h"
@@ -71,7 +72,7 @@ takings(json_t *rows, const struct tz_zone *zone)
 
     json_array_foreach(rows, i, row)
     {
-        civil_format_date(tz_utc_to_local(zone, row_int(row, "decided_at")) / 86400, date);
+        civil_format_date(civil_day_of(tz_utc_to_local(zone, row_int(row, "decided_at"))), date);
         if (strcmp(date, last) != 0) {
             day = bucket_new();
             json_object_set_new(day, "date", json_string(date));
@@ -93,6 +94,7 @@ takings(json_t *rows, const struct tz_zone *zone)
 int
 api_report_takings(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     struct sched_settings st;
     int64_t from = 0, to = 0;
@@ -102,9 +104,9 @@ api_report_takings(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK && (!from || !to || to <= from))
         rc = http_field_error(req, "from", "from and to are both needed, from first");
     if (rc == ERR_OK)
-        rc = sched_settings_load(req, &st);
+        rc = sched_settings_load(&sv, &st);
     if (rc == ERR_OK)
-        rc = sched_org_zone(req, &zone);
+        rc = sched_org_zone(&sv, &zone);
     if (rc == ERR_OK)
         rc = store_takings(req->db, from, to, &rows);
     if (rc != ERR_OK) {
@@ -132,11 +134,12 @@ age_bucket(int64_t days)
 int
 api_report_receivables(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *items = NULL, *row, *totals;
     int64_t total = 0, age;
     size_t i;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         rc = store_receivables(req->db, &items);

@@ -1,3 +1,4 @@
+#include "api/app.h"
 #include "api/staff_schedule.h"
 
 #include <string.h>
@@ -14,7 +15,7 @@ static int
 staff_exists(struct http_req *req, int64_t id)
 {
     json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_staff.table, id, &row);
+    int rc = store_row_get(req->db, &setup_staff.table, id, &row);
 
     json_decref(row);
     return rc == ERR_NOT_FOUND ? http_fail(req, rc, "no such staff member") : rc;
@@ -82,7 +83,7 @@ read_shift(struct http_req *req, json_t *item, struct store_shift *out)
         return http_field_error(req, "shifts", "start and end must be HH:MM");
     if (out->start_min >= out->end_min)
         return http_field_error(req, "shifts", "a shift must end after it starts");
-    bad = store_row_get(req->db, &api_locations.table, location, &row);
+    bad = store_row_get(req->db, &setup_locations.table, location, &row);
     json_decref(row);
     if (bad == ERR_NOT_FOUND)
         return http_field_error(req, "shifts", "names a location that does not exist");
@@ -143,8 +144,9 @@ api_shifts_put(struct http_req *req, struct http_resp *resp)
 static int
 render_time_off(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_staff_zone(req, json_integer_value(json_object_get(row, "staff_id")), &zone);
+    int rc = sched_staff_zone(&sv, json_integer_value(json_object_get(row, "staff_id")), &zone);
 
     if (rc != ERR_OK)
         return rc;
