@@ -6,7 +6,8 @@
 #include "api/input.h"
 #include "api/resource.h"
 #include "api/schedule.h"
-#include "cli/users.h"
+#include "core/email.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/secret.h"
@@ -14,9 +15,8 @@
 int
 api_patient_account(struct http_req *req, struct http_resp *resp)
 {
+    struct svc s = api_svc(req);
     const char *email = NULL, *password = NULL;
-    struct store_user existing;
-    json_t *row = NULL;
     int64_t user_id = 0;
     int bad = 0, rc = http_body_object(req);
 
@@ -26,20 +26,11 @@ api_patient_account(struct http_req *req, struct http_resp *resp)
     bad |= in_text(req, "password", 1, SECRET_PASSWORD_MAX, &password) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (!valid_email(email))
+    if (!email_valid(email))
         return http_field_error(req, "email", "must be an e-mail address");
     if (strlen(password) < 8)
         return http_field_error(req, "password", "must have at least 8 characters");
-    rc = store_row_get(req->db, &setup_patients.table, req->ids[0], &row);
-    json_decref(row);
-    if (rc == ERR_NOT_FOUND)
-        return http_fail(req, rc, "no such patient");
-    if (rc == ERR_OK && store_user_by_patient(req->db, req->ids[0], &existing) == ERR_OK)
-        return http_fail(req, ERR_CONFLICT, "the patient already has a login");
-    if (rc == ERR_OK)
-        rc = users_add(req->db, email, password, "patient", req->ids[0], &user_id);
-    if (rc == ERR_CONFLICT)
-        return http_fail(req, rc, "that e-mail already has a login");
+    rc = users_add_patient(&s, req->ids[0], email, password, &user_id);
     if (rc != ERR_OK)
         return rc;
     return http_reply_json(resp, 201,

@@ -8,7 +8,7 @@
 #include "api/app.h"
 #include "api/appointments.h"
 #include "api/input.h"
-#include "api/notify.h"
+#include "service/notify.h"
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "core/civil.h"
@@ -220,6 +220,7 @@ static int
 insert_series(struct http_req *req, const struct appt_input *in, const struct tz_zone *zone,
               const int64_t *starts, size_t n, int64_t *ids, json_t *warnings)
 {
+    struct svc sv = api_svc(req);
     struct store_appointment a = in->a;
     size_t i;
     int rc = store_begin(req->db, 1);
@@ -238,7 +239,7 @@ insert_series(struct http_req *req, const struct appt_input *in, const struct tz
         if (rc == ERR_OK)
             rc = overlap_warning(req, &a, ids[i], zone, warnings);
         if (rc == ERR_OK && a.share_with_patient && i == 0)
-            rc = outbox_appointment_shared(req, ids[0]);
+            rc = notify_appointment_shared(&sv, ids[0]);
     }
     if (rc == ERR_OK)
         rc = store_commit(req->db);

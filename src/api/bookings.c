@@ -10,10 +10,11 @@
 #include "api/bookings.h"
 #include "api/booking_rows.h"
 #include "api/input.h"
-#include "api/money.h"
-#include "api/notify.h"
+#include "service/payments.h"
+#include "service/notify.h"
 #include "api/resource.h"
 #include "api/schedule.h"
+#include "core/email.h"
 #include "util/err.h"
 #include "util/secret.h"
 
@@ -112,7 +113,7 @@ read_new_patient(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "email", 0, 254, &in->new_email) != ERR_OK;
     bad |= in_text(req, "password", 0, SECRET_PASSWORD_MAX, &in->new_password) != ERR_OK;
     req->json = saved;
-    if (!bad && in->new_email && *in->new_email && !valid_email(in->new_email))
+    if (!bad && in->new_email && *in->new_email && !email_valid(in->new_email))
         return http_field_error(req, "patient.email", "must be an e-mail address");
     if (!bad && in->new_password && (!in->new_email || strlen(in->new_password) < 8))
         return http_field_error(req, "patient.password",
@@ -209,7 +210,7 @@ invoice_booking(struct http_req *req, const struct booking_input *in,
         rc = billing_invoice_booking(&b, id, in->patient_id, svc->items, svc->n, &invoice_id);
     if (rc == ERR_OK && is_online(req) && strcmp(st->client_payment, "disabled") != 0 && in->pay &&
         strcmp(in->pay, "now") == 0)
-        rc = money_pay_online(req, invoice_id, 0, &payment_id);
+        rc = payments_online(&sv, invoice_id, 0, &payment_id);
     return rc;
 }
 
@@ -247,7 +248,7 @@ insert_booking(struct http_req *req, struct booking_input *in, const struct sche
     if (rc == ERR_OK)
         rc = booking_add_history(req, *id, "created", NULL);
     if (rc == ERR_OK)
-        rc = outbox_booking_event(req, *id, OUTBOX_CREATED);
+        rc = notify_booking(&sv, *id, NOTIFY_CREATED);
     /* The audit line rides in the same commit: one write, not two. */
     if (rc == ERR_OK)
         rc = auth_audit(req, "write", req->auth.user_id, 201);

@@ -7,7 +7,7 @@
 #include "service/booking_rules.h"
 #include "api/bookings.h"
 #include "api/input.h"
-#include "api/notify.h"
+#include "service/notify.h"
 #include "api/schedule.h"
 #include "util/err.h"
 
@@ -137,6 +137,7 @@ apply_update(struct http_req *req, json_t *row, json_t *changes)
 int
 api_bookings_update(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     json_t *row = NULL, *changes = json_object();
     int64_t id = req->ids[0];
     int rc = http_body_object(req);
@@ -150,7 +151,7 @@ api_bookings_update(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK && json_object_size(changes))
         rc = booking_add_history(req, id, "updated", changes);
     if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
-        rc = outbox_booking_event(req, id, OUTBOX_RESCHEDULED);
+        rc = notify_booking(&sv, id, NOTIFY_RESCHEDULED);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK)
@@ -213,7 +214,7 @@ api_bookings_cancel(struct http_req *req, struct http_resp *resp)
         json_decref(changes);
     }
     if (rc == ERR_OK)
-        rc = outbox_booking_event(req, id, OUTBOX_CANCELLED);
+        rc = notify_booking(&sv, id, NOTIFY_CANCELLED);
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK)

@@ -1,5 +1,5 @@
-/* The outbox at the API: queueing rows inside handlers' transactions,
- * the notifications list and the diary's sync issues. */
+/* The outbox at the API: the notifications list and the diary's sync
+ * issues. */
 #include "api/notify.h"
 
 #include <string.h>
@@ -10,36 +10,6 @@
 #include "api/schedule.h"
 #include "store/store.h"
 #include "util/err.h"
-
-static struct notify_ctx
-ctx_of(struct http_req *req)
-{
-    return (struct notify_ctx){req->db, req->app->tzdb, req->now};
-}
-
-int
-outbox_booking_event(struct http_req *req, int64_t booking_id, enum outbox_event ev)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_booking(&n, booking_id, (enum notify_event)ev);
-}
-
-int
-outbox_appointment_shared(struct http_req *req, int64_t appointment_id)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_appointment_shared(&n, appointment_id);
-}
-
-int
-outbox_payment_confirmed(struct http_req *req, int64_t booking_id, int64_t payment_id)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_payment_confirmed(&n, booking_id, payment_id);
-}
 
 static int
 one_of(const char *s, const char *const *choices)

@@ -5,6 +5,7 @@
 #include "api/app.h"
 #include "api/input.h"
 #include "core/civil.h"
+#include "core/email.h"
 #include "util/err.h"
 #include "util/tzdb.h"
 
@@ -49,7 +50,7 @@ check_text(struct http_req *req, const struct setup_field *f, const char *s)
             return http_field_error(req, f->col.name, "must be a date YYYY-MM-DD");
         break;
     case SETUP_CHECK_EMAIL:
-        if (*s && !valid_email(s))
+        if (*s && !email_valid(s))
             return http_field_error(req, f->col.name, "must be an e-mail address");
         break;
     case SETUP_CHECK_CHOICE:

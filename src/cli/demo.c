@@ -2,11 +2,11 @@
 
 #include <stdio.h>
 
-#include "service/billing.h"
-#include "service/setup.h"
-#include "cli/users.h"
 #include "core/civil.h"
 #include "core/tz.h"
+#include "service/billing.h"
+#include "service/setup.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/tzdb.h"
@@ -194,13 +194,14 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
 static int
 add_users(struct store_conn *c, int64_t patient)
 {
+    struct svc s = {.db = c};
     int64_t id;
-    int rc = users_add(c, "admin@demo.test", "demo-admin", "admin", 0, &id);
+    int rc = users_add(&s, "admin@demo.test", "demo-admin", "admin", 0, &id);
 
     if (rc == ERR_OK)
-        rc = users_add(c, "reception@demo.test", "demo-staff", "staff", 0, &id);
+        rc = users_add(&s, "reception@demo.test", "demo-staff", "staff", 0, &id);
     if (rc == ERR_OK)
-        rc = users_add(c, "patient1@demo.test", "demo-patient", "patient", patient, &id);
+        rc = users_add(&s, "patient1@demo.test", "demo-patient", "patient", patient, &id);
     return rc;
 }
 

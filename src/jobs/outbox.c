@@ -10,7 +10,7 @@
 
 #include "core/backoff.h"
 #include "jobs/diary.h"
-#include "jobs/notify.h"
+#include "service/notify.h"
 #include "jobs/transport.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -201,7 +201,7 @@ static int
 record_issue(struct outbox *o, struct store_conn *c, const struct store_outbox_row *row,
              const struct outcome *out, int64_t now)
 {
-    struct notify_ctx n = {c, o->cfg.tzdb, now};
+    struct svc n = {.db = c, .tzdb = o->cfg.tzdb, .now = now};
     json_t *settings = NULL;
     int raised = 0, rc = ERR_OK;
 
@@ -292,7 +292,7 @@ static void
 queue_reminders(struct outbox *o)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
-    struct notify_ctx n = {c, o->cfg.tzdb, now_s()};
+    struct svc n = {.db = c, .tzdb = o->cfg.tzdb, .now = now_s()};
     json_t *due = NULL, *item;
     size_t i;
     int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);

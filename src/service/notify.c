@@ -1,4 +1,5 @@
-#include "jobs/notify.h"
+/* Turns a change into outbox rows inside the caller's transaction. */
+#include "service/notify.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -57,7 +58,7 @@ add_var(struct notice *n, const char *name, const char *value)
 }
 
 static int
-format_when(const struct notify_ctx *c, struct notice *n)
+format_when(const struct svc *c, struct notice *n)
 {
     const struct tz_zone *zone;
     int64_t local, day;
@@ -66,7 +67,7 @@ format_when(const struct notify_ctx *c, struct notice *n)
     if (rc != ERR_OK)
         return rc;
     local = tz_utc_to_local(zone, int_of(n->row, "start_at"));
-    day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    day = civil_day_of(local);
     civil_format_date(day, n->date);
     civil_format_hhmm((int)((local - day * 86400) / 60), n->time);
     return ERR_OK;
@@ -96,7 +97,7 @@ fill_vars(struct notice *n)
 }
 
 static int
-build_ics(const struct notify_ctx *c, struct notice *n, const char *uid_kind, int cancelled)
+build_ics(const struct svc *c, struct notice *n, const char *uid_kind, int cancelled)
 {
     char uid[64];
     struct ics_event ev = {0};
@@ -118,7 +119,7 @@ build_ics(const struct notify_ctx *c, struct notice *n, const char *uid_kind, in
 /* Loads the booking (or appointment) and settings and prepares the
  * placeholders and the .ics. */
 static int
-notice_load(const struct notify_ctx *c, struct notice *n, int64_t id, int appointment)
+notice_load(const struct svc *c, struct notice *n, int64_t id, int appointment)
 {
     int rc;
 
@@ -150,8 +151,8 @@ make_ids(char *message_id, size_t id_size, char *boundary, size_t b_size)
 }
 
 static int
-render_parts(const struct notify_ctx *c, struct notice *n, const char *tpl_name,
-             struct buf *subject, struct buf *text, struct buf *html)
+render_parts(const struct svc *c, struct notice *n, const char *tpl_name, struct buf *subject,
+             struct buf *text, struct buf *html)
 {
     json_t *tpl = NULL;
     int rc = store_template_get(c->db, tpl_name, &tpl);
@@ -173,7 +174,7 @@ render_parts(const struct notify_ctx *c, struct notice *n, const char *tpl_name,
 
 /* Renders template tpl_name for n and queues it to `to`. */
 static int
-queue_mail(const struct notify_ctx *c, struct notice *n, const char *kind, const char *tpl_name,
+queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *tpl_name,
            const char *to, int64_t booking_id)
 {
     struct buf subject, text, html, msg;
@@ -219,7 +220,7 @@ queue_mail(const struct notify_ctx *c, struct notice *n, const char *kind, const
 }
 
 static int
-queue_diary(const struct notify_ctx *c, struct notice *n, const char *kind)
+queue_diary(const struct svc *c, struct notice *n, const char *kind)
 {
     struct store_outbox_row row = {0};
 
@@ -235,7 +236,7 @@ queue_diary(const struct notify_ctx *c, struct notice *n, const char *kind)
 
 /* One delivery per webhook registered for event; payload is borrowed. */
 static int
-queue_webhooks(const struct notify_ctx *c, const char *event, int64_t booking_id, json_t *payload)
+queue_webhooks(const struct svc *c, const char *event, int64_t booking_id, json_t *payload)
 {
     struct store_outbox_row row = {0};
     json_t *hooks = NULL, *h;
@@ -266,7 +267,7 @@ queue_webhooks(const struct notify_ctx *c, const char *event, int64_t booking_id
 }
 
 static int
-booking_webhooks(const struct notify_ctx *c, struct notice *n, const char *event)
+booking_webhooks(const struct svc *c, struct notice *n, const char *event)
 {
     json_t *payload = json_pack(
         "{s:s, s:I, s:{s:I, s:s, s:I, s:I, s:I, s:s, s:s}}", "event", event, "occurred_at",
@@ -283,7 +284,7 @@ booking_webhooks(const struct notify_ctx *c, struct notice *n, const char *event
 /* A booking made (or moved) inside the reminder window needs no reminder:
  * the confirmation just told the patient. */
 static int
-skip_reminder(const struct notify_ctx *c, struct notice *n)
+skip_reminder(const struct svc *c, struct notice *n)
 {
     int64_t start = int_of(n->row, "start_at");
     int marked;
@@ -294,7 +295,7 @@ skip_reminder(const struct notify_ctx *c, struct notice *n)
 }
 
 int
-notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event ev)
+notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
 {
     static const char *const kinds[] = {"booking_confirmation", "booking_rescheduled",
                                         "booking_cancelled", "booking_reminder"};
@@ -321,7 +322,7 @@ notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event
 }
 
 int
-notify_appointment_shared(const struct notify_ctx *c, int64_t appointment_id)
+notify_appointment_shared(const struct svc *c, int64_t appointment_id)
 {
     struct notice n;
     int rc = notice_load(c, &n, appointment_id, 1);
@@ -335,7 +336,7 @@ notify_appointment_shared(const struct notify_ctx *c, int64_t appointment_id)
 }
 
 int
-notify_diary_alert(const struct notify_ctx *c, int64_t booking_id, const char *template_name)
+notify_diary_alert(const struct svc *c, int64_t booking_id, const char *template_name)
 {
     struct notice n;
     int rc = notice_load(c, &n, booking_id, 0);
@@ -348,7 +349,7 @@ notify_diary_alert(const struct notify_ctx *c, int64_t booking_id, const char *t
 }
 
 int
-notify_payment_confirmed(const struct notify_ctx *c, int64_t booking_id, int64_t payment_id)
+notify_payment_confirmed(const struct svc *c, int64_t booking_id, int64_t payment_id)
 {
     json_t *payload = json_pack("{s:s, s:I, s:I, s:I}", "event", "payment.confirmed", "occurred_at",
                                 (json_int_t)c->now, "booking_id", (json_int_t)booking_id,
