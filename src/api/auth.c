@@ -147,19 +147,27 @@ int
 auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status)
 {
     char address[64];
-    struct store_audit a = {0};
+    struct store_audit a;
 
-    http_client_address(req, address, sizeof(address));
-    a.at = req->now;
-    a.actor_user_id = actor_user_id;
-    a.as_patient_id = req->auth.as_patient_id;
-    a.action = action;
-    a.method = req->method;
-    a.path = req->path;
-    a.status = status;
-    a.address = address;
+    auth_audit_line(req, action, actor_user_id, status, &a, address, sizeof(address));
     req->audited = 1;
     return store_audit_add(req->db, &a);
+}
+
+void
+auth_audit_line(struct http_req *req, const char *action, int64_t actor_user_id, int status,
+                struct store_audit *a, char *address, size_t size)
+{
+    http_client_address(req, address, size);
+    memset(a, 0, sizeof(*a));
+    a->at = req->now;
+    a->actor_user_id = actor_user_id;
+    a->as_patient_id = req->auth.as_patient_id;
+    a->action = action;
+    a->method = req->method;
+    a->path = req->path;
+    a->status = status;
+    a->address = address;
 }
 
 static int

@@ -22,6 +22,11 @@ int auth_check_csrf(struct http_req *req);
 
 /* One line in the audit log for this request. */
 int auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status);
+struct store_audit;
+/* The line auth_audit writes, for a use case to write in its own commit;
+ * a->address points into address (size bytes). */
+void auth_audit_line(struct http_req *req, const char *action, int64_t actor_user_id, int status,
+                     struct store_audit *a, char *address, size_t size);
 
 struct store_user;
 /* Starts a session for u (cookie in resp) and records the login. */

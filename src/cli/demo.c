@@ -24,6 +24,7 @@ static const char *const service_rows[] = {
     "\"price\":2000,\"capacity\":6}",
 };
 static const char *const staff_names[] = {"Dr. Anna Weber", "Dr. Ben Okafor", "Clara Jensen"};
+static const char *const staff_colors[] = {"#2b7bb9", "#c0504d", "#4f9a55"};
 static const char *const patient_names[] = {
     "Maria Schmidt", "Jonas Becker", "Lea Hoffmann", "Omar Haddad",   "Sofia Rossi",
     "Lukas Wagner",  "Emma Fischer", "Yusuf Demir",  "Nina Kowalski", "Paul Richter",
@@ -50,10 +51,10 @@ update_owned(struct store_conn *c, const struct store_table *t, int64_t id, json
     return rc;
 }
 
+/* Row from a JSON object that this function takes ownership of. */
 static int
-insert_named(struct store_conn *c, const struct store_table *t, const char *name, int64_t *id)
+insert_owned(struct store_conn *c, const struct store_table *t, json_t *row, int64_t *id)
 {
-    json_t *row = json_pack("{s:s}", "name", name);
     int rc = row ? store_row_insert(c, t, row, id) : ERR_NOMEM;
 
     json_decref(row);
@@ -65,7 +66,6 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
 {
     int64_t id, all[5];
     struct store_shift week[10];
-    char text[256];
     size_t i, d;
     int rc = insert_json(c, &setup_locations.table,
                          "{\"name\":\"Chairside Dental Mitte\",\"timezone\":\"" DEMO_ZONE
@@ -82,13 +82,12 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
         rc = update_owned(c, &setup_services.table, services[3],
                           json_pack("{s:I}", "tax_rate_id", (json_int_t)id));
     for (i = 0; rc == ERR_OK && i < 3; i++)
-        rc = insert_named(c, &setup_actions.table, action_names[i], &id);
+        rc =
+            insert_owned(c, &setup_actions.table, json_pack("{s:s}", "name", action_names[i]), &id);
     for (i = 0; rc == ERR_OK && i < 3; i++) {
-        snprintf(text, sizeof(text), "{\"name\":\"%s\",\"color\":\"%s\"}", staff_names[i],
-                 i == 0   ? "#2b7bb9"
-                 : i == 1 ? "#c0504d"
-                          : "#4f9a55");
-        rc = insert_json(c, &setup_staff.table, text, &staff[i]);
+        rc = insert_owned(c, &setup_staff.table,
+                          json_pack("{s:s, s:s}", "name", staff_names[i], "color", staff_colors[i]),
+                          &staff[i]);
         if (rc == ERR_OK)
             rc = store_staff_links_set(c, staff[i], "locations", location, 1);
         for (d = 0; d < 5; d++) {
@@ -113,16 +112,17 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
 static int
 add_patients(struct store_conn *c, int64_t *patients)
 {
-    char text[256];
+    char phone[32], email[32];
     size_t i;
     int rc = ERR_OK;
 
     for (i = 0; rc == ERR_OK && i < 10; i++) {
-        snprintf(
-            text, sizeof(text),
-            "{\"name\":\"%s\",\"phone\":\"+49 30 5550%03zu\",\"email\":\"patient%zu@demo.test\"}",
-            patient_names[i], i + 100, i + 1);
-        rc = insert_json(c, &setup_patients.table, text, &patients[i]);
+        snprintf(phone, sizeof(phone), "+49 30 5550%03zu", i + 100);
+        snprintf(email, sizeof(email), "patient%zu@demo.test", i + 1);
+        rc = insert_owned(
+            c, &setup_patients.table,
+            json_pack("{s:s, s:s, s:s}", "name", patient_names[i], "phone", phone, "email", email),
+            &patients[i]);
     }
     return rc;
 }
