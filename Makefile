@@ -27,7 +27,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
-.PHONY: all run check unit api deps clean bench format web browser
+.PHONY: all run check unit api layers deps clean bench format web browser
 all: $(BUILD)/chairside
 
 # The web app (web/ -> build/web), unless NO_WEB=1: the server and its API
@@ -89,6 +89,13 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/chairside
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 
+# The include graph runs http -> api -> service -> (core, store), never back
+# up (scripts/check_layers.sh names the rules). A script that dies before
+# writing its result still counts as a failure.
+layers:
+	@scripts/check_layers.sh src $(BUILD)/results/layers.txt || { \
+	    [ -s $(BUILD)/results/layers.txt ] || echo "0 1 0" > $(BUILD)/results/layers.txt; exit 1; }
+
 # Chromium driven by Playwright against the real server and the built app.
 # A runner that dies before writing its result still counts as a failure.
 browser: build/chairside $(WEB_OUT)
@@ -99,7 +106,7 @@ browser: build/chairside $(WEB_OUT)
 # Every suite, then unit and API again under ASan+UBSan; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
-	@$(MAKE) -k --no-print-directory all unit api || true
+	@$(MAKE) -k --no-print-directory all unit api layers || true
 	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory browser || true)
 	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api || true
 	@scripts/summary.sh build/results build-asan/results
