@@ -118,7 +118,7 @@ api_audit_list(struct http_req *req, struct http_resp *resp)
     size_t i;
     int bad = 0, rc;
 
-    bad |= sched_query_days(req, &f.from, &f.to) != ERR_OK;
+    bad |= query_days(req, &f.from, &f.to) != ERR_OK;
     bad |= query_int(req, "actor", 1, INT64_MAX, &f.actor_user_id) != ERR_OK;
     bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
     if (bad)

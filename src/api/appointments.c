@@ -219,7 +219,7 @@ read_filter(struct http_req *req, struct store_event_filter *f)
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
-    bad |= sched_query_days(req, &f->from, &f->to) != ERR_OK;
+    bad |= query_days(req, &f->from, &f->to) != ERR_OK;
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
     bad |= query_int(req, "patient_id", 1, INT64_MAX, &f->patient_id) != ERR_OK;
     bad |= query_page(req, &f->limit, &f->after_id) != ERR_OK;

@@ -99,7 +99,7 @@ api_report_takings(struct http_req *req, struct http_resp *resp)
     struct sched_settings st;
     int64_t from = 0, to = 0;
     json_t *rows = NULL, *out;
-    int rc = sched_query_days(req, &from, &to);
+    int rc = query_days(req, &from, &to);
 
     if (rc == ERR_OK && (!from || !to || to <= from))
         rc = http_field_error(req, "from", "from and to are both needed, from first");

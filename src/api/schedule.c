@@ -5,7 +5,7 @@
 #include "util/err.h"
 
 int
-sched_query_days(struct http_req *req, int64_t *from, int64_t *to)
+query_days(struct http_req *req, int64_t *from, int64_t *to)
 {
     struct svc s = api_svc(req);
     const struct tz_zone *zone;

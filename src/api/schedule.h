@@ -11,6 +11,6 @@
 /* Reads optional ?from=YYYY-MM-DD&to=YYYY-MM-DD (`to` inclusive) as local
  * days of the organisation's zone into UTC bounds [*from, *to); 0 where
  * absent. */
-int sched_query_days(struct http_req *req, int64_t *from, int64_t *to);
+int query_days(struct http_req *req, int64_t *from, int64_t *to);
 
 #endif

@@ -15,7 +15,8 @@ struct tzdb;
 struct svc {
     struct store_conn *db; /* borrowed; the caller owns the transaction when it says so */
     struct tzdb *tzdb;
-    struct arena *arena;     /* per-call allocations (availability inputs, series) */
+    struct arena *arena;     /* per-call allocations (availability inputs, series);
+                              * NULL for callers of use cases that allocate none */
     int64_t now;             /* UTC seconds: the time the use case happens at */
     int64_t user_id;         /* the acting login; 0 for nobody (sign-up, CLI, jobs) */
     char actor[48];          /* who, as the change history names them: "staff:12" */
