@@ -11,6 +11,7 @@
 #include "core/recurrence.h"
 #include "service/appointments.h"
 #include "util/err.h"
+#include "util/row.h"
 
 /* Zones looked up while rendering one list page; more staff members than
  * this only cost extra lookups. */
@@ -21,12 +22,6 @@ struct appt_zone_cache {
     const struct tz_zone *zone[APPT_ZONE_CACHE];
     size_t n;
 };
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
 
 /* An optional reference: absent leaves *id alone, null clears it, so a
  * PATCH can detach a patient, staff member or action again. */

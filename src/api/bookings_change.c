@@ -9,12 +9,7 @@
 #include "api/schedule.h"
 #include "service/bookings.h"
 #include "util/err.h"
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
+#include "util/row.h"
 
 static int
 read_change(struct http_req *req, struct booking_change *c, int64_t *ids)

@@ -14,6 +14,7 @@
 #include "core/civil.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/tzdb.h"
 
 /* Lists are read from the store in pages of this many rows. */
@@ -61,12 +62,6 @@ struct cal_events {
     struct cal_event *v; /* arena-owned */
     size_t n;
 };
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
 
 static int
 read_day(struct http_req *req, struct cal_day *d)

@@ -8,14 +8,9 @@
 #include "service/schedule.h"
 #include "service/setup.h"
 #include "util/err.h"
+#include "util/row.h"
 
 #define APPT_OVERLAP_MESSAGE "overlaps another event of this staff member"
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
 
 static int
 check_ref(const struct svc *s, const struct store_table *t, int64_t id, const char *field,

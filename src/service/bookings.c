@@ -10,13 +10,8 @@
 #include "service/payments.h"
 #include "service/setup.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/secret.h"
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
 
 /* Appends to the change history; changes may be NULL. */
 static int

@@ -5,13 +5,8 @@
 
 #include "service/setup.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/tzdb.h"
-
-static int
-int_field(json_t *row, const char *name)
-{
-    return (int)json_integer_value(json_object_get(row, name));
-}
 
 int
 sched_settings_load(const struct svc *s, struct sched_settings *out)
@@ -20,22 +15,19 @@ sched_settings_load(const struct svc *s, struct sched_settings *out)
     int rc = store_row_get(s->db, &setup_settings.table, 1, &row);
 
     if (rc == ERR_OK) {
-        out->divider_min = int_field(row, "booking_time_divider_min");
-        out->book_one_service_only = json_is_true(json_object_get(row, "book_one_service_only"));
-        out->assign_services_to_staff =
-            json_is_true(json_object_get(row, "assign_services_to_staff"));
-        out->min_notice_min = int_field(row, "min_notice_min");
-        out->max_advance_days = int_field(row, "max_advance_days");
-        out->allow_self_signup = json_is_true(json_object_get(row, "allow_self_signup"));
-        out->client_cancel_notice_min = int_field(row, "client_cancel_notice_min");
+        out->divider_min = (int)row_int(row, "booking_time_divider_min");
+        out->book_one_service_only = row_bool(row, "book_one_service_only");
+        out->assign_services_to_staff = row_bool(row, "assign_services_to_staff");
+        out->min_notice_min = (int)row_int(row, "min_notice_min");
+        out->max_advance_days = (int)row_int(row, "max_advance_days");
+        out->allow_self_signup = row_bool(row, "allow_self_signup");
+        out->client_cancel_notice_min = (int)row_int(row, "client_cancel_notice_min");
         snprintf(out->client_payment, sizeof(out->client_payment), "%s",
-                 json_string_value(json_object_get(row, "client_payment")));
-        snprintf(out->timezone, sizeof(out->timezone), "%s",
-                 json_string_value(json_object_get(row, "timezone")));
-        snprintf(out->currency, sizeof(out->currency), "%s",
-                 json_string_value(json_object_get(row, "currency")));
+                 row_text(row, "client_payment"));
+        snprintf(out->timezone, sizeof(out->timezone), "%s", row_text(row, "timezone"));
+        snprintf(out->currency, sizeof(out->currency), "%s", row_text(row, "currency"));
         snprintf(out->payment_provider, sizeof(out->payment_provider), "%s",
-                 json_string_value(json_object_get(row, "payment_provider")));
+                 row_text(row, "payment_provider"));
     }
     json_decref(row);
     return rc;
@@ -61,7 +53,7 @@ sched_location_zone(const struct svc *s, int64_t location_id, const struct tz_zo
     int rc = store_row_get(s->db, &setup_locations.table, location_id, &row);
 
     if (rc == ERR_OK)
-        rc = tzdb_get(s->tzdb, json_string_value(json_object_get(row, "timezone")), zone);
+        rc = tzdb_get(s->tzdb, row_text(row, "timezone"), zone);
     json_decref(row);
     return rc == ERR_OK ? rc : sched_org_zone(s, zone);
 }
