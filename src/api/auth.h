@@ -8,9 +8,6 @@
 #define AUTH_AS_COOKIE "chairside_as" /* a staff member's login-as session */
 #define AUTH_IDLE_S (2 * 3600)        /* defaults of app.session_idle_s */
 #define AUTH_ABSOLUTE_S (12 * 3600)   /* and app.session_max_s */
-#define AUTH_FAIL_WINDOW_S (15 * 60)  /* failed logins counted over this */
-#define AUTH_FAIL_MAX_EMAIL 5
-#define AUTH_FAIL_MAX_ADDRESS 20
 
 /* Fills req->auth from the session cookie, if any and still valid. */
 int auth_resolve(struct http_req *req);

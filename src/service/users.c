@@ -46,3 +46,29 @@ users_add_patient(const struct svc *s, int64_t patient_id, const char *email, co
         return svc_fail(s, rc, "that e-mail already has a login");
     return rc;
 }
+
+int
+users_authenticate(const struct svc *s, const char *email, const char *password,
+                   const char *address, struct store_user *u)
+{
+    int by_email = 0, by_address = 0;
+    int rc = store_login_failure_count(s->db, email, address, s->now - USERS_FAIL_WINDOW_S,
+                                       &by_email, &by_address);
+
+    memset(u, 0, sizeof(*u));
+    if (rc != ERR_OK)
+        return rc;
+    if (by_email >= USERS_FAIL_MAX_EMAIL || by_address >= USERS_FAIL_MAX_ADDRESS)
+        return svc_fail(s, ERR_RATE_LIMITED, "too many failed logins; try again later");
+    rc = store_user_by_email(s->db, email, u);
+    if (rc == ERR_OK)
+        rc = secret_password_verify(u->password_hash, password);
+    else if (rc == ERR_NOT_FOUND)
+        rc = ERR_UNAUTHORIZED;
+    if (rc == ERR_UNAUTHORIZED) {
+        /* The refusal stands even if the failure cannot be counted. */
+        store_login_failure_add(s->db, email, address, s->now);
+        return svc_fail(s, rc, "wrong e-mail or password");
+    }
+    return rc;
+}
