@@ -290,10 +290,11 @@ queue_reminders(struct outbox *o)
     size_t i;
     int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
 
-    /* Most looks find nothing: take the write lock only when needed. */
+    /* Most looks find nothing: open a write transaction only when needed. */
     if (rc != ERR_OK || json_array_size(due) == 0)
         goto out;
-    /* Read again under the lock: a booking may have moved or gone. */
+    /* Read again inside it: a booking may have moved or gone. Marking is
+     * atomic, so of several processes only one queues each reminder. */
     json_decref(due);
     due = NULL;
     rc = store_begin(c, 1);

@@ -109,7 +109,7 @@ overlap_warning(const struct svc *s, const struct store_appointment *a, int64_t 
                : ERR_OK;
 }
 
-/* All occurrences go in under one write lock, so a series is stored whole
+/* All occurrences go in in one transaction, so a series is stored whole
  * or not at all. The series is named after its first occurrence. */
 static int
 insert_series(const struct svc *s, const struct appt_new *in, const struct appt_series *out,
