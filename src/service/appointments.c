@@ -212,6 +212,9 @@ update_appointment(const struct svc *s, void *arg)
         rc = check_refs(s, &a);
     if (rc == ERR_OK)
         rc = store_appointment_update(s->db, u->id, &a);
+    /* It was live when loaded: a cancel committed since. */
+    if (rc == ERR_NOT_FOUND)
+        rc = svc_fail(s, ERR_CONFLICT, "the appointment is cancelled");
     if (rc == ERR_OK)
         rc = sched_staff_zone(s, a.staff_id, &zone);
     if (rc == ERR_OK)

@@ -309,6 +309,9 @@ int store_appointment_set_series(struct store_conn *c, int64_t id, int64_t serie
 int store_appointment_get(struct store_conn *c, int64_t id, json_t **out);
 int store_appointment_list(struct store_conn *c, const struct store_event_filter *f,
                            json_t **items);
+/* Only a live appointment changes; ERR_NOT_FOUND when id is gone or was
+ * cancelled (also by a transaction that committed after the caller read
+ * it). */
 int store_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a);
 /* scope: "this", "following" (this and later ones of its series) or
  * "series"; *n_cancelled says how many rows changed. */
