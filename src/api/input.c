@@ -7,6 +7,7 @@
 #include "core/civil.h"
 #include "core/tz.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 int
 in_present(struct http_req *req, const char *field)
@@ -26,7 +27,9 @@ in_text(struct http_req *req, const char *field, int required, size_t max_len, c
     }
     if (!json_is_string(v))
         return http_field_error(req, field, "must be a string");
-    if (json_string_length(v) > max_len)
+    /* Limits are in characters, as the OpenAPI maxLength promises: "Müller"
+     * is 6 long, not 7. */
+    if (utf8_chars(json_string_value(v), json_string_length(v)) > max_len)
         return http_field_error(req, field, "is too long");
     if (strlen(json_string_value(v)) != json_string_length(v))
         return http_field_error(req, field, "must not contain NUL characters");

@@ -6,6 +6,7 @@
 #include "api/input.h"
 #include "core/civil.h"
 #include "util/err.h"
+#include "util/utf8.h"
 #include "util/tzdb.h"
 
 static const struct api_resource *
@@ -219,7 +220,7 @@ resource_list(struct http_req *req, struct http_resp *resp)
     if (rc != ERR_OK)
         return rc;
     filter.search = http_query(req, "q");
-    if (filter.search && strlen(filter.search) > 200)
+    if (filter.search && utf8_chars(filter.search, strlen(filter.search)) > 200)
         return http_field_error(req, "q", "is too long");
     memcpy(filter.search_cols, res->search_cols, sizeof(filter.search_cols));
     filter.n_search = res->n_search;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "http/conn_guard.h"
+#include "http/router.h"
 #include "http/static_files.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -82,6 +83,14 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
     if (fd && conn_guard_open(s->guard, fd->connect_fd, addr ? addr->client_addr : NULL,
                               monotonic_ms(), &e) == ERR_OK)
         *socket_context = e;
+}
+
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return http_unescape(s);
 }
 
 static void *
@@ -310,10 +319,10 @@ http_server_start(const struct http_server_config *cfg, struct http_server **out
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)SERVER_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)SERVER_PER_ADDRESS_LIMIT, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_END);
+        s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTION_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_LIMIT,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->daemon)
         goto out;
     if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0)
