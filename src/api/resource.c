@@ -6,6 +6,7 @@
 #include "api/input.h"
 #include "core/civil.h"
 #include "util/err.h"
+#include "util/target.h"
 #include "util/utf8.h"
 #include "util/tzdb.h"
 
@@ -38,6 +39,7 @@ static int
 check_text(struct http_req *req, const struct api_field *f, const char *s)
 {
     const struct tz_zone *zone;
+    const char *problem;
     int64_t days;
 
     switch (f->check) {
@@ -56,6 +58,13 @@ check_text(struct http_req *req, const struct api_field *f, const char *s)
     case CHECK_CHOICE:
         if (check_choice(f, s) != ERR_OK)
             return http_field_error(req, f->col.name, "is not one of the allowed values");
+        break;
+    case CHECK_SMTP_URL:
+    case CHECK_HTTP_URL:
+        problem = *s ? target_url_problem(s, f->check == CHECK_SMTP_URL ? TARGET_SMTP : TARGET_HTTP)
+                     : NULL;
+        if (problem)
+            return http_field_error(req, f->col.name, problem);
         break;
     case CHECK_NONE:
         break;
@@ -256,6 +265,8 @@ save(struct http_req *req, struct http_resp *resp, int creating)
     int rc;
 
     rc = resource_read_fields(req, res, creating, &row);
+    if (rc == ERR_OK && res->check_extra)
+        rc = res->check_extra(req, row);
     if (rc != ERR_OK)
         goto out;
     rc = store_begin(req->db, 1);

@@ -12,7 +12,9 @@ enum field_check {
     CHECK_TIMEZONE, /* an IANA zone name the zone database knows */
     CHECK_DATE,     /* YYYY-MM-DD */
     CHECK_EMAIL,
-    CHECK_CHOICE, /* one of choices */
+    CHECK_CHOICE,   /* one of choices */
+    CHECK_SMTP_URL, /* empty, or smtp:// or smtps:// (util/target.h) */
+    CHECK_HTTP_URL, /* empty, or http:// or https:// (util/target.h) */
 };
 
 struct api_field {
@@ -31,6 +33,10 @@ struct api_resource {
     const struct api_field *fields;
     const char *search_cols[4]; /* GET ?q= searches these */
     size_t n_search;
+    /* Optional: checks that need more than one field or a look outside the
+     * database (DNS), on the fields read, before the write transaction
+     * starts so no lock is held meanwhile. */
+    int (*check_extra)(struct http_req *req, json_t *row);
     /* Optional: validate and save what is not a plain column (staff links). */
     int (*save_extra)(struct http_req *req, int64_t id);
     int (*render_extra)(struct http_req *req, json_t *row);

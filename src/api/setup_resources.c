@@ -6,6 +6,7 @@
 #include "core/money.h"
 #include "api/input.h"
 #include "api/resource.h"
+#include "api/targets.h"
 #include "util/err.h"
 
 #define TEXT(n, req, len)                                                                          \
@@ -119,9 +120,9 @@ static const struct api_field settings_fields[] = {
     CHECKED("notification_email", 0, 254, CHECK_EMAIL),
     TEXT("currency", 0, 3),
     CHECKED("timezone", 0, 64, CHECK_TIMEZONE),
-    TEXT("smtp_url", 0, 500),
+    CHECKED("smtp_url", 0, 500, CHECK_SMTP_URL),
     CHECKED("mail_from", 0, 254, CHECK_EMAIL),
-    TEXT("diary_url", 0, 500),
+    CHECKED("diary_url", 0, 500, CHECK_HTTP_URL),
     TEXT("diary_user", 0, 200),
     {{"diary_password", STORE_COL_TEXT}, 0, 0, 200, CHECK_NONE, NULL, 0, 1, NULL},
     INT("sync_alert_after_s", 0, 1, 86400),
@@ -130,7 +131,37 @@ static const struct api_field settings_fields[] = {
     CHOICE("payment_provider", pay_provider_names),
     INT("reminder_before_min", 0, 0, 43200),
     TEXT("public_url", 0, 500),
+    BOOL("allow_private_targets"),
 };
+
+/* The diary may not sit on a private address unless that is allowed, in
+ * the settings as they will be after this change. */
+static int
+settings_check(struct http_req *req, json_t *row)
+{
+    int new_url = json_object_get(row, "diary_url") != NULL;
+    json_t *stored = NULL;
+    const char *url;
+    int rc, allow;
+
+    if (!new_url && !json_object_get(row, "allow_private_targets"))
+        return ERR_OK;
+    rc = store_row_get(req->db, &api_settings.table, 1, &stored);
+    if (rc != ERR_OK)
+        goto out;
+    allow = json_is_true(json_object_get(
+        json_object_get(row, "allow_private_targets") ? row : stored, "allow_private_targets"));
+    url = json_string_value(json_object_get(new_url ? row : stored, "diary_url"));
+    if (allow || !url || !*url)
+        goto out;
+    rc = api_target_check(req, "diary_url", url);
+    if (rc != ERR_OK && !new_url)
+        rc = http_field_error(req, "allow_private_targets",
+                              "must stay on while diary_url resolves to a private address");
+out:
+    json_decref(stored);
+    return rc;
+}
 
 /* Assigning services to staff only works one service at a time (seed 000),
  * so turning it on turns book_one_service_only on too. */
@@ -170,6 +201,7 @@ const struct api_resource api_settings = {
     .table = TABLE("settings", NULL, settings_fields),
     .fields = settings_fields,
     .public_cols = settings_public_cols,
+    .check_extra = settings_check,
     .save_extra = settings_saved,
 };
 

@@ -53,6 +53,7 @@ exchange(json_t *settings, struct transport_http *r, struct buf *resp, int ok_40
 
     r->user = text_of(settings, "diary_user");
     r->password = text_of(settings, "diary_password");
+    r->allow_private = json_is_true(json_object_get(settings, "allow_private_targets"));
     if (transport_http_run(r, &status, resp, err) != ERR_OK)
         return DIARY_UNREACHABLE;
     if ((status >= 200 && status < 300) || (ok_404 && status == 404))
@@ -70,8 +71,8 @@ check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT
     char start[17], end[17], query[1024];
     struct ics_staff_key who = {int_of(b, "staff_id"), text_of(b, "staff"),
                                 text_of(b, "staff_email")};
-    struct transport_http r = {"REPORT", text_of(settings, "diary_url"), NULL, NULL, headers, query,
-                               0};
+    struct transport_http r = {
+        "REPORT", text_of(settings, "diary_url"), NULL, NULL, headers, query, 0, 0};
     struct buf resp;
     enum diary_result res;
     int found = 0;
@@ -116,7 +117,7 @@ put_event(json_t *b, json_t *settings, const char *uid, int64_t now, char err[TR
                            int_of(b, "staff_id"),
                            0};
     char url[700];
-    struct transport_http r = {"PUT", url, NULL, NULL, headers, NULL, 0};
+    struct transport_http r = {"PUT", url, NULL, NULL, headers, NULL, 0, 0};
     struct buf ics, resp;
     enum diary_result res = DIARY_UNREACHABLE;
 
@@ -138,7 +139,7 @@ enum diary_result
 diary_sync(json_t *b, json_t *settings, int64_t now, char err[TRANSPORT_ERR_LEN])
 {
     char uid[64], url[700];
-    struct transport_http del = {"DELETE", url, NULL, NULL, NULL, NULL, 0};
+    struct transport_http del = {"DELETE", url, NULL, NULL, NULL, NULL, 0, 0};
     struct buf resp;
     enum diary_result res;
 
