@@ -108,8 +108,12 @@ reaper_main(void *arg)
             until.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until);
-        if (!s->stopping)
-            conn_guard_reap(s->guard, monotonic_ms());
+        if (!s->stopping) {
+            unsigned n = conn_guard_reap(s->guard, monotonic_ms());
+
+            if (n)
+                log_line(LOG_WARN, "msg=\"connections cut at the request deadline\" count=%u", n);
+        }
     }
     pthread_mutex_unlock(&s->stop_lock);
     return NULL;
