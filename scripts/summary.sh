@@ -4,9 +4,9 @@
 set -u
 p=0; f=0; s=0; missing=0
 for dir in "$@"; do
-    for suite in unit api browser; do
+    for suite in unit api browser fuzz; do
         file="$dir/$suite.txt"
-        case "$suite" in browser) [ -e "$file" ] || continue ;; esac
+        case "$suite" in browser | fuzz) [ -e "$file" ] || continue ;; esac
         if [ ! -s "$file" ]; then
             echo "suite $file produced no result"
             missing=1
