@@ -462,7 +462,8 @@ int store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f,
  * location, its zone and the services, as one JSON object. */
 int store_notice_booking(struct store_conn *c, int64_t booking_id, json_t **out);
 int store_notice_appointment(struct store_conn *c, int64_t appointment_id, json_t **out);
-/* Notification settings, diary_password included: never render it. */
+/* Notification settings (allow_private_targets as 0/1), diary_password
+ * included: never render it. */
 int store_notice_settings(struct store_conn *c, json_t **out);
 int store_template_get(struct store_conn *c, const char *name, json_t **out);
 /* Opens (or reopens with a new reason) the booking's sync issue; *raised

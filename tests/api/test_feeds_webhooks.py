@@ -62,6 +62,9 @@ def _setup(ctx):
     if not _env:
         _env["scratch"] = rs.scratch_dir("chairside-hooks-")
         _env["chairside"] = rs.Chairside(ctx.bin, _env["scratch"]).start()
+        # The receiver listens on loopback: a private target, allowed here.
+        _env["chairside"].admin.patch(API + "/settings",
+                                      {"allow_private_targets": True}).expect(200)
         recv = _Receiver()
         threading.Thread(target=recv.serve_forever, daemon=True).start()
         _env["receiver"] = recv
