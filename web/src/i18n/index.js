@@ -69,12 +69,40 @@ export function t(key, params) {
   return text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
 }
 
-/** Money in minor units, e.g. 5000 EUR -> "€50.00". */
-export function money(minor, currency) {
-  const amount = (Number(minor) || 0) / 100;
+/** How many minor-unit digits a currency has (EUR 2, JPY 0, KWD 3), from Intl. */
+export function minorDigits(currency) {
   try {
-    return new Intl.NumberFormat(current, { style: 'currency', currency: currency || 'EUR' }).format(amount);
+    return new Intl.NumberFormat('en', { style: 'currency', currency: currency || 'EUR' }).resolvedOptions().maximumFractionDigits;
   } catch {
-    return amount.toFixed(2) + ' ' + (currency || '');
+    return 2;
   }
+}
+
+/** Money in minor units of its currency, e.g. 5000 EUR -> "€50.00", 5000 JPY -> "¥5,000". */
+export function money(minor, currency) {
+  const cur = currency || 'EUR';
+  const digits = minorDigits(cur);
+  const amount = (Number(minor) || 0) / 10 ** digits;
+  try {
+    return new Intl.NumberFormat(current, { style: 'currency', currency: cur }).format(amount);
+  } catch {
+    return amount.toFixed(digits) + ' ' + cur;
+  }
+}
+
+/** A number in the page's locale (Arabic-Indic digits where the locale uses them). */
+export function num(n) {
+  return new Intl.NumberFormat(current).format(n);
+}
+
+/**
+ * A message whose wording depends on a count: the catalogue holds
+ * "key.one", "key.other" (and for Arabic "key.zero", "key.two", "key.few",
+ * "key.many"), chosen by Intl.PluralRules; {n} is filled in the locale's digits.
+ */
+export function plural(key, n, params = {}) {
+  const cat = new Intl.PluralRules(current).select(n);
+  const has = (k) => catalogues[current]?.[k] !== undefined || catalogues[FALLBACK]?.[k] !== undefined;
+  const k = has(`${key}.${cat}`) ? `${key}.${cat}` : `${key}.other`;
+  return t(k, { ...params, n: num(n) });
 }

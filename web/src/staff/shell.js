@@ -18,6 +18,10 @@ const MENU = [
   ['/actions', 'nav.actions'],
   ['/staff', 'nav.staff'],
   ['/locations', 'nav.locations'],
+  ['/money/takings', 'nav.takings'],
+  ['/money/receivables', 'nav.receivables'],
+  ['/money/journal', 'nav.journal', 'admin'],
+  ['/money/accounts', 'nav.accounts', 'admin'],
   ['/settings', 'nav.settings'],
   ['/users', 'nav.users', 'admin'],
 ];
