@@ -335,7 +335,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     ${isStaff
       ? html`<div class="warn-box">${t('portal.details.staff_session')} <a href="/">${t('portal.details.staff_app')}</a></div>`
       : null}
-    ${isPatient ? html`<p class="ok-box">${t('portal.details.as_patient', { email: user.email })}</p>` : null}
+    ${isPatient ? html`<p class="ok-box">${user.login_as ? t('portal.details.as_patient_staff', { name: user.patient_name || '' }) : t('portal.details.as_patient', { email: user.email })}</p>` : null}
 
     <form onSubmit=${complete} class="identity" novalidate>
       ${!user

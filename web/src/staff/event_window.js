@@ -136,6 +136,12 @@ export function LoginAsClient({ patientId }) {
     setError(null);
     try {
       await api.post(`/patients/${patientId}/login-as`);
+      try {
+        // "Return to staff" in the portal comes back to this screen.
+        sessionStorage.setItem('chairside.login_as_from', location.href);
+      } catch {
+        /* storage unavailable: it returns to the calendar */
+      }
       location.assign('/book');
     } catch (e) {
       setError(e);
