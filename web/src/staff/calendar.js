@@ -8,10 +8,11 @@ import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate } from '../lib/time.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
+import { QuickBook, FreeTimeList, isFreeAt } from './quick_book.js';
 
 const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
 
@@ -78,6 +79,7 @@ function Calendar({ refs, params }) {
   const [open, setOpen] = useState(null);
   const [moveError, setMoveError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [quick, setQuick] = useState(null);
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
 
@@ -100,14 +102,17 @@ function Calendar({ refs, params }) {
     }
   }
 
+  // A click on free time (or a free-time button) opens the "New booking" pop-over.
   function onFreeClick(info) {
     const w = wallFromDate(info.date);
-    navigate('/booking/new', {
-      staff_id: info.resource ? info.resource.id : staffId,
-      date: w.slice(0, 10),
-      time: w.slice(11, 16),
-      location_id: locationId,
-    });
+    setQuick({ staffId: info.resource ? info.resource.id : staffId, date: w.slice(0, 10), time: w.slice(11, 16) });
+  }
+
+  function onBooked(b, name) {
+    setQuick(null);
+    setMoveError(null);
+    setNotice(t('quick.booked', { name: name || '', time: timeOf(b.start), staff: byId(refs.staff, b.staff_id)?.name || '' }));
+    setReload((n) => n + 1);
   }
 
   return html`<section class="calendar-page">
@@ -152,12 +157,19 @@ function Calendar({ refs, params }) {
       ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date}
           onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
       : null}
+    ${days.data && view === 'day'
+      ? html`<${FreeTimeList} day=${days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
+      : null}
     <p class="muted legend">
       <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
       <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
       <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
       <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
     </p>
+    ${quick
+      ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
+          onClose=${() => setQuick(null)} onBooked=${onBooked} />`
+      : null}
     ${open
       ? html`<${EventWindow} event=${open} refs=${refs} tz=${tz} onClose=${() => setOpen(null)}
           onChanged=${() => setReload((n) => n + 1)} />`
@@ -184,6 +196,24 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
     }
   }
   const hours = hoursFor(days);
+  function memberAt(ev) {
+    const w = wallFromDate(ev.start);
+    const day = days.find((d) => d.date === w.slice(0, 10)) || (view === 'day' ? days[0] : null);
+    const id = view === 'day' ? ev.resourceIds?.[0] : staffId;
+    return day?.staff.find((m) => String(m.id) === String(id));
+  }
+  function freeUnder(ev) {
+    const m = memberAt(ev);
+    return !!m && isFreeAt(m, wallFromDate(ev.start).slice(11, 16));
+  }
+  function pointerHtml(info) {
+    if (!freeUnder(info.event)) return '';
+    const time = wallFromDate(info.event.start).slice(11, 16);
+    const esc = (x) => String(x).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+    return `<span class="pointer-label"><span aria-hidden="true">+</span> ${esc(t('cal.new_booking'))} <time>${esc(time)}</time></span>`;
+  }
+  handlers.current.pointerHtml = pointerHtml;
+  handlers.current.freeUnder = freeUnder;
   const options = {
     view: view === 'day' ? 'resourceTimeGridDay' : 'timeGridWeek',
     date: view === 'day' ? date : weekStart(date),
@@ -207,6 +237,10 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
     dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'short' },
     eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
     slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+    // Hovering free time shows "New booking" (the pointer follows the mouse).
+    pointer: true,
+    eventContent: (info) => (info.event.display === 'pointer' ? { html: handlers.current.pointerHtml(info) } : undefined),
+    eventClassNames: (info) => (info.event.display === 'pointer' && !handlers.current.freeUnder(info.event) ? ['ec-pointer-busy'] : []),
     dateClick: (info) => handlers.current.onFreeClick(info),
     eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),
     eventDrop: (info) => handlers.current.onDrop(info),
