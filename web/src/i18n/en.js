@@ -68,6 +68,7 @@ export default {
   'cal.week': 'Week',
   'cal.staff_member': 'Staff member',
   'cal.week_of': 'Week of {date} — {name}',
+  'cal.day_of': '{date} — {name}',
   'cal.time_off': 'Time off {reason}',
   'cal.moved': 'Moved. The new time is saved.',
   'cal.new_booking': 'New booking',

@@ -136,3 +136,18 @@ export function Modal({ title, onClose, children, wide }) {
     </div>
   </div>`;
 }
+
+/** Whether a media query matches now; follows changes (e.g. a phone turned sideways). */
+export function useMedia(query) {
+  const get = () => typeof matchMedia === 'function' && matchMedia(query).matches;
+  const [on, setOn] = useState(get);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return undefined;
+    const mq = matchMedia(query);
+    const change = () => setOn(mq.matches);
+    mq.addEventListener('change', change);
+    change();
+    return () => mq.removeEventListener('change', change);
+  }, [query]);
+  return on;
+}

@@ -90,7 +90,7 @@ function Bookings({ refs, params }) {
     ${list.loading ? html`<${Loading} />` : null}
     ${list.data
       ? list.data.bookings.length
-        ? html`<div class="table-wrap"><table>
+        ? html`<div class="table-wrap"><table class="stack">
             <caption class="visually-hidden">${t('nav.manage_bookings')}</caption>
             <thead><tr>
               <th scope="col">${t('booking.when')}</th><th scope="col">${t('booking.patient')}</th>
@@ -101,12 +101,12 @@ function Bookings({ refs, params }) {
               ${list.data.bookings.map((b) => {
                 const pend = list.data.pendingByBooking[b.id] || [];
                 return html`<tr data-booking=${b.id}>
-                  <td>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${timeOf(b.start)}–${timeOf(b.end)}</span></td>
-                  <td>${b.patient?.name}</td>
-                  <td>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
-                  <td>${byId(refs.staff, b.staff_id)?.name}</td>
-                  <td><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
-                  <td><${PaymentBadge} booking=${b} invoice=${list.data.invoices[b.invoice_id]} />
+                  <td data-label=${t('booking.when')}>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${timeOf(b.start)}–${timeOf(b.end)}</span></td>
+                  <td data-label=${t('booking.patient')}>${b.patient?.name}</td>
+                  <td data-label=${t('booking.services')}>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
+                  <td data-label=${t('booking.staff')}>${byId(refs.staff, b.staff_id)?.name}</td>
+                  <td data-label=${t('booking.status')}><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
+                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} invoice=${list.data.invoices[b.invoice_id]} />
                     ${list.data.invoices[b.invoice_id]?.credit_owed > 0
                       ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(list.data.invoices[b.invoice_id].credit_owed, cur) })}</span>`
                       : null}

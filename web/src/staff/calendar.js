@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, useMedia } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
 import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
@@ -75,6 +75,9 @@ function Calendar({ refs, params }) {
   const date = params.date || todayIn(tz);
   const view = params.view === 'week' ? 'week' : 'day';
   const staffId = params.staff_id || refs.staff[0]?.id;
+  // On a phone the day view shows one staff member at a time, with a picker.
+  const narrow = useMedia('(max-width: 640px)');
+  const oneStaff = view === 'week' || narrow;
   const [reload, setReload] = useState(0);
   const [open, setOpen] = useState(null);
   const [moveError, setMoveError] = useState(null);
@@ -83,7 +86,7 @@ function Calendar({ refs, params }) {
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
 
-  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: view === 'week' ? staffId : undefined, ...changes });
+  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: oneStaff ? staffId : undefined, ...changes });
   const step = view === 'week' ? 7 : 1;
 
   async function onDrop(info) {
@@ -139,8 +142,8 @@ function Calendar({ refs, params }) {
         <button type="button" class=${view === 'day' ? '' : 'secondary'} aria-pressed=${view === 'day'} onClick=${() => go({ view: 'day', staff_id: undefined })}>${t('cal.day')}</button>
         <button type="button" class=${view === 'week' ? '' : 'secondary'} aria-pressed=${view === 'week'} onClick=${() => go({ view: 'week', staff_id: staffId })}>${t('cal.week')}</button>
       </div>
-      ${view === 'week'
-        ? html`<label class="inline">${t('cal.staff_member')}
+      ${oneStaff
+        ? html`<label class="inline staff-picker">${t('cal.staff_member')}
             <select value=${staffId} onChange=${(e) => go({ staff_id: e.currentTarget.value })}>
               ${refs.staff.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
             </select></label>`
@@ -148,17 +151,19 @@ function Calendar({ refs, params }) {
     </div>
     <h2 class="cal-title">${view === 'week'
       ? t('cal.week_of', { date: longDate(dates[0], locale()), name: byId(refs.staff, staffId)?.name || '' })
-      : longDate(date, locale())}</h2>
+      : narrow
+        ? t('cal.day_of', { date: longDate(date, locale()), name: byId(refs.staff, staffId)?.name || '' })
+        : longDate(date, locale())}</h2>
     ${notice ? html`<div class="ok-box" role="status">${notice}</div>` : null}
     <${ErrorBox} error=${moveError} />
     ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
     ${days.loading && !days.data ? html`<${Loading} />` : null}
     ${days.data
-      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date}
+      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'}
           onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
       : null}
     ${days.data && view === 'day'
-      ? html`<${FreeTimeList} day=${days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
+      ? html`<${FreeTimeList} day=${narrow ? { ...days.data[0], staff: days.data[0].staff.filter((m) => String(m.id) === String(staffId)) } : days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
       : null}
     <p class="muted legend">
       <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
@@ -177,7 +182,7 @@ function Calendar({ refs, params }) {
   </section>`;
 }
 
-function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventClick }) {
+function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick, onEventClick }) {
   const el = useRef(null);
   const ec = useRef(null);
   const handlers = useRef({});
@@ -187,8 +192,9 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
   let events = [];
   if (view === 'day') {
     const day = days[0];
-    resources = day.staff.map((m) => ({ id: m.id, title: m.name }));
-    for (const m of day.staff) events.push(...toEvents(m, true));
+    const shown = oneStaff ? day.staff.filter((m) => String(m.id) === String(staffId)) : day.staff;
+    resources = shown.map((m) => ({ id: m.id, title: m.name }));
+    for (const m of shown) events.push(...toEvents(m, true));
   } else {
     for (const day of days) {
       const m = day.staff.find((s) => String(s.id) === String(staffId));
@@ -254,5 +260,5 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
     if (!ec.current) return;
     for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) ec.current.setOption(k, options[k]);
   });
-  return html`<div class="cal-wrap"><div ref=${el} class="cal" data-view=${view}></div></div>`;
+  return html`<div class="cal-wrap"><div ref=${el} class="cal ${oneStaff ? 'one-staff' : ''}" data-view=${view}></div></div>`;
 }
