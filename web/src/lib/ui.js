@@ -123,7 +123,10 @@ export function Modal({ title, onClose, children, wide }) {
     document.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('keydown', onKey);
-      before?.focus?.();
+      // Back to where it came from; when that is gone (the list redrew), to the page's heading.
+      const back = before && before !== document.body && before.isConnected ? before : document.querySelector('main h1');
+      if (back && back.tabIndex < 0 && !back.hasAttribute('tabindex')) back.setAttribute('tabindex', '-1');
+      back?.focus?.();
     };
   }, []);
   return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
@@ -150,4 +153,43 @@ export function useMedia(query) {
     return () => mq.removeEventListener('change', change);
   }, [query]);
   return on;
+}
+
+/**
+ * A table's frame. When the table is wider than the screen it scrolls
+ * sideways, and then it is focusable (a keyboard can scroll it) and named.
+ */
+export function TableWrap({ label, children }) {
+  const ref = useRef(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    if (typeof ResizeObserver !== 'function') return undefined;
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => ro.disconnect();
+  }, []);
+  return html`<div class="table-wrap" ref=${ref} tabindex=${scrolls ? '0' : undefined} role=${scrolls ? 'region' : undefined}
+    aria-label=${scrolls ? label || t('common.table_scrolls') : undefined}>${children}</div>`;
+}
+
+/**
+ * "Skip to main content": the first stop of the keyboard. The routes live in
+ * the hash, so it moves focus itself instead of following "#id".
+ */
+export function SkipLink({ target }) {
+  function go(e) {
+    e.preventDefault();
+    const el = document.getElementById(target);
+    if (!el) return;
+    const head = el.querySelector('h1');
+    const to = head || el;
+    if (!to.hasAttribute('tabindex')) to.setAttribute('tabindex', '-1');
+    to.focus();
+  }
+  return html`<a class="skip-link" href=${'#' + target} onClick=${go}>${t('common.skip_to_content')}</a>`;
 }

@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, currentUser, logout, onUnauthorized } from '../lib/api.js';
-import { html, Loading, ErrorBox, useAsync } from '../lib/ui.js';
+import { html, Loading, ErrorBox, useAsync, SkipLink } from '../lib/ui.js';
 import { useRoute } from '../lib/router.js';
 import { initI18n, t } from '../i18n/index.js';
 import { loadCatalogue } from './catalogue.js';
@@ -124,9 +124,10 @@ function App() {
   else main = html`<${BookingWizard} cat=${cat.data} user=${user} onUser=${takeUser} />`;
 
   return html`<div class="portal">
+    <${SkipLink} target="portal-main" />
     ${user?.login_as ? html`<${LoginAsBanner} user=${user} />` : null}
     <${Header} user=${user} path=${route.path} onSignOut=${signOut} />
-    <main class="portal-main">${main}</main>
+    <main class="portal-main" id="portal-main">${main}</main>
   </div>`;
 }
 

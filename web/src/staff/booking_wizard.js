@@ -1,7 +1,7 @@
 // "Create Booking": service -> staff member -> date and time from real
 // availability -> patient (existing or "+ Patient") -> notes ->
 // "Complete Reservation" -> confirmation with all details.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
@@ -33,6 +33,13 @@ function Wizard({ refs, params }) {
   const [newPatient, setNewPatient] = useState(null);
   const [notes, setNotes] = useState('');
   const [booking, setBooking] = useState(null);
+  const headRef = useRef(null);
+  // Moving between steps takes focus to the new step's heading (not on load).
+  const moved = useRef(false);
+  useEffect(() => {
+    if (moved.current) headRef.current?.focus();
+    moved.current = true;
+  }, [step]);
 
   const services = serviceIds.map((id) => byId(refs.services, id)).filter(Boolean);
   const staffOk = (s) => s.bookable !== false && (!settings.assign_services_to_staff || serviceIds.every((id) => (s.service_ids || []).includes(id)));
@@ -75,6 +82,7 @@ function Wizard({ refs, params }) {
     </ol>
     <div class="wizard-layout">
       <div class="card">
+        <h2 id="wizard-step" tabindex="-1" ref=${headRef}>${t('wizard.step_of', { n: step + 1, total: STEPS.length, name: t('wizard.step_' + STEPS[step]) })}</h2>
         <${ErrorBox} error=${error} />
         ${step === 0 ? html`<${ServiceStep} refs=${refs} selected=${serviceIds} single=${single} onToggle=${toggleService} />` : null}
         ${step === 1 ? html`<${StaffStep} staff=${staff} selected=${staffId} onSelect=${(id) => { setStaffId(id); setSlot(null); }} />` : null}
@@ -83,13 +91,11 @@ function Wizard({ refs, params }) {
               slot=${slot} setSlot=${setSlot} wantTime=${params.time} />`
           : null}
         ${step === 3
-          ? html`<h2>${t('wizard.step_patient')}</h2>
-            <${PatientSearch} selected=${patient} onSelect=${(p) => { setPatient(p); setNewPatient(null); }}
+          ? html`<${PatientSearch} selected=${patient} onSelect=${(p) => { setPatient(p); setNewPatient(null); }}
               allowNew newPatient=${newPatient} onNewPatient=${(p) => { setNewPatient(p); if (p) setPatient(null); }} />`
           : null}
         ${step === 4
-          ? html`<h2>${t('wizard.step_notes')}</h2>
-            <${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />`
+          ? html`<${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />`
           : null}
         <div class="actions">
           ${step > 0 ? html`<button type="button" class="secondary" onClick=${() => setStep(step - 1)}>${t('common.back')}</button>` : null}
@@ -167,7 +173,6 @@ function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlo
   }
 
   return html`<div>
-    <h2>${t('wizard.step_datetime')}</h2>
     <div class="form-grid">
       <${Input} label=${t('field.date')} type="date" value=${date} onInput=${(v) => { if (v) { setDate(v); setSlot(null); } }} />
     </div>

@@ -2,7 +2,7 @@
 // online (they stay pending until staff confirm them).
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Modal } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -90,7 +90,7 @@ function Bookings({ refs, params }) {
     ${list.loading ? html`<${Loading} />` : null}
     ${list.data
       ? list.data.bookings.length
-        ? html`<div class="table-wrap"><table class="stack">
+        ? html`<${TableWrap}><table class="stack">
             <caption class="visually-hidden">${t('nav.manage_bookings')}</caption>
             <thead><tr>
               <th scope="col">${t('booking.when')}</th><th scope="col">${t('booking.patient')}</th>
@@ -118,7 +118,7 @@ function Bookings({ refs, params }) {
                 </tr>`;
               })}
             </tbody>
-          </table></div>`
+          </table><//>`
         : html`<p class="muted">${t('bookings.none')}</p>`
       : null}
     ${open

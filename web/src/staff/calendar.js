@@ -33,12 +33,55 @@ function toEvents(member, resourced) {
       title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
       editable: !cancelled && e.kind !== 'time_off',
       classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : ''].filter(Boolean),
-      backgroundColor: e.kind === 'booking' && !cancelled ? member.color || undefined : undefined,
+      backgroundColor: e.kind === 'booking' && !cancelled ? readableBackground(member.color) : undefined,
       extendedProps: { kind: e.kind, id: e.id, status: e.status, staffId: member.id, patient: e.patient },
       ...rid,
     });
   }
   return out;
+}
+
+const esc = (x) => String(x ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+/** Relative luminance of "#rrggbb" (WCAG 2). */
+function luminance([r, g, b]) {
+  const f = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * f(r / 255) + 0.7152 * f(g / 255) + 0.0722 * f(b / 255);
+}
+
+/**
+ * A staff member's colour made dark enough for white text (4.5:1): staff
+ * pick any colour, and the demo's green gave only 3.45:1.
+ */
+export function readableBackground(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+  if (!m) return undefined;
+  let rgb = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  for (let i = 0; i < 20 && 1.05 / (luminance(rgb) + 0.05) < 4.6; i++) rgb = rgb.map((c) => Math.round(c * 0.92));
+  return '#' + rgb.map((c) => c.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The calendar grid's ARIA: the library marks its frame a table whose
+ * children are not rows, and each event an <article role="button">. The
+ * frame becomes a named region without table roles; each event's content
+ * is a real <button> (see eventContent), so the article loses its role.
+ */
+function mendAria(root, label) {
+  const cal = root.querySelector('.ec');
+  if (cal && cal.getAttribute('role') !== 'region') {
+    cal.setAttribute('role', 'region');
+    cal.setAttribute('aria-label', label);
+  }
+  for (const el of root.querySelectorAll('[role="row"], [role="rowgroup"], [role="columnheader"], [role="cell"]')) el.removeAttribute('role');
+  for (const el of root.querySelectorAll('[aria-colindex], [aria-colspan]')) {
+    el.removeAttribute('aria-colindex');
+    el.removeAttribute('aria-colspan');
+  }
+  for (const el of root.querySelectorAll('article[role="button"]')) {
+    el.removeAttribute('role');
+    el.removeAttribute('tabindex');
+  }
 }
 
 function hoursFor(days) {
@@ -215,7 +258,6 @@ function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick
   function pointerHtml(info) {
     if (!freeUnder(info.event)) return '';
     const time = wallFromDate(info.event.start).slice(11, 16);
-    const esc = (x) => String(x).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
     return `<span class="pointer-label"><span aria-hidden="true">+</span> ${esc(t('cal.new_booking'))} <time>${esc(time)}</time></span>`;
   }
   handlers.current.pointerHtml = pointerHtml;
@@ -245,7 +287,12 @@ function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick
     slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
     // Hovering free time shows "New booking" (the pointer follows the mouse).
     pointer: true,
-    eventContent: (info) => (info.event.display === 'pointer' ? { html: handlers.current.pointerHtml(info) } : undefined),
+    eventContent: (info) =>
+      info.event.display === 'pointer'
+        ? { html: handlers.current.pointerHtml(info) }
+        : info.event.display === 'background'
+          ? undefined
+          : { html: `<button type="button" class="ev-btn"><time>${esc(info.timeText)}</time> <span class="ev-title">${esc(info.event.title)}</span></button>` },
     eventClassNames: (info) => (info.event.display === 'pointer' && !handlers.current.freeUnder(info.event) ? ['ec-pointer-busy'] : []),
     dateClick: (info) => handlers.current.onFreeClick(info),
     eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),
@@ -253,12 +300,34 @@ function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick
   };
 
   useEffect(() => {
-    ec.current = createCalendar(el.current, [ResourceTimeGrid, TimeGrid, Interaction], options);
-    return () => destroyCalendar(ec.current);
+    const root = el.current;
+    ec.current = createCalendar(root, [ResourceTimeGrid, TimeGrid, Interaction], options);
+    const mo = new MutationObserver(() => mendAria(root, t('cal.grid_label')));
+    mo.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', 'aria-colindex'] });
+    mendAria(root, t('cal.grid_label'));
+    // Enter or Space on an event's button is its click (which opens it); keep
+    // the library's own key handler from opening it a second time.
+    const keys = (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target.closest?.('.ev-btn')) e.stopPropagation();
+    };
+    root.parentNode.addEventListener('keydown', keys, true);
+    return () => {
+      mo.disconnect();
+      root.parentNode?.removeEventListener('keydown', keys, true);
+      destroyCalendar(ec.current);
+    };
   }, []);
+  // Only what changed goes to the calendar: setting the same events again
+  // redraws them, and the event that opened a window would lose its focus.
+  const sent = useRef({});
   useEffect(() => {
     if (!ec.current) return;
-    for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) ec.current.setOption(k, options[k]);
+    for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) {
+      const key = JSON.stringify(options[k]);
+      if (sent.current[k] === key) continue;
+      sent.current[k] = key;
+      ec.current.setOption(k, options[k]);
+    }
   });
   return html`<div class="cal-wrap"><div ref=${el} class="cal ${oneStaff ? 'one-staff' : ''}" data-view=${view}></div></div>`;
 }

@@ -3,7 +3,7 @@
 // for staff; the journal (GET /journal-entries) and the chart of accounts
 // with balances (GET /accounts) for admins.
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, TableWrap } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
 import { addDays, todayIn, longDate, dateOf, timeOf } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -54,21 +54,21 @@ export function TakingsPage({ params }) {
     </div>
     <h2>${t('money.per_day')}</h2>
     ${(r.days || []).length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <caption class="visually-hidden">${t('money.per_day')}</caption>
           <thead><tr><th scope="col">${t('field.date')}</th>${methods.map((m) => html`<th scope="col" class="num">${methodLabel(m)}</th>`)}<th scope="col" class="num">${t('invoice.total')}</th></tr></thead>
           <tbody>${r.days.map((d) => html`<tr><th scope="row">${longDate(d.date, locale())}</th>
             ${methods.map((m) => html`<td class="num">${m in (d.by_method || {}) ? money(d.by_method[m], cur) : t('common.none')}</td>`)}
             <td class="num"><strong>${money(d.total, cur)}</strong></td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('money.no_takings')}</p>`}
     <h2>${t('money.per_staff')}</h2>
     ${(r.by_staff || []).length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <caption class="visually-hidden">${t('money.per_staff')}</caption>
           <thead><tr><th scope="col">${t('booking.staff')}</th><th scope="col" class="num">${t('invoice.total')}</th></tr></thead>
           <tbody>${r.by_staff.map((s) => html`<tr><th scope="row">${s.name || t('money.no_staff')}</th><td class="num">${money(s.total, cur)}</td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('money.no_takings')}</p>`}
   </section>`;
 }
@@ -90,7 +90,7 @@ export function ReceivablesPage() {
       ${BUCKETS.map((b) => html`<div class="card stat"><span class="muted">${t('money.bucket', { range: b })}</span><strong>${money(r.buckets?.[b] || 0, cur)}</strong></div>`)}
     </div>
     ${(r.items || []).length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <caption class="visually-hidden">${t('nav.receivables')}</caption>
           <thead><tr><th scope="col">${t('invoice.number')}</th><th scope="col">${t('booking.patient')}</th><th scope="col">${t('money.issued')}</th>
             <th scope="col" class="num">${t('invoice.total')}</th><th scope="col" class="num">${t('invoice.paid')}</th><th scope="col" class="num">${t('money.outstanding')}</th><th scope="col">${t('money.age')}</th></tr></thead>
@@ -99,7 +99,7 @@ export function ReceivablesPage() {
             <td>${longDate(dateOf(i.issued_at), locale())}</td>
             <td class="num">${money(i.total, cur)}</td><td class="num">${money(i.paid, cur)}</td><td class="num"><strong>${money(i.outstanding, cur)}</strong></td>
             <td><span class="badge">${t('money.days', { n: i.age_days })}</span></td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('money.nothing_outstanding')}</p>`}
   </section>`;
 }
@@ -122,7 +122,7 @@ export function JournalPage({ params, user }) {
     <p class="muted">${t('money.journal_hint')}</p>
     <${RangeForm} path="/money/journal" from=${range.from} to=${range.to} label=${t('money.range')} />
     ${latest.length
-      ? html`<div class="table-wrap"><table class="journal">
+      ? html`<${TableWrap}><table class="journal">
           <caption class="visually-hidden">${t('nav.journal')}</caption>
           <thead><tr><th scope="col">${t('field.date')}</th><th scope="col">${t('money.entry')}</th><th scope="col">${t('money.account')}</th>
             <th scope="col" class="num">${t('money.debit')}</th><th scope="col" class="num">${t('money.credit')}</th></tr></thead>
@@ -137,7 +137,7 @@ export function JournalPage({ params, user }) {
               <td class="num">${l.credit ? money(l.credit, cur) : ''}</td>
             </tr>`)}
           </tbody>`)}
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('money.no_entries')}</p>`}
   </section>`;
 }
@@ -155,13 +155,13 @@ export function AccountsPage({ user }) {
   const sum = (k) => items.reduce((a, x) => a + (x[k] || 0), 0);
   return html`<section>
     <div class="page-head"><h1>${t('nav.accounts')}</h1><a class="button secondary" href="#/money/journal">${t('nav.journal')}</a></div>
-    <div class="table-wrap"><table>
+    <${TableWrap}><table>
       <caption class="visually-hidden">${t('nav.accounts')}</caption>
       <thead><tr><th scope="col">${t('money.code')}</th><th scope="col">${t('field.name')}</th><th scope="col">${t('money.type')}</th>
         <th scope="col" class="num">${t('money.debit')}</th><th scope="col" class="num">${t('money.credit')}</th><th scope="col" class="num">${t('money.balance')}</th></tr></thead>
       <tbody>${items.map((a) => html`<tr data-account=${a.code}><th scope="row"><code>${a.code}</code></th><td>${a.name}</td><td>${t('account_type.' + a.type)}</td>
         <td class="num">${money(a.debit, cur)}</td><td class="num">${money(a.credit, cur)}</td><td class="num"><strong>${money(a.balance, cur)}</strong></td></tr>`)}</tbody>
       <tfoot><tr><th scope="row" colspan="3">${t('money.totals')}</th><td class="num">${money(sum('debit'), cur)}</td><td class="num">${money(sum('credit'), cur)}</td><td></td></tr></tfoot>
-    </table></div>
+    </table><//>
   </section>`;
 }

@@ -56,8 +56,7 @@ export function FreeTimeList({ day, onPick }) {
             ${free.length
               ? html`<ul class="free-list">${free.map(
                   (f) => html`<li><button type="button" class="secondary"
-                    aria-label=${t('cal.free_button_label', { name: m.name, start: f.start, end: f.end })}
-                    onClick=${(e) => onPick({ staffId: m.id, time: f.start, from: e.currentTarget })}>${f.start}–${f.end}</button></li>`,
+                    onClick=${(e) => onPick({ staffId: m.id, time: f.start, from: e.currentTarget })}><span class="visually-hidden">${t('cal.free_button_label', { name: m.name })} </span>${f.start}–${f.end}</button></li>`,
                 )}</ul>`
               : html`<p class="muted">${t('cal.fully_booked')}</p>`}
           </div>`,

@@ -2,7 +2,7 @@
 // add, edit and delete. Writes are for admins; staff see the list only.
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal, useSubmit } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal, useSubmit, TableWrap } from '../lib/ui.js';
 import { t } from '../i18n/index.js';
 import { invalidateRefs } from './data.js';
 
@@ -78,7 +78,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
     <${ErrorBox} error=${error || list.error} />
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr>${columns.map((c) => html`<th scope="col">${t(c.label)}</th>`)}<th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
           <tbody>${list.data.items.map(
             (item) => html`<tr>
@@ -89,7 +89,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
                 : null}</td>
             </tr>`,
           )}</tbody>
-        </table></div>`
+        </table><//>`
       : null}
     ${editing
       ? html`<${Modal} title=${t(editing.id ? 'common.edit' : 'common.add')} onClose=${() => setEditing(null)}>

@@ -2,7 +2,7 @@
 // current hash route.
 import { useState } from 'preact/hooks';
 import { logout } from '../lib/api.js';
-import { html } from '../lib/ui.js';
+import { html, SkipLink } from '../lib/ui.js';
 import { href, match, useRoute } from '../lib/router.js';
 import { t } from '../i18n/index.js';
 import { pages } from './pages.js';
@@ -47,6 +47,7 @@ export function Shell({ user, onLogout }) {
 
   const Page = found?.page.component;
   return html`<div class="shell">
+    <${SkipLink} target="content" />
     <header class="topbar">
       <button type="button" class="secondary menu-toggle" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('nav.menu')}</button>
       <a class="brand" href="#/calendar"><img src="/favicon.svg" alt="" width="28" height="28" /> ${t('app.name')}</a>

@@ -2,7 +2,7 @@
 // time off.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap } from '../lib/ui.js';
 import { dateOf, timeOf, zoned } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone, invalidateRefs } from './data.js';
@@ -47,7 +47,7 @@ function ShiftEditor({ id, refs, initial, admin, onSaved }) {
     <p class="muted">${t('staff.shifts_hint')}</p>
     <${ErrorBox} error=${error} />
     ${saved ? html`<div class="ok-box" role="status">${t('common.saved')}</div>` : null}
-    <div class="table-wrap"><table class="shift-table stack">
+    <${TableWrap}><table class="shift-table stack">
       <thead><tr><th scope="col">${t('staff.weekday')}</th><th scope="col">${t('staff.start')}</th><th scope="col">${t('staff.end')}</th><th scope="col">${t('cal.location')}</th><th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
       <tbody>${rows.map(
         (r, i) => html`<tr>
@@ -60,7 +60,7 @@ function ShiftEditor({ id, refs, initial, admin, onSaved }) {
           <td class="row-actions">${admin ? html`<button type="button" class="secondary" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>${t('common.delete')}</button>` : null}</td>
         </tr>`,
       )}</tbody>
-    </table></div>
+    </table><//>
     ${admin
       ? html`<div class="actions">
           <button type="button" class="secondary" onClick=${() => setRows([...rows, { weekday: 1, start: '09:00', end: '17:00', location_id: refs.locations[0]?.id }])}>${t('staff.add_shift')}</button>
