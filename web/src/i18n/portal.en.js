@@ -9,7 +9,7 @@ export default {
   'portal.nav.signin': 'Sign in',
   'portal.nav.signout': 'Sign out',
   'portal.signed_in_as': 'Signed in as {email}',
-  'portal.signed_in_as_named': 'Signed in as {name} ({email})',
+  'portal.signed_in_as_named': 'Signed in as {email} ({name})',
   'portal.login_as_banner': 'Staff view: you are seeing the portal as {name}.',
   'portal.login_as_region': 'Staff view',
   'portal.login_as_unknown': 'this patient',
@@ -151,7 +151,9 @@ export default {
   'portal.appts.cancel_confirm': 'Yes, cancel it',
   'portal.appts.keep': 'Keep it',
   'portal.appts.cancelled': 'Your booking on {date} at {time} is cancelled.',
-  'portal.appts.cancel_notice': 'Bookings can be cancelled online up to {hours} hours before they start.',
+  'portal.appts.cancel_notice': 'Bookings can be cancelled online up to {n} hours before they start.',
+  'portal.appts.cancel_notice.one': 'Bookings can be cancelled online up to {n} hour before they start.',
+  'portal.appts.cancel_notice.other': 'Bookings can be cancelled online up to {n} hours before they start.',
   'portal.appts.book': 'Book an appointment',
 
   // My invoices

@@ -2,7 +2,7 @@
 // modal dialog. Built with htm so that no JSX step is needed.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { t, language, locales, localeName, setLocale } from '../i18n/index.js';
 
 export { html };
 
@@ -192,4 +192,14 @@ export function SkipLink({ target }) {
     to.focus();
   }
   return html`<a class="skip-link" href=${'#' + target} onClick=${go}>${t('common.skip_to_content')}</a>`;
+}
+
+/** The page's language; changing it reloads the page in that locale. */
+export function LanguagePicker() {
+  const all = locales();
+  if (all.length < 2) return null;
+  return html`<label class="lang-picker"><span class="visually-hidden">${t('common.language')}</span>
+    <select value=${language()} onChange=${(e) => setLocale(e.currentTarget.value)}>
+      ${all.map((l) => html`<option value=${l} lang=${l} selected=${l === language()}>${localeName(l)}</option>`)}
+    </select></label>`;
 }

@@ -66,7 +66,7 @@ export function MyAppointments({ cat }) {
     <h1 id="appts-title">${t('portal.appts.title')}</h1>
     ${done ? html`<p class="ok-box" role="status">${done}</p>` : null}
     <h2>${t('portal.appts.upcoming')}</h2>
-    ${noticeMin ? html`<p class="hint">${t('portal.appts.cancel_notice', { hours: Math.round(noticeMin / 60) })}</p>` : null}
+    ${noticeMin ? html`<p class="hint">${t('portal.appts.cancel_notice', { n: Math.round(noticeMin / 60) })}</p>` : null}
     ${upcoming.length
       ? html`<ul class="appt-list" aria-label=${t('portal.appts.upcoming')}>${upcoming.map((i) => row(i, true))}</ul>`
       : html`<p class="muted">${t('portal.appts.none_upcoming')} <a href="#/">${t('portal.appts.book')}</a></p>`}

@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, currentUser, logout, onUnauthorized } from '../lib/api.js';
-import { html, Loading, ErrorBox, useAsync, SkipLink } from '../lib/ui.js';
+import { html, Loading, ErrorBox, useAsync, SkipLink, LanguagePicker } from '../lib/ui.js';
 import { useRoute } from '../lib/router.js';
 import { initI18n, t } from '../i18n/index.js';
 import { loadCatalogue } from './catalogue.js';
@@ -59,6 +59,7 @@ function Header({ user, path, onSignOut }) {
     html`<a href=${'#' + to} aria-current=${path === to ? 'page' : undefined}>${label}</a>`;
   return html`<header class="portal-head">
     <a class="portal-brand" href="#/"><img src="/favicon.svg" alt="" width="28" height="28" /><span>${t('portal.brand')}</span></a>
+    <${LanguagePicker} />
     <nav aria-label=${t('portal.nav.label')}>
       ${link('/', t('portal.nav.book'))}
       ${isPatient ? link('/appointments', t('portal.nav.appointments')) : null}

@@ -2,7 +2,7 @@
 import { listAll } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 
@@ -29,7 +29,7 @@ export function AppointmentsPage({ params }) {
       ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('booking.when')}</th><th scope="col">${t('booking.patient')}</th><th scope="col">${t('appt.action')}</th>
             <th scope="col">${t('booking.staff')}</th><th scope="col">${t('booking.status')}</th><th scope="col">${t('field.notes')}</th></tr></thead>
-          <tbody>${items.map((a) => html`<tr><td>${longDate(dateOf(a.start), locale())}<br /><span class="muted">${timeOf(a.start)}–${timeOf(a.end)}</span></td>
+          <tbody>${items.map((a) => html`<tr><td>${longDate(dateOf(a.start), locale())}<br /><span class="muted">${clock(a.start)}–${clock(a.end)}</span></td>
             <td><a href="#/patients/${a.patient_id}">${a.patient?.name}</a></td><td>${a.action_name || t('common.none')}</td>
             <td>${byId(refs.staff, a.staff_id)?.name || t('common.none')}</td><td><span class="badge ${a.status}">${t('status.' + a.status)}</span></td><td>${a.notes}</td></tr>`)}</tbody>
         </table><//>`

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch } from './patient_picker.js';
@@ -184,7 +184,7 @@ function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlo
             <div class="slots">
               ${slots.map(
                 (s) => html`<button type="button" class=${slot?.start === s.start ? '' : 'secondary'} aria-pressed=${slot?.start === s.start}
-                  onClick=${() => setSlot(s)}>${timeOf(s.start)}</button>`,
+                  onClick=${() => setSlot(s)}>${clock(s.start)}</button>`,
               )}
             </div></fieldset>`
         : html`<p class="muted">${t('wizard.no_slots')}</p>`
@@ -204,7 +204,7 @@ function Summary({ refs, services, staffId, slot, patient }) {
       <dt>${t('wizard.duration')}</dt><dd>${minutes ? t('common.minutes', { n: minutes }) : t('common.none')}</dd>
       <dt>${t('wizard.price')}</dt><dd>${money(total, cur)}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, staffId)?.name || t('common.none')}</dd>
-      <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${timeOf(slot.start)}` : t('common.none')}</dd>
+      <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${clock(slot.start)}` : t('common.none')}</dd>
       <dt>${t('booking.patient')}</dt><dd>${patient?.name || t('common.none')}</dd>
     </dl>
   </aside>`;
@@ -221,7 +221,7 @@ function Confirmation({ booking: b, refs }) {
       <dt>${t('booking.patient')}</dt><dd>${b.patient?.name || `#${b.patient_id}`}</dd>
       <dt>${t('booking.services')}</dt><dd>${services.map((s) => s.name).join(', ')}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
-      <dt>${t('booking.when')}</dt><dd>${longDate(dateOf(b.start), locale())}, ${timeOf(b.start)}–${timeOf(b.end)}</dd>
+      <dt>${t('booking.when')}</dt><dd>${longDate(dateOf(b.start), locale())}, ${clock(b.start)}–${clock(b.end)}</dd>
       <dt>${t('wizard.price')}</dt><dd>${money(services.reduce((a, s) => a + (s.price || 0), 0), cur)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span></dd>
       <dt>${t('booking.payment')}</dt><dd><span class="badge ${b.payment_status}">${t('payment.' + b.payment_status)}</span>${b.invoice_id ? ` · ${t('wizard.invoice', { id: b.invoice_id })}` : ''}</dd>

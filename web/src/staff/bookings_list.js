@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { BookingDetails, PaymentBadge } from './event_window.js';
@@ -101,7 +101,7 @@ function Bookings({ refs, params }) {
               ${list.data.bookings.map((b) => {
                 const pend = list.data.pendingByBooking[b.id] || [];
                 return html`<tr data-booking=${b.id}>
-                  <td data-label=${t('booking.when')}>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${timeOf(b.start)}–${timeOf(b.end)}</span></td>
+                  <td data-label=${t('booking.when')}>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${clock(b.start)}–${clock(b.end)}</span></td>
                   <td data-label=${t('booking.patient')}>${b.patient?.name}</td>
                   <td data-label=${t('booking.services')}>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
                   <td data-label=${t('booking.staff')}>${byId(refs.staff, b.staff_id)?.name}</td>

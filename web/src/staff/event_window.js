@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit } from '../lib/ui.js';
-import { dateOf, timeOf, zoned, longDate } from '../lib/time.js';
+import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
 
@@ -27,7 +27,7 @@ export function EventWindow({ event, refs, tz, onClose, onChanged }) {
 }
 
 function when(start, end) {
-  return `${longDate(dateOf(start), locale())}, ${timeOf(start)}–${timeOf(end)}`;
+  return `${longDate(dateOf(start), locale())}, ${clock(start)}–${clock(end)}`;
 }
 
 export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
@@ -241,7 +241,7 @@ function History({ items }) {
     <h3>${t('booking.history')}</h3>
     <ol>
       ${items.map(
-        (h) => html`<li><time>${dateOf(h.at)} ${timeOf(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
+        (h) => html`<li><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
           ${h.actor ? html` · ${h.actor}` : null}
           ${h.changes && Object.keys(h.changes).length
             ? html`<ul class="changes">${Object.entries(h.changes).map(([k, v]) => html`<li><code>${k}</code>: ${describeChange(v)}</li>`)}</ul>`
@@ -259,7 +259,7 @@ function describeChange(v) {
 
 function fmt(x) {
   if (x === null || x === undefined) return t('common.none');
-  if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return `${dateOf(x)} ${timeOf(x)}`;
+  if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return `${dayOf(x)} ${clock(x)}`;
   return typeof x === 'object' ? JSON.stringify(x) : String(x);
 }
 

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Modal, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { dateOf, timeOf, longDate } from '../lib/time.js';
+import { dateOf, timeOf, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId } from './data.js';
 import { ResourceForm } from './resource_page.js';
@@ -91,7 +91,7 @@ export function PatientProfilePage({ params }) {
     ${visits.length
       ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('booking.when')}</th><th scope="col">${t('patient.kind')}</th><th scope="col">${t('patient.what')}</th><th scope="col">${t('booking.staff')}</th><th scope="col">${t('booking.status')}</th></tr></thead>
-          <tbody>${visits.map((v) => html`<tr><td>${longDate(dateOf(v.start), locale())} ${timeOf(v.start)}</td><td>${t('kind.' + v.kind)}</td><td>${v.what}</td>
+          <tbody>${visits.map((v) => html`<tr><td>${longDate(dateOf(v.start), locale())} ${clock(v.start)}</td><td>${t('kind.' + v.kind)}</td><td>${v.what}</td>
             <td>${byId(refs.staff, v.staff_id)?.name || t('common.none')}</td><td><span class="badge ${v.status}">${t('status.' + v.status)}</span></td></tr>`)}</tbody>
         </table><//>`
       : html`<p class="muted">${t('patient.no_visits')}</p>`}

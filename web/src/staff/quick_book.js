@@ -6,8 +6,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, Modal, ErrorBox, Loading, Select, useAsync, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
-import { dateOf, timeOf, wall, longDate } from '../lib/time.js';
-import { t, locale, money } from '../i18n/index.js';
+import { dateOf, timeOf, wall, longDate, clock } from '../lib/time.js';
+import { t, locale, money, digits } from '../i18n/index.js';
 import { byId } from './data.js';
 import { PatientSearch } from './patient_picker.js';
 
@@ -56,7 +56,7 @@ export function FreeTimeList({ day, onPick }) {
             ${free.length
               ? html`<ul class="free-list">${free.map(
                   (f) => html`<li><button type="button" class="secondary"
-                    onClick=${(e) => onPick({ staffId: m.id, time: f.start, from: e.currentTarget })}><span class="visually-hidden">${t('cal.free_button_label', { name: m.name })} </span>${f.start}–${f.end}</button></li>`,
+                    onClick=${(e) => onPick({ staffId: m.id, time: f.start, from: e.currentTarget })}><span class="visually-hidden">${t('cal.free_button_label', { name: m.name })} </span>${digits(f.start)}–${digits(f.end)}</button></li>`,
                 )}</ul>`
               : html`<p class="muted">${t('cal.fully_booked')}</p>`}
           </div>`,
@@ -109,7 +109,7 @@ export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBo
   const wizard = href('/booking/new', { staff_id: staffId, date, time: start, location_id: locationId, service_id: serviceId || undefined });
   return html`<${Modal} title=${t('cal.new_booking')} onClose=${onClose}>
     <form class="quick-book" onSubmit=${submit}>
-      <p class="quick-when"><strong>${member?.name}</strong> · ${longDate(date, locale())}, ${start}</p>
+      <p class="quick-when"><strong>${member?.name}</strong> · ${longDate(date, locale())}, ${digits(start)}</p>
       <${ErrorBox} error=${error} />
       <${Select} label=${t('quick.service')} value=${serviceId} onChange=${setServiceId} placeholder=${t('quick.pick_service')} required
         options=${services.map((s) => ({ value: s.id, label: `${s.name} · ${t('common.minutes', { n: s.duration_min })} · ${money(s.price, cur)}` }))} />
@@ -119,7 +119,7 @@ export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBo
             <p>${slots.length ? t('quick.not_free', { time: start }) : t('quick.no_time_today')}</p>
             ${near.length
               ? html`<div class="slots" role="group" aria-label=${t('quick.nearest')}>${near.map(
-                  (s) => html`<button type="button" class="secondary" onClick=${() => setStart(timeOf(s.start))}>${timeOf(s.start)}</button>`,
+                  (s) => html`<button type="button" class="secondary" onClick=${() => setStart(timeOf(s.start))}>${clock(s.start)}</button>`,
                 )}</div>`
               : null}
           </div>`

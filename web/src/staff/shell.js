@@ -2,7 +2,7 @@
 // current hash route.
 import { useState } from 'preact/hooks';
 import { logout } from '../lib/api.js';
-import { html, SkipLink } from '../lib/ui.js';
+import { html, SkipLink, LanguagePicker } from '../lib/ui.js';
 import { href, match, useRoute } from '../lib/router.js';
 import { t } from '../i18n/index.js';
 import { pages } from './pages.js';
@@ -51,7 +51,8 @@ export function Shell({ user, onLogout }) {
     <header class="topbar">
       <button type="button" class="secondary menu-toggle" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('nav.menu')}</button>
       <a class="brand" href="#/calendar"><img src="/favicon.svg" alt="" width="28" height="28" /> ${t('app.name')}</a>
-      <span class="who muted">${t('nav.signed_in_as', { email: user.email, role: user.role })}</span>
+      <${LanguagePicker} />
+      <span class="who muted">${t('nav.signed_in_as', { email: user.email, role: t('role.' + user.role) })}</span>
       <button type="button" class="secondary" onClick=${doLogout}>${t('nav.logout')}</button>
     </header>
     <nav id="main-nav" class="sidenav ${open ? 'open' : ''}" aria-label=${t('nav.main')} onClick=${() => setOpen(false)}>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap } from '../lib/ui.js';
-import { dateOf, timeOf, zoned } from '../lib/time.js';
+import { dateOf, timeOf, zoned, clock, dayOf } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone, invalidateRefs } from './data.js';
 
@@ -95,7 +95,7 @@ function TimeOff({ id, refs, items, admin, onSaved }) {
     <h2 id="timeoff-h">${t('staff.time_off')}</h2>
     <${ErrorBox} error=${error} />
     ${items.length
-      ? html`<ul>${items.map((x) => html`<li>${dateOf(x.start)} ${timeOf(x.start)} – ${dateOf(x.end)} ${timeOf(x.end)} ${x.reason ? `· ${x.reason}` : ''}
+      ? html`<ul>${items.map((x) => html`<li>${dayOf(x.start)} ${clock(x.start)} – ${dayOf(x.end)} ${clock(x.end)} ${x.reason ? `· ${x.reason}` : ''}
           ${admin ? html` <button type="button" class="link" onClick=${() => remove(x)}>${t('common.delete')}</button>` : null}</li>`)}</ul>`
       : html`<p class="muted">${t('staff.no_time_off')}</p>`}
     ${admin
