@@ -51,7 +51,7 @@ export function Shell({ user, onLogout }) {
     <header class="topbar">
       <button type="button" class="secondary menu-toggle" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('nav.menu')}</button>
       <a class="brand" href="#/calendar"><img src="/favicon.svg" alt="" width="28" height="28" /> ${t('app.name')}</a>
-      <${LanguagePicker} />
+      <span class="wide-only"><${LanguagePicker} /></span>
       <span class="who muted">${t('nav.signed_in_as', { email: user.email, role: t('role.' + user.role) })}</span>
       <button type="button" class="secondary" onClick=${doLogout}>${t('nav.logout')}</button>
     </header>
@@ -62,6 +62,7 @@ export function Shell({ user, onLogout }) {
         )}
         <li><a href="/book">${t('nav.portal')}</a></li>
       </ul>
+      <div class="narrow-only nav-lang" onClick=${(e) => e.stopPropagation()}><${LanguagePicker} /></div>
     </nav>
     <main class="content" id="content">
       ${Page ? html`<${Page} key=${path} user=${user} params=${{ ...route.params, ...found.params }} />` : html`<p>${t('error.not_found')}</p>`}
