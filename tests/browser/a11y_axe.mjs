@@ -25,6 +25,7 @@ const STAFF_SCREENS = (day) => [
   ['users', '/#/users'],
   ['takings', '/#/money/takings'],
   ['receivables', '/#/money/receivables'],
+  ['refunds', '/#/money/refunds'],
   ['journal', '/#/money/journal'],
   ['accounts', '/#/money/accounts'],
 ];
@@ -74,13 +75,24 @@ async function portalScreens(t, size) {
   await p.getByRole('heading', { name: 'Select Service' }).waitFor();
   await scan(p, 'portal-service', report);
   await p.getByRole('checkbox', { name: /Check-up/ }).check();
-  await p.getByRole('button', { name: 'Next' }).click();
+  await p.getByRole('button', { name: 'Next', exact: true }).click();
   await p.getByRole('heading', { name: 'Staff member' }).waitFor();
   await scan(p, 'portal-staff', report);
-  await p.getByRole('button', { name: 'Next' }).click();
+  await p.getByRole('button', { name: 'Next', exact: true }).click();
   await p.getByRole('heading', { name: 'Date and time' }).waitFor();
   await p.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => {});
   await scan(p, 'portal-datetime', report);
+  if (!(await p.locator('.time-grid button').count())) await p.getByRole('button', { name: 'Find the next free day' }).click();
+  await p.locator('.time-grid button').first().click();
+  await p.getByRole('button', { name: 'Next', exact: true }).click();
+  await p.getByRole('heading', { name: 'Notes' }).waitFor();
+  await scan(p, 'portal-notes', report);
+  await p.getByRole('button', { name: 'Next', exact: true }).click();
+  await p.getByRole('heading', { name: 'Payment' }).waitFor();
+  await scan(p, 'portal-payment', report);
+  await p.getByRole('button', { name: 'Skip payment' }).click();
+  await p.getByRole('heading', { name: 'Your details' }).waitFor();
+  await scan(p, 'portal-details', report);
   await p.goto('/book#/signin');
   await p.getByRole('heading', { name: 'Sign in' }).first().waitFor();
   await scan(p, 'portal-signin', report);

@@ -2,6 +2,7 @@
 // "Return to staff" ends the patient view: the login-as session is logged
 // out and the staff session beside it is back, on the screen it left.
 import { assert, assertEqual } from './_harness.mjs';
+import { scan, assertClean } from './_axe.mjs';
 
 export const tests = {
   async 'names the patient and returns to staff'(t) {
@@ -18,6 +19,9 @@ export const tests = {
     const header = p.locator('.portal-head');
     assert((await header.textContent()).includes('Viewing as Maria Schmidt'), 'the header names the patient');
     await t.shot('login-as-banner');
+    const report = [];
+    await scan(p, 'portal as a patient, staff view', report);
+    assertClean(report);
     await p.getByRole('link', { name: 'My appointments' }).click();
     await p.getByRole('heading', { name: 'My appointments' }).waitFor();
     await banner.getByRole('button', { name: 'Return to staff' }).click();

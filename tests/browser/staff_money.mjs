@@ -52,6 +52,31 @@ export const tests = {
     await eventually(async () => (await row.textContent()).includes('Cancelled') && !(await row.textContent()).includes('Owed back'), 'the row no longer shows money owed back');
   },
 
+  async 'the Refunds screen lists what is owed back and refunds it'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { booking: b, part } = await halfPaidBooking(t, admin, 47);
+    await admin.post(`/bookings/${b.id}/cancel`, { reason: 'patient moved away' });
+    const p = t.page;
+    await t.staffLogin();
+    await p.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Refunds' }).click();
+    await p.getByRole('heading', { name: 'Refunds', level: 1 }).waitFor();
+    const row = p.locator(`tr[data-invoice="${b.invoice_id}"]`);
+    await row.waitFor();
+    await t.shot('refunds-owed');
+    await row.getByRole('button', { name: 'Refund' }).click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Record refund' }).click();
+    await dialog.getByText(/^Refunded: /).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await row.waitFor({ state: 'detached' });
+    const refund = (await admin.get('/payments?status=confirmed&limit=500')).items.filter((x) => x.kind === 'refund' && x.invoice_id === b.invoice_id);
+    assertEqual(refund.length, 1, 'one refund on the invoice');
+    assertEqual(refund[0].amount, part, 'of what was paid');
+    await p.locator(`tr[data-refund="${refund[0].id}"]`).waitFor();
+    await t.shot('refunds-made');
+  },
+
   async 'takings and receivables for staff'(t) {
     const p = t.page;
     await t.staffLogin();

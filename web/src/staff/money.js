@@ -3,9 +3,11 @@
 // for staff; the journal (GET /journal-entries) and the chart of accounts
 // with balances (GET /accounts) for admins.
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, TableWrap, Modal } from '../lib/ui.js';
+import { useState } from 'preact/hooks';
+import { BookingDetails } from './event_window.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, longDate, dateOf, timeOf } from '../lib/time.js';
+import { addDays, todayIn, longDate, dateOf, timeOf, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, clinicZone } from './data.js';
 
@@ -163,5 +165,65 @@ export function AccountsPage({ user }) {
         <td class="num">${money(a.debit, cur)}</td><td class="num">${money(a.credit, cur)}</td><td class="num"><strong>${money(a.balance, cur)}</strong></td></tr>`)}</tbody>
       <tfoot><tr><th scope="row" colspan="3">${t('money.totals')}</th><td class="num">${money(sum('debit'), cur)}</td><td class="num">${money(sum('credit'), cur)}</td><td></td></tr></tfoot>
     </table><//>
+  </section>`;
+}
+
+/**
+ * Refunds: what cancelled bookings owe back (invoices credited with money
+ * on them) with the booking window to refund it, and the refunds made.
+ */
+export function RefundsPage() {
+  const [open, setOpen] = useState(null);
+  const data = useAsync(async () => {
+    const [refs, paid, partly, payments] = await Promise.all([
+      loadRefs(),
+      listAll('/invoices', { status: 'paid' }),
+      listAll('/invoices', { status: 'partially_paid' }),
+      listAll('/payments', { status: 'confirmed' }),
+    ]);
+    const owed = [...paid, ...partly].filter((i) => i.credit_owed > 0).sort((a, b) => a.number.localeCompare(b.number));
+    const refunds = payments.filter((p) => p.kind === 'refund').reverse();
+    return { refs, owed, refunds };
+  }, [open]);
+  if (data.error) return html`<section><div class="page-head"><h1>${t('nav.refunds')}</h1></div><${ErrorBox} error=${data.error} /></section>`;
+  if (!data.data) return html`<${Loading} />`;
+  const { refs, owed, refunds } = data.data;
+  const cur = refs.settings.currency;
+  const tz = clinicZone(refs, refs.locations[0]?.id);
+  return html`<section>
+    <div class="page-head"><h1>${t('nav.refunds')}</h1></div>
+    <h2>${t('refunds.owed')}</h2>
+    ${owed.length
+      ? html`<${TableWrap} label=${t('refunds.owed')}><table class="stack">
+          <thead><tr><th scope="col">${t('invoice.number')}</th><th scope="col">${t('booking.patient')}</th>
+            <th scope="col" class="num">${t('invoice.paid')}</th><th scope="col" class="num">${t('refunds.owed_col')}</th><th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
+          <tbody>${owed.map((i) => html`<tr data-invoice=${i.id}>
+            <td data-label=${t('invoice.number')}>${i.number}</td>
+            <td data-label=${t('booking.patient')}>${i.patient?.name || ''}</td>
+            <td data-label=${t('invoice.paid')} class="num">${money(i.paid, i.currency || cur)}</td>
+            <td data-label=${t('refunds.owed_col')} class="num"><strong>${money(i.credit_owed, i.currency || cur)}</strong></td>
+            <td class="row-actions">${i.booking_id
+              ? html`<button type="button" onClick=${() => setOpen(i.booking_id)}>${t('refund.button')}</button>`
+              : null}</td></tr>`)}</tbody>
+        </table><//>`
+      : html`<p class="muted">${t('refunds.none_owed')}</p>`}
+    <h2>${t('refunds.made')}</h2>
+    ${refunds.length
+      ? html`<${TableWrap} label=${t('refunds.made')}><table class="stack">
+          <thead><tr><th scope="col">${t('field.date')}</th><th scope="col">${t('invoice.number')}</th><th scope="col">${t('booking.patient')}</th>
+            <th scope="col">${t('payment.method')}</th><th scope="col" class="num">${t('refunds.amount')}</th></tr></thead>
+          <tbody>${refunds.map((r) => html`<tr data-refund=${r.id}>
+            <td data-label=${t('field.date')}>${longDate(dateOf(r.created_at), locale())} ${clock(r.created_at)}</td>
+            <td data-label=${t('invoice.number')}>${r.invoice_number}</td>
+            <td data-label=${t('booking.patient')}>${r.patient_name}</td>
+            <td data-label=${t('payment.method')}>${methodLabel(r.method)}</td>
+            <td data-label=${t('refunds.amount')} class="num">${money(r.amount, cur)}</td></tr>`)}</tbody>
+        </table><//>`
+      : html`<p class="muted">${t('refunds.none_made')}</p>`}
+    ${open
+      ? html`<${Modal} title=${t('kind.booking')} wide onClose=${() => setOpen(null)}>
+          <${BookingDetails} id=${open} refs=${refs} tz=${tz} onClose=${() => setOpen(null)} />
+        <//>`
+      : null}
   </section>`;
 }

@@ -9,7 +9,7 @@ import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pag
 import { StaffDetailPage } from './staff_detail.js';
 import { SettingsPage } from './settings.js';
 import { UsersPage } from './users.js';
-import { TakingsPage, ReceivablesPage, JournalPage, AccountsPage } from './money.js';
+import { TakingsPage, ReceivablesPage, RefundsPage, JournalPage, AccountsPage } from './money.js';
 
 export const pages = [
   { path: '/calendar', component: CalendarPage },
@@ -28,6 +28,7 @@ export const pages = [
   { path: '/users', component: UsersPage },
   { path: '/money/takings', component: TakingsPage },
   { path: '/money/receivables', component: ReceivablesPage },
+  { path: '/money/refunds', component: RefundsPage },
   { path: '/money/journal', component: JournalPage },
   { path: '/money/accounts', component: AccountsPage },
 ];

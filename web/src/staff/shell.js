@@ -20,6 +20,7 @@ const MENU = [
   ['/locations', 'nav.locations'],
   ['/money/takings', 'nav.takings'],
   ['/money/receivables', 'nav.receivables'],
+  ['/money/refunds', 'nav.refunds'],
   ['/money/journal', 'nav.journal', 'admin'],
   ['/money/accounts', 'nav.accounts', 'admin'],
   ['/settings', 'nav.settings'],
