@@ -55,6 +55,11 @@ export const tests = {
     const pop = p.getByRole('dialog', { name: 'New booking' });
     await pop.waitFor();
     assert((await active(p)).inDialog, 'focus moved into the pop-over');
+    // Tab stays inside the dialog.
+    for (let i = 0; i < 12; i++) {
+      await p.keyboard.press('Tab');
+      assert((await active(p)).inDialog, `Tab ${i + 1} stays in the pop-over`);
+    }
     await p.keyboard.press('Escape');
     await pop.waitFor({ state: 'detached' });
     await eventually(async () => (await active(p)).text === first.text, 'focus is back on the free-time button');

@@ -6,11 +6,11 @@ import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstSlot, addDays, today } from './portal_lib.mjs';
 
 /** A booking 40+ days out (no other test looks there), half paid at the desk. */
-async function halfPaidBooking(t, admin, offset = 40) {
+async function halfPaidBooking(t, admin, offset = 40, patientId) {
   const services = (await admin.get('/services?limit=100')).items.filter((s) => s.price > 0 && s.capacity <= 1);
   const service = services[0];
   const slot = await firstSlot(t, { serviceIds: [service.id], from: addDays(today(), offset) });
-  const patient = (await admin.get('/patients?limit=5')).items[2];
+  const patient = patientId ? await admin.get(`/patients/${patientId}`) : (await admin.get('/patients?limit=5')).items[2];
   const b = await admin.post('/bookings', { patient_id: patient.id, staff_id: slot.staff_id, service_ids: [service.id], start: slot.start });
   const inv = await admin.get(`/invoices/${b.invoice_id}`);
   const part = Math.floor(inv.total / 2);
@@ -75,6 +75,27 @@ export const tests = {
     assertEqual(refund[0].amount, part, 'of what was paid');
     await p.locator(`tr[data-refund="${refund[0].id}"]`).waitFor();
     await t.shot('refunds-made');
+  },
+
+  async 'the patient sees Partly paid, and what is owed back after cancelling'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const me = await t.apiAs(DEMO.patient);
+    const patientId = (await me.get('/me')).patient_id;
+    const kept = await halfPaidBooking(t, admin, 50, patientId);
+    const gone = await halfPaidBooking(t, admin, 52, patientId);
+    await admin.post(`/bookings/${gone.booking.id}/cancel`, { reason: 'clinic closed' });
+    const page = t.page;
+    await page.goto('/book#/signin');
+    await page.getByLabel('Email').fill(DEMO.patient.email);
+    await page.getByLabel('Password').fill(DEMO.patient.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My appointments' }).waitFor();
+    const day = (iso) => new Intl.DateTimeFormat('en', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso.slice(0, 10) + 'T00:00:00Z'));
+    const keptRow = page.locator('li.appt', { hasText: day(kept.booking.start) });
+    await keptRow.getByText('Partly paid').waitFor();
+    const goneRow = page.locator('li.appt', { hasText: day(gone.booking.start) });
+    await goneRow.getByText(/The clinic owes you .* back for this cancelled booking\./).waitFor();
+    await t.shot('portal-partly-paid-and-owed');
   },
 
   async 'takings and receivables for staff'(t) {

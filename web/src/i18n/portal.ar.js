@@ -152,6 +152,7 @@ export default {
   'portal.appts.cancel_notice.few': 'يمكن إلغاء الحجوزات عبر الإنترنت حتى {n} ساعات قبل بدئها.',
   'portal.appts.cancel_notice.many': 'يمكن إلغاء الحجوزات عبر الإنترنت حتى {n} ساعة قبل بدئها.',
   'portal.appts.cancel_notice.other': 'يمكن إلغاء الحجوزات عبر الإنترنت حتى {n} ساعة قبل بدئها.',
+  'portal.appts.owed_back': 'تدين لك العيادة بمبلغ {amount} عن هذا الحجز الملغى.',
   'portal.appts.book': 'احجز موعدًا',
 
   'portal.inv.title': 'فواتيري',

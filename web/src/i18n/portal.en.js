@@ -154,6 +154,7 @@ export default {
   'portal.appts.cancel_notice': 'Bookings can be cancelled online up to {n} hours before they start.',
   'portal.appts.cancel_notice.one': 'Bookings can be cancelled online up to {n} hour before they start.',
   'portal.appts.cancel_notice.other': 'Bookings can be cancelled online up to {n} hours before they start.',
+  'portal.appts.owed_back': 'The clinic owes you {amount} back for this cancelled booking.',
   'portal.appts.book': 'Book an appointment',
 
   // My invoices

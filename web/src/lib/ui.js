@@ -119,6 +119,21 @@ export function Modal({ title, onClose, children, wide }) {
     (first || node)?.focus();
     const onKey = (e) => {
       if (e.key === 'Escape') onClose();
+      if (e.key !== 'Tab' || !node) return;
+      // Tab stays inside the dialog: past the last control it wraps to the first.
+      const all = [...node.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+        (el) => !el.disabled && el.offsetParent !== null,
+      );
+      if (!all.length) return;
+      const first = all[0];
+      const last = all[all.length - 1];
+      if (e.shiftKey && (document.activeElement === first || document.activeElement === node)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener('keydown', onKey);
     return () => {
