@@ -94,6 +94,23 @@ export const tests = {
     await t.shot('keyboard-booked');
   },
 
+  async 'the week view lists free time day by day'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { day } = await firstDemoDay(admin);
+    const p = t.page;
+    await t.staffLogin();
+    await p.goto(`/#/calendar?date=${day}&view=week&staff_id=2`);
+    await p.getByRole('heading', { name: 'Free time' }).waitFor();
+    const first = p.locator('.free-staff[data-date] .free-list button').first();
+    await first.focus();
+    await p.keyboard.press('Enter');
+    const pop = p.getByRole('dialog', { name: 'New booking' });
+    await pop.waitFor();
+    assert((await pop.textContent()).includes('Dr. Ben Okafor'), 'for the week’s staff member');
+    await t.shot('week-free-time-pop-over');
+    await p.keyboard.press('Escape');
+  },
+
   async 'an event opens by keyboard and focus returns to it'(t) {
     const admin = await t.apiAs(DEMO.admin);
     const { day } = await firstDemoDay(admin);

@@ -63,6 +63,14 @@ export function zoned(wallTime, tz) {
   return `${d}T${pad(h)}:${pad(mi)}:00${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
 
+/** The wall time now in zone tz, "YYYY-MM-DDTHH:MM". */
+export function nowWall(tz) {
+  const parts = {};
+  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz || undefined, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  for (const p of fmt.formatToParts(new Date())) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 /** Today's date in zone tz (the browser's when tz is empty). */
 export function todayIn(tz) {
   const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz || undefined, year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -8,11 +8,11 @@ import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf } from '../lib/time.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
-import { QuickBook, FreeTimeList, isFreeAt } from './quick_book.js';
+import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
 
 const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
 
@@ -202,11 +202,14 @@ function Calendar({ refs, params }) {
     ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
     ${days.loading && !days.data ? html`<${Loading} />` : null}
     ${days.data
-      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'}
+      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'} now=${nowWall(tz)}
           onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
       : null}
+    ${days.data && view === 'week'
+      ? html`<${FreeTimeWeek} days=${days.data} staffId=${staffId} now=${nowWall(tz)} onPick=${({ staffId: sid, date: d, time }) => setQuick({ staffId: sid, date: d, time })} />`
+      : null}
     ${days.data && view === 'day'
-      ? html`<${FreeTimeList} day=${narrow ? { ...days.data[0], staff: days.data[0].staff.filter((m) => String(m.id) === String(staffId)) } : days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
+      ? html`<${FreeTimeList} now=${nowWall(tz)} day=${narrow ? { ...days.data[0], staff: days.data[0].staff.filter((m) => String(m.id) === String(staffId)) } : days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
       : null}
     <p class="muted legend">
       <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
@@ -225,7 +228,7 @@ function Calendar({ refs, params }) {
   </section>`;
 }
 
-function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick, onEventClick }) {
+function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick }) {
   const el = useRef(null);
   const ec = useRef(null);
   const handlers = useRef({});
@@ -253,7 +256,8 @@ function CalendarView({ days, view, staffId, date, oneStaff, onDrop, onFreeClick
   }
   function freeUnder(ev) {
     const m = memberAt(ev);
-    return !!m && isFreeAt(m, wallFromDate(ev.start).slice(11, 16));
+    const w = wallFromDate(ev.start);
+    return !!m && isFreeAt(m, w.slice(11, 16), w.slice(0, 10), now);
   }
   function pointerHtml(info) {
     if (!freeUnder(info.event)) return '';

@@ -18,14 +18,16 @@ const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m %
  * The free stretches of one staff member's day: shifts less every live
  * booking, appointment and time off, as [{start, end}] wall times "HH:MM".
  */
-export function freeStretches(member) {
+export function freeStretches(member, date, now) {
+  if (now && date && date < now.slice(0, 10)) return [];
+  const notBefore = now && date === now.slice(0, 10) ? Math.ceil(mins(now) / 5) * 5 : 0;
   const busy = (member.events || [])
     .filter((e) => e.status !== 'cancelled')
     .map((e) => [mins(wall(e.start)), dateOf(e.end) > dateOf(e.start) ? 24 * 60 : mins(wall(e.end))])
     .sort((a, b) => a[0] - b[0]);
   const out = [];
   for (const s of member.shifts || []) {
-    let from = mins(wall(s.start));
+    let from = Math.max(notBefore, mins(wall(s.start)));
     const to = dateOf(s.end) > dateOf(s.start) ? 24 * 60 : mins(wall(s.end));
     for (const [bs, be] of busy) {
       if (be <= from || bs >= to) continue;
@@ -38,14 +40,14 @@ export function freeStretches(member) {
 }
 
 /** Whether wall time "HH:MM" on that member's day lies in a free stretch. */
-export function isFreeAt(member, time) {
+export function isFreeAt(member, time, date, now) {
   const m = mins('0000-00-00T' + time);
-  return freeStretches(member).some((f) => mins('0000-00-00T' + f.start) <= m && m < mins('0000-00-00T' + f.end));
+  return freeStretches(member, date, now).some((f) => mins('0000-00-00T' + f.start) <= m && m < mins('0000-00-00T' + f.end));
 }
 
 /** Keyboard and screen-reader way into free time: one button per free stretch. */
-export function FreeTimeList({ day, onPick }) {
-  const staff = day.staff.map((m) => ({ m, free: freeStretches(m) })).filter((x) => (x.m.shifts || []).length);
+export function FreeTimeList({ day, now, onPick }) {
+  const staff = day.staff.map((m) => ({ m, free: freeStretches(m, day.date, now) })).filter((x) => (x.m.shifts || []).length);
   return html`<section class="card free-time" aria-labelledby="free-h">
     <h2 id="free-h">${t('cal.free_time')}</h2>
     <p class="muted">${t('cal.free_time_hint')}</p>
@@ -61,6 +63,31 @@ export function FreeTimeList({ day, onPick }) {
               : html`<p class="muted">${t('cal.fully_booked')}</p>`}
           </div>`,
         )}</div>`
+      : html`<p class="muted">${t('cal.nobody_working')}</p>`}
+  </section>`;
+}
+
+/** The week view's free time: one staff member, day by day. */
+export function FreeTimeWeek({ days, staffId, now, onPick }) {
+  const rows = days
+    .map((d) => ({ date: d.date, m: d.staff.find((x) => String(x.id) === String(staffId)) }))
+    .filter((r) => r.m && (r.m.shifts || []).length);
+  return html`<section class="card free-time" aria-labelledby="free-h">
+    <h2 id="free-h">${t('cal.free_time')}</h2>
+    <p class="muted">${t('cal.free_time_hint')}</p>
+    ${rows.length
+      ? html`<div class="free-grid">${rows.map(({ date, m }) => {
+          const free = freeStretches(m, date, now);
+          return html`<div class="free-staff" data-date=${date}>
+            <h3>${longDate(date, locale())}</h3>
+            ${free.length
+              ? html`<ul class="free-list">${free.map(
+                  (f) => html`<li><button type="button" class="secondary" onClick=${() => onPick({ staffId: m.id, date, time: f.start })}>
+                    <span class="visually-hidden">${t('cal.free_button_label', { name: `${m.name}, ${longDate(date, locale())}` })} </span>${digits(f.start)}–${digits(f.end)}</button></li>`,
+                )}</ul>`
+              : html`<p class="muted">${t('cal.fully_booked')}</p>`}
+          </div>`;
+        })}</div>`
       : html`<p class="muted">${t('cal.nobody_working')}</p>`}
   </section>`;
 }
