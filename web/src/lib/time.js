@@ -1,6 +1,8 @@
 // Clinic wall-clock time. The API renders timestamps in the location's zone
 // ("2026-12-07T09:30:00+01:00"); screens show that wall time whatever the
 // browser's own zone is, and writes send it back with the zone's offset.
+import { digits } from '../i18n/index.js';
+
 const pad = (n) => String(n).padStart(2, '0');
 
 /** "2026-12-07T09:30:00+01:00" -> "2026-12-07T09:30:00" (no offset). */
@@ -10,6 +12,9 @@ export function wall(iso) {
 
 export const dateOf = (iso) => (iso ? iso.slice(0, 10) : '');
 export const timeOf = (iso) => (iso ? iso.slice(11, 16) : '');
+/** For showing: the wall time (or date) in the page's digits (Arabic-Indic in Arabic). */
+export const clock = (iso) => digits(timeOf(iso));
+export const dayOf = (iso) => digits(dateOf(iso));
 
 /** A Date whose local fields hold a wall time (as the calendar gives) -> "YYYY-MM-DDTHH:MM". */
 export function wallFromDate(d) {
@@ -56,6 +61,14 @@ export function zoned(wallTime, tz) {
   const sign = off < 0 ? '-' : '+';
   const a = Math.abs(off);
   return `${d}T${pad(h)}:${pad(mi)}:00${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+/** The wall time now in zone tz, "YYYY-MM-DDTHH:MM". */
+export function nowWall(tz) {
+  const parts = {};
+  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz || undefined, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  for (const p of fmt.formatToParts(new Date())) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 /** Today's date in zone tz (the browser's when tz is empty). */

@@ -2,7 +2,7 @@
 // modal dialog. Built with htm so that no JSX step is needed.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { t, language, locales, localeName, setLocale } from '../i18n/index.js';
 
 export { html };
 
@@ -119,11 +119,29 @@ export function Modal({ title, onClose, children, wide }) {
     (first || node)?.focus();
     const onKey = (e) => {
       if (e.key === 'Escape') onClose();
+      if (e.key !== 'Tab' || !node) return;
+      // Tab stays inside the dialog: past the last control it wraps to the first.
+      const all = [...node.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+        (el) => !el.disabled && el.offsetParent !== null,
+      );
+      if (!all.length) return;
+      const first = all[0];
+      const last = all[all.length - 1];
+      if (e.shiftKey && (document.activeElement === first || document.activeElement === node)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('keydown', onKey);
-      before?.focus?.();
+      // Back to where it came from; when that is gone (the list redrew), to the page's heading.
+      const back = before && before !== document.body && before.isConnected ? before : document.querySelector('main h1');
+      if (back && back.tabIndex < 0 && !back.hasAttribute('tabindex')) back.setAttribute('tabindex', '-1');
+      back?.focus?.();
     };
   }, []);
   return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
@@ -135,4 +153,68 @@ export function Modal({ title, onClose, children, wide }) {
       <div class="dialog-body">${children}</div>
     </div>
   </div>`;
+}
+
+/** Whether a media query matches now; follows changes (e.g. a phone turned sideways). */
+export function useMedia(query) {
+  const get = () => typeof matchMedia === 'function' && matchMedia(query).matches;
+  const [on, setOn] = useState(get);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return undefined;
+    const mq = matchMedia(query);
+    const change = () => setOn(mq.matches);
+    mq.addEventListener('change', change);
+    change();
+    return () => mq.removeEventListener('change', change);
+  }, [query]);
+  return on;
+}
+
+/**
+ * A table's frame. When the table is wider than the screen it scrolls
+ * sideways, and then it is focusable (a keyboard can scroll it) and named.
+ */
+export function TableWrap({ label, children }) {
+  const ref = useRef(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    if (typeof ResizeObserver !== 'function') return undefined;
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => ro.disconnect();
+  }, []);
+  return html`<div class="table-wrap" ref=${ref} tabindex=${scrolls ? '0' : undefined} role=${scrolls ? 'region' : undefined}
+    aria-label=${scrolls ? label || t('common.table_scrolls') : undefined}>${children}</div>`;
+}
+
+/**
+ * "Skip to main content": the first stop of the keyboard. The routes live in
+ * the hash, so it moves focus itself instead of following "#id".
+ */
+export function SkipLink({ target }) {
+  function go(e) {
+    e.preventDefault();
+    const el = document.getElementById(target);
+    if (!el) return;
+    const head = el.querySelector('h1');
+    const to = head || el;
+    if (!to.hasAttribute('tabindex')) to.setAttribute('tabindex', '-1');
+    to.focus();
+  }
+  return html`<a class="skip-link" href=${'#' + target} onClick=${go}>${t('common.skip_to_content')}</a>`;
+}
+
+/** The page's language; changing it reloads the page in that locale. */
+export function LanguagePicker() {
+  const all = locales();
+  if (all.length < 2) return null;
+  return html`<label class="lang-picker"><span class="visually-hidden">${t('common.language')}</span>
+    <select value=${language()} onChange=${(e) => setLocale(e.currentTarget.value)}>
+      ${all.map((l) => html`<option value=${l} lang=${l} selected=${l === language()}>${localeName(l)}</option>`)}
+    </select></label>`;
 }

@@ -27,6 +27,16 @@ function serviceNames(cat, item, invoices) {
   return names.join(', ');
 }
 
+function invoiceOf(item, invoices) {
+  return invoices.find((i) => i.id === item.invoice_id || (i.booking_id && i.booking_id === item.id));
+}
+
+/** The booking's payment in words: its own status says "unpaid" while the invoice is partly paid. */
+function payState(item, invoices) {
+  if (item.payment_status === 'pending') return 'pending';
+  return invoiceOf(item, invoices)?.status === 'partially_paid' ? 'partially_paid' : item.payment_status;
+}
+
 export function MyAppointments({ cat }) {
   const mine = useAsync(loadMine, []);
   const [cancelling, setCancelling] = useState(null);
@@ -52,9 +62,12 @@ export function MyAppointments({ cat }) {
       <span class="badges">
         ${i.status ? html`<span class="badge ${i.status}">${statusLabel(i.status)}</span>` : null}
         ${i.kind === 'booking' && i.status !== 'cancelled'
-          ? html`<span class="badge ${i.payment_status}">${paymentLabel(i.payment_status)}</span>`
+          ? html`<span class="badge ${payState(i, invoices)}">${paymentLabel(payState(i, invoices))}</span>`
           : null}
       </span>
+      ${i.kind === 'booking' && i.status === 'cancelled' && invoiceOf(i, invoices)?.credit_owed > 0
+        ? html`<span class="warn-box owed">${t('portal.appts.owed_back', { amount: money(cat, invoiceOf(i, invoices).credit_owed, invoiceOf(i, invoices).currency) })}</span>`
+        : null}
       ${i.notes ? html`<span class="pre muted">${i.notes}</span>` : null}
     </div>
     ${canCancel && i.kind === 'booking' && i.status === 'confirmed'
@@ -66,7 +79,7 @@ export function MyAppointments({ cat }) {
     <h1 id="appts-title">${t('portal.appts.title')}</h1>
     ${done ? html`<p class="ok-box" role="status">${done}</p>` : null}
     <h2>${t('portal.appts.upcoming')}</h2>
-    ${noticeMin ? html`<p class="hint">${t('portal.appts.cancel_notice', { hours: Math.round(noticeMin / 60) })}</p>` : null}
+    ${noticeMin ? html`<p class="hint">${t('portal.appts.cancel_notice', { n: Math.round(noticeMin / 60) })}</p>` : null}
     ${upcoming.length
       ? html`<ul class="appt-list" aria-label=${t('portal.appts.upcoming')}>${upcoming.map((i) => row(i, true))}</ul>`
       : html`<p class="muted">${t('portal.appts.none_upcoming')} <a href="#/">${t('portal.appts.book')}</a></p>`}

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, login, currentUser } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
-import { t, locale } from '../i18n/index.js';
+import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem } from './catalogue.js';
 
 const ANY = 'any';
@@ -256,13 +256,13 @@ function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot
             ${times.map((s) => {
               const on = slot && slot.start === s.start && (staffId === ANY || slot.staff_id === s.staff_id);
               return html`<button type="button" class="time ${on ? 'selected' : 'secondary'}" aria-pressed=${on ? 'true' : 'false'}
-                onClick=${() => onSlot(s)}>${timeOf(s.start)}</button>`;
+                onClick=${() => onSlot(s)}>${digits(timeOf(s.start))}</button>`;
             })}
           </div>`
         : null}
     </fieldset>
     ${slot && staffId === ANY && cat.staff
-      ? html`<p class="muted">${timeOf(slot.start)} ${t('portal.times.with', { name: staffName(cat, slot.staff_id) })}</p>`
+      ? html`<p class="muted">${digits(timeOf(slot.start))} ${t('portal.times.with', { name: staffName(cat, slot.staff_id) })}</p>`
       : null}
   </div>`;
 }
@@ -335,7 +335,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     ${isStaff
       ? html`<div class="warn-box">${t('portal.details.staff_session')} <a href="/">${t('portal.details.staff_app')}</a></div>`
       : null}
-    ${isPatient ? html`<p class="ok-box">${t('portal.details.as_patient', { email: user.email })}</p>` : null}
+    ${isPatient ? html`<p class="ok-box">${user.login_as ? t('portal.details.as_patient_staff', { name: user.patient_name || '' }) : t('portal.details.as_patient', { email: user.email })}</p>` : null}
 
     <form onSubmit=${complete} class="identity" novalidate>
       ${!user
@@ -389,7 +389,7 @@ function Confirmation({ cat, booking, services, headRef, onAgain }) {
     <h1 id="done-title" tabindex="-1" ref=${headRef}>${t('portal.done.title')}</h1>
     <p>${t('portal.done.lead')}</p>
     <dl class="details">
-      <dt>${t('portal.done.reference')}</dt><dd>${booking.id}</dd>
+      <dt>${t('portal.done.reference')}</dt><dd>${digits(booking.id)}</dd>
       <dt>${t('portal.done.date')}</dt><dd>${longDate(dateOf(booking.start), locale())}</dd>
       <dt>${t('portal.done.time')}</dt><dd>${t('portal.time.range', { start: timeOf(booking.start), end: timeOf(booking.end) })}</dd>
       <dt>${t('portal.done.staff')}</dt><dd>${staffName(cat, booking.staff_id)}</dd>

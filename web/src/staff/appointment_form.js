@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Select, Textarea, Checkbox, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
-import { dateOf, timeOf, todayIn, zoned, longDate } from '../lib/time.js';
+import { dateOf, timeOf, todayIn, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch } from './patient_picker.js';
@@ -98,11 +98,11 @@ function Saved({ result, patient }) {
     <p class="ok-box" role="status">${t('appt.saved_text', { n: occ.length, name: patient.name })}</p>
     ${(result.warnings || []).length
       ? html`<div class="warn-box" role="alert"><strong>${t('appt.warnings')}</strong><ul>
-          ${result.warnings.map((w) => html`<li>${w.start ? `${dateOf(w.start)} ${timeOf(w.start)}: ` : ''}${w.message || String(w)}</li>`)}
+          ${result.warnings.map((w) => html`<li>${w.start ? `${dayOf(w.start)} ${clock(w.start)}: ` : ''}${w.message || String(w)}</li>`)}
         </ul></div>`
       : null}
     <h2>${t('appt.occurrences')}</h2>
-    <ol class="occurrences">${occ.map((o) => html`<li>${longDate(dateOf(o.start), locale())}, ${timeOf(o.start)}–${timeOf(o.end)}</li>`)}</ol>
+    <ol class="occurrences">${occ.map((o) => html`<li>${longDate(dateOf(o.start), locale())}, ${clock(o.start)}–${clock(o.end)}</li>`)}</ol>
     <div class="actions">
       <a class="button" href=${href('/calendar', { date: dateOf(occ[0]?.start) })}>${t('wizard.to_calendar')}</a>
       <a class="button secondary" href=${href('/appointments/new', { n: result.id })}>${t('nav.new_appointment')}</a>

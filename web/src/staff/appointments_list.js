@@ -1,8 +1,8 @@
 // "Appointments": the booked appointments with their details, and "New Appointment".
 import { listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 
@@ -26,13 +26,13 @@ export function AppointmentsPage({ params }) {
       <${Input} label=${t('bookings.to')} type="date" value=${to} onInput=${(v) => navigate('/appointments', { from, to: v })} />
     </div></form>
     ${items.length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('booking.when')}</th><th scope="col">${t('booking.patient')}</th><th scope="col">${t('appt.action')}</th>
             <th scope="col">${t('booking.staff')}</th><th scope="col">${t('booking.status')}</th><th scope="col">${t('field.notes')}</th></tr></thead>
-          <tbody>${items.map((a) => html`<tr><td>${longDate(dateOf(a.start), locale())}<br /><span class="muted">${timeOf(a.start)}–${timeOf(a.end)}</span></td>
+          <tbody>${items.map((a) => html`<tr><td>${longDate(dateOf(a.start), locale())}<br /><span class="muted">${clock(a.start)}–${clock(a.end)}</span></td>
             <td><a href="#/patients/${a.patient_id}">${a.patient?.name}</a></td><td>${a.action_name || t('common.none')}</td>
             <td>${byId(refs.staff, a.staff_id)?.name || t('common.none')}</td><td><span class="badge ${a.status}">${t('status.' + a.status)}</span></td><td>${a.notes}</td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('appt.none')}</p>`}
   </section>`;
 }

@@ -1,11 +1,11 @@
 // "Create Booking": service -> staff member -> date and time from real
 // availability -> patient (existing or "+ Patient") -> notes ->
 // "Complete Reservation" -> confirmation with all details.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { href } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch } from './patient_picker.js';
@@ -33,6 +33,13 @@ function Wizard({ refs, params }) {
   const [newPatient, setNewPatient] = useState(null);
   const [notes, setNotes] = useState('');
   const [booking, setBooking] = useState(null);
+  const headRef = useRef(null);
+  // Moving between steps takes focus to the new step's heading (not on load).
+  const moved = useRef(false);
+  useEffect(() => {
+    if (moved.current) headRef.current?.focus();
+    moved.current = true;
+  }, [step]);
 
   const services = serviceIds.map((id) => byId(refs.services, id)).filter(Boolean);
   const staffOk = (s) => s.bookable !== false && (!settings.assign_services_to_staff || serviceIds.every((id) => (s.service_ids || []).includes(id)));
@@ -75,6 +82,7 @@ function Wizard({ refs, params }) {
     </ol>
     <div class="wizard-layout">
       <div class="card">
+        <h2 id="wizard-step" tabindex="-1" ref=${headRef}>${t('wizard.step_of', { n: step + 1, total: STEPS.length, name: t('wizard.step_' + STEPS[step]) })}</h2>
         <${ErrorBox} error=${error} />
         ${step === 0 ? html`<${ServiceStep} refs=${refs} selected=${serviceIds} single=${single} onToggle=${toggleService} />` : null}
         ${step === 1 ? html`<${StaffStep} staff=${staff} selected=${staffId} onSelect=${(id) => { setStaffId(id); setSlot(null); }} />` : null}
@@ -83,13 +91,11 @@ function Wizard({ refs, params }) {
               slot=${slot} setSlot=${setSlot} wantTime=${params.time} />`
           : null}
         ${step === 3
-          ? html`<h2>${t('wizard.step_patient')}</h2>
-            <${PatientSearch} selected=${patient} onSelect=${(p) => { setPatient(p); setNewPatient(null); }}
+          ? html`<${PatientSearch} selected=${patient} onSelect=${(p) => { setPatient(p); setNewPatient(null); }}
               allowNew newPatient=${newPatient} onNewPatient=${(p) => { setNewPatient(p); if (p) setPatient(null); }} />`
           : null}
         ${step === 4
-          ? html`<h2>${t('wizard.step_notes')}</h2>
-            <${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />`
+          ? html`<${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />`
           : null}
         <div class="actions">
           ${step > 0 ? html`<button type="button" class="secondary" onClick=${() => setStep(step - 1)}>${t('common.back')}</button>` : null}
@@ -167,7 +173,6 @@ function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlo
   }
 
   return html`<div>
-    <h2>${t('wizard.step_datetime')}</h2>
     <div class="form-grid">
       <${Input} label=${t('field.date')} type="date" value=${date} onInput=${(v) => { if (v) { setDate(v); setSlot(null); } }} />
     </div>
@@ -179,7 +184,7 @@ function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlo
             <div class="slots">
               ${slots.map(
                 (s) => html`<button type="button" class=${slot?.start === s.start ? '' : 'secondary'} aria-pressed=${slot?.start === s.start}
-                  onClick=${() => setSlot(s)}>${timeOf(s.start)}</button>`,
+                  onClick=${() => setSlot(s)}>${clock(s.start)}</button>`,
               )}
             </div></fieldset>`
         : html`<p class="muted">${t('wizard.no_slots')}</p>`
@@ -199,7 +204,7 @@ function Summary({ refs, services, staffId, slot, patient }) {
       <dt>${t('wizard.duration')}</dt><dd>${minutes ? t('common.minutes', { n: minutes }) : t('common.none')}</dd>
       <dt>${t('wizard.price')}</dt><dd>${money(total, cur)}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, staffId)?.name || t('common.none')}</dd>
-      <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${timeOf(slot.start)}` : t('common.none')}</dd>
+      <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${clock(slot.start)}` : t('common.none')}</dd>
       <dt>${t('booking.patient')}</dt><dd>${patient?.name || t('common.none')}</dd>
     </dl>
   </aside>`;
@@ -216,7 +221,7 @@ function Confirmation({ booking: b, refs }) {
       <dt>${t('booking.patient')}</dt><dd>${b.patient?.name || `#${b.patient_id}`}</dd>
       <dt>${t('booking.services')}</dt><dd>${services.map((s) => s.name).join(', ')}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
-      <dt>${t('booking.when')}</dt><dd>${longDate(dateOf(b.start), locale())}, ${timeOf(b.start)}–${timeOf(b.end)}</dd>
+      <dt>${t('booking.when')}</dt><dd>${longDate(dateOf(b.start), locale())}, ${clock(b.start)}–${clock(b.end)}</dd>
       <dt>${t('wizard.price')}</dt><dd>${money(services.reduce((a, s) => a + (s.price || 0), 0), cur)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span></dd>
       <dt>${t('booking.payment')}</dt><dd><span class="badge ${b.payment_status}">${t('payment.' + b.payment_status)}</span>${b.invoice_id ? ` · ${t('wizard.invoice', { id: b.invoice_id })}` : ''}</dd>

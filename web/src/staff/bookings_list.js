@@ -2,12 +2,12 @@
 // online (they stay pending until staff confirm them).
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Modal } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
-import { BookingDetails } from './event_window.js';
+import { BookingDetails, PaymentBadge } from './event_window.js';
 
 export function BookingsPage({ params }) {
   const refs = useAsync(() => loadRefs(), []);
@@ -17,7 +17,7 @@ export function BookingsPage({ params }) {
 }
 
 async function loadList(f) {
-  const [bookings, pending] = await Promise.all([
+  const [bookings, pending, partly, paid] = await Promise.all([
     listAll('/bookings', {
       from: f.from,
       to: f.to,
@@ -26,11 +26,17 @@ async function loadList(f) {
       payment_status: f.payment_status,
     }),
     listAll('/payments', { status: 'pending' }).catch(() => []),
+    listAll('/invoices', { status: 'partially_paid' }).catch(() => []),
+    listAll('/invoices', { status: 'paid' }).catch(() => []),
   ]);
+  // The booking's payment_status says "unpaid" for a partly paid invoice and
+  // nothing of money owed back after a cancellation: the invoices tell.
+  const invoices = {};
+  for (const i of [...partly, ...paid]) invoices[i.id] = i;
   const pendingByBooking = {};
   for (const p of pending) if (p.booking_id) (pendingByBooking[p.booking_id] ||= []).push(p);
   bookings.sort((a, b) => a.start.localeCompare(b.start));
-  return { bookings, pendingByBooking };
+  return { bookings, pendingByBooking, invoices };
 }
 
 function Bookings({ refs, params }) {
@@ -84,7 +90,7 @@ function Bookings({ refs, params }) {
     ${list.loading ? html`<${Loading} />` : null}
     ${list.data
       ? list.data.bookings.length
-        ? html`<div class="table-wrap"><table>
+        ? html`<${TableWrap}><table class="stack">
             <caption class="visually-hidden">${t('nav.manage_bookings')}</caption>
             <thead><tr>
               <th scope="col">${t('booking.when')}</th><th scope="col">${t('booking.patient')}</th>
@@ -95,12 +101,15 @@ function Bookings({ refs, params }) {
               ${list.data.bookings.map((b) => {
                 const pend = list.data.pendingByBooking[b.id] || [];
                 return html`<tr data-booking=${b.id}>
-                  <td>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${timeOf(b.start)}–${timeOf(b.end)}</span></td>
-                  <td>${b.patient?.name}</td>
-                  <td>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
-                  <td>${byId(refs.staff, b.staff_id)?.name}</td>
-                  <td><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
-                  <td><span class="badge ${b.payment_status}">${t('payment.' + b.payment_status)}</span>
+                  <td data-label=${t('booking.when')}>${longDate(dateOf(b.start), locale())}<br /><span class="muted">${clock(b.start)}–${clock(b.end)}</span></td>
+                  <td data-label=${t('booking.patient')}>${b.patient?.name}</td>
+                  <td data-label=${t('booking.services')}>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
+                  <td data-label=${t('booking.staff')}>${byId(refs.staff, b.staff_id)?.name}</td>
+                  <td data-label=${t('booking.status')}><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
+                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} invoice=${list.data.invoices[b.invoice_id]} />
+                    ${list.data.invoices[b.invoice_id]?.credit_owed > 0
+                      ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(list.data.invoices[b.invoice_id].credit_owed, cur) })}</span>`
+                      : null}
                     ${pend.map((p) => html`<br /><span class="muted">${money(p.amount, cur)} · ${t('method.' + p.method)}</span>`)}</td>
                   <td class="row-actions">
                     <button type="button" class="secondary" onClick=${() => setOpen(b.id)}>${t('bookings.open')}</button>
@@ -109,7 +118,7 @@ function Bookings({ refs, params }) {
                 </tr>`;
               })}
             </tbody>
-          </table></div>`
+          </table><//>`
         : html`<p class="muted">${t('bookings.none')}</p>`
       : null}
     ${open

@@ -6,12 +6,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, useMedia } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate } from '../lib/time.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
+import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
 
 const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
 
@@ -32,12 +33,55 @@ function toEvents(member, resourced) {
       title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
       editable: !cancelled && e.kind !== 'time_off',
       classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : ''].filter(Boolean),
-      backgroundColor: e.kind === 'booking' && !cancelled ? member.color || undefined : undefined,
+      backgroundColor: e.kind === 'booking' && !cancelled ? readableBackground(member.color) : undefined,
       extendedProps: { kind: e.kind, id: e.id, status: e.status, staffId: member.id, patient: e.patient },
       ...rid,
     });
   }
   return out;
+}
+
+const esc = (x) => String(x ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+/** Relative luminance of "#rrggbb" (WCAG 2). */
+function luminance([r, g, b]) {
+  const f = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * f(r / 255) + 0.7152 * f(g / 255) + 0.0722 * f(b / 255);
+}
+
+/**
+ * A staff member's colour made dark enough for white text (4.5:1): staff
+ * pick any colour, and the demo's green gave only 3.45:1.
+ */
+export function readableBackground(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+  if (!m) return undefined;
+  let rgb = [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  for (let i = 0; i < 20 && 1.05 / (luminance(rgb) + 0.05) < 4.6; i++) rgb = rgb.map((c) => Math.round(c * 0.92));
+  return '#' + rgb.map((c) => c.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The calendar grid's ARIA: the library marks its frame a table whose
+ * children are not rows, and each event an <article role="button">. The
+ * frame becomes a named region without table roles; each event's content
+ * is a real <button> (see eventContent), so the article loses its role.
+ */
+function mendAria(root, label) {
+  const cal = root.querySelector('.ec');
+  if (cal && cal.getAttribute('role') !== 'region') {
+    cal.setAttribute('role', 'region');
+    cal.setAttribute('aria-label', label);
+  }
+  for (const el of root.querySelectorAll('[role="row"], [role="rowgroup"], [role="columnheader"], [role="cell"]')) el.removeAttribute('role');
+  for (const el of root.querySelectorAll('[aria-colindex], [aria-colspan]')) {
+    el.removeAttribute('aria-colindex');
+    el.removeAttribute('aria-colspan');
+  }
+  for (const el of root.querySelectorAll('article[role="button"]')) {
+    el.removeAttribute('role');
+    el.removeAttribute('tabindex');
+  }
 }
 
 function hoursFor(days) {
@@ -74,14 +118,18 @@ function Calendar({ refs, params }) {
   const date = params.date || todayIn(tz);
   const view = params.view === 'week' ? 'week' : 'day';
   const staffId = params.staff_id || refs.staff[0]?.id;
+  // On a phone the day view shows one staff member at a time, with a picker.
+  const narrow = useMedia('(max-width: 640px)');
+  const oneStaff = view === 'week' || narrow;
   const [reload, setReload] = useState(0);
   const [open, setOpen] = useState(null);
   const [moveError, setMoveError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [quick, setQuick] = useState(null);
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
 
-  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: view === 'week' ? staffId : undefined, ...changes });
+  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: oneStaff ? staffId : undefined, ...changes });
   const step = view === 'week' ? 7 : 1;
 
   async function onDrop(info) {
@@ -100,14 +148,17 @@ function Calendar({ refs, params }) {
     }
   }
 
+  // A click on free time (or a free-time button) opens the "New booking" pop-over.
   function onFreeClick(info) {
     const w = wallFromDate(info.date);
-    navigate('/booking/new', {
-      staff_id: info.resource ? info.resource.id : staffId,
-      date: w.slice(0, 10),
-      time: w.slice(11, 16),
-      location_id: locationId,
-    });
+    setQuick({ staffId: info.resource ? info.resource.id : staffId, date: w.slice(0, 10), time: w.slice(11, 16) });
+  }
+
+  function onBooked(b, name) {
+    setQuick(null);
+    setMoveError(null);
+    setNotice(t('quick.booked', { name: name || '', time: timeOf(b.start), staff: byId(refs.staff, b.staff_id)?.name || '' }));
+    setReload((n) => n + 1);
   }
 
   return html`<section class="calendar-page">
@@ -134,8 +185,8 @@ function Calendar({ refs, params }) {
         <button type="button" class=${view === 'day' ? '' : 'secondary'} aria-pressed=${view === 'day'} onClick=${() => go({ view: 'day', staff_id: undefined })}>${t('cal.day')}</button>
         <button type="button" class=${view === 'week' ? '' : 'secondary'} aria-pressed=${view === 'week'} onClick=${() => go({ view: 'week', staff_id: staffId })}>${t('cal.week')}</button>
       </div>
-      ${view === 'week'
-        ? html`<label class="inline">${t('cal.staff_member')}
+      ${oneStaff
+        ? html`<label class="inline staff-picker">${t('cal.staff_member')}
             <select value=${staffId} onChange=${(e) => go({ staff_id: e.currentTarget.value })}>
               ${refs.staff.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
             </select></label>`
@@ -143,14 +194,22 @@ function Calendar({ refs, params }) {
     </div>
     <h2 class="cal-title">${view === 'week'
       ? t('cal.week_of', { date: longDate(dates[0], locale()), name: byId(refs.staff, staffId)?.name || '' })
-      : longDate(date, locale())}</h2>
+      : narrow
+        ? t('cal.day_of', { date: longDate(date, locale()), name: byId(refs.staff, staffId)?.name || '' })
+        : longDate(date, locale())}</h2>
     ${notice ? html`<div class="ok-box" role="status">${notice}</div>` : null}
     <${ErrorBox} error=${moveError} />
     ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
     ${days.loading && !days.data ? html`<${Loading} />` : null}
     ${days.data
-      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date}
+      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'} now=${nowWall(tz)}
           onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
+      : null}
+    ${days.data && view === 'week'
+      ? html`<${FreeTimeWeek} days=${days.data} staffId=${staffId} now=${nowWall(tz)} onPick=${({ staffId: sid, date: d, time }) => setQuick({ staffId: sid, date: d, time })} />`
+      : null}
+    ${days.data && view === 'day'
+      ? html`<${FreeTimeList} now=${nowWall(tz)} day=${narrow ? { ...days.data[0], staff: days.data[0].staff.filter((m) => String(m.id) === String(staffId)) } : days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
       : null}
     <p class="muted legend">
       <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
@@ -158,6 +217,10 @@ function Calendar({ refs, params }) {
       <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
       <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
     </p>
+    ${quick
+      ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
+          onClose=${() => setQuick(null)} onBooked=${onBooked} />`
+      : null}
     ${open
       ? html`<${EventWindow} event=${open} refs=${refs} tz=${tz} onClose=${() => setOpen(null)}
           onChanged=${() => setReload((n) => n + 1)} />`
@@ -165,7 +228,7 @@ function Calendar({ refs, params }) {
   </section>`;
 }
 
-function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventClick }) {
+function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick }) {
   const el = useRef(null);
   const ec = useRef(null);
   const handlers = useRef({});
@@ -175,8 +238,9 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
   let events = [];
   if (view === 'day') {
     const day = days[0];
-    resources = day.staff.map((m) => ({ id: m.id, title: m.name }));
-    for (const m of day.staff) events.push(...toEvents(m, true));
+    const shown = oneStaff ? day.staff.filter((m) => String(m.id) === String(staffId)) : day.staff;
+    resources = shown.map((m) => ({ id: m.id, title: m.name }));
+    for (const m of shown) events.push(...toEvents(m, true));
   } else {
     for (const day of days) {
       const m = day.staff.find((s) => String(s.id) === String(staffId));
@@ -184,6 +248,24 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
     }
   }
   const hours = hoursFor(days);
+  function memberAt(ev) {
+    const w = wallFromDate(ev.start);
+    const day = days.find((d) => d.date === w.slice(0, 10)) || (view === 'day' ? days[0] : null);
+    const id = view === 'day' ? ev.resourceIds?.[0] : staffId;
+    return day?.staff.find((m) => String(m.id) === String(id));
+  }
+  function freeUnder(ev) {
+    const m = memberAt(ev);
+    const w = wallFromDate(ev.start);
+    return !!m && isFreeAt(m, w.slice(11, 16), w.slice(0, 10), now);
+  }
+  function pointerHtml(info) {
+    if (!freeUnder(info.event)) return '';
+    const time = wallFromDate(info.event.start).slice(11, 16);
+    return `<span class="pointer-label"><span aria-hidden="true">+</span> ${esc(t('cal.new_booking'))} <time>${esc(time)}</time></span>`;
+  }
+  handlers.current.pointerHtml = pointerHtml;
+  handlers.current.freeUnder = freeUnder;
   const options = {
     view: view === 'day' ? 'resourceTimeGridDay' : 'timeGridWeek',
     date: view === 'day' ? date : weekStart(date),
@@ -207,18 +289,49 @@ function CalendarView({ days, view, staffId, date, onDrop, onFreeClick, onEventC
     dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'short' },
     eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
     slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+    // Hovering free time shows "New booking" (the pointer follows the mouse).
+    pointer: true,
+    eventContent: (info) =>
+      info.event.display === 'pointer'
+        ? { html: handlers.current.pointerHtml(info) }
+        : info.event.display === 'background'
+          ? undefined
+          : { html: `<button type="button" class="ev-btn"><time>${esc(info.timeText)}</time> <span class="ev-title">${esc(info.event.title)}</span></button>` },
+    eventClassNames: (info) => (info.event.display === 'pointer' && !handlers.current.freeUnder(info.event) ? ['ec-pointer-busy'] : []),
     dateClick: (info) => handlers.current.onFreeClick(info),
     eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),
     eventDrop: (info) => handlers.current.onDrop(info),
   };
 
   useEffect(() => {
-    ec.current = createCalendar(el.current, [ResourceTimeGrid, TimeGrid, Interaction], options);
-    return () => destroyCalendar(ec.current);
+    const root = el.current;
+    ec.current = createCalendar(root, [ResourceTimeGrid, TimeGrid, Interaction], options);
+    const mo = new MutationObserver(() => mendAria(root, t('cal.grid_label')));
+    mo.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', 'aria-colindex'] });
+    mendAria(root, t('cal.grid_label'));
+    // Enter or Space on an event's button is its click (which opens it); keep
+    // the library's own key handler from opening it a second time.
+    const keys = (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target.closest?.('.ev-btn')) e.stopPropagation();
+    };
+    root.parentNode.addEventListener('keydown', keys, true);
+    return () => {
+      mo.disconnect();
+      root.parentNode?.removeEventListener('keydown', keys, true);
+      destroyCalendar(ec.current);
+    };
   }, []);
+  // Only what changed goes to the calendar: setting the same events again
+  // redraws them, and the event that opened a window would lose its focus.
+  const sent = useRef({});
   useEffect(() => {
     if (!ec.current) return;
-    for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) ec.current.setOption(k, options[k]);
+    for (const k of ['view', 'date', 'resources', 'events', 'slotMinTime', 'slotMaxTime', 'scrollTime']) {
+      const key = JSON.stringify(options[k]);
+      if (sent.current[k] === key) continue;
+      sent.current[k] = key;
+      ec.current.setOption(k, options[k]);
+    }
   });
-  return html`<div class="cal-wrap"><div ref=${el} class="cal" data-view=${view}></div></div>`;
+  return html`<div class="cal-wrap"><div ref=${el} class="cal ${oneStaff ? 'one-staff' : ''}" data-view=${view}></div></div>`;
 }

@@ -4,8 +4,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit } from '../lib/ui.js';
-import { dateOf, timeOf, zoned, longDate } from '../lib/time.js';
-import { t, locale, money } from '../i18n/index.js';
+import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
+import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
 
 async function loadBooking(id) {
@@ -27,7 +27,7 @@ export function EventWindow({ event, refs, tz, onClose, onChanged }) {
 }
 
 function when(start, end) {
-  return `${longDate(dateOf(start), locale())}, ${timeOf(start)}–${timeOf(end)}`;
+  return `${longDate(dateOf(start), locale())}, ${clock(start)}–${clock(end)}`;
 }
 
 export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
@@ -50,7 +50,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
       <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
-      <dt>${t('booking.payment')}</dt><dd><span class="badge ${b.payment_status}">${t('payment.' + b.payment_status)}</span>
+      <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
         ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, refs.settings.currency), paid: money(invoice.paid, refs.settings.currency) })}` : null}</dd>
       <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>
       <dt>${t('field.notes')}</dt><dd>${b.notes || t('common.none')}</dd>
@@ -65,11 +65,69 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('booking.cancel')}</button>` : null}
     </div>
     <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
+    <${CreditOwed} invoice=${invoice} refs=${refs} onDone=${done} />
     ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
     ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
     ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
     <${History} items=${history} />
   </div>`;
+}
+
+/**
+ * The payment state in words: the booking says unpaid while an invoice is
+ * partly paid, so the invoice decides "Partly paid".
+ */
+export function paymentState(booking, invoice) {
+  if (booking.payment_status === 'pending') return 'pending';
+  if (invoice?.status === 'partially_paid' || (booking.payment_status === 'unpaid' && invoice && invoice.paid > 0 && invoice.paid < invoice.total)) return 'partially_paid';
+  return booking.payment_status;
+}
+
+export function PaymentBadge({ booking, invoice }) {
+  const state = paymentState(booking, invoice);
+  return html`<span class="badge ${state}">${t('payment.' + state)}</span>`;
+}
+
+/** A cancelled booking whose invoice took money: what is owed back, and "Refund". */
+function CreditOwed({ invoice, refs, onDone }) {
+  const [open, setOpen] = useState(false);
+  const cur = refs.settings.currency;
+  if (!invoice) return null;
+  if (!(invoice.credit_owed > 0)) {
+    return invoice.refunded > 0
+      ? html`<p class="ok-box" role="status">${t('refund.refunded', { amount: money(invoice.refunded, cur) })}</p>`
+      : null;
+  }
+  return html`<div class="warn-box credit-box">
+    <p><strong>${t('refund.owed', { amount: money(invoice.credit_owed, cur) })}</strong></p>
+    ${invoice.refunded > 0 ? html`<p>${t('refund.refunded', { amount: money(invoice.refunded, cur) })}</p>` : null}
+    ${open
+      ? html`<${RefundForm} invoice=${invoice} refs=${refs} onDone=${() => { setOpen(false); onDone(); }} />`
+      : html`<div class="actions"><button type="button" onClick=${() => setOpen(true)}>${t('refund.button')}</button></div>`}
+  </div>`;
+}
+
+function RefundForm({ invoice, refs, onDone }) {
+  const cur = refs.settings.currency;
+  const digits = minorDigits(cur);
+  const [amount, setAmount] = useState((invoice.credit_owed / 10 ** digits).toFixed(digits));
+  const last = (invoice.payments || []).filter((p) => p.kind !== 'refund' && p.status === 'confirmed').pop();
+  const [method, setMethod] = useState(last?.method || 'cash');
+  const { submit: save, busy, error } = useSubmit(async () => {
+    const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 10 ** digits);
+    await api.post(`/invoices/${invoice.id}/refunds`, { amount: minor, method });
+    onDone();
+  });
+  return html`<form class="sub-form" onSubmit=${save} aria-labelledby="refund-h">
+    <h3 id="refund-h">${t('refund.title')}</h3>
+    <${ErrorBox} error=${error} />
+    <div class="form-grid">
+      <${Input} label=${t('payment.amount', { currency: cur })} inputmode="decimal" required value=${amount} onInput=${setAmount} />
+      <${Select} label=${t('payment.method')} value=${method} onChange=${setMethod}
+        options=${['cash', 'card', 'bank_transfer', 'online'].map((m) => ({ value: m, label: t('method.' + m) }))} />
+    </div>
+    <button type="submit" disabled=${busy}>${t('refund.confirm')}</button>
+  </form>`;
 }
 
 export function LoginAsClient({ patientId }) {
@@ -78,6 +136,12 @@ export function LoginAsClient({ patientId }) {
     setError(null);
     try {
       await api.post(`/patients/${patientId}/login-as`);
+      try {
+        // "Return to staff" in the portal comes back to this screen.
+        sessionStorage.setItem('chairside.login_as_from', location.href);
+      } catch {
+        /* storage unavailable: it returns to the calendar */
+      }
       location.assign('/book');
     } catch (e) {
       setError(e);
@@ -126,11 +190,12 @@ function CancelBooking({ id, onDone }) {
 
 export function TakePayment({ invoice, invoiceId, refs, onDone }) {
   const due = invoice ? (invoice.balance_due ?? Math.max(0, (invoice.total || 0) - (invoice.paid || 0))) : 0;
-  const [amount, setAmount] = useState(due ? (due / 100).toFixed(2) : '');
+  const digits = minorDigits(refs.settings.currency);
+  const [amount, setAmount] = useState(due ? (due / 10 ** digits).toFixed(digits) : '');
   const [method, setMethod] = useState('card');
   const [done, setDone] = useState(null);
   const { submit: save, error } = useSubmit(async () => {
-    const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 100);
+    const minor = Math.round(parseFloat(String(amount).replace(',', '.')) * 10 ** digits);
     const p = await api.post(`/invoices/${invoiceId}/payments`, { amount: minor, method });
     setDone(p);
     onDone();
@@ -176,7 +241,7 @@ function History({ items }) {
     <h3>${t('booking.history')}</h3>
     <ol>
       ${items.map(
-        (h) => html`<li><time>${dateOf(h.at)} ${timeOf(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
+        (h) => html`<li><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
           ${h.actor ? html` · ${h.actor}` : null}
           ${h.changes && Object.keys(h.changes).length
             ? html`<ul class="changes">${Object.entries(h.changes).map(([k, v]) => html`<li><code>${k}</code>: ${describeChange(v)}</li>`)}</ul>`
@@ -194,7 +259,7 @@ function describeChange(v) {
 
 function fmt(x) {
   if (x === null || x === undefined) return t('common.none');
-  if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return `${dateOf(x)} ${timeOf(x)}`;
+  if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return `${dayOf(x)} ${clock(x)}`;
   return typeof x === 'object' ? JSON.stringify(x) : String(x);
 }
 

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentUser, onUnauthorized } from '../lib/api.js';
 import { LoginForm } from '../lib/login.js';
-import { html, Loading, ErrorBox } from '../lib/ui.js';
+import { html, Loading, ErrorBox, LanguagePicker } from '../lib/ui.js';
 import { initI18n, t } from '../i18n/index.js';
 import { Shell } from './shell.js';
 import '../styles/base.css';
@@ -27,6 +27,7 @@ function App() {
     return html`<main class="login-page">
       <div>
         <${LoginForm} onLoggedIn=${setUser} />
+        <p class="muted lang-line"><${LanguagePicker} /></p>
         <p class="muted" style="text-align:center">${t('login.patient_hint')} <a href="/book">${t('login.patient_link')}</a></p>
       </div>
     </main>`;

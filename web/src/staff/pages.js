@@ -9,6 +9,7 @@ import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pag
 import { StaffDetailPage } from './staff_detail.js';
 import { SettingsPage } from './settings.js';
 import { UsersPage } from './users.js';
+import { TakingsPage, ReceivablesPage, RefundsPage, JournalPage, AccountsPage } from './money.js';
 
 export const pages = [
   { path: '/calendar', component: CalendarPage },
@@ -25,4 +26,9 @@ export const pages = [
   { path: '/staff/:id', component: StaffDetailPage },
   { path: '/settings', component: SettingsPage },
   { path: '/users', component: UsersPage },
+  { path: '/money/takings', component: TakingsPage },
+  { path: '/money/receivables', component: ReceivablesPage },
+  { path: '/money/refunds', component: RefundsPage },
+  { path: '/money/journal', component: JournalPage },
+  { path: '/money/accounts', component: AccountsPage },
 ];

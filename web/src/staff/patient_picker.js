@@ -5,7 +5,7 @@ import { api } from '../lib/api.js';
 import { html, Input, ErrorBox, Loading } from '../lib/ui.js';
 import { t } from '../i18n/index.js';
 
-export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewPatient }) {
+export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewPatient, compact }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState(null);
   const [error, setError] = useState(null);
@@ -16,7 +16,7 @@ export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewP
     const timer = setTimeout(async () => {
       setBusy(true);
       try {
-        const page = await api.get('/patients', { q: q.trim() || undefined, limit: 20 });
+        const page = await api.get('/patients', { q: q.trim() || undefined, limit: compact ? 5 : 20 });
         if (live) {
           setResults(page.items);
           setError(null);

@@ -2,9 +2,9 @@
 // an online account and "Login as Client".
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Modal } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Modal, TableWrap } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
-import { dateOf, timeOf, longDate } from '../lib/time.js';
+import { dateOf, timeOf, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId } from './data.js';
 import { ResourceForm } from './resource_page.js';
@@ -32,10 +32,10 @@ export function PatientsPage({ params }) {
     <${ErrorBox} error=${list.error} />
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('field.name')}</th><th scope="col">${t('field.phone')}</th><th scope="col">${t('field.email')}</th><th scope="col">${t('patient.account')}</th></tr></thead>
           <tbody>${list.data.items.map((p) => html`<tr><td><a href="#/patients/${p.id}">${p.name}</a></td><td>${p.phone}</td><td>${p.email}</td><td>${p.has_account ? t('common.yes') : t('common.no')}</td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : null}
     ${adding
       ? html`<${Modal} title=${t('patient.add')} onClose=${() => setAdding(false)}>
@@ -89,18 +89,18 @@ export function PatientProfilePage({ params }) {
     </dl></div>
     <h2>${t('patient.visits')}</h2>
     ${visits.length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('booking.when')}</th><th scope="col">${t('patient.kind')}</th><th scope="col">${t('patient.what')}</th><th scope="col">${t('booking.staff')}</th><th scope="col">${t('booking.status')}</th></tr></thead>
-          <tbody>${visits.map((v) => html`<tr><td>${longDate(dateOf(v.start), locale())} ${timeOf(v.start)}</td><td>${t('kind.' + v.kind)}</td><td>${v.what}</td>
+          <tbody>${visits.map((v) => html`<tr><td>${longDate(dateOf(v.start), locale())} ${clock(v.start)}</td><td>${t('kind.' + v.kind)}</td><td>${v.what}</td>
             <td>${byId(refs.staff, v.staff_id)?.name || t('common.none')}</td><td><span class="badge ${v.status}">${t('status.' + v.status)}</span></td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('patient.no_visits')}</p>`}
     <h2>${t('patient.invoices')}</h2>
     ${invoices.length
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('invoice.number')}</th><th scope="col">${t('invoice.total')}</th><th scope="col">${t('invoice.paid')}</th><th scope="col">${t('booking.status')}</th></tr></thead>
           <tbody>${invoices.map((i) => html`<tr><td>${i.number}</td><td>${money(i.total, cur)}</td><td>${money(i.paid, cur)}</td><td><span class="badge ${i.status}">${t('invoice.status_' + i.status)}</span></td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : html`<p class="muted">${t('patient.no_invoices')}</p>`}
     ${editing
       ? html`<${Modal} title=${t('common.edit')} onClose=${() => setEditing(false)}>

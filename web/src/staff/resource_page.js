@@ -2,8 +2,8 @@
 // add, edit and delete. Writes are for admins; staff see the list only.
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal, useSubmit } from '../lib/ui.js';
-import { t } from '../i18n/index.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, Modal, useSubmit, TableWrap } from '../lib/ui.js';
+import { t, minorDigits } from '../i18n/index.js';
 import { invalidateRefs } from './data.js';
 
 /** One form control for a field description {name, label, type, options, hint}. */
@@ -26,10 +26,12 @@ export function FieldControl({ field, value, onChange, error }) {
   }
   if (field.type === 'textarea') return html`<${Textarea} label=${label} value=${value} onInput=${onChange} />`;
   const numeric = field.type === 'int' || field.type === 'money';
+  // Money fields hold minor units of the clinic's currency (JPY has none, KWD three).
+  const places = minorDigits(field.currency);
   return html`<${Input} label=${label} hint=${hint} error=${error} type=${numeric ? 'number' : field.type || 'text'}
-    step=${field.type === 'money' ? '0.01' : undefined} required=${!!field.required}
-    value=${field.type === 'money' && value !== '' && value !== undefined ? (value / 100).toFixed(2) : value}
-    onInput=${(v) => onChange(field.type === 'money' ? Math.round(parseFloat(v || '0') * 100) : numeric ? (v === '' ? '' : Number(v)) : v)} />`;
+    step=${field.type === 'money' ? String(1 / 10 ** places) : undefined} required=${!!field.required}
+    value=${field.type === 'money' && value !== '' && value !== undefined ? (value / 10 ** places).toFixed(places) : value}
+    onInput=${(v) => onChange(field.type === 'money' ? Math.round(parseFloat(v || '0') * 10 ** places) : numeric ? (v === '' ? '' : Number(v)) : v)} />`;
 }
 
 export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
@@ -78,7 +80,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
     <${ErrorBox} error=${error || list.error} />
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr>${columns.map((c) => html`<th scope="col">${t(c.label)}</th>`)}<th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
           <tbody>${list.data.items.map(
             (item) => html`<tr>
@@ -89,7 +91,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
                 : null}</td>
             </tr>`,
           )}</tbody>
-        </table></div>`
+        </table><//>`
       : null}
     ${editing
       ? html`<${Modal} title=${t(editing.id ? 'common.edit' : 'common.add')} onClose=${() => setEditing(null)}>

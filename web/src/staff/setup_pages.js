@@ -1,5 +1,6 @@
 // Back office lists of the practice's setup: services, actions, locations, staff.
-import { html } from '../lib/ui.js';
+import { html, Loading, useAsync } from '../lib/ui.js';
+import { loadRefs } from './data.js';
 import { listAll } from '../lib/api.js';
 import { t, money } from '../i18n/index.js';
 import { ResourcePage } from './resource_page.js';
@@ -7,13 +8,16 @@ import { ResourcePage } from './resource_page.js';
 const yesNo = (v) => (v ? t('common.yes') : t('common.no'));
 
 export function ServicesPage({ user }) {
+  const refs = useAsync(() => loadRefs(), []);
+  if (!refs.data && !refs.error) return html`<${Loading} />`;
+  const currency = refs.data?.settings?.currency;
   return html`<${ResourcePage} user=${user} title="nav.services" path="/services"
     blank=${{ name: '', category: '', duration_min: 30, price: 0, online_booking: true, capacity: 1, buffer_before_min: 0, buffer_after_min: 0 }}
     fields=${[
       { name: 'name', label: 'field.name', required: true },
       { name: 'category', label: 'service.category' },
       { name: 'duration_min', label: 'service.duration', type: 'int', required: true },
-      { name: 'price', label: 'service.price', type: 'money' },
+      { name: 'price', label: 'service.price', type: 'money', currency },
       { name: 'capacity', label: 'service.capacity', type: 'int', hint: 'service.capacity_hint' },
       { name: 'buffer_before_min', label: 'service.buffer_before', type: 'int' },
       { name: 'buffer_after_min', label: 'service.buffer_after', type: 'int' },
@@ -23,7 +27,7 @@ export function ServicesPage({ user }) {
       { label: 'field.name', render: (s) => s.name },
       { label: 'service.category', render: (s) => s.category },
       { label: 'service.duration', render: (s) => t('common.minutes', { n: s.duration_min }) },
-      { label: 'service.price', render: (s) => money(s.price) },
+      { label: 'service.price', render: (s) => money(s.price, currency) },
       { label: 'service.online', render: (s) => yesNo(s.online_booking) },
     ]} />`;
 }

@@ -2,7 +2,7 @@
 // current hash route.
 import { useState } from 'preact/hooks';
 import { logout } from '../lib/api.js';
-import { html } from '../lib/ui.js';
+import { html, SkipLink, LanguagePicker } from '../lib/ui.js';
 import { href, match, useRoute } from '../lib/router.js';
 import { t } from '../i18n/index.js';
 import { pages } from './pages.js';
@@ -18,6 +18,11 @@ const MENU = [
   ['/actions', 'nav.actions'],
   ['/staff', 'nav.staff'],
   ['/locations', 'nav.locations'],
+  ['/money/takings', 'nav.takings'],
+  ['/money/receivables', 'nav.receivables'],
+  ['/money/refunds', 'nav.refunds'],
+  ['/money/journal', 'nav.journal', 'admin'],
+  ['/money/accounts', 'nav.accounts', 'admin'],
   ['/settings', 'nav.settings'],
   ['/users', 'nav.users', 'admin'],
 ];
@@ -43,10 +48,12 @@ export function Shell({ user, onLogout }) {
 
   const Page = found?.page.component;
   return html`<div class="shell">
+    <${SkipLink} target="content" />
     <header class="topbar">
       <button type="button" class="secondary menu-toggle" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('nav.menu')}</button>
       <a class="brand" href="#/calendar"><img src="/favicon.svg" alt="" width="28" height="28" /> ${t('app.name')}</a>
-      <span class="who muted">${t('nav.signed_in_as', { email: user.email, role: user.role })}</span>
+      <span class="wide-only"><${LanguagePicker} /></span>
+      <span class="who muted">${t('nav.signed_in_as', { email: user.email, role: t('role.' + user.role) })}</span>
       <button type="button" class="secondary" onClick=${doLogout}>${t('nav.logout')}</button>
     </header>
     <nav id="main-nav" class="sidenav ${open ? 'open' : ''}" aria-label=${t('nav.main')} onClick=${() => setOpen(false)}>
@@ -56,6 +63,7 @@ export function Shell({ user, onLogout }) {
         )}
         <li><a href="/book">${t('nav.portal')}</a></li>
       </ul>
+      <div class="narrow-only nav-lang" onClick=${(e) => e.stopPropagation()}><${LanguagePicker} /></div>
     </nav>
     <main class="content" id="content">
       ${Page ? html`<${Page} key=${path} user=${user} params=${{ ...route.params, ...found.params }} />` : html`<p>${t('error.not_found')}</p>`}

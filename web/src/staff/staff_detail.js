@@ -2,8 +2,8 @@
 // time off.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit } from '../lib/ui.js';
-import { dateOf, timeOf, zoned } from '../lib/time.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap } from '../lib/ui.js';
+import { dateOf, timeOf, zoned, clock, dayOf } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone, invalidateRefs } from './data.js';
 
@@ -47,20 +47,20 @@ function ShiftEditor({ id, refs, initial, admin, onSaved }) {
     <p class="muted">${t('staff.shifts_hint')}</p>
     <${ErrorBox} error=${error} />
     ${saved ? html`<div class="ok-box" role="status">${t('common.saved')}</div>` : null}
-    <div class="table-wrap"><table class="shift-table">
+    <${TableWrap}><table class="shift-table stack">
       <thead><tr><th scope="col">${t('staff.weekday')}</th><th scope="col">${t('staff.start')}</th><th scope="col">${t('staff.end')}</th><th scope="col">${t('cal.location')}</th><th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
       <tbody>${rows.map(
         (r, i) => html`<tr>
-          <td><select aria-label=${t('staff.weekday_n', { n: i + 1 })} value=${r.weekday} disabled=${!admin} onChange=${(e) => update(i, 'weekday', e.currentTarget.value)}>
+          <td data-label=${t('staff.weekday')}><select aria-label=${t('staff.weekday_n', { n: i + 1 })} value=${r.weekday} disabled=${!admin} onChange=${(e) => update(i, 'weekday', e.currentTarget.value)}>
             ${days.map((d) => html`<option value=${d.value} selected=${d.value === r.weekday}>${d.label}</option>`)}</select></td>
-          <td><input type="time" aria-label=${t('staff.start_n', { n: i + 1 })} value=${r.start} disabled=${!admin} onInput=${(e) => update(i, 'start', e.currentTarget.value)} /></td>
-          <td><input type="time" aria-label=${t('staff.end_n', { n: i + 1 })} value=${r.end} disabled=${!admin} onInput=${(e) => update(i, 'end', e.currentTarget.value)} /></td>
-          <td><select aria-label=${t('staff.location_n', { n: i + 1 })} value=${r.location_id} disabled=${!admin} onChange=${(e) => update(i, 'location_id', e.currentTarget.value)}>
+          <td data-label=${t('staff.start')}><input type="time" aria-label=${t('staff.start_n', { n: i + 1 })} value=${r.start} disabled=${!admin} onInput=${(e) => update(i, 'start', e.currentTarget.value)} /></td>
+          <td data-label=${t('staff.end')}><input type="time" aria-label=${t('staff.end_n', { n: i + 1 })} value=${r.end} disabled=${!admin} onInput=${(e) => update(i, 'end', e.currentTarget.value)} /></td>
+          <td data-label=${t('cal.location')}><select aria-label=${t('staff.location_n', { n: i + 1 })} value=${r.location_id} disabled=${!admin} onChange=${(e) => update(i, 'location_id', e.currentTarget.value)}>
             ${locs.map((l) => html`<option value=${l.value} selected=${l.value === r.location_id}>${l.label}</option>`)}</select></td>
-          <td>${admin ? html`<button type="button" class="secondary" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>${t('common.delete')}</button>` : null}</td>
+          <td class="row-actions">${admin ? html`<button type="button" class="secondary" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>${t('common.delete')}</button>` : null}</td>
         </tr>`,
       )}</tbody>
-    </table></div>
+    </table><//>
     ${admin
       ? html`<div class="actions">
           <button type="button" class="secondary" onClick=${() => setRows([...rows, { weekday: 1, start: '09:00', end: '17:00', location_id: refs.locations[0]?.id }])}>${t('staff.add_shift')}</button>
@@ -95,7 +95,7 @@ function TimeOff({ id, refs, items, admin, onSaved }) {
     <h2 id="timeoff-h">${t('staff.time_off')}</h2>
     <${ErrorBox} error=${error} />
     ${items.length
-      ? html`<ul>${items.map((x) => html`<li>${dateOf(x.start)} ${timeOf(x.start)} – ${dateOf(x.end)} ${timeOf(x.end)} ${x.reason ? `· ${x.reason}` : ''}
+      ? html`<ul>${items.map((x) => html`<li>${dayOf(x.start)} ${clock(x.start)} – ${dayOf(x.end)} ${clock(x.end)} ${x.reason ? `· ${x.reason}` : ''}
           ${admin ? html` <button type="button" class="link" onClick=${() => remove(x)}>${t('common.delete')}</button>` : null}</li>`)}</ul>`
       : html`<p class="muted">${t('staff.no_time_off')}</p>`}
     ${admin

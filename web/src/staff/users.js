@@ -3,8 +3,8 @@
 // add`, patient logins from the patient's profile.
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit } from '../lib/ui.js';
-import { dateOf, timeOf } from '../lib/time.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap } from '../lib/ui.js';
+import { dateOf, timeOf, clock, dayOf } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 
 export function UsersPage() {
@@ -34,15 +34,15 @@ export function UsersPage() {
     ${created?.token ? html`<div class="ok-box" role="status">${t('users.token_once')}<br /><code class="token">${created.token}</code></div>` : null}
     <form class="card" onSubmit=${create}><div class="form-grid">
       <${Input} label=${t('field.name')} required value=${name} onInput=${setName} />
-      <${Select} label=${t('users.role')} value=${role} onChange=${setRole} options=${['staff', 'admin'].map((r) => ({ value: r, label: r }))} />
+      <${Select} label=${t('users.role')} value=${role} onChange=${setRole} options=${['staff', 'admin'].map((r) => ({ value: r, label: t('role.' + r) }))} />
     </div><button type="submit">${t('users.create_token')}</button></form>
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
-      ? html`<div class="table-wrap"><table>
+      ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('field.name')}</th><th scope="col">${t('users.role')}</th><th scope="col">${t('users.created')}</th><th scope="col"><span class="visually-hidden">${t('bookings.actions')}</span></th></tr></thead>
-          <tbody>${list.data.map((tok) => html`<tr><td>${tok.name}</td><td>${tok.role}</td><td>${tok.created_at ? `${dateOf(tok.created_at)} ${timeOf(tok.created_at)}` : ''}</td>
+          <tbody>${list.data.map((tok) => html`<tr><td>${tok.name}</td><td>${t('role.' + tok.role)}</td><td>${tok.created_at ? `${dayOf(tok.created_at)} ${clock(tok.created_at)}` : ''}</td>
             <td>${tok.revoked ? t('users.revoked') : html`<button type="button" class="secondary" onClick=${() => revoke(tok)}>${t('users.revoke')}</button>`}</td></tr>`)}</tbody>
-        </table></div>`
+        </table><//>`
       : null}
   </section>`;
 }
