@@ -30,7 +30,11 @@ usage() {
 
 [ $# -ge 2 ] || usage
 cmd=$1
-mkdir -p "$2"
+case "$cmd" in
+start) mkdir -p "$2" ;;
+stop) [ -d "$2" ] || exit 0 ;; # nothing was ever started there
+esac
+[ -d "$2" ] || die "no cluster in $2: $0 start $2"
 dir=$(cd "$2" && pwd)
 data=$dir/data
 sock=$dir/run

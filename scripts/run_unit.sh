@@ -1,15 +1,20 @@
 #!/bin/sh
 # Runs each cmocka test binary and records "passed failed skipped" in
 # BUILD/results/unit.txt. Exits non-zero when any test failed or crashed.
+# UNIT_SUITE=name records in BUILD/results/name.txt (logs in name/) instead,
+# for a second run of the same binaries, such as make pg-unit.
 set -u
 build=$1
 shift
-mkdir -p "$build/results"
-out="$build/results/unit.txt"
+suite=${UNIT_SUITE:-unit}
+logs="$build/results"
+[ "$suite" = unit ] || logs="$build/results/$suite"
+mkdir -p "$logs"
+out="$build/results/$suite.txt"
 : > "$out"
 status=0
 for t in "$@"; do
-    log="$build/results/$(basename "$t").log"
+    log="$logs/$(basename "$t").log"
     CMOCKA_MESSAGE_OUTPUT=stdout "$t" > "$log" 2>&1
     rc=$?
     passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)

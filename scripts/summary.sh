@@ -4,7 +4,7 @@
 set -u
 p=0; f=0; s=0; missing=0
 for dir in "$@"; do
-    for suite in unit api browser; do
+    for suite in unit api pg-unit pg-api browser; do
         file="$dir/$suite.txt"
         case "$suite" in browser) [ -e "$file" ] || continue ;; esac
         if [ ! -s "$file" ]; then

@@ -197,8 +197,11 @@ void store_release(struct store *s, struct store_conn *c);
 int store_backup(struct store_conn *c, const char *path);
 int store_schema_version(struct store_conn *c, int *version);
 
-/* Transactions: write ones take the write lock at once, so a check made
- * inside them still holds at commit. */
+/* Transactions. A read transaction sees one snapshot for all its queries.
+ * A write transaction sees what others committed before each statement;
+ * whatever must still hold at commit is protected by the locks below
+ * (store_lock_staff) and by the backend's constraints, never by the luck
+ * of one backend's single writer. */
 int store_begin(struct store_conn *c, int write);
 int store_commit(struct store_conn *c);
 /* Does nothing outside a transaction. */

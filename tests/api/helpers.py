@@ -10,13 +10,17 @@ the previous values.
 
 import contextlib
 import datetime as dt
+import decimal
 import http.client
 import itertools
 import json
 import os
 import signal
+import re
 import socket
+import sqlite3
 import subprocess
+import sys
 import time
 import urllib.parse
 from zoneinfo import ZoneInfo
@@ -210,6 +214,153 @@ def logged_in(port, email, password):
     body = c.login(email, password).expect(200)
     check(c.csrf, "login gave no csrf_token: %r" % body)
     return c
+
+
+# --- databases ------------------------------------------------------------------
+#
+# Servers keep their data in a SQLite file in the scratch directory, or,
+# when run.py is given --db-url, in a fresh PostgreSQL database each. Tests
+# that look into the database by SQL go through sql_rows, which takes
+# SQLite's `?` placeholders on both.
+
+PG_URL = None  # set by run.py from --db-url: a server URL prefix, no database
+PG_PREFIX = "chairside_api_%d" % os.getpid()
+_pg_created = []
+
+
+class DatabaseError(Exception):
+    """A statement the database refused (sqlite3 or psycopg2 error)."""
+
+
+def _psycopg2():
+    try:
+        import psycopg2
+    except ImportError:
+        # A python3 that is not Debian's (pyenv, a venv) does not see the
+        # python3-psycopg2 package; its module fits the same minor version.
+        deb = "/usr/lib/python3/dist-packages"
+        if os.path.isdir(deb) and deb not in sys.path:
+            sys.path.append(deb)
+        try:
+            import psycopg2
+        except ImportError:
+            raise RuntimeError("the PostgreSQL tests need psycopg2 "
+                               "(apt-get install python3-psycopg2)") from None
+    return psycopg2
+
+
+def is_url(db):
+    return db.startswith("postgresql://") or db.startswith("postgres://")
+
+
+def split_pg_url(url):
+    """(server URL prefix, database name or None) of a PostgreSQL URL."""
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/") or None
+    prefix = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", parts.query, ""))
+    return prefix, name
+
+
+def _pg_url(name):
+    parts = urllib.parse.urlsplit(PG_URL)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+def _pg_admin(statement, name):
+    pg = _psycopg2()
+    from psycopg2 import sql as pgsql
+    conn = pg.connect(_pg_url("postgres"))
+    try:
+        conn.autocommit = True  # CREATE DATABASE runs outside transactions
+        with conn.cursor() as cur:
+            cur.execute(pgsql.SQL(statement).format(pgsql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def fresh_pg_database(name):
+    """Drops and creates database `name` (the role needs CREATEDB) and
+    returns its URL; drop_pg_databases removes it again."""
+    check(re.fullmatch(r"[a-z_][a-z0-9_]*", name) is not None, "database name %r" % name)
+    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+    _pg_admin("CREATE DATABASE {}", name)
+    if name not in _pg_created:
+        _pg_created.append(name)
+    return _pg_url(name)
+
+
+def drop_pg_databases():
+    while _pg_created:
+        _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", _pg_created.pop())
+
+
+def scratch_db(scratch, name):
+    """A new, empty database for a server: scratch/NAME.db on SQLite, a
+    fresh PostgreSQL database with --db-url. Returns what --db takes."""
+    if PG_URL is None:
+        return os.path.join(scratch, name + ".db")
+    # Numbered: two servers asking for the same name get databases of
+    # their own (making one anew would cut the other's connections).
+    name = "%s_%d_%s" % (PG_PREFIX, next(_counter), re.sub(r"[^a-z0-9_]", "_", name.lower()))
+    return fresh_pg_database(name[:63])
+
+
+def _plain(value):
+    # PostgreSQL's sum() of bigint is numeric; SQLite's is an integer.
+    if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
+def _pg_placeholders(query):
+    """SQLite's ? placeholders as psycopg2's %s, with a literal % doubled;
+    text inside single quotes is left as it is."""
+    out, quoted = [], False
+    for ch in query:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def sql_rows(db, query, params=()):
+    """Runs one statement on db (a SQLite path or a PostgreSQL URL) in its
+    own transaction, committed, and returns its rows as tuples ([] when it
+    returns none). Placeholders are `?` on both backends. A refused
+    statement raises DatabaseError with the database's message."""
+    if not is_url(db):
+        try:
+            conn = sqlite3.connect(db, timeout=10)
+            try:
+                with conn:
+                    cur = conn.execute(query, params)
+                    return [tuple(r) for r in cur.fetchall()]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(str(e)) from e
+    pg = _psycopg2()
+    try:
+        conn = pg.connect(db)
+        try:
+            with conn, conn.cursor() as cur:
+                if params:
+                    cur.execute(_pg_placeholders(query), tuple(params))
+                else:
+                    cur.execute(query)
+                rows = cur.fetchall() if cur.description else []
+            return [tuple(_plain(v) for v in r) for r in rows]
+        finally:
+            conn.close()
+    except pg.Error as e:
+        raise DatabaseError(str(e).strip()) from e
 
 
 # --- server process -----------------------------------------------------------

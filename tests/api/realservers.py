@@ -190,18 +190,21 @@ class Chairside:
     def __init__(self, binary, scratch, env=None):
         self.binary = binary
         self.scratch = scratch
-        self.db = os.path.join(scratch, "chairside.db")
+        self.db = helpers.scratch_db(scratch, "chairside")
+        # A restart keeps the database and its admin.
+        self._has_admin = not helpers.is_url(self.db) and os.path.exists(self.db)
         self.env = dict(FAST_ENV)
         self.env.update(env or {})
         self.server = None
         self._admin = None
 
     def start(self, port=None):
-        if not os.path.exists(self.db):
+        if not self._has_admin:
             r = helpers.run_cli(self.binary, "user", "add", "--email", helpers.ADMIN_EMAIL,
                                 "--password", helpers.ADMIN_PASSWORD, "--role", "admin",
                                 "--db", self.db)
             helpers.check(r.returncode == 0, "user add failed: %s%s" % (r.stdout, r.stderr))
+            self._has_admin = True
         self.server = helpers.Server(self.binary, self.db,
                                      os.path.join(self.scratch, "server.log"), port=port)
         saved = {k: os.environ.get(k) for k in self.env}

@@ -5,7 +5,14 @@ tests/api/test_*.py module against it over HTTP, stops the server with
 SIGTERM, and writes "passed failed skipped" to the results file.
 
     python3 tests/api/run.py --bin build/chairside --results build/results/api.txt
-    [-k SUBSTRING] [-v]
+    [-k SUBSTRING] [-v] [--db-url postgresql://user:pass@host:port[/db]]
+
+With --db-url the servers keep their data in PostgreSQL instead of SQLite
+files: given a server URL (no database), the suite makes a fresh database
+for the main server (and one for each extra server) and drops them at the
+end; given a database URL, the main server uses that database, which
+should be empty (scripts/pg_scratch.sh createdb makes one), and the extra
+ones are made beside it.
 """
 
 import argparse
@@ -40,7 +47,16 @@ class Context:
     @property
     def backend(self):
         """The database backend the server runs on, as /healthz names it."""
-        return "postgresql" if self.db.startswith("postgresql://") else "sqlite"
+        return "postgresql" if helpers.is_url(self.db) else "sqlite"
+
+    def sql_rows(self, query, params=()):
+        """Rows of one SQL statement on the main server's database, on
+        either backend; `?` placeholders (see helpers.sql_rows)."""
+        return helpers.sql_rows(self.db, query, params)
+
+    def scratch_db(self, name):
+        """A new empty database for an extra server, as --db takes it."""
+        return helpers.scratch_db(self.scratch, name)
 
     def client(self):
         return helpers.Client(self.port)
@@ -124,6 +140,20 @@ def run_tests(tests, base, contexts, failures, server, verbose, counts):
             break
 
 
+def pg_main_database(url):
+    """The main server's database for --db-url: a fresh one on a server
+    URL, the given one on a database URL; later scratch_db calls make
+    their databases beside it."""
+    prefix, name = helpers.split_pg_url(url)
+    if not helpers.is_url(url):
+        raise RuntimeError("--db-url must be a postgresql:// URL")
+    helpers.PG_URL = prefix
+    if name:
+        helpers.PG_PREFIX = name
+        return url
+    return helpers.fresh_pg_database(helpers.PG_PREFIX)
+
+
 def write_results(path, passed, failed, skipped):
     parent = os.path.dirname(os.path.abspath(path))
     os.makedirs(parent, exist_ok=True)
@@ -137,7 +167,10 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("-k", dest="pattern", default="", help="run tests whose name contains this")
     ap.add_argument("-v", dest="verbose", action="store_true")
-    ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the scratch directory (and PostgreSQL databases)")
+    ap.add_argument("--db-url", default="",
+                    help="run on PostgreSQL: a server URL, or the URL of an empty database")
     args = ap.parse_args()
 
     binary = os.path.abspath(args.bin)
@@ -150,11 +183,18 @@ def main():
     try:
         if not os.access(binary, os.X_OK):
             raise RuntimeError("no executable at %s (build it first)" % binary)
+        if args.db_url:
+            db = server.db = pg_main_database(args.db_url)
         run_cli_setup(binary, db)
         server.start()
     except Exception as exc:  # the whole suite depends on this
         failures.append(("run.start_server", str(exc)))
         server.stop()
+        if not args.keep:
+            try:
+                helpers.drop_pg_databases()
+            except Exception:  # the failure above is the one to report
+                pass
         write_results(args.results, 0, len(failures), 0)
         print("FAIL run.start_server: %s" % exc)
         tail = server.log_tail()
@@ -162,6 +202,9 @@ def main():
             print("--- server log (tail) ---\n" + tail)
         print("api: 0 passed, %d failed" % len(failures))
         return 1
+    if args.verbose:
+        print("database: %s" % (db if not args.db_url else "postgresql (%s)"
+                                % helpers.split_pg_url(db)[1]), flush=True)
 
     base = Context(binary, scratch, db, server)
     contexts = {}
@@ -199,8 +242,14 @@ def main():
         print("(%.1fs)" % (time.monotonic() - started))
     if failures or args.keep:
         print("scratch directory kept: %s" % scratch)
+        if helpers._pg_created:
+            print("postgresql databases kept: %s" % " ".join(helpers._pg_created))
     else:
         shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            helpers.drop_pg_databases()
+        except Exception as exc:  # leftovers in a scratch cluster are harmless
+            print("could not drop the test databases: %s" % exc)
     if skipped:
         print("(%d skipped)" % skipped)
     print("api: %d passed, %d failed" % (passed, len(failures)))

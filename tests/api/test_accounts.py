@@ -435,7 +435,7 @@ def test_login_as_does_not_touch_real_patient_session(ctx):
 
 @contextlib.contextmanager
 def _server(ctx, name, env):
-    db = os.path.join(ctx.scratch, name + ".db")
+    db = ctx.scratch_db(name)
     r = run_cli(ctx.bin, "user", "add", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD,
                 "--role", "admin", "--db", db)
     eq(r.returncode, 0, "user add on %s (%s%s)" % (name, r.stdout, r.stderr))

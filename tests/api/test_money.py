@@ -4,9 +4,9 @@ payment modes, voids, credits and refunds, the general ledger (every entry
 balanced, none ever changed) and the takings and ageing reports."""
 
 import re
-import sqlite3
 
-from helpers import (API, book, book_ok, check, clinic_with_staff, eq, expect_field_error,
+from helpers import (API, DatabaseError, book, book_ok, check, clinic_with_staff, eq,
+                     expect_field_error,
                      local_iso, logged_in, make_patient, make_service, next_weekday,
                      settings_changed, today, unique)
 
@@ -360,21 +360,19 @@ def test_every_entry_in_the_database_balances_and_none_can_change(ctx):
     k = _clinic(ctx)
     b = k.book().expect(201)
     a.post(API + "/invoices/%d/payments" % b["invoice_id"], {"amount": 10, "method": "cash"})
-    with sqlite3.connect("file:%s?mode=ro" % ctx.db, uri=True) as db:
-        rows = db.execute("SELECT e.id, SUM(l.debit), SUM(l.credit), COUNT(l.id) FROM "
-                          "journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id "
-                          "GROUP BY e.id").fetchall()
+    rows = ctx.sql_rows("SELECT e.id, SUM(l.debit), SUM(l.credit), COUNT(l.id) FROM "
+                        "journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id "
+                        "GROUP BY e.id")
     check(len(rows) > 3, "entries to check: %d" % len(rows))
     bad = [r for r in rows if r[1] != r[2] or r[3] < 2 or not r[1]]
     eq(bad, [], "unbalanced entries")
-    with sqlite3.connect(ctx.db, timeout=10) as db:
-        for sql in ("UPDATE journal_lines SET debit = debit + 1",
-                    "DELETE FROM journal_entries WHERE id = %d" % rows[0][0]):
-            try:
-                db.execute(sql)
-                raise AssertionError("the ledger allowed: " + sql)
-            except sqlite3.DatabaseError as e:
-                check("immutable" in str(e), "refused as immutable: %s" % e)
+    for sql, params in (("UPDATE journal_lines SET debit = debit + 1", ()),
+                        ("DELETE FROM journal_entries WHERE id = ?", (rows[0][0],))):
+        try:
+            ctx.sql_rows(sql, params)
+            raise AssertionError("the ledger allowed: " + sql)
+        except DatabaseError as e:
+            check("immutable" in str(e), "refused as immutable: %s" % e)
 
 
 def test_chart_of_accounts_balances(ctx):

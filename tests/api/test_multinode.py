@@ -116,6 +116,12 @@ def test_race_64_clients_two_nodes(ctx):
     stored = helpers.sql_rows(db, "SELECT count(*) FROM bookings WHERE staff_id = ? "
                               "AND status <> 'cancelled'", (st["id"],))
     eq(stored[0][0], len(winners), "stored bookings equal the 201s")
+    # The winners' invoices were numbered by two processes at once, and
+    # the losers took no number: still no gap.
+    for (year,) in helpers.sql_rows(db, "SELECT DISTINCT year FROM invoices"):
+        seqs = [r[0] for r in helpers.sql_rows(
+            db, "SELECT seq FROM invoices WHERE year = ? ORDER BY seq", (year,))]
+        eq(seqs, list(range(1, len(seqs) + 1)), "invoice numbers of %d" % year)
 
     # Each winner queued a confirmation to its patient and a notice to the
     # desk; both nodes' workers poll one outbox, and each row goes out once.
@@ -134,3 +140,44 @@ def test_race_64_clients_two_nodes(ctx):
     eq(len(set(keys)), len(keys), "distinct deliveries")
     desk = [m for env, m in got if "desk@chairside.test" in env["to"]]
     eq(len(desk), len(winners), "practice notices, one per booking")
+
+
+def test_lost_connections_answer_503_then_recover(ctx):
+    a, b, smtp = _nodes(ctx)
+    admin = a.admin
+    cl, st = clinic_with_staff(admin, 4, "08:00", "18:00")
+    svc = make_service(admin, 30, name=helpers.unique("Kontrolle"))
+    day = next_weekday(4)
+    before = book(admin, st["id"], [svc["id"]], grid(day, "09:00", "09:00")[0],
+                  make_patient(admin)["id"]).expect(201)
+    # The database drops every connection of both nodes, as a failover or
+    # a restart of the server would.
+    killed = helpers.sql_rows(a.db, """
+        SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()""")
+    check(killed[0][0] > 0, "connections terminated: %r" % killed)
+    statuses = []
+    for _ in range(40):
+        r = admin.get(API + "/bookings/%d" % before["id"])
+        statuses.append(r.status)
+        if r.status == 503:
+            eq(r.content_type, "application/problem+json", "503 content type")
+            eq(r.json["status"], 503, "503 problem status")
+        elif r.status == 200:
+            if statuses[-3:] == [200, 200, 200]:
+                break
+        else:
+            raise AssertionError("status %d after losing the database: %s" % (r.status, r.text))
+    eq(statuses[-3:], [200, 200, 200], "the pool reconnected (statuses %s)" % statuses)
+    eq(admin.get(API + "/bookings/%d" % before["id"]).expect(200)["start"], before["start"],
+       "the booking made before is intact")
+    # Both nodes take writes again.
+    for node in (a, b):
+        c = _client_on(node, admin)
+        for _ in range(12):
+            r = book(c, st["id"], [svc["id"]], grid(day, "10:00", "10:00")[0] if node is a
+                     else grid(day, "11:00", "11:00")[0], make_patient(admin)["id"])
+            if r.status != 503:
+                break
+        eq(r.status, 201, "booking through node %s after the reconnect: %s" % (
+            "a" if node is a else "b", r.text))

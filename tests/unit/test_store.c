@@ -935,7 +935,7 @@ test_avail_busy(void **state)
 
     /* staff1, inserted out of order. */
     add_booking(f->c, &w, w.pat1, w.staff1, T0 + 12 * H, T0 + 13 * H, "unpaid");
-    add_booking(f->c, &w, w.pat1, w.staff1, T0 + 6 * H, T0 + 8 * H, "unpaid");   /* touches */
+    add_appointment(f->c, w.staff1, T0 + 6 * H, T0 + 8 * H);                     /* touches */
     add_booking(f->c, &w, w.pat1, w.staff1, T0 + 16 * H, T0 + 17 * H, "unpaid"); /* touches */
     add_booking(f->c, &w, w.pat2, w.staff1, T0 + 7 * H, T0 + 9 * H, "unpaid");   /* straddles */
     cancelled = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 10 * H, T0 + 11 * H, "unpaid");
@@ -1066,8 +1066,10 @@ test_booking_insert_get(void **state)
                      (int64_t[]){w.svc[2].id, w.svc[0].id, w.svc[1].id}, 3);
     json_decref(row);
 
-    /* No services, no notes. */
+    /* No services, no notes (and later: the first one holds 09:00). */
     b.notes = NULL;
+    b.start_at += 2 * H;
+    b.end_at += 2 * H;
     assert_int_equal(store_booking_insert(f->c, &b, NULL, 0, &id2), ERR_OK);
     assert_int_equal(store_booking_get(f->c, id2, &row), ERR_OK);
     assert_int_array(json_object_get(row, "service_ids"), NULL, 0);
@@ -1089,6 +1091,45 @@ test_booking_insert_get(void **state)
     snprintf(b.source, sizeof(b.source), "staff");
     b.patient_id = w.pat2 + 100;
     assert_int_equal(store_booking_insert(f->c, &b, NULL, 0, &id2), ERR_CONFLICT);
+}
+
+/* The database refuses two live bookings of one staff member that overlap
+ * (an exclusion constraint on PostgreSQL, triggers on SQLite), whatever
+ * the code above it checked. */
+static void
+test_booking_overlap_refused_by_database(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_booking b = {0};
+    int64_t first, cancelled, id = 0;
+
+    booking_world_init(f->c, &w);
+    first = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    b.patient_id = w.pat2;
+    b.staff_id = w.staff1;
+    b.location_id = w.loc1;
+    b.start_at = T0 + 9 * H + 30 * M;
+    b.end_at = T0 + 10 * H + 30 * M;
+    snprintf(b.source, sizeof(b.source), "staff");
+    snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
+    b.created_at = T0;
+    assert_int_equal(store_booking_insert(f->c, &b, &w.svc[0], 1, &id), ERR_CONFLICT);
+    /* Back to back, another staff member, or a shared group slot: fine. */
+    add_booking(f->c, &w, w.pat2, w.staff1, T0 + 10 * H, T0 + 11 * H, "unpaid");
+    add_booking(f->c, &w, w.pat2, w.staff2, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    b.group_service_id = w.svc[0].id;
+    assert_int_equal(store_booking_insert(f->c, &b, &w.svc[0], 1, &id), ERR_OK);
+    /* A cancelled booking holds nothing. */
+    cancelled = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 12 * H, T0 + 13 * H, "unpaid");
+    assert_int_equal(store_booking_cancel(f->c, cancelled, "ill", T0), ERR_OK);
+    add_booking(f->c, &w, w.pat2, w.staff1, T0 + 12 * H, T0 + 13 * H, "unpaid");
+    /* Moving onto a held time is refused too, and changes nothing. */
+    assert_int_equal(store_booking_move(f->c, first, w.staff1, w.loc1, T0 + 12 * H + 30 * M,
+                                        T0 + 13 * H + 30 * M, T0),
+                     ERR_CONFLICT);
+    assert_int_equal(
+        store_booking_move(f->c, first, w.staff1, w.loc1, T0 + 13 * H, T0 + 14 * H, T0), ERR_OK);
 }
 
 static void
@@ -1599,20 +1640,24 @@ test_busy_cache_matches_database(void **state)
     staff[0] = w.staff1;
     staff[1] = w.staff2;
     assert_int_equal(store_begin(f->c, 1), ERR_OK);
-    /* Over 60 days: short bookings, appointments up to the 24 h limit,
+    /* Over two months: short bookings, appointments up to the 24 h limit,
      * and time off of up to ten days. */
     for (i = 0; i < 400; i++) {
         int64_t s = staff[next_rand(&seed) % 2];
         int64_t start = T0 + (int64_t)(next_rand(&seed) % (60 * 1440)) * M;
         int kind = (int)(next_rand(&seed) % 10);
 
-        if (kind < 6)
+        /* Bookings of one staff member never overlap (the database
+         * refuses it): each gets its own four hours, anywhere inside. */
+        if (kind < 6) {
+            start = T0 + i * 4 * H + (int64_t)(next_rand(&seed) % 4) * 15 * M;
             add_booking(f->c, &w, w.pat1, s, start,
-                        start + (int64_t)(1 + next_rand(&seed) % 16) * 15 * M, "unpaid");
-        else if (kind < 9)
+                        start + (int64_t)(1 + next_rand(&seed) % 12) * 15 * M, "unpaid");
+        } else if (kind < 9) {
             add_appointment(f->c, s, start, start + (int64_t)(1 + next_rand(&seed) % 1440) * M);
-        else
+        } else {
             add_time_off(f->c, s, start, start + (int64_t)(1 + next_rand(&seed) % 240) * H);
+        }
     }
     assert_int_equal(store_commit(f->c), ERR_OK);
 
@@ -1836,6 +1881,7 @@ sleep_ms(long ms)
 
 struct writer {
     struct store_conn *c;
+    int64_t staff_id;
     atomic_int started;
     atomic_int began;
     int begin_rc, insert_rc, commit_rc;
@@ -1852,6 +1898,8 @@ writer_run(void *arg)
 
     atomic_store(&wr->started, 1);
     wr->begin_rc = store_begin(wr->c, 1);
+    if (wr->begin_rc == ERR_OK)
+        wr->begin_rc = store_lock_staff(wr->c, &wr->staff_id, 1);
     wr->began_ns = now_ns();
     atomic_store(&wr->began, 1);
     if (wr->begin_rc == ERR_OK) {
@@ -1862,24 +1910,28 @@ writer_run(void *arg)
     return NULL;
 }
 
+/* The booking guarantee of the contract: a second writer that takes the
+ * same staff member's lock waits until the first one commits (on SQLite
+ * already at BEGIN, on PostgreSQL at the advisory lock). */
 static void
-test_begin_immediate_serialises_writers(void **state)
+test_staff_lock_serialises_writers(void **state)
 {
     struct fixture *f = *state;
     struct store_conn *c2 = store_acquire(f->s);
-    struct writer wr = {.c = c2};
+    struct writer wr = {.c = c2, .staff_id = 7};
     json_t *items = NULL;
     pthread_t th;
-    int64_t committed_ns;
+    int64_t committed_ns, staff[2] = {7, 3};
     int i;
 
     assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_lock_staff(f->c, staff, 2), ERR_OK);
     add_location(f->c, "First", "UTC");
     assert_int_equal(pthread_create(&th, NULL, writer_run, &wr), 0);
     for (i = 0; i < 200 && !atomic_load(&wr.started); i++)
         sleep_ms(1);
     assert_true(atomic_load(&wr.started));
-    /* Give the second writer time to reach BEGIN IMMEDIATE and wait there. */
+    /* Give the second writer time to reach the lock and wait there. */
     sleep_ms(150);
     assert_false(atomic_load(&wr.began));
     committed_ns = now_ns();
@@ -1953,6 +2005,7 @@ main(void)
         T(test_avail_busy),
         T(test_avail_busy_group_service),
         T(test_booking_insert_get),
+        T(test_booking_overlap_refused_by_database),
         T(test_booking_list_filters),
         T(test_booking_move_notes_cancel),
         T(test_history),
@@ -1965,7 +2018,7 @@ main(void)
         T(test_busy_cache_sees_commits),
         T(test_shift_cache_sees_commits),
         T(test_backup),
-        T(test_begin_immediate_serialises_writers),
+        T(test_staff_lock_serialises_writers),
         T(test_rollback_and_release),
     };
 

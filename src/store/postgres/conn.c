@@ -21,6 +21,7 @@ struct pgsql_store {
     struct pgsql_conn *conns;
     int n_conns;
     char *url;
+    atomic_uint lost; /* connections found lost so far */
 };
 
 static int
@@ -73,7 +74,7 @@ exec_plain(struct pgsql_conn *c, const char *sql)
 
     if (!rc) {
         if (PQstatus(c->pg) != CONNECTION_OK)
-            c->broken = 1;
+            pq_lost(c);
         log_line(LOG_ERROR, "msg=\"postgresql error\" err=\"%s\"",
                  PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
                      ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
@@ -163,6 +164,7 @@ pgsql_store_open(const char *url, int n_conns, struct store **out)
     s->n_conns = n_conns;
     for (i = 0; i < n_conns; i++) {
         s->conns[i].base.ops = &pgsql_ops;
+        s->conns[i].lost = &s->lost;
         rc = conn_connect(url, &s->conns[i]);
         if (rc == ERR_OK && i == 0)
             rc = migrate(&s->conns[0]);
@@ -201,6 +203,17 @@ pgsql_close(struct store *base)
 static void
 revive(struct pgsql_conn *c)
 {
+    unsigned lost = atomic_load(c->lost);
+    PGresult *r;
+
+    if (!c->broken && c->seen_lost != lost) {
+        /* Another connection was lost since this one was last used. */
+        r = PQexec(c->pg, "SELECT 1");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            c->broken = 1;
+        PQclear(r);
+    }
+    c->seen_lost = lost;
     if (!c->broken && PQstatus(c->pg) == CONNECTION_OK)
         return;
     PQreset(c->pg);
@@ -275,7 +288,7 @@ pgsql_commit(struct store_conn *c)
     else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
         rc = ERR_STORE;
     if (PQstatus(pq(c)->pg) != CONNECTION_OK) {
-        pq(c)->broken = 1;
+        pq_lost(pq(c));
         rc = ERR_UNAVAILABLE;
     }
     PQclear(r);

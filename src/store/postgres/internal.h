@@ -12,6 +12,7 @@
 #define CHAIRSIDE_STORE_POSTGRES_INTERNAL_H
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "store/store_ops.h"
@@ -33,6 +34,11 @@ struct pgsql_conn {
     PGconn *pg;
     int in_tx;  /* between BEGIN and COMMIT/ROLLBACK */
     int broken; /* the server went away: reconnect before the next use */
+    /* Losing one connection usually means losing them all (a restart, a
+     * failover): the finder bumps *lost, and every other connection is
+     * checked before its next use (seen_lost != *lost). */
+    atomic_uint *lost;
+    unsigned seen_lost;
     struct pgsql_conn *next_free;
     size_t n_prepared;
     char *prepared[PQ_PREPARED_MAX]; /* statement i is named "s<i>" */
@@ -71,6 +77,8 @@ int pq_one_json(struct store_conn *c, json_t **out, const char *sql, const char 
 /* Every row selected, appended to *items, a new array owned by the caller
  * whatever happens. */
 int pq_list_json(struct store_conn *c, json_t **items, const char *sql, const char *fmt, ...);
+/* Marks c as cut off from the server, and the pool as suspect. */
+void pq_lost(struct pgsql_conn *c);
 /* Takes the transaction-scoped advisory lock (kind, key). */
 int pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key);
 

@@ -30,16 +30,22 @@ err_of_sqlstate(const char *state)
         return ERR_CONFLICT;
     if (strncmp(state, "22", 2) == 0)
         return ERR_INVALID; /* a value the column cannot hold */
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
         return ERR_RETRY;
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 ||
-        strcmp(state, "53300") == 0)
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0)
         return ERR_UNAVAILABLE;
     if (strcmp(state, "53200") == 0)
         return ERR_NOMEM;
     return ERR_STORE;
+}
+
+void
+pq_lost(struct pgsql_conn *c)
+{
+    if (!c->broken)
+        atomic_fetch_add(c->lost, 1);
+    c->broken = 1;
 }
 
 static int
@@ -49,7 +55,7 @@ result_err(struct pgsql_conn *c, const PGresult *r)
     int rc = err_of_sqlstate(state);
 
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        c->broken = 1;
+        pq_lost(c);
         rc = ERR_UNAVAILABLE;
     }
     /* Conflicts and retries are answers, not faults; the message never

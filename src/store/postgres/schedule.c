@@ -1,0 +1,430 @@
+/* PostgreSQL backend: services, shifts, what availability reads, bookings
+ * and their history. The translation of store/sqlite/schedule.c without
+ * its cache: several server processes share this database and none would
+ * see another's writes, so every read goes to the database. */
+#include <string.h>
+
+#include "store/postgres/internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* No single booking or appointment lasts longer than this, which bounds the
+ * index range scanned for events overlapping a window. */
+#define EVENT_MAX_S (24 * 3600)
+
+/* The same bound on a filter's service list as the SQLite backend's. */
+#define SERVICE_LIST_MAX 16384
+
+static const char SQL_SERVICE_GET[] =
+    "SELECT s.id, s.duration_min, s.price, s.online_booking, s.capacity, s.buffer_before_min, "
+    "s.buffer_after_min, s.name, COALESCE(t.rate_bp, 0), COALESCE(t.inclusive, 0) "
+    "FROM services s LEFT JOIN tax_rates t ON t.id = s.tax_rate_id WHERE s.id = $1";
+static const char SQL_SHIFTS_GET[] =
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
+    "FROM shifts sh JOIN locations l ON l.id = sh.location_id WHERE sh.staff_id = $1 "
+    "ORDER BY sh.weekday, sh.start_min";
+static const char SQL_SHIFTS_DELETE[] = "DELETE FROM shifts WHERE staff_id = $1";
+static const char SQL_SHIFT_INSERT[] =
+    "INSERT INTO shifts (staff_id, weekday, start_min, end_min, location_id) "
+    "VALUES ($1, $2, $3, $4, $5)";
+/* $3 is an array literal of the required service ids, or NULL for none;
+ * $4 how many there are. */
+#define AVAIL_SHIFTS                                                                               \
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "        \
+    "FROM shifts sh JOIN staff s ON s.id = sh.staff_id JOIN locations l ON l.id = "                \
+    "sh.location_id WHERE s.bookable = 1 AND ($2::bigint = 0 OR sh.location_id = $2::bigint) "     \
+    "AND ($3::bigint[] IS NULL OR (SELECT count(*) FROM staff_services ss WHERE ss.staff_id = "    \
+    "sh.staff_id AND ss.service_id = ANY ($3::bigint[])) = $4::bigint) "
+/* Two texts so that one staff member's shifts come from the index. */
+static const char SQL_AVAIL_SHIFTS[] =
+    AVAIL_SHIFTS "AND $1::bigint = 0 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+static const char SQL_AVAIL_STAFF_SHIFTS[] =
+    AVAIL_SHIFTS "AND sh.staff_id = $1::bigint ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+static const char SQL_AVAIL_BUSY[] =
+    "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = $1::bigint "
+    "AND status <> 'cancelled' AND start_at < $3::bigint AND start_at > $4::bigint "
+    "AND end_at > $2::bigint AND id <> $5::bigint "
+    "UNION ALL SELECT start_at, end_at, NULL FROM appointments WHERE staff_id = $1::bigint "
+    "AND status <> 'cancelled' AND start_at < $3::bigint AND start_at > $4::bigint "
+    "AND end_at > $2::bigint "
+    "UNION ALL SELECT start_at, end_at, NULL FROM time_off WHERE staff_id = $1::bigint "
+    "AND start_at < $3::bigint AND end_at > $2::bigint ORDER BY 1, 2";
+/* NULLIF: an id of 0 is stored as NULL, as the SQLite backend leaves it
+ * unbound. */
+static const char SQL_BOOKING_INSERT[] =
+    "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
+    "group_service_id, status, notes, source, payment_status, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, $9, $10, $10) "
+    "RETURNING id";
+static const char SQL_BOOKING_SERVICE_INSERT[] =
+    "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
+    "VALUES ($1, $2, $3, $4, $5)";
+/* service_ids as JSON text, parsed below exactly as SQLite's
+ * json_group_array is; json_agg of no rows is NULL, which reads as []. */
+#define BOOKING_COLUMNS                                                                            \
+    "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
+    "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
+    "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
+    "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
+static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
+/* A negative limit is no limit, as in SQLite. */
+static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS
+    "WHERE ($1::bigint = 0 OR b.start_at >= $1::bigint) AND ($2::bigint = 0 OR b.start_at < "
+    "$2::bigint) AND ($3::bigint = 0 OR b.staff_id = $3::bigint) "
+    "AND ($4::bigint = 0 OR b.patient_id = $4::bigint) "
+    "AND ($5::text IS NULL OR b.status = $5::text) "
+    "AND ($6::text IS NULL OR b.payment_status = $6::text) "
+    "AND b.id > $7::bigint ORDER BY b.id "
+    "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END";
+static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
+static const char SQL_BOOKING_SERVICES_DELETE[] =
+    "DELETE FROM booking_services WHERE booking_id = $1";
+static const char SQL_BOOKING_SET_GROUP[] =
+    "UPDATE bookings SET group_service_id = NULLIF($1::bigint, 0) WHERE id = $2";
+static const char SQL_BOOKING_MOVE[] =
+    "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
+    "updated_at = $5 WHERE id = $6";
+static const char SQL_BOOKING_NOTES[] =
+    "UPDATE bookings SET notes = $1, updated_at = $2 WHERE id = $3";
+/* One statement: the check that it is still live and the change cannot
+ * be split by another cancel. */
+static const char SQL_BOOKING_CANCEL[] =
+    "UPDATE bookings SET status = 'cancelled', cancel_reason = $1, updated_at = $2 "
+    "WHERE id = $3 AND status <> 'cancelled'";
+static const char SQL_HISTORY_INSERT[] =
+    "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
+    "VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)";
+static const char SQL_HISTORY_LIST[] =
+    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
+    "WHERE booking_id = $1 ORDER BY id";
+
+/* Ids at or below 0 mean "none" to the SQLite backend, which binds NULL
+ * for them; the statements above store 0 as NULL. */
+static int64_t
+optional_id(int64_t id)
+{
+    return id > 0 ? id : 0;
+}
+
+int
+pgsql_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)
+{
+    PGresult *r = NULL;
+    size_t i;
+    int rc = ERR_OK;
+
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        rc = pq_exec(c, &r, SQL_SERVICE_GET, "i", ids[i]);
+        if (rc != ERR_OK)
+            goto out;
+        if (PQntuples(r) == 0) {
+            rc = ERR_NOT_FOUND;
+            goto out;
+        }
+        out[i].id = pq_get_int64(r, 0, 0);
+        out[i].duration_min = (int)pq_get_int64(r, 0, 1);
+        out[i].price = pq_get_int64(r, 0, 2);
+        out[i].online_booking = (int)pq_get_int64(r, 0, 3);
+        out[i].capacity = (int)pq_get_int64(r, 0, 4);
+        out[i].buffer_before_min = (int)pq_get_int64(r, 0, 5);
+        out[i].buffer_after_min = (int)pq_get_int64(r, 0, 6);
+        pq_get_text(r, 0, 7, out[i].name, sizeof(out[i].name));
+        out[i].tax_rate_bp = (int)pq_get_int64(r, 0, 8);
+        out[i].tax_inclusive = (int)pq_get_int64(r, 0, 9);
+        PQclear(r);
+        r = NULL;
+    }
+out:
+    PQclear(r);
+    return rc;
+}
+
+/* The shifts r holds (columns as SQL_SHIFTS_GET), copied into a.
+ * *out is NULL when there are none. */
+static int
+shift_rows(const PGresult *r, struct arena *a, struct store_shift **out, size_t *n)
+{
+    struct store_shift *v = NULL;
+    int i, rows = PQntuples(r);
+
+    *out = NULL;
+    *n = 0;
+    if (rows == 0)
+        return ERR_OK;
+    v = arena_calloc(a, (size_t)rows, sizeof(*v));
+    if (!v)
+        return ERR_NOMEM;
+    for (i = 0; i < rows; i++) {
+        v[i].staff_id = pq_get_int64(r, i, 0);
+        v[i].weekday = (int)pq_get_int64(r, i, 1);
+        v[i].start_min = (int)pq_get_int64(r, i, 2);
+        v[i].end_min = (int)pq_get_int64(r, i, 3);
+        v[i].location_id = pq_get_int64(r, i, 4);
+        v[i].timezone = pq_get_arena_text(r, i, 5, a);
+        if (!v[i].timezone)
+            return ERR_NOMEM;
+    }
+    *out = v;
+    *n = (size_t)rows;
+    return ERR_OK;
+}
+
+int
+pgsql_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
+                 size_t *n)
+{
+    PGresult *r = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = pq_exec(c, &r, SQL_SHIFTS_GET, "i", staff_id);
+    if (rc == ERR_OK)
+        rc = shift_rows(r, a, out, n);
+    PQclear(r);
+    return rc;
+}
+
+/* Delete-then-insert of a staff member's set: two replacements at once
+ * under READ COMMITTED would each delete only the rows they saw and both
+ * insert, leaving the union. The staff lock makes the second wait for the
+ * first to commit and then replace its rows. */
+int
+pgsql_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
+                     size_t n)
+{
+    size_t i;
+    int rc = pq_lock(c, PQ_LOCK_STAFF, staff_id);
+
+    if (rc == ERR_OK)
+        rc = pq_cmd(c, NULL, SQL_SHIFTS_DELETE, "i", staff_id);
+    for (i = 0; rc == ERR_OK && i < n; i++)
+        rc = pq_cmd(c, NULL, SQL_SHIFT_INSERT, "idddi", staff_id, shifts[i].weekday,
+                    shifts[i].start_min, shifts[i].end_min, shifts[i].location_id);
+    return rc;
+}
+
+/* "{1,2,3}": ids as a PostgreSQL array literal for a bigint[] parameter. */
+static int
+id_array(struct buf *b, const int64_t *ids, size_t n)
+{
+    size_t i;
+    int rc = buf_puts(b, "{");
+
+    for (i = 0; rc == ERR_OK && i < n; i++)
+        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    if (rc == ERR_OK)
+        rc = buf_puts(b, "}");
+    return rc;
+}
+
+int
+pgsql_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f, struct arena *a,
+                   struct store_shift **out, size_t *n)
+{
+    const char *sql = f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS;
+    PGresult *r = NULL;
+    struct buf ids;
+    int rc = ERR_OK;
+
+    *out = NULL;
+    *n = 0;
+    buf_init(&ids, SERVICE_LIST_MAX);
+    if (f->required_services)
+        rc = id_array(&ids, f->required_services, f->n_required);
+    if (rc != ERR_OK)
+        goto out;
+    rc = pq_exec(c, &r, sql, "iiti", f->staff_id, f->location_id,
+                 f->required_services ? ids.data : NULL, (int64_t)f->n_required);
+    if (rc == ERR_OK)
+        rc = shift_rows(r, a, out, n);
+out:
+    PQclear(r);
+    buf_cleanup(&ids);
+    return rc;
+}
+
+/* Appends staff_id's live events overlapping [from, to) to *v, growing it
+ * in a (the old copy stays in the arena until it is freed). */
+static int
+query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int64_t skip,
+           struct arena *a, struct store_busy **v, size_t *n, size_t *cap)
+{
+    struct store_busy *grown;
+    PGresult *r = NULL;
+    int i, rows, rc;
+
+    rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "iiiii", staff_id, from, to, from - EVENT_MAX_S, skip);
+    if (rc != ERR_OK)
+        goto out;
+    rows = PQntuples(r);
+    if (*n + (size_t)rows > *cap) {
+        *cap = *cap * 2 > *n + (size_t)rows ? *cap * 2 : *n + (size_t)rows + 256;
+        grown = arena_calloc(a, *cap, sizeof(*grown));
+        if (!grown) {
+            rc = ERR_NOMEM;
+            goto out;
+        }
+        if (*n)
+            memcpy(grown, *v, *n * sizeof(*grown));
+        *v = grown;
+    }
+    for (i = 0; i < rows; i++) {
+        (*v)[*n].staff_id = staff_id;
+        (*v)[*n].start = pq_get_int64(r, i, 0);
+        (*v)[*n].end = pq_get_int64(r, i, 1);
+        (*v)[*n].group_service_id = pq_get_int64(r, i, 2); /* NULL reads as 0 */
+        (*n)++;
+    }
+out:
+    PQclear(r);
+    return rc;
+}
+
+int
+pgsql_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                 int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
+                 size_t *n)
+{
+    size_t cap = 0, i;
+    int rc = ERR_OK;
+
+    *out = NULL;
+    *n = 0;
+    for (i = 0; rc == ERR_OK && i < n_staff; i++)
+        rc = query_busy(c, staff_ids[i], from, to, skip_booking_id, a, out, n, &cap);
+    return rc;
+}
+
+static int
+insert_booking_services(struct store_conn *c, int64_t id, const struct store_service *services,
+                        size_t n)
+{
+    size_t i;
+    int rc = ERR_OK;
+
+    for (i = 0; rc == ERR_OK && i < n; i++)
+        rc = pq_cmd(c, NULL, SQL_BOOKING_SERVICE_INSERT, "iiidi", id, (int64_t)i, services[i].id,
+                    services[i].duration_min, services[i].price);
+    return rc;
+}
+
+/* The caller holds the staff lock (store_lock_staff) and has checked the
+ * slot; bookings_no_overlap still refuses an overlapping individual
+ * booking (23P01, ERR_CONFLICT) should that ever be bypassed. */
+int
+pgsql_booking_insert(struct store_conn *c, const struct store_booking *b,
+                     const struct store_service *services, size_t n_services, int64_t *id)
+{
+    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiittti", b->patient_id, b->staff_id,
+                      b->location_id, b->start_at, b->end_at, optional_id(b->group_service_id),
+                      b->notes ? b->notes : "", b->source, b->payment_status, b->created_at);
+
+    if (rc == ERR_OK)
+        rc = insert_booking_services(c, *id, services, n_services);
+    return rc;
+}
+
+/* Delete-then-insert of the booking's services: the booking row is locked
+ * first, so a concurrent replacement waits for this one to commit instead
+ * of adding its rows to ours (or colliding on a position). A missing
+ * booking is left to the foreign key, as on SQLite. */
+int
+pgsql_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
+                           size_t n, int64_t group_service_id)
+{
+    int64_t locked = 0;
+    int rc = pq_int64(c, &locked, SQL_BOOKING_LOCK, "i", id);
+
+    if (rc == ERR_NOT_FOUND)
+        rc = ERR_OK;
+    if (rc == ERR_OK)
+        rc = pq_cmd(c, NULL, SQL_BOOKING_SERVICES_DELETE, "i", id);
+    if (rc == ERR_OK)
+        rc = insert_booking_services(c, id, services, n);
+    if (rc == ERR_OK)
+        rc = pq_cmd(c, NULL, SQL_BOOKING_SET_GROUP, "ii", optional_id(group_service_id), id);
+    return rc;
+}
+
+/* service_ids comes out as JSON text; make it a real array. */
+static void
+parse_service_ids(json_t *row)
+{
+    const char *text = json_string_value(json_object_get(row, "service_ids"));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+}
+
+int
+pgsql_booking_get(struct store_conn *c, int64_t id, json_t **out)
+{
+    int rc = pq_one_json(c, out, SQL_BOOKING_GET, "i", id);
+
+    if (rc == ERR_OK)
+        parse_service_ids(*out);
+    return rc;
+}
+
+int
+pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
+{
+    size_t i;
+    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittid", f->from, f->to, f->staff_id,
+                          f->patient_id, f->status, f->payment_status, f->after_id, f->limit);
+
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        parse_service_ids(json_array_get(*items, i));
+    return rc;
+}
+
+int
+pgsql_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
+                   int64_t start, int64_t end, int64_t now)
+{
+    return pq_cmd(c, NULL, SQL_BOOKING_MOVE, "iiiiii", staff_id, location_id, start, end, now, id);
+}
+
+int
+pgsql_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now)
+{
+    return pq_cmd(c, NULL, SQL_BOOKING_NOTES, "tii", notes, now, id);
+}
+
+int
+pgsql_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now)
+{
+    int64_t changed = 0;
+    int rc = pq_cmd(c, &changed, SQL_BOOKING_CANCEL, "tii", reason, now, id);
+
+    if (rc == ERR_OK && changed == 0)
+        rc = ERR_CONFLICT; /* no such booking, or cancelled already */
+    return rc;
+}
+
+int
+pgsql_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
+                  const char *actor, const char *action, const char *changes_json)
+{
+    return pq_cmd(c, NULL, SQL_HISTORY_INSERT, "iiittt", booking_id, at, optional_id(actor_user_id),
+                  actor, action, changes_json);
+}
+
+int
+pgsql_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
+{
+    size_t i;
+    int rc = pq_list_json(c, items, SQL_HISTORY_LIST, "i", booking_id);
+
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
+        json_t *row = json_array_get(*items, i);
+        const char *text = json_string_value(json_object_get(row, "changes"));
+        json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
+
+        json_object_set_new(row, "changes", changes ? changes : json_object());
+    }
+    return rc;
+}

@@ -1,0 +1,662 @@
+/* Tests of the PostgreSQL helpers (store/postgres/pg_sql.h) against a real
+ * server: the database named by CHAIRSIDE_TEST_PG_URL, which they WIPE
+ * (schema public is dropped and made again). `make pg-unit` starts a
+ * scratch cluster and makes one. Without the variable every test is
+ * reported as skipped, with the reason, never as passed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/migrations.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_sql.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define T0 INT64_C(1772409600) /* 2026-03-02 00:00 UTC */
+#define H INT64_C(3600)
+
+static const char *pg_url;
+
+struct fixture {
+    struct pg_sql c;
+    struct pg_sql c2; /* a second session, for races and errors */
+};
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    pg_url = getenv("CHAIRSIDE_TEST_PG_URL");
+    if (!pg_url || !pg_url[0]) {
+        pg_url = NULL;
+        printf("test_pg_sql: SKIPPED: CHAIRSIDE_TEST_PG_URL is not set; `make pg-unit` runs "
+               "these tests against a scratch PostgreSQL 15\n");
+    }
+    return 0;
+}
+
+static void
+reset_schema(struct pg_sql *c)
+{
+    assert_int_equal(pg_sql_simple(c, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"),
+                     ERR_OK);
+}
+
+/* Each test gets two fresh connections to a migrated database; the tests
+ * add their own staff and patients, so they need no wipe between them. */
+static int
+fx_setup(void **state)
+{
+    struct fixture *f;
+
+    *state = NULL;
+    if (!pg_url)
+        return 0;
+    f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    *state = f;
+    if (pg_sql_init(&f->c, pg_url) != ERR_OK || pg_sql_init(&f->c2, pg_url) != ERR_OK)
+        return -1;
+    return pg_sql_migrate(&f->c) == ERR_OK ? 0 : -1;
+}
+
+static int
+fx_teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    if (!f)
+        return 0;
+    pg_sql_cleanup(&f->c);
+    pg_sql_cleanup(&f->c2);
+    free(f);
+    return 0;
+}
+
+#define NEED_PG()                                                                                  \
+    do {                                                                                           \
+        if (!pg_url)                                                                               \
+            skip();                                                                                \
+    } while (0)
+
+/* --- Helpers ------------------------------------------------------------- */
+
+static int64_t
+count_of(struct pg_sql *c, const char *sql)
+{
+    PGresult *res = NULL;
+    int64_t n;
+
+    assert_int_equal(pg_sql_query_dynamic(c, &res, sql, ""), ERR_OK);
+    n = pg_sql_int(res, 0, 0);
+    PQclear(res);
+    return n;
+}
+
+static const char SQL_ADD_STAFF[] = "INSERT INTO staff (name) VALUES ($1) RETURNING id";
+static const char SQL_ADD_LOCATION[] =
+    "INSERT INTO locations (name, timezone) VALUES ('Mitte', 'Europe/Berlin') RETURNING id";
+static const char SQL_ADD_PATIENT[] = "INSERT INTO patients (name) VALUES ($1) RETURNING id";
+static const char SQL_ADD_BOOKING[] =
+    "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, group_service_id, "
+    "status, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'staff', 0, 0) "
+    "RETURNING id";
+
+static int64_t
+returned_id(struct pg_sql *c, const char *sql, const char *types, const char *text)
+{
+    PGresult *res = NULL;
+    int64_t id;
+
+    assert_int_equal(pg_sql_query(c, &res, sql, types, text), ERR_OK);
+    assert_int_equal(PQntuples(res), 1);
+    id = pg_sql_int(res, 0, 0);
+    PQclear(res);
+    assert_true(id > 0);
+    return id;
+}
+
+struct people {
+    int64_t staff, staff2, location, patient;
+};
+
+static void
+add_people(struct pg_sql *c, struct people *p)
+{
+    p->staff = returned_id(c, SQL_ADD_STAFF, "t", "Dr. Weber");
+    p->staff2 = returned_id(c, SQL_ADD_STAFF, "t", "Dr. Braun");
+    p->location = returned_id(c, SQL_ADD_LOCATION, "", NULL);
+    p->patient = returned_id(c, SQL_ADD_PATIENT, "t", "Anna Schmidt");
+}
+
+static int
+add_booking(struct pg_sql *c, const struct people *p, int64_t staff, int64_t start, int64_t end,
+            int64_t group_service_id, const char *status)
+{
+    return pg_sql_exec(c, NULL, SQL_ADD_BOOKING, "iiiiiIt", p->patient, staff, p->location, start,
+                       end, group_service_id, status);
+}
+
+/* --- Migrations ---------------------------------------------------------- */
+
+struct migrator {
+    int rc;
+};
+
+static void *
+migrate_thread(void *arg)
+{
+    struct migrator *m = arg;
+    struct pg_sql c;
+
+    m->rc = pg_sql_init(&c, pg_url);
+    if (m->rc == ERR_OK)
+        m->rc = pg_sql_migrate(&c);
+    pg_sql_cleanup(&c);
+    return NULL;
+}
+
+/* Two processes starting at once on an empty database: the advisory lock
+ * makes one migrate and the other find it done, neither fails. */
+static void
+test_migrate_fresh_concurrently(void **state)
+{
+    struct fixture *f = *state;
+    struct migrator m[2] = {{-1}, {-1}};
+    pthread_t th[2];
+    int v = -1, i;
+
+    NEED_PG();
+    reset_schema(&f->c);
+    assert_int_equal(pg_sql_schema_version(&f->c, &v), ERR_OK);
+    assert_int_equal(v, 0);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, migrate_thread, &m[i]), 0);
+    for (i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(m[i].rc, ERR_OK);
+    }
+    assert_int_equal(pg_sql_schema_version(&f->c, &v), ERR_OK);
+    assert_int_equal(v, pg_migrations[pg_migration_count - 1].version);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
+}
+
+static void
+test_migrate_again_is_a_no_op(void **state)
+{
+    struct fixture *f = *state;
+    int v = 0, i;
+
+    NEED_PG();
+    /* The two backends number their migrations alike. */
+    assert_int_equal(pg_migration_count, store_migration_count);
+    for (i = 0; i < pg_migration_count; i++) {
+        assert_int_equal(pg_migrations[i].version, store_migrations[i].version);
+        assert_string_equal(pg_migrations[i].name, store_migrations[i].name);
+    }
+    assert_int_equal(pg_sql_migrate(&f->c), ERR_OK);
+    assert_int_equal(pg_sql_migrate(&f->c2), ERR_OK);
+    assert_int_equal(pg_sql_schema_version(&f->c, &v), ERR_OK);
+    assert_int_equal(v, pg_migration_count);
+    /* The seed rows are there once, as the SQLite migrations make them. */
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM settings WHERE id = 1"), 1);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM ledger_accounts"), 7);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM templates"), 8);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_extension WHERE extname IN "
+                                     "('btree_gist', 'citext')"),
+                     2);
+}
+
+/* --- Constraints --------------------------------------------------------- */
+
+static void
+test_exclusion_refuses_overlapping_live_bookings(void **state)
+{
+    struct fixture *f = *state;
+    struct people p;
+    int64_t changed = -1;
+
+    NEED_PG();
+    add_people(&f->c, &p);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 9 * H, T0 + 10 * H, 0, "confirmed"),
+                     ERR_OK);
+    /* Overlapping the live booking: refused by the exclusion constraint. */
+    assert_int_equal(
+        add_booking(&f->c, &p, p.staff, T0 + 9 * H + 1800, T0 + 10 * H + 1800, 0, "confirmed"),
+        ERR_CONFLICT);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 8 * H, T0 + 11 * H, 0, "confirmed"),
+                     ERR_CONFLICT);
+    /* Cancelled, back to back, another staff member, a group slot: fine. */
+    assert_int_equal(
+        add_booking(&f->c, &p, p.staff, T0 + 9 * H + 1800, T0 + 10 * H + 1800, 0, "cancelled"),
+        ERR_OK);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 10 * H, T0 + 11 * H, 0, "confirmed"),
+                     ERR_OK);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 8 * H, T0 + 9 * H, 0, "confirmed"),
+                     ERR_OK);
+    assert_int_equal(add_booking(&f->c, &p, p.staff2, T0 + 9 * H, T0 + 10 * H, 0, "confirmed"),
+                     ERR_OK);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 9 * H, T0 + 10 * H, 7, "confirmed"),
+                     ERR_OK);
+    /* Reviving the cancelled one would overlap: refused too. */
+    assert_int_equal(pg_sql_exec(&f->c, &changed,
+                                 "UPDATE bookings SET status = 'confirmed' WHERE staff_id = $1 "
+                                 "AND status = 'cancelled'",
+                                 "i", p.staff),
+                     ERR_CONFLICT);
+    assert_int_equal(changed, 0);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM bookings WHERE status = 'cancelled'"),
+                     1);
+}
+
+static const char SQL_ADD_USER[] = "INSERT INTO users (email, password_hash, role, created_at) "
+                                   "VALUES ($1, 'x', 'staff', 0)";
+static const char SQL_USER_BY_EMAIL[] = "SELECT id, email FROM users WHERE email = $1";
+
+static void
+test_constraints_map_to_conflict(void **state)
+{
+    struct fixture *f = *state;
+    struct people p;
+    json_t *row = NULL;
+
+    NEED_PG();
+    add_people(&f->c, &p);
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_ADD_USER, "t", "Reception@Example.test"), ERR_OK);
+    /* Unique without regard to case, as SQLite's COLLATE NOCASE. */
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_ADD_USER, "t", "reception@example.TEST"),
+                     ERR_CONFLICT);
+    assert_int_equal(pg_sql_one_json(&f->c, &row, SQL_USER_BY_EMAIL, "t", "RECEPTION@example.test"),
+                     ERR_OK);
+    assert_string_equal(json_string_value(json_object_get(row, "email")), "Reception@Example.test");
+    json_decref(row);
+    assert_int_equal(pg_sql_one_json(&f->c, &row, SQL_USER_BY_EMAIL, "t", "nobody@example.test"),
+                     ERR_NOT_FOUND);
+    assert_null(row);
+    /* Foreign key, check and not-null failures are conflicts as well. */
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_ADD_BOOKING, "iiiiiIt", INT64_C(999999), p.staff,
+                                 p.location, T0, T0 + H, INT64_C(0), "confirmed"),
+                     ERR_CONFLICT);
+    assert_int_equal(add_booking(&f->c, &p, p.staff, T0 + 20 * H, T0 + 21 * H, 0, "maybe"),
+                     ERR_CONFLICT);
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_ADD_PATIENT, "t", NULL), ERR_CONFLICT);
+    /* A value the column cannot hold is invalid input. */
+    assert_int_equal(pg_sql_exec(&f->c, NULL, "UPDATE staff SET bookable = $1 WHERE id = $2", "ti",
+                                 "not a number", p.staff),
+                     ERR_INVALID);
+}
+
+static const char SQL_ADD_ENTRY[] = "INSERT INTO journal_entries (date, posted_at, memo, source) "
+                                    "VALUES ('2026-03-02', 0, 'test', 'invoice') RETURNING id";
+static const char SQL_ADD_LINE[] =
+    "INSERT INTO journal_lines (entry_id, account_code, debit, credit) VALUES ($1, $2, $3, $4)";
+
+static void
+test_journal_is_immutable(void **state)
+{
+    struct fixture *f = *state;
+    int64_t entry, before;
+
+    NEED_PG();
+    entry = returned_id(&f->c, SQL_ADD_ENTRY, "", NULL);
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, SQL_ADD_LINE, "itii", entry, "1100", INT64_C(5000), INT64_C(0)),
+        ERR_OK);
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, SQL_ADD_LINE, "itii", entry, "4000", INT64_C(0), INT64_C(5000)),
+        ERR_OK);
+    /* A line is either a debit or a credit, never both. */
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, SQL_ADD_LINE, "itii", entry, "4000", INT64_C(1), INT64_C(1)),
+        ERR_CONFLICT);
+    before = count_of(&f->c, "SELECT count(*) FROM journal_lines");
+    assert_int_equal(pg_sql_exec(&f->c, NULL,
+                                 "UPDATE journal_lines SET debit = debit + 1 "
+                                 "WHERE entry_id = $1",
+                                 "i", entry),
+                     ERR_CONFLICT);
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, "DELETE FROM journal_lines WHERE entry_id = $1", "i", entry),
+        ERR_CONFLICT);
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, "UPDATE journal_entries SET memo = 'x' WHERE id = $1", "i", entry),
+        ERR_CONFLICT);
+    assert_int_equal(
+        pg_sql_exec(&f->c, NULL, "DELETE FROM journal_entries WHERE id = $1", "i", entry),
+        ERR_CONFLICT);
+    assert_int_equal(pg_sql_simple(&f->c, "TRUNCATE journal_lines"), ERR_CONFLICT);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM journal_lines"), before);
+    assert_int_equal(count_of(&f->c, "SELECT sum(debit) - sum(credit) FROM journal_lines "
+                                     "WHERE entry_id = (SELECT max(id) FROM journal_entries)"),
+                     0);
+}
+
+/* --- Errors -------------------------------------------------------------- */
+
+/* Runs pg_sql_init(url) with stderr going to a file, and returns what it
+ * logged (caller frees). */
+static char *
+init_logged(const char *url, int *rc)
+{
+    char path[] = "/tmp/chairside-pglog-XXXXXX", *text;
+    int fd = mkstemp(path), saved = dup(2);
+    struct pg_sql c;
+    long n;
+    FILE *fp;
+
+    assert_true(fd >= 0 && saved >= 0);
+    fflush(stderr);
+    dup2(fd, 2);
+    *rc = pg_sql_init(&c, url);
+    pg_sql_cleanup(&c);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    fp = fdopen(fd, "r");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    rewind(fp);
+    text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    unlink(path);
+    return text;
+}
+
+static void
+test_bad_urls(void **state)
+{
+    char url[512], *log, *at;
+    int rc;
+
+    (void)state;
+    NEED_PG();
+    log = init_logged("/var/chairside.db", &rc);
+    assert_int_equal(rc, ERR_INVALID);
+    free(log);
+    log = init_logged("postgresql://chairside:s3cret-pw@[::1/db", &rc);
+    assert_int_equal(rc, ERR_INVALID);
+    assert_null(strstr(log, "s3cret-pw"));
+    free(log);
+    log = init_logged("postgresql://chairside:s3cret-pw@127.0.0.1:1/db?connect_timeout=2", &rc);
+    assert_int_equal(rc, ERR_UNAVAILABLE);
+    assert_non_null(strstr(log, "cannot connect"));
+    assert_null(strstr(log, "s3cret-pw"));
+    /* One line: the message and its cause, not libpq's multi-line text. */
+    assert_non_null(strchr(log, '\n'));
+    assert_ptr_equal(strchr(log, '\n'), strrchr(log, '\n'));
+    free(log);
+    /* The real server with a wrong password: refused, password not logged. */
+    at = strchr(pg_url + strlen("postgresql://"), '@');
+    assert_non_null(at);
+    snprintf(url, sizeof(url), "postgresql://chairside:wrong-pw-123%s", at);
+    log = init_logged(url, &rc);
+    assert_int_equal(rc, ERR_UNAVAILABLE);
+    assert_null(strstr(log, "wrong-pw-123"));
+    free(log);
+}
+
+static const char SQL_STAFF_NAME[] = "SELECT name FROM staff WHERE id = $1";
+static const char SQL_RENAME_STAFF[] = "UPDATE staff SET name = $1 WHERE id = $2";
+
+/* A write racing one that already changed the row, under repeatable read:
+ * the database aborts it, and that is ERR_RETRY. */
+static void
+test_serialization_failure_is_retry(void **state)
+{
+    struct fixture *f = *state;
+    struct people p;
+    PGresult *res = NULL;
+
+    NEED_PG();
+    add_people(&f->c, &p);
+    assert_int_equal(pg_sql_simple(&f->c, "BEGIN ISOLATION LEVEL REPEATABLE READ"), ERR_OK);
+    assert_int_equal(pg_sql_query(&f->c, &res, SQL_STAFF_NAME, "i", p.staff), ERR_OK);
+    PQclear(res);
+    assert_int_equal(pg_sql_exec(&f->c2, NULL, SQL_RENAME_STAFF, "ti", "Dr. A", p.staff), ERR_OK);
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_RENAME_STAFF, "ti", "Dr. B", p.staff), ERR_RETRY);
+    assert_int_equal(pg_sql_simple(&f->c, "ROLLBACK"), ERR_OK);
+}
+
+/* The server ends the session (a restart, a failover): ERR_UNAVAILABLE,
+ * and pg_sql_ensure reconnects with a fresh statement cache. */
+static void
+test_lost_connection(void **state)
+{
+    struct fixture *f = *state;
+    PGresult *res = NULL;
+
+    NEED_PG();
+    assert_int_equal(pg_sql_query(&f->c, &res, "SELECT pg_backend_pid()", ""), ERR_OK);
+    assert_int_equal(pg_sql_exec(&f->c2, NULL, "SELECT pg_terminate_backend($1::int, 5000)", "i",
+                                 pg_sql_int(res, 0, 0)),
+                     ERR_OK);
+    PQclear(res);
+    res = NULL;
+    assert_int_equal(pg_sql_query(&f->c, &res, "SELECT 1", ""), ERR_UNAVAILABLE);
+    assert_null(res);
+    assert_int_equal(pg_sql_ensure(&f->c), ERR_OK);
+    assert_int_equal(f->c.n_prepared, 0);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM settings"), 1);
+    assert_int_equal(pg_sql_query(&f->c, &res, "SELECT pg_backend_pid()", ""), ERR_OK);
+    PQclear(res);
+    assert_int_equal(pg_sql_ensure(&f->c), ERR_OK); /* nothing to do */
+}
+
+/* --- Parameters and results ---------------------------------------------- */
+
+static const char SQL_ADD_SESSION[] =
+    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, "
+    "as_patient_id) VALUES ($1, $2, $3, $4, $4, $4, $5)";
+static const char SQL_SESSION_BY_HASH[] =
+    "SELECT user_id, csrf_token, as_patient_id, octet_length(token_hash) AS n FROM sessions "
+    "WHERE token_hash = $1";
+
+static void
+test_parameters(void **state)
+{
+    struct fixture *f = *state;
+    const unsigned char hash[] = {0x00, 0xff, 0x27, 0x5c, 0x00, 0x22, 0x01};
+    PGresult *res = NULL;
+    int64_t user, changed = -1;
+    size_t cached;
+    struct arena a;
+    char small[5];
+
+    NEED_PG();
+    assert_int_equal(pg_sql_exec(&f->c, &changed, SQL_ADD_USER, "t", "params@example.test"),
+                     ERR_OK);
+    assert_int_equal(changed, 1);
+    user = count_of(&f->c, "SELECT id FROM users WHERE email = 'params@example.test'");
+    /* Binary bytes with NULs and quotes survive; 'I' binds 0 as NULL. */
+    assert_int_equal(pg_sql_exec(&f->c, NULL, SQL_ADD_SESSION, "bidiI", hash, sizeof(hash), user,
+                                 4000, T0, INT64_C(0)),
+                     ERR_OK);
+    cached = f->c.n_prepared;
+    assert_int_equal(pg_sql_query(&f->c, &res, SQL_SESSION_BY_HASH, "b", hash, sizeof(hash)),
+                     ERR_OK);
+    assert_int_equal(PQntuples(res), 1);
+    assert_int_equal(pg_sql_int(res, 0, 0), user);
+    assert_int_equal(pg_sql_int(res, 0, 1), 4000); /* 'd' sent an int, the column is text */
+    assert_true(pg_sql_is_null(res, 0, 2));
+    assert_int_equal(pg_sql_int(res, 0, 2), 0);
+    assert_int_equal(pg_sql_int(res, 0, 3), sizeof(hash));
+    pg_sql_copy_text(res, 0, 1, small, sizeof(small));
+    assert_string_equal(small, "4000");
+    pg_sql_copy_text(res, 0, 2, small, sizeof(small));
+    assert_string_equal(small, "");
+    arena_init(&a);
+    assert_string_equal(pg_sql_arena_text(res, 0, 1, &a), "4000");
+    assert_string_equal(pg_sql_arena_text(res, 0, 2, &a), "");
+    arena_cleanup(&a);
+    PQclear(res);
+    /* Run again: the statement comes from the cache, not prepared anew. */
+    assert_int_equal(pg_sql_query(&f->c, &res, SQL_SESSION_BY_HASH, "b", hash, sizeof(hash) - 1),
+                     ERR_OK);
+    assert_int_equal(PQntuples(res), 0);
+    PQclear(res);
+    assert_int_equal(f->c.n_prepared, cached + 1);
+    /* A value with quotes is data, never SQL. */
+    assert_int_equal(pg_sql_exec(&f->c, &changed, SQL_RENAME_STAFF, "ti",
+                                 "x'); DROP TABLE staff; --", INT64_C(-1)),
+                     ERR_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_tables WHERE tablename = 'staff'"),
+                     1);
+    /* Text built at run time is prepared once per distinct text. */
+    {
+        char sql[64];
+        const struct pg_sql_param params[] = {{.type = 't', .text = "Dr. C"},
+                                              {.type = 'i', .i = 0}};
+
+        cached = f->c.n_prepared;
+        snprintf(sql, sizeof(sql), "UPDATE %s SET name = $1 WHERE id = $2", "staff");
+        assert_int_equal(pg_sql_query_dynamic(&f->c, NULL, sql, "ti", "Dr. C", INT64_C(0)), ERR_OK);
+        snprintf(sql, sizeof(sql), "UPDATE %s SET name = $1 WHERE id = $2", "staff");
+        assert_int_equal(pg_sql_run(&f->c, &res, PG_SQL_TEXT, sql, params, 2), ERR_OK);
+        assert_int_equal(pg_sql_changes(res), 0);
+        PQclear(res);
+        assert_int_equal(f->c.n_prepared, cached + 1);
+        assert_int_equal(pg_sql_query_once(&f->c, NULL, sql, "ti", "Dr. C", INT64_C(0)), ERR_OK);
+        assert_int_equal(f->c.n_prepared, cached + 1);
+    }
+    /* Booleans read as SQLite's 0/1. */
+    assert_int_equal(count_of(&f->c, "SELECT EXISTS (SELECT 1 FROM staff)"), 1);
+    assert_int_equal(count_of(&f->c, "SELECT 1 > 2"), 0);
+}
+
+/* More distinct texts than the cache holds: the oldest are deallocated on
+ * the server and the newest still run. */
+static void
+test_statement_cache_evicts_the_oldest(void **state)
+{
+    struct fixture *f = *state;
+    PGresult *res = NULL;
+    char sql[48];
+    int i;
+
+    NEED_PG();
+    for (i = 0; i < PG_SQL_CACHE_SIZE + 10; i++) {
+        snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
+        assert_int_equal(pg_sql_query_dynamic(&f->c, &res, sql, "d", 1), ERR_OK);
+        assert_int_equal(pg_sql_int(res, 0, 0), i + 1);
+        PQclear(res);
+    }
+    assert_int_equal(f->c.n_prepared, PG_SQL_CACHE_SIZE);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_prepared_statements"),
+                     PG_SQL_CACHE_SIZE);
+    /* The first text was evicted: asking again prepares it anew. */
+    assert_int_equal(pg_sql_query_dynamic(&f->c, &res, "SELECT 0 + $1", "d", 5), ERR_OK);
+    assert_int_equal(pg_sql_int(res, 0, 0), 5);
+    PQclear(res);
+}
+
+static void
+test_row_json_types(void **state)
+{
+    struct fixture *f = *state;
+    json_t *row = NULL, *items = NULL;
+    struct people p;
+
+    NEED_PG();
+    assert_int_equal(
+        pg_sql_one_json(&f->c, &row,
+                        "SELECT 1::int2 AS a, 2::int4 AS b, 9007199254740993::int8 AS c, "
+                        "1.5::float8 AS d, 2.25::numeric AS e, sum(x) AS f, "
+                        "'Grüße'::text AS g, NULL::bigint AS h, true AS i, "
+                        "'\\x00ff'::bytea AS j, 'Ann'::citext AS k, 0.5::float4 AS l "
+                        "FROM (VALUES (INT8 '40'), (INT8 '2')) v(x)",
+                        ""),
+        ERR_OK);
+    assert_true(json_is_integer(json_object_get(row, "a")));
+    assert_int_equal(json_integer_value(json_object_get(row, "a")), 1);
+    assert_int_equal(json_integer_value(json_object_get(row, "b")), 2);
+    assert_true(json_integer_value(json_object_get(row, "c")) == INT64_C(9007199254740993));
+    assert_true(json_is_real(json_object_get(row, "d")));
+    assert_true(json_real_value(json_object_get(row, "d")) == 1.5);
+    assert_true(json_is_real(json_object_get(row, "e")));
+    assert_true(json_real_value(json_object_get(row, "e")) == 2.25);
+    /* sum(bigint) is numeric; whole, it renders as SQLite's integer sum. */
+    assert_true(json_is_integer(json_object_get(row, "f")));
+    assert_int_equal(json_integer_value(json_object_get(row, "f")), 42);
+    assert_string_equal(json_string_value(json_object_get(row, "g")), "Grüße");
+    assert_true(json_is_null(json_object_get(row, "h")));
+    assert_int_equal(json_integer_value(json_object_get(row, "i")), 1);
+    assert_true(json_is_null(json_object_get(row, "j")));
+    assert_string_equal(json_string_value(json_object_get(row, "k")), "Ann");
+    assert_true(json_real_value(json_object_get(row, "l")) == 0.5);
+    json_decref(row);
+
+    /* Table rows: flags stay integers, as on SQLite. */
+    add_people(&f->c, &p);
+    assert_int_equal(pg_sql_one_json(&f->c, &row, "SELECT * FROM settings", ""), ERR_OK);
+    assert_int_equal(json_integer_value(json_object_get(row, "booking_time_divider_min")), 15);
+    assert_true(json_is_integer(json_object_get(row, "book_one_service_only")));
+    assert_int_equal(json_integer_value(json_object_get(row, "allow_self_signup")), 1);
+    assert_string_equal(json_string_value(json_object_get(row, "client_payment")), "disabled");
+    assert_string_equal(json_string_value(json_object_get(row, "payment_provider")), "manual");
+    json_decref(row);
+    assert_int_equal(
+        pg_sql_one_json(&f->c, &row, "SELECT * FROM patients_view WHERE id = $1", "i", p.patient),
+        ERR_OK);
+    assert_true(json_is_integer(json_object_get(row, "has_account")));
+    assert_int_equal(json_integer_value(json_object_get(row, "has_account")), 0);
+    assert_int_equal(json_integer_value(json_object_get(row, "can_book_online")), 1);
+    assert_true(json_is_null(json_object_get(row, "date_of_birth")));
+    assert_true(json_integer_value(json_object_get(row, "created_at")) > T0);
+    json_decref(row);
+
+    assert_int_equal(pg_sql_list_json(&f->c, &items,
+                                      "SELECT code, name FROM ledger_accounts WHERE type = $1 "
+                                      "ORDER BY code",
+                                      "t", "revenue"),
+                     ERR_OK);
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "code")),
+                        "4000");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "name")),
+                        "Product Sales");
+    json_decref(items);
+    /* A failed list still hands back its (empty) array. */
+    assert_int_equal(pg_sql_list_json(&f->c, &items, "SELECT * FROM no_such_table", ""), ERR_STORE);
+    assert_non_null(items);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_migrate_fresh_concurrently),
+        T(test_migrate_again_is_a_no_op),
+        T(test_exclusion_refuses_overlapping_live_bookings),
+        T(test_constraints_map_to_conflict),
+        T(test_journal_is_immutable),
+        T(test_bad_urls),
+        T(test_serialization_failure_is_retry),
+        T(test_lost_connection),
+        T(test_parameters),
+        T(test_statement_cache_evicts_the_oldest),
+        T(test_row_json_types),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}
