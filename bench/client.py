@@ -18,6 +18,10 @@ Subcommands (all print to stdout; key=value lines are for `eval` in sh):
                               byte range [FROM, TO)
   verify DB FROM_UTC PREFIX   double bookings and new-booking count; DB is
                               a SQLite file or a postgresql:// URL (psycopg2)
+  cpu PREFIX PIDS PGPID       CPU ticks so far of the comma-separated PIDS
+                              (threads included), of PostgreSQL's postmaster
+                              PGPID and its children (0: none), and of the
+                              whole machine (busy and all); SC_CLK_TCK ticks/s
   report ENVFILE OUT          the figures table
 """
 import datetime as dt
@@ -236,6 +240,42 @@ def cmd_verify(db, from_utc, prefix):
                                                       prefix, new))
 
 
+def proc_ticks(pid, children=False):
+    """utime + stime of one process (all its threads); with children, also
+    the reaped children's (cutime + cstime)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    t = int(fields[11]) + int(fields[12])
+    if children:
+        t += int(fields[13]) + int(fields[14])
+    return t
+
+
+def cmd_cpu(prefix, pids, pgpid):
+    ours = sum(proc_ticks(int(p)) for p in pids.split(",") if p)
+    pg = 0
+    if int(pgpid):
+        pg = proc_ticks(int(pgpid), True)
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open("/proc/%s/stat" % d) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except OSError:
+                    continue
+                if ppid == int(pgpid):
+                    pg += proc_ticks(int(d))
+    with open("/proc/stat") as f:
+        cpu = [int(x) for x in f.readline().split()[1:]]
+    idle = cpu[3] + cpu[4]
+    print("%s_TICKS=%d\n%s_PG_TICKS=%d\n%s_ALL_BUSY=%d\n%s_ALL=%d\n%s_HZ=%d"
+          % (prefix, ours, prefix, pg, prefix, sum(cpu[:8]) - idle, prefix, sum(cpu[:8]),
+             prefix, os.sysconf("SC_CLK_TCK")))
+
+
 def fnum(v, digits=0):
     try:
         x = float(v)
@@ -330,6 +370,11 @@ def cmd_report(envfile, out):
         "%s / %s" % (fnum(g("D_SEQ_MEDIAN_US")), fnum(g("D_SEQ_P99_US"))))
     row("server us/request under wrk load, median / p99",
         "%s / %s" % (fnum(g("D_LOAD_MEDIAN_US")), fnum(g("D_LOAD_P99_US"))))
+    def cpu_row(k, what):
+        row("  CPU us/%s: serve / PostgreSQL; machine busy, ours" % what,
+            "%s / %s; %s%%, %s%%" % (fnum(g(k + "_SRV_CPU_US")), fnum(g(k + "_PG_CPU_US")),
+                                     g(k + "_BUSY_PCT", "?"), g(k + "_OURS_PCT", "?")))
+
     if g("E_PG"):
         e1, e2 = flt("E1_BOOKINGS_PER_S"), flt("E2_BOOKINGS_PER_S")
         section("(e) PostgreSQL 15 (scratch cluster on loopback), the same main clinic")
@@ -340,6 +385,7 @@ def cmd_report(envfile, out):
         row("  p90 / max (sequential); non-200", "%s / %s; %s" % (
             fnum(g("E_SEQ_P90_US")), fnum(g("E_SEQ_MAX_US")),
             int(g("E_SEQ_N", "0")) - int(g("E_SEQ_STATUS_200", "0"))))
+        cpu_row("E_SEQ", "request")
         for n, k, what in ((1, "E1", "1 serve process, wrk -t2 -c16"),
                            (2, "E2", "2 serve processes, 2 x wrk -t1 -c8")):
             v = flt(k + "_BOOKINGS_PER_S")
@@ -349,6 +395,7 @@ def cmd_report(envfile, out):
                 g(k + "_201", "0"), g(k + "_409", "0"), g(k + "_OTHER", "0")))
             row("  server us/booking median / p99",
                 "%s / %s" % (fnum(g(k + "_MEDIAN_US")), fnum(g(k + "_P99_US"))))
+            cpu_row(k, "booking")
         for v, what in ((e1, "1 process"), (e2, "2 processes")):
             r = v / bps if v is not None and bps else None
             row("ratio PostgreSQL (%s) / SQLite bookings/s, this run" % what,
@@ -400,7 +447,7 @@ def cmd_report(envfile, out):
 
 COMMANDS = {
     "port": cmd_port, "wait": cmd_wait, "login": cmd_login, "get": cmd_get, "seq": cmd_seq,
-    "race": cmd_race, "logstats": cmd_logstats, "verify": cmd_verify, "report": cmd_report,
+    "race": cmd_race, "cpu": cmd_cpu, "logstats": cmd_logstats, "verify": cmd_verify, "report": cmd_report,
 }
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ done
 TMP=$(mktemp -d /tmp/chairside-bench.XXXXXX)
 PIDS=()
 PG_DIR=""
+PG_PM=0
 cleanup() {
     local p
     for p in "${PIDS[@]}"; do
@@ -323,6 +324,23 @@ book_figures() {
     put "${prefix}_MEDIAN_US" "$(eval echo "\${${prefix}_LOG_MEDIAN_US}")"
     put "${prefix}_P99_US" "$(eval echo "\${${prefix}_LOG_P99_US}")"
 }
+# cpu_mark NAME PIDS : CPU ticks so far of PIDS, of the cluster, of the
+# machine, as NAME_TICKS, NAME_PG_TICKS, NAME_ALL_BUSY, NAME_ALL, NAME_HZ.
+cpu_mark() {
+    eval "$($PY cpu "$1" "$2" "$PG_PM")"
+}
+# cpu_figures PREFIX FROM TO COUNT : CPU us per item of the serve processes
+# and of PostgreSQL between two marks, and how busy the machine was (all of
+# it, and with just those).
+cpu_figures() {
+    local p=$1 a=$2 b=$3 n=$4 hz srv pg busy all
+    eval "hz=\$${a}_HZ srv=\$((${b}_TICKS - ${a}_TICKS)) pg=\$((${b}_PG_TICKS - ${a}_PG_TICKS))"
+    eval "busy=\$((${b}_ALL_BUSY - ${a}_ALL_BUSY)) all=\$((${b}_ALL - ${a}_ALL))"
+    put "${p}_SRV_CPU_US" "$(awk -v t="$srv" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
+    put "${p}_PG_CPU_US" "$(awk -v t="$pg" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
+    put "${p}_BUSY_PCT" "$(awk -v b="$busy" -v t="$all" 'BEGIN {printf "%.0f", t ? 100 * b / t : 0}')"
+    put "${p}_OURS_PCT" "$(awk -v o="$((srv + pg))" -v t="$all" 'BEGIN {printf "%.0f", t ? 100 * o / t : 0}')"
+}
 pg_bench() {
     if [ "$BENCH_PG" = 0 ]; then
         pg_skip "BENCH_PG=0"
@@ -343,6 +361,7 @@ pg_bench() {
         pg_skip "scratch cluster did not start ($(tail -1 "$OUT/pg-start.txt"))"
         return 0
     fi
+    PG_PM=$(head -1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || echo 0)
     local url
     if ! url=$("$PG_SCRATCH" createdb "$PG_DIR" chairside_bench 2>"$OUT/pg-createdb.txt"); then
         pg_skip "createdb failed ($(tail -1 "$OUT/pg-createdb.txt"))"
@@ -379,9 +398,12 @@ pg_bench() {
     say "(e1) $SEQ_N sequential availability requests on PostgreSQL"
     local e0 e1
     e0=$(logsize "$log1")
+    cpu_mark CA "$pid1"
     take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+    cpu_mark CB "$pid1"
     e1=$(logsize "$log1")
     take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_SEQ
+    cpu_figures E_SEQ CA CB "$E_SEQ_N"
 
     # Distinct slots for each run: the first half of the bodies for (e2),
     # the third and fourth quarters for the two processes of (e3).
@@ -395,11 +417,14 @@ pg_bench() {
 
     say "(e2) wrk -t2 -c$CLIENTS -d${WRK_S}s POST /bookings, one serve process on PostgreSQL"
     e0=$(logsize "$log1")
+    cpu_mark CA "$pid1"
     wrk_run pg-bookings-1 -t2 -c"$CLIENTS" -d"${WRK_S}s" -s "$HERE/book.lua" \
         -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" "$base1/api/v1/bookings" -- "$TMP/pg-bodies-1.txt" 2
+    cpu_mark CB "$pid1"
     sleep 0.5
     e1=$(logsize "$log1")
     book_figures E1 "$log1:$e0:$e1"
+    cpu_figures E1 CA CB "${E1_LOG_STATUS_201:-0}"
     put E1_WRK_RPS "$WRK_RPS"
     put E1_BOOKINGS_PER_S "$(awk -v n="${E1_LOG_STATUS_201:-0}" -v s="$WRK_SECONDS" 'BEGIN {printf "%.0f", n / s}')"
 
@@ -414,6 +439,7 @@ pg_bench() {
     local a0 a1 b0 b1 wa wb
     a0=$(logsize "$log1")
     b0=$(logsize "$log2")
+    cpu_mark CA "$pid1,$pid2"
     wrk -t1 -c"$((CLIENTS / 2))" -d"${WRK_S}s" -s "$HERE/book.lua" -H "Cookie: $COOKIE" \
         -H "X-CSRF-Token: $CSRF" "$base1/api/v1/bookings" -- "$TMP/pg-bodies-2a.txt" 1 \
         >"$OUT/wrk-pg-bookings-2a.txt" 2>&1 &
@@ -424,6 +450,7 @@ pg_bench() {
     wb=$!
     wait "$wa" || true
     wait "$wb" || true
+    cpu_mark CB "$pid1,$pid2"
     sleep 0.5
     a1=$(logsize "$log1")
     b1=$(logsize "$log2")
@@ -439,6 +466,7 @@ pg_bench() {
     nb2=${E2B_STATUS_201:-0}
     put E2_BOOKINGS_PER_S "$(awk -v a="$na" -v sa="$sa" -v b="$nb2" -v sb="$sb" \
         'BEGIN {printf "%.0f", a / sa + b / sb}')"
+    cpu_figures E2 CA CB "$((na + nb2))"
 
     say "(e4) race: $CLIENTS clients over two processes post the same overlapping slots"
     put E_RACE_CLIENTS "$CLIENTS"
