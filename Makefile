@@ -147,6 +147,7 @@ format:
 	clang-format -i $$(find src tests bench -name '*.[ch]')
 
 clean:
+	@for d in build/pg build-asan/pg; do scripts/pg_scratch.sh stop $$d 2>/dev/null || true; done
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

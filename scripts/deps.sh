@@ -26,5 +26,14 @@ done
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "installing:$missing"
+case " $missing " in
+*" postgresql-15 "*)
+    # The package would create and start a system cluster on port 5432;
+    # the tests make their own (scripts/pg_scratch.sh) and need none.
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" |
+        $SUDO tee /etc/postgresql-common/createcluster.d/chairside.conf >/dev/null
+    ;;
+esac
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -37,7 +37,6 @@ esac
 [ -d "$2" ] || die "no cluster in $2: $0 start $2"
 dir=$(cd "$2" && pwd)
 data=$dir/data
-sock=$dir/run
 
 [ -x "$PGBIN/pg_ctl" ] || die "no PostgreSQL 15 in $PGBIN (run scripts/deps.sh)"
 
@@ -52,8 +51,8 @@ fi
 
 # Superuser access over the private socket; -X skips any ~/.psqlrc.
 psql_admin() {
-    PGOPTIONS="-c client_min_messages=warning" as_owner "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$(cat "$dir/port")" \
-        -U postgres "$@"
+    PGOPTIONS="-c client_min_messages=warning" as_owner "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 \
+        -h "$(cat "$dir/sockdir")" -p "$(cat "$dir/port")" -U postgres "$@"
 }
 
 running() {
@@ -62,6 +61,26 @@ running() {
 
 url_prefix() {
     echo "postgresql://$ROLE:$(cat "$dir/password")@127.0.0.1:$(cat "$dir/port")"
+}
+
+# A Unix socket's path holds at most 107 bytes: a deep DIR gets its socket
+# directory in /tmp instead of DIR/run.
+make_socket_dir() {
+    if [ ${#dir} -le 70 ]; then
+        sock=$dir/run
+        mkdir -p "$sock"
+    else
+        sock=$(mktemp -d /tmp/chairside-pg.XXXXXX)
+    fi
+    chown "$owner" "$sock"
+    chmod 700 "$sock"
+    echo "$sock" > "$dir/sockdir"
+}
+
+remove_socket_dir() {
+    case "$(cat "$dir/sockdir" 2>/dev/null)" in
+    /tmp/chairside-pg.*) rm -rf "$(cat "$dir/sockdir")" ;;
+    esac
 }
 
 free_port() {
@@ -77,20 +96,17 @@ init_cluster() {
     umask 077
     echo "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" > "$dir/password.new"
     umask 022
-    mkdir -p "$sock"
-    chown "$owner" "$sock" "$dir/password.new"
-    chmod 700 "$sock"
+    chown "$owner" "$dir/password.new"
     rm -rf "$data.new"
     as_owner mkdir -p "$data.new"
     as_owner "$PGBIN/initdb" -D "$data.new" -U postgres -E UTF8 --locale=C.UTF-8 \
         --auth-local=trust --auth-host=reject --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     # A scratch cluster: durability buys nothing here, speed does.
-    as_owner sh -c "cat >> '$data.new/postgresql.conf'" <<EOF
+    as_owner sh -c 'cat >> "$1"' sh "$data.new/postgresql.conf" <<EOF
 
-# pg_scratch.sh
+# pg_scratch.sh (the socket directory is given at each start)
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$sock'
 unix_socket_permissions = 0700
 password_encryption = 'scram-sha-256'
 fsync = off
@@ -101,7 +117,7 @@ max_connections = 200
 timezone = 'UTC'
 log_min_messages = warning
 EOF
-    as_owner sh -c "cat > '$data.new/pg_hba.conf'" <<EOF
+    as_owner sh -c 'cat > "$1"' sh "$data.new/pg_hba.conf" <<EOF
 # pg_scratch.sh: superuser only on the private socket, the app by password
 local all postgres trust
 host all $ROLE 127.0.0.1/32 scram-sha-256
@@ -117,12 +133,14 @@ start() {
         return
     fi
     [ -f "$data/PG_VERSION" ] || init_cluster
+    remove_socket_dir
+    make_socket_dir
     tries=0
     until
         port=$(free_port)
         echo "$port" > "$dir/port"
         as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 \
-            -o "-p $port" start >/dev/null 2>&1
+            -o "-p $port -k '$sock'" start >/dev/null 2>&1
     do
         # Another process may have taken the port between the probe and
         # the bind: try another one a few times.
@@ -148,7 +166,10 @@ createdb() {
     running || die "not running: $0 start $dir"
     psql_admin -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
         -c "CREATE DATABASE $name OWNER $ROLE"
-    psql_admin -d "$name" -c "CREATE EXTENSION IF NOT EXISTS btree_gist"
+    # Made by the superuser, so that migrations need no right to create
+    # them (both are trusted extensions, which the owner could create too).
+    psql_admin -d "$name" -c "CREATE EXTENSION IF NOT EXISTS btree_gist" \
+        -c "CREATE EXTENSION IF NOT EXISTS citext"
     echo "$(url_prefix)/$name"
 }
 
@@ -166,6 +187,7 @@ stop)
     if running; then
         as_owner "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     fi
+    remove_socket_dir
     ;;
 *) usage ;;
 esac

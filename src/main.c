@@ -312,11 +312,10 @@ run(const char *cmd, const struct options *o)
     store_target_redacted(o->db, shown, sizeof(shown));
     if (!store_is_url(o->db))
         ensure_parent_dir(o->db);
+    /* A backend that cannot open its database says why in one line. */
     rc = store_open(o->db, (int)threads + 2, &store);
-    if (rc != ERR_OK) {
-        fprintf(stderr, "chairside: cannot open database %s\n", shown);
+    if (rc != ERR_OK)
         goto out;
-    }
     if (strcmp(cmd, "serve") == 0)
         rc = cmd_serve(o, store, tzdb, threads);
     else if (strcmp(cmd, "demo") == 0)

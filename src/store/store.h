@@ -403,6 +403,10 @@ int store_invoice_set_lines(struct store_conn *c, int64_t id,
                             const struct money_totals *totals);
 /* Saves paid, refunded, credited and status. */
 int store_invoice_set_state(struct store_conn *c, const struct store_invoice *inv);
+/* Inside a write transaction these lock the invoice, and first its
+ * booking, until commit, as billing rewrites what it read. Locks are
+ * always taken in the order staff, booking, invoice, so no two
+ * transactions wait on each other in a cycle. */
 int store_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out);
 int store_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out);
 /* For display: the row with "lines" and "payments" arrays. */

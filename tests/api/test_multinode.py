@@ -181,3 +181,34 @@ def test_lost_connections_answer_503_then_recover(ctx):
                 break
         eq(r.status, 201, "booking through node %s after the reconnect: %s" % (
             "a" if node is a else "b", r.text))
+
+
+def test_sessions_rate_limits_and_login_as_span_nodes(ctx):
+    a, b, smtp = _nodes(ctx)
+    admin = a.admin
+    # A session made on one node works on the other, and so does logout.
+    on_b = _client_on(b, admin)
+    eq(on_b.get(API + "/me").expect(200)["role"], "admin", "node a's session on node b")
+    # Failed logins count wherever they land.
+    email = "%s@test.test" % helpers.unique("nodes")
+    r = helpers.run_cli(ctx.bin, "user", "add", "--email", email, "--password", "right-pass-1",
+                        "--role", "staff", "--db", a.db)
+    eq(r.returncode, 0, "user add (%s%s)" % (r.stdout, r.stderr))
+    for i in range(5):
+        Client(a.port if i % 2 else b.port).login(email, "wrong-%d" % i).expect_problem(401)
+    for node in (a, b):
+        Client(node.port).login(email, "right-pass-1").expect_problem(429)
+    # Login-as started on node a is the patient view on node b, and logging
+    # out of it there returns to the staff session on both.
+    staff = helpers.logged_in(a.port, helpers.ADMIN_EMAIL, helpers.ADMIN_PASSWORD)
+    p = make_patient(admin)
+    user = staff.post(API + "/patients/%d/login-as" % p["id"]).expect(200)["user"]
+    as_b = Client(b.port)
+    as_b.cookies = dict(staff.cookies)
+    as_b.csrf = user["csrf_token"]
+    me = as_b.get(API + "/me").expect(200)
+    eq((me["role"], me["patient_id"], me["login_as"]), ("patient", p["id"], True),
+       "the login-as view on node b")
+    as_b.post(API + "/auth/logout").expect(200)
+    staff.cookies = dict(as_b.cookies)
+    eq(staff.get(API + "/me").expect(200)["role"], "admin", "back to staff on node a")

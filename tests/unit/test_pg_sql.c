@@ -19,6 +19,7 @@
 #include "store/migrations.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_sql.h"
+#include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -218,6 +219,35 @@ test_migrate_again_is_a_no_op(void **state)
     assert_int_equal(count_of(&f->c, "SELECT count(*) FROM pg_extension WHERE extname IN "
                                      "('btree_gist', 'citext')"),
                      2);
+}
+
+/* The store's own PostgreSQL backend opens a database these helpers
+ * migrated, and they a database it migrated: one schema_version table,
+ * one migration lock. */
+static void
+test_backend_and_helpers_agree_on_migrations(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *sc;
+    struct store *s = NULL;
+    int v = 0;
+
+    NEED_PG();
+    assert_int_equal(store_open(pg_url, 1, &s), ERR_OK);
+    sc = store_acquire(s);
+    assert_int_equal(store_schema_version(sc, &v), ERR_OK);
+    assert_int_equal(v, pg_migration_count);
+    store_release(s, sc);
+    store_close(s);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
+
+    reset_schema(&f->c);
+    assert_int_equal(store_open(pg_url, 1, &s), ERR_OK);
+    store_close(s);
+    assert_int_equal(pg_sql_migrate(&f->c), ERR_OK);
+    assert_int_equal(pg_sql_schema_version(&f->c, &v), ERR_OK);
+    assert_int_equal(v, pg_migration_count);
+    assert_int_equal(count_of(&f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
 }
 
 /* --- Constraints --------------------------------------------------------- */
@@ -647,6 +677,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(test_migrate_fresh_concurrently),
         T(test_migrate_again_is_a_no_op),
+        T(test_backend_and_helpers_agree_on_migrations),
         T(test_exclusion_refuses_overlapping_live_bookings),
         T(test_constraints_map_to_conflict),
         T(test_journal_is_immutable),

@@ -269,6 +269,7 @@ pgsql_begin(struct store_conn *c, int write)
     rc = exec_plain(pq(c), write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ");
     pq(c)->in_tx = rc == ERR_OK;
+    pq(c)->writing = write;
     return rc;
 }
 

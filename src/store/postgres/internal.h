@@ -32,8 +32,9 @@
 struct pgsql_conn {
     struct store_conn base;
     PGconn *pg;
-    int in_tx;  /* between BEGIN and COMMIT/ROLLBACK */
-    int broken; /* the server went away: reconnect before the next use */
+    int in_tx;   /* between BEGIN and COMMIT/ROLLBACK */
+    int writing; /* ... of a write (READ COMMITTED) transaction */
+    int broken;  /* the server went away: reconnect before the next use */
     /* Losing one connection usually means losing them all (a restart, a
      * failover): the finder bumps *lost, and every other connection is
      * checked before its next use (seen_lost != *lost). */

@@ -33,9 +33,14 @@ static const char SQL_INVOICE_SET_STATE[] =
 /* Billing reads an invoice, adds a payment to it and writes it back; in a
  * write transaction the row stays locked until commit, so a second
  * payment waits and then reads the first one's result instead of
- * overwriting it. */
-static const char SQL_WRITE_TX[] =
-    "SELECT (current_setting('transaction_isolation') = 'read committed')::int";
+ * overwriting it. Its booking's row is locked first: a cancellation
+ * updates the booking and then loads the invoice, a payment loads the
+ * invoice and then sets the booking's payment status, and taking the two
+ * in one order (booking, then invoice) keeps them from deadlocking. */
+static const char SQL_LOCK_BOOKING_OF_INVOICE[] =
+    "SELECT b.id FROM bookings b JOIN invoices i ON i.booking_id = b.id WHERE i.id = $1 "
+    "FOR UPDATE OF b";
+static const char SQL_LOCK_BOOKING[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
 #define INVOICE_COLUMNS                                                                            \
     "SELECT id, patient_id, coalesce(booking_id, 0), issued_at, currency, subtotal, tax, total, "  \
     "paid, refunded, credited, status FROM invoices "
@@ -100,6 +105,7 @@ pgsql_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
      * duplicates. */
     int rc = pq_lock(c, PQ_LOCK_INVOICE, year);
 
+    *seq = 0;
     if (rc == ERR_OK)
         rc = pq_int64(c, seq, SQL_INVOICE_NEXT_SEQ, "d", year);
     return rc;
@@ -119,9 +125,8 @@ insert_line(struct store_conn *c, int64_t invoice_id, size_t position,
             const struct store_invoice_line *l)
 {
     return pq_cmd(c, NULL, SQL_INVOICE_LINE_INSERT, "iitiiiddiii", invoice_id, (int64_t)position,
-                  l->description, l->service_id, (int64_t)l->money.quantity,
-                  (int64_t)l->money.unit_price, (int)l->money.rate_bp, (int)l->money.inclusive,
-                  (int64_t)l->money.net, (int64_t)l->money.tax, (int64_t)l->money.total);
+                  l->description, l->service_id, l->money.quantity, l->money.unit_price,
+                  l->money.rate_bp, l->money.inclusive, l->money.net, l->money.tax, l->money.total);
 }
 
 int
@@ -134,8 +139,8 @@ pgsql_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_inv
     /* The totals first: the update locks the invoice row, so a second
      * replacement of the same lines waits for this one and its DELETE
      * then sees (and removes) these lines rather than adding to them. */
-    rc = pq_cmd(c, NULL, SQL_INVOICE_SET_TOTALS, "iiii", (int64_t)totals->subtotal,
-                (int64_t)totals->tax, (int64_t)totals->total, id);
+    rc = pq_cmd(c, NULL, SQL_INVOICE_SET_TOTALS, "iiii", totals->subtotal, totals->tax,
+                totals->total, id);
     if (rc == ERR_OK)
         rc = pq_cmd(c, NULL, SQL_INVOICE_LINES_DELETE, "i", id);
     for (i = 0; rc == ERR_OK && i < n; i++)
@@ -158,24 +163,23 @@ pgsql_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
 static int
 in_write_tx(struct store_conn *c, int *writes)
 {
-    int64_t v = 0;
-    int rc = ERR_OK;
-
-    if (pq(c)->in_tx)
-        rc = pq_int64(c, &v, SQL_WRITE_TX, NULL);
-    *writes = v != 0;
-    return rc;
+    *writes = pq(c)->in_tx && pq(c)->writing;
+    return ERR_OK;
 }
 
+/* sql selects the invoice by key; in a write transaction lock_booking
+ * locks its booking's row and sql_lock the invoice's. */
 static int
-invoice_by(struct store_conn *c, const char *sql, const char *sql_lock, int64_t key,
-           struct store_invoice *out)
+invoice_by(struct store_conn *c, const char *sql, const char *lock_booking, const char *sql_lock,
+           int64_t key, struct store_invoice *out)
 {
     PGresult *r = NULL;
     int writes, rc;
 
     memset(out, 0, sizeof(*out));
     rc = in_write_tx(c, &writes);
+    if (rc == ERR_OK && writes)
+        rc = pq_cmd(c, NULL, lock_booking, "i", key);
     if (rc == ERR_OK)
         rc = pq_exec(c, &r, writes ? sql_lock : sql, "i", key);
     if (rc != ERR_OK)
@@ -204,13 +208,15 @@ out:
 int
 pgsql_invoice_get(struct store_conn *c, int64_t id, struct store_invoice *out)
 {
-    return invoice_by(c, SQL_INVOICE_GET, SQL_INVOICE_GET_LOCK, id, out);
+    return invoice_by(c, SQL_INVOICE_GET, SQL_LOCK_BOOKING_OF_INVOICE, SQL_INVOICE_GET_LOCK, id,
+                      out);
 }
 
 int
 pgsql_invoice_by_booking(struct store_conn *c, int64_t booking_id, struct store_invoice *out)
 {
-    return invoice_by(c, SQL_INVOICE_BY_BOOKING, SQL_INVOICE_BY_BOOKING_LOCK, booking_id, out);
+    return invoice_by(c, SQL_INVOICE_BY_BOOKING, SQL_LOCK_BOOKING, SQL_INVOICE_BY_BOOKING_LOCK,
+                      booking_id, out);
 }
 
 /* Adds the rows sql selects for invoice id as array key of row. */

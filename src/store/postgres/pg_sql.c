@@ -659,16 +659,17 @@ pg_sql_rows_json(const PGresult *res, json_t *items)
     return ERR_OK;
 }
 
+/* The same table, and the same lock, as the backend's own migrate in
+ * conn.c: whichever runs, the other finds the database as it expects. */
 static const char SQL_VERSION_TABLE[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version bigint PRIMARY KEY, name text NOT NULL, "
-    "applied_at bigint NOT NULL)";
+    "applied_at timestamptz NOT NULL DEFAULT now())";
 static const char SQL_HAS_VERSION_TABLE[] =
     "SELECT (to_regclass('schema_version') IS NOT NULL)::int";
 static const char SQL_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_version";
 static const char SQL_RECORD_VERSION[] =
-    "INSERT INTO schema_version (version, name, applied_at) "
-    "VALUES ($1, $2, floor(extract(epoch FROM now()))::bigint)";
-static const char SQL_MIGRATE_LOCK[] = "SELECT pg_advisory_xact_lock($1)";
+    "INSERT INTO schema_version (version, name) VALUES ($1, $2)";
+static const char SQL_MIGRATE_LOCK[] = "SELECT pg_advisory_xact_lock($1::int4, $2::int4)";
 
 int
 pg_sql_schema_version(struct pg_sql *c, int *version)
@@ -720,7 +721,7 @@ pg_sql_migrate(struct pg_sql *c)
     rc = pg_sql_simple(c, "BEGIN");
     if (rc != ERR_OK)
         return rc;
-    rc = pg_sql_query_once(c, NULL, SQL_MIGRATE_LOCK, "i", PG_SQL_MIGRATE_LOCK);
+    rc = pg_sql_query_once(c, NULL, SQL_MIGRATE_LOCK, "dd", PG_SQL_MIGRATE_LOCK, 0);
     if (rc == ERR_OK)
         rc = apply_migrations(c);
     if (rc == ERR_OK)

@@ -151,12 +151,13 @@ json_t *pg_sql_row_json(const PGresult *res, int row);
 int pg_sql_rows_json(const PGresult *res, json_t *items);
 
 /* Applies the embedded pg_migrations newer than the database in one
- * transaction that first takes pg_advisory_xact_lock(PG_SQL_MIGRATE_LOCK),
- * so processes starting together migrate once, one after the other.
+ * transaction that first takes pg_advisory_xact_lock(PG_SQL_MIGRATE_LOCK,
+ * 0), so processes starting together migrate once, one after the other.
  * Versions are recorded in table schema_version (version, name,
- * applied_at). Forgets the prepared statements, whose plans may no longer
- * fit the schema. */
-#define PG_SQL_MIGRATE_LOCK INT64_C(0x43686169727369) /* "Chairsi" */
+ * applied_at timestamptz). Table and lock are those of the backend's
+ * migrate in conn.c (PQ_LOCK_MIGRATE), so the two never race or disagree.
+ * Forgets the prepared statements, whose plans may no longer fit. */
+#define PG_SQL_MIGRATE_LOCK 1
 int pg_sql_migrate(struct pg_sql *c);
 /* The newest applied migration's version, 0 for an empty database. */
 int pg_sql_schema_version(struct pg_sql *c, int *version);

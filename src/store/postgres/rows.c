@@ -168,6 +168,10 @@ pgsql_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     rc = present_columns(&cols, t, obj, 0, &p);
     if (rc == ERR_OK && p.n)
         rc = buf_printf(&sql, "INSERT INTO %s (%s) VALUES (", t->name, cols.data);
+    /* An object naming no column: the SQLite backend's text for this is
+     * "INSERT INTO t () DEFAULT VALUES", which SQLite rejects as a syntax
+     * error (ERR_STORE); this is what it means, so here the table's own
+     * constraints answer (ERR_CONFLICT for a NOT NULL column). */
     else if (rc == ERR_OK)
         rc = buf_printf(&sql, "INSERT INTO %s DEFAULT VALUES", t->name);
     for (i = 1; rc == ERR_OK && i <= p.n; i++)

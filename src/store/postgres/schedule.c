@@ -190,7 +190,9 @@ pgsql_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct
 /* Delete-then-insert of a staff member's set: two replacements at once
  * under READ COMMITTED would each delete only the rows they saw and both
  * insert, leaving the union. The staff lock makes the second wait for the
- * first to commit and then replace its rows. */
+ * first to commit and then replace its rows; it is also the lock a booking
+ * check holds, so no new set lands between a check and its booking. The
+ * lock lasts until the caller's transaction ends. */
 int
 pgsql_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_shift *shifts,
                      size_t n)

@@ -281,8 +281,11 @@ conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
     int rc = sqlite3_open_v2(
         path, &lite(c)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
-    if (rc != SQLITE_OK)
-        return sql_err(c, rc);
+    if (rc != SQLITE_OK) {
+        log_line(LOG_ERROR, "msg=\"cannot open the SQLite database\" path=\"%s\" err=\"%s\"", path,
+                 sqlite3_errstr(rc));
+        return ERR_IO;
+    }
     lite(c)->cache = cache;
     sqlite3_busy_timeout(lite(c)->db, 10000);
     /* WITHOUT ROWID tables (staff links) raise no row hook; they only

@@ -90,13 +90,13 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
 
     assert(table_names_valid(t));
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "INSERT INTO %s (", t->name);
+    rc = buf_printf(&sql, "INSERT INTO %s", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
         if (json_object_get(obj, store_table_col(t, i)->name))
-            rc = buf_printf(&sql, "%s%s", n++ ? ", " : "", store_table_col(t, i)->name);
+            rc = buf_printf(&sql, "%s%s", n++ ? ", " : " (", store_table_col(t, i)->name);
     }
     if (rc == ERR_OK)
-        rc = buf_puts(&sql, n ? ") VALUES (" : ") DEFAULT VALUES");
+        rc = buf_puts(&sql, n ? ") VALUES (" : " DEFAULT VALUES");
     for (i = 0; rc == ERR_OK && (int)i < n; i++)
         rc = buf_puts(&sql, i ? ", ?" : "?");
     if (rc == ERR_OK && n)
