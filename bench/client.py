@@ -386,6 +386,8 @@ def cmd_report(envfile, out):
             fnum(g("E_SEQ_P90_US")), fnum(g("E_SEQ_MAX_US")),
             int(g("E_SEQ_N", "0")) - int(g("E_SEQ_STATUS_200", "0"))))
         cpu_row("E_SEQ", "request")
+        row("  response: avg bytes / avg slots (sequential; SQLite in (a))",
+            "%s / %s" % (fnum(g("E_SEQ_AVG_BYTES")), fnum(g("E_SEQ_AVG_SLOTS"))))
         for n, k, what in ((1, "E1", "1 serve process, wrk -t2 -c16"),
                            (2, "E2", "2 serve processes, 2 x wrk -t1 -c8")):
             v = flt(k + "_BOOKINGS_PER_S")

@@ -401,6 +401,8 @@ pg_bench() {
     cpu_mark CA "$pid1"
     take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
     cpu_mark CB "$pid1"
+    put E_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
+    put E_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
     e1=$(logsize "$log1")
     take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_SEQ
     cpu_figures E_SEQ CA CB "$E_SEQ_N"
