@@ -414,6 +414,8 @@ def cmd_report(envfile, out):
             "0", verdict(ovl == "0") if ovl is not None else "n/a")
         row("chairside peak RSS (VmHWM), PostgreSQL, process 1 / 2", "%s / %s" % (
             mib(flt("E_HWM1_KB")), mib(flt("E_HWM2_KB"))))
+        if g("E_SKIPPED"):
+            row("  stopped early: " + g("E_SKIPPED"), "")
     elif g("E_SKIPPED"):
         section("(e) PostgreSQL: skipped (%s)" % g("E_SKIPPED"))
     section("HTTP")
