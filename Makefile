@@ -21,14 +21,15 @@ BUILD ?= build
 endif
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/store/sqlite/*.c src/http/*.c src/api/*.c \
-                            src/jobs/*.c src/cli/*.c))
+                            src/jobs/*.c src/cli/*.c \
+                            src/service/*.c))
 LIB_SRC += $(sort $(wildcard src/store/postgres/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/sqlite/migrations/*.sql))
 
-.PHONY: all run check unit api deps clean bench format web browser
+.PHONY: all run check unit api layers deps clean bench format web browser
 all: $(BUILD)/chairside
 
 # The web app (web/ -> build/web), unless NO_WEB=1: the server and its API
@@ -122,6 +123,13 @@ pg-api: $(BUILD)/chairside
 api: $(BUILD)/chairside
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 
+# The include graph runs http -> api -> service -> (core, store), never back
+# up (scripts/check_layers.sh names the rules). A script that dies before
+# writing its result still counts as a failure.
+layers:
+	@scripts/check_layers.sh src $(BUILD)/results/layers.txt || { \
+	    [ -s $(BUILD)/results/layers.txt ] || echo "0 1 0" > $(BUILD)/results/layers.txt; exit 1; }
+
 # Chromium driven by Playwright against the real server and the built app.
 # A runner that dies before writing its result still counts as a failure.
 browser: build/chairside $(WEB_OUT)
@@ -133,7 +141,7 @@ browser: build/chairside $(WEB_OUT)
 # it again (but the browser) under ASan+UBSan; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
-	@$(MAKE) -k --no-print-directory all unit api pg-unit pg-api || true
+	@$(MAKE) -k --no-print-directory all unit api layers pg-unit pg-api || true
 	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory browser || true)
 	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api pg-unit pg-api || true
 	@scripts/pg_scratch.sh stop $(PG_DIR) >/dev/null 2>&1 || true

@@ -14,9 +14,9 @@
 #include "api/app.h"
 #include "api/auth.h"
 #include "cli/demo.h"
-#include "cli/users.h"
 #include "http/server.h"
 #include "jobs/outbox.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -233,7 +233,7 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
 static int
 cmd_user(const struct options *o, struct store *store)
 {
-    struct store_conn *c;
+    struct svc s = {.now = (int64_t)time(NULL)};
     int64_t id = 0;
     int rc;
 
@@ -241,9 +241,9 @@ cmd_user(const struct options *o, struct store *store)
         usage();
         return ERR_INVALID;
     }
-    c = store_acquire(store);
-    rc = users_add(c, o->email, o->password, o->role, 0, &id);
-    store_release(store, c);
+    s.db = store_acquire(store);
+    rc = users_add(&s, o->email, o->password, o->role, 0, &id);
+    store_release(store, s.db);
     if (rc == ERR_OK)
         printf("added %s user %s (id %lld)\n", o->role, o->email, (long long)id);
     else if (rc == ERR_CONFLICT)

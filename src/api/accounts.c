@@ -2,10 +2,12 @@
 
 #include <string.h>
 
+#include "api/app.h"
 #include "api/input.h"
 #include "api/resource.h"
 #include "api/schedule.h"
-#include "cli/users.h"
+#include "core/email.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/secret.h"
@@ -13,9 +15,8 @@
 int
 api_patient_account(struct http_req *req, struct http_resp *resp)
 {
+    struct svc s = api_svc(req);
     const char *email = NULL, *password = NULL;
-    struct store_user existing;
-    json_t *row = NULL;
     int64_t user_id = 0;
     int bad = 0, rc = http_body_object(req);
 
@@ -25,20 +26,11 @@ api_patient_account(struct http_req *req, struct http_resp *resp)
     bad |= in_text(req, "password", 1, SECRET_PASSWORD_MAX, &password) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (!valid_email(email))
+    if (!email_valid(email))
         return http_field_error(req, "email", "must be an e-mail address");
     if (strlen(password) < 8)
         return http_field_error(req, "password", "must have at least 8 characters");
-    rc = store_row_get(req->db, &api_patients.table, req->ids[0], &row);
-    json_decref(row);
-    if (rc == ERR_NOT_FOUND)
-        return http_fail(req, rc, "no such patient");
-    if (rc == ERR_OK && store_user_by_patient(req->db, req->ids[0], &existing) == ERR_OK)
-        return http_fail(req, ERR_CONFLICT, "the patient already has a login");
-    if (rc == ERR_OK)
-        rc = users_add(req->db, email, password, "patient", req->ids[0], &user_id);
-    if (rc == ERR_CONFLICT)
-        return http_fail(req, rc, "that e-mail already has a login");
+    rc = users_add_patient(&s, req->ids[0], email, password, &user_id);
     if (rc != ERR_OK)
         return rc;
     return http_reply_json(resp, 201,
@@ -79,10 +71,11 @@ api_tokens_create(struct http_req *req, struct http_resp *resp)
 int
 api_tokens_list(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *items = NULL, *item;
     size_t i;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         rc = store_token_list(req->db, &items);
@@ -118,18 +111,19 @@ api_tokens_revoke(struct http_req *req, struct http_resp *resp)
 int
 api_audit_list(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     struct store_audit_filter f = {0};
     const struct tz_zone *zone;
     json_t *items = NULL, *item;
     size_t i;
     int bad = 0, rc;
 
-    bad |= sched_query_days(req, &f.from, &f.to) != ERR_OK;
+    bad |= query_days(req, &f.from, &f.to) != ERR_OK;
     bad |= query_int(req, "actor", 1, INT64_MAX, &f.actor_user_id) != ERR_OK;
     bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = sched_org_zone(req, &zone);
+    rc = sched_org_zone(&sv, &zone);
     if (rc == ERR_OK)
         rc = store_audit_list(req->db, &f, &items);
     json_array_foreach(items, i, item)

@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "http/router.h"
+#include "service/svc.h"
 
 struct store;
 struct tzdb;
@@ -18,6 +19,10 @@ struct app {
     int session_idle_s; /* a session unused this long ends */
     int session_max_s;  /* and none lives longer than this */
 };
+
+/* The use-case context of a request: its connection, zones, arena, time,
+ * acting user, and its problem details for what a service refuses. */
+struct svc api_svc(struct http_req *req);
 
 /* The one entry point the HTTP server calls for every request. */
 void api_handle(struct http_req *req, struct http_resp *resp);

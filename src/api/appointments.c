@@ -1,53 +1,27 @@
-/* Appointments: actions (not services) put in the calendar by staff at any
- * time and with any staff member, optionally repeating. Unlike bookings
- * they are never refused for overlapping something else: staff chose the
- * time on purpose, so an overlap only comes back as a warning. */
+/* Appointments at the API: reading requests and the JSON shape. The
+ * series expansion, checks and writes are service/appointments.c. */
 #include <stdio.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/appointments.h"
 #include "api/input.h"
-#include "api/notify.h"
-#include "api/resource.h"
 #include "api/schedule.h"
 #include "core/civil.h"
 #include "core/recurrence.h"
+#include "service/appointments.h"
 #include "util/err.h"
+#include "util/row.h"
 
-#define APPT_NOTES_MAX 10000
-#define APPT_MAX_DURATION_MIN 1440
-#define APPT_OVERLAP_MESSAGE "overlaps another event of this staff member"
 /* Zones looked up while rendering one list page; more staff members than
  * this only cost extra lookups. */
 #define APPT_ZONE_CACHE 16
-
-struct appt_input {
-    struct store_appointment a; /* references, notes, share flag */
-    int64_t start;
-    int64_t duration_min;
-    int recurring;
-    struct recur_rule rule;
-};
 
 struct appt_zone_cache {
     int64_t staff_id[APPT_ZONE_CACHE];
     const struct tz_zone *zone[APPT_ZONE_CACHE];
     size_t n;
 };
-
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return a % b < 0 ? q - 1 : q;
-}
 
 /* An optional reference: absent leaves *id alone, null clears it, so a
  * PATCH can detach a patient, staff member or action again. */
@@ -94,7 +68,7 @@ read_recurrence(struct http_req *req, struct recur_rule *rule)
 }
 
 static int
-read_create(struct http_req *req, struct appt_input *in)
+read_create(struct http_req *req, struct appt_new *in)
 {
     int bad = 0;
 
@@ -115,183 +89,42 @@ read_create(struct http_req *req, struct appt_input *in)
     return bad ? ERR_INVALID : ERR_OK;
 }
 
-static int
-check_ref(struct http_req *req, const struct store_table *t, int64_t id, const char *field,
-          const char *message)
-{
-    json_t *row = NULL;
-    int rc;
-
-    if (id <= 0)
-        return ERR_OK;
-    rc = store_row_get(req->db, t, id, &row);
-    json_decref(row);
-    return rc == ERR_NOT_FOUND ? http_field_error(req, field, message) : rc;
-}
-
-/* Every unknown reference is reported, not just the first. */
-static int
-check_refs(struct http_req *req, const struct store_appointment *a)
-{
-    int rc[3];
-    size_t i;
-
-    rc[0] = check_ref(req, &api_patients.table, a->patient_id, "patient_id",
-                      "names a patient that does not exist");
-    rc[1] = check_ref(req, &api_staff.table, a->staff_id, "staff_id",
-                      "names a staff member that does not exist");
-    rc[2] = check_ref(req, &api_actions.table, a->action_id, "action_id",
-                      "names an action that does not exist");
-    for (i = 0; i < 3; i++) {
-        if (rc[i] != ERR_OK && rc[i] != ERR_INVALID)
-            return rc[i];
-    }
-    for (i = 0; i < 3; i++) {
-        if (rc[i] != ERR_OK)
-            return rc[i];
-    }
-    return ERR_OK;
-}
-
-/* Start instants of the occurrences. The first is start itself; the
- * others take start's wall-clock time of day in zone on each local day of
- * the rule, so a weekly 09:00 stays at 09:00 when the clocks change. */
-static int
-expand(struct http_req *req, const struct appt_input *in, const struct tz_zone *zone,
-       int64_t **starts, size_t *n)
-{
-    int64_t local = tz_utc_to_local(zone, in->start), first_day = floor_div(local, 86400);
-    int64_t time_of_day = local - first_day * 86400, *days;
-    char message[96];
-    size_t i;
-    int rc;
-
-    *n = 1;
-    *starts =
-        arena_calloc(&req->arena, in->recurring ? RECUR_MAX_OCCURRENCES : 1, sizeof(**starts));
-    if (!*starts)
-        return ERR_NOMEM;
-    (*starts)[0] = in->start;
-    if (!in->recurring)
-        return ERR_OK;
-    days = arena_calloc(&req->arena, RECUR_MAX_OCCURRENCES, sizeof(*days));
-    if (!days)
-        return ERR_NOMEM;
-    if (in->rule.until_day < first_day)
-        return http_field_error(req, "recurrence.until", "must not be before the start date");
-    if (first_day < civil_days_from_date(1900, 1, 1))
-        return http_field_error(req, "start", "is too early for a recurring series");
-    rc = recur_expand_days(&in->rule, first_day, days, RECUR_MAX_OCCURRENCES, n);
-    if (rc == ERR_INVALID) {
-        snprintf(message, sizeof(message), "makes the series longer than %d occurrences",
-                 RECUR_MAX_OCCURRENCES);
-        return http_field_error(req, "recurrence.until", message);
-    }
-    for (i = 1; rc == ERR_OK && i < *n; i++)
-        (*starts)[i] = tz_local_to_utc(zone, days[i] * 86400 + time_of_day);
-    return rc;
-}
-
-/* Adds a warning to warnings when a's staff member has anything else
- * (booking, appointment other than id, time off) in a's time. */
-static int
-overlap_warning(struct http_req *req, const struct store_appointment *a, int64_t id,
-                const struct tz_zone *zone, json_t *warnings)
-{
-    int n = 0, rc;
-
-    if (a->staff_id <= 0)
-        return ERR_OK;
-    rc = store_overlap_count(req->db, a->staff_id, a->start_at, a->end_at, id, &n);
-    if (rc != ERR_OK || n == 0)
-        return rc;
-    return json_array_append_new(warnings,
-                                 json_pack("{s:I, s:o, s:s}", "occurrence_id", (json_int_t)id,
-                                           "start", sched_time_json(a->start_at, zone), "message",
-                                           APPT_OVERLAP_MESSAGE))
-               ? ERR_NOMEM
-               : ERR_OK;
-}
-
-/* All occurrences go in under one write lock, so a series is stored whole
- * or not at all. The series is named after its first occurrence. */
-static int
-insert_series(struct http_req *req, const struct appt_input *in, const struct tz_zone *zone,
-              const int64_t *starts, size_t n, int64_t *ids, json_t *warnings)
-{
-    struct store_appointment a = in->a;
-    size_t i;
-    int rc = store_begin(req->db, 1);
-
-    if (rc != ERR_OK)
-        return rc;
-    rc = check_refs(req, &a);
-    for (i = 0; rc == ERR_OK && i < n; i++) {
-        a.start_at = starts[i];
-        a.end_at = starts[i] + in->duration_min * 60;
-        a.series_index = (int)i;
-        a.series_id = i > 0 ? ids[0] : 0;
-        rc = store_appointment_insert(req->db, &a, &ids[i]);
-        if (rc == ERR_OK && i == 0 && in->recurring)
-            rc = store_appointment_set_series(req->db, ids[0], ids[0]);
-        if (rc == ERR_OK)
-            rc = overlap_warning(req, &a, ids[i], zone, warnings);
-        if (rc == ERR_OK && a.share_with_patient && i == 0)
-            rc = outbox_appointment_shared(req, ids[0]);
-    }
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK)
-        store_rollback(req->db);
-    return rc;
-}
-
 static json_t *
-created_json(const struct appt_input *in, const struct tz_zone *zone, const int64_t *starts,
-             const int64_t *ids, size_t n, json_t *warnings)
+created_json(const struct appt_new *in, const struct appt_series *out, json_t *warnings)
 {
     json_t *occurrences = json_array();
     size_t i;
 
-    for (i = 0; occurrences && i < n; i++) {
+    for (i = 0; occurrences && i < out->n; i++) {
+        int64_t start = out->starts[i];
+
         if (json_array_append_new(
-                occurrences, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)ids[i], "start",
-                                       sched_time_json(starts[i], zone), "end",
-                                       sched_time_json(starts[i] + in->duration_min * 60, zone)))) {
+                occurrences,
+                json_pack("{s:I, s:o, s:o}", "id", (json_int_t)out->ids[i], "start",
+                          sched_time_json(start, out->zone), "end",
+                          sched_time_json(start + in->duration_min * 60, out->zone)))) {
             json_decref(occurrences);
             return NULL;
         }
     }
-    return json_pack("{s:I, s:o, s:o, s:O}", "id", (json_int_t)ids[0], "series_id",
-                     in->recurring ? json_integer(ids[0]) : json_null(), "occurrences", occurrences,
-                     "warnings", warnings);
+    return json_pack("{s:I, s:o, s:o, s:O}", "id", (json_int_t)out->ids[0], "series_id",
+                     in->recurring ? json_integer(out->ids[0]) : json_null(), "occurrences",
+                     occurrences, "warnings", warnings);
 }
 
 int
 api_appointments_create(struct http_req *req, struct http_resp *resp)
 {
-    struct appt_input in;
-    const struct tz_zone *zone = NULL;
+    struct svc sv = api_svc(req);
+    struct appt_new in;
+    struct appt_series out;
     json_t *warnings = json_array();
-    int64_t *starts = NULL, *ids = NULL;
-    size_t n = 0;
-    int rc;
+    int rc = warnings ? read_create(req, &in) : ERR_NOMEM;
 
-    rc = warnings ? read_create(req, &in) : ERR_NOMEM;
-    if (rc != ERR_OK)
-        goto out;
-    /* Wall-clock times belong to the staff member's zone, or the
-     * organisation's when there is no staff member. */
-    rc = sched_staff_zone(req, in.a.staff_id, &zone);
     if (rc == ERR_OK)
-        rc = expand(req, &in, zone, &starts, &n);
-    if (rc != ERR_OK)
-        goto out;
-    ids = arena_calloc(&req->arena, n, sizeof(*ids));
-    rc = ids ? insert_series(req, &in, zone, starts, n, ids, warnings) : ERR_NOMEM;
+        rc = appointments_create(&sv, &in, warnings, &out);
     if (rc == ERR_OK)
-        rc = http_reply_json(resp, 201, created_json(&in, zone, starts, ids, n, warnings));
-out:
+        rc = http_reply_json(resp, 201, created_json(&in, &out, warnings));
     json_decref(warnings);
     return rc;
 }
@@ -301,6 +134,7 @@ static int
 zone_for(struct http_req *req, struct appt_zone_cache *cache, int64_t staff_id,
          const struct tz_zone **zone)
 {
+    struct svc sv = api_svc(req);
     size_t i;
     int rc;
 
@@ -310,7 +144,7 @@ zone_for(struct http_req *req, struct appt_zone_cache *cache, int64_t staff_id,
             return ERR_OK;
         }
     }
-    rc = sched_staff_zone(req, staff_id, zone);
+    rc = sched_staff_zone(&sv, staff_id, zone);
     if (rc == ERR_OK && cache->n < APPT_ZONE_CACHE) {
         cache->staff_id[cache->n] = staff_id;
         cache->zone[cache->n++] = *zone;
@@ -380,7 +214,7 @@ read_filter(struct http_req *req, struct store_event_filter *f)
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
-    bad |= sched_query_days(req, &f->from, &f->to) != ERR_OK;
+    bad |= query_days(req, &f->from, &f->to) != ERR_OK;
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
     bad |= query_int(req, "patient_id", 1, INT64_MAX, &f->patient_id) != ERR_OK;
     bad |= query_page(req, &f->limit, &f->after_id) != ERR_OK;
@@ -417,78 +251,43 @@ api_appointments_get(struct http_req *req, struct http_resp *resp)
     return reply_item(req, resp, req->ids[0], NULL);
 }
 
-/* The stored appointment with the body's changes on top. */
+/* Only what the body names changes; null detaches a reference. */
 static int
-read_update(struct http_req *req, json_t *row, struct appt_input *in)
+read_change(struct http_req *req, struct appt_change *c)
 {
-    int64_t start = row_int(row, "start_at"), end = row_int(row, "end_at");
     int bad = 0;
 
-    memset(in, 0, sizeof(*in));
-    in->a.patient_id = row_int(row, "patient_id");
-    in->a.staff_id = row_int(row, "staff_id");
-    in->a.action_id = row_int(row, "action_id");
-    in->a.notes = json_string_value(json_object_get(row, "notes"));
-    in->a.share_with_patient = json_is_true(json_object_get(row, "share_with_patient"));
-    in->start = start;
-    in->duration_min = (end - start) / 60;
-    bad |= read_ref(req, "patient_id", &in->a.patient_id) != ERR_OK;
-    bad |= read_ref(req, "staff_id", &in->a.staff_id) != ERR_OK;
-    bad |= read_ref(req, "action_id", &in->a.action_id) != ERR_OK;
-    bad |= in_time(req, "start", 0, &in->start) != ERR_OK;
-    bad |= in_int(req, "duration_min", 0, 1, APPT_MAX_DURATION_MIN, &in->duration_min) != ERR_OK;
-    bad |= in_text(req, "notes", 0, APPT_NOTES_MAX, &in->a.notes) != ERR_OK;
-    bad |= in_bool(req, "share_with_patient", &in->a.share_with_patient) != ERR_OK;
-    in->a.start_at = in->start;
-    in->a.end_at = in->start + in->duration_min * 60;
+    c->patient_id = c->staff_id = c->action_id = c->start = APPT_UNCHANGED;
+    c->duration_min = 0;
+    c->notes = NULL;
+    c->share_with_patient = -1;
+    bad |= read_ref(req, "patient_id", &c->patient_id) != ERR_OK;
+    bad |= read_ref(req, "staff_id", &c->staff_id) != ERR_OK;
+    bad |= read_ref(req, "action_id", &c->action_id) != ERR_OK;
+    bad |= in_time(req, "start", 0, &c->start) != ERR_OK;
+    bad |= in_int(req, "duration_min", 0, 1, APPT_MAX_DURATION_MIN, &c->duration_min) != ERR_OK;
+    bad |= in_text(req, "notes", 0, APPT_NOTES_MAX, &c->notes) != ERR_OK;
+    bad |= in_bool(req, "share_with_patient", &c->share_with_patient) != ERR_OK;
     return bad ? ERR_INVALID : ERR_OK;
-}
-
-/* Validates and stores the change; the overlap check sees the new time
- * and staff member but not the appointment itself. */
-static int
-apply_update(struct http_req *req, int64_t id, json_t *warnings)
-{
-    const struct tz_zone *zone;
-    struct appt_input in;
-    json_t *row = NULL;
-    int rc = load(req, id, &row);
-
-    if (rc == ERR_OK)
-        rc = read_update(req, row, &in);
-    if (rc == ERR_OK && strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
-        rc = http_fail(req, ERR_CONFLICT, "the appointment is cancelled");
-    if (rc == ERR_OK)
-        rc = check_refs(req, &in.a);
-    if (rc == ERR_OK)
-        rc = store_appointment_update(req->db, id, &in.a);
-    if (rc == ERR_OK)
-        rc = sched_staff_zone(req, in.a.staff_id, &zone);
-    if (rc == ERR_OK)
-        rc = overlap_warning(req, &in.a, id, zone, warnings);
-    json_decref(row);
-    return rc;
 }
 
 int
 api_appointments_update(struct http_req *req, struct http_resp *resp)
 {
-    json_t *warnings = json_array();
+    struct svc sv = api_svc(req);
+    struct appt_change c;
+    json_t *row = NULL, *warnings = json_array();
     int rc = warnings ? http_body_object(req) : ERR_NOMEM;
 
-    if (rc != ERR_OK)
-        goto out;
-    rc = store_begin(req->db, 1);
-    if (rc != ERR_OK)
-        goto out;
-    rc = apply_update(req, req->ids[0], warnings);
     if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK)
-        store_rollback(req->db);
+        rc = load(req, req->ids[0], &row);
+    json_decref(row);
+    if (rc == ERR_OK)
+        rc = read_change(req, &c);
+    if (rc == ERR_OK)
+        rc = appointments_update(&sv, req->ids[0], &c, warnings);
     if (rc == ERR_OK)
         rc = reply_item(req, resp, req->ids[0], warnings);
-out:
     json_decref(warnings);
     return rc;
 }
@@ -510,33 +309,14 @@ read_scope(struct http_req *req, const char **scope)
 int
 api_appointments_cancel(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const char *scope;
-    json_t *row = NULL;
     int n = 0;
     int rc = read_scope(req, &scope);
 
-    if (rc != ERR_OK)
-        goto out;
-    rc = store_begin(req->db, 1);
-    if (rc != ERR_OK)
-        goto out;
-    rc = load(req, req->ids[0], &row);
-    /* A lone appointment is a series of one: every scope means just it. */
-    if (rc == ERR_OK && json_is_null(json_object_get(row, "series_id")))
-        scope = "this";
     if (rc == ERR_OK)
-        rc = store_appointment_cancel(req->db, req->ids[0], scope, &n);
-    if (rc == ERR_OK && n == 0 && strcmp(scope, "this") == 0)
-        rc = http_fail(req, ERR_CONFLICT, "the appointment is already cancelled");
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK)
-        store_rollback(req->db);
-    if (rc == ERR_OK)
-        rc = http_reply_json(resp, 200, json_pack("{s:i}", "cancelled", n));
-out:
-    json_decref(row);
-    return rc;
+        rc = appointments_cancel(&sv, req->ids[0], scope, &n);
+    return rc == ERR_OK ? http_reply_json(resp, 200, json_pack("{s:i}", "cancelled", n)) : rc;
 }
 
 int

@@ -6,6 +6,7 @@
 #include "api/app.h"
 #include "api/input.h"
 #include "api/resource.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -147,33 +148,27 @@ int
 auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status)
 {
     char address[64];
-    struct store_audit a = {0};
+    struct store_audit a;
 
-    http_client_address(req, address, sizeof(address));
-    a.at = req->now;
-    a.actor_user_id = actor_user_id;
-    a.as_patient_id = req->auth.as_patient_id;
-    a.action = action;
-    a.method = req->method;
-    a.path = req->path;
-    a.status = status;
-    a.address = address;
+    auth_audit_line(req, action, actor_user_id, status, &a, address, sizeof(address));
     req->audited = 1;
     return store_audit_add(req->db, &a);
 }
 
-static int
-rate_limited(struct http_req *req, const char *email, const char *address)
+void
+auth_audit_line(struct http_req *req, const char *action, int64_t actor_user_id, int status,
+                struct store_audit *a, char *address, size_t size)
 {
-    int by_email = 0, by_address = 0;
-    int rc = store_login_failure_count(req->db, email, address, req->now - AUTH_FAIL_WINDOW_S,
-                                       &by_email, &by_address);
-
-    if (rc != ERR_OK)
-        return rc;
-    if (by_email >= AUTH_FAIL_MAX_EMAIL || by_address >= AUTH_FAIL_MAX_ADDRESS)
-        return http_fail(req, ERR_RATE_LIMITED, "too many failed logins; try again later");
-    return ERR_OK;
+    http_client_address(req, address, size);
+    memset(a, 0, sizeof(*a));
+    a->at = req->now;
+    a->actor_user_id = actor_user_id;
+    a->as_patient_id = req->auth.as_patient_id;
+    a->action = action;
+    a->method = req->method;
+    a->path = req->path;
+    a->status = status;
+    a->address = address;
 }
 
 /* A new session for user_id (as patient as_patient_id when > 0), sent back
@@ -221,6 +216,7 @@ auth_login_user(struct http_req *req, struct http_resp *resp, const struct store
 int
 api_login(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     const char *email = NULL, *password = NULL;
     char address[64];
     struct store_user u = {0};
@@ -234,22 +230,12 @@ api_login(struct http_req *req, struct http_resp *resp)
     if (bad)
         return ERR_INVALID;
     http_client_address(req, address, sizeof(address));
-    rc = rate_limited(req, email, address);
+    rc = users_authenticate(&sv, email, password, address, &u);
     if (rc == ERR_RATE_LIMITED)
         snprintf(resp->extra_header, sizeof(resp->extra_header), "Retry-After: %d",
-                 AUTH_FAIL_WINDOW_S);
-    if (rc != ERR_OK)
-        return rc;
-    rc = store_user_by_email(req->db, email, &u);
-    if (rc == ERR_OK)
-        rc = secret_password_verify(u.password_hash, password);
-    else if (rc == ERR_NOT_FOUND)
-        rc = ERR_UNAUTHORIZED;
-    if (rc == ERR_UNAUTHORIZED) {
-        store_login_failure_add(req->db, email, address, req->now);
+                 USERS_FAIL_WINDOW_S);
+    if (rc == ERR_UNAUTHORIZED)
         auth_audit(req, "login_failed", u.id > 0 ? u.id : 0, 401);
-        return http_fail(req, rc, "wrong e-mail or password");
-    }
     if (rc == ERR_OK)
         rc = auth_login_user(req, resp, &u);
     if (rc == ERR_OK)
@@ -263,7 +249,7 @@ api_login_as(struct http_req *req, struct http_resp *resp)
     struct store_user staff;
     json_t *row = NULL;
     int64_t patient_id = req->ids[0];
-    int rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+    int rc = store_row_get(req->db, &setup_patients.table, patient_id, &row);
 
     json_decref(row);
     if (rc == ERR_NOT_FOUND)

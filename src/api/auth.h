@@ -8,9 +8,6 @@
 #define AUTH_AS_COOKIE "chairside_as" /* a staff member's login-as session */
 #define AUTH_IDLE_S (2 * 3600)        /* defaults of app.session_idle_s */
 #define AUTH_ABSOLUTE_S (12 * 3600)   /* and app.session_max_s */
-#define AUTH_FAIL_WINDOW_S (15 * 60)  /* failed logins counted over this */
-#define AUTH_FAIL_MAX_EMAIL 5
-#define AUTH_FAIL_MAX_ADDRESS 20
 
 /* Fills req->auth from the session cookie, if any and still valid. */
 int auth_resolve(struct http_req *req);
@@ -22,6 +19,11 @@ int auth_check_csrf(struct http_req *req);
 
 /* One line in the audit log for this request. */
 int auth_audit(struct http_req *req, const char *action, int64_t actor_user_id, int status);
+struct store_audit;
+/* The line auth_audit writes, for a use case to write in its own commit;
+ * a->address points into address (size bytes). */
+void auth_audit_line(struct http_req *req, const char *action, int64_t actor_user_id, int status,
+                     struct store_audit *a, char *address, size_t size);
 
 struct store_user;
 /* Starts a session for u (cookie in resp) and records the login. */

@@ -2,9 +2,11 @@
  * the response buffer because a clinic's week can hold thousands. */
 #include <string.h>
 
+#include "api/app.h"
 #include "api/availability.h"
 #include "api/input.h"
 #include "api/schedule.h"
+#include "service/availability.h"
 #include "core/civil.h"
 #include "util/err.h"
 
@@ -27,7 +29,7 @@ static const char *
 format_time(struct time_writer *w, int64_t utc, int32_t offset)
 {
     int64_t local = utc + offset;
-    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t day = civil_day_of(local);
     int64_t secs = local - day * 86400;
 
     if (day != w->day || offset != w->offset || offset % 60) {
@@ -83,79 +85,40 @@ render_slots(struct http_resp *resp, int duration_min, const struct avail_result
 }
 
 static int
-read_query(struct http_req *req, int64_t *service_ids, size_t *n_services,
-           struct store_avail_staff_filter *f, int64_t *from, int64_t *to)
+read_query(struct http_req *req, int64_t *service_ids, struct availability_request *r)
 {
     int bad = 0;
 
-    bad |= query_ids(req, "service_ids", 1, service_ids, n_services) != ERR_OK;
-    bad |= query_date(req, "from", 1, from) != ERR_OK;
-    bad |= query_date(req, "to", 1, to) != ERR_OK;
-    bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
-    bad |= query_int(req, "location_id", 1, INT64_MAX, &f->location_id) != ERR_OK;
+    bad |= query_ids(req, "service_ids", 1, service_ids, &r->n_services) != ERR_OK;
+    bad |= query_date(req, "from", 1, &r->from_day) != ERR_OK;
+    bad |= query_date(req, "to", 1, &r->to_day) != ERR_OK;
+    bad |= query_int(req, "staff_id", 1, INT64_MAX, &r->staff_id) != ERR_OK;
+    bad |= query_int(req, "location_id", 1, INT64_MAX, &r->location_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (*to < *from)
+    if (r->to_day < r->from_day)
         return http_field_error(req, "to", "must not be before from");
-    if (*to - *from >= SCHED_MAX_RANGE_DAYS)
+    if (r->to_day - r->from_day >= SCHED_MAX_RANGE_DAYS)
         return http_field_error(req, "to", "the range may span at most 62 days");
-    return ERR_OK;
-}
-
-/* Patients and visitors may only see services offered for online booking. */
-static int
-check_online(struct http_req *req, const struct sched_services *svc)
-{
-    size_t i;
-
-    if (req->auth.role == HTTP_ROLE_STAFF || req->auth.role == HTTP_ROLE_ADMIN)
-        return ERR_OK;
-    for (i = 0; i < svc->n; i++) {
-        if (!svc->items[i].online_booking)
-            return http_field_error(req, "service_ids", "is not offered for online booking");
-    }
     return ERR_OK;
 }
 
 int
 api_availability(struct http_req *req, struct http_resp *resp)
 {
-    int64_t ids[INPUT_MAX_IDS], from = 0, to = 0;
-    struct store_avail_staff_filter filter = {0};
-    struct sched_settings settings;
-    struct sched_services svc;
-    struct sched_inputs in;
-    struct avail_query q;
+    struct svc sv = api_svc(req);
+    int64_t ids[INPUT_MAX_IDS];
+    struct availability_request r = {.service_ids = ids};
     struct avail_result result;
-    size_t n_ids = 0;
-    int rc;
+    int duration_min = 0, rc;
 
     avail_result_init(&result);
-    rc = read_query(req, ids, &n_ids, &filter, &from, &to);
+    r.online = req->auth.role != HTTP_ROLE_STAFF && req->auth.role != HTTP_ROLE_ADMIN;
+    rc = read_query(req, ids, &r);
     if (rc == ERR_OK)
-        rc = sched_settings_load(req, &settings);
-    if (rc == ERR_OK && settings.book_one_service_only && n_ids > 1)
-        rc = http_field_error(req, "service_ids", "only one service may be booked at a time");
+        rc = availability_search(&sv, &r, &result, &duration_min);
     if (rc == ERR_OK)
-        rc = sched_services_load(req, "service_ids", ids, n_ids, &svc);
-    if (rc == ERR_OK)
-        rc = check_online(req, &svc);
-    if (rc != ERR_OK)
-        goto out;
-    if (settings.assign_services_to_staff) {
-        filter.required_services = ids;
-        filter.n_required = n_ids;
-    }
-    rc = sched_inputs_load(req, &filter, from, to, 0, &in);
-    if (rc != ERR_OK)
-        goto out;
-    sched_query_init(&q, &settings, &svc, req->now);
-    q.from_day = from;
-    q.to_day = to;
-    rc = avail_compute(&q, in.staff, in.n_staff, &result);
-    if (rc == ERR_OK)
-        rc = render_slots(resp, svc.duration_min, &result);
-out:
+        rc = render_slots(resp, duration_min, &result);
     avail_result_cleanup(&result);
     return rc;
 }

@@ -8,10 +8,6 @@
 
 #include "http/http.h"
 
-void booking_actor_name(struct http_req *req, char *out, size_t size);
-/* Appends to the change history; changes may be NULL. */
-int booking_add_history(struct http_req *req, int64_t booking_id, const char *action,
-                        json_t *changes);
 /* Store row -> API shape (times in the location's zone). */
 int booking_render(struct http_req *req, json_t *row);
 /* A booking the caller may see; another patient's is ERR_NOT_FOUND. */

@@ -1,19 +1,17 @@
-/* Bookings: services booked into a staff member's real availability. */
+/* Bookings at the API: reading requests, who may see which booking, and
+ * the booking's JSON shape. The use cases are service/bookings.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/app.h"
 #include "api/auth.h"
-#include "api/billing.h"
-#include "api/booking_rules.h"
 #include "api/bookings.h"
 #include "api/booking_rows.h"
 #include "api/input.h"
-#include "api/money.h"
-#include "api/notify.h"
-#include "api/resource.h"
 #include "api/schedule.h"
+#include "service/bookings.h"
+#include "core/email.h"
 #include "util/err.h"
 #include "util/secret.h"
 
@@ -29,34 +27,14 @@ struct booking_input {
     const char *new_name, *new_phone, *new_email, *new_password;
 };
 
-void
-booking_actor_name(struct http_req *req, char *out, size_t size)
-{
-    static const char *const names[] = {"none", "patient", "staff", "", "admin"};
-
-    snprintf(out, size, "%s:%lld", names[req->auth.role & 7], (long long)req->auth.user_id);
-}
-
-int
-booking_add_history(struct http_req *req, int64_t booking_id, const char *action, json_t *changes)
-{
-    char actor[48], *text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
-    int rc;
-
-    booking_actor_name(req, actor, sizeof(actor));
-    rc = store_history_add(req->db, booking_id, req->now, req->auth.user_id, actor, action,
-                           text ? text : "{}");
-    free(text);
-    return rc;
-}
-
 /* Turns a store row into the API shape: times in the location's zone. */
 int
 booking_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     int rc =
-        sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")), &zone);
+        sched_location_zone(&sv, json_integer_value(json_object_get(row, "location_id")), &zone);
 
     if (rc != ERR_OK)
         return rc;
@@ -111,19 +89,12 @@ read_new_patient(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "email", 0, 254, &in->new_email) != ERR_OK;
     bad |= in_text(req, "password", 0, SECRET_PASSWORD_MAX, &in->new_password) != ERR_OK;
     req->json = saved;
-    if (!bad && in->new_email && *in->new_email && !valid_email(in->new_email))
+    if (!bad && in->new_email && *in->new_email && !email_valid(in->new_email))
         return http_field_error(req, "patient.email", "must be an e-mail address");
     if (!bad && in->new_password && (!in->new_email || strlen(in->new_password) < 8))
         return http_field_error(req, "patient.password",
                                 "needs an e-mail and at least 8 characters");
     return bad ? ERR_INVALID : ERR_OK;
-}
-
-/* Patients booking themselves, logged in or signing up as they book. */
-static int
-is_online(struct http_req *req)
-{
-    return req->auth.role == HTTP_ROLE_PATIENT || req->auth.role == HTTP_ROLE_NONE;
 }
 
 static int
@@ -163,126 +134,6 @@ read_input(struct http_req *req, struct booking_input *in)
     return ERR_OK;
 }
 
-static int
-create_patient(struct http_req *req, const struct booking_input *in, const char *password_hash,
-               int64_t *id)
-{
-    json_t *row = json_pack("{s:s, s:s, s:s}", "name", in->new_name, "phone", in->new_phone,
-                            "email", in->new_email ? in->new_email : "");
-    int64_t user_id;
-    int rc = row ? store_row_insert(req->db, &api_patients.table, row, id) : ERR_NOMEM;
-
-    json_decref(row);
-    if (rc == ERR_OK && password_hash) {
-        rc = store_user_create(req->db, in->new_email, password_hash, "patient", *id, &user_id);
-        if (rc == ERR_CONFLICT)
-            rc = http_field_error(req, "patient.email", "already has an account; log in");
-    }
-    return rc;
-}
-
-static int
-check_patient(struct http_req *req, int64_t patient_id)
-{
-    json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
-
-    json_decref(row);
-    if (rc == ERR_NOT_FOUND)
-        return http_field_error(req, "patient_id", "names a patient that does not exist");
-    return rc;
-}
-
-/* The invoice comes with the booking; a patient who chose to pay now
- * leaves with a payment waiting for the clinic to confirm. */
-static int
-invoice_booking(struct http_req *req, const struct booking_input *in,
-                const struct sched_settings *st, const struct sched_services *svc, int64_t id)
-{
-    struct billing_ctx b;
-    int64_t invoice_id = 0, payment_id = 0;
-    int rc = billing_ctx_init(req, &b);
-
-    if (rc == ERR_OK)
-        rc = billing_invoice_booking(&b, id, in->patient_id, svc->items, svc->n, &invoice_id);
-    if (rc == ERR_OK && is_online(req) && strcmp(st->client_payment, "disabled") != 0 && in->pay &&
-        strcmp(in->pay, "now") == 0)
-        rc = money_pay_online(req, invoice_id, 0, &payment_id);
-    return rc;
-}
-
-/* Everything from the slot check to the history row is one transaction:
- * racing requests for one slot serialise on the write lock, and every one
- * after the first sees the slot taken. */
-static int
-insert_booking(struct http_req *req, struct booking_input *in, const struct sched_settings *st,
-               const struct sched_services *svc, const char *password_hash, int64_t *id)
-{
-    struct store_booking b = {0};
-    int rc = store_begin(req->db, 1);
-
-    if (rc == ERR_OK && in->new_name)
-        rc = create_patient(req, in, password_hash, &in->patient_id);
-    else if (rc == ERR_OK)
-        rc = check_patient(req, in->patient_id);
-    if (rc == ERR_OK)
-        rc = booking_slot_check(req, st, svc, in->staff_id, in->start, 0, &b.location_id);
-    if (rc != ERR_OK)
-        goto out;
-    b.patient_id = in->patient_id;
-    b.staff_id = in->staff_id;
-    b.start_at = in->start;
-    b.end_at = in->start + (int64_t)svc->duration_min * 60;
-    b.group_service_id = svc->group_service_id;
-    b.notes = in->notes;
-    b.created_at = req->now;
-    snprintf(b.source, sizeof(b.source), "%s", is_online(req) ? "online" : "staff");
-    snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
-    rc = store_booking_insert(req->db, &b, svc->items, svc->n, id);
-    if (rc == ERR_OK)
-        rc = invoice_booking(req, in, st, svc, *id);
-    if (rc == ERR_OK)
-        rc = booking_add_history(req, *id, "created", NULL);
-    if (rc == ERR_OK)
-        rc = outbox_booking_event(req, *id, OUTBOX_CREATED);
-    /* The audit line rides in the same commit: one write, not two. */
-    if (rc == ERR_OK)
-        rc = auth_audit(req, "write", req->auth.user_id, 201);
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-out:
-    if (rc != ERR_OK) {
-        store_rollback(req->db);
-        req->audited = 0;
-    }
-    return rc;
-}
-
-/* What the clinic allows patients who book themselves (seeds 000, 001). */
-static int
-online_rules(struct http_req *req, const struct sched_settings *st,
-             const struct sched_services *svc, const struct booking_input *in)
-{
-    json_t *row = NULL;
-    size_t i;
-    int rc = ERR_OK;
-
-    if (req->auth.role == HTTP_ROLE_NONE && !st->allow_self_signup)
-        return http_fail(req, ERR_UNAUTHORIZED, "the clinic does not take sign-ups online; log in");
-    for (i = 0; i < svc->n; i++) {
-        if (!svc->items[i].online_booking)
-            return http_field_error(req, "service_ids", "is not offered for online booking");
-    }
-    if (strcmp(st->client_payment, "enabled") == 0 && (!in->pay || strcmp(in->pay, "now") != 0))
-        return http_field_error(req, "pay", "this clinic needs payment with the booking");
-    if (req->auth.role == HTTP_ROLE_PATIENT)
-        rc = store_row_get(req->db, &api_patients.table, in->patient_id, &row);
-    if (rc == ERR_OK && row && !json_is_true(json_object_get(row, "can_book_online")))
-        rc = http_fail(req, ERR_FORBIDDEN, "online booking is not enabled for your account");
-    json_decref(row);
-    return rc;
-}
-
 /* A patient who signed up while booking leaves logged in. */
 static int
 sign_in_new_patient(struct http_req *req, struct http_resp *resp, const char *email)
@@ -293,29 +144,46 @@ sign_in_new_patient(struct http_req *req, struct http_resp *resp, const char *em
     return rc == ERR_OK ? auth_login_user(req, resp, &u) : rc;
 }
 
+static enum booking_by
+booked_by(struct http_req *req)
+{
+    if (req->auth.role == HTTP_ROLE_NONE)
+        return BOOKING_BY_SIGNUP;
+    return req->auth.role == HTTP_ROLE_PATIENT ? BOOKING_BY_PATIENT : BOOKING_BY_STAFF;
+}
+
 int
 api_bookings_create(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     struct booking_input in;
-    struct sched_settings settings;
-    struct sched_services svc;
-    char hash[160];
+    struct booking_new b;
+    struct store_audit audit;
+    char address[64];
     int64_t id = 0;
-    int rc;
+    int rc = read_input(req, &in);
 
-    rc = read_input(req, &in);
-    if (rc == ERR_OK)
-        rc = sched_settings_load(req, &settings);
-    if (rc == ERR_OK)
-        rc = sched_services_load(req, "service_ids", in.service_ids, in.n_services, &svc);
-    if (rc == ERR_OK && is_online(req))
-        rc = online_rules(req, &settings, &svc, &in);
-    /* Hashing is slow by design; do it before taking the write lock. */
-    if (rc == ERR_OK && in.new_password)
-        rc = secret_password_hash(in.new_password, hash, sizeof(hash));
-    if (rc == ERR_OK)
-        rc = insert_booking(req, &in, &settings, &svc, in.new_password ? hash : NULL, &id);
-    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_NONE)
+    if (rc != ERR_OK)
+        return rc;
+    b = (struct booking_new){.by = booked_by(req),
+                             .patient_id = in.patient_id,
+                             .staff_id = in.staff_id,
+                             .service_ids = in.service_ids,
+                             .n_services = in.n_services,
+                             .start = in.start,
+                             .notes = in.notes,
+                             .pay_now = in.pay && strcmp(in.pay, "now") == 0,
+                             .new_name = in.new_name,
+                             .new_phone = in.new_phone,
+                             .new_email = in.new_email,
+                             .new_password = in.new_password,
+                             .audit = &audit};
+    auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
+    rc = bookings_create(&sv, &b, &id);
+    if (rc != ERR_OK)
+        return rc;
+    req->audited = 1; /* the booking's commit carried the audit line */
+    if (req->auth.role == HTTP_ROLE_NONE)
         rc = sign_in_new_patient(req, resp, in.new_email);
     return rc == ERR_OK ? booking_reply(req, resp, id, 201) : rc;
 }
@@ -326,7 +194,7 @@ read_filter(struct http_req *req, struct store_booking_filter *f)
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
-    bad |= sched_query_days(req, &f->from, &f->to) != ERR_OK;
+    bad |= query_days(req, &f->from, &f->to) != ERR_OK;
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &f->staff_id) != ERR_OK;
     bad |= query_int(req, "patient_id", 1, INT64_MAX, &f->patient_id) != ERR_OK;
     bad |= query_page(req, &f->limit, &f->after_id) != ERR_OK;

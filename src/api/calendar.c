@@ -14,6 +14,7 @@
 #include "core/civil.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/tzdb.h"
 
 /* Lists are read from the store in pages of this many rows. */
@@ -62,12 +63,6 @@ struct cal_events {
     size_t n;
 };
 
-static int64_t
-row_int(json_t *row, const char *name)
-{
-    return json_integer_value(json_object_get(row, name));
-}
-
 static int
 read_day(struct http_req *req, struct cal_day *d)
 {
@@ -82,7 +77,7 @@ read_day(struct http_req *req, struct cal_day *d)
         bad |= query_int(req, "location_id", 1, INT64_MAX, &d->location_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = store_row_get(req->db, &api_locations.table, d->location_id, &loc);
+    rc = store_row_get(req->db, &setup_locations.table, d->location_id, &loc);
     if (rc == ERR_NOT_FOUND)
         rc = http_field_error(req, "location_id", "names a location that does not exist");
     if (rc == ERR_OK) {
@@ -110,9 +105,9 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
 
     switch (list) {
     case CAL_LIST_STAFF:
-        return store_row_list(req->db, &api_staff.table, NULL, after, CAL_PAGE, page);
+        return store_row_list(req->db, &setup_staff.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_SERVICES:
-        return store_row_list(req->db, &api_services.table, NULL, after, CAL_PAGE, page);
+        return store_row_list(req->db, &setup_services.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_BOOKINGS:
         return store_booking_list(req->db, &bf, page);
     case CAL_LIST_APPOINTMENTS:

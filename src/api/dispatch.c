@@ -51,9 +51,8 @@ run_handler(struct http_req *req, struct http_resp *resp, const struct http_rout
         store_rollback(req->db);
         http_resp_cleanup(resp);
         http_resp_init(resp);
-        req->detail[0] = '\0';
-        json_decref(req->errors);
-        req->errors = NULL;
+        problem_cleanup(&req->problem);
+        problem_init(&req->problem);
     }
 }
 

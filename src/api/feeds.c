@@ -8,6 +8,7 @@
 #include "core/ics.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/secret.h"
 
 #define FEED_MAX_EVENTS 2000
@@ -46,7 +47,7 @@ owner_exists(struct http_req *req)
 {
     json_t *row = NULL;
     int rc = store_row_get(
-        req->db, strcmp(feed_kind(req), "staff") == 0 ? &api_staff.table : &api_locations.table,
+        req->db, strcmp(feed_kind(req), "staff") == 0 ? &setup_staff.table : &setup_locations.table,
         req->ids[0], &row);
 
     json_decref(row);
@@ -74,14 +75,6 @@ api_feed_token_renew(struct http_req *req, struct http_resp *resp)
     return reply_token(req, resp, token, 201);
 }
 
-static const char *
-text_of(json_t *obj, const char *name)
-{
-    const char *s = json_string_value(json_object_get(obj, name));
-
-    return s ? s : "";
-}
-
 static int
 feed_event(struct http_req *req, int64_t booking_id, json_t **row, struct ics_event *ev)
 {
@@ -98,11 +91,11 @@ feed_event(struct http_req *req, int64_t booking_id, json_t **row, struct ics_ev
                              json_integer_value(json_object_get(*row, "start_at")),
                              json_integer_value(json_object_get(*row, "end_at")),
                              req->now,
-                             text_of(*row, "services"),
-                             text_of(*row, "patient"),
-                             text_of(*row, "location"),
-                             text_of(*row, "staff"),
-                             text_of(*row, "staff_email"),
+                             row_text(*row, "services"),
+                             row_text(*row, "patient"),
+                             row_text(*row, "location"),
+                             row_text(*row, "staff"),
+                             row_text(*row, "staff_email"),
                              json_integer_value(json_object_get(*row, "staff_id")),
                              0};
     return ERR_OK;

@@ -191,12 +191,3 @@ query_page(struct http_req *req, int *limit, int64_t *after_id)
     *limit = (int)l;
     return bad ? ERR_INVALID : ERR_OK;
 }
-
-int
-valid_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-
-    return at && at != s && at[1] && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
-           !strpbrk(s, " \t\r\n<>\",;");
-}

@@ -30,7 +30,4 @@ int query_ids(struct http_req *req, const char *name, int required, int64_t *out
 /* limit (default 50, max 500) and cursor (an id) of list endpoints. */
 int query_page(struct http_req *req, int *limit, int64_t *after_id);
 
-/* Validation helpers shared by resources. */
-int valid_email(const char *s);
-
 #endif

@@ -2,16 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/billing.h"
+#include "api/app.h"
 #include "api/input.h"
 #include "api/money.h"
-#include "api/notify.h"
-#include "api/payment_provider.h"
 #include "api/resource.h"
 #include "api/schedule.h"
+#include "service/payments.h"
 #include "util/err.h"
-
-static const char *const staff_methods[] = {"cash", "card", "bank_transfer", NULL};
 
 /* Patients see their own invoices, and only when the clinic shares them. */
 static int
@@ -24,7 +21,7 @@ patient_may_view(struct http_req *req, int64_t patient_id)
         return ERR_OK;
     if (patient_id != req->auth.patient_id)
         return http_fail(req, ERR_NOT_FOUND, "no such invoice");
-    rc = store_row_get(req->db, &api_patients.table, patient_id, &row);
+    rc = store_row_get(req->db, &setup_patients.table, patient_id, &row);
     if (rc == ERR_OK && !json_is_true(json_object_get(row, "can_view_invoices")))
         rc = http_fail(req, ERR_FORBIDDEN, "the clinic does not show invoices online; ask them");
     json_decref(row);
@@ -61,10 +58,11 @@ money_render_times(json_t *payment, const struct tz_zone *zone)
 static int
 invoice_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     json_t *p;
     size_t i;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc != ERR_OK)
         return rc;
@@ -161,70 +159,25 @@ read_choice(struct http_req *req, const char *field, const char *const *choices,
     return rc == ERR_OK ? http_field_error(req, field, "is not a method this clinic takes") : rc;
 }
 
-int
-money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, int64_t *payment_id)
-{
-    struct sched_settings st;
-    struct billing_ctx b;
-    struct store_invoice inv;
-    struct store_payment p = {0};
-    struct pay_started started;
-    const struct pay_provider *provider;
-    struct pay_request r = {invoice_id, amount, NULL};
-    int rc = sched_settings_load(req, &st);
-
-    if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
-    if (rc == ERR_OK)
-        rc = store_invoice_get(req->db, invoice_id, &inv);
-    if (rc != ERR_OK)
-        return rc;
-    *payment_id = 0;
-    if (amount <= 0)
-        amount = billing_balance_due(&inv);
-    if (amount <= 0) /* a free visit: nothing to pay */
-        return ERR_OK;
-    r.amount = amount;
-    provider = pay_provider_find(st.payment_provider);
-    if (!provider)
-        return http_fail(req, ERR_CONFLICT, "online payment is not set up");
-    r.currency = b.currency;
-    rc = provider->start(&r, &started);
-    if (rc != ERR_OK)
-        return http_fail(req, rc, "the payment provider refused the payment");
-    p.amount = amount;
-    p.reference = started.reference;
-    snprintf(p.method, sizeof(p.method), "online");
-    snprintf(p.provider, sizeof(p.provider), "%s", provider->name);
-    snprintf(p.status, sizeof(p.status), "%s", started.status);
-    return billing_payment_add(&b, &inv, &p, payment_id);
-}
-
 /* Staff take money at the desk; patients pay online, when the clinic
  * offers it, and that payment waits for staff to confirm it. */
 static int
 read_payment(struct http_req *req, const struct store_invoice *inv, int64_t *amount,
              const char **method)
 {
-    struct sched_settings st;
-    int64_t pending_amount, due = billing_balance_due(inv);
-    int pending, bad = 0, rc = sched_settings_load(req, &st);
+    struct svc sv = api_svc(req);
+    int bad = 0, rc = payments_due(&sv, inv, amount);
 
-    if (rc == ERR_OK)
-        rc = store_payment_pending(req->db, inv->id, &pending, &pending_amount);
     if (rc != ERR_OK)
         return rc;
-    due -= pending_amount;
-    if (due <= 0)
-        return http_fail(req, ERR_CONFLICT, "nothing is left to pay on this invoice");
-    *amount = due;
-    bad |= in_int(req, "amount", 0, 1, due, amount) != ERR_OK;
+    bad |= in_int(req, "amount", 0, 1, *amount, amount) != ERR_OK;
     if (req->auth.role == HTTP_ROLE_PATIENT) {
-        if (strcmp(st.client_payment, "disabled") == 0)
-            return http_fail(req, ERR_FORBIDDEN, "this clinic does not take payments online");
+        rc = payments_online_offered(&sv);
+        if (rc != ERR_OK)
+            return rc;
         *method = "online";
     } else {
-        bad |= read_choice(req, "method", staff_methods, method) != ERR_OK;
+        bad |= read_choice(req, "method", payments_desk_methods, method) != ERR_OK;
     }
     return bad ? ERR_INVALID : ERR_OK;
 }
@@ -255,25 +208,16 @@ money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_
 static int
 take_payment(struct http_req *req, struct store_invoice *inv, int64_t *id)
 {
-    struct store_payment p = {0};
-    struct billing_ctx b;
+    struct svc sv = api_svc(req);
     const char *method = NULL;
     int64_t amount = 0;
     int rc = read_payment(req, inv, &amount, &method);
 
-    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT)
-        return money_pay_online(req, inv->id, amount, id);
-    p.amount = amount;
-    snprintf(p.method, sizeof(p.method), "%s", method ? method : "");
-    snprintf(p.provider, sizeof(p.provider), "manual");
-    snprintf(p.status, sizeof(p.status), "confirmed");
-    if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
-    if (rc == ERR_OK)
-        rc = billing_payment_add(&b, inv, &p, id);
-    if (rc == ERR_OK)
-        rc = money_announce_confirmed(req, *id);
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    if (req->auth.role == HTTP_ROLE_PATIENT)
+        return payments_online(&sv, inv->id, amount, id);
+    return payments_at_desk(&sv, inv, amount, method, id);
 }
 
 int
@@ -302,19 +246,5 @@ money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t paymen
         rc = out ? http_reply_json(resp, status, out) : ERR_NOMEM;
     }
     json_decref(invoice);
-    return rc;
-}
-
-int
-money_announce_confirmed(struct http_req *req, int64_t payment_id)
-{
-    struct store_payment p;
-    struct store_invoice inv;
-    int rc = store_payment_get(req->db, payment_id, &p);
-
-    if (rc == ERR_OK)
-        rc = store_invoice_get(req->db, p.invoice_id, &inv);
-    if (rc == ERR_OK && strcmp(p.status, "confirmed") == 0 && inv.booking_id)
-        rc = outbox_payment_confirmed(req, inv.booking_id, payment_id);
     return rc;
 }

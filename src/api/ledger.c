@@ -1,6 +1,7 @@
 /* The general ledger as the API shows it: journal entries and accounts. */
 #include <string.h>
 
+#include "api/app.h"
 #include "api/input.h"
 #include "api/money.h"
 #include "api/schedule.h"
@@ -10,8 +11,9 @@
 static int
 entry_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         json_object_set_new(

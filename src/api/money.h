@@ -19,11 +19,6 @@ int api_ledger_accounts(struct http_req *req, struct http_resp *resp);
 int api_report_takings(struct http_req *req, struct http_resp *resp);
 int api_report_receivables(struct http_req *req, struct http_resp *resp);
 
-/* Starts the patient's online payment of amount (0: all that is due) on
- * invoice_id through the clinic's provider, inside the caller's write
- * transaction. *payment_id is 0 when nothing was due. */
-int money_pay_online(struct http_req *req, int64_t invoice_id, int64_t amount, int64_t *payment_id);
-
 /* {id, invoice_id, kind, amount, method, provider, status, invoice}. */
 int money_payment_reply(struct http_req *req, struct http_resp *resp, int64_t payment_id,
                         int status);
@@ -36,9 +31,6 @@ typedef int (*money_invoice_act)(struct http_req *req, struct store_invoice *inv
 int money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_act act);
 /* A payment's created_at and decided_at as RFC 3339 in zone. */
 void money_render_times(json_t *payment, const struct tz_zone *zone);
-/* Queues the payment.confirmed webhooks of a confirmed payment, inside the
- * caller's transaction. */
-int money_announce_confirmed(struct http_req *req, int64_t payment_id);
 /* Loads an invoice the caller may see (404 / 403 problems otherwise). */
 int money_invoice_load(struct http_req *req, int64_t id, struct store_invoice *inv);
 

@@ -1,5 +1,5 @@
-/* The outbox at the API: queueing rows inside handlers' transactions,
- * the notifications list and the diary's sync issues. */
+/* The outbox at the API: the notifications list and the diary's sync
+ * issues. */
 #include "api/notify.h"
 
 #include <string.h>
@@ -10,36 +10,6 @@
 #include "api/schedule.h"
 #include "store/store.h"
 #include "util/err.h"
-
-static struct notify_ctx
-ctx_of(struct http_req *req)
-{
-    return (struct notify_ctx){req->db, req->app->tzdb, req->now};
-}
-
-int
-outbox_booking_event(struct http_req *req, int64_t booking_id, enum outbox_event ev)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_booking(&n, booking_id, (enum notify_event)ev);
-}
-
-int
-outbox_appointment_shared(struct http_req *req, int64_t appointment_id)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_appointment_shared(&n, appointment_id);
-}
-
-int
-outbox_payment_confirmed(struct http_req *req, int64_t booking_id, int64_t payment_id)
-{
-    struct notify_ctx n = ctx_of(req);
-
-    return notify_payment_confirmed(&n, booking_id, payment_id);
-}
 
 static int
 one_of(const char *s, const char *const *choices)
@@ -73,8 +43,9 @@ read_outbox_filter(struct http_req *req, struct store_outbox_filter *f)
 static int
 render_times(struct http_req *req, json_t *row, const char *const *names)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     for (; rc == ERR_OK && *names; names++) {
         json_t *v = json_object_get(row, *names);
@@ -110,9 +81,10 @@ api_notifications_list(struct http_req *req, struct http_resp *resp)
 static int
 render_issue(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     int rc =
-        sched_location_zone(req, json_integer_value(json_object_get(row, "location_id")), &zone);
+        sched_location_zone(&sv, json_integer_value(json_object_get(row, "location_id")), &zone);
 
     if (rc == ERR_OK)
         json_object_set_new(
@@ -156,17 +128,4 @@ api_sync_issue_resolve(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-static const struct api_field template_fields[] = {
-    {{"name", STORE_COL_TEXT}, 0, 0, 64, CHECK_NONE, NULL, 1, 0, NULL},
-    {{"subject", STORE_COL_TEXT}, 0, 0, 500, CHECK_NONE, NULL, 0, 0, NULL},
-    {{"body_text", STORE_COL_TEXT}, 0, 0, 100000, CHECK_NONE, NULL, 0, 0, NULL},
-    {{"body_html", STORE_COL_TEXT}, 0, 0, 100000, CHECK_NONE, NULL, 0, 0, NULL},
-};
-
-const struct api_resource api_templates = {
-    .table = {"templates", NULL, &template_fields[0].col,
-              sizeof(template_fields) / sizeof(template_fields[0]), sizeof(struct api_field)},
-    .fields = template_fields,
-    .search_cols = {"name"},
-    .n_search = 1,
-};
+const struct api_resource api_templates = {.def = &setup_templates};

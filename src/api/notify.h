@@ -1,6 +1,6 @@
-/* Notifications and diary sync at the API: queueing outbox rows inside a
- * handler's transaction, the outbox and sync issue lists, webhooks and
- * calendar feeds. */
+/* Notifications and diary sync at the API: the outbox and sync issue
+ * lists, webhooks and calendar feeds. The rows themselves are queued by
+ * the use cases (service/notify.h). */
 #ifndef CHAIRSIDE_API_NOTIFY_H
 #define CHAIRSIDE_API_NOTIFY_H
 
@@ -8,21 +8,6 @@
 
 #include "http/http.h"
 #include "api/resource.h"
-#include "jobs/notify.h"
-
-enum outbox_event {
-    OUTBOX_CREATED = NOTIFY_CREATED,
-    OUTBOX_RESCHEDULED = NOTIFY_RESCHEDULED,
-    OUTBOX_CANCELLED = NOTIFY_CANCELLED,
-};
-
-/* Queue the e-mails, diary operation and webhooks of a booking change.
- * Call inside the write transaction, before commit. */
-int outbox_booking_event(struct http_req *req, int64_t booking_id, enum outbox_event ev);
-/* Appointments shared with their patient: the details by e-mail. */
-int outbox_appointment_shared(struct http_req *req, int64_t appointment_id);
-/* Webhook deliveries of payment.confirmed (for the payments code). */
-int outbox_payment_confirmed(struct http_req *req, int64_t booking_id, int64_t payment_id);
 
 int api_notifications_list(struct http_req *req, struct http_resp *resp);
 int api_sync_issues_list(struct http_req *req, struct http_resp *resp);

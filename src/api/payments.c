@@ -2,17 +2,19 @@
  * refunds of what a cancelled booking's invoice owes the patient. */
 #include <string.h>
 
-#include "api/billing.h"
+#include "api/app.h"
 #include "api/input.h"
 #include "api/money.h"
 #include "api/schedule.h"
+#include "service/payments.h"
 #include "util/err.h"
 
 static int
 payment_render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     if (rc == ERR_OK)
         money_render_times(row, zone);
@@ -42,27 +44,10 @@ api_payments_list(struct http_req *req, struct http_resp *resp)
 static int
 decide(struct http_req *req, struct http_resp *resp, int confirm)
 {
-    struct billing_ctx b;
-    int rc = store_begin(req->db, 1);
+    struct svc sv = api_svc(req);
+    int rc = payments_decide(&sv, req->ids[0], confirm);
 
-    if (rc != ERR_OK)
-        return rc;
-    rc = billing_ctx_init(req, &b);
-    if (rc == ERR_OK)
-        rc = billing_payment_decide(&b, req->ids[0], confirm);
-    if (rc == ERR_OK && confirm)
-        rc = money_announce_confirmed(req, req->ids[0]);
-    if (rc == ERR_NOT_FOUND)
-        http_fail(req, rc, "no such payment");
-    else if (rc == ERR_CONFLICT)
-        http_fail(req, rc, "the payment was already confirmed or rejected");
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK) {
-        store_rollback(req->db);
-        return rc;
-    }
-    return money_payment_reply(req, resp, req->ids[0], 200);
+    return rc == ERR_OK ? money_payment_reply(req, resp, req->ids[0], 200) : rc;
 }
 
 int
@@ -81,13 +66,12 @@ static int
 read_refund(struct http_req *req, const struct store_invoice *inv, int64_t *amount,
             const char **method)
 {
-    int64_t owed = inv->credited ? inv->paid - inv->refunded : 0;
-    int bad = 0;
+    struct svc sv = api_svc(req);
+    int bad = 0, rc = payments_owed_back(&sv, inv, amount);
 
-    if (owed <= 0)
-        return http_fail(req, ERR_CONFLICT, "nothing is owed back on this invoice");
-    *amount = owed;
-    bad |= in_int(req, "amount", 0, 1, owed, amount) != ERR_OK;
+    if (rc != ERR_OK)
+        return rc;
+    bad |= in_int(req, "amount", 0, 1, *amount, amount) != ERR_OK;
     bad |= in_text(req, "method", 1, 16, method) != ERR_OK;
     if (!bad && !ledger_method_account(*method))
         return http_field_error(req, "method", "must be cash, card, bank_transfer or online");
@@ -97,16 +81,12 @@ read_refund(struct http_req *req, const struct store_invoice *inv, int64_t *amou
 static int
 make_refund(struct http_req *req, struct store_invoice *inv, int64_t *id)
 {
-    struct billing_ctx b;
+    struct svc sv = api_svc(req);
     const char *method = NULL;
     int64_t amount = 0;
     int rc = read_refund(req, inv, &amount, &method);
 
-    if (rc == ERR_OK)
-        rc = billing_ctx_init(req, &b);
-    if (rc == ERR_OK)
-        rc = billing_refund(&b, inv, method, amount, id);
-    return rc;
+    return rc == ERR_OK ? payments_refund(&sv, inv, method, amount, id) : rc;
 }
 
 int

@@ -5,6 +5,7 @@
 #include "api/app.h"
 #include "api/input.h"
 #include "core/civil.h"
+#include "core/email.h"
 #include "util/err.h"
 #include "util/tzdb.h"
 
@@ -22,7 +23,7 @@ route_id(struct http_req *req)
 }
 
 static int
-check_choice(const struct api_field *f, const char *s)
+check_choice(const struct setup_field *f, const char *s)
 {
     const char *const *c;
 
@@ -34,29 +35,29 @@ check_choice(const struct api_field *f, const char *s)
 }
 
 static int
-check_text(struct http_req *req, const struct api_field *f, const char *s)
+check_text(struct http_req *req, const struct setup_field *f, const char *s)
 {
     const struct tz_zone *zone;
     int64_t days;
 
     switch (f->check) {
-    case CHECK_TIMEZONE:
+    case SETUP_CHECK_TIMEZONE:
         if (tzdb_get(req->app->tzdb, s, &zone) != ERR_OK)
             return http_field_error(req, f->col.name, "must be an IANA time zone name");
         break;
-    case CHECK_DATE:
+    case SETUP_CHECK_DATE:
         if (*s && civil_parse_date(s, &days) != ERR_OK)
             return http_field_error(req, f->col.name, "must be a date YYYY-MM-DD");
         break;
-    case CHECK_EMAIL:
-        if (*s && !valid_email(s))
+    case SETUP_CHECK_EMAIL:
+        if (*s && !email_valid(s))
             return http_field_error(req, f->col.name, "must be an e-mail address");
         break;
-    case CHECK_CHOICE:
+    case SETUP_CHECK_CHOICE:
         if (check_choice(f, s) != ERR_OK)
             return http_field_error(req, f->col.name, "is not one of the allowed values");
         break;
-    case CHECK_NONE:
+    case SETUP_CHECK_NONE:
         break;
     }
     return ERR_OK;
@@ -64,7 +65,7 @@ check_text(struct http_req *req, const struct api_field *f, const char *s)
 
 /* A reference to another record: null clears it, an id must exist. */
 static int
-check_ref(struct http_req *req, const struct api_field *f, int64_t id)
+check_ref(struct http_req *req, const struct setup_field *f, int64_t id)
 {
     json_t *target = NULL;
     int rc = store_row_get(req->db, f->ref, id, &target);
@@ -76,7 +77,7 @@ check_ref(struct http_req *req, const struct api_field *f, int64_t id)
 }
 
 static int
-read_field(struct http_req *req, const struct api_field *f, int creating, json_t *row)
+read_field(struct http_req *req, const struct setup_field *f, int creating, json_t *row)
 {
     const char *s = NULL;
     int64_t v = 0;
@@ -126,10 +127,10 @@ resource_read_fields(struct http_req *req, const struct api_resource *res, int c
     *row = json_object();
     if (!*row)
         return ERR_NOMEM;
-    for (i = 0; i < res->table.n_cols; i++) {
-        if (res->fields[i].read_only)
+    for (i = 0; i < res->def->table.n_cols; i++) {
+        if (res->def->fields[i].read_only)
             continue;
-        rc = read_field(req, &res->fields[i], creating, *row);
+        rc = read_field(req, &res->def->fields[i], creating, *row);
         if (rc == ERR_NOMEM)
             return rc;
         bad |= rc != ERR_OK;
@@ -148,8 +149,8 @@ is_public_col(const struct api_resource *res, const char *name)
 {
     size_t i;
 
-    for (i = 0; res->public_cols[i]; i++) {
-        if (strcmp(res->public_cols[i], name) == 0)
+    for (i = 0; res->def->public_cols[i]; i++) {
+        if (strcmp(res->def->public_cols[i], name) == 0)
             return 1;
     }
     return 0;
@@ -164,12 +165,12 @@ render_row(struct http_req *req, const struct api_resource *res, json_t *row)
     size_t i;
     int rc;
 
-    for (i = 0; i < res->table.n_cols; i++) {
-        if (res->fields[i].write_only)
-            json_object_del(row, res->fields[i].col.name);
+    for (i = 0; i < res->def->table.n_cols; i++) {
+        if (res->def->fields[i].write_only)
+            json_object_del(row, res->def->fields[i].col.name);
     }
     rc = res->render_extra ? res->render_extra(req, row) : ERR_OK;
-    if (rc != ERR_OK || is_staff(req) || !res->public_cols)
+    if (rc != ERR_OK || is_staff(req) || !res->def->public_cols)
         return rc;
     json_object_foreach_safe(row, tmp, key, v)
     {
@@ -183,13 +184,14 @@ render_row(struct http_req *req, const struct api_resource *res, json_t *row)
 static int
 hidden_from_caller(const struct http_req *req, const struct api_resource *res, json_t *row)
 {
-    return !is_staff(req) && res->public_if && !json_is_true(json_object_get(row, res->public_if));
+    return !is_staff(req) && res->def->public_if &&
+           !json_is_true(json_object_get(row, res->def->public_if));
 }
 
 int
 resource_load(struct http_req *req, const struct api_resource *res, int64_t id, json_t **out)
 {
-    int rc = store_row_get(req->db, &res->table, id, out);
+    int rc = store_row_get(req->db, &res->def->table, id, out);
 
     if (rc == ERR_OK && hidden_from_caller(req, res, *out))
         rc = ERR_NOT_FOUND;
@@ -221,14 +223,14 @@ resource_list(struct http_req *req, struct http_resp *resp)
     filter.search = http_query(req, "q");
     if (filter.search && strlen(filter.search) > 200)
         return http_field_error(req, "q", "is too long");
-    memcpy(filter.search_cols, res->search_cols, sizeof(filter.search_cols));
-    filter.n_search = res->n_search;
-    if (!is_staff(req) && res->public_if) {
-        filter.eq_col[0] = res->public_if;
+    memcpy(filter.search_cols, res->def->search_cols, sizeof(filter.search_cols));
+    filter.n_search = res->def->n_search;
+    if (!is_staff(req) && res->def->public_if) {
+        filter.eq_col[0] = res->def->public_if;
         filter.eq_val[0] = 1;
         filter.n_eq = 1;
     }
-    rc = store_row_list(req->db, &res->table, &filter, after, limit, &items);
+    rc = store_row_list(req->db, &res->def->table, &filter, after, limit, &items);
     if (rc != ERR_OK)
         return rc;
     return http_reply_rendered_page(req, resp, items, limit, render_listed);
@@ -260,8 +262,8 @@ save(struct http_req *req, struct http_resp *resp, int creating)
     rc = store_begin(req->db, 1);
     if (rc != ERR_OK)
         goto out;
-    rc = creating ? store_row_insert(req->db, &res->table, row, &id)
-                  : store_row_update(req->db, &res->table, id, row);
+    rc = creating ? store_row_insert(req->db, &res->def->table, row, &id)
+                  : store_row_update(req->db, &res->def->table, id, row);
     if (rc == ERR_NOT_FOUND)
         http_fail(req, rc, "no such record");
     if (rc == ERR_OK && res->save_extra)
@@ -298,7 +300,7 @@ resource_update(struct http_req *req, struct http_resp *resp)
 int
 resource_delete(struct http_req *req, struct http_resp *resp)
 {
-    int rc = store_row_delete(req->db, &route_resource(req)->table, route_id(req));
+    int rc = store_row_delete(req->db, &route_resource(req)->def->table, route_id(req));
 
     if (rc == ERR_NOT_FOUND)
         return http_fail(req, rc, "no such record");

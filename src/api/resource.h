@@ -1,44 +1,18 @@
 /* Generic create/read/update/delete for the simple setup resources: each
- * resource is a table of field descriptions, and five handlers serve every
- * such resource (the route's ctx names the resource). */
+ * resource is a table of field descriptions (service/setup.h), and five
+ * handlers serve every such resource (the route's ctx names the resource). */
 #ifndef CHAIRSIDE_API_RESOURCE_H
 #define CHAIRSIDE_API_RESOURCE_H
 
 #include "http/http.h"
+#include "service/setup.h"
 #include "store/store.h"
 
-enum field_check {
-    CHECK_NONE,
-    CHECK_TIMEZONE, /* an IANA zone name the zone database knows */
-    CHECK_DATE,     /* YYYY-MM-DD */
-    CHECK_EMAIL,
-    CHECK_CHOICE, /* one of choices */
-};
-
-struct api_field {
-    struct store_column col; /* first: the store reads this part */
-    int required;            /* on create */
-    int64_t min, max;        /* integer range; text: max is the length limit */
-    enum field_check check;
-    const char *const *choices;    /* NULL-terminated, for CHECK_CHOICE */
-    int read_only;                 /* computed by the database */
-    int write_only;                /* never rendered (secrets) */
-    const struct store_table *ref; /* integer fields: the id names a row of this table */
-};
-
 struct api_resource {
-    struct store_table table; /* cols point at fields, stride sizeof(api_field) */
-    const struct api_field *fields;
-    const char *search_cols[4]; /* GET ?q= searches these */
-    size_t n_search;
+    const struct setup_resource *def; /* fields, ranges, checks, public rows */
     /* Optional: validate and save what is not a plain column (staff links). */
     int (*save_extra)(struct http_req *req, int64_t id);
     int (*render_extra)(struct http_req *req, json_t *row);
-    /* What visitors and patients may read, for booking online: only rows
-     * whose public_if column is true (NULL: every row), and of those only
-     * public_cols (NULL-terminated). Routes decide who reads at all. */
-    const char *public_if;
-    const char *const *public_cols;
 };
 
 int resource_list(struct http_req *req, struct http_resp *resp);

@@ -1,106 +1,13 @@
 #include "api/schedule.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "api/app.h"
 #include "api/input.h"
-#include "api/resource.h"
 #include "util/err.h"
-#include "util/tzdb.h"
-
-static int
-int_field(json_t *row, const char *name)
-{
-    return (int)json_integer_value(json_object_get(row, name));
-}
 
 int
-sched_settings_load(struct http_req *req, struct sched_settings *out)
+query_days(struct http_req *req, int64_t *from, int64_t *to)
 {
-    json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_settings.table, 1, &row);
-
-    if (rc == ERR_OK) {
-        out->divider_min = int_field(row, "booking_time_divider_min");
-        out->book_one_service_only = json_is_true(json_object_get(row, "book_one_service_only"));
-        out->assign_services_to_staff =
-            json_is_true(json_object_get(row, "assign_services_to_staff"));
-        out->min_notice_min = int_field(row, "min_notice_min");
-        out->max_advance_days = int_field(row, "max_advance_days");
-        out->allow_self_signup = json_is_true(json_object_get(row, "allow_self_signup"));
-        out->client_cancel_notice_min = int_field(row, "client_cancel_notice_min");
-        snprintf(out->client_payment, sizeof(out->client_payment), "%s",
-                 json_string_value(json_object_get(row, "client_payment")));
-        snprintf(out->timezone, sizeof(out->timezone), "%s",
-                 json_string_value(json_object_get(row, "timezone")));
-        snprintf(out->currency, sizeof(out->currency), "%s",
-                 json_string_value(json_object_get(row, "currency")));
-        snprintf(out->payment_provider, sizeof(out->payment_provider), "%s",
-                 json_string_value(json_object_get(row, "payment_provider")));
-    }
-    json_decref(row);
-    return rc;
-}
-
-int
-sched_org_zone(struct http_req *req, const struct tz_zone **zone)
-{
-    struct sched_settings s;
-    int rc = sched_settings_load(req, &s);
-
-    if (rc == ERR_OK)
-        rc = tzdb_get(req->app->tzdb, s.timezone, zone);
-    if (rc != ERR_OK)
-        rc = tzdb_get(req->app->tzdb, "UTC", zone);
-    return rc;
-}
-
-int
-sched_location_zone(struct http_req *req, int64_t location_id, const struct tz_zone **zone)
-{
-    json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_locations.table, location_id, &row);
-
-    if (rc == ERR_OK)
-        rc = tzdb_get(req->app->tzdb, json_string_value(json_object_get(row, "timezone")), zone);
-    json_decref(row);
-    return rc == ERR_OK ? rc : sched_org_zone(req, zone);
-}
-
-int
-sched_staff_zone(struct http_req *req, int64_t staff_id, const struct tz_zone **zone)
-{
-    json_t *ids = NULL;
-    int rc =
-        staff_id > 0 ? store_staff_links_get(req->db, staff_id, "locations", &ids) : ERR_NOT_FOUND;
-
-    if (rc == ERR_OK && json_array_size(ids) > 0)
-        rc = sched_location_zone(req, json_integer_value(json_array_get(ids, 0)), zone);
-    else
-        rc = sched_org_zone(req, zone);
-    json_decref(ids);
-    return rc;
-}
-
-json_t *
-sched_time_json(int64_t utc, const struct tz_zone *zone)
-{
-    char text[TZ_RFC3339_LEN];
-
-    tz_format_rfc3339(utc, tz_offset_at(zone, utc), text);
-    return json_string(text);
-}
-
-int64_t
-sched_day_start(const struct tz_zone *zone, int64_t day)
-{
-    return tz_local_to_utc(zone, day * 86400);
-}
-
-int
-sched_query_days(struct http_req *req, int64_t *from, int64_t *to)
-{
+    struct svc s = api_svc(req);
     const struct tz_zone *zone;
     int64_t first = 0, last = 0;
     int bad = 0, rc;
@@ -109,130 +16,10 @@ sched_query_days(struct http_req *req, int64_t *from, int64_t *to)
     bad |= query_date(req, "to", 0, &last) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    rc = sched_org_zone(req, &zone);
+    rc = sched_org_zone(&s, &zone);
     if (rc != ERR_OK)
         return rc;
     *from = http_query(req, "from") ? sched_day_start(zone, first) : 0;
     *to = http_query(req, "to") ? sched_day_start(zone, last + 1) : 0;
-    return ERR_OK;
-}
-
-int
-sched_services_load(struct http_req *req, const char *field, const int64_t *ids, size_t n,
-                    struct sched_services *out)
-{
-    size_t i;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (n == 0 || n > SCHED_MAX_SERVICES)
-        return http_field_error(req, field, "must name 1 to 32 services");
-    rc = store_services_get(req->db, ids, n, out->items);
-    if (rc == ERR_NOT_FOUND)
-        return http_field_error(req, field, "names a service that does not exist");
-    if (rc != ERR_OK)
-        return rc;
-    out->n = n;
-    for (i = 0; i < n; i++)
-        out->duration_min += out->items[i].duration_min;
-    if (out->duration_min > 1440)
-        return http_field_error(req, field, "the services together last more than a day");
-    out->buffer_before_min = out->items[0].buffer_before_min;
-    out->buffer_after_min = out->items[n - 1].buffer_after_min;
-    out->capacity = n == 1 ? out->items[0].capacity : 1;
-    out->group_service_id = out->capacity > 1 ? out->items[0].id : 0;
-    return ERR_OK;
-}
-
-void
-sched_query_init(struct avail_query *q, const struct sched_settings *s,
-                 const struct sched_services *svc, int64_t now)
-{
-    memset(q, 0, sizeof(*q));
-    q->duration_min = svc->duration_min;
-    q->buffer_before_min = svc->buffer_before_min;
-    q->buffer_after_min = svc->buffer_after_min;
-    q->divider_min = s->divider_min;
-    q->now = now;
-    q->min_notice_min = s->min_notice_min;
-    q->max_advance_days = s->max_advance_days;
-    q->group_service_id = svc->group_service_id;
-    q->capacity = svc->capacity;
-}
-
-/* Groups shifts (ordered by staff) into one avail_staff per staff member. */
-static int
-group_staff(struct http_req *req, const struct store_shift *rows, size_t n,
-            struct sched_inputs *out)
-{
-    size_t i;
-    int rc;
-
-    out->shifts = arena_calloc(&req->arena, n ? n : 1, sizeof(*out->shifts));
-    out->staff = arena_calloc(&req->arena, n ? n : 1, sizeof(*out->staff));
-    if (!out->shifts || !out->staff)
-        return ERR_NOMEM;
-    for (i = 0; i < n; i++) {
-        struct avail_shift *sh = &out->shifts[i];
-
-        rc = tzdb_get(req->app->tzdb, rows[i].timezone, &sh->zone);
-        if (rc != ERR_OK)
-            return rc;
-        sh->weekday = rows[i].weekday;
-        sh->start_min = rows[i].start_min;
-        sh->end_min = rows[i].end_min;
-        sh->location_id = rows[i].location_id;
-        if (!out->n_staff || out->staff[out->n_staff - 1].staff_id != rows[i].staff_id) {
-            out->staff[out->n_staff].staff_id = rows[i].staff_id;
-            out->staff[out->n_staff].shifts = sh;
-            out->n_staff++;
-        }
-        out->staff[out->n_staff - 1].n_shifts++;
-    }
-    out->n_shifts = n;
-    return ERR_OK;
-}
-
-int
-sched_inputs_load(struct http_req *req, const struct store_avail_staff_filter *filter,
-                  int64_t from_day, int64_t to_day, int64_t skip_booking_id,
-                  struct sched_inputs *out)
-{
-    struct store_shift *rows = NULL;
-    struct store_busy *busy = NULL;
-    struct avail_busy *all;
-    int64_t *ids;
-    size_t n_rows = 0, n_busy = 0, i, b = 0;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    rc = store_avail_shifts(req->db, filter, &req->arena, &rows, &n_rows);
-    if (rc == ERR_OK)
-        rc = group_staff(req, rows, n_rows, out);
-    if (rc != ERR_OK || !out->n_staff)
-        return rc;
-    ids = arena_calloc(&req->arena, out->n_staff, sizeof(*ids));
-    if (!ids)
-        return ERR_NOMEM;
-    for (i = 0; i < out->n_staff; i++)
-        ids[i] = out->staff[i].staff_id;
-    /* A day either side covers every zone's local days. */
-    rc = store_avail_busy(req->db, ids, out->n_staff, (from_day - 1) * 86400, (to_day + 2) * 86400,
-                          skip_booking_id, &req->arena, &busy, &n_busy);
-    if (rc != ERR_OK)
-        return rc;
-    all = arena_calloc(&req->arena, n_busy ? n_busy : 1, sizeof(*all));
-    if (!all)
-        return ERR_NOMEM;
-    /* Busy rows come grouped by staff in the same order as ids. */
-    for (i = 0; i < out->n_staff; i++) {
-        out->staff[i].busy = all + b;
-        for (; b < n_busy && busy[b].staff_id == ids[i]; b++) {
-            all[b].start = busy[b].start;
-            all[b].end = busy[b].end;
-            all[b].group_service_id = busy[b].group_service_id;
-            out->staff[i].n_busy++;
-        }
-    }
     return ERR_OK;
 }

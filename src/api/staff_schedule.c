@@ -1,23 +1,20 @@
+#include "api/app.h"
 #include "api/staff_schedule.h"
 
 #include <string.h>
 
 #include "api/input.h"
-#include "api/resource.h"
 #include "api/schedule.h"
+#include "service/staff_schedule.h"
 #include "core/civil.h"
 #include "util/err.h"
-
-#define MAX_SHIFTS 64
 
 static int
 staff_exists(struct http_req *req, int64_t id)
 {
-    json_t *row = NULL;
-    int rc = store_row_get(req->db, &api_staff.table, id, &row);
+    struct svc sv = api_svc(req);
 
-    json_decref(row);
-    return rc == ERR_NOT_FOUND ? http_fail(req, rc, "no such staff member") : rc;
+    return staff_schedule_exists(&sv, id);
 }
 
 static json_t *
@@ -62,7 +59,6 @@ read_shift(struct http_req *req, json_t *item, struct store_shift *out)
     json_t *saved = req->json;
     const char *start = NULL, *end = NULL;
     int64_t weekday = 0, location = 0;
-    json_t *row = NULL;
     int bad = 0;
 
     if (!json_is_object(item))
@@ -80,34 +76,14 @@ read_shift(struct http_req *req, json_t *item, struct store_shift *out)
     if (civil_parse_hhmm(start, &out->start_min) != ERR_OK ||
         civil_parse_hhmm(end, &out->end_min) != ERR_OK)
         return http_field_error(req, "shifts", "start and end must be HH:MM");
-    if (out->start_min >= out->end_min)
-        return http_field_error(req, "shifts", "a shift must end after it starts");
-    bad = store_row_get(req->db, &api_locations.table, location, &row);
-    json_decref(row);
-    if (bad == ERR_NOT_FOUND)
-        return http_field_error(req, "shifts", "names a location that does not exist");
-    return bad;
-}
-
-static int
-overlapping(const struct store_shift *v, size_t n)
-{
-    size_t i, j;
-
-    for (i = 0; i < n; i++) {
-        for (j = i + 1; j < n; j++) {
-            if (v[i].weekday == v[j].weekday && v[i].start_min < v[j].end_min &&
-                v[j].start_min < v[i].end_min)
-                return 1;
-        }
-    }
-    return 0;
+    return ERR_OK;
 }
 
 int
 api_shifts_put(struct http_req *req, struct http_resp *resp)
 {
-    struct store_shift shifts[MAX_SHIFTS];
+    struct svc sv = api_svc(req);
+    struct store_shift shifts[STAFF_MAX_SHIFTS];
     json_t *list, *item;
     size_t i, n = 0;
     int rc = http_body_object(req);
@@ -117,7 +93,7 @@ api_shifts_put(struct http_req *req, struct http_resp *resp)
     if (rc != ERR_OK)
         return rc;
     list = json_object_get(req->json, "shifts");
-    if (!json_is_array(list) || json_array_size(list) > MAX_SHIFTS)
+    if (!json_is_array(list) || json_array_size(list) > STAFF_MAX_SHIFTS)
         return http_field_error(req, "shifts", "must be an array of at most 64 shifts");
     json_array_foreach(list, i, item)
     {
@@ -126,25 +102,16 @@ api_shifts_put(struct http_req *req, struct http_resp *resp)
         if (rc != ERR_OK)
             return rc;
     }
-    if (overlapping(shifts, n))
-        return http_field_error(req, "shifts", "shifts on one weekday must not overlap");
-    rc = store_begin(req->db, 1);
-    if (rc == ERR_OK)
-        rc = store_shifts_replace(req->db, req->ids[0], shifts, n);
-    if (rc == ERR_OK)
-        rc = store_commit(req->db);
-    if (rc != ERR_OK) {
-        store_rollback(req->db);
-        return rc;
-    }
-    return reply_shifts(req, resp);
+    rc = staff_schedule_set_shifts(&sv, req->ids[0], shifts, n);
+    return rc == ERR_OK ? reply_shifts(req, resp) : rc;
 }
 
 static int
 render_time_off(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    int rc = sched_staff_zone(req, json_integer_value(json_object_get(row, "staff_id")), &zone);
+    int rc = sched_staff_zone(&sv, json_integer_value(json_object_get(row, "staff_id")), &zone);
 
     if (rc != ERR_OK)
         return rc;
@@ -176,18 +143,10 @@ api_time_off_list(struct http_req *req, struct http_resp *resp)
     return http_reply_rendered_page(req, resp, items, f.limit, render_time_off);
 }
 
-static const struct store_column time_off_cols[] = {
-    {"staff_id", STORE_COL_INT},
-    {"start_at", STORE_COL_INT},
-    {"end_at", STORE_COL_INT},
-    {"reason", STORE_COL_TEXT},
-};
-static const struct store_table time_off_table = {"time_off", NULL, time_off_cols, 4,
-                                                  sizeof(time_off_cols[0])};
-
 int
 api_time_off_create(struct http_req *req, struct http_resp *resp)
 {
+    struct svc sv = api_svc(req);
     int64_t start = 0, end = 0, id = 0;
     const char *reason = "";
     json_t *row = NULL;
@@ -202,15 +161,9 @@ api_time_off_create(struct http_req *req, struct http_resp *resp)
     bad |= in_text(req, "reason", 0, 500, &reason) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (end <= start)
-        return http_field_error(req, "end", "must be after start");
-    row = json_pack("{s:I, s:I, s:I, s:s}", "staff_id", (json_int_t)req->ids[0], "start_at",
-                    (json_int_t)start, "end_at", (json_int_t)end, "reason", reason ? reason : "");
-    rc = row ? store_row_insert(req->db, &time_off_table, row, &id) : ERR_NOMEM;
-    json_decref(row);
-    row = NULL;
+    rc = staff_schedule_add_time_off(&sv, req->ids[0], start, end, reason, &id);
     if (rc == ERR_OK)
-        rc = store_row_get(req->db, &time_off_table, id, &row);
+        rc = staff_schedule_time_off(&sv, req->ids[0], id, &row);
     if (rc == ERR_OK)
         rc = render_time_off(req, row);
     if (rc == ERR_OK)
@@ -222,17 +175,8 @@ api_time_off_create(struct http_req *req, struct http_resp *resp)
 int
 api_time_off_delete(struct http_req *req, struct http_resp *resp)
 {
-    json_t *row = NULL;
-    int rc = store_row_get(req->db, &time_off_table, req->ids[1], &row);
+    struct svc sv = api_svc(req);
+    int rc = staff_schedule_remove_time_off(&sv, req->ids[0], req->ids[1]);
 
-    if (rc == ERR_OK && json_integer_value(json_object_get(row, "staff_id")) != req->ids[0])
-        rc = ERR_NOT_FOUND;
-    json_decref(row);
-    if (rc == ERR_OK)
-        rc = store_row_delete(req->db, &time_off_table, req->ids[1]);
-    if (rc == ERR_NOT_FOUND)
-        return http_fail(req, rc, "no such time off");
-    if (rc == ERR_OK)
-        rc = http_reply_json(resp, 200, json_pack("{s:b}", "deleted", 1));
-    return rc;
+    return rc == ERR_OK ? http_reply_json(resp, 200, json_pack("{s:b}", "deleted", 1)) : rc;
 }

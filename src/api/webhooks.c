@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/input.h"
 #include "api/notify.h"
 #include "api/schedule.h"
@@ -55,11 +56,12 @@ read_events(struct http_req *req, char *out, size_t size)
 static int
 render(struct http_req *req, json_t *row)
 {
+    struct svc sv = api_svc(req);
     const struct tz_zone *zone;
     const char *events = json_string_value(json_object_get(row, "events"));
     json_t *list = json_array(), *at = json_object_get(row, "last_attempt_at");
     char copy[128], *p, *comma;
-    int rc = sched_org_zone(req, &zone);
+    int rc = sched_org_zone(&sv, &zone);
 
     snprintf(copy, sizeof(copy), "%s", events ? events : "");
     for (p = copy; list && *p; p = comma ? comma + 1 : p + strlen(p)) {

@@ -2,11 +2,11 @@
 
 #include <stdio.h>
 
-#include "api/billing.h"
-#include "api/resource.h"
-#include "cli/users.h"
 #include "core/civil.h"
 #include "core/tz.h"
+#include "service/billing.h"
+#include "service/setup.h"
+#include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/tzdb.h"
@@ -24,6 +24,7 @@ static const char *const service_rows[] = {
     "\"price\":2000,\"capacity\":6}",
 };
 static const char *const staff_names[] = {"Dr. Anna Weber", "Dr. Ben Okafor", "Clara Jensen"};
+static const char *const staff_colors[] = {"#2b7bb9", "#c0504d", "#4f9a55"};
 static const char *const patient_names[] = {
     "Maria Schmidt", "Jonas Becker", "Lea Hoffmann", "Omar Haddad",   "Sofia Rossi",
     "Lukas Wagner",  "Emma Fischer", "Yusuf Demir",  "Nina Kowalski", "Paul Richter",
@@ -50,10 +51,10 @@ update_owned(struct store_conn *c, const struct store_table *t, int64_t id, json
     return rc;
 }
 
+/* Row from a JSON object that this function takes ownership of. */
 static int
-insert_named(struct store_conn *c, const struct store_table *t, const char *name, int64_t *id)
+insert_owned(struct store_conn *c, const struct store_table *t, json_t *row, int64_t *id)
 {
-    json_t *row = json_pack("{s:s}", "name", name);
     int rc = row ? store_row_insert(c, t, row, id) : ERR_NOMEM;
 
     json_decref(row);
@@ -65,30 +66,28 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
 {
     int64_t id, all[5];
     struct store_shift week[10];
-    char text[256];
     size_t i, d;
-    int rc = insert_json(c, &api_locations.table,
+    int rc = insert_json(c, &setup_locations.table,
                          "{\"name\":\"Chairside Dental Mitte\",\"timezone\":\"" DEMO_ZONE
                          "\",\"address\":\"Torstrasse 1, 10119 Berlin\"}",
                          location);
 
     for (i = 0; rc == ERR_OK && i < 5; i++)
-        rc = insert_json(c, &api_services.table, service_rows[i], &services[i]);
+        rc = insert_json(c, &setup_services.table, service_rows[i], &services[i]);
     /* Cosmetic treatment carries VAT, included in its price. */
     if (rc == ERR_OK)
-        rc = insert_json(c, &api_tax_rates.table,
+        rc = insert_json(c, &setup_tax_rates.table,
                          "{\"name\":\"VAT 19%\",\"rate_bp\":1900,\"inclusive\":true}", &id);
     if (rc == ERR_OK)
-        rc = update_owned(c, &api_services.table, services[3],
+        rc = update_owned(c, &setup_services.table, services[3],
                           json_pack("{s:I}", "tax_rate_id", (json_int_t)id));
     for (i = 0; rc == ERR_OK && i < 3; i++)
-        rc = insert_named(c, &api_actions.table, action_names[i], &id);
+        rc =
+            insert_owned(c, &setup_actions.table, json_pack("{s:s}", "name", action_names[i]), &id);
     for (i = 0; rc == ERR_OK && i < 3; i++) {
-        snprintf(text, sizeof(text), "{\"name\":\"%s\",\"color\":\"%s\"}", staff_names[i],
-                 i == 0   ? "#2b7bb9"
-                 : i == 1 ? "#c0504d"
-                          : "#4f9a55");
-        rc = insert_json(c, &api_staff.table, text, &staff[i]);
+        rc = insert_owned(c, &setup_staff.table,
+                          json_pack("{s:s, s:s}", "name", staff_names[i], "color", staff_colors[i]),
+                          &staff[i]);
         if (rc == ERR_OK)
             rc = store_staff_links_set(c, staff[i], "locations", location, 1);
         for (d = 0; d < 5; d++) {
@@ -103,7 +102,7 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
             rc = store_shifts_replace(c, staff[i], week, 10);
     }
     if (rc == ERR_OK)
-        rc = update_owned(c, &api_settings.table, 1,
+        rc = update_owned(c, &setup_settings.table, 1,
                           json_pack("{s:s, s:s, s:s, s:s}", "timezone", DEMO_ZONE, "currency",
                                     "EUR", "notification_email", "front-desk@demo.test",
                                     "client_payment", "optional"));
@@ -113,16 +112,17 @@ add_setup(struct store_conn *c, int64_t *location, int64_t *services, int64_t *s
 static int
 add_patients(struct store_conn *c, int64_t *patients)
 {
-    char text[256];
+    char phone[32], email[32];
     size_t i;
     int rc = ERR_OK;
 
     for (i = 0; rc == ERR_OK && i < 10; i++) {
-        snprintf(
-            text, sizeof(text),
-            "{\"name\":\"%s\",\"phone\":\"+49 30 5550%03zu\",\"email\":\"patient%zu@demo.test\"}",
-            patient_names[i], i + 100, i + 1);
-        rc = insert_json(c, &api_patients.table, text, &patients[i]);
+        snprintf(phone, sizeof(phone), "+49 30 5550%03zu", i + 100);
+        snprintf(email, sizeof(email), "patient%zu@demo.test", i + 1);
+        rc = insert_owned(
+            c, &setup_patients.table,
+            json_pack("{s:s, s:s, s:s}", "name", patient_names[i], "phone", phone, "email", email),
+            &patients[i]);
     }
     return rc;
 }
@@ -159,7 +159,7 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
     static const int times[] = {9 * 60, 10 * 60 + 30, 14 * 60, 15 * 60 + 30};
     struct store_service svc[5];
     struct billing_ctx bill = {c, zone, now, 0, "EUR"};
-    int64_t today = tz_utc_to_local(zone, now) / 86400, day, id;
+    int64_t today = civil_day_of(tz_utc_to_local(zone, now)), day, id;
     size_t s, t, k = 0;
     int rc = store_services_get(c, services, 5, svc);
 
@@ -194,13 +194,14 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
 static int
 add_users(struct store_conn *c, int64_t patient)
 {
+    struct svc s = {.db = c};
     int64_t id;
-    int rc = users_add(c, "admin@demo.test", "demo-admin", "admin", 0, &id);
+    int rc = users_add(&s, "admin@demo.test", "demo-admin", "admin", 0, &id);
 
     if (rc == ERR_OK)
-        rc = users_add(c, "reception@demo.test", "demo-staff", "staff", 0, &id);
+        rc = users_add(&s, "reception@demo.test", "demo-staff", "staff", 0, &id);
     if (rc == ERR_OK)
-        rc = users_add(c, "patient1@demo.test", "demo-patient", "patient", patient, &id);
+        rc = users_add(&s, "patient1@demo.test", "demo-patient", "patient", patient, &id);
     return rc;
 }
 
@@ -208,7 +209,7 @@ static int
 has_locations(struct store_conn *c, int *yes)
 {
     json_t *items = NULL;
-    int rc = store_row_list(c, &api_locations.table, NULL, 0, 1, &items);
+    int rc = store_row_list(c, &setup_locations.table, NULL, 0, 1, &items);
 
     *yes = json_array_size(items) > 0;
     json_decref(items);

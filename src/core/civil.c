@@ -170,3 +170,11 @@ civil_format_hhmm(int minutes, char out[CIVIL_HHMM_LEN])
     put_digits(out + 3, 2, minutes % 60);
     out[5] = '\0';
 }
+
+int64_t
+civil_day_of(int64_t seconds)
+{
+    int64_t day = seconds / 86400;
+
+    return seconds % 86400 < 0 ? day - 1 : day;
+}

@@ -9,6 +9,9 @@
 #define CIVIL_HHMM_LEN 6  /* "HH:MM" + NUL */
 
 int64_t civil_days_from_date(int year, int month, int day);
+/* The day number that seconds (since 1970-01-01T00:00, UTC or local wall
+ * clock alike) falls on: rounded down, also before 1970. */
+int64_t civil_day_of(int64_t seconds);
 void civil_date_from_days(int64_t days, int *year, int *month, int *day);
 /* 1 = Monday ... 7 = Sunday (ISO 8601). */
 int civil_weekday(int64_t days);

@@ -78,7 +78,7 @@ put_date(int64_t t, struct buf *out)
     static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400, sec = t - day * 86400;
+    int64_t day = civil_day_of(t), sec = t - day * 86400;
     int y, m, d;
 
     civil_date_from_days(day, &y, &m, &d);

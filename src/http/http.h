@@ -9,6 +9,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/problem.h"
 
 #define HTTP_MAX_PATH_IDS 4
 #define HTTP_BODY_LIMIT (256 * 1024)
@@ -49,10 +50,9 @@ struct http_req {
     struct http_auth auth;
     int64_t ids[HTTP_MAX_PATH_IDS]; /* numeric {id} segments of the path */
     int n_ids;
-    json_t *json;     /* parsed body, owned */
-    char detail[256]; /* problem detail set by the handler */
-    json_t *errors;   /* validation errors [{field, message}], owned */
-    int64_t now;      /* request time, UTC seconds */
+    json_t *json;           /* parsed body, owned */
+    struct problem problem; /* why it failed, set by handlers and services */
+    int64_t now;            /* request time, UTC seconds */
     const void *route_ctx;
     int audited; /* the handler wrote its own audit line */
 };

@@ -15,6 +15,7 @@ http_req_init(struct http_req *req)
     memset(req, 0, sizeof(*req));
     buf_init(&req->body, HTTP_BODY_LIMIT);
     arena_init(&req->arena);
+    problem_init(&req->problem);
 }
 
 void
@@ -25,8 +26,8 @@ http_req_cleanup(struct http_req *req)
     buf_cleanup(&req->body);
     arena_cleanup(&req->arena);
     json_decref(req->json);
-    json_decref(req->errors);
-    req->json = req->errors = NULL;
+    req->json = NULL;
+    problem_cleanup(&req->problem);
 }
 
 void
@@ -102,7 +103,7 @@ http_fail(struct http_req *req, int err, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(req->detail, sizeof(req->detail), fmt, ap);
+    problem_vfail(&req->problem, err, fmt, ap);
     va_end(ap);
     return err;
 }
@@ -110,12 +111,7 @@ http_fail(struct http_req *req, int err, const char *fmt, ...)
 int
 http_field_error(struct http_req *req, const char *field, const char *message)
 {
-    if (!req->errors)
-        req->errors = json_array();
-    json_array_append_new(req->errors, json_pack("{s:s, s:s}", "field", field, "message", message));
-    if (!req->detail[0])
-        snprintf(req->detail, sizeof(req->detail), "%s: %s", field, message);
-    return ERR_INVALID;
+    return problem_field(&req->problem, field, message);
 }
 
 int
@@ -209,9 +205,10 @@ http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
     /* Internal failures never leak their cause to the client. */
     p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title, "status",
                   resp->status, "detail",
-                  resp->status >= 500 || !req->detail[0] ? title : req->detail);
+                  resp->status >= 500 || !req->problem.detail[0] ? title : req->problem.detail);
     if (p && err == ERR_INVALID)
-        json_object_set_new(p, "errors", req->errors ? json_incref(req->errors) : json_array());
+        json_object_set_new(p, "errors",
+                            req->problem.errors ? json_incref(req->problem.errors) : json_array());
     json_decref(resp->json);
     resp->json = p;
     buf_reset(&resp->raw);

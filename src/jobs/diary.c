@@ -7,22 +7,9 @@
 #include "core/ics.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/row.h"
 
 #define DIARY_RESP_LIMIT (8 * 1024 * 1024)
-
-static const char *
-text_of(json_t *obj, const char *name)
-{
-    const char *s = json_string_value(json_object_get(obj, name));
-
-    return s ? s : "";
-}
-
-static int64_t
-int_of(json_t *obj, const char *name)
-{
-    return json_integer_value(json_object_get(obj, name));
-}
 
 static void
 ical_utc(int64_t t, char out[17])
@@ -37,7 +24,7 @@ ical_utc(int64_t t, char out[17])
 static void
 event_url(json_t *settings, int64_t id, char *out, size_t size)
 {
-    const char *base = text_of(settings, "diary_url");
+    const char *base = row_text(settings, "diary_url");
     size_t n = strlen(base);
 
     snprintf(out, size, "%s%sbooking-%lld.ics", base, n && base[n - 1] == '/' ? "" : "/",
@@ -51,8 +38,8 @@ exchange(json_t *settings, struct transport_http *r, struct buf *resp, int ok_40
 {
     long status = 0;
 
-    r->user = text_of(settings, "diary_user");
-    r->password = text_of(settings, "diary_password");
+    r->user = row_text(settings, "diary_user");
+    r->password = row_text(settings, "diary_password");
     if (transport_http_run(r, &status, resp, err) != ERR_OK)
         return DIARY_UNREACHABLE;
     if ((status >= 200 && status < 300) || (ok_404 && status == 404))
@@ -68,16 +55,16 @@ check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT
 {
     static const char *const headers[] = {"Depth: 1", "Content-Type: application/xml", NULL};
     char start[17], end[17], query[1024];
-    struct ics_staff_key who = {int_of(b, "staff_id"), text_of(b, "staff"),
-                                text_of(b, "staff_email")};
-    struct transport_http r = {"REPORT", text_of(settings, "diary_url"), NULL, NULL, headers, query,
-                               0};
+    struct ics_staff_key who = {row_int(b, "staff_id"), row_text(b, "staff"),
+                                row_text(b, "staff_email")};
+    struct transport_http r = {
+        "REPORT", row_text(settings, "diary_url"), NULL, NULL, headers, query, 0};
     struct buf resp;
     enum diary_result res;
     int found = 0;
 
-    ical_utc(int_of(b, "start_at"), start);
-    ical_utc(int_of(b, "end_at"), end);
+    ical_utc(row_int(b, "start_at"), start);
+    ical_utc(row_int(b, "end_at"), end);
     snprintf(query, sizeof(query),
              "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
              "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
@@ -90,7 +77,7 @@ check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT
     buf_init(&resp, DIARY_RESP_LIMIT);
     res = exchange(settings, &r, &resp, 0, err);
     if (res == DIARY_DONE && resp.data &&
-        ics_find_overlap(resp.data, &who, int_of(b, "start_at"), int_of(b, "end_at"), uid,
+        ics_find_overlap(resp.data, &who, row_int(b, "start_at"), row_int(b, "end_at"), uid,
                          &found) == ERR_OK &&
         found) {
         snprintf(err, TRANSPORT_ERR_LEN, "the diary already has an event of this staff member");
@@ -105,22 +92,22 @@ put_event(json_t *b, json_t *settings, const char *uid, int64_t now, char err[TR
 {
     static const char *const headers[] = {"Content-Type: text/calendar; charset=utf-8", NULL};
     struct ics_event ev = {uid,
-                           int_of(b, "start_at"),
-                           int_of(b, "end_at"),
+                           row_int(b, "start_at"),
+                           row_int(b, "end_at"),
                            now,
-                           text_of(b, "services"),
-                           text_of(b, "patient"),
-                           text_of(b, "location"),
-                           text_of(b, "staff"),
-                           text_of(b, "staff_email"),
-                           int_of(b, "staff_id"),
+                           row_text(b, "services"),
+                           row_text(b, "patient"),
+                           row_text(b, "location"),
+                           row_text(b, "staff"),
+                           row_text(b, "staff_email"),
+                           row_int(b, "staff_id"),
                            0};
     char url[700];
     struct transport_http r = {"PUT", url, NULL, NULL, headers, NULL, 0};
     struct buf ics, resp;
     enum diary_result res = DIARY_UNREACHABLE;
 
-    event_url(settings, int_of(b, "id"), url, sizeof(url));
+    event_url(settings, row_int(b, "id"), url, sizeof(url));
     buf_init(&ics, DIARY_RESP_LIMIT);
     buf_init(&resp, DIARY_RESP_LIMIT);
     snprintf(err, TRANSPORT_ERR_LEN, "cannot build the event");
@@ -143,12 +130,12 @@ diary_sync(json_t *b, json_t *settings, int64_t now, char err[TRANSPORT_ERR_LEN]
     enum diary_result res;
 
     err[0] = '\0';
-    snprintf(uid, sizeof(uid), "booking-%lld@chairside", (long long)int_of(b, "id"));
-    if (strcmp(text_of(b, "status"), "cancelled") != 0) {
+    snprintf(uid, sizeof(uid), "booking-%lld@chairside", (long long)row_int(b, "id"));
+    if (strcmp(row_text(b, "status"), "cancelled") != 0) {
         res = check_collision(b, settings, uid, err);
         return res == DIARY_DONE ? put_event(b, settings, uid, now, err) : res;
     }
-    event_url(settings, int_of(b, "id"), url, sizeof(url));
+    event_url(settings, row_int(b, "id"), url, sizeof(url));
     buf_init(&resp, DIARY_RESP_LIMIT);
     res = exchange(settings, &del, &resp, 1, err);
     buf_cleanup(&resp);

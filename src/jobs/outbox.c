@@ -9,11 +9,12 @@
 
 #include "core/backoff.h"
 #include "jobs/diary.h"
-#include "jobs/notify.h"
+#include "service/notify.h"
 #include "jobs/transport.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/row.h"
 #include "util/secret.h"
 #include "util/sign.h"
 
@@ -77,26 +78,18 @@ now_s(void)
     return (int64_t)time(NULL);
 }
 
-static const char *
-text_of(json_t *obj, const char *name)
-{
-    const char *s = json_string_value(json_object_get(obj, name));
-
-    return s ? s : "";
-}
-
 static void
 send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *settings,
            struct outcome *o)
 {
-    const char *from = text_of(settings, "mail_from");
+    const char *from = row_text(settings, "mail_from");
 
-    if (!*text_of(settings, "smtp_url")) {
+    if (!*row_text(settings, "smtp_url")) {
         o->kind = OUT_RETRY;
         snprintf(o->error, sizeof(o->error), "smtp_url is not set");
         return;
     }
-    if (transport_smtp_send(text_of(settings, "smtp_url"), ob->cfg.smtp_ca_file,
+    if (transport_smtp_send(row_text(settings, "smtp_url"), ob->cfg.smtp_ca_file,
                             *from ? from : "chairside@localhost", row->recipient, row->body,
                             o->error) == ERR_OK)
         o->kind = OUT_SENT;
@@ -131,7 +124,7 @@ send_webhook(const struct store_outbox_row *row, const char *secret, struct outc
 static void
 sync_diary(json_t *booking, json_t *settings, struct outcome *o)
 {
-    if (!*text_of(settings, "diary_url")) {
+    if (!*row_text(settings, "diary_url")) {
         o->kind = OUT_FAILED;
         snprintf(o->error, sizeof(o->error), "diary_url is no longer set");
         return;
@@ -201,7 +194,7 @@ static int
 record_issue(struct outbox *o, struct store_conn *c, const struct store_outbox_row *row,
              const struct outcome *out, int64_t now)
 {
-    struct notify_ctx n = {c, o->cfg.tzdb, now};
+    struct svc n = {.db = c, .tzdb = o->cfg.tzdb, .now = now};
     json_t *settings = NULL;
     int raised = 0, rc = ERR_OK;
 
@@ -292,7 +285,7 @@ static void
 queue_reminders(struct outbox *o)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
-    struct notify_ctx n = {c, o->cfg.tzdb, now_s()};
+    struct svc n = {.db = c, .tzdb = o->cfg.tzdb, .now = now_s()};
     json_t *due = NULL, *item;
     size_t i;
     int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);

@@ -207,6 +207,19 @@ test_format_clamps(void **state)
     assert_string_equal(hhmm, "00:00");
 }
 
+/* Seconds before 1970 belong to the day before, not to day 0. */
+static void
+test_day_of(void **state)
+{
+    (void)state;
+    assert_int_equal(civil_day_of(0), 0);
+    assert_int_equal(civil_day_of(86399), 0);
+    assert_int_equal(civil_day_of(86400), 1);
+    assert_int_equal(civil_day_of(-1), -1);
+    assert_int_equal(civil_day_of(-86400), -1);
+    assert_int_equal(civil_day_of(-86401), -2);
+}
+
 int
 main(void)
 {
@@ -221,6 +234,7 @@ main(void)
         cmocka_unit_test(test_parse_hhmm),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_clamps),
+        cmocka_unit_test(test_day_of),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

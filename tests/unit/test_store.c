@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/resource.h"
+#include "service/setup.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/store.h"
@@ -117,21 +117,21 @@ insert_row(struct store_conn *c, const struct store_table *t, json_t *obj)
 static int64_t
 add_location(struct store_conn *c, const char *name, const char *tz)
 {
-    return insert_row(c, &api_locations.table,
+    return insert_row(c, &setup_locations.table,
                       json_pack("{s:s, s:s}", "name", name, "timezone", tz));
 }
 
 static int64_t
 add_staff(struct store_conn *c, const char *name, int bookable)
 {
-    return insert_row(c, &api_staff.table,
+    return insert_row(c, &setup_staff.table,
                       json_pack("{s:s, s:b}", "name", name, "bookable", bookable));
 }
 
 static int64_t
 add_service(struct store_conn *c, const char *name, const char *category, int duration_min)
 {
-    return insert_row(c, &api_services.table,
+    return insert_row(c, &setup_services.table,
                       json_pack("{s:s, s:s, s:i}", "name", name, "category", category,
                                 "duration_min", duration_min));
 }
@@ -139,7 +139,7 @@ add_service(struct store_conn *c, const char *name, const char *category, int du
 static int64_t
 add_patient(struct store_conn *c, const char *name)
 {
-    return insert_row(c, &api_patients.table, json_pack("{s:s}", "name", name));
+    return insert_row(c, &setup_patients.table, json_pack("{s:s}", "name", name));
 }
 
 static int64_t
@@ -306,13 +306,13 @@ test_migrations_create_schema(void **state)
     json_decref(ids);
 
     /* The one settings row is seeded with its defaults. */
-    assert_int_equal(store_row_get(f->c, &api_settings.table, 1, &settings), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_settings.table, 1, &settings), ERR_OK);
     assert_int_equal(json_int_at(settings, "booking_time_divider_min"), 15);
     assert_string_equal(json_str_at(settings, "currency"), "EUR");
     assert_string_equal(json_str_at(settings, "appointment_mode"), "individual");
     assert_true(json_is_false(json_object_get(settings, "book_one_service_only")));
     json_decref(settings);
-    assert_int_equal(store_row_get(f->c, &api_settings.table, 2, &settings), ERR_NOT_FOUND);
+    assert_int_equal(store_row_get(f->c, &setup_settings.table, 2, &settings), ERR_NOT_FOUND);
     assert_null(settings);
 }
 
@@ -349,14 +349,14 @@ test_reopen_existing_database(void **state)
     f->c = store_acquire(f->s);
     assert_int_equal(store_schema_version(f->c, &version2), ERR_OK);
     assert_int_equal(version2, version);
-    assert_int_equal(store_row_get(f->c, &api_locations.table, loc, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, loc, &row), ERR_OK);
     assert_string_equal(json_str_at(row, "name"), "Main street");
     json_decref(row);
     /* Migrations did not run again: still one settings row, one location. */
-    assert_int_equal(store_row_list(f->c, &api_settings.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_settings.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 1);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_locations.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_locations.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 1);
     json_decref(items);
 }
@@ -370,7 +370,7 @@ test_rows_insert_get_update_delete(void **state)
     int64_t id = add_location(f->c, "Main street", "Europe/Berlin");
     json_t *row = NULL, *patch;
 
-    assert_int_equal(store_row_get(f->c, &api_locations.table, id, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, id, &row), ERR_OK);
     assert_int_equal(json_int_at(row, "id"), id);
     assert_string_equal(json_str_at(row, "name"), "Main street");
     assert_string_equal(json_str_at(row, "timezone"), "Europe/Berlin");
@@ -379,30 +379,32 @@ test_rows_insert_get_update_delete(void **state)
 
     /* Only the columns present change. */
     patch = json_pack("{s:s}", "address", "1 Main street");
-    assert_int_equal(store_row_update(f->c, &api_locations.table, id, patch), ERR_OK);
-    assert_int_equal(store_row_get(f->c, &api_locations.table, id, &row), ERR_OK);
+    assert_int_equal(store_row_update(f->c, &setup_locations.table, id, patch), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, id, &row), ERR_OK);
     assert_string_equal(json_str_at(row, "name"), "Main street");
     assert_string_equal(json_str_at(row, "address"), "1 Main street");
     json_decref(row);
-    assert_int_equal(store_row_update(f->c, &api_locations.table, id + 100, patch), ERR_NOT_FOUND);
+    assert_int_equal(store_row_update(f->c, &setup_locations.table, id + 100, patch),
+                     ERR_NOT_FOUND);
     json_decref(patch);
 
     /* An update with no known column still says whether the row exists. */
     patch = json_pack("{s:s}", "unknown", "x");
-    assert_int_equal(store_row_update(f->c, &api_locations.table, id, patch), ERR_OK);
-    assert_int_equal(store_row_update(f->c, &api_locations.table, id + 100, patch), ERR_NOT_FOUND);
+    assert_int_equal(store_row_update(f->c, &setup_locations.table, id, patch), ERR_OK);
+    assert_int_equal(store_row_update(f->c, &setup_locations.table, id + 100, patch),
+                     ERR_NOT_FOUND);
     json_decref(patch);
 
     /* NOT NULL columns are enforced by the database. */
     patch = json_pack("{s:s}", "name", "No zone");
-    assert_int_equal(store_row_insert(f->c, &api_locations.table, patch, &id), ERR_CONFLICT);
+    assert_int_equal(store_row_insert(f->c, &setup_locations.table, patch, &id), ERR_CONFLICT);
     json_decref(patch);
 
-    assert_int_equal(store_row_get(f->c, &api_locations.table, id + 100, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, id + 100, &row), ERR_NOT_FOUND);
     assert_null(row);
-    assert_int_equal(store_row_delete(f->c, &api_locations.table, id), ERR_OK);
-    assert_int_equal(store_row_get(f->c, &api_locations.table, id, &row), ERR_NOT_FOUND);
-    assert_int_equal(store_row_delete(f->c, &api_locations.table, id), ERR_NOT_FOUND);
+    assert_int_equal(store_row_delete(f->c, &setup_locations.table, id), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, id, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_row_delete(f->c, &setup_locations.table, id), ERR_NOT_FOUND);
 }
 
 /* Two descriptors of one table (a narrower one, as store.h allows) each get
@@ -418,7 +420,7 @@ test_rows_get_uses_each_descriptor(void **state)
     json_t *row = NULL, *items = NULL;
     size_t n;
 
-    assert_int_equal(store_row_get(f->c, &api_locations.table, id, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, id, &row), ERR_OK);
     n = json_object_size(row);
     json_decref(row);
     assert_int_equal(n, 4); /* id, name, timezone, address */
@@ -440,21 +442,21 @@ test_rows_booleans(void **state)
     json_t *row = NULL, *items = NULL, *patch;
 
     on = insert_row(
-        f->c, &api_services.table,
+        f->c, &setup_services.table,
         json_pack("{s:s, s:i, s:b}", "name", "A", "duration_min", 30, "online_booking", 1));
     off = insert_row(
-        f->c, &api_services.table,
+        f->c, &setup_services.table,
         json_pack("{s:s, s:i, s:b}", "name", "B", "duration_min", 30, "online_booking", 0));
-    assert_int_equal(store_row_get(f->c, &api_services.table, on, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_services.table, on, &row), ERR_OK);
     assert_true(json_is_true(json_object_get(row, "online_booking")));
     json_decref(row);
-    assert_int_equal(store_row_get(f->c, &api_services.table, off, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_services.table, off, &row), ERR_OK);
     assert_true(json_is_false(json_object_get(row, "online_booking")));
     assert_int_equal(json_int_at(row, "duration_min"), 30);
     json_decref(row);
 
     /* Lists render booleans too. */
-    assert_int_equal(store_row_list(f->c, &api_services.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 2);
     assert_true(json_is_true(json_object_get(json_array_get(items, 0), "online_booking")));
     assert_true(json_is_false(json_object_get(json_array_get(items, 1), "online_booking")));
@@ -462,28 +464,28 @@ test_rows_booleans(void **state)
 
     /* Updating a boolean, and the settings row. */
     patch = json_pack("{s:b}", "online_booking", 1);
-    assert_int_equal(store_row_update(f->c, &api_services.table, off, patch), ERR_OK);
+    assert_int_equal(store_row_update(f->c, &setup_services.table, off, patch), ERR_OK);
     json_decref(patch);
-    assert_int_equal(store_row_get(f->c, &api_services.table, off, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_services.table, off, &row), ERR_OK);
     assert_true(json_is_true(json_object_get(row, "online_booking")));
     json_decref(row);
     patch = json_pack("{s:b}", "book_one_service_only", 1);
-    assert_int_equal(store_row_update(f->c, &api_settings.table, 1, patch), ERR_OK);
+    assert_int_equal(store_row_update(f->c, &setup_settings.table, 1, patch), ERR_OK);
     json_decref(patch);
-    assert_int_equal(store_row_get(f->c, &api_settings.table, 1, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_settings.table, 1, &row), ERR_OK);
     assert_true(json_is_true(json_object_get(row, "book_one_service_only")));
     json_decref(row);
 
     /* A computed boolean read from a view: has_account. */
     pat = add_patient(f->c, "Alice");
-    assert_int_equal(store_row_get(f->c, &api_patients.table, pat, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, pat, &row), ERR_OK);
     assert_true(json_is_false(json_object_get(row, "has_account")));
     assert_true(json_is_true(json_object_get(row, "can_book_online")));
     assert_true(json_is_null(json_object_get(row, "date_of_birth")));
     json_decref(row);
     assert_int_equal(store_user_create(f->c, "alice@example.org", "hash", "patient", pat, &user),
                      ERR_OK);
-    assert_int_equal(store_row_get(f->c, &api_patients.table, pat, &row), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, pat, &row), ERR_OK);
     assert_true(json_is_true(json_object_get(row, "has_account")));
     json_decref(row);
 }
@@ -503,7 +505,7 @@ test_rows_list(void **state)
     e = add_service(f->c, "Short CUT", "other", 30);
 
     /* No filter: everything, in id order. */
-    assert_int_equal(store_row_list(f->c, &api_services.table, NULL, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, NULL, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, b, c, d, e}, 5);
     json_decref(items);
 
@@ -511,24 +513,24 @@ test_rows_list(void **state)
     flt.eq_col[0] = "duration_min";
     flt.eq_val[0] = 30;
     flt.n_eq = 1;
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, c, e}, 3);
     json_decref(items);
 
     /* Pagination: after_id and limit. */
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, a, 1, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, a, 1, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){c}, 1);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, c, 1, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, c, 1, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){e}, 1);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, e, 1, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, e, 1, &items), ERR_OK);
     assert_row_ids(items, NULL, 0);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_services.table, NULL, 0, 2, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, NULL, 0, 2, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, b}, 2);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_services.table, NULL, b, 2, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, NULL, b, 2, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){c, d}, 2);
     json_decref(items);
 
@@ -538,24 +540,24 @@ test_rows_list(void **state)
     flt.search_cols[0] = "name";
     flt.search_cols[1] = "category";
     flt.n_search = 2;
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, e}, 2);
     json_decref(items);
     flt.search = "TEETH"; /* matches the category column */
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){c, d}, 2);
     json_decref(items);
     flt.search = "hAiR";
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, b}, 2);
     json_decref(items);
     flt.search = "nothing like it";
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, NULL, 0);
     json_decref(items);
     /* LIKE wildcards are literal text, not patterns. */
     flt.search = "%";
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, NULL, 0);
     json_decref(items);
 
@@ -564,10 +566,10 @@ test_rows_list(void **state)
     flt.eq_col[0] = "duration_min";
     flt.eq_val[0] = 30;
     flt.n_eq = 1;
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, 0, 100, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, 0, 100, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){a, c, e}, 3);
     json_decref(items);
-    assert_int_equal(store_row_list(f->c, &api_services.table, &flt, a, 1, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, &flt, a, 1, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){c}, 1);
     json_decref(items);
 }
@@ -580,10 +582,10 @@ test_rows_list_view_search(void **state)
     json_t *items = NULL;
     int64_t p1, p2;
 
-    p1 = insert_row(f->c, &api_patients.table,
+    p1 = insert_row(f->c, &setup_patients.table,
                     json_pack("{s:s, s:s, s:s}", "name", "Alice Meyer", "phone", "+49 30 1234",
                               "email", "alice@example.org"));
-    p2 = insert_row(f->c, &api_patients.table,
+    p2 = insert_row(f->c, &setup_patients.table,
                     json_pack("{s:s, s:s, s:s}", "name", "Bob Schulz", "phone", "+49 40 9876",
                               "email", "BOB@EXAMPLE.ORG"));
     flt.search_cols[0] = "name";
@@ -591,16 +593,16 @@ test_rows_list_view_search(void **state)
     flt.search_cols[2] = "email";
     flt.n_search = 3;
     flt.search = "meyer";
-    assert_int_equal(store_row_list(f->c, &api_patients.table, &flt, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &flt, 0, 10, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){p1}, 1);
     assert_true(json_is_false(json_object_get(json_array_get(items, 0), "has_account")));
     json_decref(items);
     flt.search = "9876";
-    assert_int_equal(store_row_list(f->c, &api_patients.table, &flt, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &flt, 0, 10, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){p2}, 1);
     json_decref(items);
     flt.search = "Example.Org";
-    assert_int_equal(store_row_list(f->c, &api_patients.table, &flt, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &flt, 0, 10, &items), ERR_OK);
     assert_row_ids(items, (int64_t[]){p1, p2}, 2);
     json_decref(items);
 }
@@ -642,7 +644,7 @@ test_staff_links(void **state)
     /* Links to missing rows are refused; deleting a service drops links. */
     assert_int_equal(store_staff_links_set(f->c, st1, "services", (int64_t[]){s2 + 100}, 1),
                      ERR_CONFLICT);
-    assert_int_equal(store_row_delete(f->c, &api_services.table, s1), ERR_OK);
+    assert_int_equal(store_row_delete(f->c, &setup_services.table, s1), ERR_OK);
     assert_int_equal(store_staff_links_get(f->c, st2, "services", &ids), ERR_OK);
     assert_int_array(ids, (int64_t[]){s2}, 1);
     json_decref(ids);
@@ -1080,8 +1082,8 @@ test_booking_insert_get(void **state)
     assert_null(row);
 
     /* Rows that bookings refer to cannot be deleted. */
-    assert_int_equal(store_row_delete(f->c, &api_locations.table, w.loc2), ERR_CONFLICT);
-    assert_int_equal(store_row_delete(f->c, &api_patients.table, w.pat1), ERR_CONFLICT);
+    assert_int_equal(store_row_delete(f->c, &setup_locations.table, w.loc2), ERR_CONFLICT);
+    assert_int_equal(store_row_delete(f->c, &setup_patients.table, w.pat1), ERR_CONFLICT);
     assert_int_equal(store_services_get(f->c, (int64_t[]){w.svc[0].id, w.svc[2].id + 100}, 2, svc),
                      ERR_NOT_FOUND);
 
@@ -1346,7 +1348,7 @@ test_appointment_insert_get(void **state)
 {
     struct fixture *f = *state;
     int64_t staff = add_staff(f->c, "A", 1), pat = add_patient(f->c, "Alice"), id = 0, id2 = 0;
-    int64_t action = insert_row(f->c, &api_actions.table, json_pack("{s:s}", "name", "Meeting"));
+    int64_t action = insert_row(f->c, &setup_actions.table, json_pack("{s:s}", "name", "Meeting"));
     struct store_appointment a = {0};
     struct store_event_filter flt = {0};
     json_t *row = NULL, *items = NULL;
@@ -1782,7 +1784,7 @@ test_shift_cache_sees_commits(void **state)
     store_rollback(f->c);
 
     patch = json_pack("{s:b}", "bookable", 0);
-    assert_int_equal(store_row_update(c2, &api_staff.table, a, patch), ERR_OK);
+    assert_int_equal(store_row_update(c2, &setup_staff.table, a, patch), ERR_OK);
     json_decref(patch);
     assert_int_equal(store_begin(f->c, 0), ERR_OK);
     assert_int_equal(store_avail_shifts(f->c, &all, ar, &out, &n), ERR_OK);
@@ -1831,14 +1833,14 @@ test_backup(void **state)
     assert_int_equal(store_schema_version(cc, &version2), ERR_OK);
     assert_int_equal(version2, version);
 
-    assert_int_equal(store_row_list(f->c, &api_services.table, NULL, 0, 100, &orig), ERR_OK);
-    assert_int_equal(store_row_list(cc, &api_services.table, NULL, 0, 100, &got), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_services.table, NULL, 0, 100, &orig), ERR_OK);
+    assert_int_equal(store_row_list(cc, &setup_services.table, NULL, 0, 100, &got), ERR_OK);
     assert_int_equal(json_array_size(got), 3);
     assert_true(json_equal(orig, got));
     json_decref(orig);
     json_decref(got);
-    assert_int_equal(store_row_list(f->c, &api_staff.table, NULL, 0, 100, &orig), ERR_OK);
-    assert_int_equal(store_row_list(cc, &api_staff.table, NULL, 0, 100, &got), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_staff.table, NULL, 0, 100, &orig), ERR_OK);
+    assert_int_equal(store_row_list(cc, &setup_staff.table, NULL, 0, 100, &got), ERR_OK);
     assert_true(json_equal(orig, got));
     json_decref(orig);
     json_decref(got);
@@ -1849,8 +1851,8 @@ test_backup(void **state)
     assert_true(json_equal(orig, got));
     json_decref(orig);
     json_decref(got);
-    assert_int_equal(store_row_list(f->c, &api_patients.table, NULL, 0, 100, &orig), ERR_OK);
-    assert_int_equal(store_row_list(cc, &api_patients.table, NULL, 0, 100, &got), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, NULL, 0, 100, &orig), ERR_OK);
+    assert_int_equal(store_row_list(cc, &setup_patients.table, NULL, 0, 100, &got), ERR_OK);
     assert_int_equal(json_array_size(orig), 3);
     assert_int_equal(json_array_size(got), 2);
     json_decref(orig);
@@ -1903,7 +1905,7 @@ writer_run(void *arg)
     wr->began_ns = now_ns();
     atomic_store(&wr->began, 1);
     if (wr->begin_rc == ERR_OK) {
-        wr->insert_rc = store_row_insert(wr->c, &api_locations.table, row, &id);
+        wr->insert_rc = store_row_insert(wr->c, &setup_locations.table, row, &id);
         wr->commit_rc = store_commit(wr->c);
     }
     json_decref(row);
@@ -1945,7 +1947,7 @@ test_staff_lock_serialises_writers(void **state)
     assert_true(wr.began_ns >= committed_ns);
 
     /* Both writes landed, the first one first. */
-    assert_int_equal(store_row_list(c2, &api_locations.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(c2, &setup_locations.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 2);
     assert_string_equal(json_str_at(json_array_get(items, 0), "name"), "First");
     assert_string_equal(json_str_at(json_array_get(items, 1), "name"), "Second");
@@ -1963,7 +1965,7 @@ test_rollback_and_release(void **state)
     assert_int_equal(store_begin(f->c, 1), ERR_OK);
     add_location(f->c, "Gone", "UTC");
     store_rollback(f->c);
-    assert_int_equal(store_row_list(f->c, &api_locations.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(f->c, &setup_locations.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 0);
     json_decref(items);
 
@@ -1976,7 +1978,7 @@ test_rollback_and_release(void **state)
     c2 = store_acquire(f->s);
     assert_int_equal(store_begin(c2, 1), ERR_OK);
     assert_int_equal(store_commit(c2), ERR_OK);
-    assert_int_equal(store_row_list(c2, &api_locations.table, NULL, 0, 10, &items), ERR_OK);
+    assert_int_equal(store_row_list(c2, &setup_locations.table, NULL, 0, 10, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 0);
     json_decref(items);
     store_release(f->s, c2);

@@ -27,21 +27,34 @@ struct pgsql_store {
 static int
 conn_connect(const char *url, struct pgsql_conn *c)
 {
-    char shown[512];
-    const char *msg;
-    char *nl;
+    /* connect_timeout comes before dbname, so that one in the URL wins. */
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {"10", url, NULL};
+    PQconninfoOption *opts;
+    char shown[512], msg[256];
+    char *parse_err = NULL;
     PGresult *r;
     int rc;
 
-    c->pg = PQconnectdb(url);
+    store_target_redacted(url, shown, sizeof(shown));
+    /* libpq's own message for a malformed URL quotes it, password and all:
+     * parse it first and say only that it is malformed. */
+    opts = PQconninfoParse(url, &parse_err);
+    if (!opts) {
+        rc = parse_err ? ERR_INVALID : ERR_NOMEM; /* no message: out of memory */
+        log_line(LOG_ERROR, "msg=\"malformed PostgreSQL URL\"");
+        PQfreemem(parse_err);
+        return rc;
+    }
+    PQconninfoFree(opts);
+    c->pg = PQconnectdbParams(keys, values, 1);
     if (!c->pg)
         return ERR_NOMEM;
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        store_target_redacted(url, shown, sizeof(shown));
-        msg = PQerrorMessage(c->pg);
-        nl = strchr(msg, '\n');
-        log_line(LOG_ERROR, "msg=\"cannot connect to PostgreSQL\" url=\"%s\" err=\"%.*s\"", shown,
-                 nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+        /* The message names host, port and user, never the password. */
+        pq_log_text(PQerrorMessage(c->pg), msg, sizeof(msg));
+        log_line(LOG_ERROR, "msg=\"cannot connect to PostgreSQL\" url=\"%s\" err=\"%s\"", shown,
+                 msg);
         return ERR_UNAVAILABLE;
     }
     /* Epoch seconds are the only times stored, but keep the session in UTC

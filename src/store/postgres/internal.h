@@ -65,7 +65,12 @@ enum pq_lock_kind {
  *   'b' bytes: const unsigned char *, size_t.
  * Static SQL is prepared once per connection and reused. On ERR_OK *res
  * (when res is not NULL) is the result, owned by the caller (PQclear);
- * otherwise nothing is left to free. The error is mapped (pq_err). */
+ * otherwise nothing is left to free. The error is mapped from the SQLSTATE:
+ * class 23 -> ERR_CONFLICT, class 22 -> ERR_INVALID, serialization failure,
+ * deadlock, lock not available -> ERR_RETRY, a lost connection ->
+ * ERR_UNAVAILABLE, the rest ERR_STORE; conflicts and retries are not
+ * logged, other errors are, without the message of classes 22 and 23
+ * (it quotes values). */
 int pq_exec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, ...);
 int pq_vexec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, va_list ap);
 /* A statement without result rows; *changed (may be NULL) = rows affected. */
@@ -83,15 +88,22 @@ void pq_lost(struct pgsql_conn *c);
 /* Takes the transaction-scoped advisory lock (kind, key). */
 int pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key);
 
-/* Result cells. Integers parse the text form; NULL reads as 0 or "". */
+/* Copies libpq text into out[size] as one log line: the first line only,
+ * double quotes made single (log values are in double quotes). */
+void pq_log_text(const char *in, char *out, size_t size);
+
+/* Result cells. Integers parse the text form, a boolean reads as 0/1 (as
+ * SQLite's comparisons); NULL reads as 0 or "". */
 int64_t pq_get_int64(const PGresult *r, int row, int col);
 void pq_get_text(const PGresult *r, int row, int col, char *out, size_t size);
 const char *pq_get_arena_text(const PGresult *r, int row, int col, struct arena *a);
 /* Row as an object keyed by column name, rendered as the SQLite backend
  * renders it: integers (int2/4/8, and whole numerics such as sum() of
- * bigint) as JSON integers, other numbers as reals, NULL as null, the rest
- * strings. Parameters are sent untyped, so the server infers each from its
- * context (a citext column compares without case, as on SQLite). */
+ * bigint) as JSON integers, booleans as 0/1, other numbers as reals (NaN
+ * and infinity as null), bytea as null (SQLite's blobs), NULL as null,
+ * the rest strings. Parameters are sent untyped, so the server infers
+ * each from its context (a citext column compares without case, as on
+ * SQLite). */
 json_t *pq_row_json(const PGresult *r, int row);
 int pq_rows_json(const PGresult *r, json_t *items);
 

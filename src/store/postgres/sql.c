@@ -1,6 +1,7 @@
 /* PostgreSQL backend: running statements with bound parameters, the
  * per-connection prepared statement cache, error mapping and result
  * cells. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,10 @@
 #include "util/err.h"
 #include "util/log.h"
 
-/* Type OIDs from pg_type.h (server headers are not needed for six
+/* Type OIDs from pg_type.h (server headers are not needed for eight
  * numbers that never change). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
 #define OID_INT8 20
 #define OID_INT2 21
 #define OID_INT4 23
@@ -48,22 +51,48 @@ pq_lost(struct pgsql_conn *c)
     c->broken = 1;
 }
 
+void
+pq_log_text(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; in && *in && *in != '\n' && n + 1 < size; in++) {
+        if (*in == '"')
+            out[n++] = '\'';
+        else if (*in == '\t' || *in == '\r')
+            out[n++] = ' ';
+        else
+            out[n++] = *in;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+}
+
 static int
 result_err(struct pgsql_conn *c, const PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *table = r ? PQresultErrorField(r, PG_DIAG_TABLE_NAME) : NULL;
+    const char *column = r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) : NULL;
     int rc = err_of_sqlstate(state);
+    char msg[256] = "";
 
     if (PQstatus(c->pg) != CONNECTION_OK) {
         pq_lost(c);
         rc = ERR_UNAVAILABLE;
     }
-    /* Conflicts and retries are answers, not faults; the message never
-     * holds parameter values (PQresultErrorField's primary text only). */
-    if (rc != ERR_CONFLICT && rc != ERR_RETRY)
-        log_line(LOG_ERROR, "msg=\"postgresql error\" sqlstate=%s err=\"%s\"",
-                 state ? state : "none",
-                 r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(c->pg));
+    /* Conflicts and retries are answers, not faults. The messages of
+     * classes 22 and 23 quote the offending value (patient data), so only
+     * the names of table and column are logged for those. */
+    if (rc == ERR_CONFLICT || rc == ERR_RETRY)
+        return rc;
+    if (!state)
+        pq_log_text(PQerrorMessage(c->pg), msg, sizeof(msg)); /* libpq's own, no values */
+    else if (strncmp(state, "22", 2) != 0 && strncmp(state, "23", 2) != 0)
+        pq_log_text(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), msg, sizeof(msg));
+    log_line(LOG_ERROR, "msg=\"postgresql error\" sqlstate=%s table=%s column=%s err=\"%s\"",
+             state ? state : "none", table ? table : "-", column ? column : "-", msg);
     return rc;
 }
 
@@ -254,10 +283,30 @@ pq_lock(struct store_conn *c, enum pq_lock_kind kind, int64_t key)
                   (int)(uint32_t)(key ^ (key >> 32)));
 }
 
+/* Whole decimal text such as "-42" (no point, no exponent) that fits. */
+static int
+parse_int64(const char *s, int64_t *v)
+{
+    char *end;
+    long long x;
+
+    errno = 0;
+    x = strtoll(s, &end, 10);
+    if (errno || end == s || *end)
+        return 0;
+    *v = x;
+    return 1;
+}
+
 int64_t
 pq_get_int64(const PGresult *r, int row, int col)
 {
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+    if (PQgetisnull(r, row, col))
+        return 0;
+    /* EXISTS (...) and comparisons are booleans here, 0/1 on SQLite. */
+    if (PQftype(r, col) == OID_BOOL)
+        return PQgetvalue(r, row, col)[0] == 't';
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
 void
@@ -276,6 +325,8 @@ static json_t *
 cell_json(const PGresult *r, int row, int col)
 {
     const char *v = PQgetvalue(r, row, col);
+    int64_t i;
+    json_t *j;
 
     if (PQgetisnull(r, row, col))
         return json_null();
@@ -283,15 +334,21 @@ cell_json(const PGresult *r, int row, int col)
     case OID_INT2:
     case OID_INT4:
     case OID_INT8:
-        return json_integer(strtoll(v, NULL, 10));
+        return parse_int64(v, &i) ? json_integer(i) : json_null();
+    case OID_BOOL:
+        return json_integer(v[0] == 't');
     case OID_NUMERIC:
         /* sum() of bigint is numeric; SQLite's sum is an integer. */
-        if (!strchr(v, '.') && !strchr(v, 'e') && strlen(v) < 19)
-            return json_integer(strtoll(v, NULL, 10));
-        return json_real(strtod(v, NULL));
+        if (parse_int64(v, &i))
+            return json_integer(i);
+        /* fall through */
     case OID_FLOAT4:
     case OID_FLOAT8:
-        return json_real(strtod(v, NULL));
+        /* Jansson has no NaN or infinity: those become null. */
+        j = json_real(strtod(v, NULL));
+        return j ? j : json_null();
+    case OID_BYTEA:
+        return json_null(); /* as SQLite renders a blob */
     default:
         return json_stringn(v, (size_t)PQgetlength(r, row, col));
     }

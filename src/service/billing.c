@@ -3,34 +3,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/billing.h"
-#include "api/schedule.h"
+#include "service/billing.h"
+#include "service/schedule.h"
 #include "core/civil.h"
 #include "core/money.h"
 #include "util/err.h"
 
 int
-billing_ctx_init(struct http_req *req, struct billing_ctx *b)
+billing_ctx_init(const struct svc *s, struct billing_ctx *b)
 {
     struct sched_settings st;
-    int rc = sched_settings_load(req, &st);
+    int rc = sched_settings_load(s, &st);
 
     memset(b, 0, sizeof(*b));
-    b->db = req->db;
-    b->now = req->now;
-    b->user_id = req->auth.user_id;
+    b->db = s->db;
+    b->now = s->now;
+    b->user_id = s->user_id;
     if (rc != ERR_OK)
         return rc;
     snprintf(b->currency, sizeof(b->currency), "%s", st.currency);
-    return sched_org_zone(req, &b->zone);
+    return sched_org_zone(s, &b->zone);
 }
 
+/* Today in the organisation's zone: the date of journal entries and the
+ * year invoices are numbered in. */
 static int64_t
 local_day(const struct billing_ctx *b)
 {
-    int64_t local = tz_utc_to_local(b->zone, b->now);
-
-    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    return civil_day_of(tz_utc_to_local(b->zone, b->now));
 }
 
 /* Posts e dated today in the organisation's zone. */

@@ -2,14 +2,14 @@
  * function runs inside the caller's write transaction, so an invoice, its
  * journal entry and the booking that caused them commit or vanish
  * together. */
-#ifndef CHAIRSIDE_API_BILLING_H
-#define CHAIRSIDE_API_BILLING_H
+#ifndef CHAIRSIDE_SERVICE_BILLING_H
+#define CHAIRSIDE_SERVICE_BILLING_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/tz.h"
-#include "http/http.h"
+#include "service/svc.h"
 #include "store/store.h"
 
 struct billing_ctx {
@@ -20,9 +20,9 @@ struct billing_ctx {
     char currency[8];
 };
 
-/* Fills b for a request: its connection, the organisation's zone and
- * currency, the acting user. */
-int billing_ctx_init(struct http_req *req, struct billing_ctx *b);
+/* Fills b for a use case: its connection, time and acting user, the
+ * organisation's zone and currency. */
+int billing_ctx_init(const struct svc *s, struct billing_ctx *b);
 
 /* Raises the booking's invoice: one line per service at the price the
  * booking recorded, numbered without gaps within the year. */

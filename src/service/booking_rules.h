@@ -1,16 +1,16 @@
 /* The single decision on whether a staff member can take services at a
  * time: used by booking creation and rescheduling alike, always inside the
  * write transaction that then saves the booking. */
-#ifndef CHAIRSIDE_API_BOOKING_RULES_H
-#define CHAIRSIDE_API_BOOKING_RULES_H
+#ifndef CHAIRSIDE_SERVICE_BOOKING_RULES_H
+#define CHAIRSIDE_SERVICE_BOOKING_RULES_H
 
 #include <stdint.h>
 
-#include "api/schedule.h"
+#include "service/schedule.h"
 
 /* ERR_OK and *location_id of the shift when start is a slot availability
- * offers; otherwise ERR_CONFLICT with the reason in req->detail. */
-int booking_slot_check(struct http_req *req, const struct sched_settings *settings,
+ * offers; otherwise ERR_CONFLICT with the reason in s->problem. */
+int booking_slot_check(const struct svc *s, const struct sched_settings *settings,
                        const struct sched_services *svc, int64_t staff_id, int64_t start,
                        int64_t skip_booking_id, int64_t *location_id);
 

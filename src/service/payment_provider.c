@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/payment_provider.h"
+#include "service/payment_provider.h"
 #include "util/err.h"
 
 /* Manual: the patient pays by the clinic's own means (a bank transfer, a

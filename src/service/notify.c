@@ -1,4 +1,5 @@
-#include "jobs/notify.h"
+/* Turns a change into outbox rows inside the caller's transaction. */
+#include "service/notify.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -12,6 +13,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/row.h"
 #include "util/tzdb.h"
 
 #define NOTIFY_MAIL_LIMIT (1024 * 1024)
@@ -26,20 +28,6 @@ struct notice {
     char date[CIVIL_DATE_LEN], time[CIVIL_HHMM_LEN], id[24], url[600];
     struct buf ics;
 };
-
-static const char *
-text_of(json_t *obj, const char *name)
-{
-    const char *s = json_string_value(json_object_get(obj, name));
-
-    return s ? s : "";
-}
-
-static int64_t
-int_of(json_t *obj, const char *name)
-{
-    return json_integer_value(json_object_get(obj, name));
-}
 
 static void
 notice_cleanup(struct notice *n)
@@ -57,16 +45,16 @@ add_var(struct notice *n, const char *name, const char *value)
 }
 
 static int
-format_when(const struct notify_ctx *c, struct notice *n)
+format_when(const struct svc *c, struct notice *n)
 {
     const struct tz_zone *zone;
     int64_t local, day;
-    int rc = tzdb_get(c->tzdb, text_of(n->row, "timezone"), &zone);
+    int rc = tzdb_get(c->tzdb, row_text(n->row, "timezone"), &zone);
 
     if (rc != ERR_OK)
         return rc;
-    local = tz_utc_to_local(zone, int_of(n->row, "start_at"));
-    day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    local = tz_utc_to_local(zone, row_int(n->row, "start_at"));
+    day = civil_day_of(local);
     civil_format_date(day, n->date);
     civil_format_hhmm((int)((local - day * 86400) / 60), n->time);
     return ERR_OK;
@@ -75,42 +63,42 @@ format_when(const struct notify_ctx *c, struct notice *n)
 static void
 fill_vars(struct notice *n)
 {
-    const char *base = text_of(n->settings, "public_url");
+    const char *base = row_text(n->settings, "public_url");
 
-    snprintf(n->id, sizeof(n->id), "%lld", (long long)int_of(n->row, "id"));
+    snprintf(n->id, sizeof(n->id), "%lld", (long long)row_int(n->row, "id"));
     /* The patient portal's "My appointments", where a booking is managed. */
     snprintf(n->url, sizeof(n->url), "%s/book#/appointments?booking=%s",
              *base ? base : "http://127.0.0.1:8080", n->id);
     add_var(n, "booking_id", n->id);
-    add_var(n, "patient", text_of(n->row, "patient"));
-    add_var(n, "staff", text_of(n->row, "staff"));
-    add_var(n, "services", text_of(n->row, "services"));
-    add_var(n, "location", text_of(n->row, "location"));
-    add_var(n, "address", text_of(n->row, "address"));
-    add_var(n, "timezone", text_of(n->row, "timezone"));
+    add_var(n, "patient", row_text(n->row, "patient"));
+    add_var(n, "staff", row_text(n->row, "staff"));
+    add_var(n, "services", row_text(n->row, "services"));
+    add_var(n, "location", row_text(n->row, "location"));
+    add_var(n, "address", row_text(n->row, "address"));
+    add_var(n, "timezone", row_text(n->row, "timezone"));
     add_var(n, "date", n->date);
     add_var(n, "time", n->time);
-    add_var(n, "source", text_of(n->row, "source"));
-    add_var(n, "notes", text_of(n->row, "notes"));
+    add_var(n, "source", row_text(n->row, "source"));
+    add_var(n, "notes", row_text(n->row, "notes"));
     add_var(n, "manage_url", n->url);
 }
 
 static int
-build_ics(const struct notify_ctx *c, struct notice *n, const char *uid_kind, int cancelled)
+build_ics(const struct svc *c, struct notice *n, const char *uid_kind, int cancelled)
 {
     char uid[64];
     struct ics_event ev = {0};
 
     snprintf(uid, sizeof(uid), "%s-%s@chairside", uid_kind, n->id);
     ev.uid = uid;
-    ev.start = int_of(n->row, "start_at");
-    ev.end = int_of(n->row, "end_at");
+    ev.start = row_int(n->row, "start_at");
+    ev.end = row_int(n->row, "end_at");
     ev.stamp = c->now;
-    ev.summary = text_of(n->row, "services");
-    ev.location = text_of(n->row, "location");
-    ev.staff_name = text_of(n->row, "staff");
-    ev.staff_email = text_of(n->row, "staff_email");
-    ev.staff_id = int_of(n->row, "staff_id");
+    ev.summary = row_text(n->row, "services");
+    ev.location = row_text(n->row, "location");
+    ev.staff_name = row_text(n->row, "staff");
+    ev.staff_email = row_text(n->row, "staff_email");
+    ev.staff_id = row_int(n->row, "staff_id");
     ev.cancelled = cancelled;
     return ics_calendar_build(&ev, 1, cancelled ? "CANCEL" : "REQUEST", &n->ics);
 }
@@ -118,7 +106,7 @@ build_ics(const struct notify_ctx *c, struct notice *n, const char *uid_kind, in
 /* Loads the booking (or appointment) and settings and prepares the
  * placeholders and the .ics. */
 static int
-notice_load(const struct notify_ctx *c, struct notice *n, int64_t id, int appointment)
+notice_load(const struct svc *c, struct notice *n, int64_t id, int appointment)
 {
     int rc;
 
@@ -134,7 +122,7 @@ notice_load(const struct notify_ctx *c, struct notice *n, int64_t id, int appoin
         return rc;
     fill_vars(n);
     return build_ics(c, n, appointment ? "appointment" : "booking",
-                     strcmp(text_of(n->row, "status"), "cancelled") == 0);
+                     strcmp(row_text(n->row, "status"), "cancelled") == 0);
 }
 
 static void
@@ -150,18 +138,18 @@ make_ids(char *message_id, size_t id_size, char *boundary, size_t b_size)
 }
 
 static int
-render_parts(const struct notify_ctx *c, struct notice *n, const char *tpl_name,
-             struct buf *subject, struct buf *text, struct buf *html)
+render_parts(const struct svc *c, struct notice *n, const char *tpl_name, struct buf *subject,
+             struct buf *text, struct buf *html)
 {
     json_t *tpl = NULL;
     int rc = store_template_get(c->db, tpl_name, &tpl);
 
     if (rc == ERR_OK)
-        rc = tpl_render(text_of(tpl, "subject"), n->vars, n->n_vars, 0, subject);
+        rc = tpl_render(row_text(tpl, "subject"), n->vars, n->n_vars, 0, subject);
     if (rc == ERR_OK)
-        rc = tpl_render(text_of(tpl, "body_text"), n->vars, n->n_vars, 0, text);
+        rc = tpl_render(row_text(tpl, "body_text"), n->vars, n->n_vars, 0, text);
     if (rc == ERR_OK)
-        rc = tpl_render(text_of(tpl, "body_html"), n->vars, n->n_vars, 1, html);
+        rc = tpl_render(row_text(tpl, "body_html"), n->vars, n->n_vars, 1, html);
     json_decref(tpl);
     /* A subject never spans lines, whatever the template says. */
     for (size_t i = 0; rc == ERR_OK && i < subject->len; i++) {
@@ -173,14 +161,14 @@ render_parts(const struct notify_ctx *c, struct notice *n, const char *tpl_name,
 
 /* Renders template tpl_name for n and queues it to `to`. */
 static int
-queue_mail(const struct notify_ctx *c, struct notice *n, const char *kind, const char *tpl_name,
+queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *tpl_name,
            const char *to, int64_t booking_id)
 {
     struct buf subject, text, html, msg;
     struct mime_message m = {0};
     struct store_outbox_row row = {0};
     char message_id[64], boundary[64];
-    const char *from = text_of(n->settings, "mail_from");
+    const char *from = row_text(n->settings, "mail_from");
     int rc;
 
     if (!*to)
@@ -219,23 +207,23 @@ queue_mail(const struct notify_ctx *c, struct notice *n, const char *kind, const
 }
 
 static int
-queue_diary(const struct notify_ctx *c, struct notice *n, const char *kind)
+queue_diary(const struct svc *c, struct notice *n, const char *kind)
 {
     struct store_outbox_row row = {0};
 
-    if (!*text_of(n->settings, "diary_url"))
+    if (!*row_text(n->settings, "diary_url"))
         return ERR_OK;
     snprintf(row.channel, sizeof(row.channel), "diary");
     snprintf(row.kind, sizeof(row.kind), "%s", kind);
-    row.booking_id = int_of(n->row, "id");
-    row.recipient = text_of(n->settings, "diary_url");
+    row.booking_id = row_int(n->row, "id");
+    row.recipient = row_text(n->settings, "diary_url");
     row.subject = kind;
     return store_outbox_add(c->db, &row, c->now, NULL);
 }
 
 /* One delivery per webhook registered for event; payload is borrowed. */
 static int
-queue_webhooks(const struct notify_ctx *c, const char *event, int64_t booking_id, json_t *payload)
+queue_webhooks(const struct svc *c, const char *event, int64_t booking_id, json_t *payload)
 {
     struct store_outbox_row row = {0};
     json_t *hooks = NULL, *h;
@@ -254,8 +242,8 @@ queue_webhooks(const struct notify_ctx *c, const char *event, int64_t booking_id
         snprintf(row.channel, sizeof(row.channel), "webhook");
         snprintf(row.kind, sizeof(row.kind), "%s", event);
         row.booking_id = booking_id;
-        row.webhook_id = int_of(h, "id");
-        row.recipient = text_of(h, "url");
+        row.webhook_id = row_int(h, "id");
+        row.recipient = row_text(h, "url");
         row.subject = event;
         row.body = body;
         rc = store_outbox_add(c->db, &row, c->now, NULL);
@@ -266,15 +254,15 @@ queue_webhooks(const struct notify_ctx *c, const char *event, int64_t booking_id
 }
 
 static int
-booking_webhooks(const struct notify_ctx *c, struct notice *n, const char *event)
+booking_webhooks(const struct svc *c, struct notice *n, const char *event)
 {
     json_t *payload = json_pack(
         "{s:s, s:I, s:{s:I, s:s, s:I, s:I, s:I, s:s, s:s}}", "event", event, "occurred_at",
-        (json_int_t)c->now, "booking", "id", (json_int_t)int_of(n->row, "id"), "status",
-        text_of(n->row, "status"), "staff_id", (json_int_t)int_of(n->row, "staff_id"), "start_at",
-        (json_int_t)int_of(n->row, "start_at"), "end_at", (json_int_t)int_of(n->row, "end_at"),
+        (json_int_t)c->now, "booking", "id", (json_int_t)row_int(n->row, "id"), "status",
+        row_text(n->row, "status"), "staff_id", (json_int_t)row_int(n->row, "staff_id"), "start_at",
+        (json_int_t)row_int(n->row, "start_at"), "end_at", (json_int_t)row_int(n->row, "end_at"),
         "date", n->date, "time", n->time);
-    int rc = payload ? queue_webhooks(c, event, int_of(n->row, "id"), payload) : ERR_NOMEM;
+    int rc = payload ? queue_webhooks(c, event, row_int(n->row, "id"), payload) : ERR_NOMEM;
 
     json_decref(payload);
     return rc;
@@ -283,18 +271,18 @@ booking_webhooks(const struct notify_ctx *c, struct notice *n, const char *event
 /* A booking made (or moved) inside the reminder window needs no reminder:
  * the confirmation just told the patient. */
 static int
-skip_reminder(const struct notify_ctx *c, struct notice *n)
+skip_reminder(const struct svc *c, struct notice *n)
 {
-    int64_t start = int_of(n->row, "start_at");
+    int64_t start = row_int(n->row, "start_at");
     int marked;
 
-    if (start - c->now > int_of(n->settings, "reminder_before_min") * 60)
+    if (start - c->now > row_int(n->settings, "reminder_before_min") * 60)
         return ERR_OK;
-    return store_reminder_mark(c->db, int_of(n->row, "id"), start, &marked);
+    return store_reminder_mark(c->db, row_int(n->row, "id"), start, &marked);
 }
 
 int
-notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event ev)
+notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
 {
     static const char *const kinds[] = {"booking_confirmation", "booking_rescheduled",
                                         "booking_cancelled", "booking_reminder"};
@@ -304,14 +292,14 @@ notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event
     struct notice n;
     int rc = notice_load(c, &n, booking_id, 0);
 
-    patient_email = text_of(n.row, "patient_email");
+    patient_email = row_text(n.row, "patient_email");
     if (rc == ERR_OK && (ev == NOTIFY_CREATED || ev == NOTIFY_RESCHEDULED))
         rc = skip_reminder(c, &n);
     if (rc == ERR_OK)
         rc = queue_mail(c, &n, kinds[ev], kinds[ev], patient_email, booking_id);
     if (rc == ERR_OK && ev == NOTIFY_CREATED)
         rc = queue_mail(c, &n, "booking_notification", "booking_notification",
-                        text_of(n.settings, "notification_email"), booking_id);
+                        row_text(n.settings, "notification_email"), booking_id);
     if (rc == ERR_OK && ev != NOTIFY_REMINDER)
         rc = queue_diary(c, &n, ev == NOTIFY_CANCELLED ? "delete" : "put");
     if (rc == ERR_OK && events[ev])
@@ -321,34 +309,34 @@ notify_booking(const struct notify_ctx *c, int64_t booking_id, enum notify_event
 }
 
 int
-notify_appointment_shared(const struct notify_ctx *c, int64_t appointment_id)
+notify_appointment_shared(const struct svc *c, int64_t appointment_id)
 {
     struct notice n;
     int rc = notice_load(c, &n, appointment_id, 1);
 
     if (rc == ERR_OK)
         rc = queue_mail(c, &n, "appointment_shared", "appointment_shared",
-                        text_of(n.row, "patient_email"), 0);
+                        row_text(n.row, "patient_email"), 0);
     notice_cleanup(&n);
     /* An appointment without a patient has nobody to tell. */
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
 
 int
-notify_diary_alert(const struct notify_ctx *c, int64_t booking_id, const char *template_name)
+notify_diary_alert(const struct svc *c, int64_t booking_id, const char *template_name)
 {
     struct notice n;
     int rc = notice_load(c, &n, booking_id, 0);
 
     if (rc == ERR_OK)
         rc = queue_mail(c, &n, template_name, template_name,
-                        text_of(n.settings, "notification_email"), booking_id);
+                        row_text(n.settings, "notification_email"), booking_id);
     notice_cleanup(&n);
     return rc;
 }
 
 int
-notify_payment_confirmed(const struct notify_ctx *c, int64_t booking_id, int64_t payment_id)
+notify_payment_confirmed(const struct svc *c, int64_t booking_id, int64_t payment_id)
 {
     json_t *payload = json_pack("{s:s, s:I, s:I, s:I}", "event", "payment.confirmed", "occurred_at",
                                 (json_int_t)c->now, "booking_id", (json_int_t)booking_id,

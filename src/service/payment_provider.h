@@ -1,8 +1,8 @@
 /* Online payment providers. A provider starts a patient's online payment;
  * invoices and the ledger only ever see the payment it leaves behind, so a
  * card gateway is one more entry in the provider table, nothing else. */
-#ifndef CHAIRSIDE_API_PAYMENT_PROVIDER_H
-#define CHAIRSIDE_API_PAYMENT_PROVIDER_H
+#ifndef CHAIRSIDE_SERVICE_PAYMENT_PROVIDER_H
+#define CHAIRSIDE_SERVICE_PAYMENT_PROVIDER_H
 
 #include <stdint.h>
 

@@ -2,13 +2,12 @@
  * (with the event as an .ics attachment), diary operations and webhook
  * deliveries. Every function here runs inside the caller's write
  * transaction, so the rows commit or vanish together with the change. */
-#ifndef CHAIRSIDE_JOBS_NOTIFY_H
-#define CHAIRSIDE_JOBS_NOTIFY_H
+#ifndef CHAIRSIDE_SERVICE_NOTIFY_H
+#define CHAIRSIDE_SERVICE_NOTIFY_H
 
 #include <stdint.h>
 
-struct store_conn;
-struct tzdb;
+#include "service/svc.h"
 
 enum notify_event {
     NOTIFY_CREATED,
@@ -17,19 +16,16 @@ enum notify_event {
     NOTIFY_REMINDER,
 };
 
-struct notify_ctx {
-    struct store_conn *db;
-    struct tzdb *tzdb;
-    int64_t now;
-};
-
-int notify_booking(const struct notify_ctx *n, int64_t booking_id, enum notify_event ev);
+/* The patient's e-mail (and the practice's for a new booking), the diary
+ * operation and the webhooks of a booking event; a reminder is the e-mail
+ * alone. Uses s->db, s->tzdb and s->now. */
+int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
 /* An appointment shared with its patient: its details by e-mail. */
-int notify_appointment_shared(const struct notify_ctx *n, int64_t appointment_id);
+int notify_appointment_shared(const struct svc *s, int64_t appointment_id);
 /* The alert e-mail to notification_email; template "diary_collision" or
  * "diary_unreachable". */
-int notify_diary_alert(const struct notify_ctx *n, int64_t booking_id, const char *template_name);
+int notify_diary_alert(const struct svc *s, int64_t booking_id, const char *template_name);
 /* Webhook deliveries of "payment.confirmed". */
-int notify_payment_confirmed(const struct notify_ctx *n, int64_t booking_id, int64_t payment_id);
+int notify_payment_confirmed(const struct svc *s, int64_t booking_id, int64_t payment_id);
 
 #endif

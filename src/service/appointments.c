@@ -1,0 +1,263 @@
+#include "service/appointments.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/civil.h"
+#include "service/notify.h"
+#include "service/schedule.h"
+#include "service/setup.h"
+#include "util/err.h"
+#include "util/row.h"
+
+#define APPT_OVERLAP_MESSAGE "overlaps another event of this staff member"
+
+static int
+check_ref(const struct svc *s, const struct store_table *t, int64_t id, const char *field,
+          const char *message)
+{
+    json_t *row = NULL;
+    int rc;
+
+    if (id <= 0)
+        return ERR_OK;
+    rc = store_row_get(s->db, t, id, &row);
+    json_decref(row);
+    return rc == ERR_NOT_FOUND ? svc_field_error(s, field, message) : rc;
+}
+
+/* Every unknown reference is reported, not just the first. */
+static int
+check_refs(const struct svc *s, const struct store_appointment *a)
+{
+    int rc[3];
+    size_t i;
+
+    rc[0] = check_ref(s, &setup_patients.table, a->patient_id, "patient_id",
+                      "names a patient that does not exist");
+    rc[1] = check_ref(s, &setup_staff.table, a->staff_id, "staff_id",
+                      "names a staff member that does not exist");
+    rc[2] = check_ref(s, &setup_actions.table, a->action_id, "action_id",
+                      "names an action that does not exist");
+    for (i = 0; i < 3; i++) {
+        if (rc[i] != ERR_OK && rc[i] != ERR_INVALID)
+            return rc[i];
+    }
+    for (i = 0; i < 3; i++) {
+        if (rc[i] != ERR_OK)
+            return rc[i];
+    }
+    return ERR_OK;
+}
+
+/* Start instants of the occurrences. The first is start itself; the
+ * others take start's wall-clock time of day in zone on each local day of
+ * the rule, so a weekly 09:00 stays at 09:00 when the clocks change. */
+static int
+expand(const struct svc *s, const struct appt_new *in, const struct tz_zone *zone, int64_t **starts,
+       size_t *n)
+{
+    int64_t local = tz_utc_to_local(zone, in->start), first_day = civil_day_of(local);
+    int64_t time_of_day = local - first_day * 86400, *days;
+    char message[96];
+    size_t i;
+    int rc;
+
+    *n = 1;
+    *starts = arena_calloc(s->arena, in->recurring ? RECUR_MAX_OCCURRENCES : 1, sizeof(**starts));
+    if (!*starts)
+        return ERR_NOMEM;
+    (*starts)[0] = in->start;
+    if (!in->recurring)
+        return ERR_OK;
+    days = arena_calloc(s->arena, RECUR_MAX_OCCURRENCES, sizeof(*days));
+    if (!days)
+        return ERR_NOMEM;
+    if (in->rule.until_day < first_day)
+        return svc_field_error(s, "recurrence.until", "must not be before the start date");
+    if (first_day < civil_days_from_date(1900, 1, 1))
+        return svc_field_error(s, "start", "is too early for a recurring series");
+    rc = recur_expand_days(&in->rule, first_day, days, RECUR_MAX_OCCURRENCES, n);
+    if (rc == ERR_INVALID) {
+        snprintf(message, sizeof(message), "makes the series longer than %d occurrences",
+                 RECUR_MAX_OCCURRENCES);
+        return svc_field_error(s, "recurrence.until", message);
+    }
+    for (i = 1; rc == ERR_OK && i < *n; i++)
+        (*starts)[i] = tz_local_to_utc(zone, days[i] * 86400 + time_of_day);
+    return rc;
+}
+
+/* Adds a warning to warnings when a's staff member has anything else
+ * (booking, appointment other than id, time off) in a's time. */
+static int
+overlap_warning(const struct svc *s, const struct store_appointment *a, int64_t id,
+                const struct tz_zone *zone, json_t *warnings)
+{
+    int n = 0, rc;
+
+    if (a->staff_id <= 0)
+        return ERR_OK;
+    rc = store_overlap_count(s->db, a->staff_id, a->start_at, a->end_at, id, &n);
+    if (rc != ERR_OK || n == 0)
+        return rc;
+    return json_array_append_new(warnings,
+                                 json_pack("{s:I, s:o, s:s}", "occurrence_id", (json_int_t)id,
+                                           "start", sched_time_json(a->start_at, zone), "message",
+                                           APPT_OVERLAP_MESSAGE))
+               ? ERR_NOMEM
+               : ERR_OK;
+}
+
+/* All occurrences go in under one write lock, so a series is stored whole
+ * or not at all. The series is named after its first occurrence. */
+static int
+insert_series(const struct svc *s, const struct appt_new *in, const struct appt_series *out,
+              json_t *warnings)
+{
+    struct store_appointment a = in->a;
+    size_t i;
+    int rc = store_begin(s->db, 1);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = check_refs(s, &a);
+    for (i = 0; rc == ERR_OK && i < out->n; i++) {
+        a.start_at = out->starts[i];
+        a.end_at = out->starts[i] + in->duration_min * 60;
+        a.series_index = (int)i;
+        a.series_id = i > 0 ? out->ids[0] : 0;
+        rc = store_appointment_insert(s->db, &a, &out->ids[i]);
+        if (rc == ERR_OK && i == 0 && in->recurring)
+            rc = store_appointment_set_series(s->db, out->ids[0], out->ids[0]);
+        if (rc == ERR_OK)
+            rc = overlap_warning(s, &a, out->ids[i], out->zone, warnings);
+        if (rc == ERR_OK && a.share_with_patient && i == 0)
+            rc = notify_appointment_shared(s, out->ids[0]);
+    }
+    if (rc == ERR_OK)
+        rc = store_commit(s->db);
+    if (rc != ERR_OK)
+        store_rollback(s->db);
+    return rc;
+}
+
+int
+appointments_create(const struct svc *s, const struct appt_new *in, json_t *warnings,
+                    struct appt_series *out)
+{
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    /* Wall-clock times belong to the staff member's zone, or the
+     * organisation's when there is no staff member. */
+    rc = sched_staff_zone(s, in->a.staff_id, &out->zone);
+    if (rc == ERR_OK)
+        rc = expand(s, in, out->zone, &out->starts, &out->n);
+    if (rc != ERR_OK)
+        return rc;
+    out->ids = arena_calloc(s->arena, out->n, sizeof(*out->ids));
+    return out->ids ? insert_series(s, in, out, warnings) : ERR_NOMEM;
+}
+
+static int
+load(const struct svc *s, int64_t id, json_t **row)
+{
+    int rc = store_appointment_get(s->db, id, row);
+
+    return rc == ERR_NOT_FOUND ? svc_fail(s, rc, "no such appointment") : rc;
+}
+
+/* The stored appointment with c on top. */
+static void
+merge(json_t *row, const struct appt_change *c, struct store_appointment *a)
+{
+    int64_t start = row_int(row, "start_at"), end = row_int(row, "end_at");
+    int64_t duration_min = c->duration_min ? c->duration_min : (end - start) / 60;
+
+    memset(a, 0, sizeof(*a));
+    a->patient_id = c->patient_id != APPT_UNCHANGED ? c->patient_id : row_int(row, "patient_id");
+    a->staff_id = c->staff_id != APPT_UNCHANGED ? c->staff_id : row_int(row, "staff_id");
+    a->action_id = c->action_id != APPT_UNCHANGED ? c->action_id : row_int(row, "action_id");
+    a->notes = c->notes ? c->notes : json_string_value(json_object_get(row, "notes"));
+    a->share_with_patient = c->share_with_patient >= 0
+                                ? c->share_with_patient
+                                : json_is_true(json_object_get(row, "share_with_patient"));
+    a->start_at = c->start != APPT_UNCHANGED ? c->start : start;
+    a->end_at = a->start_at + duration_min * 60;
+}
+
+struct update_args {
+    int64_t id;
+    const struct appt_change *c;
+    json_t *warnings;
+};
+
+/* Validates and stores the change; the overlap check sees the new time
+ * and staff member but not the appointment itself. */
+static int
+update_appointment(const struct svc *s, void *arg)
+{
+    const struct update_args *u = arg;
+    const struct tz_zone *zone;
+    struct store_appointment a;
+    json_t *row = NULL;
+    int rc = load(s, u->id, &row);
+
+    if (rc == ERR_OK)
+        merge(row, u->c, &a);
+    if (rc == ERR_OK && strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
+        rc = svc_fail(s, ERR_CONFLICT, "the appointment is cancelled");
+    if (rc == ERR_OK)
+        rc = check_refs(s, &a);
+    if (rc == ERR_OK)
+        rc = store_appointment_update(s->db, u->id, &a);
+    if (rc == ERR_OK)
+        rc = sched_staff_zone(s, a.staff_id, &zone);
+    if (rc == ERR_OK)
+        rc = overlap_warning(s, &a, u->id, zone, u->warnings);
+    json_decref(row);
+    return rc;
+}
+
+int
+appointments_update(const struct svc *s, int64_t id, const struct appt_change *c, json_t *warnings)
+{
+    struct update_args u = {id, c, warnings};
+
+    return svc_write(s, update_appointment, &u);
+}
+
+struct cancel_args {
+    int64_t id;
+    const char *scope;
+    int *n;
+};
+
+static int
+cancel_appointment(const struct svc *s, void *arg)
+{
+    const struct cancel_args *c = arg;
+    const char *scope = c->scope;
+    json_t *row = NULL;
+    int rc = load(s, c->id, &row);
+
+    /* A lone appointment is a series of one: every scope means just it. */
+    if (rc == ERR_OK && json_is_null(json_object_get(row, "series_id")))
+        scope = "this";
+    if (rc == ERR_OK)
+        rc = store_appointment_cancel(s->db, c->id, scope, c->n);
+    if (rc == ERR_OK && *c->n == 0 && strcmp(scope, "this") == 0)
+        rc = svc_fail(s, ERR_CONFLICT, "the appointment is already cancelled");
+    json_decref(row);
+    return rc;
+}
+
+int
+appointments_cancel(const struct svc *s, int64_t id, const char *scope, int *n)
+{
+    struct cancel_args c = {id, scope, n};
+
+    *n = 0;
+    return svc_write(s, cancel_appointment, &c);
+}

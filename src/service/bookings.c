@@ -1,0 +1,397 @@
+#include "service/bookings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/billing.h"
+#include "service/booking_rules.h"
+#include "service/notify.h"
+#include "service/payments.h"
+#include "service/setup.h"
+#include "util/err.h"
+#include "util/row.h"
+#include "util/secret.h"
+
+/* Appends to the change history; changes may be NULL. */
+static int
+history_add(const struct svc *s, int64_t booking_id, const char *action, json_t *changes)
+{
+    char *text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
+    int rc = store_history_add(s->db, booking_id, s->now, s->user_id, s->actor, action,
+                               text ? text : "{}");
+
+    free(text);
+    return rc;
+}
+
+static int
+load_booking(const struct svc *s, int64_t id, json_t **row)
+{
+    int rc = store_booking_get(s->db, id, row);
+
+    return rc == ERR_NOT_FOUND ? svc_fail(s, rc, "no such booking") : rc;
+}
+
+/* What the clinic allows patients who book themselves (seeds 000, 001). */
+static int
+online_rules(const struct svc *s, const struct sched_settings *st, const struct sched_services *svc,
+             const struct booking_new *in)
+{
+    json_t *row = NULL;
+    size_t i;
+    int rc = ERR_OK;
+
+    if (in->by == BOOKING_BY_SIGNUP && !st->allow_self_signup)
+        return svc_fail(s, ERR_UNAUTHORIZED, "the clinic does not take sign-ups online; log in");
+    for (i = 0; i < svc->n; i++) {
+        if (!svc->items[i].online_booking)
+            return svc_field_error(s, "service_ids", "is not offered for online booking");
+    }
+    if (strcmp(st->client_payment, "enabled") == 0 && !in->pay_now)
+        return svc_field_error(s, "pay", "this clinic needs payment with the booking");
+    if (in->by == BOOKING_BY_PATIENT)
+        rc = store_row_get(s->db, &setup_patients.table, in->patient_id, &row);
+    if (rc == ERR_OK && row && !json_is_true(json_object_get(row, "can_book_online")))
+        rc = svc_fail(s, ERR_FORBIDDEN, "online booking is not enabled for your account");
+    json_decref(row);
+    return rc;
+}
+
+static int
+create_patient(const struct svc *s, const struct booking_new *in, const char *password_hash,
+               int64_t *id)
+{
+    json_t *row = json_pack("{s:s, s:s, s:s}", "name", in->new_name, "phone", in->new_phone,
+                            "email", in->new_email ? in->new_email : "");
+    int64_t user_id;
+    int rc = row ? store_row_insert(s->db, &setup_patients.table, row, id) : ERR_NOMEM;
+
+    json_decref(row);
+    if (rc == ERR_OK && password_hash) {
+        rc = store_user_create(s->db, in->new_email, password_hash, "patient", *id, &user_id);
+        if (rc == ERR_CONFLICT)
+            rc = svc_field_error(s, "patient.email", "already has an account; log in");
+    }
+    return rc;
+}
+
+static int
+check_patient(const struct svc *s, int64_t patient_id)
+{
+    json_t *row = NULL;
+    int rc = store_row_get(s->db, &setup_patients.table, patient_id, &row);
+
+    json_decref(row);
+    if (rc == ERR_NOT_FOUND)
+        return svc_field_error(s, "patient_id", "names a patient that does not exist");
+    return rc;
+}
+
+/* The invoice comes with the booking; a patient who chose to pay now
+ * leaves with a payment waiting for the clinic to confirm. */
+static int
+invoice_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
+                const struct sched_services *svc, int64_t patient_id, int64_t id)
+{
+    struct billing_ctx b;
+    int64_t invoice_id = 0, payment_id = 0;
+    int rc = billing_ctx_init(s, &b);
+
+    if (rc == ERR_OK)
+        rc = billing_invoice_booking(&b, id, patient_id, svc->items, svc->n, &invoice_id);
+    if (rc == ERR_OK && in->by != BOOKING_BY_STAFF && strcmp(st->client_payment, "disabled") != 0 &&
+        in->pay_now)
+        rc = payments_online(s, invoice_id, 0, &payment_id);
+    return rc;
+}
+
+/* Everything from the slot check to the audit line is one transaction:
+ * the check holds the staff member's lock until the commit, so of racing
+ * requests for one slot every one after the first sees it taken. */
+static int
+insert_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
+               const struct sched_services *svc, const char *password_hash, int64_t *id)
+{
+    struct store_booking b = {0};
+    int rc = store_begin(s->db, 1);
+
+    if (rc != ERR_OK)
+        return rc;
+    b.patient_id = in->patient_id;
+    rc = in->new_name ? create_patient(s, in, password_hash, &b.patient_id)
+                      : check_patient(s, in->patient_id);
+    if (rc == ERR_OK)
+        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &b.location_id);
+    if (rc != ERR_OK)
+        goto out;
+    b.staff_id = in->staff_id;
+    b.start_at = in->start;
+    b.end_at = in->start + (int64_t)svc->duration_min * 60;
+    b.group_service_id = svc->group_service_id;
+    b.notes = in->notes;
+    b.created_at = s->now;
+    snprintf(b.source, sizeof(b.source), "%s", in->by != BOOKING_BY_STAFF ? "online" : "staff");
+    snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
+    rc = store_booking_insert(s->db, &b, svc->items, svc->n, id);
+    if (rc == ERR_OK)
+        rc = invoice_booking(s, in, st, svc, b.patient_id, *id);
+    if (rc == ERR_OK)
+        rc = history_add(s, *id, "created", NULL);
+    if (rc == ERR_OK)
+        rc = notify_booking(s, *id, NOTIFY_CREATED);
+    if (rc == ERR_OK && in->audit)
+        rc = store_audit_add(s->db, in->audit);
+    if (rc == ERR_OK)
+        rc = store_commit(s->db);
+out:
+    if (rc != ERR_OK)
+        store_rollback(s->db);
+    return rc;
+}
+
+int
+bookings_create(const struct svc *s, const struct booking_new *in, int64_t *id)
+{
+    struct sched_settings settings;
+    struct sched_services svc;
+    char hash[160];
+    int rc = sched_settings_load(s, &settings);
+
+    if (rc == ERR_OK)
+        rc = sched_services_load(s, "service_ids", in->service_ids, in->n_services, &svc);
+    if (rc == ERR_OK && in->by != BOOKING_BY_STAFF)
+        rc = online_rules(s, &settings, &svc, in);
+    /* Hashing is slow by design; do it before taking the write lock. */
+    if (rc == ERR_OK && in->new_password)
+        rc = secret_password_hash(in->new_password, hash, sizeof(hash));
+    if (rc == ERR_OK)
+        rc = insert_booking(s, in, &settings, &svc, in->new_password ? hash : NULL, id);
+    return rc;
+}
+
+/* The booking's services as they are now, for re-checking a new time. */
+static int
+booking_services(const struct svc *s, json_t *row, struct sched_services *svc)
+{
+    json_t *ids = json_object_get(row, "service_ids"), *v;
+    int64_t list[SCHED_MAX_SERVICES];
+    size_t i, n = 0;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (n < SCHED_MAX_SERVICES)
+            list[n++] = json_integer_value(v);
+    }
+    return sched_services_load(s, "service_ids", list, n, svc);
+}
+
+static int
+same_ids(json_t *ids, const int64_t *list, size_t n)
+{
+    size_t i;
+
+    if (json_array_size(ids) != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        json_t *v = json_array_get(ids, i);
+
+        if (!json_is_integer(v) || json_integer_value(v) != list[i])
+            return 0;
+    }
+    return 1;
+}
+
+static json_t *
+ids_json(const int64_t *list, size_t n)
+{
+    json_t *out = json_array();
+    size_t i;
+
+    for (i = 0; out && i < n; i++) {
+        if (json_array_append_new(out, json_integer(list[i]))) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* History shows old and new start as the clinic reads them. */
+static int
+record_move(const struct svc *s, json_t *row, int64_t start, int64_t location_id, json_t *changes)
+{
+    const struct tz_zone *before, *after;
+    int rc = sched_location_zone(s, row_int(row, "location_id"), &before);
+
+    if (rc == ERR_OK)
+        rc = sched_location_zone(s, location_id, &after);
+    if (rc == ERR_OK)
+        json_object_set_new(changes, "start",
+                            json_pack("[o, o]", sched_time_json(row_int(row, "start_at"), before),
+                                      sched_time_json(start, after)));
+    return rc;
+}
+
+/* New services: the slot is checked for them, and the unpaid invoice
+ * follows. */
+static int
+change_services(const struct svc *s, json_t *row, const struct sched_services *svc,
+                const struct booking_change *c, json_t *changes)
+{
+    struct billing_ctx b;
+    int64_t id = row_int(row, "id");
+    int rc = store_booking_set_services(s->db, id, svc->items, svc->n, svc->group_service_id);
+
+    if (rc == ERR_OK)
+        rc = billing_ctx_init(s, &b);
+    if (rc == ERR_OK)
+        rc = billing_booking_services_changed(&b, id, svc->items, svc->n);
+    if (rc == ERR_CONFLICT)
+        return svc_fail(s, rc, "the invoice has payments; services can no longer change");
+    if (rc == ERR_OK)
+        json_object_set_new(changes, "service_ids",
+                            json_pack("[O, o]", json_object_get(row, "service_ids"),
+                                      ids_json(c->service_ids, c->n_services)));
+    return rc;
+}
+
+static int
+move_booking(const struct svc *s, json_t *row, int64_t staff_id, int64_t start,
+             const struct sched_services *svc, json_t *changes)
+{
+    struct sched_settings settings;
+    int64_t id = row_int(row, "id"), location_id = 0;
+    int rc = sched_settings_load(s, &settings);
+
+    if (rc == ERR_OK)
+        rc = booking_slot_check(s, &settings, svc, staff_id, start, id, &location_id);
+    if (rc == ERR_OK)
+        rc = store_booking_move(s->db, id, staff_id, location_id, start,
+                                start + (int64_t)svc->duration_min * 60, s->now);
+    if (rc != ERR_OK)
+        return rc;
+    if (staff_id != row_int(row, "staff_id"))
+        json_object_set_new(changes, "staff_id",
+                            json_pack("[I, I]", row_int(row, "staff_id"), (json_int_t)staff_id));
+    if (start != row_int(row, "start_at"))
+        rc = record_move(s, row, start, location_id, changes);
+    return rc;
+}
+
+static int
+apply_update(const struct svc *s, json_t *row, const struct booking_change *c, json_t *changes)
+{
+    int64_t staff_id = c->staff_id ? c->staff_id : row_int(row, "staff_id");
+    int64_t start = c->start != BOOKING_UNCHANGED ? c->start : row_int(row, "start_at");
+    struct sched_services svc;
+    int rc, new_services;
+
+    if (strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
+        return svc_fail(s, ERR_CONFLICT, "the booking is cancelled");
+    new_services = c->n_services &&
+                   !same_ids(json_object_get(row, "service_ids"), c->service_ids, c->n_services);
+    rc = new_services ? sched_services_load(s, "service_ids", c->service_ids, c->n_services, &svc)
+                      : booking_services(s, row, &svc);
+    if (rc == ERR_OK && new_services)
+        rc = change_services(s, row, &svc, c, changes);
+    if (rc == ERR_OK &&
+        (new_services || staff_id != row_int(row, "staff_id") || start != row_int(row, "start_at")))
+        rc = move_booking(s, row, staff_id, start, &svc, changes);
+    if (rc == ERR_OK && c->notes) {
+        rc = store_booking_set_notes(s->db, row_int(row, "id"), c->notes, s->now);
+        json_object_set_new(changes, "notes", json_true());
+    }
+    return rc;
+}
+
+struct update_args {
+    int64_t id;
+    const struct booking_change *c;
+};
+
+static int
+update_booking(const struct svc *s, void *arg)
+{
+    const struct update_args *a = arg;
+    json_t *row = NULL, *changes = json_object();
+    int rc = changes ? load_booking(s, a->id, &row) : ERR_NOMEM;
+
+    if (rc == ERR_OK)
+        rc = apply_update(s, row, a->c, changes);
+    if (rc == ERR_OK && json_object_size(changes))
+        rc = history_add(s, a->id, "updated", changes);
+    if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
+        rc = notify_booking(s, a->id, NOTIFY_RESCHEDULED);
+    json_decref(row);
+    json_decref(changes);
+    return rc;
+}
+
+int
+bookings_update(const struct svc *s, int64_t id, const struct booking_change *c)
+{
+    struct update_args a = {id, c};
+
+    return svc_write(s, update_booking, &a);
+}
+
+struct cancel_args {
+    int64_t id;
+    const char *reason;
+    int by_patient;
+};
+
+/* Patients cancel their own upcoming bookings up to the clinic's notice. */
+static int
+patient_may_cancel(const struct svc *s, json_t *row)
+{
+    struct sched_settings st;
+    int rc = sched_settings_load(s, &st);
+
+    if (rc == ERR_OK &&
+        row_int(row, "start_at") - s->now < (int64_t)st.client_cancel_notice_min * 60)
+        rc = svc_fail(s, ERR_CONFLICT,
+                      "too late to cancel online: at least %d minutes' notice is needed; "
+                      "please call the clinic",
+                      st.client_cancel_notice_min);
+    return rc;
+}
+
+static int
+cancel_booking(const struct svc *s, void *arg)
+{
+    const struct cancel_args *a = arg;
+    struct billing_ctx b;
+    json_t *row = NULL, *changes = NULL;
+    int rc = load_booking(s, a->id, &row);
+
+    if (rc == ERR_OK && a->by_patient)
+        rc = patient_may_cancel(s, row);
+    if (rc == ERR_OK) {
+        rc = store_booking_cancel(s->db, a->id, a->reason, s->now);
+        if (rc == ERR_CONFLICT)
+            svc_fail(s, rc, "the booking is already cancelled");
+    }
+    if (rc == ERR_OK)
+        rc = billing_ctx_init(s, &b);
+    if (rc == ERR_OK)
+        rc = billing_booking_cancelled(&b, a->id);
+    if (rc == ERR_OK) {
+        changes = json_pack("{s:s}", "reason", a->reason);
+        rc = history_add(s, a->id, "cancelled", changes);
+    }
+    if (rc == ERR_OK)
+        rc = notify_booking(s, a->id, NOTIFY_CANCELLED);
+    json_decref(changes);
+    json_decref(row);
+    return rc;
+}
+
+int
+bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_patient)
+{
+    struct cancel_args a = {id, reason ? reason : "", by_patient};
+
+    return svc_write(s, cancel_booking, &a);
+}

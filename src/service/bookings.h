@@ -1,0 +1,62 @@
+/* Bookings: services booked into a staff member's real availability.
+ * Each use case is one write transaction: the slot check, the change, the
+ * invoice, the history row, the outbox rows and (when given) the audit
+ * line commit together or not at all. */
+#ifndef CHAIRSIDE_SERVICE_BOOKINGS_H
+#define CHAIRSIDE_SERVICE_BOOKINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "service/schedule.h"
+#include "service/svc.h"
+#include "store/store.h"
+
+/* Who books: staff for a patient, a logged-in patient for themselves, or
+ * a visitor signing up as a new patient while booking. The last two book
+ * "online" and meet the clinic's online rules. */
+enum booking_by {
+    BOOKING_BY_STAFF,
+    BOOKING_BY_PATIENT,
+    BOOKING_BY_SIGNUP,
+};
+
+struct booking_new {
+    enum booking_by by;
+    int64_t patient_id; /* an existing patient; 0 with new_name */
+    int64_t staff_id;
+    const int64_t *service_ids;
+    size_t n_services;
+    int64_t start;
+    const char *notes;
+    int pay_now; /* the patient chose to pay with the booking */
+    /* A new patient booked in the same request; password may be NULL
+     * (staff add patients without a login). */
+    const char *new_name, *new_phone, *new_email, *new_password;
+    /* Written in the booking's commit when set: one write, not two. */
+    const struct store_audit *audit;
+};
+
+/* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,
+ * 403 online rules) are explained in s->problem. */
+int bookings_create(const struct svc *s, const struct booking_new *in, int64_t *id);
+
+/* A change to a booking; absent parts keep what is stored. */
+struct booking_change {
+    int64_t staff_id;           /* 0: unchanged */
+    int64_t start;              /* BOOKING_UNCHANGED: unchanged */
+    const int64_t *service_ids; /* n_services == 0: unchanged */
+    size_t n_services;
+    const char *notes; /* NULL: unchanged */
+};
+#define BOOKING_UNCHANGED INT64_MIN
+
+/* Moves, re-services or annotates booking id: a new time, staff member
+ * or services is checked like a new booking; the invoice follows new
+ * services while nothing is paid. */
+int bookings_update(const struct svc *s, int64_t id, const struct booking_change *c);
+/* Cancels booking id; the invoice is voided or credited. A patient
+ * cancelling themselves must give the clinic's notice. */
+int bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_patient);
+
+#endif

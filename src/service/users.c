@@ -1,0 +1,74 @@
+#include "service/users.h"
+
+#include <string.h>
+
+#include "core/email.h"
+#include "service/setup.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/secret.h"
+
+int
+users_add(const struct svc *s, const char *email, const char *password, const char *role,
+          int64_t patient_id, int64_t *id)
+{
+    char hash[160];
+    int rc;
+
+    if (!email_valid(email) || strlen(email) > 254)
+        return svc_field_error(s, "email", "must be an e-mail address");
+    if (strlen(password) < 8 || strlen(password) > SECRET_PASSWORD_MAX)
+        return svc_field_error(s, "password", "must have 8 to 256 characters");
+    if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0 && strcmp(role, "patient") != 0)
+        return svc_field_error(s, "role", "must be admin, staff or patient");
+    rc = secret_password_hash(password, hash, sizeof(hash));
+    if (rc == ERR_OK)
+        rc = store_user_create(s->db, email, hash, role, patient_id, id);
+    return rc;
+}
+
+int
+users_add_patient(const struct svc *s, int64_t patient_id, const char *email, const char *password,
+                  int64_t *id)
+{
+    struct store_user existing;
+    json_t *row = NULL;
+    int rc = store_row_get(s->db, &setup_patients.table, patient_id, &row);
+
+    json_decref(row);
+    if (rc == ERR_NOT_FOUND)
+        return svc_fail(s, rc, "no such patient");
+    if (rc == ERR_OK && store_user_by_patient(s->db, patient_id, &existing) == ERR_OK)
+        return svc_fail(s, ERR_CONFLICT, "the patient already has a login");
+    if (rc == ERR_OK)
+        rc = users_add(s, email, password, "patient", patient_id, id);
+    if (rc == ERR_CONFLICT)
+        return svc_fail(s, rc, "that e-mail already has a login");
+    return rc;
+}
+
+int
+users_authenticate(const struct svc *s, const char *email, const char *password,
+                   const char *address, struct store_user *u)
+{
+    int by_email = 0, by_address = 0;
+    int rc = store_login_failure_count(s->db, email, address, s->now - USERS_FAIL_WINDOW_S,
+                                       &by_email, &by_address);
+
+    memset(u, 0, sizeof(*u));
+    if (rc != ERR_OK)
+        return rc;
+    if (by_email >= USERS_FAIL_MAX_EMAIL || by_address >= USERS_FAIL_MAX_ADDRESS)
+        return svc_fail(s, ERR_RATE_LIMITED, "too many failed logins; try again later");
+    rc = store_user_by_email(s->db, email, u);
+    if (rc == ERR_OK)
+        rc = secret_password_verify(u->password_hash, password);
+    else if (rc == ERR_NOT_FOUND)
+        rc = ERR_UNAUTHORIZED;
+    if (rc == ERR_UNAUTHORIZED) {
+        /* The refusal stands even if the failure cannot be counted. */
+        store_login_failure_add(s->db, email, address, s->now);
+        return svc_fail(s, rc, "wrong e-mail or password");
+    }
+    return rc;
+}
