@@ -11,8 +11,21 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c): FUZZ=1 builds the library
+# with clang, coverage instrumentation, ASan and UBSan into build-fuzz.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 20
+
 # SANITIZE=1 builds into build-asan with AddressSanitizer and UBSan.
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+BUILD ?= build-fuzz
+CC := clang
+CFLAGS := -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+LDFLAGS += $(FUZZ_SAN)
+else ifeq ($(SANITIZE),1)
 BUILD ?= build-asan
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -29,7 +42,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/sqlite/migrations/*.sql))
 
-.PHONY: all run check unit api layers deps clean bench format web browser
+.PHONY: all run check unit api layers deps clean bench format web browser fuzz fuzz-build fuzz-check fuzz-targets
 all: $(BUILD)/chairside
 
 # The web app (web/ -> build/web), unless NO_WEB=1: the server and its API
@@ -88,6 +101,29 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchairside.a
 deps:
 	@NO_WEB=$(NO_WEB) scripts/deps.sh
 
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_tzif.c \
+                     $(BUILD)/libchairside.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(BUILD)/libchairside.a \
+	    $(LDLIBS)
+
+fuzz-targets: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+	@:
+
+fuzz-build:
+	@NO_WEB=1 scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-targets
+
+# Each target for FUZZ_SECONDS on its seed corpus (tests/fuzz/corpus/NAME).
+fuzz: fuzz-build
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) build-fuzz/results/fuzz.txt $(FUZZ_NAMES)
+
+# The short run `make check` counts: a target that fails to build fails.
+fuzz-check:
+	@$(MAKE) --no-print-directory fuzz-build || { mkdir -p build/results; \
+	    echo "0 1 0" > build/results/fuzz.txt; exit 1; }
+	@scripts/fuzz.sh build-fuzz $(FUZZ_CHECK_SECONDS) build/results/fuzz.txt $(FUZZ_NAMES)
+
 run: deps all
 	@mkdir -p var
 	$(BUILD)/chairside demo --db var/chairside.db --if-empty
@@ -137,14 +173,16 @@ browser: build/chairside $(WEB_OUT)
 	    --results build/results/browser.txt || { \
 	    [ -s build/results/browser.txt ] || echo "0 1 0" > build/results/browser.txt; exit 1; }
 
-# Every suite on SQLite, the store and API suites on PostgreSQL, then all of
-# it again (but the browser) under ASan+UBSan; one total line last.
+# Every suite on SQLite, the store and API suites on PostgreSQL, all of it
+# again (but the browser) under ASan+UBSan, then every fuzz target
+# briefly; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
 	@$(MAKE) -k --no-print-directory all unit api layers pg-unit pg-api || true
 	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory browser || true)
 	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api pg-unit pg-api || true
 	@scripts/pg_scratch.sh stop $(PG_DIR) >/dev/null 2>&1 || true
+	@$(MAKE) --no-print-directory fuzz-check || true
 	@scripts/summary.sh build/results build-asan/results
 
 bench: $(BUILD)/chairside
@@ -155,7 +193,7 @@ format:
 	clang-format -i $$(find src tests bench -name '*.[ch]')
 
 clean:
-	@for d in build/pg build-asan/pg; do scripts/pg_scratch.sh stop $$d 2>/dev/null || true; done
-	rm -rf build build-asan
+	@scripts/pg_scratch.sh stop $(PG_DIR) 2>/dev/null || true
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -18,6 +18,10 @@ fi
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS wrk nginx-light"
 fi
+# libFuzzer targets build with Debian's clang (make fuzz, make check).
+if [ "${1:-}" = "--fuzz" ]; then
+    PKGS="$PKGS clang libfuzzer-14-dev"
+fi
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -4,10 +4,11 @@
 set -u
 p=0; f=0; s=0; missing=0
 for dir in "$@"; do
-    for suite in unit api pg-unit pg-api layers browser; do
+    for suite in unit api pg-unit pg-api layers browser fuzz; do
         file="$dir/$suite.txt"
-        # Browser tests and the include check run once, not again under ASan.
-        case "$suite" in browser | layers) [ -e "$file" ] || continue ;; esac
+        # The browser tests, the include check and the fuzz targets run once,
+        # not again under ASan.
+        case "$suite" in browser | layers | fuzz) [ -e "$file" ] || continue ;; esac
         if [ ! -s "$file" ]; then
             echo "suite $file produced no result"
             missing=1

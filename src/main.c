@@ -132,7 +132,8 @@ worker_threads(void)
     return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
 }
 
-/* Session lifetimes may be shortened (tests, kiosks) from the environment. */
+/* Session lifetimes and the request timeout may be shortened (tests, kiosks)
+ * from the environment. */
 static int
 env_seconds(const char *name, int fallback)
 {
@@ -210,6 +211,8 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     cfg.host = host;
     cfg.threads = threads;
+    cfg.request_timeout_s =
+        (unsigned)env_seconds("CHAIRSIDE_REQUEST_TIMEOUT_S", HTTP_REQUEST_TIMEOUT_S);
     cfg.app = &app;
     cfg.handle = api_handle;
     pick_web_root(o, web, sizeof(web));

@@ -7,6 +7,7 @@
 #include "core/civil.h"
 #include "core/tz.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 int
 in_present(struct http_req *req, const char *field)
@@ -26,7 +27,9 @@ in_text(struct http_req *req, const char *field, int required, size_t max_len, c
     }
     if (!json_is_string(v))
         return http_field_error(req, field, "must be a string");
-    if (json_string_length(v) > max_len)
+    /* Limits are in characters, as the OpenAPI maxLength promises: "Müller"
+     * is 6 long, not 7. */
+    if (utf8_chars(json_string_value(v), json_string_length(v)) > max_len)
         return http_field_error(req, field, "is too long");
     if (strlen(json_string_value(v)) != json_string_length(v))
         return http_field_error(req, field, "must not contain NUL characters");
@@ -154,28 +157,40 @@ query_date(struct http_req *req, const char *name, int required, int64_t *days)
 }
 
 int
-query_ids(struct http_req *req, const char *name, int required, int64_t *out, size_t *n)
+in_parse_ids(const char *s, int64_t *out, size_t *n)
 {
-    const char *s = http_query(req, name), *p;
+    const char *p;
     char part[24];
 
     *n = 0;
-    if (!s || !*s)
-        return required ? http_field_error(req, name, "is required") : ERR_OK;
     for (p = s; *p;) {
         size_t len = strcspn(p, ",");
         int64_t id;
 
         if (len == 0 || len >= sizeof(part))
-            return http_field_error(req, name, "must be comma-separated ids");
+            return ERR_INVALID;
         memcpy(part, p, len);
         part[len] = '\0';
         if (parse_i64(part, &id) != ERR_OK || ids_add(out, n, id) != ERR_OK)
-            return http_field_error(req, name, "must be distinct positive ids (at most 32)");
+            return ERR_INVALID;
         p += len;
         if (*p == ',')
             p++;
     }
+    return ERR_OK;
+}
+
+int
+query_ids(struct http_req *req, const char *name, int required, int64_t *out, size_t *n)
+{
+    const char *s = http_query(req, name);
+
+    *n = 0;
+    if (!s || !*s)
+        return required ? http_field_error(req, name, "is required") : ERR_OK;
+    if (in_parse_ids(s, out, n) != ERR_OK)
+        return http_field_error(req, name,
+                                "must be comma-separated, distinct positive ids (at most 32)");
     return ERR_OK;
 }
 

@@ -27,6 +27,8 @@ int in_present(struct http_req *req, const char *field);
 int query_int(struct http_req *req, const char *name, int64_t min, int64_t max, int64_t *out);
 int query_date(struct http_req *req, const char *name, int required, int64_t *days);
 int query_ids(struct http_req *req, const char *name, int required, int64_t *out, size_t *n);
+/* "1,2,3": distinct positive ids, at most INPUT_MAX_IDS; no request needed. */
+int in_parse_ids(const char *s, int64_t *out, size_t *n);
 /* limit (default 50, max 500) and cursor (an id) of list endpoints. */
 int query_page(struct http_req *req, int *limit, int64_t *after_id);
 

@@ -7,6 +7,8 @@
 #include "core/civil.h"
 #include "core/email.h"
 #include "util/err.h"
+#include "util/target.h"
+#include "util/utf8.h"
 #include "util/tzdb.h"
 
 static const struct api_resource *
@@ -38,6 +40,7 @@ static int
 check_text(struct http_req *req, const struct setup_field *f, const char *s)
 {
     const struct tz_zone *zone;
+    const char *problem;
     int64_t days;
 
     switch (f->check) {
@@ -56,6 +59,14 @@ check_text(struct http_req *req, const struct setup_field *f, const char *s)
     case SETUP_CHECK_CHOICE:
         if (check_choice(f, s) != ERR_OK)
             return http_field_error(req, f->col.name, "is not one of the allowed values");
+        break;
+    case SETUP_CHECK_SMTP_URL:
+    case SETUP_CHECK_HTTP_URL:
+        problem =
+            *s ? target_url_problem(s, f->check == SETUP_CHECK_SMTP_URL ? TARGET_SMTP : TARGET_HTTP)
+               : NULL;
+        if (problem)
+            return http_field_error(req, f->col.name, problem);
         break;
     case SETUP_CHECK_NONE:
         break;
@@ -221,7 +232,7 @@ resource_list(struct http_req *req, struct http_resp *resp)
     if (rc != ERR_OK)
         return rc;
     filter.search = http_query(req, "q");
-    if (filter.search && strlen(filter.search) > 200)
+    if (filter.search && utf8_chars(filter.search, strlen(filter.search)) > 200)
         return http_field_error(req, "q", "is too long");
     memcpy(filter.search_cols, res->def->search_cols, sizeof(filter.search_cols));
     filter.n_search = res->def->n_search;
@@ -257,6 +268,8 @@ save(struct http_req *req, struct http_resp *resp, int creating)
     int rc;
 
     rc = resource_read_fields(req, res, creating, &row);
+    if (rc == ERR_OK && res->check_extra)
+        rc = res->check_extra(req, row);
     if (rc != ERR_OK)
         goto out;
     rc = store_begin(req->db, 1);

@@ -10,6 +10,10 @@
 
 struct api_resource {
     const struct setup_resource *def; /* fields, ranges, checks, public rows */
+    /* Optional: checks that need more than one field or a look outside the
+     * database (DNS), on the fields read, before the write transaction
+     * starts so no lock is held meanwhile. */
+    int (*check_extra)(struct http_req *req, json_t *row);
     /* Optional: validate and save what is not a plain column (staff links). */
     int (*save_extra)(struct http_req *req, int64_t id);
     int (*render_extra)(struct http_req *req, json_t *row);

@@ -7,6 +7,7 @@
 #include "api/input.h"
 #include "api/resource.h"
 #include "service/setup.h"
+#include "api/targets.h"
 #include "util/err.h"
 
 const struct api_resource api_locations = {.def = &setup_locations};
@@ -14,6 +15,35 @@ const struct api_resource api_tax_rates = {.def = &setup_tax_rates};
 const struct api_resource api_services = {.def = &setup_services};
 const struct api_resource api_actions = {.def = &setup_actions};
 const struct api_resource api_patients = {.def = &setup_patients};
+
+/* The diary may not sit on a private address unless that is allowed, in
+ * the settings as they will be after this change. */
+static int
+settings_check(struct http_req *req, json_t *row)
+{
+    int new_url = json_object_get(row, "diary_url") != NULL;
+    json_t *stored = NULL;
+    const char *url;
+    int rc, allow;
+
+    if (!new_url && !json_object_get(row, "allow_private_targets"))
+        return ERR_OK;
+    rc = store_row_get(req->db, &setup_settings.table, 1, &stored);
+    if (rc != ERR_OK)
+        goto out;
+    allow = json_is_true(json_object_get(
+        json_object_get(row, "allow_private_targets") ? row : stored, "allow_private_targets"));
+    url = json_string_value(json_object_get(new_url ? row : stored, "diary_url"));
+    if (allow || !url || !*url)
+        goto out;
+    rc = api_target_check(req, "diary_url", url);
+    if (rc != ERR_OK && !new_url)
+        rc = http_field_error(req, "allow_private_targets",
+                              "must stay on while diary_url resolves to a private address");
+out:
+    json_decref(stored);
+    return rc;
+}
 
 static int
 settings_saved(struct http_req *req, int64_t id)
@@ -28,6 +58,7 @@ settings_saved(struct http_req *req, int64_t id)
 
 const struct api_resource api_settings = {
     .def = &setup_settings,
+    .check_extra = settings_check,
     .save_extra = settings_saved,
 };
 

@@ -7,9 +7,11 @@
 #include "api/input.h"
 #include "api/notify.h"
 #include "api/schedule.h"
+#include "api/targets.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/secret.h"
+#include "util/target.h"
 
 #define WEBHOOK_EVENTS_MAX 4
 
@@ -103,18 +105,24 @@ int
 api_webhooks_create(struct http_req *req, struct http_resp *resp)
 {
     char events[128], secret[SECRET_TOKEN_LEN];
-    const char *url = NULL;
+    const char *url = NULL, *problem;
     int64_t id = 0;
-    int bad = 0, rc = http_body_object(req);
+    int bad = 0, allow = 0, rc = http_body_object(req);
 
     if (rc != ERR_OK)
         return rc;
     bad |= in_text(req, "url", 1, 2000, &url) != ERR_OK;
     bad |= read_events(req, events, sizeof(events)) != ERR_OK;
-    if (!bad && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-        bad |= http_field_error(req, "url", "must be an http:// or https:// URL") != ERR_OK;
+    problem = url ? target_url_problem(url, TARGET_HTTP) : NULL;
+    if (problem)
+        bad |= http_field_error(req, "url", problem) != ERR_OK;
     if (bad)
         return ERR_INVALID;
+    rc = api_targets_allowed(req, &allow);
+    if (rc == ERR_OK && !allow)
+        rc = api_target_check(req, "url", url);
+    if (rc != ERR_OK)
+        return rc;
     secret_token(secret);
     rc = store_begin(req->db, 1);
     if (rc == ERR_OK)

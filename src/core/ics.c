@@ -16,13 +16,26 @@ utc_time(int64_t t)
     return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
 }
 
+/* libical writes CAL-ADDRESS values as they are, so a CR or LF in an
+ * address would start a line of its own (another VEVENT, say): only a
+ * printable ASCII address without spaces becomes an ATTENDEE. */
+static int
+plain_address(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
 static void
 add_staff(icalcomponent *ev, const struct ics_event *e)
 {
     char id[24];
     icalproperty *p;
 
-    if (e->staff_email && *e->staff_email) {
+    if (e->staff_email && *e->staff_email && plain_address(e->staff_email)) {
         char mailto[300];
 
         snprintf(mailto, sizeof(mailto), "mailto:%s", e->staff_email);
@@ -59,6 +72,32 @@ make_event(const struct ics_event *e)
     return ev;
 }
 
+/* Appends libical's text with its folding slips mended: libical 3.0 can
+ * fold between a line's CR and LF ("x\r" "\r\n " "\n"), leaving a bare CR
+ * and a bare LF that diaries read as line breaks of their own, or fold a
+ * line into an empty continuation. Text values never hold a bare CR or LF
+ * (libical escapes them), so the mended text says the same. */
+static int
+put_lines(struct buf *out, const char *text)
+{
+    const char *p;
+    int rc = ERR_OK;
+
+    for (p = text; rc == ERR_OK && *p; p++) {
+        if (strncmp(p, "\r\r\n \n", 5) == 0) {
+            rc = buf_puts(out, "\r\n");
+            p += 4;
+            continue;
+        }
+        if (p[0] == '\r' && p[1] != '\n')
+            continue;
+        if (strncmp(p, "\r\n \r\n", 5) == 0)
+            p += 3;
+        rc = buf_append(out, p, 1);
+    }
+    return rc;
+}
+
 int
 ics_calendar_build(const struct ics_event *ev, size_t n, const char *method, struct buf *out)
 {
@@ -80,7 +119,7 @@ ics_calendar_build(const struct ics_event *ev, size_t n, const char *method, str
         icalcomponent_add_component(cal, e);
     }
     text = icalcomponent_as_ical_string_r(cal);
-    rc = text ? buf_puts(out, text) : ERR_NOMEM;
+    rc = text ? put_lines(out, text) : ERR_NOMEM;
 out:
     free(text);
     if (cal)

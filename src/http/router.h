@@ -23,6 +23,13 @@ enum http_match {
     HTTP_MATCH_WRONG_METHOD, /* path known, method not: 405 */
 };
 
+/* Decodes %XY escapes in s in place (libmicrohttpd's unescaper for the
+ * path and query values) and returns the new length. %00 stays as it is:
+ * a decoded NUL would end the C string early, so "/bookings/1%00abc" would
+ * be read as "/bookings/1" and "date=2026-12-01%00x" as a valid date. Kept,
+ * they fail the checks like any other stray characters. */
+size_t http_unescape(char *s);
+
 /* Finds the route for method and path, filling req->ids. */
 enum http_match http_route_find(const struct http_route *routes, size_t n, const char *method,
                                 const char *path, struct http_req *req,

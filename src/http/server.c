@@ -3,18 +3,121 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include "http/conn_guard.h"
+#include "http/router.h"
 #include "http/static_files.h"
 #include "util/err.h"
 #include "util/log.h"
 
+/* Connection slots: libmicrohttpd refuses connections past LIMIT, so the
+ * connections still delivering a request are capped well below it (and per
+ * address far below that) and the rest stay free for clients that finish. */
+#define SERVER_CONNECTION_LIMIT 1000
+#define SERVER_WAITING_TOTAL 768
+#define SERVER_WAITING_PER_ADDRESS 32
+/* A hard cap per address of everything, answered or not. */
+#define SERVER_PER_ADDRESS_LIMIT 256
+/* How often stalled connections are looked for. */
+#define SERVER_REAP_INTERVAL_MS 250
+
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_config cfg;
+    struct conn_guard *guard;
+    pthread_t reaper;
+    int reaper_started;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    int stopping;
 };
+
+static int64_t
+monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The connection's thread sees end of stream and closes it the usual way. */
+static void
+drop_connection(void *cls, int fd)
+{
+    (void)cls;
+    shutdown(fd, SHUT_RDWR);
+}
+
+static struct conn_guard_entry *
+guard_entry(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return info ? info->socket_context : NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *s = cls;
+    const union MHD_ConnectionInfo *fd, *addr;
+    struct conn_guard_entry *e = NULL;
+
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        conn_guard_close(s->guard, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    addr = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    /* Without memory for the entry the connection goes unguarded: still
+     * bounded by the idle timeout and the connection limit. */
+    if (fd && conn_guard_open(s->guard, fd->connect_fd, addr ? addr->client_addr : NULL,
+                              monotonic_ms(), &e) == ERR_OK)
+        *socket_context = e;
+}
+
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return http_unescape(s);
+}
+
+static void *
+reaper_main(void *arg)
+{
+    struct http_server *s = arg;
+    struct timespec until;
+
+    pthread_mutex_lock(&s->stop_lock);
+    while (!s->stopping) {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SERVER_REAP_INTERVAL_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until);
+        if (!s->stopping) {
+            unsigned n = conn_guard_reap(s->guard, monotonic_ms());
+
+            if (n)
+                log_line(LOG_WARN, "msg=\"connections cut at the request deadline\" count=%u", n);
+        }
+    }
+    pthread_mutex_unlock(&s->stop_lock);
+    return NULL;
+}
 
 static void
 send_response(struct MHD_Connection *conn, struct http_resp *resp)
@@ -129,6 +232,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         *upload_size = 0;
         return MHD_YES;
     }
+    /* Headers and body are in: the request met its deadline. */
+    conn_guard_received(s->guard, guard_entry(conn));
     if (req->body_too_large) {
         reply_too_large(req, conn);
         return MHD_YES;
@@ -148,11 +253,12 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
              enum MHD_RequestTerminationCode code)
 {
+    struct http_server *s = cls;
     struct http_req *req = *state;
 
-    (void)cls;
-    (void)conn;
     (void)code;
+    /* The next request on a kept-alive connection gets a fresh deadline. */
+    conn_guard_answered(s->guard, guard_entry(conn), monotonic_ms());
     if (req) {
         http_req_cleanup(req);
         free(req);
@@ -160,11 +266,34 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
     }
 }
 
+static void
+server_free(struct http_server *s)
+{
+    if (!s)
+        return;
+    if (s->reaper_started) {
+        pthread_mutex_lock(&s->stop_lock);
+        s->stopping = 1;
+        pthread_cond_signal(&s->stop_cond);
+        pthread_mutex_unlock(&s->stop_lock);
+        pthread_join(s->reaper, NULL);
+    }
+    /* After the daemon, which reports every connection closed to the guard. */
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    conn_guard_free(s->guard);
+    pthread_cond_destroy(&s->stop_cond);
+    pthread_mutex_destroy(&s->stop_lock);
+    free(s);
+}
+
 int
 http_server_start(const struct http_server_config *cfg, struct http_server **out)
 {
-    struct http_server *s;
+    struct conn_guard_config gcfg = {0};
+    struct http_server *s = NULL;
     struct sockaddr_in addr;
+    int rc;
 
     *out = NULL;
     memset(&addr, 0, sizeof(addr));
@@ -174,29 +303,45 @@ http_server_start(const struct http_server_config *cfg, struct http_server **out
         log_line(LOG_ERROR, "msg=\"listen address must be an IPv4 address\"");
         return ERR_INVALID;
     }
+    rc = ERR_NOMEM;
     s = calloc(1, sizeof(*s));
     if (!s)
-        return ERR_NOMEM;
+        goto out;
     s->cfg = *cfg;
+    pthread_mutex_init(&s->stop_lock, NULL);
+    pthread_cond_init(&s->stop_cond, NULL);
+    gcfg.deadline_ms =
+        (int64_t)(cfg->request_timeout_s ? cfg->request_timeout_s : HTTP_REQUEST_TIMEOUT_S) * 1000;
+    gcfg.per_address = SERVER_WAITING_PER_ADDRESS;
+    gcfg.total = SERVER_WAITING_TOTAL;
+    gcfg.drop = drop_connection;
+    rc = conn_guard_new(&gcfg, &s->guard);
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_IO;
     s->daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
-    if (!s->daemon) {
-        free(s);
-        return ERR_IO;
-    }
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTION_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_LIMIT,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!s->daemon)
+        goto out;
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0)
+        goto out;
+    s->reaper_started = 1;
     *out = s;
-    return ERR_OK;
+    s = NULL;
+    rc = ERR_OK;
+out:
+    server_free(s);
+    return rc;
 }
 
 void
 http_server_stop(struct http_server *s)
 {
-    if (!s)
-        return;
-    MHD_stop_daemon(s->daemon);
-    free(s);
+    server_free(s);
 }

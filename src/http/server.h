@@ -7,12 +7,17 @@
 
 #include "http/http.h"
 
+/* Time a client has from connecting (or from its last answer) to deliver
+ * a whole request, headers and body. */
+#define HTTP_REQUEST_TIMEOUT_S 20
+
 struct http_server;
 
 struct http_server_config {
     const char *host;
     uint16_t port;
     unsigned threads;
+    unsigned request_timeout_s; /* 0: HTTP_REQUEST_TIMEOUT_S */
     struct app *app;
     /* The built web app served for GET/HEAD outside /api; NULL: none. */
     const char *web_root;

@@ -40,6 +40,7 @@ exchange(json_t *settings, struct transport_http *r, struct buf *resp, int ok_40
 
     r->user = row_text(settings, "diary_user");
     r->password = row_text(settings, "diary_password");
+    r->allow_private = row_int(settings, "allow_private_targets") != 0;
     if (transport_http_run(r, &status, resp, err) != ERR_OK)
         return DIARY_UNREACHABLE;
     if ((status >= 200 && status < 300) || (ok_404 && status == 404))
@@ -58,7 +59,7 @@ check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT
     struct ics_staff_key who = {row_int(b, "staff_id"), row_text(b, "staff"),
                                 row_text(b, "staff_email")};
     struct transport_http r = {
-        "REPORT", row_text(settings, "diary_url"), NULL, NULL, headers, query, 0};
+        "REPORT", row_text(settings, "diary_url"), NULL, NULL, headers, query, 0, 0};
     struct buf resp;
     enum diary_result res;
     int found = 0;
@@ -103,7 +104,7 @@ put_event(json_t *b, json_t *settings, const char *uid, int64_t now, char err[TR
                            row_int(b, "staff_id"),
                            0};
     char url[700];
-    struct transport_http r = {"PUT", url, NULL, NULL, headers, NULL, 0};
+    struct transport_http r = {"PUT", url, NULL, NULL, headers, NULL, 0, 0};
     struct buf ics, resp;
     enum diary_result res = DIARY_UNREACHABLE;
 
@@ -125,7 +126,7 @@ enum diary_result
 diary_sync(json_t *b, json_t *settings, int64_t now, char err[TRANSPORT_ERR_LEN])
 {
     char uid[64], url[700];
-    struct transport_http del = {"DELETE", url, NULL, NULL, NULL, NULL, 0};
+    struct transport_http del = {"DELETE", url, NULL, NULL, NULL, NULL, 0, 0};
     struct buf resp;
     enum diary_result res;
 

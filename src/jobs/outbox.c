@@ -98,18 +98,19 @@ send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *
 }
 
 static void
-send_webhook(const struct store_outbox_row *row, const char *secret, struct outcome *o,
-             long *status)
+send_webhook(const struct store_outbox_row *row, json_t *settings, const char *secret,
+             struct outcome *o, long *status)
 {
     char sig[SIGN_HEX_LEN], header[SIGN_HEX_LEN + 40], event[64];
     const char *headers[] = {"Content-Type: application/json", header, event, NULL};
-    struct transport_http r = {"POST",    row->recipient,   NULL, NULL, headers,
-                               row->body, strlen(row->body)};
+    struct transport_http r = {"POST",    row->recipient,    NULL, NULL, headers,
+                               row->body, strlen(row->body), 0};
     struct buf resp;
 
     sign_hmac_sha256_hex(secret, row->body, strlen(row->body), sig);
     snprintf(header, sizeof(header), "X-Chairside-Signature: sha256=%s", sig);
     snprintf(event, sizeof(event), "X-Chairside-Event: %s", row->kind);
+    r.allow_private = row_int(settings, "allow_private_targets") != 0;
     buf_init(&resp, 64 * 1024);
     o->kind = OUT_RETRY;
     if (transport_http_run(&r, status, &resp, o->error) == ERR_OK) {
@@ -181,7 +182,7 @@ deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *ou
     } else if (strcmp(row->channel, "email") == 0) {
         send_email(o, row, settings, out);
     } else if (strcmp(row->channel, "webhook") == 0) {
-        send_webhook(row, secret, out, status);
+        send_webhook(row, settings, secret, out, status);
     } else {
         sync_diary(booking, settings, out);
     }
@@ -290,10 +291,11 @@ queue_reminders(struct outbox *o)
     size_t i;
     int marked = 0, rc = store_reminders_due(c, n.now, OUTBOX_REMINDER_BATCH, &due);
 
-    /* Most looks find nothing: take the write lock only when needed. */
+    /* Most looks find nothing: open a write transaction only when needed. */
     if (rc != ERR_OK || json_array_size(due) == 0)
         goto out;
-    /* Read again under the lock: a booking may have moved or gone. */
+    /* Read again inside it: a booking may have moved or gone. Marking is
+     * atomic, so of several processes only one queues each reminder. */
     json_decref(due);
     due = NULL;
     rc = store_begin(c, 1);

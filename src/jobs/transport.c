@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "util/err.h"
+#include "util/target.h"
 
 #define TRANSPORT_CONNECT_S 5L
 #define TRANSPORT_TOTAL_S 30L
@@ -31,6 +33,24 @@ on_write(char *data, size_t size, size_t n, void *arg)
     return buf_append(arg, data, size * n) == ERR_OK ? size * n : 0;
 }
 
+struct socket_guard {
+    int allow_private;
+    int refused;
+};
+
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct socket_guard *g = arg;
+
+    /* curl's addr has room for the whole address of its family. */
+    if (purpose == CURLSOCKTYPE_IPCXN && !g->allow_private && target_addr_private(&a->addr)) {
+        g->refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
 static void
 common_options(CURL *h, char *errbuf)
 {
@@ -52,6 +72,7 @@ transport_http_run(const struct transport_http *r, long *status, struct buf *res
                    char err[TRANSPORT_ERR_LEN])
 {
     char errbuf[CURL_ERROR_SIZE];
+    struct socket_guard guard = {r->allow_private, 0};
     struct curl_slist *hdrs = NULL, *tmp;
     const char *const *h;
     CURL *curl = curl_easy_init();
@@ -75,6 +96,12 @@ transport_http_run(const struct transport_http *r, long *status, struct buf *res
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
+    /* Through a proxy the address checked would be the proxy's, not the
+     * target's: without allow_private there is none. */
+    if (!r->allow_private)
+        curl_easy_setopt(curl, CURLOPT_PROXY, "");
     if (r->body) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r->body);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
@@ -86,6 +113,10 @@ transport_http_run(const struct transport_http *r, long *status, struct buf *res
     cc = curl_easy_perform(curl);
     if (cc == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    else if (guard.refused)
+        snprintf(err, TRANSPORT_ERR_LEN,
+                 "refused: the target resolves to a private or loopback address "
+                 "(allow_private_targets is off)");
     else
         set_error(err, cc, errbuf);
     rc = cc == CURLE_OK ? ERR_OK : ERR_IO;

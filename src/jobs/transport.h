@@ -16,6 +16,11 @@ struct transport_http {
     const char *const *headers;  /* NULL-terminated, may be NULL */
     const char *body;            /* NULL = none */
     size_t body_len;
+    /* 0: refuse to connect to a private address (util/target.h), checked on
+     * the address actually connected to, so a name that resolved to a
+     * public address when saved and to a private one now (DNS rebinding)
+     * is still refused. */
+    int allow_private;
 };
 
 /* Runs the request; *status is the HTTP status (0 when there was no

@@ -109,7 +109,7 @@ overlap_warning(const struct svc *s, const struct store_appointment *a, int64_t 
                : ERR_OK;
 }
 
-/* All occurrences go in under one write lock, so a series is stored whole
+/* All occurrences go in in one transaction, so a series is stored whole
  * or not at all. The series is named after its first occurrence. */
 static int
 insert_series(const struct svc *s, const struct appt_new *in, const struct appt_series *out,
@@ -212,6 +212,9 @@ update_appointment(const struct svc *s, void *arg)
         rc = check_refs(s, &a);
     if (rc == ERR_OK)
         rc = store_appointment_update(s->db, u->id, &a);
+    /* It was live when loaded: a cancel committed since. */
+    if (rc == ERR_NOT_FOUND)
+        rc = svc_fail(s, ERR_CONFLICT, "the appointment is cancelled");
     if (rc == ERR_OK)
         rc = sched_staff_zone(s, a.staff_id, &zone);
     if (rc == ERR_OK)

@@ -162,7 +162,7 @@ bookings_create(const struct svc *s, const struct booking_new *in, int64_t *id)
         rc = sched_services_load(s, "service_ids", in->service_ids, in->n_services, &svc);
     if (rc == ERR_OK && in->by != BOOKING_BY_STAFF)
         rc = online_rules(s, &settings, &svc, in);
-    /* Hashing is slow by design; do it before taking the write lock. */
+    /* Hashing is slow by design; do it before the write transaction. */
     if (rc == ERR_OK && in->new_password)
         rc = secret_password_hash(in->new_password, hash, sizeof(hash));
     if (rc == ERR_OK)

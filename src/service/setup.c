@@ -128,9 +128,9 @@ static const struct setup_field settings_fields[] = {
     CHECKED("notification_email", 0, 254, SETUP_CHECK_EMAIL),
     TEXT("currency", 0, 3),
     CHECKED("timezone", 0, 64, SETUP_CHECK_TIMEZONE),
-    TEXT("smtp_url", 0, 500),
+    CHECKED("smtp_url", 0, 500, SETUP_CHECK_SMTP_URL),
     CHECKED("mail_from", 0, 254, SETUP_CHECK_EMAIL),
-    TEXT("diary_url", 0, 500),
+    CHECKED("diary_url", 0, 500, SETUP_CHECK_HTTP_URL),
     TEXT("diary_user", 0, 200),
     {{"diary_password", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
     INT("sync_alert_after_s", 0, 1, 86400),
@@ -139,6 +139,7 @@ static const struct setup_field settings_fields[] = {
     CHOICE("payment_provider", pay_provider_names),
     INT("reminder_before_min", 0, 0, 43200),
     TEXT("public_url", 0, 500),
+    BOOL("allow_private_targets"),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */

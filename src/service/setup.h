@@ -18,7 +18,9 @@ enum setup_check {
     SETUP_CHECK_TIMEZONE, /* an IANA zone name the zone database knows */
     SETUP_CHECK_DATE,     /* YYYY-MM-DD */
     SETUP_CHECK_EMAIL,
-    SETUP_CHECK_CHOICE, /* one of choices */
+    SETUP_CHECK_CHOICE,   /* one of choices */
+    SETUP_CHECK_SMTP_URL, /* empty, or smtp:// or smtps:// (util/target.h) */
+    SETUP_CHECK_HTTP_URL, /* empty, or http:// or https:// (util/target.h) */
 };
 
 struct setup_field {

@@ -309,6 +309,9 @@ int store_appointment_set_series(struct store_conn *c, int64_t id, int64_t serie
 int store_appointment_get(struct store_conn *c, int64_t id, json_t **out);
 int store_appointment_list(struct store_conn *c, const struct store_event_filter *f,
                            json_t **items);
+/* Only a live appointment changes; ERR_NOT_FOUND when id is gone or was
+ * cancelled (also by a transaction that committed after the caller read
+ * it). */
 int store_appointment_update(struct store_conn *c, int64_t id, const struct store_appointment *a);
 /* scope: "this", "following" (this and later ones of its series) or
  * "series"; *n_cancelled says how many rows changed. */
@@ -459,7 +462,8 @@ int store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f,
  * location, its zone and the services, as one JSON object. */
 int store_notice_booking(struct store_conn *c, int64_t booking_id, json_t **out);
 int store_notice_appointment(struct store_conn *c, int64_t appointment_id, json_t **out);
-/* Notification settings, diary_password included: never render it. */
+/* Notification settings (allow_private_targets as 0/1), diary_password
+ * included: never render it. */
 int store_notice_settings(struct store_conn *c, json_t **out);
 int store_template_get(struct store_conn *c, const char *name, json_t **out);
 /* Opens (or reopens with a new reason) the booking's sync issue; *raised

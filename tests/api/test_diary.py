@@ -39,7 +39,9 @@ def _setup(ctx):
         _env["radicale"] = rs.Radicale(os.path.join(scratch, "radicale")).start()
         _env["calendar"] = _env["radicale"].make_calendar("practice")
         _env["chairside"] = rs.Chairside(ctx.bin, scratch).start()
+        # Radicale listens on loopback: a private target, allowed here.
         _env["chairside"].admin.patch(API + "/settings", {
+            "allow_private_targets": True,
             "smtp_url": _env["smtp"].url, "mail_from": "clinic@chairside.test",
             "notification_email": DESK, "diary_url": _env["calendar"],
             "diary_user": rs.Radicale.USER, "diary_password": rs.Radicale.PASSWORD}).expect(200)

@@ -62,6 +62,9 @@ def _setup(ctx):
     if not _env:
         _env["scratch"] = rs.scratch_dir("chairside-hooks-")
         _env["chairside"] = rs.Chairside(ctx.bin, _env["scratch"]).start()
+        # The receiver listens on loopback: a private target, allowed here.
+        _env["chairside"].admin.patch(API + "/settings",
+                                      {"allow_private_targets": True}).expect(200)
         recv = _Receiver()
         threading.Thread(target=recv.serve_forever, daemon=True).start()
         _env["receiver"] = recv
@@ -183,7 +186,11 @@ def test_webhook_deliveries_signed_and_retried(ctx):
     h = c.get(API + "/webhooks/%d" % flaky["id"]).expect(200)
     eq(h["last_status"], 200, "last_status")
     helpers.parse_ts(h["last_attempt_at"])
-    rows = rs.notifications(c, booking_id=b["id"], channel="webhook")
+    # The worker records a delivery just after the receiver has it.
+    rows = rs.wait_until(lambda: (lambda rows: rows if all(r["status"] != "queued" for r in rows)
+                                  else None)(rs.notifications(c, booking_id=b["id"],
+                                                              channel="webhook")),
+                         what="webhook rows recorded")
     eq(sorted((r["kind"], r["status"], r["attempts"]) for r in rows),
        [("booking.cancelled", "sent", 1), ("booking.created", "sent", 1),
         ("booking.rescheduled", "sent", 2)], "webhook rows in the outbox")

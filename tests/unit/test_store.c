@@ -1413,6 +1413,7 @@ test_appointment_series_cancel(void **state)
 {
     struct fixture *f = *state;
     int64_t staff = add_staff(f->c, "A", 1), ids[5], other[3], lone;
+    struct store_appointment a = {.staff_id = staff, .notes = "changed"};
     json_t *row = NULL;
     int n = -1;
     size_t i;
@@ -1433,6 +1434,12 @@ test_appointment_series_cancel(void **state)
     assert_string_equal(appt_status(f->c, ids[2]), "scheduled");
     assert_int_equal(store_appointment_cancel(f->c, ids[1], "this", &n), ERR_OK);
     assert_int_equal(n, 0); /* already cancelled */
+    /* A cancelled appointment no longer changes. */
+    assert_int_equal(store_appointment_get(f->c, ids[1], &row), ERR_OK);
+    a.start_at = json_int_at(row, "start_at");
+    a.end_at = json_int_at(row, "end_at");
+    json_decref(row);
+    assert_int_equal(store_appointment_update(f->c, ids[1], &a), ERR_NOT_FOUND);
 
     /* following: this one and later live ones of the series. */
     assert_int_equal(store_appointment_cancel(f->c, ids[3], "following", &n), ERR_OK);

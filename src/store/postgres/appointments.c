@@ -28,7 +28,7 @@ static const char SQL_APPT_LIST[] = APPT_COLUMNS
     "AND a.id > $5::bigint ORDER BY a.id LIMIT CASE WHEN $6::bigint >= 0 THEN $6::bigint END";
 static const char SQL_APPT_UPDATE[] =
     "UPDATE appointments SET patient_id = $1, staff_id = $2, action_id = $3, start_at = $4, "
-    "end_at = $5, notes = $6, share_with_patient = $7 WHERE id = $8";
+    "end_at = $5, notes = $6, share_with_patient = $7 WHERE id = $8 AND status <> 'cancelled'";
 /* Each cancel is one UPDATE that finds its rows and changes them, so a
  * row cancelled meanwhile by another transaction is rechecked (READ
  * COMMITTED re-evaluates status on the new version) and not counted

@@ -21,7 +21,7 @@ static const char SQL_APPT_LIST[] =
                  "AND a.id > ?5 ORDER BY a.id LIMIT ?6";
 static const char SQL_APPT_UPDATE[] =
     "UPDATE appointments SET patient_id = ?, staff_id = ?, action_id = ?, start_at = ?, "
-    "end_at = ?, notes = ?, share_with_patient = ? WHERE id = ?";
+    "end_at = ?, notes = ?, share_with_patient = ? WHERE id = ? AND status <> 'cancelled'";
 static const char SQL_APPT_CANCEL_THIS[] =
     "UPDATE appointments SET status = 'cancelled' WHERE id = ?1 AND status <> 'cancelled'";
 static const char SQL_APPT_CANCEL_FOLLOWING[] =

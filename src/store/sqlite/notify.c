@@ -55,7 +55,8 @@ static const char SQL_NOTICE_APPT[] =
     "WHERE a.id = ?";
 static const char SQL_NOTICE_SETTINGS[] =
     "SELECT notification_email, smtp_url, mail_from, diary_url, diary_user, diary_password, "
-    "sync_alert_after_s, reminder_before_min, public_url FROM settings WHERE id = 1";
+    "sync_alert_after_s, reminder_before_min, public_url, allow_private_targets "
+    "FROM settings WHERE id = 1";
 static const char SQL_TEMPLATE_GET[] =
     "SELECT name, subject, body_text, body_html FROM templates WHERE name = ?";
 static const char SQL_ISSUE_RAISE[] =

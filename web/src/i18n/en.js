@@ -301,6 +301,8 @@ export default {
   'settings.diary_user.help': 'Login for the external diary.',
   'settings.diary_password': 'Diary password',
   'settings.diary_password.help': 'Never shown again; leave empty to keep the saved one.',
+  'settings.allow_private_targets': 'Allow diary and webhooks on the local network',
+  'settings.allow_private_targets.help': 'Off: diary and webhook addresses on this server, the local network or cloud metadata are refused.',
   'settings.sync_alert_after_s': 'Diary alert after (seconds)',
   'settings.sync_alert_after_s.help': 'A booking the diary has not accepted this long raises an alert e-mail.',
 };

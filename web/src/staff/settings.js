@@ -25,6 +25,7 @@ const SETTINGS = [
   { name: 'diary_url' },
   { name: 'diary_user' },
   { name: 'diary_password', type: 'password', writeOnly: true },
+  { name: 'allow_private_targets', type: 'bool', optional: true },
   { name: 'sync_alert_after_s', type: 'int' },
 ].map((f) => ({ ...f, label: `settings.${f.name}`, hint: `settings.${f.name}.help` }));
 
