@@ -10,12 +10,18 @@ Subcommands (all print to stdout; key=value lines are for `eval` in sh):
   seq BASE COOKIE MODE META N MAXSEC
                               N sequential availability GETs on one
                               keep-alive connection (MODE week|day)
-  race BASE COOKIE CSRF FILE CLIENTS
+  race BASE[,BASE...] COOKIE CSRF FILE CLIENTS
                               CLIENTS threads POST every body in FILE
+                              (client i talks to BASE number i mod n)
   logstats LOG FROM TO METHOD PATH PREFIX
                               count, median, p99 of us= for log lines in
                               byte range [FROM, TO)
-  verify DB FROM_UTC PREFIX   double bookings and new-booking count
+  verify DB FROM_UTC PREFIX   double bookings and new-booking count; DB is
+                              a SQLite file or a postgresql:// URL (psycopg2)
+  cpu PREFIX PIDS PGPID       CPU ticks so far of the comma-separated PIDS
+                              (threads included), of PostgreSQL's postmaster
+                              PGPID and its children (0: none), and of the
+                              whole machine (busy and all); SC_CLK_TCK ticks/s
   report ENVFILE OUT          the figures table
 """
 import datetime as dt
@@ -130,15 +136,16 @@ def cmd_seq(base, cookie, mode, meta, n, maxsec):
           % (done, bad, size // max(1, done - bad), slots // max(1, done - bad), done / wall))
 
 
-def cmd_race(base, cookie, csrf, path_file, clients):
-    """Every client POSTs every body, in the same order, at the same time."""
-    host, port, _ = split_url(base)
+def cmd_race(bases, cookie, csrf, path_file, clients):
+    """Every client POSTs every body, in the same order, at the same time;
+    with several servers (comma-separated) the clients take turns."""
+    servers = [split_url(b)[:2] for b in bases.split(",")]
     bodies = [line.strip() for line in open(path_file) if line.strip()]
     counts = {}
     lock = threading.Lock()
     go = threading.Barrier(int(clients))
 
-    def client():
+    def client(host, port):
         c = http.client.HTTPConnection(host, port, timeout=60)
         mine = {}
         go.wait()
@@ -153,7 +160,8 @@ def cmd_race(base, cookie, csrf, path_file, clients):
             for k, v in mine.items():
                 counts[k] = counts.get(k, 0) + v
 
-    threads = [threading.Thread(target=client) for _ in range(int(clients))]
+    threads = [threading.Thread(target=client, args=servers[i % len(servers)])
+               for i in range(int(clients))]
     for t in threads:
         t.start()
     for t in threads:
@@ -203,20 +211,69 @@ OVERLAP_SQL = """
 SELECT count(*) FROM (
   SELECT start_at, max(end_at) OVER (PARTITION BY staff_id ORDER BY start_at, id
                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-  FROM bookings WHERE status <> 'cancelled')
+  FROM bookings WHERE status <> 'cancelled') AS live
 WHERE prev_end IS NOT NULL AND start_at < prev_end
 """
 
 
 def cmd_verify(db, from_utc, prefix):
-    c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    overlaps = c.execute(OVERLAP_SQL).fetchone()[0]
-    total = c.execute("SELECT count(*) FROM bookings WHERE status <> 'cancelled'").fetchone()[0]
-    new = c.execute("SELECT count(*) FROM bookings WHERE start_at >= ?",
-                    (int(from_utc),)).fetchone()[0]
+    if db.startswith(("postgresql://", "postgres://")):
+        import psycopg2  # Debian: python3-psycopg2
+
+        c = psycopg2.connect(db)
+        c.set_session(readonly=True)
+        param = "%s"
+    else:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        param = "?"
+
+    def one(sql, *args):
+        cur = c.cursor()
+        cur.execute(sql, args)
+        return cur.fetchone()[0]
+
+    overlaps = one(OVERLAP_SQL)
+    total = one("SELECT count(*) FROM bookings WHERE status <> 'cancelled'")
+    new = one("SELECT count(*) FROM bookings WHERE start_at >= " + param, int(from_utc))
     c.close()
     print("%s_OVERLAPS=%d\n%s_TOTAL=%d\n%s_NEW=%d" % (prefix, overlaps, prefix, total,
                                                       prefix, new))
+
+
+def proc_ticks(pid, children=False):
+    """utime + stime of one process (all its threads); with children, also
+    the reaped children's (cutime + cstime)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    t = int(fields[11]) + int(fields[12])
+    if children:
+        t += int(fields[13]) + int(fields[14])
+    return t
+
+
+def cmd_cpu(prefix, pids, pgpid):
+    ours = sum(proc_ticks(int(p)) for p in pids.split(",") if p)
+    pg = 0
+    if int(pgpid):
+        pg = proc_ticks(int(pgpid), True)
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open("/proc/%s/stat" % d) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except OSError:
+                    continue
+                if ppid == int(pgpid):
+                    pg += proc_ticks(int(d))
+    with open("/proc/stat") as f:
+        cpu = [int(x) for x in f.readline().split()[1:]]
+    idle = cpu[3] + cpu[4]
+    print("%s_TICKS=%d\n%s_PG_TICKS=%d\n%s_ALL_BUSY=%d\n%s_ALL=%d\n%s_HZ=%d"
+          % (prefix, ours, prefix, pg, prefix, sum(cpu[:8]) - idle, prefix, sum(cpu[:8]),
+             prefix, os.sysconf("SC_CLK_TCK")))
 
 
 def fnum(v, digits=0):
@@ -313,6 +370,54 @@ def cmd_report(envfile, out):
         "%s / %s" % (fnum(g("D_SEQ_MEDIAN_US")), fnum(g("D_SEQ_P99_US"))))
     row("server us/request under wrk load, median / p99",
         "%s / %s" % (fnum(g("D_LOAD_MEDIAN_US")), fnum(g("D_LOAD_P99_US"))))
+    def cpu_row(k, what):
+        row("  CPU us/%s: serve / PostgreSQL; machine busy, ours" % what,
+            "%s / %s; %s%%, %s%%" % (fnum(g(k + "_SRV_CPU_US")), fnum(g(k + "_PG_CPU_US")),
+                                     g(k + "_BUSY_PCT", "?"), g(k + "_OURS_PCT", "?")))
+
+    if g("E_PG"):
+        e1, e2 = flt("E1_BOOKINGS_PER_S"), flt("E2_BOOKINGS_PER_S")
+        section("(e) PostgreSQL 15 (scratch cluster on loopback), the same main clinic")
+        row("loaded by COPY from the generated SQLite file", "%s s" % fnum(g("E_LOAD_SECONDS"), 1))
+        row("availability server us/request median (sequential, n=%s)" % g("E_SEQ_N", "?"),
+            fnum(g("E_SEQ_MEDIAN_US")))
+        row("availability server us/request p99 (sequential)", fnum(g("E_SEQ_P99_US")))
+        row("  p90 / max (sequential); non-200", "%s / %s; %s" % (
+            fnum(g("E_SEQ_P90_US")), fnum(g("E_SEQ_MAX_US")),
+            int(g("E_SEQ_N", "0")) - int(g("E_SEQ_STATUS_200", "0"))))
+        cpu_row("E_SEQ", "request")
+        row("  response: avg bytes / avg slots (sequential; SQLite in (a))",
+            "%s / %s" % (fnum(g("E_SEQ_AVG_BYTES")), fnum(g("E_SEQ_AVG_SLOTS"))))
+        for n, k, what in ((1, "E1", "1 serve process, wrk -t2 -c16"),
+                           (2, "E2", "2 serve processes, 2 x wrk -t1 -c8")):
+            v = flt(k + "_BOOKINGS_PER_S")
+            row("bookings/s, %s" % what, fnum(v), ">= 5,000",
+                verdict(v >= 5000) if v is not None else "n/a")
+            row("  HTTP 201 / 409 / other (server logs)", "%s / %s / %s" % (
+                g(k + "_201", "0"), g(k + "_409", "0"), g(k + "_OTHER", "0")))
+            row("  server us/booking median / p99",
+                "%s / %s" % (fnum(g(k + "_MEDIAN_US")), fnum(g(k + "_P99_US"))))
+            cpu_row(k, "booking")
+        for v, what in ((e1, "1 process"), (e2, "2 processes")):
+            r = v / bps if v is not None and bps else None
+            row("ratio PostgreSQL (%s) / SQLite bookings/s, this run" % what,
+                fnum(r, 3) if r is not None else "n/a")
+        row("new bookings in DB vs 201 answers", "%s vs %s" % (
+            g("E_DB_NEW", "?"), int(g("E1_201", "0")) + int(g("E2_201", "0")) +
+            int(g("E_RACE_201", "0"))))
+        row("race: %s clients over 2 processes x same %s slots: 201 / 409 / other"
+            % (g("E_RACE_CLIENTS", "16"), g("E_RACE_SLOTS", "?")),
+            "%s / %s / %s" % (g("E_RACE_201", "?"), g("E_RACE_409", "?"),
+                              g("E_RACE_OTHER", "?")))
+        ovl = g("E_DB_OVERLAPS")
+        row("bookings overlapping another live one (SQL)", ovl if ovl is not None else "?",
+            "0", verdict(ovl == "0") if ovl is not None else "n/a")
+        row("chairside peak RSS (VmHWM), PostgreSQL, process 1 / 2", "%s / %s" % (
+            mib(flt("E_HWM1_KB")), mib(flt("E_HWM2_KB"))))
+        if g("E_SKIPPED"):
+            row("  stopped early: " + g("E_SKIPPED"), "")
+    elif g("E_SKIPPED"):
+        section("(e) PostgreSQL: skipped (%s)" % g("E_SKIPPED"))
     section("HTTP")
     for k, what in (("KEEPALIVE_GET", "GET"), ("KEEPALIVE_POST", "POST")):
         v = g(k, "?")
@@ -346,7 +451,7 @@ def cmd_report(envfile, out):
 
 COMMANDS = {
     "port": cmd_port, "wait": cmd_wait, "login": cmd_login, "get": cmd_get, "seq": cmd_seq,
-    "race": cmd_race, "logstats": cmd_logstats, "verify": cmd_verify, "report": cmd_report,
+    "race": cmd_race, "cpu": cmd_cpu, "logstats": cmd_logstats, "verify": cmd_verify, "report": cmd_report,
 }
 
 if __name__ == "__main__":

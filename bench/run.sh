@@ -13,12 +13,19 @@
 #  (c) the server's peak RSS (VmHWM);
 #  (d) an anchor-shaped clinic: 10 staff, 08:00-20:00 daily, 10,000
 #      bookings over 60 days; availability for one staff member and day.
+#  (e) PostgreSQL 15: a scratch cluster (scripts/pg_scratch.sh) under the
+#      temp dir, migrated by the server and loaded with the same generated
+#      main clinic (bench/copy_to_pg.py); availability median/p99 as in (a);
+#      bookings/s as in (b) against one serve process, then against two on
+#      the same database (two wrk runs at once, 8 connections each, on
+#      their own slots), summed; a race of 16 clients split over both
+#      processes; then the same SQL overlap check on PostgreSQL.
 #  Plus a keep-alive check with curl -v.
 #
 # Everything listens on 127.0.0.1 only. Servers and nginx are stopped on
 # exit. Figures go to stdout and bench/out/results.txt; missed targets are
 # reported, never fatal. Tunables (environment): BENCH_SEQ_N (2000),
-# BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10).
+# BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10), BENCH_PG (1; 0 skips (e)).
 set -euo pipefail
 
 BIN=$(realpath "${1:-build/chairside}")
@@ -28,6 +35,8 @@ PY="python3 $HERE/client.py"
 SEQ_N=${BENCH_SEQ_N:-2000}
 SEQ_MAXSEC=${BENCH_SEQ_MAXSEC:-25}
 WRK_S=${BENCH_WRK_SECONDS:-10}
+BENCH_PG=${BENCH_PG:-1}
+PG_SCRATCH="$HERE/../scripts/pg_scratch.sh"
 CLIENTS=16
 
 for tool in wrk nginx curl python3; do
@@ -37,6 +46,8 @@ done
 
 TMP=$(mktemp -d /tmp/chairside-bench.XXXXXX)
 PIDS=()
+PG_DIR=""
+PG_PM=0
 cleanup() {
     local p
     for p in "${PIDS[@]}"; do
@@ -45,6 +56,9 @@ cleanup() {
     for p in "${PIDS[@]}"; do
         wait "$p" 2>/dev/null || true
     done
+    if [ -n "$PG_DIR" ]; then
+        "$PG_SCRATCH" stop "$PG_DIR" >/dev/null 2>&1 || true
+    fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -89,6 +103,11 @@ wrk_run() {
     local name=$1
     shift
     wrk "$@" >"$OUT/wrk-$name.txt" 2>&1 || true
+    wrk_parse "$name"
+}
+# wrk_parse NAME : the figures of out/wrk-NAME.txt, as wrk_run sets them.
+wrk_parse() {
+    local name=$1
     WRK_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$name.txt")
     WRK_NON2XX=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$OUT/wrk-$name.txt")
     WRK_SOCKERR=$(sed -n 's/.*Socket errors: //p' "$OUT/wrk-$name.txt")
@@ -108,6 +127,11 @@ GEN_ANCHOR=$!
 python3 "$HERE/gen_clinic.py" --bin "$BIN" --profile main --db "$TMP/main.db" \
     --meta "$OUT/main-meta.json" --bodies "$TMP/bodies.txt" --race "$TMP/race.txt" >/dev/null
 wait "$GEN_ANCHOR"
+if [ "$BENCH_PG" != 0 ]; then
+    # (e) loads the clinic as generated, before (b) books into it
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' \
+        "$TMP/main.db" "$TMP/main-pg.db"
+fi
 meta() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 put MAIN_STAFF "$(meta "$OUT/main-meta.json" staff)"
 put MAIN_BOOKINGS "$(meta "$OUT/main-meta.json" bookings)"
@@ -263,6 +287,206 @@ D3=$(logsize "$LOG")
 take logstats "$LOG" "$D2" "$D3" GET /api/v1/availability D_LOAD
 put D_HWM_KB "$(hwm_kb "$ANCHOR_PID")"
 stop_server "$ANCHOR_PID"
+
+# --- (e) PostgreSQL -------------------------------------------------------------------------
+# An interpreter with psycopg2 (Debian's lives in /usr/bin/python3, which a
+# python3 earlier on PATH may not see).
+pg_python() {
+    local exe
+    for exe in python3 /usr/bin/python3; do
+        if command -v "$exe" >/dev/null && "$exe" -c 'import psycopg2' 2>/dev/null; then
+            echo "$exe"
+            return 0
+        fi
+    done
+    return 1
+}
+pg_skip() {
+    put E_SKIPPED "$1"
+    say "(e) skipped: $1"
+}
+# book_figures PREFIX LOG:FROM:TO... : 201/409/other and us/booking of the
+# POST /bookings lines in those log ranges, as PREFIX_201 etc.
+book_figures() {
+    local prefix=$1 part log from to
+    shift
+    : >"$TMP/book-lines.log"
+    for part in "$@"; do
+        IFS=: read -r log from to <<<"$part"
+        tail -c +"$((from + 1))" "$log" | head -c "$((to - from))" >>"$TMP/book-lines.log"
+    done
+    take logstats "$TMP/book-lines.log" 0 "$(logsize "$TMP/book-lines.log")" POST /api/v1/bookings "${prefix}_LOG"
+    local n201 n409 n
+    eval "n201=\${${prefix}_LOG_STATUS_201:-0} n409=\${${prefix}_LOG_STATUS_409:-0} n=\${${prefix}_LOG_N:-0}"
+    put "${prefix}_201" "$n201"
+    put "${prefix}_409" "$n409"
+    put "${prefix}_OTHER" "$((n - n201 - n409))"
+    put "${prefix}_MEDIAN_US" "$(eval echo "\${${prefix}_LOG_MEDIAN_US}")"
+    put "${prefix}_P99_US" "$(eval echo "\${${prefix}_LOG_P99_US}")"
+}
+# cpu_mark NAME PIDS : CPU ticks so far of PIDS, of the cluster, of the
+# machine, as NAME_TICKS, NAME_PG_TICKS, NAME_ALL_BUSY, NAME_ALL, NAME_HZ.
+cpu_mark() {
+    eval "$($PY cpu "$1" "$2" "$PG_PM")"
+}
+# cpu_figures PREFIX FROM TO COUNT : CPU us per item of the serve processes
+# and of PostgreSQL between two marks, and how busy the machine was (all of
+# it, and with just those).
+cpu_figures() {
+    local p=$1 a=$2 b=$3 n=$4 hz srv pg busy all
+    eval "hz=\$${a}_HZ srv=\$((${b}_TICKS - ${a}_TICKS)) pg=\$((${b}_PG_TICKS - ${a}_PG_TICKS))"
+    eval "busy=\$((${b}_ALL_BUSY - ${a}_ALL_BUSY)) all=\$((${b}_ALL - ${a}_ALL))"
+    put "${p}_SRV_CPU_US" "$(awk -v t="$srv" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
+    put "${p}_PG_CPU_US" "$(awk -v t="$pg" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
+    put "${p}_BUSY_PCT" "$(awk -v b="$busy" -v t="$all" 'BEGIN {printf "%.0f", t ? 100 * b / t : 0}')"
+    put "${p}_OURS_PCT" "$(awk -v o="$((srv + pg))" -v t="$all" 'BEGIN {printf "%.0f", t ? 100 * o / t : 0}')"
+}
+pg_bench() {
+    if [ "$BENCH_PG" = 0 ]; then
+        pg_skip "BENCH_PG=0"
+        return 0
+    fi
+    local pgpy
+    if ! pgpy=$(pg_python); then
+        pg_skip "no python3 with psycopg2 (scripts/deps.sh installs python3-psycopg2)"
+        return 0
+    fi
+    say "(e) PostgreSQL: scratch cluster, migrate, copy the generated main clinic"
+    # The cluster may belong to another OS user (postgres, under root): it
+    # must reach its directory inside the temp dir.
+    chmod a+x "$TMP"
+    PG_DIR="$TMP/pg"
+    if ! "$PG_SCRATCH" start "$PG_DIR" >"$OUT/pg-start.txt" 2>&1; then
+        PG_DIR=""
+        pg_skip "scratch cluster did not start ($(tail -1 "$OUT/pg-start.txt"))"
+        return 0
+    fi
+    PG_PM=$(head -1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || echo 0)
+    local url
+    if ! url=$("$PG_SCRATCH" createdb "$PG_DIR" chairside_bench 2>"$OUT/pg-createdb.txt"); then
+        pg_skip "createdb failed ($(tail -1 "$OUT/pg-createdb.txt"))"
+        return 0
+    fi
+    if ! "$BIN" migrate --db "$url" >"$OUT/pg-migrate.log" 2>&1; then
+        pg_skip "chairside migrate failed (see $OUT/pg-migrate.log)"
+        return 0
+    fi
+    local t0=$SECONDS
+    if ! "$pgpy" "$HERE/copy_to_pg.py" "$TMP/main-pg.db" "$url" >"$OUT/pg-copy.txt" 2>&1; then
+        pg_skip "copy_to_pg.py failed ($(tail -1 "$OUT/pg-copy.txt"))"
+        return 0
+    fi
+    put E_LOAD_SECONDS "$((SECONDS - t0))"
+    say "$(cat "$OUT/pg-copy.txt")"
+    put E_PG 1
+
+    local port1 port2 base1 base2 log1="$OUT/server-pg1.log" log2="$OUT/server-pg2.log" pid1 pid2
+    port1=$($PY port)
+    base1="http://127.0.0.1:$port1"
+    if ! start_server "$url" "$port1" "$log1"; then
+        pg_skip "serve on PostgreSQL did not answer (see $log1)"
+        return 0
+    fi
+    pid1=$SERVER_PID
+    local login
+    if ! login=$($PY login "$base1/api/v1/auth/login" "$EMAIL" "$PASSWORD"); then
+        pg_skip "login on PostgreSQL failed (see $log1)"
+        return 0
+    fi
+    eval "$login"
+
+    say "(e1) $SEQ_N sequential availability requests on PostgreSQL"
+    local e0 e1
+    e0=$(logsize "$log1")
+    cpu_mark CA "$pid1"
+    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+    cpu_mark CB "$pid1"
+    put E_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
+    put E_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
+    e1=$(logsize "$log1")
+    take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_SEQ
+    cpu_figures E_SEQ CA CB "$E_SEQ_N"
+
+    # Distinct slots for each run: the first half of the bodies for (e2),
+    # the third and fourth quarters for the two processes of (e3).
+    local nb half quarter
+    nb=$(wc -l <"$TMP/bodies.txt")
+    half=$((nb / 2))
+    quarter=$((nb / 4))
+    head -n "$half" "$TMP/bodies.txt" >"$TMP/pg-bodies-1.txt"
+    sed -n "$((half + 1)),$((half + quarter))p" "$TMP/bodies.txt" >"$TMP/pg-bodies-2a.txt"
+    tail -n +"$((half + quarter + 1))" "$TMP/bodies.txt" >"$TMP/pg-bodies-2b.txt"
+
+    say "(e2) wrk -t2 -c$CLIENTS -d${WRK_S}s POST /bookings, one serve process on PostgreSQL"
+    e0=$(logsize "$log1")
+    cpu_mark CA "$pid1"
+    wrk_run pg-bookings-1 -t2 -c"$CLIENTS" -d"${WRK_S}s" -s "$HERE/book.lua" \
+        -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" "$base1/api/v1/bookings" -- "$TMP/pg-bodies-1.txt" 2
+    cpu_mark CB "$pid1"
+    sleep 0.5
+    e1=$(logsize "$log1")
+    book_figures E1 "$log1:$e0:$e1"
+    cpu_figures E1 CA CB "${E1_LOG_STATUS_201:-0}"
+    put E1_WRK_RPS "$WRK_RPS"
+    put E1_BOOKINGS_PER_S "$(awk -v n="${E1_LOG_STATUS_201:-0}" -v s="$WRK_SECONDS" 'BEGIN {printf "%.0f", n / s}')"
+
+    port2=$($PY port)
+    base2="http://127.0.0.1:$port2"
+    if ! start_server "$url" "$port2" "$log2"; then
+        pg_skip "a second serve on PostgreSQL did not answer (see $log2)"
+        return 0
+    fi
+    pid2=$SERVER_PID
+    say "(e3) 2 x wrk -t1 -c$((CLIENTS / 2)) -d${WRK_S}s POST /bookings, two serve processes on one database"
+    local a0 a1 b0 b1 wa wb
+    a0=$(logsize "$log1")
+    b0=$(logsize "$log2")
+    cpu_mark CA "$pid1,$pid2"
+    wrk -t1 -c"$((CLIENTS / 2))" -d"${WRK_S}s" -s "$HERE/book.lua" -H "Cookie: $COOKIE" \
+        -H "X-CSRF-Token: $CSRF" "$base1/api/v1/bookings" -- "$TMP/pg-bodies-2a.txt" 1 \
+        >"$OUT/wrk-pg-bookings-2a.txt" 2>&1 &
+    wa=$!
+    wrk -t1 -c"$((CLIENTS / 2))" -d"${WRK_S}s" -s "$HERE/book.lua" -H "Cookie: $COOKIE" \
+        -H "X-CSRF-Token: $CSRF" "$base2/api/v1/bookings" -- "$TMP/pg-bodies-2b.txt" 1 \
+        >"$OUT/wrk-pg-bookings-2b.txt" 2>&1 &
+    wb=$!
+    wait "$wa" || true
+    wait "$wb" || true
+    cpu_mark CB "$pid1,$pid2"
+    sleep 0.5
+    a1=$(logsize "$log1")
+    b1=$(logsize "$log2")
+    book_figures E2 "$log1:$a0:$a1" "$log2:$b0:$b1"
+    local sa sb na nb2
+    wrk_parse pg-bookings-2a
+    sa=$WRK_SECONDS
+    wrk_parse pg-bookings-2b
+    sb=$WRK_SECONDS
+    take logstats "$log1" "$a0" "$a1" POST /api/v1/bookings E2A
+    take logstats "$log2" "$b0" "$b1" POST /api/v1/bookings E2B
+    na=${E2A_STATUS_201:-0}
+    nb2=${E2B_STATUS_201:-0}
+    put E2_BOOKINGS_PER_S "$(awk -v a="$na" -v sa="$sa" -v b="$nb2" -v sb="$sb" \
+        'BEGIN {printf "%.0f", a / sa + b / sb}')"
+    cpu_figures E2 CA CB "$((na + nb2))"
+
+    say "(e4) race: $CLIENTS clients over two processes post the same overlapping slots"
+    put E_RACE_CLIENTS "$CLIENTS"
+    local race
+    race=$($PY race "$base1,$base2" "$COOKIE" "$CSRF" "$TMP/race.txt" "$CLIENTS")
+    echo "$race" | sed 's/^/E_/' >>"$ENV"
+    put E_HWM1_KB "$(hwm_kb "$pid1")"
+    put E_HWM2_KB "$(hwm_kb "$pid2")"
+    stop_server "$pid1"
+    stop_server "$pid2"
+    say "(e4) checking PostgreSQL for double bookings"
+    local verify
+    verify=$("$pgpy" "$HERE/client.py" verify "$url" "$(meta "$OUT/main-meta.json" bodies_from_utc)" E_DB)
+    echo "$verify" >>"$ENV"
+    "$PG_SCRATCH" stop "$PG_DIR" >/dev/null 2>&1 || true
+    PG_DIR=""
+}
+pg_bench
 
 put RUN_SECONDS "$SECONDS"
 echo >&2
