@@ -124,12 +124,16 @@ parse_listen(const char *listen, char *host, size_t size, uint16_t *port)
     return ERR_OK;
 }
 
+/* A request on SQLite keeps its core busy; on PostgreSQL it mostly waits
+ * for the server's answers, so more requests run at once per core. */
 static unsigned
-worker_threads(void)
+worker_threads(const char *db)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-    return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+    if (store_is_url(db))
+        n *= 4;
+    return n < 2 ? 2 : n > 32 ? 32 : (unsigned)n;
 }
 
 /* Session lifetimes and the request timeout may be shortened (tests, kiosks)
@@ -301,7 +305,7 @@ run(const char *cmd, const struct options *o)
 {
     struct store *store = NULL;
     struct tzdb *tzdb = NULL;
-    unsigned threads = worker_threads();
+    unsigned threads = worker_threads(o->db);
     char shown[512];
     int rc;
 

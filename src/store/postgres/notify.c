@@ -120,9 +120,12 @@ static const char SQL_FEED_EVENTS[] =
     "OR ($1::text = 'location' AND b.location_id = $2::bigint)) "
     "ORDER BY b.start_at, b.id LIMIT CASE WHEN $4::bigint >= 0 THEN $4::bigint END";
 static const char SQL_REMINDERS_DUE[] =
-    "SELECT b.id, b.start_at FROM bookings b, settings s WHERE s.id = 1 "
-    "AND b.status = 'confirmed' AND b.start_at > $1::bigint "
-    "AND b.start_at <= $1::bigint + s.reminder_before_min * 60 "
+    "SELECT b.id, b.start_at FROM bookings b WHERE b.status = 'confirmed' "
+    "AND b.start_at > $1::bigint "
+    /* A scalar bound lets the planner range-scan the index on start_at; as a
+     * join with settings it read every future booking on each poll. */
+    "AND b.start_at <= $1::bigint + (SELECT reminder_before_min * 60 FROM settings "
+    "WHERE id = 1) "
     "AND NOT EXISTS (SELECT 1 FROM reminders_sent r "
     "WHERE r.booking_id = b.id AND r.start_at = b.start_at) ORDER BY b.start_at, b.id "
     "LIMIT CASE WHEN $2::bigint >= 0 THEN $2::bigint END";

@@ -377,6 +377,8 @@ export default {
   'settings.max_advance_days.help': 'إلى أي مدى مقدمًا يستطيع المرضى الحجز. ٠ = بلا حد.',
   'settings.allow_self_signup': 'يمكن للمرضى التسجيل أثناء الحجز',
   'settings.allow_self_signup.help': 'ينشئ المرضى الجدد حساباتهم بأنفسهم في نهاية الحجز عبر الإنترنت.',
+  'settings.allow_private_targets': 'السماح بالمفكرة وخطافات الويب على الشبكة المحلية',
+  'settings.allow_private_targets.help': 'عند الإيقاف: تُرفض عناوين المفكرة وخطافات الويب على هذا الخادم أو الشبكة المحلية أو بيانات السحابة الوصفية.',
   'settings.client_cancel_notice_min': 'مهلة إلغاء المريض (بالدقائق)',
   'settings.client_cancel_notice_min.help': 'يمكن للمرضى الإلغاء عبر الإنترنت حتى هذه المدة قبل البدء.',
   'settings.notification_email': 'بريد الإشعارات',
