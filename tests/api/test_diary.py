@@ -99,7 +99,10 @@ def test_booking_lands_in_diary_moves_and_leaves(ctx):
     eq(_issue_of(c, b["id"]), [], "own event is no collision")
     c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "x"}).expect(200)
     rs.wait_until(lambda: _event(rad, cal, b["id"])[0] == 404, what="event removed")
-    items = rs.notifications(c, booking_id=b["id"], channel="diary")
+    # The worker records an operation just after Radicale has it.
+    items = rs.wait_until(lambda: (lambda items: items if all(
+        i["status"] != "queued" for i in items) else None)(
+        rs.notifications(c, booking_id=b["id"], channel="diary")), what="diary rows recorded")
     eq([i["status"] for i in items], ["sent", "sent", "sent"], "three diary operations sent")
 
 
