@@ -135,13 +135,15 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(s->db, &b, svc->items, svc->n, id);
     if (rc == ERR_OK)
-        rc = invoice_booking(s, in, st, svc, b.patient_id, *id);
-    if (rc == ERR_OK)
         rc = history_add(s, *id, "created", NULL);
     if (rc == ERR_OK)
         rc = notify_booking(s, *id, NOTIFY_CREATED);
     if (rc == ERR_OK && in->audit)
         rc = store_audit_add(s->db, in->audit);
+    /* Last: the invoice number holds the year's lock until the commit, and
+     * every booking of every staff member waits for that lock. */
+    if (rc == ERR_OK)
+        rc = invoice_booking(s, in, st, svc, b.patient_id, *id);
     if (rc == ERR_OK)
         rc = store_commit(s->db);
 out:
