@@ -40,15 +40,19 @@ static const char SQL_AVAIL_SHIFTS[] =
     AVAIL_SHIFTS "AND $1::bigint = 0 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_AVAIL_STAFF_SHIFTS[] =
     AVAIL_SHIFTS "AND sh.staff_id = $1::bigint ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+/* Every asked-for staff member's events in one round trip (availability
+ * asks for a whole clinic), grouped in the order of the ids given. */
 static const char SQL_AVAIL_BUSY[] =
-    "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = $1::bigint "
-    "AND status <> 'cancelled' AND start_at < $3::bigint AND start_at > $4::bigint "
-    "AND end_at > $2::bigint AND id <> $5::bigint "
-    "UNION ALL SELECT start_at, end_at, NULL FROM appointments WHERE staff_id = $1::bigint "
-    "AND status <> 'cancelled' AND start_at < $3::bigint AND start_at > $4::bigint "
-    "AND end_at > $2::bigint "
-    "UNION ALL SELECT start_at, end_at, NULL FROM time_off WHERE staff_id = $1::bigint "
-    "AND start_at < $3::bigint AND end_at > $2::bigint ORDER BY 1, 2";
+    "SELECT staff_id, start_at, end_at, g FROM ("
+    "SELECT staff_id, start_at, end_at, group_service_id AS g FROM bookings "
+    "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' AND start_at < $3::bigint "
+    "AND start_at > $4::bigint AND end_at > $2::bigint AND id <> $5::bigint "
+    "UNION ALL SELECT staff_id, start_at, end_at, NULL FROM appointments "
+    "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' AND start_at < $3::bigint "
+    "AND start_at > $4::bigint AND end_at > $2::bigint "
+    "UNION ALL SELECT staff_id, start_at, end_at, NULL FROM time_off "
+    "WHERE staff_id = ANY($1::bigint[]) AND start_at < $3::bigint AND end_at > $2::bigint) e "
+    "ORDER BY array_position($1::bigint[], staff_id), start_at, end_at";
 /* NULLIF: an id of 0 is stored as NULL, as the SQLite backend leaves it
  * unbound. */
 static const char SQL_BOOKING_INSERT[] =
@@ -248,55 +252,42 @@ out:
     return rc;
 }
 
-/* Appends staff_id's live events overlapping [from, to) to *v, growing it
- * in a (the old copy stays in the arena until it is freed). */
-static int
-query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int64_t skip,
-           struct arena *a, struct store_busy **v, size_t *n, size_t *cap)
-{
-    struct store_busy *grown;
-    PGresult *r = NULL;
-    int i, rows, rc;
-
-    rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "iiiii", staff_id, from, to, from - EVENT_MAX_S, skip);
-    if (rc != ERR_OK)
-        goto out;
-    rows = PQntuples(r);
-    if (*n + (size_t)rows > *cap) {
-        *cap = *cap * 2 > *n + (size_t)rows ? *cap * 2 : *n + (size_t)rows + 256;
-        grown = arena_calloc(a, *cap, sizeof(*grown));
-        if (!grown) {
-            rc = ERR_NOMEM;
-            goto out;
-        }
-        if (*n)
-            memcpy(grown, *v, *n * sizeof(*grown));
-        *v = grown;
-    }
-    for (i = 0; i < rows; i++) {
-        (*v)[*n].staff_id = staff_id;
-        (*v)[*n].start = pq_get_int64(r, i, 0);
-        (*v)[*n].end = pq_get_int64(r, i, 1);
-        (*v)[*n].group_service_id = pq_get_int64(r, i, 2); /* NULL reads as 0 */
-        (*n)++;
-    }
-out:
-    PQclear(r);
-    return rc;
-}
-
 int
 pgsql_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                  int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
                  size_t *n)
 {
-    size_t cap = 0, i;
-    int rc = ERR_OK;
+    struct buf ids;
+    PGresult *r = NULL;
+    int i, rows, rc;
 
     *out = NULL;
     *n = 0;
-    for (i = 0; rc == ERR_OK && i < n_staff; i++)
-        rc = query_busy(c, staff_ids[i], from, to, skip_booking_id, a, out, n, &cap);
+    if (n_staff == 0)
+        return ERR_OK;
+    buf_init(&ids, 24 * n_staff + 8);
+    rc = id_array(&ids, staff_ids, n_staff);
+    if (rc == ERR_OK)
+        rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "tiiii", ids.data, from, to, from - EVENT_MAX_S,
+                     skip_booking_id);
+    if (rc != ERR_OK)
+        goto out;
+    rows = PQntuples(r);
+    *out = rows ? arena_calloc(a, (size_t)rows, sizeof(**out)) : NULL;
+    if (rows && !*out) {
+        rc = ERR_NOMEM;
+        goto out;
+    }
+    for (i = 0; i < rows; i++) {
+        (*out)[i].staff_id = pq_get_int64(r, i, 0);
+        (*out)[i].start = pq_get_int64(r, i, 1);
+        (*out)[i].end = pq_get_int64(r, i, 2);
+        (*out)[i].group_service_id = pq_get_int64(r, i, 3); /* NULL reads as 0 */
+    }
+    *n = (size_t)rows;
+out:
+    PQclear(r);
+    buf_cleanup(&ids);
     return rc;
 }
 
