@@ -22,7 +22,7 @@ billing_ctx_init(const struct svc *s, struct billing_ctx *b)
     if (rc != ERR_OK)
         return rc;
     snprintf(b->currency, sizeof(b->currency), "%s", st.currency);
-    return sched_org_zone(s, &b->zone);
+    return sched_settings_zone(s, &st, &b->zone);
 }
 
 /* Today in the organisation's zone: the date of journal entries and the

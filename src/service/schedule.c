@@ -39,11 +39,16 @@ sched_org_zone(const struct svc *s, const struct tz_zone **zone)
     struct sched_settings st;
     int rc = sched_settings_load(s, &st);
 
-    if (rc == ERR_OK)
-        rc = tzdb_get(s->tzdb, st.timezone, zone);
-    if (rc != ERR_OK)
-        rc = tzdb_get(s->tzdb, "UTC", zone);
-    return rc;
+    return rc == ERR_OK ? sched_settings_zone(s, &st, zone) : tzdb_get(s->tzdb, "UTC", zone);
+}
+
+int
+sched_settings_zone(const struct svc *s, const struct sched_settings *st,
+                    const struct tz_zone **zone)
+{
+    int rc = tzdb_get(s->tzdb, st->timezone, zone);
+
+    return rc == ERR_OK ? rc : tzdb_get(s->tzdb, "UTC", zone);
 }
 
 int

@@ -32,6 +32,9 @@ struct sched_settings {
 int sched_settings_load(const struct svc *s, struct sched_settings *out);
 /* The organisation's zone (settings.timezone). */
 int sched_org_zone(const struct svc *s, const struct tz_zone **zone);
+/* The same from settings already loaded. */
+int sched_settings_zone(const struct svc *s, const struct sched_settings *st,
+                        const struct tz_zone **zone);
 int sched_location_zone(const struct svc *s, int64_t location_id, const struct tz_zone **zone);
 /* Zone a staff member's wall-clock times are read in: their first
  * location's, else the organisation's. */
