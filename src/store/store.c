@@ -46,17 +46,55 @@ store_close(struct store *s)
         s->ops->close(s);
 }
 
+void
+store_pool_init(struct store *s, const struct store_ops *ops)
+{
+    s->ops = ops;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    s->free_list = NULL;
+}
+
+void
+store_pool_add(struct store *s, struct store_conn *c)
+{
+    pthread_mutex_lock(&s->lock);
+    c->next_free = s->free_list;
+    s->free_list = c;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void
+store_pool_cleanup(struct store *s)
+{
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+}
+
 struct store_conn *
 store_acquire(struct store *s)
 {
-    return s->ops->acquire(s);
+    struct store_conn *c;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->free_list)
+        pthread_cond_wait(&s->freed, &s->lock);
+    c = s->free_list;
+    s->free_list = c->next_free;
+    pthread_mutex_unlock(&s->lock);
+    if (s->ops->on_acquire)
+        s->ops->on_acquire(c);
+    return c;
 }
 
 void
 store_release(struct store *s, struct store_conn *c)
 {
-    if (c)
-        s->ops->release(s, c);
+    if (!c)
+        return;
+    c->ops->rollback(c); /* a caller that failed mid-transaction */
+    store_pool_add(s, c);
 }
 
 const char *

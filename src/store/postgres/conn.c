@@ -15,9 +15,6 @@
 
 struct pgsql_store {
     struct store base;
-    pthread_mutex_t lock;
-    pthread_cond_t freed;
-    struct pgsql_conn *free_list;
     struct pgsql_conn *conns;
     int n_conns;
     char *url;
@@ -142,14 +139,12 @@ migrate(struct pgsql_conn *c)
 }
 
 static void pgsql_close(struct store *base);
-static struct store_conn *pgsql_acquire(struct store *base);
-static void pgsql_release(struct store *base, struct store_conn *c);
+static void revive(struct store_conn *conn);
 
 static const struct store_ops pgsql_ops = {
     .kind = "postgresql",
     .close = pgsql_close,
-    .acquire = pgsql_acquire,
-    .release = pgsql_release,
+    .on_acquire = revive,
 #define STORE_OP(ret, name, params, args) .name = pgsql_##name,
 #define STORE_VOID_OP(name, params, args) .name = pgsql_##name,
 #include "store/ops.def"
@@ -167,13 +162,11 @@ pgsql_store_open(const char *url, int n_conns, struct store **out)
     s = calloc(1, sizeof(*s));
     if (!s)
         goto out;
-    s->base.ops = &pgsql_ops;
+    store_pool_init(&s->base, &pgsql_ops);
     s->url = strdup(url);
     s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
     if (!s->url || !s->conns)
         goto out;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->freed, NULL);
     s->n_conns = n_conns;
     for (i = 0; i < n_conns; i++) {
         s->conns[i].base.ops = &pgsql_ops;
@@ -183,8 +176,7 @@ pgsql_store_open(const char *url, int n_conns, struct store **out)
             rc = migrate(&s->conns[0]);
         if (rc != ERR_OK)
             goto out;
-        s->conns[i].next_free = s->free_list;
-        s->free_list = &s->conns[i];
+        store_pool_add(&s->base, &s->conns[i].base);
     }
     *out = &s->base;
     s = NULL;
@@ -205,8 +197,7 @@ pgsql_close(struct store *base)
         conn_disconnect(&s->conns[i]);
     free(s->conns);
     free(s->url);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->freed);
+    store_pool_cleanup(&s->base);
     free(s);
 }
 
@@ -214,8 +205,9 @@ pgsql_close(struct store *base)
  * if the server is still gone the request fails with ERR_UNAVAILABLE
  * (503) and the next one tries again. */
 static void
-revive(struct pgsql_conn *c)
+revive(struct store_conn *conn)
 {
+    struct pgsql_conn *c = pq(conn);
     unsigned lost = atomic_load(c->lost);
     PGresult *r;
 
@@ -239,37 +231,6 @@ revive(struct pgsql_conn *c)
         free(c->prepared[--c->n_prepared]);
     c->in_tx = c->broken = 0;
     exec_plain(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-}
-
-static struct store_conn *
-pgsql_acquire(struct store *base)
-{
-    struct pgsql_store *s = (struct pgsql_store *)(void *)base;
-    struct pgsql_conn *c;
-
-    pthread_mutex_lock(&s->lock);
-    while (!s->free_list)
-        pthread_cond_wait(&s->freed, &s->lock);
-    c = s->free_list;
-    s->free_list = c->next_free;
-    pthread_mutex_unlock(&s->lock);
-    revive(c);
-    return &c->base;
-}
-
-static void
-pgsql_release(struct store *base, struct store_conn *conn)
-{
-    struct pgsql_store *s = (struct pgsql_store *)(void *)base;
-    struct pgsql_conn *c = pq(conn);
-
-    if (c->in_tx)
-        pgsql_rollback(conn); /* a handler that failed mid-transaction */
-    pthread_mutex_lock(&s->lock);
-    c->next_free = s->free_list;
-    s->free_list = c;
-    pthread_cond_signal(&s->freed);
-    pthread_mutex_unlock(&s->lock);
 }
 
 int

@@ -40,7 +40,6 @@ struct pgsql_conn {
      * checked before its next use (seen_lost != *lost). */
     atomic_uint *lost;
     unsigned seen_lost;
-    struct pgsql_conn *next_free;
     size_t n_prepared;
     char *prepared[PQ_PREPARED_MAX]; /* statement i is named "s<i>" */
 };

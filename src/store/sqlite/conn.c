@@ -11,9 +11,6 @@
 
 struct sqlite_store {
     struct store base;
-    pthread_mutex_t lock;
-    pthread_cond_t freed;
-    struct sqlite_conn *free_list;
     struct sqlite_conn *conns;
     int n_conns;
     struct busy_cache *cache;
@@ -356,14 +353,10 @@ migrate(struct store_conn *c)
 }
 
 static void sqlite_close(struct store *base);
-static struct store_conn *sqlite_acquire(struct store *base);
-static void sqlite_release(struct store *base, struct store_conn *c);
 
 static const struct store_ops sqlite_ops = {
     .kind = "sqlite",
     .close = sqlite_close,
-    .acquire = sqlite_acquire,
-    .release = sqlite_release,
 #define STORE_OP(ret, name, params, args) .name = sqlite_##name,
 #define STORE_VOID_OP(name, params, args) .name = sqlite_##name,
 #include "store/ops.def"
@@ -381,12 +374,10 @@ sqlite_store_open(const char *path, int n_conns, struct store **out)
     s = calloc(1, sizeof(*s));
     if (!s)
         goto out;
-    s->base.ops = &sqlite_ops;
+    store_pool_init(&s->base, &sqlite_ops);
     s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
     if (!s->conns)
         goto out;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->freed, NULL);
     s->n_conns = n_conns;
     rc = busy_cache_new(&s->cache);
     for (i = 0; rc == ERR_OK && i < n_conns; i++) {
@@ -396,8 +387,7 @@ sqlite_store_open(const char *path, int n_conns, struct store **out)
             rc = migrate(&s->conns[0].base);
         if (rc != ERR_OK)
             goto out;
-        s->conns[i].next_free = s->free_list;
-        s->free_list = &s->conns[i];
+        store_pool_add(&s->base, &s->conns[i].base);
     }
     *out = &s->base;
     s = NULL;
@@ -420,38 +410,8 @@ sqlite_close(struct store *base)
     }
     free(s->conns);
     busy_cache_free(s->cache);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->freed);
+    store_pool_cleanup(&s->base);
     free(s);
-}
-
-static struct store_conn *
-sqlite_acquire(struct store *base)
-{
-    struct sqlite_store *s = (struct sqlite_store *)(void *)base;
-    struct sqlite_conn *c;
-
-    pthread_mutex_lock(&s->lock);
-    while (!s->free_list)
-        pthread_cond_wait(&s->freed, &s->lock);
-    c = s->free_list;
-    s->free_list = c->next_free;
-    pthread_mutex_unlock(&s->lock);
-    return &c->base;
-}
-
-static void
-sqlite_release(struct store *base, struct store_conn *c)
-{
-    struct sqlite_store *s = (struct sqlite_store *)(void *)base;
-
-    if (!sqlite3_get_autocommit(lite(c)->db))
-        sqlite_rollback(c); /* a handler that failed mid-transaction */
-    pthread_mutex_lock(&s->lock);
-    lite(c)->next_free = s->free_list;
-    s->free_list = lite(c);
-    pthread_cond_signal(&s->freed);
-    pthread_mutex_unlock(&s->lock);
 }
 
 int

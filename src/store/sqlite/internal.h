@@ -35,7 +35,6 @@ struct sqlite_conn {
     size_t n_staff_changed;
     int64_t staff_changed[16];
     uint64_t read_gen; /* cache generation when that began */
-    struct sqlite_conn *next_free;
     size_t n_stmts;
     struct sql_cached stmts[SQL_CACHE_SIZE];
 };
