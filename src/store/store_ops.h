@@ -27,4 +27,17 @@ struct store_conn {
     const struct store_ops *ops;
 };
 
+/* SQL both backends share: a history row's actor in words, read from the
+ * login that acted (history rows h): its staff member's name, a patient's
+ * name, else its e-mail with the role ("reception@clinic.test (staff)");
+ * "System" when nobody was logged in. Older rows keep their stored actor
+ * as a last resort. */
+#define STORE_ACTOR_WORDS                                                                          \
+    "COALESCE(st.name, CASE WHEN u.role = 'patient' THEN pa.name || ' (patient)' END, "            \
+    "CAST(u.email AS TEXT) || ' (' || u.role || ')', "                                             \
+    "CASE WHEN h.actor_user_id IS NULL THEN 'System' END, h.actor)"
+#define STORE_ACTOR_JOINS                                                                          \
+    "LEFT JOIN users u ON u.id = h.actor_user_id LEFT JOIN staff st ON st.id = u.staff_id "        \
+    "LEFT JOIN patients pa ON pa.id = u.patient_id "
+
 #endif
