@@ -306,6 +306,17 @@ visits_get(const struct svc *s, int64_t visit_id, json_t **out)
     return rc;
 }
 
+int
+visits_no_show_fee_charge(const struct svc *s, const struct billing_ctx *b, int64_t booking_id)
+{
+    int64_t fee = 0;
+    int rc = settings_int(s, "no_show_fee", &fee);
+
+    if (rc == ERR_OK && fee > 0)
+        rc = billing_fee_add(b, booking_id, VISITS_NO_SHOW_FEE_LINE, fee);
+    return rc;
+}
+
 /* One item's attendance inside the caller's write transaction; unchanged
  * attendance writes nothing. */
 static int
@@ -315,7 +326,6 @@ set_item(const struct svc *s, const char *kind, int64_t id, const char *attendan
     struct billing_ctx b;
     char old[16] = "", *text = NULL;
     json_t *changes = NULL;
-    int64_t fee = 0;
     int rc = store_attendance_set(s->db, kind, id, attendance, s->now, old, sizeof(old));
 
     if (rc == ERR_NOT_FOUND)
@@ -336,13 +346,10 @@ set_item(const struct svc *s, const char *kind, int64_t id, const char *attendan
     if (rc == ERR_OK && booking &&
         (strcmp(old, "no_show") == 0) != (strcmp(attendance, "no_show") == 0)) {
         rc = billing_ctx_init(s, &b);
-        if (rc == ERR_OK && strcmp(attendance, "no_show") == 0) {
-            rc = settings_int(s, "no_show_fee", &fee);
-            if (rc == ERR_OK && fee > 0)
-                rc = billing_fee_add(&b, id, VISITS_NO_SHOW_FEE_LINE, fee);
-        } else if (rc == ERR_OK) {
+        if (rc == ERR_OK && strcmp(attendance, "no_show") == 0)
+            rc = visits_no_show_fee_charge(s, &b, id);
+        else if (rc == ERR_OK)
             rc = billing_fee_remove(&b, id, VISITS_NO_SHOW_FEE_LINE);
-        }
     }
     free(text);
     json_decref(changes);

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "service/billing.h"
 #include "service/svc.h"
 
 #define VISITS_NO_SHOW_FEE_LINE "No-show fee"
@@ -27,6 +28,10 @@ extern const char *const visits_attendances[];
  * the no-show fee. 404 when there is none, 409 when it is cancelled. */
 int visits_item_attendance(const struct svc *s, const char *kind, int64_t id,
                            const char *attendance);
+/* Charges the no_show_fee setting (when not 0) on the booking's invoice,
+ * inside the caller's write transaction: when it becomes no_show, and
+ * again after new services replaced the invoice's lines. */
+int visits_no_show_fee_charge(const struct svc *s, const struct billing_ctx *b, int64_t booking_id);
 /* The visit item kind/id belongs to; *visit_id 0 when it is in none (no
  * patient or location, or cancelled). */
 int visits_id_of(const struct svc *s, const char *kind, int64_t id, int64_t *visit_id);

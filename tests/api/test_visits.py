@@ -266,6 +266,16 @@ def test_no_show_fee_added_and_reversed(ctx):
         eq(_receivable(entries), 5000, "the ledger after the reversal")
         eq((entries[-1]["source"], entries[-1]["reverses_entry_id"]), ("void", fee_entry["id"]),
            "the reversing entry")
+    with settings_changed(d.a, no_show_fee=900):
+        b = d.book("12:00")
+        d.a.post(API + "/bookings/%d/attendance" % b["id"], {"attendance": "no_show"}).expect(200)
+        other = make_service(d.a, 30, price=4000)
+        d.a.patch(API + "/bookings/%d" % b["id"], {"service_ids": [other["id"]]}).expect(200)
+        inv = d.a.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+        eq(sorted(l["description"] for l in inv["lines"]), sorted([other["name"], "No-show fee"]),
+           "new services keep the no-show fee")
+        eq(inv["total"], 4900, "new price and the fee")
+        eq(_receivable(_entries(d.a, inv["id"])), 4900, "the ledger after the services changed")
     with settings_changed(d.a, no_show_fee=0):
         b = d.book("11:00")
         d.a.post(API + "/bookings/%d/attendance" % b["id"], {"attendance": "no_show"}).expect(200)
