@@ -185,6 +185,13 @@ add_event(struct cal_events *ev, const struct cal_day *d, json_t *row, enum cal_
                         status, "patient", patient ? patient : json_null());
     if (!e->json)
         return ERR_NOMEM;
+    /* Bookings and appointments say whether the patient came; time off
+     * has no attendance. */
+    if (json_is_string(json_object_get(row, "attendance")) &&
+        json_object_set(e->json, "attendance", json_object_get(row, "attendance"))) {
+        json_decref(e->json);
+        return ERR_NOMEM;
+    }
     ev->n++;
     return ERR_OK;
 }

@@ -342,3 +342,15 @@ def test_two_staff_mark_one_visit_at_once(ctx):
                "booking %d has one fee" % b["id"])
             eq(inv["total"], 5700, "invoice %d total" % inv["id"])
             eq(_receivable(_entries(d.a, inv["id"])), 5700, "ledger of invoice %d" % inv["id"])
+
+
+def test_calendar_events_carry_attendance(ctx):
+    d = _Day(ctx, weekday=3)
+    b = d.book("10:00")
+    ap = d.appointment("11:00")
+    d.a.post(API + "/bookings/%d/attendance" % b["id"], {"attendance": "arrived"}).expect(200)
+    cal = d.a.get(API + "/calendar", date=str(d.day), location_id=d.cl.loc_id).expect(200)
+    events = [e for s in cal["staff"] if s["id"] == d.st["id"] for e in s["events"]]
+    got = {(e["kind"], e["id"]): e.get("attendance") for e in events}
+    eq(got.get(("booking", b["id"])), "arrived", "the booking's attendance in the calendar")
+    eq(got.get(("appointment", ap["id"])), "pending", "the appointment's attendance")

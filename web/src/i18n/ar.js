@@ -103,6 +103,14 @@ export default {
   'cal.legend_booking': 'حجز',
   'cal.legend_appointment': 'موعد',
   'cal.legend_time_off': 'إجازة',
+  'cal.legend_attendance': 'الحضور:',
+  'attendance.pending': 'قيد الانتظار',
+  'attendance.confirmed': 'مؤكَّد',
+  'attendance.arrived': 'حضر',
+  'attendance.no_show': 'لم يحضر',
+  'attendance.label': 'الحضور',
+  'attendance.saved': 'حُفظ الحضور',
+  'history.attendance': 'الحضور',
 
   'kind.booking': 'حجز',
   'kind.appointment': 'موعد',
@@ -397,4 +405,6 @@ export default {
   'settings.diary_password.help': 'لا تظهر مرة أخرى؛ اتركها فارغة للإبقاء على المحفوظة.',
   'settings.sync_alert_after_s': 'تنبيه الدفتر بعد (بالثواني)',
   'settings.sync_alert_after_s.help': 'الحجز الذي لم يقبله الدفتر طوال هذه المدة يطلق رسالة تنبيه.',
+  'settings.allow_private_targets': 'السماح للدفتر والـ webhooks بالشبكة المحلية',
+  'settings.allow_private_targets.help': 'عند الإيقاف: تُرفض عناوين الدفتر والـ webhooks على هذا الخادم أو الشبكة المحلية أو بيانات السحابة الوصفية.',
 };
