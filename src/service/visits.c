@@ -294,6 +294,32 @@ out:
 }
 
 int
+visits_day_ids(const struct svc *s, int64_t day, int64_t location_id, json_t **ids)
+{
+    json_t *all = NULL, *v, *row;
+    char key[48];
+    size_t i, j;
+    int rc = day_visits(s, day, location_id, 0, &all);
+
+    *ids = json_object();
+    if (!*ids)
+        rc = ERR_NOMEM;
+    json_array_foreach(all, i, v)
+    {
+        json_array_foreach(v, j, row)
+        {
+            snprintf(key, sizeof(key), "%s:%lld", row_text(row, "kind"),
+                     (long long)row_int(row, "id"));
+            if (rc == ERR_OK &&
+                json_object_set_new(*ids, key, json_integer(item_visit_id(json_array_get(v, 0)))))
+                rc = ERR_NOMEM;
+        }
+    }
+    json_decref(all);
+    return rc;
+}
+
+int
 visits_get(const struct svc *s, int64_t visit_id, json_t **out)
 {
     json_t *all = NULL, *visit = NULL;

@@ -354,3 +354,11 @@ def test_calendar_events_carry_attendance(ctx):
     got = {(e["kind"], e["id"]): e.get("attendance") for e in events}
     eq(got.get(("booking", b["id"])), "arrived", "the booking's attendance in the calendar")
     eq(got.get(("appointment", ap["id"])), "pending", "the appointment's attendance")
+    visit_ids = {(e["kind"], e["id"]): e.get("visit_id") for e in events}
+    eq(visit_ids.get(("booking", b["id"])),
+       d.a.get(API + "/bookings/%d" % b["id"]).expect(200)["visit_id"], "the booking's visit")
+    eq(visit_ids.get(("appointment", ap["id"])),
+       d.a.get(API + "/appointments/%d" % ap["id"]).expect(200)["visit_id"],
+       "the appointment's visit")
+    check(all(isinstance(v, int) for v in visit_ids.values()), "every item has a visit: %r" %
+          visit_ids)
