@@ -29,12 +29,13 @@ struct store_conn {
 
 /* SQL both backends share: a history row's actor in words, read from the
  * login that acted (history rows h): its staff member's name, a patient's
- * name, else its e-mail with the role ("reception@clinic.test (staff)");
- * "System" when nobody was logged in. Older rows keep their stored actor
- * as a last resort. */
-#define STORE_ACTOR_WORDS                                                                          \
+ * name, else the login's name (its e-mail's local part, capitalised:
+ * "Reception") with its role, as in "Reception (staff)"; "System" when
+ * nobody was logged in. Older rows keep their stored actor as a last
+ * resort. login_name is the backend's SQL for that local part of u.email. */
+#define STORE_ACTOR_WORDS(login_name)                                                              \
     "COALESCE(st.name, CASE WHEN u.role = 'patient' THEN pa.name || ' (patient)' END, "            \
-    "CAST(u.email AS TEXT) || ' (' || u.role || ')', "                                             \
+    "CASE WHEN u.id IS NOT NULL THEN " login_name " || ' (' || u.role || ')' END, "                \
     "CASE WHEN h.actor_user_id IS NULL THEN 'System' END, h.actor)"
 #define STORE_ACTOR_JOINS                                                                          \
     "LEFT JOIN users u ON u.id = h.actor_user_id LEFT JOIN staff st ON st.id = u.staff_id "        \

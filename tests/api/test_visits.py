@@ -84,7 +84,7 @@ def test_booking_attendance_and_history(ctx):
     hist = _history(d.a, "bookings", b["id"])
     eq([h["action"] for h in hist], ["created", "attendance"], "history actions")
     eq(hist[1]["changes"], {"attendance": ["pending", "arrived"]}, "attendance change")
-    eq(hist[1]["actor"], "staff@test.test (staff)", "the actor in words")
+    eq(hist[1]["actor"], "Staff (staff)", "the actor in words")
     check(all(":" not in h["actor"] for h in hist), "no actor is an id: %r" % hist)
     # The same attendance again changes nothing.
     ctx.staff.post(API + "/bookings/%d/attendance" % b["id"], {"attendance": "arrived"}).expect(200)
@@ -127,7 +127,7 @@ def test_appointment_attendance_and_history(ctx):
        "appointment history")
     eq(hist[1]["changes"], {"attendance": ["pending", "confirmed"]}, "attendance change")
     check("notes" in hist[2]["changes"], "the update names the notes: %r" % hist[2])
-    eq(hist[0]["actor"], "admin@test.test (admin)", "the actor in words")
+    eq(hist[0]["actor"], "Admin (admin)", "the actor in words")
     d.a.get(API + "/appointments/999999/history").expect_problem(404)
     ctx.client().get(API + "/appointments/%d/history" % ap["id"]).expect_problem(401)
 

@@ -97,9 +97,10 @@ static const char SQL_BOOKING_CANCEL[] =
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)";
-static const char SQL_HISTORY_LIST[] =
-    "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS " AS actor, h.action, h.changes "
-    "FROM booking_history h " STORE_ACTOR_JOINS "WHERE h.booking_id = $1 ORDER BY h.id";
+static const char SQL_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS(
+    PQ_LOGIN_NAME) " AS actor, h.action, h.changes "
+                   "FROM booking_history h " STORE_ACTOR_JOINS
+                   "WHERE h.booking_id = $1 ORDER BY h.id";
 
 /* Ids at or below 0 mean "none" to the SQLite backend, which binds NULL
  * for them; the statements above store 0 as NULL. */

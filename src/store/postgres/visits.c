@@ -22,9 +22,10 @@ static const char SQL_APPT_SET_ATTENDANCE[] =
 static const char SQL_APPT_HISTORY_INSERT[] =
     "INSERT INTO appointment_history (appointment_id, at, actor_user_id, actor, action, changes) "
     "VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)";
-static const char SQL_APPT_HISTORY_LIST[] =
-    "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS " AS actor, h.action, h.changes "
-    "FROM appointment_history h " STORE_ACTOR_JOINS "WHERE h.appointment_id = $1 ORDER BY h.id";
+static const char SQL_APPT_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS(
+    PQ_LOGIN_NAME) " AS actor, h.action, h.changes "
+                   "FROM appointment_history h " STORE_ACTOR_JOINS
+                   "WHERE h.appointment_id = $1 ORDER BY h.id";
 static const char SQL_VISIT_ITEMS[] =
     "SELECT * FROM (SELECT 'booking'::text AS kind, b.id, b.patient_id, p.name AS patient_name, "
     "b.location_id, b.staff_id, s.name AS staff_name, b.start_at, b.end_at, b.attendance, "

@@ -77,9 +77,10 @@ static const char SQL_BOOKING_CANCEL[] =
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES (?, ?, ?, ?, ?, ?)";
-static const char SQL_HISTORY_LIST[] =
-    "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS " AS actor, h.action, h.changes "
-    "FROM booking_history h " STORE_ACTOR_JOINS "WHERE h.booking_id = ? ORDER BY h.id";
+static const char SQL_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS(
+    SQL_LOGIN_NAME) " AS actor, h.action, h.changes "
+                    "FROM booking_history h " STORE_ACTOR_JOINS
+                    "WHERE h.booking_id = ? ORDER BY h.id";
 
 int
 sqlite_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)
