@@ -7,9 +7,11 @@
 #include "api/appointments.h"
 #include "api/input.h"
 #include "api/schedule.h"
+#include "api/visits.h"
 #include "core/civil.h"
 #include "core/recurrence.h"
 #include "service/appointments.h"
+#include "service/visits.h"
 #include "util/err.h"
 #include "util/row.h"
 
@@ -187,6 +189,18 @@ load(struct http_req *req, int64_t id, json_t **row)
     return rc;
 }
 
+static int
+add_visit_id(struct http_req *req, json_t *row, int64_t id)
+{
+    struct svc sv = api_svc(req);
+    int64_t visit_id = 0;
+    int rc = visits_id_of(&sv, "appointment", id, &visit_id);
+
+    if (rc == ERR_OK)
+        json_object_set_new(row, "visit_id", visit_id ? json_integer(visit_id) : json_null());
+    return rc;
+}
+
 /* Replies with the appointment as stored now, plus warnings when given. */
 static int
 reply_item(struct http_req *req, struct http_resp *resp, int64_t id, json_t *warnings)
@@ -197,6 +211,8 @@ reply_item(struct http_req *req, struct http_resp *resp, int64_t id, json_t *war
 
     if (rc == ERR_OK)
         rc = render(req, &cache, row);
+    if (rc == ERR_OK)
+        rc = add_visit_id(req, row, id);
     if (rc == ERR_OK && warnings)
         rc = json_object_set(row, "warnings", warnings) ? ERR_NOMEM : ERR_OK;
     if (rc == ERR_OK) {
@@ -325,4 +341,42 @@ appointments_render(struct http_req *req, json_t *row)
     struct appt_zone_cache cache = {.n = 0};
 
     return render(req, &cache, row);
+}
+
+int
+api_appointments_attendance(struct http_req *req, struct http_resp *resp)
+{
+    struct svc sv = api_svc(req);
+    const char *attendance = NULL;
+    int rc = visits_read_attendance(req, &attendance);
+
+    if (rc == ERR_OK)
+        rc = visits_item_attendance(&sv, "appointment", req->ids[0], attendance);
+    return rc == ERR_OK ? reply_item(req, resp, req->ids[0], NULL) : rc;
+}
+
+int
+api_appointments_history(struct http_req *req, struct http_resp *resp)
+{
+    struct svc sv = api_svc(req);
+    const struct tz_zone *zone;
+    json_t *row = NULL, *items = NULL, *item;
+    size_t i;
+    int rc = load(req, req->ids[0], &row);
+
+    if (rc == ERR_OK)
+        rc = sched_staff_zone(&sv, row_int(row, "staff_id"), &zone);
+    if (rc == ERR_OK)
+        rc = store_appt_history_list(req->db, req->ids[0], &items);
+    json_array_foreach(items, i, item)
+    {
+        json_object_set_new(item, "at", sched_time_json(row_int(item, "at"), zone));
+    }
+    if (rc == ERR_OK) {
+        rc = http_reply_json(resp, 200, json_pack("{s:o}", "items", items));
+        items = NULL;
+    }
+    json_decref(items);
+    json_decref(row);
+    return rc;
 }

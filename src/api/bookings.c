@@ -11,6 +11,7 @@
 #include "api/input.h"
 #include "api/schedule.h"
 #include "service/bookings.h"
+#include "service/visits.h"
 #include "core/email.h"
 #include "util/err.h"
 #include "util/secret.h"
@@ -230,11 +231,16 @@ int
 booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
 {
     json_t *row = NULL;
+    struct svc sv = api_svc(req);
+    int64_t visit_id = 0;
     int rc = booking_load(req, id, &row);
 
     if (rc == ERR_OK)
         rc = booking_render(req, row);
+    if (rc == ERR_OK)
+        rc = visits_id_of(&sv, "booking", id, &visit_id);
     if (rc == ERR_OK) {
+        json_object_set_new(row, "visit_id", visit_id ? json_integer(visit_id) : json_null());
         rc = http_reply_json(resp, status, row);
         row = NULL;
     }

@@ -12,6 +12,7 @@
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "core/civil.h"
+#include "service/visits.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/row.h"
@@ -185,6 +186,13 @@ add_event(struct cal_events *ev, const struct cal_day *d, json_t *row, enum cal_
                         status, "patient", patient ? patient : json_null());
     if (!e->json)
         return ERR_NOMEM;
+    /* Bookings and appointments say whether the patient came; time off
+     * has no attendance. */
+    if (json_is_string(json_object_get(row, "attendance")) &&
+        json_object_set(e->json, "attendance", json_object_get(row, "attendance"))) {
+        json_decref(e->json);
+        return ERR_NOMEM;
+    }
     ev->n++;
     return ERR_OK;
 }
@@ -278,6 +286,30 @@ event_cmp(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Bookings and appointments name their visit at this location (null when
+ * in none); the day's visits come from one query, not one per event. */
+static int
+add_visit_ids(struct http_req *req, const struct cal_day *d, struct cal_events *ev)
+{
+    struct svc sv = api_svc(req);
+    json_t *ids = NULL, *v;
+    char key[48];
+    size_t i;
+    int rc = visits_day_ids(&sv, d->day, d->location_id, &ids);
+
+    for (i = 0; rc == ERR_OK && i < ev->n; i++) {
+        if (ev->v[i].kind == CAL_TIME_OFF)
+            continue;
+        snprintf(key, sizeof(key), "%s:%lld", cal_kind_names[ev->v[i].kind],
+                 (long long)ev->v[i].id);
+        v = json_object_get(ids, key);
+        if (json_object_set(ev->v[i].json, "visit_id", v ? v : json_null()))
+            rc = ERR_NOMEM;
+    }
+    json_decref(ids);
+    return rc;
+}
+
 /* Every event of the day of every staff member, sorted so that each staff
  * column takes the next run of it. */
 static int
@@ -294,6 +326,8 @@ collect_events(struct http_req *req, const struct cal_day *d, json_t **lists, st
     rc = add_bookings(d, lists, ev);
     if (rc == ERR_OK)
         rc = add_others(d, lists, ev);
+    if (rc == ERR_OK)
+        rc = add_visit_ids(req, d, ev);
     if (rc == ERR_OK && ev->n > 1)
         qsort(ev->v, ev->n, sizeof(*ev->v), event_cmp);
     return rc;

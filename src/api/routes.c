@@ -14,6 +14,7 @@
 #include "api/portal.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
+#include "api/visits.h"
 
 #define PUBLIC 0u
 #define ADMIN HTTP_ROLE_ADMIN
@@ -80,12 +81,20 @@ const struct http_route api_routes[] = {
     {"PATCH", V1 "/bookings/{id}", api_bookings_update, STAFF, NULL},
     {"POST", V1 "/bookings/{id}/cancel", api_bookings_cancel, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}/history", api_bookings_history, STAFF, NULL},
+    {"POST", V1 "/bookings/{id}/attendance", api_bookings_attendance, STAFF, NULL},
 
     {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
     {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},
     {"GET", V1 "/appointments/{id}", api_appointments_get, STAFF, NULL},
     {"PATCH", V1 "/appointments/{id}", api_appointments_update, STAFF, NULL},
     {"POST", V1 "/appointments/{id}/cancel", api_appointments_cancel, STAFF, NULL},
+    {"POST", V1 "/appointments/{id}/attendance", api_appointments_attendance, STAFF, NULL},
+    {"GET", V1 "/appointments/{id}/history", api_appointments_history, STAFF, NULL},
+
+    {"GET", V1 "/visits", api_visits_list, STAFF, NULL},
+    {"GET", V1 "/visits/{id}", api_visits_get, STAFF, NULL},
+    {"POST", V1 "/visits/{id}/attendance", api_visits_attendance, STAFF, NULL},
+    {"POST", V1 "/visits/{id}/payments", api_visits_payments, STAFF, NULL},
 
     {"GET", V1 "/calendar", api_calendar, STAFF, NULL},
 
@@ -101,6 +110,7 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/accounts", api_ledger_accounts, ADMIN, NULL},
     {"GET", V1 "/reports/takings", api_report_takings, STAFF, NULL},
     {"GET", V1 "/reports/receivables", api_report_receivables, STAFF, NULL},
+    {"GET", V1 "/reports/attendance", api_report_attendance, STAFF, NULL},
 
     /* Notifications and diary sync. */
     {"GET", V1 "/notifications", api_notifications_list, STAFF, NULL},

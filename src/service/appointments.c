@@ -1,6 +1,7 @@
 #include "service/appointments.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/civil.h"
@@ -11,6 +12,19 @@
 #include "util/row.h"
 
 #define APPT_OVERLAP_MESSAGE "overlaps another event of this staff member"
+
+/* Appends to the appointment's change history; changes may be NULL. */
+static int
+history_add(const struct svc *s, int64_t id, const char *action, json_t *changes)
+{
+    char *text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
+    int rc = changes && !text ? ERR_NOMEM
+                              : store_appt_history_add(s->db, id, s->now, s->user_id, s->actor,
+                                                       action, text ? text : "{}");
+
+    free(text);
+    return rc;
+}
 
 static int
 check_ref(const struct svc *s, const struct store_table *t, int64_t id, const char *field,
@@ -131,6 +145,8 @@ insert_series(const struct svc *s, const struct appt_new *in, const struct appt_
         if (rc == ERR_OK && i == 0 && in->recurring)
             rc = store_appointment_set_series(s->db, out->ids[0], out->ids[0]);
         if (rc == ERR_OK)
+            rc = history_add(s, out->ids[i], "created", NULL);
+        if (rc == ERR_OK)
             rc = overlap_warning(s, &a, out->ids[i], out->zone, warnings);
         if (rc == ERR_OK && a.share_with_patient && i == 0)
             rc = notify_appointment_shared(s, out->ids[0]);
@@ -193,6 +209,34 @@ struct update_args {
     json_t *warnings;
 };
 
+/* The history names what changed: old and new values of the references
+ * and times, and that the notes or sharing changed. */
+static int
+record_update(const struct svc *s, int64_t id, json_t *row, const struct store_appointment *a)
+{
+    static const char *const refs[] = {"patient_id", "staff_id", "action_id"};
+    const int64_t now_refs[] = {a->patient_id, a->staff_id, a->action_id};
+    json_t *changes = json_object();
+    size_t i;
+    int rc;
+
+    if (!changes)
+        return ERR_NOMEM;
+    for (i = 0; i < 3; i++) {
+        if (row_int(row, refs[i]) != now_refs[i])
+            json_object_set_new(
+                changes, refs[i],
+                json_pack("[I, I]", (json_int_t)row_int(row, refs[i]), (json_int_t)now_refs[i]));
+    }
+    if (row_int(row, "start_at") != a->start_at || row_int(row, "end_at") != a->end_at)
+        json_object_set_new(changes, "time", json_true());
+    if (strcmp(row_text(row, "notes"), a->notes ? a->notes : "") != 0)
+        json_object_set_new(changes, "notes", json_true());
+    rc = json_object_size(changes) ? history_add(s, id, "updated", changes) : ERR_OK;
+    json_decref(changes);
+    return rc;
+}
+
 /* Validates and stores the change; the overlap check sees the new time
  * and staff member but not the appointment itself. */
 static int
@@ -215,6 +259,8 @@ update_appointment(const struct svc *s, void *arg)
     /* It was live when loaded: a cancel committed since. */
     if (rc == ERR_NOT_FOUND)
         rc = svc_fail(s, ERR_CONFLICT, "the appointment is cancelled");
+    if (rc == ERR_OK)
+        rc = record_update(s, u->id, row, &a);
     if (rc == ERR_OK)
         rc = sched_staff_zone(s, a.staff_id, &zone);
     if (rc == ERR_OK)
@@ -252,6 +298,12 @@ cancel_appointment(const struct svc *s, void *arg)
         rc = store_appointment_cancel(s->db, c->id, scope, c->n);
     if (rc == ERR_OK && *c->n == 0 && strcmp(scope, "this") == 0)
         rc = svc_fail(s, ERR_CONFLICT, "the appointment is already cancelled");
+    if (rc == ERR_OK && *c->n > 0) {
+        json_t *changes = json_pack("{s:s, s:i}", "scope", scope, "cancelled", *c->n);
+
+        rc = changes ? history_add(s, c->id, "cancelled", changes) : ERR_NOMEM;
+        json_decref(changes);
+    }
     json_decref(row);
     return rc;
 }

@@ -293,3 +293,76 @@ billing_refund(const struct billing_ctx *b, struct store_invoice *inv, const cha
         rc = store_invoice_set_state(b->db, inv);
     return rc;
 }
+
+/* A fee changes what is owed: the status follows, and so does the
+ * booking's payment status. */
+static int
+fee_state(const struct billing_ctx *b, int64_t invoice_id)
+{
+    struct store_invoice inv;
+    int rc = store_invoice_get(b->db, invoice_id, &inv);
+
+    if (rc == ERR_OK)
+        snprintf(inv.status, sizeof(inv.status), "%s",
+                 money_invoice_status(inv.totals.total, inv.paid));
+    if (rc == ERR_OK)
+        rc = store_invoice_set_state(b->db, &inv);
+    if (rc == ERR_OK)
+        rc = sync_booking(b, &inv);
+    return rc;
+}
+
+int
+billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char *description,
+                int64_t amount)
+{
+    struct store_invoice inv;
+    struct store_invoice_line line = {0, description, {.unit_price = amount, .quantity = 1}};
+    struct money_totals t = {amount, 0, amount};
+    struct ledger_entry e;
+    char memo[96];
+    int rc = store_invoice_by_booking(b->db, booking_id, &inv);
+
+    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && (strcmp(inv.status, "void") == 0 || inv.credited)))
+        return ERR_OK;
+    if (rc != ERR_OK || amount <= 0)
+        return rc;
+    money_line_compute(&line.money);
+    rc = store_invoice_line_add(b->db, inv.id, &line);
+    snprintf(memo, sizeof(memo), "%s: booking %lld", description, (long long)booking_id);
+    ledger_invoice(&t, &e);
+    if (rc == ERR_OK)
+        rc = post(b, "invoice", memo, inv.id, 0, 0, &e);
+    if (rc == ERR_OK)
+        rc = fee_state(b, inv.id);
+    return rc;
+}
+
+int
+billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *description)
+{
+    struct store_invoice inv;
+    struct ledger_entry e, r;
+    struct money_totals t = {0, 0, 0};
+    int64_t removed = 0, last = 0;
+    char memo[96];
+    int rc = store_invoice_by_booking(b->db, booking_id, &inv);
+
+    if (rc == ERR_NOT_FOUND)
+        return ERR_OK;
+    if (rc == ERR_OK)
+        rc = store_invoice_line_remove(b->db, inv.id, description, &removed);
+    if (rc != ERR_OK || removed == 0)
+        return rc;
+    /* The fee's own entry is the invoice's latest charge. */
+    rc = store_journal_last(b->db, inv.id, "invoice", &last);
+    t.subtotal = t.total = removed;
+    ledger_invoice(&t, &e);
+    ledger_reverse(&e, &r);
+    snprintf(memo, sizeof(memo), "%s taken back: booking %lld", description, (long long)booking_id);
+    if (rc == ERR_OK)
+        rc = post(b, "void", memo, inv.id, 0, last, &r);
+    if (rc == ERR_OK)
+        rc = fee_state(b, inv.id);
+    return rc;
+}

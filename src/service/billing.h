@@ -45,6 +45,15 @@ int billing_payment_decide(const struct billing_ctx *b, int64_t payment_id, int 
 int billing_refund(const struct billing_ctx *b, struct store_invoice *inv, const char *method,
                    int64_t amount, int64_t *payment_id);
 
+/* Adds a line of amount without a service or tax (a fee such as "No-show
+ * fee") to the booking's live invoice and posts it; nothing when the
+ * booking has no invoice or it is void or credited. */
+int billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char *description,
+                    int64_t amount);
+/* Takes such lines off the booking's invoice again with a reversing
+ * entry; nothing when there are none. */
+int billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *description);
+
 /* What can still be paid on inv: nothing once void or credited. */
 int64_t billing_balance_due(const struct store_invoice *inv);
 

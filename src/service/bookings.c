@@ -9,6 +9,7 @@
 #include "service/notify.h"
 #include "service/payments.h"
 #include "service/setup.h"
+#include "service/visits.h"
 #include "util/err.h"
 #include "util/row.h"
 #include "util/secret.h"
@@ -249,6 +250,9 @@ change_services(const struct svc *s, json_t *row, const struct sched_services *s
         rc = billing_ctx_init(s, &b);
     if (rc == ERR_OK)
         rc = billing_booking_services_changed(&b, id, svc->items, svc->n);
+    /* The new lines are the services' only: a no-show keeps its fee. */
+    if (rc == ERR_OK && strcmp(row_text(row, "attendance"), "no_show") == 0)
+        rc = visits_no_show_fee_charge(s, &b, id);
     if (rc == ERR_CONFLICT)
         return svc_fail(s, rc, "the invoice has payments; services can no longer change");
     if (rc == ERR_OK)

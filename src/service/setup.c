@@ -122,6 +122,7 @@ static const struct setup_field settings_fields[] = {
     CHOICE("client_payment", payment_choices),
     BOOL("assign_services_to_staff"),
     INT("visit_interval_min", 0, 0, 1440),
+    INT("no_show_fee", 0, 0, 100000000),
     CHOICE("appointment_mode", mode_choices),
     INT("min_notice_min", 0, 0, 525600),
     INT("max_advance_days", 0, 0, 3650),

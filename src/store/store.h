@@ -321,6 +321,51 @@ int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, i
                         int64_t skip_appointment_id, int *n);
 int store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items);
 
+/* --- Visits and attendance ------------------------------------------------ */
+
+struct store_invoice_line;
+
+struct store_visit_filter {
+    int64_t from, to;    /* items starting in [from, to) */
+    int64_t patient_id;  /* 0 = every patient */
+    int64_t location_id; /* 0 = every location */
+};
+
+/* Sets the attendance of a live booking or appointment (kind "booking" or
+ * "appointment"), copying what it was into old[size]. Inside a write
+ * transaction the row stays locked until commit, so two requests marking
+ * one item see each other's change rather than both seeing the old
+ * value. ERR_NOT_FOUND when there is no such row, ERR_CONFLICT when it is
+ * cancelled. */
+int store_attendance_set(struct store_conn *c, const char *kind, int64_t id, const char *attendance,
+                         int64_t now, char *old, size_t size);
+/* An appointment's change history, as store_history_add/list for
+ * bookings. Both lists name the actor in words (the linked staff member,
+ * the patient, or the login's e-mail with its role), not by id. */
+int store_appt_history_add(struct store_conn *c, int64_t appointment_id, int64_t at,
+                           int64_t actor_user_id, const char *actor, const char *action,
+                           const char *changes_json);
+int store_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **items);
+/* Live bookings and appointments with a patient and a location (an
+ * appointment's is its staff member's first location) starting in the
+ * filter's window: [{kind, id, patient_id, patient_name, location_id,
+ * staff_id, staff_name, start_at, end_at, attendance, invoice_id}]
+ * ordered by patient, location, start, kind and id. */
+int store_visit_items(struct store_conn *c, const struct store_visit_filter *f, json_t **items);
+/* Appends line to the invoice and adds its amounts to the invoice's
+ * totals. */
+int store_invoice_line_add(struct store_conn *c, int64_t invoice_id,
+                           const struct store_invoice_line *line);
+/* Removes the invoice's lines without a service described as
+ * description, takes their amounts off the totals; *removed is their sum
+ * (0 when there were none). */
+int store_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const char *description,
+                              int64_t *removed);
+/* Per staff member, live bookings and appointments starting in [from,
+ * to) counted by attendance: [{staff_id, staff_name, pending, confirmed,
+ * arrived, no_show}] by staff id. */
+int store_attendance_report(struct store_conn *c, int64_t from, int64_t to, json_t **items);
+
 /* --- Money ----------------------------------------------------------------- */
 
 struct store_invoice {

@@ -42,4 +42,18 @@ void store_pool_init(struct store *s, const struct store_ops *ops);
 void store_pool_add(struct store *s, struct store_conn *c);
 void store_pool_cleanup(struct store *s);
 
+/* SQL both backends share: a history row's actor in words, read from the
+ * login that acted (history rows h): its staff member's name, a patient's
+ * name, else the login's name (its e-mail's local part, capitalised:
+ * "Reception") with its role, as in "Reception (staff)"; "System" when
+ * nobody was logged in. Older rows keep their stored actor as a last
+ * resort. login_name is the backend's SQL for that local part of u.email. */
+#define STORE_ACTOR_WORDS(login_name)                                                              \
+    "COALESCE(st.name, CASE WHEN u.role = 'patient' THEN pa.name || ' (patient)' END, "            \
+    "CASE WHEN u.id IS NOT NULL THEN " login_name " || ' (' || u.role || ')' END, "                \
+    "CASE WHEN h.actor_user_id IS NULL THEN 'System' END, h.actor)"
+#define STORE_ACTOR_JOINS                                                                          \
+    "LEFT JOIN users u ON u.id = h.actor_user_id LEFT JOIN staff st ON st.id = u.staff_id "        \
+    "LEFT JOIN patients pa ON pa.id = u.patient_id "
+
 #endif

@@ -53,8 +53,9 @@ test_create_invoices_and_notifies(void **state)
     assert_string_equal(inv.status, "unpaid");
     assert_int_equal(store_history_list(f->svc.db, id, &history), ERR_OK);
     assert_int_equal(json_array_size(history), 1);
+    /* Nobody logged in (user 0): the history says so in words. */
     assert_string_equal(json_string_value(json_object_get(json_array_get(history, 0), "actor")),
-                        "staff:0");
+                        "System");
     json_decref(history);
     assert_true(outbox_rows(f, id) >= 1);
 }

@@ -1288,12 +1288,14 @@ test_history(void **state)
     e = json_array_get(items, 0);
     assert_int_equal(json_int_at(e, "at"), T0);
     assert_int_equal(json_int_at(e, "actor_user_id"), user);
-    assert_string_equal(json_str_at(e, "actor"), "staff");
+    /* The actor in words: the login's name and role, not an id. */
+    assert_string_equal(json_str_at(e, "actor"), "S (staff)");
     assert_string_equal(json_str_at(e, "action"), "created");
     assert_true(json_is_object(json_object_get(e, "changes")));
     assert_int_equal(json_object_size(json_object_get(e, "changes")), 0);
     e = json_array_get(items, 1);
     assert_true(json_is_null(json_object_get(e, "actor_user_id")));
+    assert_string_equal(json_str_at(e, "actor"), "System");
     assert_string_equal(json_str_at(e, "action"), "moved");
     assert_true(json_is_object(json_object_get(e, "changes")));
     assert_int_array(json_object_get(json_object_get(e, "changes"), "start_at"), (int64_t[]){1, 2},
@@ -1991,6 +1993,77 @@ test_rollback_and_release(void **state)
     store_release(f->s, c2);
 }
 
+/* Attendance on live items only, the appointment history, and the items
+ * visits are made of (an appointment at its staff member's first
+ * location). */
+static void
+test_attendance_and_visit_items(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_appointment a = {0};
+    struct store_visit_filter vf = {T0, T0 + 86400, 0, 0};
+    int64_t id, gone, appt = 0, loc = 0;
+    json_t *row = NULL, *items = NULL;
+    char old[16];
+
+    booking_world_init(f->c, &w);
+    id = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    gone = add_booking(f->c, &w, w.pat1, w.staff2, T0 + 11 * H, T0 + 12 * H, "unpaid");
+    assert_int_equal(store_booking_cancel(f->c, gone, "ill", T0), ERR_OK);
+    assert_int_equal(store_attendance_set(f->c, "booking", id, "arrived", T0, old, sizeof(old)),
+                     ERR_OK);
+    assert_string_equal(old, "pending");
+    assert_int_equal(store_booking_get(f->c, id, &row), ERR_OK);
+    assert_string_equal(json_str_at(row, "attendance"), "arrived");
+    json_decref(row);
+    assert_int_equal(store_attendance_set(f->c, "booking", gone, "arrived", T0, old, sizeof(old)),
+                     ERR_CONFLICT);
+    assert_int_equal(store_attendance_set(f->c, "booking", 999999, "arrived", T0, old, sizeof(old)),
+                     ERR_NOT_FOUND);
+
+    loc = w.loc2;
+    assert_int_equal(store_staff_links_set(f->c, w.staff2, "locations", &loc, 1), ERR_OK);
+    a.patient_id = w.pat1;
+    a.staff_id = w.staff2;
+    a.start_at = T0 + 13 * H;
+    a.end_at = T0 + 14 * H;
+    assert_int_equal(store_appointment_insert(f->c, &a, &appt), ERR_OK);
+    assert_int_equal(
+        store_attendance_set(f->c, "appointment", appt, "no_show", T0, old, sizeof(old)), ERR_OK);
+    assert_int_equal(store_appt_history_add(f->c, appt, T0, 0, "x", "attendance", "{\"a\": 1}"),
+                     ERR_OK);
+    assert_int_equal(store_appt_history_list(f->c, appt, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_str_at(json_array_get(items, 0), "actor"), "System");
+    assert_int_equal(json_int_at(json_object_get(json_array_get(items, 0), "changes"), "a"), 1);
+    json_decref(items);
+
+    assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 2); /* the cancelled booking is left out */
+    row = json_array_get(items, 0);
+    assert_string_equal(json_str_at(row, "kind"), "booking");
+    assert_int_equal(json_int_at(row, "id"), id);
+    assert_int_equal(json_int_at(row, "location_id"), w.loc1);
+    assert_string_equal(json_str_at(row, "staff_name"), "Dr Adams");
+    row = json_array_get(items, 1);
+    assert_string_equal(json_str_at(row, "kind"), "appointment");
+    assert_int_equal(json_int_at(row, "location_id"), w.loc2);
+    assert_string_equal(json_str_at(row, "attendance"), "no_show");
+    json_decref(items);
+    vf.location_id = w.loc2;
+    assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+
+    assert_int_equal(store_attendance_report(f->c, T0, T0 + 86400, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 2);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "arrived"), 1);
+    assert_int_equal(json_int_at(json_array_get(items, 1), "no_show"), 1);
+    assert_int_equal(json_int_at(json_array_get(items, 1), "pending"), 0);
+    json_decref(items);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int
@@ -2018,6 +2091,7 @@ main(void)
         T(test_booking_list_filters),
         T(test_booking_move_notes_cancel),
         T(test_history),
+        T(test_attendance_and_visit_items),
         T(test_appointment_insert_get),
         T(test_appointment_series_cancel),
         T(test_overlap_count),

@@ -106,4 +106,10 @@ const char *pq_get_arena_text(const PGresult *r, int row, int col, struct arena 
 json_t *pq_row_json(const PGresult *r, int row);
 int pq_rows_json(const PGresult *r, json_t *items);
 
+/* The local part of a login's e-mail (u.email), capitalised, for
+ * STORE_ACTOR_WORDS. */
+#define PQ_LOGIN_NAME                                                                              \
+    "upper(substr(CAST(u.email AS text), 1, 1)) || "                                               \
+    "substr(CAST(u.email AS text), 2, strpos(CAST(u.email AS text), '@') - 2)"
+
 #endif

@@ -332,3 +332,54 @@ pgsql_booking_set_payment_status(struct store_conn *c, int64_t booking_id, const
 {
     return pq_cmd(c, NULL, SQL_BOOKING_SET_PAYMENT_STATUS, "ti", status, booking_id);
 }
+
+static const char SQL_INVOICE_NEXT_POSITION[] =
+    "SELECT COALESCE(max(position) + 1, 0) FROM invoice_lines WHERE invoice_id = $1";
+static const char SQL_INVOICE_ADD_TOTALS[] =
+    "UPDATE invoices SET subtotal = subtotal + $1, tax = tax + $2, total = total + $3 "
+    "WHERE id = $4";
+static const char SQL_INVOICE_LINES_OF[] =
+    "SELECT COALESCE(sum(net), 0), COALESCE(sum(tax), 0), COALESCE(sum(total), 0) "
+    "FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL";
+static const char SQL_INVOICE_LINES_DROP[] =
+    "DELETE FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL";
+
+/* The caller holds the invoice's lock (store_invoice_by_booking in the same
+ * transaction), so the next position cannot be taken meanwhile. */
+int
+pgsql_invoice_line_add(struct store_conn *c, int64_t invoice_id,
+                       const struct store_invoice_line *line)
+{
+    int64_t position = 0;
+    int rc = pq_int64(c, &position, SQL_INVOICE_NEXT_POSITION, "i", invoice_id);
+
+    if (rc == ERR_OK)
+        rc = insert_line(c, invoice_id, (size_t)position, line);
+    if (rc == ERR_OK)
+        rc = pq_cmd(c, NULL, SQL_INVOICE_ADD_TOTALS, "iiii", line->money.net, line->money.tax,
+                    line->money.total, invoice_id);
+    return rc;
+}
+
+int
+pgsql_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const char *description,
+                          int64_t *removed)
+{
+    PGresult *r = NULL;
+    int64_t net, tax;
+    int rc = pq_exec(c, &r, SQL_INVOICE_LINES_OF, "it", invoice_id, description);
+
+    *removed = 0;
+    if (rc != ERR_OK)
+        return rc;
+    net = pq_get_int64(r, 0, 0);
+    tax = pq_get_int64(r, 0, 1);
+    *removed = pq_get_int64(r, 0, 2);
+    PQclear(r);
+    if (*removed == 0 && net == 0)
+        return ERR_OK;
+    rc = pq_cmd(c, NULL, SQL_INVOICE_LINES_DROP, "it", invoice_id, description);
+    if (rc == ERR_OK)
+        rc = pq_cmd(c, NULL, SQL_INVOICE_ADD_TOTALS, "iiii", -net, -tax, -*removed, invoice_id);
+    return rc;
+}

@@ -68,6 +68,7 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
+    "b.attendance, "                                                                               \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
     "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
@@ -100,9 +101,10 @@ static const char SQL_BOOKING_CANCEL[] =
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)";
-static const char SQL_HISTORY_LIST[] =
-    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
-    "WHERE booking_id = $1 ORDER BY id";
+static const char SQL_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS(
+    PQ_LOGIN_NAME) " AS actor, h.action, h.changes "
+                   "FROM booking_history h " STORE_ACTOR_JOINS
+                   "WHERE h.booking_id = $1 ORDER BY h.id";
 
 /* Ids at or below 0 mean "none" to the SQLite backend, which binds NULL
  * for them; the statements above store 0 as NULL. */

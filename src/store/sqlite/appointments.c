@@ -11,7 +11,8 @@ static const char SQL_APPT_INSERT[] =
 static const char SQL_APPT_SET_SERIES[] = "UPDATE appointments SET series_id = ? WHERE id = ?";
 #define APPT_COLUMNS                                                                               \
     "SELECT a.id, a.series_id, a.patient_id, a.staff_id, a.action_id, a.start_at, a.end_at, "      \
-    "a.notes, a.share_with_patient, a.status, p.name AS patient_name, ac.name AS action_name "     \
+    "a.notes, a.share_with_patient, a.status, a.attendance, p.name AS patient_name, "              \
+    "ac.name AS action_name "                                                                      \
     "FROM appointments a LEFT JOIN patients p ON p.id = a.patient_id "                             \
     "LEFT JOIN actions ac ON ac.id = a.action_id "
 static const char SQL_APPT_GET[] = APPT_COLUMNS "WHERE a.id = ?";

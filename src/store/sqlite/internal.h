@@ -76,4 +76,8 @@ int sql_rows_json(struct store_conn *c, sqlite3_stmt *st, json_t *items);
 void sql_copy_text(sqlite3_stmt *st, int i, char *out, size_t size);
 const char *sql_arena_text(sqlite3_stmt *st, int i, struct arena *a);
 
+/* The local part of a login's e-mail (u.email), capitalised, for
+ * STORE_ACTOR_WORDS. */
+#define SQL_LOGIN_NAME "upper(substr(u.email, 1, 1)) || substr(u.email, 2, instr(u.email, '@') - 2)"
+
 #endif

@@ -390,3 +390,85 @@ sqlite_booking_set_payment_status(struct store_conn *c, int64_t booking_id, cons
     sqlite3_bind_int64(st, 2, booking_id);
     return sql_exec_step(c, st);
 }
+
+static const char SQL_INVOICE_NEXT_POSITION[] =
+    "SELECT COALESCE(max(position) + 1, 0) FROM invoice_lines WHERE invoice_id = ?";
+static const char SQL_INVOICE_ADD_TOTALS[] =
+    "UPDATE invoices SET subtotal = subtotal + ?, tax = tax + ?, total = total + ? WHERE id = ?";
+static const char SQL_INVOICE_LINES_OF[] =
+    "SELECT COALESCE(sum(net), 0), COALESCE(sum(tax), 0), COALESCE(sum(total), 0) "
+    "FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL";
+static const char SQL_INVOICE_LINES_DROP[] =
+    "DELETE FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL";
+
+static int
+add_totals(struct store_conn *c, int64_t id, int64_t net, int64_t tax, int64_t total)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_ADD_TOTALS);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, net);
+    sqlite3_bind_int64(st, 2, tax);
+    sqlite3_bind_int64(st, 3, total);
+    sqlite3_bind_int64(st, 4, id);
+    return sql_exec_step(c, st);
+}
+
+int
+sqlite_invoice_line_add(struct store_conn *c, int64_t invoice_id,
+                        const struct store_invoice_line *line)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_NEXT_POSITION);
+    int64_t position = 0;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, invoice_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        position = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sql_err(c, rc);
+    rc = insert_line(c, invoice_id, (size_t)position, line);
+    if (rc == ERR_OK)
+        rc = add_totals(c, invoice_id, line->money.net, line->money.tax, line->money.total);
+    return rc;
+}
+
+int
+sqlite_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const char *description,
+                           int64_t *removed)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LINES_OF);
+    int64_t net = 0, tax = 0;
+    int rc;
+
+    *removed = 0;
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, invoice_id);
+    sqlite3_bind_text(st, 2, description, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        net = sqlite3_column_int64(st, 0);
+        tax = sqlite3_column_int64(st, 1);
+        *removed = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sql_err(c, rc);
+    if (*removed == 0 && net == 0)
+        return ERR_OK;
+    st = sql_prepare(c, SQL_INVOICE_LINES_DROP);
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, invoice_id);
+    sqlite3_bind_text(st, 2, description, -1, SQLITE_STATIC);
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        rc = add_totals(c, invoice_id, -net, -tax, -*removed);
+    return rc;
+}

@@ -51,6 +51,7 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
+    "b.attendance, "                                                                               \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
     "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
@@ -76,9 +77,10 @@ static const char SQL_BOOKING_CANCEL[] =
 static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES (?, ?, ?, ?, ?, ?)";
-static const char SQL_HISTORY_LIST[] =
-    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
-    "WHERE booking_id = ? ORDER BY id";
+static const char SQL_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STORE_ACTOR_WORDS(
+    SQL_LOGIN_NAME) " AS actor, h.action, h.changes "
+                    "FROM booking_history h " STORE_ACTOR_JOINS
+                    "WHERE h.booking_id = ? ORDER BY h.id";
 
 int
 sqlite_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)

@@ -32,14 +32,22 @@ function toEvents(member, resourced) {
       end: wall(e.end),
       title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
       editable: !cancelled && e.kind !== 'time_off',
-      classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : ''].filter(Boolean),
+      classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : '', !cancelled && e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
       backgroundColor: e.kind === 'booking' && !cancelled ? readableBackground(member.color) : undefined,
-      extendedProps: { kind: e.kind, id: e.id, status: e.status, staffId: member.id, patient: e.patient },
+      extendedProps: { kind: e.kind, id: e.id, status: e.status, attendance: e.attendance, staffId: member.id, patient: e.patient },
       ...rid,
     });
   }
   return out;
 }
+
+/** The attendance in words inside the event (colour alone says nothing to a screen reader). */
+function attendanceText(p) {
+  if (!p?.attendance || p.status === 'cancelled') return '';
+  return ` <span class="ev-att">${esc(t('attendance.' + p.attendance))}</span>`;
+}
+
+const ATTENDANCES = ['pending', 'confirmed', 'arrived', 'no_show'];
 
 const esc = (x) => String(x ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -217,6 +225,10 @@ function Calendar({ refs, params }) {
       <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
       <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
     </p>
+    <p class="muted legend attendance-legend">
+      ${t('cal.legend_attendance')}
+      ${ATTENDANCES.map((a) => html`<span class="swatch att-${a}"></span>${t('attendance.' + a)}`)}
+    </p>
     ${quick
       ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
           onClose=${() => setQuick(null)} onBooked=${onBooked} />`
@@ -296,7 +308,7 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
         ? { html: handlers.current.pointerHtml(info) }
         : info.event.display === 'background'
           ? undefined
-          : { html: `<button type="button" class="ev-btn"><time>${esc(info.timeText)}</time> <span class="ev-title">${esc(info.event.title)}</span></button>` },
+          : { html: `<button type="button" class="ev-btn"><time>${esc(info.timeText)}</time> <span class="ev-title">${esc(info.event.title)}</span>${attendanceText(info.event.extendedProps)}</button>` },
     eventClassNames: (info) => (info.event.display === 'pointer' && !handlers.current.freeUnder(info.event) ? ['ec-pointer-busy'] : []),
     dateClick: (info) => handlers.current.onFreeClick(info),
     eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),

@@ -50,6 +50,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
       <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
+      <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="bookings" item=${b} onDone=${done} /></dd>
       <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
         ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, refs.settings.currency), paid: money(invoice.paid, refs.settings.currency) })}` : null}</dd>
       <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>
@@ -264,7 +265,10 @@ function fmt(x) {
 }
 
 function AppointmentDetails({ id, refs, tz, onChanged, onClose }) {
-  const state = useAsync(() => api.get(`/appointments/${id}`), [id]);
+  const state = useAsync(async () => {
+    const [appt, history] = await Promise.all([api.get(`/appointments/${id}`), api.get(`/appointments/${id}/history`)]);
+    return { ...appt, history: history.items || [] };
+  }, [id]);
   const [mode, setMode] = useState('');
   const [scope, setScope] = useState('this');
   const done = () => {
@@ -287,6 +291,7 @@ function AppointmentDetails({ id, refs, tz, onChanged, onClose }) {
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, a.staff_id)?.name || t('common.none')}</dd>
       <dt>${t('booking.when')}</dt><dd>${when(a.start, a.end)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${a.status}">${t('status.' + a.status)}</span></dd>
+      <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="appointments" item=${a} onDone=${done} /></dd>
       <dt>${t('appt.shared')}</dt><dd>${a.share_with_patient ? t('common.yes') : t('common.no')}</dd>
       <dt>${t('field.notes')}</dt><dd>${a.notes || t('common.none')}</dd>
     </dl>
@@ -304,5 +309,30 @@ function AppointmentDetails({ id, refs, tz, onChanged, onClose }) {
           <button type="submit" class="danger">${t('appt.cancel')}</button>
         </form>`
       : null}
+    <${History} items=${a.history} />
+  </div>`;
+}
+
+/** Whether the patient came: saved as soon as it is picked. */
+function AttendancePicker({ kind, item, onDone }) {
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState(false);
+  if (item.status === 'cancelled') return html`<span>${t('attendance.' + (item.attendance || 'pending'))}</span>`;
+  async function pick(value) {
+    setError(null);
+    setSaved(false);
+    try {
+      await api.post(`/${kind}/${item.id}/attendance`, { attendance: value });
+      setSaved(true);
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return html`<div class="attendance-picker">
+    <${Select} label=${t('attendance.label')} value=${item.attendance || 'pending'} onChange=${pick}
+      options=${['pending', 'confirmed', 'arrived', 'no_show'].map((a) => ({ value: a, label: t('attendance.' + a) }))} />
+    ${saved ? html`<span class="ok-box" role="status">${t('attendance.saved')}</span>` : null}
+    <${ErrorBox} error=${error} />
   </div>`;
 }
