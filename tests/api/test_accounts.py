@@ -341,6 +341,8 @@ def test_login_as_patient_and_audit(ctx):
     me = s.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id"), me.get("login_as")), ("patient", p["id"], True),
        "/me as the patient")
+    eq(me.get("patient"), {"id": p["id"], "name": p["name"]}, "/me names the patient viewed")
+    eq(me.get("acting_staff"), {"id": sid, "email": email}, "/me names the staff member acting")
     items = s.get(API + "/me/appointments").expect(200)["items"]
     eq([(i["kind"], i["id"]) for i in items], [("booking", mine["id"]), ("appointment", shared)],
        "the patient's portal seen by staff")
@@ -360,6 +362,8 @@ def test_login_as_patient_and_audit(ctx):
     me = s.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id"), me.get("login_as"), me.get("csrf_token")),
        ("staff", None, False, staff_csrf), "/me back as staff")
+    check("patient" not in me and "acting_staff" not in me,
+          "a staff session's /me has no login-as names: %r" % me)
     s.get(API + "/actions").expect(200)
     # The ended login-as session stays ended.
     s.cookies["chairside_as"] = old_as
