@@ -102,6 +102,9 @@ auth_resolve(struct http_req *req)
         rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), &s);
     if (rc == ERR_OK)
         rc = store_user_get(req->db, s.user_id, &u);
+    /* Disabling ends the sessions; this also covers one begun meanwhile. */
+    if (rc == ERR_OK && u.disabled_at > 0)
+        rc = ERR_NOT_FOUND;
     if (rc != ERR_OK)
         return rc == ERR_NOT_FOUND ? ERR_OK : rc;
     req->auth.user_id = u.id;

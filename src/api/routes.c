@@ -46,6 +46,10 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/tokens", api_tokens_list, ADMIN, NULL},
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, ADMIN, NULL},
     {"GET", V1 "/audit", api_audit_list, ADMIN, NULL},
+    {"GET", V1 "/users", api_users_list, ADMIN, NULL},
+    {"POST", V1 "/users", api_users_create, ADMIN, NULL},
+    {"POST", V1 "/users/{id}/disable", api_users_disable, ADMIN, NULL},
+    {"POST", V1 "/users/{id}/enable", api_users_enable, ADMIN, NULL},
 
     /* Online booking shows visitors the clinic, its services and staff. */
     SETUP("/locations", api_locations, PUBLIC),

@@ -60,7 +60,8 @@ struct store_user {
     char email[256];
     char password_hash[160];
     char role[16];
-    int64_t patient_id; /* 0 when none */
+    int64_t patient_id;  /* 0 when none */
+    int64_t disabled_at; /* 0 while the login may sign in */
 };
 
 struct store_session {
@@ -267,6 +268,14 @@ int store_audit_list(struct store_conn *c, const struct store_audit_filter *f, j
 
 /* The patient's login, if any (ERR_NOT_FOUND when none). */
 int store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out);
+/* Staff and admin logins (never patients') with id > after_id in id order,
+ * at most limit: {id, email, role, created_at, disabled_at}. */
+int store_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **items);
+/* Disables (at > 0; an already disabled login keeps its first time) or
+ * enables (at == 0) a staff or admin login; disabling also ends every
+ * session of it. Run it in a write transaction so both happen or
+ * neither. ERR_NOT_FOUND when id is no staff or admin login. */
+int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
 
 /* --- Scheduling ----------------------------------------------------------- */
 
