@@ -126,7 +126,8 @@ post_reversal(const struct billing_ctx *b, const struct store_invoice *inv, cons
     return rc == ERR_OK ? post(b, source, memo, inv->id, 0, last, &r) : rc;
 }
 
-/* The booking's payment status follows its invoice. */
+/* The booking's payment status follows its invoice: what waits for staff
+ * first, then what the confirmed money says. */
 static int
 sync_booking(const struct billing_ctx *b, const struct store_invoice *inv)
 {
@@ -141,7 +142,9 @@ sync_booking(const struct billing_ctx *b, const struct store_invoice *inv)
     return store_booking_set_payment_status(b->db, inv->booking_id,
                                             pending                            ? "pending"
                                             : strcmp(inv->status, "paid") == 0 ? "paid"
-                                                                               : "unpaid");
+                                            : strcmp(inv->status, "partially_paid") == 0
+                                                ? "partially_paid"
+                                                : "unpaid");
 }
 
 int

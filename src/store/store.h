@@ -376,6 +376,7 @@ struct store_journal {
 struct store_invoice_filter {
     int64_t patient_id;
     const char *status;
+    int credit_owed; /* 1: only invoices that owe the patient money back */
     int64_t after_id;
     int limit;
 };

@@ -157,8 +157,11 @@ def test_staff_payments_confirmed_at_once_partial_then_paid(ctx):
     r = a.post(API + "/invoices/%d/payments" % iid, {"amount": 2000, "method": "cash"}).expect(201)
     eq((r["status"], r["amount"], r["method"]), ("confirmed", 2000, "cash"), "cash payment")
     eq((r["invoice"]["paid"], r["invoice"]["status"]), (2000, "partially_paid"), "partial")
-    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["payment_status"], "unpaid",
-       "booking not yet paid")
+    got = a.get(API + "/bookings/%d" % b["id"]).expect(200)
+    eq((got["payment_status"], got["credit_owed"]), ("partially_paid", 0), "booking partly paid")
+    eq([x["id"] for x in a.get(API + "/bookings", payment_status="partially_paid",
+                                 staff_id=k.st["id"]).expect(200)["items"]],
+       [b["id"]], "?payment_status=partially_paid")
     expect_field_error(a.post(API + "/invoices/%d/payments" % iid,
                               {"amount": 3001, "method": "card"}), "amount")
     expect_field_error(a.post(API + "/invoices/%d/payments" % iid,
@@ -281,10 +284,22 @@ def test_cancel_paid_keeps_invoice_with_credit_then_refund(ctx):
     inv = _invoice(a, iid)
     eq((inv["status"], inv["paid"], inv["credit_owed"]), ("paid", 5000, 5000),
        "a paid invoice stays and shows the credit owed")
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["credit_owed"], 5000,
+       "the booking row shows the credit owed")
+    owing = [i["id"] for i in a.get(API + "/invoices", credit_owed=1, limit=500).expect(200)["items"]]
+    check(iid in owing, "?credit_owed=1 lists the credited invoice: %r" % owing)
+    check(all(i["credit_owed"] > 0 for i in
+              a.get(API + "/invoices", credit_owed=1, limit=500).expect(200)["items"]),
+          "?credit_owed=1 lists only invoices owing money back")
+    expect_field_error(a.get(API + "/invoices", credit_owed=2), "credit_owed")
     expect_field_error(a.post(API + "/invoices/%d/refunds" % iid,
                               {"amount": 5001, "method": "card"}), "amount")
     r = a.post(API + "/invoices/%d/refunds" % iid, {"method": "card"}).expect(201)
     eq((r["kind"], r["amount"], r["invoice"]["credit_owed"]), ("refund", 5000, 0), "refunded")
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["credit_owed"], 0, "refunded: owed 0")
+    check(iid not in [i["id"] for i in a.get(API + "/invoices", credit_owed=1,
+                                               limit=500).expect(200)["items"]],
+          "a refunded invoice owes nothing back")
     entries = _entries(a, iid)
     eq([e["source"] for e in entries], ["invoice", "payment", "credit", "refund"], "entries")
     receivable = sum(_sides(e).get("1100", 0) for e in entries)

@@ -66,7 +66,9 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
     "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
-    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
+    "coalesce((SELECT CASE WHEN credited <> 0 THEN paid - refunded ELSE 0 END FROM invoices "      \
+    "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
 /* A negative limit is no limit, as in SQLite. */

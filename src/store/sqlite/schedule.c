@@ -53,7 +53,9 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
     "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
-    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
+    "coalesce((SELECT CASE WHEN credited THEN paid - refunded ELSE 0 END FROM invoices "           \
+    "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 static const char SQL_BOOKING_LIST[] =

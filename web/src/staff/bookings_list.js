@@ -17,7 +17,7 @@ export function BookingsPage({ params }) {
 }
 
 async function loadList(f) {
-  const [bookings, pending, partly, paid] = await Promise.all([
+  const [bookings, pending] = await Promise.all([
     listAll('/bookings', {
       from: f.from,
       to: f.to,
@@ -26,17 +26,11 @@ async function loadList(f) {
       payment_status: f.payment_status,
     }),
     listAll('/payments', { status: 'pending' }).catch(() => []),
-    listAll('/invoices', { status: 'partially_paid' }).catch(() => []),
-    listAll('/invoices', { status: 'paid' }).catch(() => []),
   ]);
-  // The booking's payment_status says "unpaid" for a partly paid invoice and
-  // nothing of money owed back after a cancellation: the invoices tell.
-  const invoices = {};
-  for (const i of [...partly, ...paid]) invoices[i.id] = i;
   const pendingByBooking = {};
   for (const p of pending) if (p.booking_id) (pendingByBooking[p.booking_id] ||= []).push(p);
   bookings.sort((a, b) => a.start.localeCompare(b.start));
-  return { bookings, pendingByBooking, invoices };
+  return { bookings, pendingByBooking };
 }
 
 function Bookings({ refs, params }) {
@@ -106,9 +100,9 @@ function Bookings({ refs, params }) {
                   <td data-label=${t('booking.services')}>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
                   <td data-label=${t('booking.staff')}>${byId(refs.staff, b.staff_id)?.name}</td>
                   <td data-label=${t('booking.status')}><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
-                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} invoice=${list.data.invoices[b.invoice_id]} />
-                    ${list.data.invoices[b.invoice_id]?.credit_owed > 0
-                      ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(list.data.invoices[b.invoice_id].credit_owed, cur) })}</span>`
+                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} />
+                    ${b.credit_owed > 0
+                      ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(b.credit_owed, cur) })}</span>`
                       : null}
                     ${pend.map((p) => html`<br /><span class="muted">${money(p.amount, cur)} · ${t('method.' + p.method)}</span>`)}</td>
                   <td class="row-actions">

@@ -73,13 +73,10 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
   </div>`;
 }
 
-/**
- * The payment state in words: the booking says unpaid while an invoice is
- * partly paid, so the invoice decides "Partly paid".
- */
+/** The payment state in words: the booking says it ("partially_paid" too); an invoice already loaded agrees. */
 export function paymentState(booking, invoice) {
   if (booking.payment_status === 'pending') return 'pending';
-  if (invoice?.status === 'partially_paid' || (booking.payment_status === 'unpaid' && invoice && invoice.paid > 0 && invoice.paid < invoice.total)) return 'partially_paid';
+  if (invoice?.status === 'partially_paid') return 'partially_paid';
   return booking.payment_status;
 }
 

@@ -175,13 +175,12 @@ export function AccountsPage({ user }) {
 export function RefundsPage() {
   const [open, setOpen] = useState(null);
   const data = useAsync(async () => {
-    const [refs, paid, partly, payments] = await Promise.all([
+    const [refs, credited, payments] = await Promise.all([
       loadRefs(),
-      listAll('/invoices', { status: 'paid' }),
-      listAll('/invoices', { status: 'partially_paid' }),
+      listAll('/invoices', { credit_owed: 1 }),
       listAll('/payments', { status: 'confirmed' }),
     ]);
-    const owed = [...paid, ...partly].filter((i) => i.credit_owed > 0).sort((a, b) => a.number.localeCompare(b.number));
+    const owed = credited.sort((a, b) => a.number.localeCompare(b.number));
     const refunds = payments.filter((p) => p.kind === 'refund').reverse();
     return { refs, owed, refunds };
   }, [open]);
