@@ -301,6 +301,14 @@ int store_booking_insert(struct store_conn *c, const struct store_booking *b,
 /* Row as JSON plus "service_ids" */
 int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
 int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
+/* Live bookings at location_id starting at or after from, as
+ * {id, staff_id, start_at, end_at} in start order. */
+int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t from,
+                            json_t **items);
+/* Every staff member whose bookings at location_id could change with its
+ * zone: those with shifts there and those with live bookings there from
+ * from on; ascending ids, as a new array of integers. */
+int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
 /* Replaces the booking's services (prices as they are now). */
