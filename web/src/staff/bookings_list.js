@@ -2,7 +2,7 @@
 // online (they stay pending until staff confirm them).
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap, ZoneNote } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -66,6 +66,7 @@ function Bookings({ refs, params }) {
   return html`<section>
     <div class="page-head"><h1>${t('nav.manage_bookings')}</h1>
       <a class="button" href="#/booking/new">${t('nav.create_booking')}</a></div>
+    <${ZoneNote} tz=${tz} />
     <form class="card filters" role="search" aria-label=${t('bookings.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="form-grid">
         <${Input} label=${t('bookings.from')} type="date" value=${f.from} onInput=${set('from')} />
