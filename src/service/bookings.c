@@ -395,3 +395,64 @@ bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_pati
 
     return svc_write(s, cancel_booking, &a);
 }
+
+/* A setup row's name by id, as a new JSON string (null when gone). */
+static json_t *
+name_of(const struct svc *s, const struct store_table *t, json_t *id)
+{
+    json_t *row = NULL, *name = NULL;
+
+    if (json_is_integer(id) && store_row_get(s->db, t, json_integer_value(id), &row) == ERR_OK)
+        name = json_incref(json_object_get(row, "name"));
+    json_decref(row);
+    return name ? name : json_null();
+}
+
+static json_t *
+names_of(const struct svc *s, const struct store_table *t, json_t *ids)
+{
+    json_t *out = json_array(), *id;
+    size_t i;
+
+    json_array_foreach(ids, i, id)
+    {
+        json_array_append_new(out, name_of(s, t, id));
+    }
+    return out;
+}
+
+/* Ids in a change become the names people know: [old, new] pairs of
+ * staff_id and service_ids gain staff and services beside them. */
+static void
+name_change(const struct svc *s, json_t *changes)
+{
+    json_t *staff = json_object_get(changes, "staff_id");
+    json_t *services = json_object_get(changes, "service_ids");
+
+    if (json_array_size(staff) == 2)
+        json_object_set_new(changes, "staff",
+                            json_pack("[o, o]",
+                                      name_of(s, &setup_staff.table, json_array_get(staff, 0)),
+                                      name_of(s, &setup_staff.table, json_array_get(staff, 1))));
+    if (json_array_size(services) == 2)
+        json_object_set_new(
+            changes, "services",
+            json_pack("[o, o]", names_of(s, &setup_services.table, json_array_get(services, 0)),
+                      names_of(s, &setup_services.table, json_array_get(services, 1))));
+}
+
+int
+bookings_history(const struct svc *s, int64_t booking_id, const struct tz_zone *zone,
+                 json_t **items)
+{
+    json_t *item;
+    size_t i;
+    int rc = store_history_list(s->db, booking_id, items);
+
+    json_array_foreach(*items, i, item)
+    {
+        json_object_set_new(item, "at", sched_time_json(row_int(item, "at"), zone));
+        name_change(s, json_object_get(item, "changes"));
+    }
+    return rc;
+}

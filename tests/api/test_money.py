@@ -8,7 +8,7 @@ import re
 from helpers import (API, DatabaseError, book, book_ok, check, clinic_with_staff, eq,
                      expect_field_error,
                      local_iso, logged_in, make_patient, make_service, next_weekday,
-                     settings_changed, today, unique)
+                     same_instant, settings_changed, today, unique, get_settings)
 
 PATIENT_PASSWORD = "patient-pass-1"
 class _Clinic:
@@ -445,3 +445,45 @@ def test_receivables_ageing(ctx):
        "ageing row")
     eq(sum(x["outstanding"] for x in body["items"]), body["total"], "total")
     eq(sum(body["buckets"].values()), body["total"], "buckets add up")
+
+
+# --- the change history in words ------------------------------------------------------
+
+
+def test_history_names_people_services_and_money(ctx):
+    a = ctx.admin
+    k = _clinic(ctx)
+    other = k.cl.add_staff([(3, "08:00", "18:00")])
+    svc2 = make_service(a, 30)
+    p, pc = _patient_login(ctx)
+    b = k.book(a, p["id"]).expect(201)
+    path = API + "/bookings/%d" % b["id"]
+    a.patch(path, {"service_ids": [svc2["id"]]}).expect(200)
+    a.patch(path, {"staff_id": other["id"], "start": local_iso(k.day, "15:00")}).expect(200)
+    iid = b["invoice_id"]
+    a.post(API + "/invoices/%d/payments" % iid, {"amount": 1000, "method": "cash"}).expect(201)
+    with settings_changed(a, client_payment="optional"):
+        online = pc.post(API + "/invoices/%d/payments" % iid, {"amount": 1500}).expect(201)
+        a.post(API + "/payments/%d/confirm" % online["id"]).expect(200)
+        second = pc.post(API + "/invoices/%d/payments" % iid, {"amount": 500}).expect(201)
+        a.post(API + "/payments/%d/reject" % second["id"]).expect(200)
+    a.post(path + "/cancel", {"reason": "moved away"}).expect(200)
+    a.post(API + "/invoices/%d/refunds" % iid, {"method": "card"}).expect(201)
+
+    items = a.get(path + "/history").expect(200)["items"]
+    eq([i["action"] for i in items],
+       ["created", "updated", "updated", "paid", "payment_pending", "payment_confirmed",
+        "payment_pending", "payment_rejected", "cancelled", "refunded"], "history actions")
+    eq(items[0]["actor_name"], "admin@test.test", "staff are named by their login")
+    eq(items[4]["actor_name"], p["name"], "a patient is named by their name")
+    eq(items[1]["changes"]["services"], [[k.svc["name"]], [svc2["name"]]], "services by name")
+    eq(items[2]["changes"]["staff"], [k.st["name"], other["name"]], "staff by name")
+    same_instant(items[2]["changes"]["start"][1], local_iso(k.day, "15:00"), "the new time")
+    money = [(i["action"], i["changes"].get("amount"), i["changes"].get("method"),
+              i["changes"].get("currency")) for i in items if "amount" in i["changes"]]
+    cur = get_settings(a)["currency"]
+    eq(money, [("paid", 1000, "cash", cur), ("payment_pending", 1500, "online", cur),
+               ("payment_confirmed", 1500, "online", cur), ("payment_pending", 500, "online", cur),
+               ("payment_rejected", 500, "online", cur), ("refunded", 2500, "card", cur)],
+       "amounts and methods")
+    eq(items[8]["changes"].get("reason"), "moved away", "the reason for cancelling")

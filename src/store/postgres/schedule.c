@@ -106,8 +106,9 @@ static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6)";
 static const char SQL_HISTORY_LIST[] =
-    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
-    "WHERE booking_id = $1 ORDER BY id";
+    "SELECT h.at, h.actor_user_id, h.actor, coalesce(p.name, u.email::text) AS actor_name, "
+    "h.action, h.changes FROM booking_history h LEFT JOIN users u ON u.id = h.actor_user_id "
+    "LEFT JOIN patients p ON p.id = u.patient_id WHERE h.booking_id = $1 ORDER BY h.id";
 
 /* Ids at or below 0 mean "none" to the SQLite backend, which binds NULL
  * for them; the statements above store 0 as NULL. */

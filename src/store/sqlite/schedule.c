@@ -85,8 +85,9 @@ static const char SQL_HISTORY_INSERT[] =
     "INSERT INTO booking_history (booking_id, at, actor_user_id, actor, action, changes) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 static const char SQL_HISTORY_LIST[] =
-    "SELECT at, actor_user_id, actor, action, changes FROM booking_history "
-    "WHERE booking_id = ? ORDER BY id";
+    "SELECT h.at, h.actor_user_id, h.actor, coalesce(p.name, u.email) AS actor_name, h.action, "
+    "h.changes FROM booking_history h LEFT JOIN users u ON u.id = h.actor_user_id "
+    "LEFT JOIN patients p ON p.id = u.patient_id WHERE h.booking_id = ? ORDER BY h.id";
 
 int
 sqlite_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct store_service *out)

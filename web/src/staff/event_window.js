@@ -238,20 +238,28 @@ function History({ items }) {
     <h3>${t('booking.history')}</h3>
     <ol>
       ${items.map(
-        (h) => html`<li><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
-          ${h.actor ? html` · ${h.actor}` : null}
-          ${h.changes && Object.keys(h.changes).length
-            ? html`<ul class="changes">${Object.entries(h.changes).map(([k, v]) => html`<li><code>${k}</code>: ${describeChange(v)}</li>`)}</ul>`
-            : null}</li>`,
+        (h) => html`<li data-action=${h.action}><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
+          ${h.actor_name || h.actor ? html` · ${h.actor_name || h.actor}` : null}
+          ${historyLines(h).length ? html`<ul class="changes">${historyLines(h).map((line) => html`<li>${line}</li>`)}</ul>` : null}</li>`,
       )}
     </ol>
   </section>`;
 }
 
-function describeChange(v) {
-  if (v && typeof v === 'object' && ('from' in v || 'to' in v)) return `${fmt(v.from)} → ${fmt(v.to)}`;
-  if (Array.isArray(v) && v.length === 2) return `${fmt(v[0])} → ${fmt(v[1])}`;
-  return fmt(v);
+const listNames = (names) => (names || []).map((n) => n ?? t('common.none')).join(', ');
+
+/** One entry's changes in words: names, services and amounts, never ids. */
+export function historyLines(h) {
+  const c = h.changes || {};
+  const lines = [];
+  if (c.amount !== undefined) lines.push(t('history.money_line', { amount: money(c.amount, c.currency), method: c.method ? t('method.' + c.method) : '' }));
+  if (c.timezone) lines.push(t('history.zone_line', { from: c.timezone[0], to: c.timezone[1] }));
+  if (c.start) lines.push(t('history.start_line', { from: fmt(c.start[0]), to: fmt(c.start[1]) }));
+  if (c.staff) lines.push(t('history.staff_line', { from: c.staff[0] ?? t('common.none'), to: c.staff[1] ?? t('common.none') }));
+  if (c.services) lines.push(t('history.services_line', { from: listNames(c.services[0]), to: listNames(c.services[1]) }));
+  if (c.notes) lines.push(t('history.notes_line'));
+  if (c.reason) lines.push(t('history.reason_line', { reason: c.reason }));
+  return lines;
 }
 
 function fmt(x) {
