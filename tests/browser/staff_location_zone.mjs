@@ -3,6 +3,7 @@
 // times or their moments, and staff screens say which zone their times
 // are in when it is not the browser's (tests run in America/New_York).
 import { assert, assertEqual, DEMO } from './_harness.mjs';
+import { scan, assertClean } from './_axe.mjs';
 
 export const tests = {
   async 'changing a zone with future bookings asks, then keeps their moments'(t) {
@@ -27,6 +28,9 @@ export const tests = {
       assert((await dialog.textContent()).includes('from Europe/Berlin to Europe/London'), 'the dialog names both zones');
       assertEqual((await admin.get(`/locations/${loc.id}`)).timezone, loc.timezone, 'nothing changed before the choice');
       await t.shot('zone-choice');
+      const report = [];
+      await scan(p, 'location time zone question', report);
+      assertClean(report);
       await dialog.getByLabel(/Their moments/).check();
       await dialog.getByRole('button', { name: 'Change time zone' }).click();
       await dialog.waitFor({ state: 'detached' });

@@ -1,6 +1,7 @@
 // Staff logins on the Users page: an admin adds one with a first password,
 // disables it (its sessions end, it cannot sign in) and enables it again.
 import { ApiClient, assertEqual, DEMO } from './_harness.mjs';
+import { scan, assertClean } from './_axe.mjs';
 
 export const tests = {
   async 'an admin adds, disables and enables a staff login'(t) {
@@ -36,6 +37,9 @@ export const tests = {
     await row.getByRole('button', { name: 'Disable' }).click();
     await row.getByText('Disabled').waitFor();
     await t.shot('login-disabled');
+    const report = [];
+    await scan(p, 'users page with a disabled login', report);
+    assertClean(report);
     let status = 0;
     await colleague.get('/me').catch((e) => (status = e.status));
     assertEqual(status, 401, 'the disabled login\'s session has ended');
