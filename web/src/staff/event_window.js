@@ -3,7 +3,7 @@
 // "Login as Client".
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit } from '../lib/ui.js';
+import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit, ZoneNote } from '../lib/ui.js';
 import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
@@ -18,6 +18,7 @@ async function loadBooking(id) {
 export function EventWindow({ event, refs, tz, onClose, onChanged }) {
   const title = t(`kind.${event.kind}`);
   return html`<${Modal} title=${title} onClose=${onClose} wide>
+    <${ZoneNote} tz=${tz} />
     ${event.kind === 'booking'
       ? html`<${BookingDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
       : event.kind === 'appointment'
