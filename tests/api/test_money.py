@@ -475,6 +475,9 @@ def test_history_names_people_services_and_money(ctx):
        ["created", "updated", "updated", "paid", "payment_pending", "payment_confirmed",
         "payment_pending", "payment_rejected", "cancelled", "refunded"], "history actions")
     eq(items[0]["actor_name"], "admin@test.test", "staff are named by their login")
+    eq((items[0]["changes"]["staff"], items[0]["changes"]["services"]),
+       (k.st["name"], [k.svc["name"]]), "what was booked, by name")
+    same_instant(items[0]["changes"]["start"], b["start"], "when it was booked for")
     eq(items[4]["actor_name"], p["name"], "a patient is named by their name")
     eq(items[1]["changes"]["services"], [[k.svc["name"]], [svc2["name"]]], "services by name")
     eq(items[2]["changes"]["staff"], [k.st["name"], other["name"]], "staff by name")

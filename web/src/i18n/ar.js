@@ -218,6 +218,9 @@ export default {
   'history.services_line': 'الخدمات {from} ← {to}',
   'history.notes_line': 'تغيّرت الملاحظات',
   'history.reason_line': 'السبب: {reason}',
+  'history.booked_at': 'في {time}',
+  'history.booked_with': 'مع {name}',
+  'history.booked_services': 'الخدمات {names}',
 
   'appt.action': 'الإجراء',
   'appt.shared': 'مشارك مع المريض',

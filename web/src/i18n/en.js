@@ -208,6 +208,9 @@ export default {
   'history.services_line': 'Services {from} → {to}',
   'history.notes_line': 'Notes changed',
   'history.reason_line': 'Reason: {reason}',
+  'history.booked_at': 'For {time}',
+  'history.booked_with': 'With {name}',
+  'history.booked_services': 'Services {names}',
 
   'appt.action': 'Action',
   'appt.shared': 'Shared with patient',

@@ -255,9 +255,13 @@ export function historyLines(h) {
   const lines = [];
   if (c.amount !== undefined) lines.push(t('history.money_line', { amount: money(c.amount, c.currency), method: c.method ? t('method.' + c.method) : '' }));
   if (c.timezone) lines.push(t('history.zone_line', { from: c.timezone[0], to: c.timezone[1] }));
-  if (c.start) lines.push(t('history.start_line', { from: fmt(c.start[0]), to: fmt(c.start[1]) }));
-  if (c.staff) lines.push(t('history.staff_line', { from: c.staff[0] ?? t('common.none'), to: c.staff[1] ?? t('common.none') }));
-  if (c.services) lines.push(t('history.services_line', { from: listNames(c.services[0]), to: listNames(c.services[1]) }));
+  // What was booked comes as plain values, a change as [before, after].
+  if (typeof c.start === 'string') lines.push(t('history.booked_at', { time: fmt(c.start) }));
+  else if (c.start) lines.push(t('history.start_line', { from: fmt(c.start[0]), to: fmt(c.start[1]) }));
+  if (typeof c.staff === 'string') lines.push(t('history.booked_with', { name: c.staff }));
+  else if (Array.isArray(c.staff)) lines.push(t('history.staff_line', { from: c.staff[0] ?? t('common.none'), to: c.staff[1] ?? t('common.none') }));
+  if (Array.isArray(c.services) && !Array.isArray(c.services[0])) lines.push(t('history.booked_services', { names: listNames(c.services) }));
+  else if (c.services) lines.push(t('history.services_line', { from: listNames(c.services[0]), to: listNames(c.services[1]) }));
   if (c.notes) lines.push(t('history.notes_line'));
   if (c.reason) lines.push(t('history.reason_line', { reason: c.reason }));
   return lines;
