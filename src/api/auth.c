@@ -102,6 +102,9 @@ auth_resolve(struct http_req *req)
         rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), &s);
     if (rc == ERR_OK)
         rc = store_user_get(req->db, s.user_id, &u);
+    /* Disabling ends the sessions; this also covers one begun meanwhile. */
+    if (rc == ERR_OK && u.disabled_at > 0)
+        rc = ERR_NOT_FOUND;
     if (rc != ERR_OK)
         return rc == ERR_NOT_FOUND ? ERR_OK : rc;
     req->auth.user_id = u.id;
@@ -288,13 +291,47 @@ api_logout(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
+/* A login-as session also names whom staff are viewing as and who they
+ * are, so the portal's banner needs no second request. */
+static int
+me_login_as(struct http_req *req, const struct store_user *u, json_t *me)
+{
+    json_t *row = NULL, *name;
+    int rc = store_row_get(req->db, &setup_patients.table, req->auth.as_patient_id, &row);
+
+    if (rc == ERR_NOT_FOUND) {
+        json_object_set_new(me, "patient", json_null());
+        rc = ERR_OK;
+    } else if (rc == ERR_OK) {
+        name = json_object_get(row, "name");
+        json_object_set_new(me, "patient",
+                            json_pack("{s:I, s:O}", "id", (json_int_t)req->auth.as_patient_id,
+                                      "name", name ? name : json_null()));
+    }
+    if (rc == ERR_OK)
+        json_object_set_new(me, "acting_staff",
+                            json_pack("{s:I, s:s}", "id", (json_int_t)u->id, "email", u->email));
+    json_decref(row);
+    return rc;
+}
+
 int
 api_me(struct http_req *req, struct http_resp *resp)
 {
     struct store_user u = {0};
+    json_t *me = NULL;
     int rc = req->auth.token_id ? ERR_OK : store_user_get(req->db, req->auth.user_id, &u);
 
     if (rc == ERR_OK)
-        rc = http_reply_json(resp, 200, me_json(req, u.email));
+        me = me_json(req, u.email);
+    if (rc == ERR_OK && !me)
+        rc = ERR_NOMEM;
+    if (rc == ERR_OK && req->auth.as_patient_id > 0)
+        rc = me_login_as(req, &u, me);
+    if (rc == ERR_OK) {
+        rc = http_reply_json(resp, 200, me);
+        me = NULL;
+    }
+    json_decref(me);
     return rc;
 }

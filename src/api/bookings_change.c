@@ -69,18 +69,13 @@ api_bookings_history(struct http_req *req, struct http_resp *resp)
 {
     struct svc sv = api_svc(req);
     const struct tz_zone *zone;
-    json_t *row = NULL, *items = NULL, *item;
-    size_t i;
+    json_t *row = NULL, *items = NULL;
     int rc = booking_load(req, req->ids[0], &row);
 
     if (rc == ERR_OK)
         rc = sched_location_zone(&sv, row_int(row, "location_id"), &zone);
     if (rc == ERR_OK)
-        rc = store_history_list(req->db, req->ids[0], &items);
-    json_array_foreach(items, i, item)
-    {
-        json_object_set_new(item, "at", sched_time_json(row_int(item, "at"), zone));
-    }
+        rc = bookings_history(&sv, req->ids[0], zone, &items);
     if (rc == ERR_OK) {
         rc = http_reply_json(resp, 200, json_pack("{s:o}", "items", items));
         items = NULL;

@@ -113,12 +113,15 @@ list_invoices(struct http_req *req, struct http_resp *resp, int64_t patient_id)
 {
     struct store_invoice_filter f = {0};
     json_t *items = NULL;
+    int64_t owed = 0;
     int bad = 0, rc;
 
     f.patient_id = patient_id;
     if (!patient_id)
         bad |= query_int(req, "patient_id", 1, INT64_MAX, &f.patient_id) != ERR_OK;
     bad |= query_page(req, &f.limit, &f.after_id) != ERR_OK;
+    bad |= query_int(req, "credit_owed", 0, 1, &owed) != ERR_OK;
+    f.credit_owed = (int)owed;
     f.status = http_query(req, "status");
     if (f.status && strlen(f.status) > 16)
         bad |= http_field_error(req, "status", "is too long") != ERR_OK;

@@ -32,6 +32,9 @@ int resource_read_fields(struct http_req *req, const struct api_resource *res, i
 /* Loads one row and renders it (write-only fields removed). */
 int resource_load(struct http_req *req, const struct api_resource *res, int64_t id, json_t **out);
 
+/* PATCH /locations/{id}, with keep for a new time zone (service/locations.h). */
+int api_location_update(struct http_req *req, struct http_resp *resp);
+
 extern const struct api_resource api_locations, api_staff, api_services, api_actions, api_patients,
     api_settings, api_tax_rates;
 

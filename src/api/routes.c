@@ -47,9 +47,19 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/tokens", api_tokens_list, ADMIN, NULL},
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, ADMIN, NULL},
     {"GET", V1 "/audit", api_audit_list, ADMIN, NULL},
+    {"GET", V1 "/users", api_users_list, ADMIN, NULL},
+    {"POST", V1 "/users", api_users_create, ADMIN, NULL},
+    {"POST", V1 "/users/{id}/disable", api_users_disable, ADMIN, NULL},
+    {"POST", V1 "/users/{id}/enable", api_users_enable, ADMIN, NULL},
 
     /* Online booking shows visitors the clinic, its services and staff. */
-    SETUP("/locations", api_locations, PUBLIC),
+    /* As SETUP, but a new zone must not move bookings silently: its own
+     * PATCH. */
+    {"GET", V1 "/locations", resource_list, PUBLIC, &api_locations},
+    {"POST", V1 "/locations", resource_create, ADMIN, &api_locations},
+    {"GET", V1 "/locations/{id}", resource_get, PUBLIC, &api_locations},
+    {"PATCH", V1 "/locations/{id}", api_location_update, ADMIN, &api_locations},
+    {"DELETE", V1 "/locations/{id}", resource_delete, ADMIN, &api_locations},
     SETUP("/services", api_services, PUBLIC),
     SETUP("/actions", api_actions, STAFF),
     SETUP("/staff", api_staff, PUBLIC),

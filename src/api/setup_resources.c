@@ -6,6 +6,7 @@
 #include "api/app.h"
 #include "api/input.h"
 #include "api/resource.h"
+#include "service/locations.h"
 #include "service/setup.h"
 #include "api/targets.h"
 #include "util/err.h"
@@ -102,3 +103,40 @@ const struct api_resource api_staff = {
     .save_extra = staff_saved,
     .render_extra = staff_render,
 };
+
+/* PATCH /locations/{id}: the generic fields plus keep, which says what a
+ * new time zone does to the future bookings there. */
+int
+api_location_update(struct http_req *req, struct http_resp *resp)
+{
+    struct svc sv = api_svc(req);
+    struct location_change c = {.id = req->ids[0]};
+    const char *keep = NULL;
+    json_t *fields = NULL, *out = NULL;
+    int rc = resource_read_fields(req, &api_locations, 0, &fields);
+
+    if (rc == ERR_OK && in_text(req, "keep", 0, 16, &keep) != ERR_OK)
+        rc = ERR_INVALID;
+    if (rc == ERR_OK && keep)
+        c.keep = strcmp(keep, "wall_time") == 0 ? LOCATION_KEEP_WALL_TIME
+                 : strcmp(keep, "instant") == 0 ? LOCATION_KEEP_INSTANT
+                                                : LOCATION_KEEP_UNSAID;
+    if (rc == ERR_OK && keep && c.keep == LOCATION_KEEP_UNSAID)
+        rc = http_field_error(req, "keep", "must be \"wall_time\" or \"instant\"");
+    if (rc != ERR_OK)
+        goto out;
+    c.fields = fields;
+    rc = locations_update(&sv, &c);
+    if (rc == ERR_OK)
+        rc = resource_load(req, &api_locations, c.id, &out);
+    if (rc == ERR_OK) {
+        json_object_set_new(out, "future_bookings", json_integer(c.n_future));
+        json_object_set_new(out, "bookings_moved", json_integer(c.n_moved));
+        rc = http_reply_json(resp, 200, out);
+        out = NULL;
+    }
+out:
+    json_decref(fields);
+    json_decref(out);
+    return rc;
+}

@@ -158,7 +158,7 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
 {
     static const int times[] = {9 * 60, 10 * 60 + 30, 14 * 60, 15 * 60 + 30};
     struct store_service svc[5];
-    struct billing_ctx bill = {c, zone, now, 0, "EUR"};
+    struct billing_ctx bill = {.db = c, .zone = zone, .now = now, .currency = "EUR"};
     int64_t today = civil_day_of(tz_utc_to_local(zone, now)), day, id;
     size_t s, t, k = 0;
     int rc = store_services_get(c, services, 5, svc);

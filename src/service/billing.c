@@ -1,6 +1,7 @@
 /* Billing: invoices raised, changed, voided and paid, each change posted
  * to the general ledger in the same transaction. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "service/billing.h"
@@ -19,6 +20,7 @@ billing_ctx_init(const struct svc *s, struct billing_ctx *b)
     b->db = s->db;
     b->now = s->now;
     b->user_id = s->user_id;
+    snprintf(b->actor, sizeof(b->actor), "%s", s->actor);
     if (rc != ERR_OK)
         return rc;
     snprintf(b->currency, sizeof(b->currency), "%s", st.currency);
@@ -126,7 +128,8 @@ post_reversal(const struct billing_ctx *b, const struct store_invoice *inv, cons
     return rc == ERR_OK ? post(b, source, memo, inv->id, 0, last, &r) : rc;
 }
 
-/* The booking's payment status follows its invoice. */
+/* The booking's payment status follows its invoice: what waits for staff
+ * first, then what the confirmed money says. */
 static int
 sync_booking(const struct billing_ctx *b, const struct store_invoice *inv)
 {
@@ -141,7 +144,9 @@ sync_booking(const struct billing_ctx *b, const struct store_invoice *inv)
     return store_booking_set_payment_status(b->db, inv->booking_id,
                                             pending                            ? "pending"
                                             : strcmp(inv->status, "paid") == 0 ? "paid"
-                                                                               : "unpaid");
+                                            : strcmp(inv->status, "partially_paid") == 0
+                                                ? "partially_paid"
+                                                : "unpaid");
 }
 
 int
@@ -228,6 +233,29 @@ apply_confirmed(const struct billing_ctx *b, struct store_invoice *inv,
     return rc;
 }
 
+/* Money taken, confirmed, rejected or paid back shows in the booking's
+ * change history, with its amount and method, in the same transaction. */
+static int
+money_history(const struct billing_ctx *b, const struct store_invoice *inv, const char *action,
+              const struct store_payment *p)
+{
+    json_t *changes;
+    char *text;
+    int rc;
+
+    if (!inv->booking_id)
+        return ERR_OK;
+    changes = json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)p->amount, "currency", b->currency,
+                        "method", p->method);
+    text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
+    rc = text
+             ? store_history_add(b->db, inv->booking_id, b->now, b->user_id, b->actor, action, text)
+             : ERR_NOMEM;
+    free(text);
+    json_decref(changes);
+    return rc;
+}
+
 int
 billing_payment_add(const struct billing_ctx *b, struct store_invoice *inv, struct store_payment *p,
                     int64_t *payment_id)
@@ -241,6 +269,9 @@ billing_payment_add(const struct billing_ctx *b, struct store_invoice *inv, stru
     rc = store_payment_insert(b->db, p, payment_id);
     if (rc == ERR_OK && strcmp(p->status, "confirmed") == 0)
         rc = apply_confirmed(b, inv, p, *payment_id);
+    if (rc == ERR_OK)
+        rc = money_history(b, inv, strcmp(p->status, "confirmed") == 0 ? "paid" : "payment_pending",
+                           p);
     if (rc == ERR_OK)
         rc = sync_booking(b, inv);
     return rc;
@@ -260,6 +291,8 @@ billing_payment_decide(const struct billing_ctx *b, int64_t payment_id, int conf
                                   b->user_id);
     if (rc == ERR_OK && confirm)
         rc = apply_confirmed(b, &inv, &p, payment_id);
+    if (rc == ERR_OK)
+        rc = money_history(b, &inv, confirm ? "payment_confirmed" : "payment_rejected", &p);
     if (rc == ERR_OK)
         rc = sync_booking(b, &inv);
     return rc;
@@ -291,6 +324,8 @@ billing_refund(const struct billing_ctx *b, struct store_invoice *inv, const cha
     inv->refunded += amount;
     if (rc == ERR_OK)
         rc = store_invoice_set_state(b->db, inv);
+    if (rc == ERR_OK)
+        rc = money_history(b, inv, "refunded", &p);
     return rc;
 }
 

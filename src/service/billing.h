@@ -17,6 +17,7 @@ struct billing_ctx {
     const struct tz_zone *zone; /* the organisation's: journal dates, invoice years */
     int64_t now;
     int64_t user_id; /* 0 when nobody is logged in */
+    char actor[48];  /* as the booking's change history names them (svc.actor) */
     char currency[8];
 };
 

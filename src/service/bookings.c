@@ -110,6 +110,31 @@ invoice_booking(const struct svc *s, const struct booking_new *in, const struct 
 /* Everything from the slot check to the audit line is one transaction:
  * the check holds the staff member's lock until the commit, so of racing
  * requests for one slot every one after the first sees it taken. */
+/* What was booked, so the history can say it in words: who, which
+ * services, when (in the location's zone). */
+static int
+history_created(const struct svc *s, const struct store_booking *b,
+                const struct sched_services *svc, int64_t id)
+{
+    const struct tz_zone *zone;
+    json_t *changes = NULL, *ids = json_array();
+    size_t i;
+    int rc = ids ? sched_location_zone(s, b->location_id, &zone) : ERR_NOMEM;
+
+    for (i = 0; rc == ERR_OK && i < svc->n; i++)
+        json_array_append_new(ids, json_integer(svc->items[i].id));
+    if (rc == ERR_OK)
+        changes = json_pack("{s:I, s:O, s:o}", "staff_id", (json_int_t)b->staff_id, "service_ids",
+                            ids, "start", sched_time_json(b->start_at, zone));
+    if (rc == ERR_OK && !changes)
+        rc = ERR_NOMEM;
+    if (rc == ERR_OK)
+        rc = history_add(s, id, "created", changes);
+    json_decref(changes);
+    json_decref(ids);
+    return rc;
+}
+
 static int
 insert_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
                const struct sched_services *svc, const char *password_hash, int64_t *id)
@@ -136,7 +161,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(s->db, &b, svc->items, svc->n, id);
     if (rc == ERR_OK)
-        rc = history_add(s, *id, "created", NULL);
+        rc = history_created(s, &b, svc, *id);
     if (rc == ERR_OK)
         rc = notify_booking(s, *id, NOTIFY_CREATED);
     if (rc == ERR_OK && in->audit)
@@ -400,4 +425,70 @@ bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_pati
     struct cancel_args a = {id, reason ? reason : "", by_patient};
 
     return svc_write(s, cancel_booking, &a);
+}
+
+/* A setup row's name by id, as a new JSON string (null when gone). */
+static json_t *
+name_of(const struct svc *s, const struct store_table *t, json_t *id)
+{
+    json_t *row = NULL, *name = NULL;
+
+    if (json_is_integer(id) && store_row_get(s->db, t, json_integer_value(id), &row) == ERR_OK)
+        name = json_incref(json_object_get(row, "name"));
+    json_decref(row);
+    return name ? name : json_null();
+}
+
+static json_t *
+names_of(const struct svc *s, const struct store_table *t, json_t *ids)
+{
+    json_t *out = json_array(), *id;
+    size_t i;
+
+    json_array_foreach(ids, i, id)
+    {
+        json_array_append_new(out, name_of(s, t, id));
+    }
+    return out;
+}
+
+/* Ids in a change become the names people know: staff_id and
+ * service_ids gain staff and services beside them, as [old, new] pairs
+ * for a change and as plain values for what was booked. */
+static void
+name_change(const struct svc *s, json_t *changes)
+{
+    json_t *staff = json_object_get(changes, "staff_id");
+    json_t *services = json_object_get(changes, "service_ids");
+
+    if (json_is_integer(staff))
+        json_object_set_new(changes, "staff", name_of(s, &setup_staff.table, staff));
+    if (json_is_array(services) && !json_is_array(json_array_get(services, 0)))
+        json_object_set_new(changes, "services", names_of(s, &setup_services.table, services));
+    if (json_array_size(staff) == 2)
+        json_object_set_new(changes, "staff",
+                            json_pack("[o, o]",
+                                      name_of(s, &setup_staff.table, json_array_get(staff, 0)),
+                                      name_of(s, &setup_staff.table, json_array_get(staff, 1))));
+    if (json_array_size(services) == 2 && json_is_array(json_array_get(services, 0)))
+        json_object_set_new(
+            changes, "services",
+            json_pack("[o, o]", names_of(s, &setup_services.table, json_array_get(services, 0)),
+                      names_of(s, &setup_services.table, json_array_get(services, 1))));
+}
+
+int
+bookings_history(const struct svc *s, int64_t booking_id, const struct tz_zone *zone,
+                 json_t **items)
+{
+    json_t *item;
+    size_t i;
+    int rc = store_history_list(s->db, booking_id, items);
+
+    json_array_foreach(*items, i, item)
+    {
+        json_object_set_new(item, "at", sched_time_json(row_int(item, "at"), zone));
+        name_change(s, json_object_get(item, "changes"));
+    }
+    return rc;
 }

@@ -59,4 +59,12 @@ int bookings_update(const struct svc *s, int64_t id, const struct booking_change
  * cancelling themselves must give the clinic's notice. */
 int bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_patient);
 
+/* The booking's change history, oldest first, as people read it: times
+ * in zone, the actor in words (see store_history_list) and, beside
+ * staff_id and service_ids changes, the staff
+ * and service names then and now; payments, confirmations, rejections and
+ * refunds carry amount, currency and method. *items is a new array. */
+int bookings_history(const struct svc *s, int64_t booking_id, const struct tz_zone *zone,
+                     json_t **items);
+
 #endif

@@ -70,5 +70,49 @@ users_authenticate(const struct svc *s, const char *email, const char *password,
         store_login_failure_add(s->db, email, address, s->now);
         return svc_fail(s, rc, "wrong e-mail or password");
     }
+    /* Said only after the right password, so it tells a guesser nothing. */
+    if (rc == ERR_OK && u->disabled_at > 0)
+        return svc_fail(s, ERR_FORBIDDEN, "this account is disabled; ask an administrator");
     return rc;
+}
+
+int
+users_add_staff(const struct svc *s, const char *email, const char *password, const char *role,
+                int64_t *id)
+{
+    int rc;
+
+    if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0)
+        return svc_field_error(s, "role", "must be admin or staff");
+    rc = users_add(s, email, password, role, 0, id);
+    if (rc == ERR_CONFLICT)
+        return svc_fail(s, rc, "that e-mail already has a login");
+    return rc;
+}
+
+struct disable_args {
+    int64_t id;
+    int disable;
+};
+
+static int
+set_disabled_tx(const struct svc *s, void *arg)
+{
+    const struct disable_args *d = arg;
+    int rc = store_user_set_disabled(s->db, d->id, d->disable ? s->now : 0);
+
+    if (rc == ERR_NOT_FOUND)
+        return svc_fail(s, rc, "no such staff login");
+    return rc;
+}
+
+int
+users_set_disabled(const struct svc *s, int64_t id, int disable)
+{
+    struct disable_args d = {.id = id, .disable = disable};
+
+    /* An admin locking themselves out could leave the clinic with none. */
+    if (disable && id == s->user_id)
+        return svc_fail(s, ERR_CONFLICT, "you cannot disable your own login");
+    return svc_write(s, set_disabled_tx, &d);
 }

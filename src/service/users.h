@@ -25,6 +25,16 @@ int users_add_patient(const struct svc *s, int64_t patient_id, const char *email
  * client address had too many failures within USERS_FAIL_WINDOW_S; a
  * wrong e-mail or password is ERR_UNAUTHORIZED and counts as a failure.
  * *u holds the user when the e-mail is known (u->id 0 otherwise). */
+/* A staff or admin login (role "admin" or "staff", else a field error),
+ * as users_add; ERR_CONFLICT when the e-mail is taken. */
+int users_add_staff(const struct svc *s, const char *email, const char *password, const char *role,
+                    int64_t *id);
+/* Disables (ending every session of it at once) or enables the staff or
+ * admin login id in one write transaction. ERR_NOT_FOUND when there is no
+ * such login (patients' logins are not staff accounts); ERR_CONFLICT when
+ * the caller would disable their own. */
+int users_set_disabled(const struct svc *s, int64_t id, int disable);
+/* A disabled login with the right password is ERR_FORBIDDEN. */
 int users_authenticate(const struct svc *s, const char *email, const char *password,
                        const char *address, struct store_user *u);
 

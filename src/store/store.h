@@ -60,7 +60,8 @@ struct store_user {
     char email[256];
     char password_hash[160];
     char role[16];
-    int64_t patient_id; /* 0 when none */
+    int64_t patient_id;  /* 0 when none */
+    int64_t disabled_at; /* 0 while the login may sign in */
 };
 
 struct store_session {
@@ -267,6 +268,14 @@ int store_audit_list(struct store_conn *c, const struct store_audit_filter *f, j
 
 /* The patient's login, if any (ERR_NOT_FOUND when none). */
 int store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out);
+/* Staff and admin logins (never patients') with id > after_id in id order,
+ * at most limit: {id, email, role, created_at, disabled_at}. */
+int store_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **items);
+/* Disables (at > 0; an already disabled login keeps its first time) or
+ * enables (at == 0) a staff or admin login; disabling also ends every
+ * session of it. Run it in a write transaction so both happen or
+ * neither. ERR_NOT_FOUND when id is no staff or admin login. */
+int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
 
 /* --- Scheduling ----------------------------------------------------------- */
 
@@ -292,6 +301,14 @@ int store_booking_insert(struct store_conn *c, const struct store_booking *b,
 /* Row as JSON plus "service_ids" */
 int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
 int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
+/* Live bookings at location_id starting at or after from, as
+ * {id, staff_id, start_at, end_at} in start order. */
+int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t from,
+                            json_t **items);
+/* Every staff member whose bookings at location_id could change with its
+ * zone: those with shifts there and those with live bookings there from
+ * from on; ascending ids, as a new array of integers. */
+int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
 /* Replaces the booking's services (prices as they are now). */
@@ -302,6 +319,8 @@ int store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes,
 int store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now);
 int store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
                       const char *actor, const char *action, const char *changes_json);
+/* Oldest first; actor in words (STORE_ACTOR_WORDS): the staff member's
+ * name, "Name (patient)", "Reception (staff)", or "System". */
 int store_history_list(struct store_conn *c, int64_t booking_id, json_t **items);
 
 int store_appointment_insert(struct store_conn *c, const struct store_appointment *a, int64_t *id);
@@ -412,6 +431,7 @@ struct store_journal {
 struct store_invoice_filter {
     int64_t patient_id;
     const char *status;
+    int credit_owed; /* 1: only invoices that owe the patient money back */
     int64_t after_id;
     int limit;
 };

@@ -10,7 +10,8 @@ import time
 
 from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, Client,
                      Server, book, book_ok, check, clinic_with_staff, eq, expect_field_error,
-                     local_iso, logged_in, make_patient, make_service, next_weekday, run_cli,
+                     local_iso, logged_in, make_patient, make_service, next_weekday, parse_ts,
+                     run_cli,
                      settings_changed, slots_of, today, unique)
 
 PATIENT_PASSWORD = "patient-pass-1"
@@ -341,6 +342,8 @@ def test_login_as_patient_and_audit(ctx):
     me = s.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id"), me.get("login_as")), ("patient", p["id"], True),
        "/me as the patient")
+    eq(me.get("patient"), {"id": p["id"], "name": p["name"]}, "/me names the patient viewed")
+    eq(me.get("acting_staff"), {"id": sid, "email": email}, "/me names the staff member acting")
     items = s.get(API + "/me/appointments").expect(200)["items"]
     eq([(i["kind"], i["id"]) for i in items], [("booking", mine["id"]), ("appointment", shared)],
        "the patient's portal seen by staff")
@@ -360,6 +363,8 @@ def test_login_as_patient_and_audit(ctx):
     me = s.get(API + "/me").expect(200)
     eq((me.get("role"), me.get("patient_id"), me.get("login_as"), me.get("csrf_token")),
        ("staff", None, False, staff_csrf), "/me back as staff")
+    check("patient" not in me and "acting_staff" not in me,
+          "a staff session's /me has no login-as names: %r" % me)
     s.get(API + "/actions").expect(200)
     # The ended login-as session stays ended.
     s.cookies["chairside_as"] = old_as
@@ -493,3 +498,80 @@ def test_session_expiry_and_address_rate_limit(ctx):
         check(retry.isdigit() and 0 < int(retry) <= 15 * 60,
               "Retry-After must be whole seconds within the 15 minute window: %r" % retry)
         check(not c.cookies, "a limited login starts no session")
+
+
+# --- staff logins: list, add, disable, enable --------------------------------------
+
+
+def _users(c):
+    return c.get(API + "/users", limit=500).expect(200)["items"]
+
+
+def test_staff_users_list_add_disable_enable(ctx):
+    a = ctx.admin
+    ctx.staff.get(API + "/users").expect_problem(403)
+    ctx.staff.post(API + "/users", {"email": unique("u") + "@test.test", "role": "staff",
+                                    "password": STAFF_PASSWORD}).expect_problem(403)
+    # Patients' logins are not staff accounts.
+    _, _, pc = _patient_with_login(ctx)
+    emails = [u["email"] for u in _users(a)]
+    check("admin@test.test" in emails and "staff@test.test" in emails,
+          "the test logins are listed: %r" % emails)
+    check(pc.user["email"] not in emails, "a patient's login is not a staff user")
+
+    # Bad input names the field and adds nothing.
+    before = len(_users(a))
+    expect_field_error(a.post(API + "/users", {"email": "nope", "role": "staff",
+                                               "password": STAFF_PASSWORD}), "email")
+    expect_field_error(a.post(API + "/users", {"email": unique("u") + "@test.test",
+                                               "role": "patient",
+                                               "password": STAFF_PASSWORD}), "role")
+    expect_field_error(a.post(API + "/users", {"email": unique("u") + "@test.test",
+                                               "role": "staff", "password": "short"}),
+                       "password")
+    a.post(API + "/users", {"email": "STAFF@test.test", "role": "staff",
+                            "password": STAFF_PASSWORD}).expect_problem(409)
+    eq(len(_users(a)), before, "refused logins add nothing")
+
+    email = unique("newstaff") + "@test.test"
+    made = a.post(API + "/users", {"email": email, "role": "staff",
+                                   "password": STAFF_PASSWORD}).expect(201)
+    eq((made.get("email"), made.get("role"), made.get("disabled"), made.get("disabled_at")),
+       (email, "staff", False, None), "the new login")
+    check("password" not in made and "password_hash" not in made, "no password echoed")
+    parse_ts(made["created_at"])
+    check(made["id"] in [u["id"] for u in _users(a)], "the new login is listed")
+
+    # The new colleague signs in, twice (two sessions); disabling ends both.
+    one, two = ctx.client(), ctx.client()
+    one.login(email, STAFF_PASSWORD).expect(200)
+    two.login(email, STAFF_PASSWORD).expect(200)
+    one.get(API + "/actions").expect(200)
+    off = a.post(API + "/users/%d/disable" % made["id"]).expect(200)
+    eq(off.get("disabled"), True, "disabled")
+    parse_ts(off["disabled_at"])
+    one.get(API + "/me").expect_problem(401)
+    two.get(API + "/actions").expect_problem(401)
+    eq(ctx.sql_rows("SELECT count(*) FROM sessions WHERE user_id = ?", (made["id"],)),
+       [(0,)], "the disabled login's sessions are gone")
+    r = ctx.client().login(email, STAFF_PASSWORD)
+    body = r.expect_problem(403)
+    check("disabled" in body["detail"], "login says the account is disabled: %r" % body)
+    wrong = ctx.client().login(email, "wrong-password-9").expect_problem(401)
+    check("disabled" not in wrong["detail"], "a wrong password learns nothing: %r" % wrong)
+    again = a.post(API + "/users/%d/disable" % made["id"]).expect(200)
+    eq(again["disabled_at"], off["disabled_at"], "disabling twice keeps the first time")
+    listed = [u for u in _users(a) if u["id"] == made["id"]]
+    eq(listed[0]["disabled"], True, "the list shows it disabled")
+
+    on = a.post(API + "/users/%d/enable" % made["id"]).expect(200)
+    eq((on.get("disabled"), on.get("disabled_at")), (False, None), "enabled")
+    ctx.client().login(email, STAFF_PASSWORD).expect(200)
+
+    # Not for patients' logins, unknown ids or oneself.
+    a.post(API + "/users/%d/disable" % pc.user["id"]).expect_problem(404)
+    a.post(API + "/users/999999/disable").expect_problem(404)
+    a.post(API + "/users/999999/enable").expect_problem(404)
+    me = a.get(API + "/me").expect(200)
+    a.post(API + "/users/%d/disable" % me["id"]).expect_problem(409)
+    a.get(API + "/actions").expect(200)

@@ -8,7 +8,7 @@ import re
 from helpers import (API, DatabaseError, book, book_ok, check, clinic_with_staff, eq,
                      expect_field_error,
                      local_iso, logged_in, make_patient, make_service, next_weekday,
-                     settings_changed, today, unique)
+                     same_instant, settings_changed, today, unique, get_settings)
 
 PATIENT_PASSWORD = "patient-pass-1"
 class _Clinic:
@@ -157,8 +157,11 @@ def test_staff_payments_confirmed_at_once_partial_then_paid(ctx):
     r = a.post(API + "/invoices/%d/payments" % iid, {"amount": 2000, "method": "cash"}).expect(201)
     eq((r["status"], r["amount"], r["method"]), ("confirmed", 2000, "cash"), "cash payment")
     eq((r["invoice"]["paid"], r["invoice"]["status"]), (2000, "partially_paid"), "partial")
-    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["payment_status"], "unpaid",
-       "booking not yet paid")
+    got = a.get(API + "/bookings/%d" % b["id"]).expect(200)
+    eq((got["payment_status"], got["credit_owed"]), ("partially_paid", 0), "booking partly paid")
+    eq([x["id"] for x in a.get(API + "/bookings", payment_status="partially_paid",
+                                 staff_id=k.st["id"]).expect(200)["items"]],
+       [b["id"]], "?payment_status=partially_paid")
     expect_field_error(a.post(API + "/invoices/%d/payments" % iid,
                               {"amount": 3001, "method": "card"}), "amount")
     expect_field_error(a.post(API + "/invoices/%d/payments" % iid,
@@ -281,10 +284,22 @@ def test_cancel_paid_keeps_invoice_with_credit_then_refund(ctx):
     inv = _invoice(a, iid)
     eq((inv["status"], inv["paid"], inv["credit_owed"]), ("paid", 5000, 5000),
        "a paid invoice stays and shows the credit owed")
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["credit_owed"], 5000,
+       "the booking row shows the credit owed")
+    owing = [i["id"] for i in a.get(API + "/invoices", credit_owed=1, limit=500).expect(200)["items"]]
+    check(iid in owing, "?credit_owed=1 lists the credited invoice: %r" % owing)
+    check(all(i["credit_owed"] > 0 for i in
+              a.get(API + "/invoices", credit_owed=1, limit=500).expect(200)["items"]),
+          "?credit_owed=1 lists only invoices owing money back")
+    expect_field_error(a.get(API + "/invoices", credit_owed=2), "credit_owed")
     expect_field_error(a.post(API + "/invoices/%d/refunds" % iid,
                               {"amount": 5001, "method": "card"}), "amount")
     r = a.post(API + "/invoices/%d/refunds" % iid, {"method": "card"}).expect(201)
     eq((r["kind"], r["amount"], r["invoice"]["credit_owed"]), ("refund", 5000, 0), "refunded")
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["credit_owed"], 0, "refunded: owed 0")
+    check(iid not in [i["id"] for i in a.get(API + "/invoices", credit_owed=1,
+                                               limit=500).expect(200)["items"]],
+          "a refunded invoice owes nothing back")
     entries = _entries(a, iid)
     eq([e["source"] for e in entries], ["invoice", "payment", "credit", "refund"], "entries")
     receivable = sum(_sides(e).get("1100", 0) for e in entries)
@@ -430,3 +445,48 @@ def test_receivables_ageing(ctx):
        "ageing row")
     eq(sum(x["outstanding"] for x in body["items"]), body["total"], "total")
     eq(sum(body["buckets"].values()), body["total"], "buckets add up")
+
+
+# --- the change history in words ------------------------------------------------------
+
+
+def test_history_names_people_services_and_money(ctx):
+    a = ctx.admin
+    k = _clinic(ctx)
+    other = k.cl.add_staff([(3, "08:00", "18:00")])
+    svc2 = make_service(a, 30)
+    p, pc = _patient_login(ctx)
+    b = k.book(a, p["id"]).expect(201)
+    path = API + "/bookings/%d" % b["id"]
+    a.patch(path, {"service_ids": [svc2["id"]]}).expect(200)
+    a.patch(path, {"staff_id": other["id"], "start": local_iso(k.day, "15:00")}).expect(200)
+    iid = b["invoice_id"]
+    a.post(API + "/invoices/%d/payments" % iid, {"amount": 1000, "method": "cash"}).expect(201)
+    with settings_changed(a, client_payment="optional"):
+        online = pc.post(API + "/invoices/%d/payments" % iid, {"amount": 1500}).expect(201)
+        a.post(API + "/payments/%d/confirm" % online["id"]).expect(200)
+        second = pc.post(API + "/invoices/%d/payments" % iid, {"amount": 500}).expect(201)
+        a.post(API + "/payments/%d/reject" % second["id"]).expect(200)
+    a.post(path + "/cancel", {"reason": "moved away"}).expect(200)
+    a.post(API + "/invoices/%d/refunds" % iid, {"method": "card"}).expect(201)
+
+    items = a.get(path + "/history").expect(200)["items"]
+    eq([i["action"] for i in items],
+       ["created", "updated", "updated", "paid", "payment_pending", "payment_confirmed",
+        "payment_pending", "payment_rejected", "cancelled", "refunded"], "history actions")
+    eq(items[0]["actor"], "Admin (admin)", "a login without a staff member is named by its name and role")
+    eq((items[0]["changes"]["staff"], items[0]["changes"]["services"]),
+       (k.st["name"], [k.svc["name"]]), "what was booked, by name")
+    same_instant(items[0]["changes"]["start"], b["start"], "when it was booked for")
+    eq(items[4]["actor"], p["name"] + " (patient)", "a patient is named by their name")
+    eq(items[1]["changes"]["services"], [[k.svc["name"]], [svc2["name"]]], "services by name")
+    eq(items[2]["changes"]["staff"], [k.st["name"], other["name"]], "staff by name")
+    same_instant(items[2]["changes"]["start"][1], local_iso(k.day, "15:00"), "the new time")
+    money = [(i["action"], i["changes"].get("amount"), i["changes"].get("method"),
+              i["changes"].get("currency")) for i in items if "amount" in i["changes"]]
+    cur = get_settings(a)["currency"]
+    eq(money, [("paid", 1000, "cash", cur), ("payment_pending", 1500, "online", cur),
+               ("payment_confirmed", 1500, "online", cur), ("payment_pending", 500, "online", cur),
+               ("payment_rejected", 500, "online", cur), ("refunded", 2500, "card", cur)],
+       "amounts and methods")
+    eq(items[8]["changes"].get("reason"), "moved away", "the reason for cancelling")

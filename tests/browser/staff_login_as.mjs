@@ -18,6 +18,9 @@ export const tests = {
     await banner.getByText('you are seeing the portal as Maria Schmidt').waitFor();
     const header = p.locator('.portal-head');
     assert((await header.textContent()).includes('Viewing as Maria Schmidt'), 'the header names the patient');
+    const asMe = await (await p.request.get('/api/v1/me')).json();
+    assertEqual(asMe.patient?.name, 'Maria Schmidt', '/me names the patient the banner shows');
+    assertEqual(asMe.acting_staff?.email, 'reception@demo.test', '/me names the staff member acting');
     await t.shot('login-as-banner');
     const report = [];
     await scan(p, 'portal as a patient, staff view', report);

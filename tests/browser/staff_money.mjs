@@ -23,6 +23,7 @@ export const tests = {
     const admin = await t.apiAs(DEMO.admin);
     const { booking: b, part } = await halfPaidBooking(t, admin);
     assertEqual((await admin.get(`/invoices/${b.invoice_id}`)).status, 'partially_paid', 'the invoice is partly paid');
+    assertEqual((await admin.get(`/bookings/${b.id}`)).payment_status, 'partially_paid', 'so is the booking');
     const p = t.page;
     await t.staffLogin();
     const day = b.start.slice(0, 10);

@@ -40,8 +40,15 @@ export const tests = {
     await dialog.getByLabel('Method').selectOption('cash');
     await dialog.getByRole('button', { name: 'Record payment' }).click();
     await dialog.getByText('Paid', { exact: true }).waitFor();
-    await t.shot('booking-window-paid');
     const inv = await admin.get(`/invoices/${b.invoice_id}`);
     assertEqual(inv.status, 'paid', 'the invoice is paid');
+    // The change history says it in words: what was taken, how, and by whom.
+    const entry = dialog.locator('.history li[data-action="paid"]');
+    await entry.waitFor();
+    const text = await entry.textContent();
+    assert(text.includes('Payment taken') && text.includes('Cash') && text.includes(DEMO.staff.email), `history entry in words: ${text}`);
+    assert(/\d[.,]\d\d/.test(text), `the amount is shown as money: ${text}`);
+    assert(!/\b(staff|service)_ids?\b|staff:\d/.test(await dialog.locator('.history').textContent()), 'no ids in the history');
+    await t.shot('booking-window-paid');
   },
 };

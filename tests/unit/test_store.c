@@ -691,6 +691,90 @@ test_users(void **state)
     assert_int_equal(store_user_get(f->c, patient + 100, &u), ERR_NOT_FOUND);
 }
 
+/* Staff logins are listed (patients' never) and disabled with their
+ * sessions; disabling twice keeps the first time. */
+static void
+test_users_disable(void **state)
+{
+    struct fixture *f = *state;
+    const unsigned char hash[32] = {9, 8, 7};
+    struct store_session s = {0}, got;
+    int64_t pat = add_patient(f->c, "Alice"), staff = 0, patient = 0, sid = 0;
+    struct store_user u;
+    json_t *items = NULL;
+
+    assert_int_equal(store_user_create(f->c, "s@example.org", "h", "staff", 0, &staff), ERR_OK);
+    assert_int_equal(store_user_create(f->c, "p@example.org", "h", "patient", pat, &patient),
+                     ERR_OK);
+    s.user_id = staff;
+    s.created_at = s.last_seen_at = T0;
+    s.expires_at = T0 + 86400;
+    assert_int_equal(store_session_create(f->c, hash, sizeof(hash), &s, &sid), ERR_OK);
+
+    assert_int_equal(store_user_list(f->c, 0, 50, &items), ERR_OK);
+    assert_row_ids(items, &staff, 1);
+    assert_true(json_is_null(json_object_get(json_array_get(items, 0), "disabled_at")));
+    json_decref(items);
+
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_user_set_disabled(f->c, staff, T0 + 5), ERR_OK);
+    assert_int_equal(store_user_set_disabled(f->c, staff, T0 + 9), ERR_OK);
+    assert_int_equal(store_user_set_disabled(f->c, patient, T0 + 5), ERR_NOT_FOUND);
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(store_user_get(f->c, staff, &u), ERR_OK);
+    assert_int_equal(u.disabled_at, T0 + 5);
+    assert_int_equal(store_session_lookup(f->c, hash, sizeof(hash), &got), ERR_NOT_FOUND);
+    assert_int_equal(store_user_list(f->c, 0, 50, &items), ERR_OK);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "disabled_at"), T0 + 5);
+    json_decref(items);
+
+    assert_int_equal(store_user_set_disabled(f->c, staff, 0), ERR_OK);
+    assert_int_equal(store_user_get(f->c, staff, &u), ERR_OK);
+    assert_int_equal(u.disabled_at, 0);
+    assert_int_equal(store_user_set_disabled(f->c, staff + 100, 0), ERR_NOT_FOUND);
+}
+
+/* What a time zone change touches: live bookings at the location from a
+ * time on, and the staff working or booked there. */
+static void
+test_location_bookings_and_staff(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    int64_t past, later, soon, gone, want[2];
+    json_t *items = NULL;
+
+    booking_world_init(f->c, &w);
+    past = add_booking(f->c, &w, w.pat1, w.staff1, T0 - 3600, T0 - 1800, "unpaid");
+    later = add_booking(f->c, &w, w.pat1, w.staff2, T0 + 7200, T0 + 9000, "unpaid");
+    soon = add_booking(f->c, &w, w.pat2, w.staff1, T0 + 3600, T0 + 5400, "unpaid");
+    gone = add_booking(f->c, &w, w.pat2, w.staff1, T0 + 10800, T0 + 12600, "unpaid");
+    assert_int_equal(store_booking_cancel(f->c, gone, "x", T0), ERR_OK);
+    (void)past;
+
+    assert_int_equal(store_location_bookings(f->c, w.loc1, T0, &items), ERR_OK);
+    want[0] = soon;
+    want[1] = later;
+    assert_row_ids(items, want, 2);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "staff_id"), w.staff1);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "start_at"), T0 + 3600);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "end_at"), T0 + 5400);
+    json_decref(items);
+    assert_int_equal(store_location_bookings(f->c, w.loc2, T0, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+
+    want[0] = w.staff1;
+    want[1] = w.staff2;
+    assert_int_equal(store_location_staff(f->c, w.loc1, T0, &items), ERR_OK);
+    assert_int_array(items, want, 2);
+    json_decref(items);
+    /* From after every live booking, only staff with shifts there count. */
+    assert_int_equal(store_location_staff(f->c, w.loc1, T0 + 86400, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+}
+
 static void
 test_sessions(void **state)
 {
@@ -2080,6 +2164,8 @@ main(void)
         T(test_rows_list_view_search),
         T(test_staff_links),
         T(test_users),
+        T(test_users_disable),
+        T(test_location_bookings_and_staff),
         T(test_sessions),
         T(test_login_failures),
         T(test_shifts_replace_get),

@@ -12,11 +12,22 @@ static const char SQL_USER_INSERT[] =
     "INSERT INTO users (email, password_hash, role, patient_id, created_at) "
     "VALUES ($1, $2, $3, $4, floor(extract(epoch FROM now()))::bigint) RETURNING id";
 static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE email = $1";
+    "SELECT id, email, password_hash, role, patient_id, disabled_at FROM users WHERE email = $1";
 static const char SQL_USER_BY_ID[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE id = $1";
-static const char SQL_USER_BY_PATIENT[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE patient_id = $1";
+    "SELECT id, email, password_hash, role, patient_id, disabled_at FROM users WHERE id = $1";
+static const char SQL_USER_BY_PATIENT[] = "SELECT id, email, password_hash, role, patient_id, "
+                                          "disabled_at FROM users WHERE patient_id = $1";
+/* A negative limit is no limit, as in SQLite. */
+static const char SQL_USER_LIST[] =
+    "SELECT id, email::text AS email, role, created_at, disabled_at FROM users "
+    "WHERE role IN ('admin', 'staff') AND id > $1::bigint ORDER BY id "
+    "LIMIT CASE WHEN $2::bigint >= 0 THEN $2::bigint END";
+/* One statement: two admins disabling one login at once keep the first
+ * time (READ COMMITTED rechecks the row it waited for). */
+static const char SQL_USER_SET_DISABLED[] =
+    "UPDATE users SET disabled_at = CASE WHEN $1::bigint = 0 THEN NULL "
+    "ELSE coalesce(disabled_at, $1::bigint) END WHERE id = $2 AND role IN ('admin', 'staff')";
+static const char SQL_USER_SESSIONS_DELETE[] = "DELETE FROM sessions WHERE user_id = $1";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
     "expires_at, as_patient_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -101,6 +112,7 @@ user_row(PGresult *r, int rc, struct store_user *out)
         pq_get_text(r, 0, 2, out->password_hash, sizeof(out->password_hash));
         pq_get_text(r, 0, 3, out->role, sizeof(out->role));
         out->patient_id = pq_get_int64(r, 0, 4);
+        out->disabled_at = pq_get_int64(r, 0, 5);
     }
     PQclear(r);
     return rc;
@@ -131,6 +143,25 @@ pgsql_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_use
     int rc = pq_exec(c, &r, SQL_USER_BY_PATIENT, "i", patient_id);
 
     return user_row(r, rc, out);
+}
+
+int
+pgsql_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **items)
+{
+    return pq_list_json(c, items, SQL_USER_LIST, "id", after_id, limit);
+}
+
+int
+pgsql_user_set_disabled(struct store_conn *c, int64_t id, int64_t at)
+{
+    int64_t changed = 0;
+    int rc = pq_cmd(c, &changed, SQL_USER_SET_DISABLED, "ii", at, id);
+
+    if (rc == ERR_OK && changed == 0)
+        rc = ERR_NOT_FOUND;
+    if (rc == ERR_OK && at > 0)
+        rc = pq_cmd(c, NULL, SQL_USER_SESSIONS_DELETE, "i", id);
+    return rc;
 }
 
 int

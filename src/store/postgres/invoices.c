@@ -59,6 +59,7 @@ static const char SQL_INVOICE_JSON[] = INVOICE_JSON_COLUMNS "WHERE i.id = $1";
 static const char SQL_INVOICE_LIST[] =
     INVOICE_JSON_COLUMNS "WHERE ($1::bigint = 0 OR i.patient_id = $1::bigint) "
                          "AND ($2::text IS NULL OR i.status = $2::text) AND i.id > $3 "
+                         "AND ($5::bigint = 0 OR (i.credited <> 0 AND i.paid - i.refunded > 0)) "
                          "ORDER BY i.id LIMIT CASE WHEN $4::bigint >= 0 THEN $4::bigint END";
 static const char SQL_INVOICE_LINES[] =
     "SELECT description, service_id, quantity, unit_price, tax_rate_bp, tax_inclusive, net, tax, "
@@ -250,8 +251,8 @@ int
 pgsql_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, json_t **items)
 {
     size_t i;
-    int rc = pq_list_json(c, items, SQL_INVOICE_LIST, "itid", f->patient_id, f->status, f->after_id,
-                          f->limit);
+    int rc = pq_list_json(c, items, SQL_INVOICE_LIST, "itidd", f->patient_id, f->status,
+                          f->after_id, f->limit, f->credit_owed);
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);

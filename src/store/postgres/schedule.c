@@ -71,7 +71,9 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.attendance, "                                                                               \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
     "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
-    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
+    "coalesce((SELECT CASE WHEN credited <> 0 THEN paid - refunded ELSE 0 END FROM invoices "      \
+    "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
 /* A negative limit is no limit, as in SQLite. */
@@ -88,6 +90,13 @@ static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = $1";
 static const char SQL_BOOKING_SET_GROUP[] =
     "UPDATE bookings SET group_service_id = NULLIF($1::bigint, 0) WHERE id = $2";
+static const char SQL_LOCATION_BOOKINGS[] =
+    "SELECT id, staff_id, start_at, end_at FROM bookings WHERE location_id = $1::bigint "
+    "AND status <> 'cancelled' AND start_at >= $2::bigint ORDER BY start_at, id";
+static const char SQL_LOCATION_STAFF[] =
+    "SELECT staff_id FROM shifts WHERE location_id = $1::bigint UNION SELECT staff_id "
+    "FROM bookings WHERE location_id = $1::bigint AND status <> 'cancelled' "
+    "AND start_at >= $2::bigint ORDER BY 1";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
     "updated_at = $5 WHERE id = $6";
@@ -373,6 +382,30 @@ pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, j
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));
+    return rc;
+}
+
+int
+pgsql_location_bookings(struct store_conn *c, int64_t location_id, int64_t from, json_t **items)
+{
+    return pq_list_json(c, items, SQL_LOCATION_BOOKINGS, "ii", location_id, from);
+}
+
+int
+pgsql_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids)
+{
+    PGresult *r = NULL;
+    int i, rc;
+
+    *ids = json_array();
+    if (!*ids)
+        return ERR_NOMEM;
+    rc = pq_exec(c, &r, SQL_LOCATION_STAFF, "ii", location_id, from);
+    for (i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
+        if (json_array_append_new(*ids, json_integer(pq_get_int64(r, i, 0))) != 0)
+            rc = ERR_NOMEM;
+    }
+    PQclear(r);
     return rc;
 }
 

@@ -8,9 +8,16 @@ static const char SQL_USER_INSERT[] =
     "INSERT INTO users (email, password_hash, role, patient_id, created_at) "
     "VALUES (?, ?, ?, ?, strftime('%s', 'now'))";
 static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE email = ?";
+    "SELECT id, email, password_hash, role, patient_id, disabled_at FROM users WHERE email = ?";
 static const char SQL_USER_BY_ID[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE id = ?";
+    "SELECT id, email, password_hash, role, patient_id, disabled_at FROM users WHERE id = ?";
+static const char SQL_USER_LIST[] =
+    "SELECT id, email, role, created_at, disabled_at FROM users "
+    "WHERE role IN ('admin', 'staff') AND id > ? ORDER BY id LIMIT ?";
+static const char SQL_USER_SET_DISABLED[] =
+    "UPDATE users SET disabled_at = CASE WHEN ?1 = 0 THEN NULL "
+    "ELSE coalesce(disabled_at, ?1) END WHERE id = ?2 AND role IN ('admin', 'staff')";
+static const char SQL_USER_SESSIONS_DELETE[] = "DELETE FROM sessions WHERE user_id = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
     "expires_at, as_patient_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -19,8 +26,8 @@ static const char SQL_SESSION_LOOKUP[] =
     "FROM sessions WHERE token_hash = ?";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
-static const char SQL_USER_BY_PATIENT[] =
-    "SELECT id, email, password_hash, role, patient_id FROM users WHERE patient_id = ?";
+static const char SQL_USER_BY_PATIENT[] = "SELECT id, email, password_hash, role, patient_id, "
+                                          "disabled_at FROM users WHERE patient_id = ?";
 static const char SQL_TOKEN_INSERT[] =
     "INSERT INTO api_tokens (name, role, token_hash, created_by, created_at) "
     "VALUES (?, ?, ?, ?, ?)";
@@ -75,6 +82,7 @@ user_row(struct store_conn *c, sqlite3_stmt *st, struct store_user *out)
         sql_copy_text(st, 2, out->password_hash, sizeof(out->password_hash));
         sql_copy_text(st, 3, out->role, sizeof(out->role));
         out->patient_id = sqlite3_column_int64(st, 4);
+        out->disabled_at = sqlite3_column_int64(st, 5);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
@@ -166,6 +174,30 @@ exec_id(struct store_conn *c, const char *sql, int64_t a, int64_t b, int n)
     if (n > 1)
         sqlite3_bind_int64(st, 2, b);
     return sql_exec_step(c, st);
+}
+
+int
+sqlite_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_USER_LIST, items);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int(st, 2, limit);
+    return sql_rows_json(c, st, *items);
+}
+
+int
+sqlite_user_set_disabled(struct store_conn *c, int64_t id, int64_t at)
+{
+    int rc = exec_id(c, SQL_USER_SET_DISABLED, at, id, 2);
+
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
+        rc = ERR_NOT_FOUND;
+    if (rc == ERR_OK && at > 0)
+        rc = exec_id(c, SQL_USER_SESSIONS_DELETE, id, 0, 1);
+    return rc;
 }
 
 int

@@ -34,6 +34,7 @@ static const char SQL_INVOICE_BY_BOOKING[] = INVOICE_COLUMNS "WHERE booking_id =
 static const char SQL_INVOICE_JSON[] = INVOICE_JSON_COLUMNS "WHERE i.id = ?";
 static const char SQL_INVOICE_LIST[] =
     INVOICE_JSON_COLUMNS "WHERE (?1 = 0 OR i.patient_id = ?1) AND (?2 IS NULL OR i.status = ?2) "
+                         "AND (?5 = 0 OR (i.credited AND i.paid - i.refunded > 0)) "
                          "AND i.id > ?3 ORDER BY i.id LIMIT ?4";
 static const char SQL_INVOICE_LINES[] =
     "SELECT description, service_id, quantity, unit_price, tax_rate_bp, tax_inclusive, net, tax, "
@@ -268,6 +269,7 @@ sqlite_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, 
         sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, f->after_id);
     sqlite3_bind_int(st, 4, f->limit);
+    sqlite3_bind_int(st, 5, f->credit_owed);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);

@@ -54,7 +54,9 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.attendance, "                                                                               \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
     "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
-    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id "                             \
+    "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
+    "coalesce((SELECT CASE WHEN credited THEN paid - refunded ELSE 0 END FROM invoices "           \
+    "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 static const char SQL_BOOKING_LIST[] =
@@ -66,6 +68,12 @@ static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = ?";
 static const char SQL_BOOKING_SET_GROUP[] = "UPDATE bookings SET group_service_id = ? WHERE id = ?";
 static const char SQL_BOOKING_STAFF[] = "SELECT staff_id FROM bookings WHERE id = ?";
+static const char SQL_LOCATION_BOOKINGS[] =
+    "SELECT id, staff_id, start_at, end_at FROM bookings WHERE location_id = ?1 "
+    "AND status <> 'cancelled' AND start_at >= ?2 ORDER BY start_at, id";
+static const char SQL_LOCATION_STAFF[] =
+    "SELECT staff_id FROM shifts WHERE location_id = ?1 UNION SELECT staff_id FROM bookings "
+    "WHERE location_id = ?1 AND status <> 'cancelled' AND start_at >= ?2 ORDER BY 1";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
@@ -456,6 +464,35 @@ mark_booking_staff(struct store_conn *c, int64_t booking_id)
         sql_staff_changed(c, sqlite3_column_int64(st, 0));
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
+int
+sqlite_location_bookings(struct store_conn *c, int64_t location_id, int64_t from, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_LOCATION_BOOKINGS, items);
+
+    if (!st)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, location_id);
+    sqlite3_bind_int64(st, 2, from);
+    return sql_rows_json(c, st, *items);
+}
+
+int
+sqlite_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_LOCATION_STAFF);
+    int rc;
+
+    *ids = json_array();
+    if (!st || !*ids)
+        return ERR_STORE;
+    sqlite3_bind_int64(st, 1, location_id);
+    sqlite3_bind_int64(st, 2, from);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
 }
 
 int

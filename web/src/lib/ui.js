@@ -218,3 +218,18 @@ export function LanguagePicker() {
       ${all.map((l) => html`<option value=${l} lang=${l} selected=${l === language()}>${localeName(l)}</option>`)}
     </select></label>`;
 }
+
+/** The browser's own IANA zone ('' when it cannot say). */
+export function browserZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  } catch {
+    return '';
+  }
+}
+
+/** Says which zone the times on a screen are in, when it is not the browser's (they are the clinic's wall times). */
+export function ZoneNote({ tz }) {
+  if (!tz || tz === browserZone()) return null;
+  return html`<p class="zone-note muted" data-zone=${tz}>${t('zone.note', { zone: tz })}</p>`;
+}

@@ -16,9 +16,11 @@ import './portal.css';
 initI18n();
 document.title = t('portal.title');
 
-/** A patient session's user with the patient's name (a login-as session's e-mail is the staff member's). */
+/** A patient session's user with the patient's name (a login-as session's e-mail is the staff member's;
+ * its /me already names the patient). */
 async function withPatient(u) {
   if (!u || u.role !== 'patient') return u;
+  if (u.login_as && u.patient?.name) return { ...u, patient_name: u.patient.name };
   const profile = await api.get('/me/profile').catch(() => null);
   return { ...u, patient_name: profile?.name || '' };
 }

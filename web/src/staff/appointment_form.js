@@ -4,7 +4,7 @@
 // overlaps come back as warnings.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Textarea, Checkbox, useSubmit } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Textarea, Checkbox, useSubmit, ZoneNote } from '../lib/ui.js';
 import { href } from '../lib/router.js';
 import { dateOf, timeOf, todayIn, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
@@ -54,6 +54,7 @@ function AppointmentForm({ refs, params }) {
   const fe = (f) => error?.fieldError?.(f) || '';
   return html`<section>
     <div class="page-head"><h1>${t('nav.new_appointment')}</h1></div>
+    <${ZoneNote} tz=${tz} />
     <form class="card" onSubmit=${save}>
       <${ErrorBox} error=${error} />
       <h2>${t('booking.patient')}</h2>

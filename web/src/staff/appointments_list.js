@@ -1,6 +1,6 @@
 // "Appointments": the booked appointments with their details, and "New Appointment".
 import { listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, TableWrap, ZoneNote } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
@@ -14,13 +14,14 @@ export function AppointmentsPage({ params }) {
     const to = params.to || addDays(today, 30);
     const items = await listAll('/appointments', { from, to });
     items.sort((a, b) => a.start.localeCompare(b.start));
-    return { refs, items, from, to };
+    return { refs, items, from, to, tz: clinicZone(refs, refs.locations[0]?.id) };
   }, [params.from, params.to]);
   if (data.error) return html`<${ErrorBox} error=${data.error} />`;
   if (!data.data) return html`<${Loading} />`;
-  const { refs, items, from, to } = data.data;
+  const { refs, items, from, to, tz } = data.data;
   return html`<section>
     <div class="page-head"><h1>${t('nav.appointments')}</h1><a class="button" href="#/appointments/new">${t('nav.new_appointment')}</a></div>
+    <${ZoneNote} tz=${tz} />
     <form class="card" role="search" onSubmit=${(e) => e.preventDefault()}><div class="form-grid">
       <${Input} label=${t('bookings.from')} type="date" value=${from} onInput=${(v) => navigate('/appointments', { from: v, to })} />
       <${Input} label=${t('bookings.to')} type="date" value=${to} onInput=${(v) => navigate('/appointments', { from, to: v })} />

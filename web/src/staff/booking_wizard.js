@@ -3,7 +3,7 @@
 // "Complete Reservation" -> confirmation with all details.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit, ZoneNote } from '../lib/ui.js';
 import { href } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -77,6 +77,7 @@ function Wizard({ refs, params }) {
   };
   return html`<section class="wizard">
     <div class="page-head"><h1>${t('nav.create_booking')}</h1></div>
+    <${ZoneNote} tz=${tz} />
     <ol class="steps">
       ${STEPS.map((s, i) => html`<li aria-current=${i === step ? 'step' : undefined} class=${i < step ? 'done' : ''}>${t('wizard.step_' + s)}</li>`)}
     </ol>

@@ -2,7 +2,7 @@
 // online (they stay pending until staff confirm them).
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, Modal, TableWrap, ZoneNote } from '../lib/ui.js';
 import { navigate } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
@@ -17,7 +17,7 @@ export function BookingsPage({ params }) {
 }
 
 async function loadList(f) {
-  const [bookings, pending, partly, paid] = await Promise.all([
+  const [bookings, pending] = await Promise.all([
     listAll('/bookings', {
       from: f.from,
       to: f.to,
@@ -26,17 +26,11 @@ async function loadList(f) {
       payment_status: f.payment_status,
     }),
     listAll('/payments', { status: 'pending' }).catch(() => []),
-    listAll('/invoices', { status: 'partially_paid' }).catch(() => []),
-    listAll('/invoices', { status: 'paid' }).catch(() => []),
   ]);
-  // The booking's payment_status says "unpaid" for a partly paid invoice and
-  // nothing of money owed back after a cancellation: the invoices tell.
-  const invoices = {};
-  for (const i of [...partly, ...paid]) invoices[i.id] = i;
   const pendingByBooking = {};
   for (const p of pending) if (p.booking_id) (pendingByBooking[p.booking_id] ||= []).push(p);
   bookings.sort((a, b) => a.start.localeCompare(b.start));
-  return { bookings, pendingByBooking, invoices };
+  return { bookings, pendingByBooking };
 }
 
 function Bookings({ refs, params }) {
@@ -72,6 +66,7 @@ function Bookings({ refs, params }) {
   return html`<section>
     <div class="page-head"><h1>${t('nav.manage_bookings')}</h1>
       <a class="button" href="#/booking/new">${t('nav.create_booking')}</a></div>
+    <${ZoneNote} tz=${tz} />
     <form class="card filters" role="search" aria-label=${t('bookings.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="form-grid">
         <${Input} label=${t('bookings.from')} type="date" value=${f.from} onInput=${set('from')} />
@@ -106,9 +101,9 @@ function Bookings({ refs, params }) {
                   <td data-label=${t('booking.services')}>${(b.service_ids || []).map((id) => byId(refs.services, id)?.name).join(', ')}</td>
                   <td data-label=${t('booking.staff')}>${byId(refs.staff, b.staff_id)?.name}</td>
                   <td data-label=${t('booking.status')}><span class="badge ${b.status}">${t('status.' + b.status)}</span></td>
-                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} invoice=${list.data.invoices[b.invoice_id]} />
-                    ${list.data.invoices[b.invoice_id]?.credit_owed > 0
-                      ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(list.data.invoices[b.invoice_id].credit_owed, cur) })}</span>`
+                  <td data-label=${t('booking.payment')}><${PaymentBadge} booking=${b} />
+                    ${b.credit_owed > 0
+                      ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(b.credit_owed, cur) })}</span>`
                       : null}
                     ${pend.map((p) => html`<br /><span class="muted">${money(p.amount, cur)} · ${t('method.' + p.method)}</span>`)}</td>
                   <td class="row-actions">

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, useMedia } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
 import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
@@ -175,6 +175,7 @@ function Calendar({ refs, params }) {
       <a class="button" href=${href('/booking/new', { date, location_id: locationId })}>${t('nav.create_booking')}</a>
       <a class="button secondary" href=${href('/appointments/new', { date })}>${t('nav.new_appointment')}</a>
     </div>
+    <${ZoneNote} tz=${tz} />
     <div class="cal-toolbar" role="toolbar" aria-label=${t('cal.toolbar')}>
       ${refs.locations.length > 1
         ? html`<label class="inline">${t('cal.location')}

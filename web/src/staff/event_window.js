@@ -3,7 +3,7 @@
 // "Login as Client".
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit } from '../lib/ui.js';
+import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit, ZoneNote } from '../lib/ui.js';
 import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
@@ -18,6 +18,7 @@ async function loadBooking(id) {
 export function EventWindow({ event, refs, tz, onClose, onChanged }) {
   const title = t(`kind.${event.kind}`);
   return html`<${Modal} title=${title} onClose=${onClose} wide>
+    <${ZoneNote} tz=${tz} />
     ${event.kind === 'booking'
       ? html`<${BookingDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
       : event.kind === 'appointment'
@@ -74,13 +75,10 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
   </div>`;
 }
 
-/**
- * The payment state in words: the booking says unpaid while an invoice is
- * partly paid, so the invoice decides "Partly paid".
- */
+/** The payment state in words: the booking says it ("partially_paid" too); an invoice already loaded agrees. */
 export function paymentState(booking, invoice) {
   if (booking.payment_status === 'pending') return 'pending';
-  if (invoice?.status === 'partially_paid' || (booking.payment_status === 'unpaid' && invoice && invoice.paid > 0 && invoice.paid < invoice.total)) return 'partially_paid';
+  if (invoice?.status === 'partially_paid') return 'partially_paid';
   return booking.payment_status;
 }
 
@@ -242,20 +240,32 @@ function History({ items }) {
     <h3>${t('booking.history')}</h3>
     <ol>
       ${items.map(
-        (h) => html`<li><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
+        (h) => html`<li data-action=${h.action}><time>${dayOf(h.at)} ${clock(h.at)}</time> — <strong>${t('history.' + h.action)}</strong>
           ${h.actor ? html` · ${h.actor}` : null}
-          ${h.changes && Object.keys(h.changes).length
-            ? html`<ul class="changes">${Object.entries(h.changes).map(([k, v]) => html`<li><code>${k}</code>: ${describeChange(v)}</li>`)}</ul>`
-            : null}</li>`,
+          ${historyLines(h).length ? html`<ul class="changes">${historyLines(h).map((line) => html`<li>${line}</li>`)}</ul>` : null}</li>`,
       )}
     </ol>
   </section>`;
 }
 
-function describeChange(v) {
-  if (v && typeof v === 'object' && ('from' in v || 'to' in v)) return `${fmt(v.from)} → ${fmt(v.to)}`;
-  if (Array.isArray(v) && v.length === 2) return `${fmt(v[0])} → ${fmt(v[1])}`;
-  return fmt(v);
+const listNames = (names) => (names || []).map((n) => n ?? t('common.none')).join(', ');
+
+/** One entry's changes in words: names, services and amounts, never ids. */
+export function historyLines(h) {
+  const c = h.changes || {};
+  const lines = [];
+  if (c.amount !== undefined) lines.push(t('history.money_line', { amount: money(c.amount, c.currency), method: c.method ? t('method.' + c.method) : '' }));
+  if (c.timezone) lines.push(t('history.zone_line', { from: c.timezone[0], to: c.timezone[1] }));
+  // What was booked comes as plain values, a change as [before, after].
+  if (typeof c.start === 'string') lines.push(t('history.booked_at', { time: fmt(c.start) }));
+  else if (c.start) lines.push(t('history.start_line', { from: fmt(c.start[0]), to: fmt(c.start[1]) }));
+  if (typeof c.staff === 'string') lines.push(t('history.booked_with', { name: c.staff }));
+  else if (Array.isArray(c.staff)) lines.push(t('history.staff_line', { from: c.staff[0] ?? t('common.none'), to: c.staff[1] ?? t('common.none') }));
+  if (Array.isArray(c.services) && !Array.isArray(c.services[0])) lines.push(t('history.booked_services', { names: listNames(c.services) }));
+  else if (c.services) lines.push(t('history.services_line', { from: listNames(c.services[0]), to: listNames(c.services[1]) }));
+  if (c.notes) lines.push(t('history.notes_line'));
+  if (c.reason) lines.push(t('history.reason_line', { reason: c.reason }));
+  return lines;
 }
 
 function fmt(x) {

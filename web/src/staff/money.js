@@ -3,7 +3,7 @@
 // for staff; the journal (GET /journal-entries) and the chart of accounts
 // with balances (GET /accounts) for admins.
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, TableWrap, Modal } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, TableWrap, Modal, ZoneNote } from '../lib/ui.js';
 import { useState } from 'preact/hooks';
 import { BookingDetails } from './event_window.js';
 import { navigate, href } from '../lib/router.js';
@@ -86,6 +86,7 @@ export function ReceivablesPage() {
   const cur = refs.settings.currency;
   return html`<section>
     <div class="page-head"><h1>${t('nav.receivables')}</h1></div>
+    <${ZoneNote} tz=${clinicZone(refs, refs.locations[0]?.id)} />
     <p class="muted">${t('money.as_of', { date: longDate(dateOf(r.as_of), locale()), time: timeOf(r.as_of) })}</p>
     <div class="stat-row">
       <div class="card stat"><span class="muted">${t('money.outstanding')}</span><strong data-testid="receivables-total">${money(r.total, cur)}</strong></div>
@@ -175,13 +176,12 @@ export function AccountsPage({ user }) {
 export function RefundsPage() {
   const [open, setOpen] = useState(null);
   const data = useAsync(async () => {
-    const [refs, paid, partly, payments] = await Promise.all([
+    const [refs, credited, payments] = await Promise.all([
       loadRefs(),
-      listAll('/invoices', { status: 'paid' }),
-      listAll('/invoices', { status: 'partially_paid' }),
+      listAll('/invoices', { credit_owed: 1 }),
       listAll('/payments', { status: 'confirmed' }),
     ]);
-    const owed = [...paid, ...partly].filter((i) => i.credit_owed > 0).sort((a, b) => a.number.localeCompare(b.number));
+    const owed = credited.sort((a, b) => a.number.localeCompare(b.number));
     const refunds = payments.filter((p) => p.kind === 'refund').reverse();
     return { refs, owed, refunds };
   }, [open]);
@@ -192,6 +192,7 @@ export function RefundsPage() {
   const tz = clinicZone(refs, refs.locations[0]?.id);
   return html`<section>
     <div class="page-head"><h1>${t('nav.refunds')}</h1></div>
+    <${ZoneNote} tz=${tz} />
     <h2>${t('refunds.owed')}</h2>
     ${owed.length
       ? html`<${TableWrap} label=${t('refunds.owed')}><table class="stack">

@@ -51,15 +51,22 @@ export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
   </form>`;
 }
 
-export function ResourcePage({ user, title, path, fields, columns, blank, rowLink, extraLoad }) {
+/**
+ * conflict (optional): {when(item, body, error), Component} — a 409 on a
+ * change that `when` recognises opens Component in the dialog instead of an
+ * error, with the item, the body sent, the error, onDone and onBack.
+ */
+export function ResourcePage({ user, title, path, fields, columns, blank, rowLink, extraLoad, conflict }) {
   const [reload, setReload] = useState(0);
   const [editing, setEditing] = useState(null);
+  const [asking, setAsking] = useState(null);
   const [error, setError] = useState(null);
   const list = useAsync(async () => ({ items: await listAll(path), extra: extraLoad ? await extraLoad() : null }), [reload]);
   const admin = user.role === 'admin';
   const resolvedFields = typeof fields === 'function' ? (list.data ? fields(list.data.extra) : []) : fields;
   const done = () => {
     invalidateRefs();
+    setAsking(null);
     setEditing(null);
     setReload((n) => n + 1);
   };
@@ -94,13 +101,20 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
         </table><//>`
       : null}
     ${editing
-      ? html`<${Modal} title=${t(editing.id ? 'common.edit' : 'common.add')} onClose=${() => setEditing(null)}>
-          <${ResourceForm} fields=${resolvedFields} initial=${editing}
+      ? html`<${Modal} title=${t(editing.id ? 'common.edit' : 'common.add')} onClose=${() => { setAsking(null); setEditing(null); }}>
+          ${asking
+            ? html`<${conflict.Component} item=${editing} body=${asking.body} error=${asking.error} path=${path} onDone=${done} onBack=${() => setAsking(null)} />`
+            : html`<${ResourceForm} fields=${resolvedFields} initial=${asking?.body ? { ...editing, ...asking.body } : editing}
             onSubmit=${async (body) => {
-              if (editing.id) await api.patch(`${path}/${editing.id}`, body);
-              else await api.post(path, body);
+              try {
+                if (editing.id) await api.patch(`${path}/${editing.id}`, body);
+                else await api.post(path, body);
+              } catch (e) {
+                if (editing.id && e.status === 409 && conflict?.when(editing, body, e)) return setAsking({ body, error: e });
+                throw e;
+              }
               done();
-            }} />
+            }} />`}
         <//>`
       : null}
   </section>`;

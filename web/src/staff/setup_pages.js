@@ -1,7 +1,8 @@
 // Back office lists of the practice's setup: services, actions, locations, staff.
-import { html, Loading, useAsync } from '../lib/ui.js';
+import { useState } from 'preact/hooks';
+import { html, Loading, useAsync, ErrorBox, useSubmit } from '../lib/ui.js';
 import { loadRefs } from './data.js';
-import { listAll } from '../lib/api.js';
+import { api, listAll } from '../lib/api.js';
 import { t, money } from '../i18n/index.js';
 import { ResourcePage } from './resource_page.js';
 
@@ -38,8 +39,40 @@ export function ActionsPage({ user }) {
     columns=${[{ label: 'field.name', render: (a) => a.name }]} />`;
 }
 
+/**
+ * A new time zone with future bookings: the server answers 409 naming how
+ * many; the admin chooses whether they keep their clock times or their moments.
+ */
+function ZoneChoice({ item, body, error, path, onDone, onBack }) {
+  const [keep, setKeep] = useState('wall_time');
+  const count = Number((/^(\d+)/.exec(error.detail || '') || [])[1]) || 0;
+  const { submit, busy, error: saveError } = useSubmit(async () => {
+    await api.patch(`${path}/${item.id}`, { ...body, keep });
+    onDone();
+  });
+  const option = (value, label, hint) => html`<label class="choice">
+      <input type="radio" name="keep" value=${value} checked=${keep === value} onChange=${() => setKeep(value)} />
+      <span><strong>${label}</strong><br /><small class="hint">${hint}</small></span></label>`;
+  return html`<form onSubmit=${submit} class="zone-choice">
+    <${ErrorBox} error=${saveError} />
+    <p role="alert">${t('location.zone_conflict', { n: count, from: item.timezone, to: body.timezone })}</p>
+    <fieldset><legend>${t('location.zone_keep')}</legend>
+      ${option('wall_time', t('location.keep_wall_time'), t('location.keep_wall_time_hint'))}
+      ${option('instant', t('location.keep_instant'), t('location.keep_instant_hint'))}
+    </fieldset>
+    <div class="actions"><button type="submit" disabled=${busy}>${t('location.zone_change')}</button>
+      <button type="button" class="secondary" onClick=${onBack}>${t('location.zone_back')}</button></div>
+  </form>`;
+}
+
+const zoneConflict = {
+  when: (item, body) => body.timezone !== undefined && body.timezone !== item.timezone,
+  Component: ZoneChoice,
+};
+
 export function LocationsPage({ user }) {
   return html`<${ResourcePage} user=${user} title="nav.locations" path="/locations" blank=${{ name: '', timezone: 'Europe/Berlin', address: '' }}
+    conflict=${zoneConflict}
     fields=${[
       { name: 'name', label: 'field.name', required: true },
       { name: 'timezone', label: 'location.timezone', required: true, hint: 'location.timezone_hint' },

@@ -2,7 +2,7 @@
 // time off.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Loading, useAsync, Input, Select, useSubmit, TableWrap, ZoneNote } from '../lib/ui.js';
 import { dateOf, timeOf, zoned, clock, dayOf } from '../lib/time.js';
 import { t } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone, invalidateRefs } from './data.js';
@@ -93,6 +93,7 @@ function TimeOff({ id, refs, items, admin, onSaved }) {
   }
   return html`<section class="card" aria-labelledby="timeoff-h">
     <h2 id="timeoff-h">${t('staff.time_off')}</h2>
+    <${ZoneNote} tz=${tz} />
     <${ErrorBox} error=${error} />
     ${items.length
       ? html`<ul>${items.map((x) => html`<li>${dayOf(x.start)} ${clock(x.start)} – ${dayOf(x.end)} ${clock(x.end)} ${x.reason ? `· ${x.reason}` : ''}
