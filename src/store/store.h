@@ -71,6 +71,7 @@ struct store_session {
     int64_t last_seen_at;
     int64_t expires_at;
     int64_t as_patient_id; /* > 0: staff user_id is logged in as this patient */
+    int64_t parent_id;     /* login-as: the staff session it belongs to, deleted with it */
 };
 
 struct store_token {
@@ -247,6 +248,7 @@ int store_session_create(struct store_conn *c, const unsigned char *token_hash, 
 int store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
                          struct store_session *out);
 int store_session_touch(struct store_conn *c, int64_t id, int64_t now);
+/* Also deletes the login-as sessions opened from it (parent_id). */
 int store_session_delete(struct store_conn *c, int64_t id);
 int store_login_failure_add(struct store_conn *c, const char *email, const char *address,
                             int64_t at);

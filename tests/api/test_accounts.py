@@ -493,3 +493,60 @@ def test_session_expiry_and_address_rate_limit(ctx):
         check(retry.isdigit() and 0 < int(retry) <= 15 * 60,
               "Retry-After must be whole seconds within the 15 minute window: %r" % retry)
         check(not c.cookies, "a limited login starts no session")
+
+
+# --- login-as lives inside its staff session ---------------------------------------------
+
+
+def test_login_as_needs_and_ends_with_staff_session(ctx):
+    p = make_patient(ctx.admin)
+    s = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    staff_cookie, staff_csrf = s.cookies["chairside_session"], s.csrf
+    s.post(API + "/patients/%d/login-as" % p["id"]).expect(200)
+    as_cookie = s.cookies["chairside_as"]
+    eq(s.get(API + "/me").expect(200)["patient_id"], p["id"], "login-as view works")
+
+    # The patient view cookie alone is nobody, in either cookie slot.
+    alone = Client(ctx.port)
+    alone.cookies["chairside_as"] = as_cookie
+    alone.get(API + "/me").expect_problem(401)
+    alone.get(API + "/me/appointments").expect_problem(401)
+    alone.cookies = {"chairside_session": as_cookie}
+    alone.get(API + "/me").expect_problem(401)
+    # Nor beside another session of the same staff member.
+    other = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    other.cookies["chairside_as"] = as_cookie
+    me = other.get(API + "/me").expect(200)
+    eq((me["role"], me["login_as"]), ("staff", False), "login-as beside another staff session")
+
+    # Logging out of the staff session ends the patient view opened from it.
+    s.cookies = {"chairside_session": staff_cookie}
+    s.csrf = staff_csrf
+    s.post(API + "/auth/logout").expect(200)
+    back = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    back.cookies["chairside_as"] = as_cookie
+    me = back.get(API + "/me").expect(200)
+    eq((me["role"], me["patient_id"]), ("staff", None), "login-as after its staff session ended")
+
+
+def test_login_as_lasts_no_longer_than_staff_session(ctx):
+    env = {"CHAIRSIDE_SESSION_IDLE_S": "3", "CHAIRSIDE_SESSION_MAX_S": "6"}
+    with _server(ctx, "short-login-as", env) as srv:
+        admin = logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        t0 = time.monotonic()
+        p = admin.post(API + "/patients", {"name": unique("P"), "phone": "+49 30 1"}).expect(201)
+        time.sleep(2)
+        r = admin.post(API + "/patients/%d/login-as" % p["id"])
+        r.expect(200)
+        cookie = r.headers.get("set-cookie", "")
+        check("chairside_as=" in cookie, "login-as cookie: %r" % cookie)
+        max_age = int(cookie.split("Max-Age=")[1].split(";")[0])
+        check(0 < max_age <= 4, "login-as Max-Age within the staff session's 6 s: %r" % cookie)
+        # Used every 0.4 s the patient view keeps its staff session from idling...
+        while time.monotonic() - t0 < 5.0:
+            eq(admin.get(API + "/me").expect(200)["patient_id"], p["id"], "view as patient")
+            time.sleep(0.4)
+        # ...but ends with it at the staff session's absolute limit.
+        while time.monotonic() - t0 < 6.5:
+            time.sleep(0.2)
+        admin.get(API + "/me").expect_problem(401)

@@ -727,8 +727,17 @@ test_sessions(void **state)
     assert_int_equal(got.last_seen_at, T0 + 600);
     assert_int_equal(got.created_at, T0);
 
+    /* A login-as session opened from it knows its parent and goes with it. */
+    s.parent_id = sid;
+    assert_int_equal(store_session_create(f->c, hash2, sizeof(hash2), &s, &sid2), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_OK);
+    assert_int_equal(got.parent_id, sid);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_OK);
+    assert_int_equal(got.parent_id, 0);
+
     assert_int_equal(store_session_delete(f->c, sid), ERR_OK);
     assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
 }
 
 static void

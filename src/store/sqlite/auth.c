@@ -13,10 +13,10 @@ static const char SQL_USER_BY_ID[] =
     "SELECT id, email, password_hash, role, patient_id FROM users WHERE id = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-    "expires_at, as_patient_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "expires_at, as_patient_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id "
-    "FROM sessions WHERE token_hash = ?";
+    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id, "
+    "parent_id FROM sessions WHERE token_hash = ?";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
 static const char SQL_USER_BY_PATIENT[] =
@@ -122,6 +122,8 @@ sqlite_session_create(struct store_conn *c, const unsigned char *token_hash, siz
     sqlite3_bind_int64(st, 6, s->expires_at);
     if (s->as_patient_id > 0)
         sqlite3_bind_int64(st, 7, s->as_patient_id);
+    if (s->parent_id > 0)
+        sqlite3_bind_int64(st, 8, s->parent_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -147,6 +149,7 @@ sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, siz
         out->last_seen_at = sqlite3_column_int64(st, 4);
         out->expires_at = sqlite3_column_int64(st, 5);
         out->as_patient_id = sqlite3_column_int64(st, 6);
+        out->parent_id = sqlite3_column_int64(st, 7);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
