@@ -5,13 +5,14 @@ limit."""
 
 import contextlib
 import datetime as dt
+import json
 import os
 import time
 
 from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, Client,
                      Server, book, book_ok, check, clinic_with_staff, eq, expect_field_error,
-                     local_iso, logged_in, make_patient, make_service, next_weekday, run_cli,
-                     settings_changed, slots_of, today, unique)
+                     is_url, local_iso, logged_in, make_patient, make_service, next_weekday, run_cli,
+                     settings_changed, slots_of, sql_rows, today, unique)
 
 PATIENT_PASSWORD = "patient-pass-1"
 
@@ -550,3 +551,49 @@ def test_login_as_lasts_no_longer_than_staff_session(ctx):
         while time.monotonic() - t0 < 6.5:
             time.sleep(0.2)
         admin.get(API + "/me").expect_problem(401)
+
+
+# --- login timing and the failure counter ------------------------------------------------
+
+
+def _login_seconds(port, email, password, status):
+    c = Client(port)
+    t = time.monotonic()
+    c.login(email, password).expect_problem(status)
+    return time.monotonic() - t
+
+
+def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
+    with _server(ctx, "login-timing", {}) as srv:
+        known, unknown = [], []
+        for i in range(3):
+            known.append(_login_seconds(srv.port, ADMIN_EMAIL, "wrong-pass-%d" % i, 401))
+            unknown.append(_login_seconds(srv.port, "nobody-%d@test.test" % i, "wrong-pass-1",
+                                          401))
+        known.sort()
+        unknown.sort()
+        # An Argon2id check takes tens of milliseconds; a lookup that finds
+        # nobody and stops there takes one or two.
+        check(unknown[1] >= 0.5 * known[1],
+              "unknown e-mail answered in %.3fs, known in %.3fs (medians)"
+              % (unknown[1], known[1]))
+
+        # A failure that cannot be counted fails the login as a server error.
+        if is_url(srv.db):
+            sql_rows(srv.db, "CREATE FUNCTION refuse_failure() RETURNS trigger LANGUAGE plpgsql "
+                     "AS $$BEGIN RAISE EXCEPTION 'no space left'; END$$; "
+                     "CREATE TRIGGER refuse_failure BEFORE INSERT ON login_failures "
+                     "FOR EACH ROW EXECUTE FUNCTION refuse_failure()")
+        else:
+            sql_rows(srv.db, "CREATE TRIGGER refuse_failure BEFORE INSERT ON login_failures "
+                     "BEGIN SELECT RAISE(ABORT, 'no space left'); END")
+        c = Client(srv.port)
+        for email in (ADMIN_EMAIL, "nobody-9@test.test"):
+            r = c.login(email, "wrong-pass-9")
+            prob = r.expect_problem(500)
+            check("no space" not in json.dumps(prob), "5xx leaks its cause: %r" % prob)
+            check(not c.cookies, "a failed login starts no session")
+        eq(sql_rows(srv.db, "SELECT count(*) FROM login_failures")[0][0], 6,
+           "failures counted before the counter broke")
+        # A correct login writes no failure and still works.
+        logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD).get(API + "/me").expect(200)
