@@ -124,11 +124,23 @@ parse_listen(const char *listen, char *host, size_t size, uint16_t *port)
     return ERR_OK;
 }
 
+/* One HTTP worker per CPU (2 to 16) unless CHAIRSIDE_THREADS (2 to 64)
+ * says otherwise: a host whose requests mostly wait on a remote database
+ * wants more than its CPUs. */
 static unsigned
 worker_threads(void)
 {
+    const char *v = getenv("CHAIRSIDE_THREADS");
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+    char *end;
 
+    if (v) {
+        errno = 0;
+        n = strtol(v, &end, 10);
+        if (!errno && !*end && n >= 2 && n <= 64)
+            return (unsigned)n;
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    }
     return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
 }
 
