@@ -234,7 +234,8 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
         fprintf(stderr, "chairside: cannot listen on %s\n", o->listen);
         return rc;
     }
-    log_line(LOG_INFO, "msg=listening address=%s threads=%u", o->listen, threads);
+    log_line(LOG_INFO, "msg=listening address=%s threads=%u hash_slots=%u", o->listen, threads,
+             secret_hash_slots());
     outbox_config_from_env(&ocfg);
     rc = outbox_start(&ocfg, &outbox);
     if (rc == ERR_OK)

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import socket
 import time
 
 from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, Client,
@@ -597,3 +598,70 @@ def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
            "failures counted before the counter broke")
         # A correct login writes no failure and still works.
         logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD).get(API + "/me").expect(200)
+
+
+# --- concurrent logins and memory --------------------------------------------------------
+
+ARGON2_MEMORY = 64 << 20  # bytes per hash (libsodium's INTERACTIVE limit, util/secret.c)
+
+
+def _status_kib(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
+
+
+def test_concurrent_logins_keep_memory_bounded(ctx):
+    import threading
+    slots = max(2, os.sysconf("SC_NPROCESSORS_ONLN"))  # what util/secret.c allows at once
+    workers = max(8, slots + 6)  # more HTTP workers than hashes may run at once
+    with open(ctx.bin, "rb") as f:
+        asan = b"__asan_init" in f.read()
+    with _server(ctx, "login-load", {"CHAIRSIDE_THREADS": str(min(workers, 64))}) as srv:
+        pid = srv.proc.pid
+        logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        base = _status_kib(pid, "VmRSS") * 1024
+        statuses = []
+        start = threading.Barrier(64)
+
+        body = json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode()
+        request = (b"POST " + API.encode() + b"/auth/login HTTP/1.1\r\nHost: x\r\n"
+                   b"Content-Type: application/json\r\nConnection: close\r\n"
+                   b"Content-Length: %d\r\n\r\n" % len(body)) + body
+
+        # From 4 addresses: more than 32 waiting connections from one
+        # address displace each other (the slow-client guard).
+        def one(i):
+            try:
+                with socket.socket() as sk:
+                    sk.settimeout(120)
+                    sk.bind(("127.0.0.%d" % (2 + i % 4), 0))
+                    sk.connect(("127.0.0.1", srv.port))
+                    start.wait()
+                    sk.sendall(request)
+                    answer = b""
+                    while b"\r\n" not in answer:
+                        chunk = sk.recv(4096)
+                        if not chunk:
+                            break
+                        answer += chunk
+                statuses.append(answer.split(b" ", 2)[1].decode() if answer else "closed")
+            except OSError as e:
+                statuses.append(repr(e))
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(64)]
+        t0 = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        took = time.monotonic() - t0
+        eq(sorted(statuses), ["200"] * 64, "64 simultaneous logins (%.1fs)" % took)
+        hwm = _status_kib(pid, "VmHWM") * 1024
+        # At most `slots` hashes hold their memory at once; 64 MiB covers the
+        # connections and buffers, and ASan's quarantine keeps freed blocks.
+        bound = base + slots * ARGON2_MEMORY + (64 << 20) + ((320 << 20) if asan else 0)
+        check(hwm <= bound, "peak RSS %d MiB over the bound %d MiB (base %d MiB, %d hash slots)"
+              % (hwm >> 20, bound >> 20, base >> 20, slots))
