@@ -484,11 +484,13 @@ int store_webhook_delete(struct store_conn *c, int64_t id);
 int store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items);
 int store_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size);
 int store_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now);
-/* Calendar feed tokens; kind "staff" or "location". */
-int store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                         size_t size);
+/* Calendar feed tokens; kind "staff" or "location". Only a hash of each
+ * token is kept (as for API tokens): _get answers ERR_NOT_FOUND when the
+ * owner has none, else *matches = whether token_hash is the stored one. */
+int store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id,
+                         const unsigned char *token_hash, size_t hash_len, int *matches);
 int store_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
-                         const char *token);
+                         const unsigned char *token_hash, size_t hash_len);
 /* Ids of confirmed bookings of the staff member or location ending after
  * since, by start. */
 int store_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, int64_t since,

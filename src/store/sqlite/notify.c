@@ -82,10 +82,11 @@ static const char SQL_WEBHOOK_EVENT[] =
 static const char SQL_WEBHOOK_SECRET[] = "SELECT secret FROM webhooks WHERE id = ?";
 static const char SQL_WEBHOOK_RESULT[] =
     "UPDATE webhooks SET last_status = ?, last_attempt_at = ? WHERE id = ?";
-static const char SQL_FEED_GET[] = "SELECT token FROM feed_tokens WHERE kind = ? AND owner_id = ?";
+static const char SQL_FEED_GET[] =
+    "SELECT token_hash = ?3 FROM feed_tokens WHERE kind = ?1 AND owner_id = ?2";
 static const char SQL_FEED_SET[] =
-    "INSERT INTO feed_tokens (kind, owner_id, token) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (kind, owner_id) DO UPDATE SET token = ?3";
+    "INSERT INTO feed_tokens (kind, owner_id, token_hash) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (kind, owner_id) DO UPDATE SET token_hash = ?3";
 static const char SQL_FEED_EVENTS[] =
     "SELECT b.id FROM bookings b WHERE b.status = 'confirmed' AND b.end_at > ?3 "
     "AND ((?1 = 'staff' AND b.staff_id = ?2) OR (?1 = 'location' AND b.location_id = ?2)) "
@@ -439,26 +440,29 @@ sqlite_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
 }
 
 int
-sqlite_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                      size_t size)
+sqlite_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id,
+                      const unsigned char *token_hash, size_t hash_len, int *matches)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_GET);
     int rc;
 
+    *matches = 0;
     if (!st)
         return ERR_STORE;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, owner_id);
+    sqlite3_bind_blob(st, 3, token_hash, (int)hash_len, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        sql_copy_text(st, 0, out, size);
+        *matches = sqlite3_column_int(st, 0) == 1;
     rc = rc == SQLITE_ROW ? ERR_OK : rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
     sqlite3_reset(st);
     return rc;
 }
 
 int
-sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, const char *token)
+sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
+                      const unsigned char *token_hash, size_t hash_len)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_SET);
 
@@ -466,7 +470,7 @@ sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, 
         return ERR_STORE;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, owner_id);
-    sqlite3_bind_text(st, 3, token, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, token_hash, (int)hash_len, SQLITE_STATIC);
     return sql_exec_step(c, st);
 }
 
