@@ -269,6 +269,14 @@ int store_audit_list(struct store_conn *c, const struct store_audit_filter *f, j
 
 /* The patient's login, if any (ERR_NOT_FOUND when none). */
 int store_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_user *out);
+/* The first patient without a login whose e-mail is email (in any case):
+ * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
+int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
+/* Inside a write transaction: moves the bookings, appointments, invoices
+ * and login of patient id to into_id and deletes id (login-as views of it
+ * end). Locks both records first. ERR_NOT_FOUND when either is missing,
+ * ERR_CONFLICT when both have a login. */
+int store_patient_merge(struct store_conn *c, int64_t id, int64_t into_id);
 
 /* --- Scheduling ----------------------------------------------------------- */
 

@@ -665,3 +665,76 @@ def test_concurrent_logins_keep_memory_bounded(ctx):
         bound = base + slots * ARGON2_MEMORY + (64 << 20) + ((320 << 20) if asan else 0)
         check(hwm <= bound, "peak RSS %d MiB over the bound %d MiB (base %d MiB, %d hash slots)"
               % (hwm >> 20, bound >> 20, base >> 20, slots))
+
+
+# --- sign-up with an existing patient's e-mail, and merging -------------------------------
+
+
+def test_signup_with_existing_email_is_flagged_and_merged(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=4)
+    email = unique("known") + "@test.test"
+    old = make_patient(a, email=email)
+    old_booking = book_ok(a, st["id"], [svc["id"]], local_iso(day, "09:00"), old["id"])
+    c = ctx.client()
+    b = _signup(c, st, svc, local_iso(day, "10:00"), email.upper()).expect(201)
+    new_id = b["patient_id"]
+    check(new_id != old["id"], "the sign-up books on a record of its own: %r" % b)
+    eq(a.get(API + "/patients/%d" % new_id).expect(200).get("possible_duplicate_of"), old["id"],
+       "new record flagged")
+    eq(a.get(API + "/patients/%d" % old["id"]).expect(200).get("possible_duplicate_of"), None,
+       "old record not flagged")
+    flagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="1",
+                                      limit="500").expect(200)["items"]]
+    check(new_id in flagged and old["id"] not in flagged, "flagged list: %r" % flagged)
+    unflagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="0",
+                                        limit="500").expect(200)["items"]]
+    check(new_id not in unflagged, "unflagged list holds the flagged record")
+    expect_field_error(a.get(API + "/patients", possible_duplicates="yes"), "possible_duplicates")
+    appt = _appointment(a, new_id, local_iso(day, "15:00"), True)
+    # A patient never sees the flag on their own record.
+    check("possible_duplicate_of" not in json.dumps(c.get(API + "/me").expect(200)),
+          "portal shows no flag")
+
+    # Refusals change nothing.
+    merge = API + "/patients/%d/merge" % new_id
+    expect_field_error(a.post(merge, {}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": new_id}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": 999999}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": "x"}), "into_id")
+    a.post(API + "/patients/999999/merge", {"into_id": old["id"]}).expect_problem(404)
+    ctx.client().post(merge, {"into_id": old["id"]}).expect_problem(401)
+    a.get(API + "/patients/%d" % new_id).expect(200)
+
+    into = a.post(merge, {"into_id": old["id"]}).expect(200)
+    eq((into["id"], into["has_account"], into["possible_duplicate_of"]),
+       (old["id"], True, None), "the record that remains")
+    a.get(API + "/patients/%d" % new_id).expect_problem(404)
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["patient_id"], old["id"], "booking moved")
+    inv = a.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+    eq(inv["patient_id"], old["id"], "invoice moved")
+    eq([(r[0],) for r in helpers_sql(ctx, "SELECT patient_id FROM appointments WHERE id = ?",
+                                     (appt,))], [(old["id"],)], "appointment moved")
+    for table in ("bookings", "appointments", "invoices", "users"):
+        eq(helpers_sql(ctx, "SELECT count(*) FROM %s WHERE patient_id = ?" % table,
+                       (new_id,))[0][0], 0, "%s left on the merged record" % table)
+    # The login now opens the remaining record, with both bookings.
+    me = c.get(API + "/me").expect(200)
+    eq(me["patient_id"], old["id"], "login moved")
+    mine = {i["id"] for i in c.get(API + "/me/appointments").expect(200)["items"]
+            if i["kind"] == "booking"}
+    check({b["id"], old_booking["id"]} <= mine, "portal after merge: %r" % mine)
+    flagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="1",
+                                      limit="500").expect(200)["items"]]
+    check(new_id not in flagged, "merged record still listed")
+
+    # Two records that both have a login cannot become one.
+    other = _signup(ctx.client(), st, svc, local_iso(day, "11:00"),
+                    unique("other") + "@test.test").expect(201)
+    r = a.post(API + "/patients/%d/merge" % other["patient_id"], {"into_id": old["id"]})
+    r.expect_problem(409)
+    a.get(API + "/patients/%d" % other["patient_id"]).expect(200)
+
+
+def helpers_sql(ctx, query, params):
+    return sql_rows(ctx.db, query, params)

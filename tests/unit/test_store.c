@@ -740,6 +740,46 @@ test_sessions(void **state)
     assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
 }
 
+/* Duplicate patients: the one a sign-up may be, and merging two. */
+static void
+test_patient_duplicates_and_merge(void **state)
+{
+    struct fixture *f = *state;
+    int64_t old = add_patient(f->c, "Old"), dup = add_patient(f->c, "New"), user = 0, id = 0;
+    int64_t logged = add_patient(f->c, "Logged");
+    json_t *row = json_pack("{s:s}", "email", "Same@Example.org");
+    struct store_user u;
+
+    assert_int_equal(store_row_update(f->c, &setup_patients.table, old, row), ERR_OK);
+    json_decref(row);
+    assert_int_equal(store_patient_duplicate_of(f->c, "same@example.ORG", &id), ERR_OK);
+    assert_int_equal(id, old);
+    assert_int_equal(store_patient_duplicate_of(f->c, "other@example.org", &id), ERR_NOT_FOUND);
+    assert_int_equal(store_patient_duplicate_of(f->c, "", &id), ERR_NOT_FOUND);
+    assert_int_equal(store_user_create(f->c, "new@example.org", "h", "patient", dup, &user),
+                     ERR_OK);
+
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, dup, old), ERR_OK);
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, dup, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_user_get(f->c, user, &u), ERR_OK);
+    assert_int_equal(u.patient_id, old);
+    /* The login moved with it, so the e-mail's patient has one now. */
+    assert_int_equal(store_patient_duplicate_of(f->c, "same@example.org", &id), ERR_NOT_FOUND);
+
+    assert_int_equal(store_user_create(f->c, "l@example.org", "h", "patient", logged, &user),
+                     ERR_OK);
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, logged, old), ERR_CONFLICT);
+    store_rollback(f->c);
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, 999999, old), ERR_NOT_FOUND);
+    store_rollback(f->c);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, logged, &row), ERR_OK);
+    json_decref(row);
+}
+
 static void
 test_login_failures(void **state)
 {
@@ -2017,6 +2057,7 @@ main(void)
         T(test_staff_links),
         T(test_users),
         T(test_sessions),
+        T(test_patient_duplicates_and_merge),
         T(test_login_failures),
         T(test_shifts_replace_get),
         T(test_avail_shifts_filters),
