@@ -740,6 +740,44 @@ test_sessions(void **state)
     assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
 }
 
+/* A descriptor or filter naming something other than a plain identifier
+ * is refused with ERR_INVALID (not an assert that release builds drop),
+ * and nothing is run. */
+static void
+test_row_names_are_checked(void **state)
+{
+    struct fixture *f = *state;
+    static const struct store_column name_col[] = {{"name", STORE_COL_TEXT}};
+    static const struct store_column bad_col[] = {{"name) VALUES ('x'); --", STORE_COL_TEXT}};
+    const struct store_table bad_table = {"patients; DROP TABLE users", NULL, name_col, 1,
+                                          sizeof(name_col[0])};
+    const struct store_table bad_view = {"patients", "patients_view p, users", name_col, 1,
+                                         sizeof(name_col[0])};
+    const struct store_table bad_column = {"patients", NULL, bad_col, 1, sizeof(bad_col[0])};
+    struct store_filter flt = {.eq_col = {"1 = 1 OR id"}, .eq_val = {1}, .n_eq = 1};
+    struct store_filter search = {.search = "x", .search_cols = {"name) OR (1"}, .n_search = 1};
+    json_t *obj = json_pack("{s:s}", "name", "x"), *out = NULL, *items = NULL;
+    int64_t id = 0, pat = add_patient(f->c, "Named");
+
+    assert_int_equal(store_row_insert(f->c, &bad_table, obj, &id), ERR_INVALID);
+    assert_int_equal(store_row_insert(f->c, &bad_column, obj, &id), ERR_INVALID);
+    assert_int_equal(store_row_get(f->c, &bad_view, pat, &out), ERR_INVALID);
+    assert_null(out);
+    assert_int_equal(store_row_update(f->c, &bad_column, pat, obj), ERR_INVALID);
+    assert_int_equal(store_row_delete(f->c, &bad_table, pat), ERR_INVALID);
+    assert_int_equal(store_row_list(f->c, &bad_table, NULL, 0, 10, &items), ERR_INVALID);
+    assert_null(items);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &flt, 0, 10, &items), ERR_INVALID);
+    assert_null(items);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &search, 0, 10, &items),
+                     ERR_INVALID);
+    assert_null(items);
+    json_decref(obj);
+    /* Nothing ran: the patient is still there, and still the only "Named". */
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, pat, &out), ERR_OK);
+    json_decref(out);
+}
+
 /* Duplicate patients: the one a sign-up may be, and merging two. */
 static void
 test_patient_duplicates_and_merge(void **state)
@@ -2058,6 +2096,7 @@ main(void)
         T(test_users),
         T(test_sessions),
         T(test_patient_duplicates_and_merge),
+        T(test_row_names_are_checked),
         T(test_login_failures),
         T(test_shifts_replace_get),
         T(test_avail_shifts_filters),
