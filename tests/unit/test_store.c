@@ -21,6 +21,7 @@
 #include "service/setup.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/sqlite/internal.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -776,6 +777,37 @@ test_row_names_are_checked(void **state)
     /* Nothing ran: the patient is still there, and still the only "Named". */
     assert_int_equal(store_row_get(f->c, &setup_patients.table, pat, &out), ERR_OK);
     json_decref(out);
+}
+
+/* The SQLite backend's bind helper checks every bind: a parameter the
+ * statement does not have, or a format it does not know, is an error and
+ * leaves no half-bound statement behind. */
+static void
+test_sqlite_binds_are_checked(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3_stmt *st;
+
+    if (strcmp(store_kind(f->s), "sqlite") != 0)
+        skip();
+    st = sql_prepare(f->c, "SELECT ?1 + ?2");
+    assert_non_null(st);
+    assert_int_equal(sql_bind(f->c, st, "ii", (int64_t)1, (int64_t)2), ERR_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 3);
+    sqlite3_reset(st);
+    assert_int_equal(sql_bind(f->c, st, "iii", (int64_t)1, (int64_t)2, (int64_t)3), ERR_STORE);
+    assert_int_equal(sql_bind_at(f->c, st, 3, "i", (int64_t)1), ERR_STORE);
+    assert_int_equal(sql_bind(f->c, st, "x"), ERR_STORE);
+    /* A failed bind clears the others: nothing stale is left to run. */
+    assert_int_equal(sql_bind(f->c, st, "iii", (int64_t)5, (int64_t)6, (int64_t)7), ERR_STORE);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
+    sqlite3_reset(st);
+    assert_int_equal(sql_bind(f->c, st, "on", (int64_t)0), ERR_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
+    sqlite3_reset(st);
 }
 
 /* Duplicate patients: the one a sign-up may be, and merging two. */
@@ -2097,6 +2129,7 @@ main(void)
         T(test_sessions),
         T(test_patient_duplicates_and_merge),
         T(test_row_names_are_checked),
+        T(test_sqlite_binds_are_checked),
         T(test_login_failures),
         T(test_shifts_replace_get),
         T(test_avail_shifts_filters),

@@ -182,6 +182,14 @@ bind_one(sqlite3_stmt *st, int idx, char kind, va_list *ap)
         if (!s)
             return sqlite3_bind_null(st, idx);
         return sqlite3_bind_text(st, idx, s, -1, kind == 't' ? SQLITE_STATIC : SQLITE_TRANSIENT);
+    case 'n':
+        return sqlite3_bind_null(st, idx);
+    case 'L':
+        s = va_arg(*ap, const char *);
+        n = va_arg(*ap, size_t);
+        if (n > INT32_MAX)
+            return SQLITE_TOOBIG;
+        return sqlite3_bind_text(st, idx, s, (int)n, SQLITE_TRANSIENT);
     case 'b':
         p = va_arg(*ap, const void *);
         n = va_arg(*ap, size_t);

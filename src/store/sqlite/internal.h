@@ -65,8 +65,10 @@ void sql_staff_changed(struct store_conn *c, int64_t staff_id);
 /* Binds parameters from fmt to st, the first at index 1 (sql_bind_at:
  * at index first), one character each, as pq_exec takes them:
  *   'i' int64_t, 'd' int, 'o' int64_t bound as NULL when <= 0 (an
- *   optional id), 't' const char * (NULL binds NULL; must outlive the
- *   step), 'T' the same, copied, 'b' bytes: const void *, size_t.
+ *   optional id), 'n' NULL (no argument), 't' const char * (NULL binds
+ *   NULL; must outlive the step), 'T' the same, copied, 'L' text of a
+ *   given length, copied: const char *, size_t, 'b' bytes: const void *,
+ *   size_t (must outlive the step).
  * Every result is checked: on a failure (a wrong index, too big a value,
  * no memory) st is cleared and the error returned (logged). */
 int sql_bind(struct store_conn *c, sqlite3_stmt *st, const char *fmt, ...);

@@ -44,21 +44,42 @@ names_refused(const char *name)
     return ERR_INVALID;
 }
 
+/* A JSON value bound as its column's type; text is copied (it may hold
+ * NUL bytes, so its length is Jansson's). */
 static int
-bind_json(sqlite3_stmt *st, int idx, const struct store_column *col, json_t *v)
+bind_json(struct store_conn *c, sqlite3_stmt *st, int idx, const struct store_column *col,
+          json_t *v)
 {
     if (!v || json_is_null(v))
-        return sqlite3_bind_null(st, idx);
+        return sql_bind_at(c, st, idx, "T", (const char *)NULL);
     switch (col->type) {
     case STORE_COL_TEXT:
-        return sqlite3_bind_text(st, idx, json_string_value(v), (int)json_string_length(v),
-                                 SQLITE_TRANSIENT);
+        return sql_bind_at(c, st, idx, "L", json_string_value(v), json_string_length(v));
     case STORE_COL_BOOL:
-        return sqlite3_bind_int(st, idx, json_is_true(v) ? 1 : 0);
+        return sql_bind_at(c, st, idx, "d", json_is_true(v) ? 1 : 0);
     case STORE_COL_INT:
-        return sqlite3_bind_int64(st, idx, json_integer_value(v));
+        return sql_bind_at(c, st, idx, "i", (int64_t)json_integer_value(v));
     }
-    return SQLITE_MISUSE;
+    return ERR_INVALID;
+}
+
+/* Binds the columns of t present in obj, in order, from index 1; *n is
+ * how many. */
+static int
+bind_present(struct store_conn *c, sqlite3_stmt *st, const struct store_table *t, json_t *obj,
+             int *n)
+{
+    size_t i;
+    int rc = ERR_OK;
+
+    *n = 0;
+    for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
+        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
+
+        if (v)
+            rc = bind_json(c, st, ++*n, store_table_col(t, i), v);
+    }
+    return rc;
 }
 
 /* Booleans are stored as 0/1; turn them back into JSON booleans. */
@@ -117,13 +138,9 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
-
-        if (v)
-            bind_json(st, ++n, store_table_col(t, i), v);
-    }
-    rc = sql_exec_step(c, st);
+    rc = bind_present(c, st, t, obj, &n);
+    if (rc == ERR_OK)
+        rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
 out:
@@ -157,8 +174,9 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
         if (!st)
             goto out;
     }
-    sqlite3_bind_int64(st, 1, id);
-    rc = sql_one_json(c, st, out);
+    rc = sql_bind(c, st, "i", id);
+    if (rc == ERR_OK)
+        rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         fix_bools(t, *out);
 out:
@@ -190,14 +208,11 @@ sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id,
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
-
-        if (v)
-            bind_json(st, ++n, store_table_col(t, i), v);
-    }
-    sqlite3_bind_int64(st, n + 1, id);
-    rc = sql_exec_step(c, st);
+    rc = bind_present(c, st, t, obj, &n);
+    if (rc == ERR_OK)
+        rc = sql_bind_at(c, st, n + 1, "i", id);
+    if (rc == ERR_OK)
+        rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
 out:
@@ -220,9 +235,8 @@ sqlite_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
         goto out;
     rc = ERR_STORE;
     st = sql_prepare(c, sql.data);
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
@@ -281,13 +295,15 @@ sqlite_row_list(struct store_conn *c, const struct store_table *t, const struct 
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    sqlite3_bind_int64(st, n++, after_id);
-    for (i = 0; f && i < f->n_eq; i++)
-        sqlite3_bind_int64(st, n++, f->eq_val[i]);
-    for (i = 0; f && f->search && i < f->n_search; i++)
-        sqlite3_bind_text(st, n++, f->search, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, n, limit);
-    rc = sql_rows_json(c, st, *items);
+    rc = sql_bind_at(c, st, n++, "i", after_id);
+    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++)
+        rc = sql_bind_at(c, st, n++, "i", f->eq_val[i]);
+    for (i = 0; rc == ERR_OK && f && f->search && i < f->n_search; i++)
+        rc = sql_bind_at(c, st, n++, "T", f->search);
+    if (rc == ERR_OK)
+        rc = sql_bind_at(c, st, n, "d", limit);
+    if (rc == ERR_OK)
+        rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         fix_bools(t, json_array_get(*items, i));
 out:
@@ -314,9 +330,8 @@ sqlite_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which
     int rc;
 
     *ids = json_array();
-    if (!st || !*ids)
+    if (!st || !*ids || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
     sqlite3_reset(st);
@@ -334,17 +349,14 @@ sqlite_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which
 
     st = sql_prepare(c, services ? "DELETE FROM staff_services WHERE staff_id = ?"
                                  : "DELETE FROM staff_locations WHERE staff_id = ?");
-    if (!st)
+    if (!st || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     rc = sql_exec_step(c, st);
     for (i = 0; rc == ERR_OK && i < n; i++) {
         st = sql_prepare(c, services ? "INSERT OR IGNORE INTO staff_services VALUES (?, ?)"
                                      : "INSERT OR IGNORE INTO staff_locations VALUES (?, ?)");
-        if (!st)
+        if (!st || sql_bind(c, st, "ii", staff_id, (int64_t)(ids[i])) != ERR_OK)
             return ERR_STORE;
-        sqlite3_bind_int64(st, 1, staff_id);
-        sqlite3_bind_int64(st, 2, ids[i]);
         rc = sql_exec_step(c, st);
     }
     return rc;
