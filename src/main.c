@@ -124,16 +124,26 @@ parse_listen(const char *listen, char *host, size_t size, uint16_t *port)
     return ERR_OK;
 }
 
-/* A request on SQLite keeps its core busy; on PostgreSQL it mostly waits
- * for the server's answers, so more requests run at once per core. */
+/* One HTTP worker per CPU (2 to 16), four per CPU (up to 32) on PostgreSQL
+ * where requests mostly wait for the database's answers, unless
+ * CHAIRSIDE_THREADS (2 to 64) says otherwise. */
 static unsigned
 worker_threads(const char *db)
 {
+    const char *v = getenv("CHAIRSIDE_THREADS");
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+    char *end;
 
+    if (v) {
+        errno = 0;
+        n = strtol(v, &end, 10);
+        if (!errno && !*end && n >= 2 && n <= 64)
+            return (unsigned)n;
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    }
     if (store_is_url(db))
-        n *= 4;
-    return n < 2 ? 2 : n > 32 ? 32 : (unsigned)n;
+        return n < 1 ? 2 : n > 8 ? 32 : (unsigned)n * 4;
+    return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
 }
 
 /* Session lifetimes and the request timeout may be shortened (tests, kiosks)
@@ -226,7 +236,8 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
         fprintf(stderr, "chairside: cannot listen on %s\n", o->listen);
         return rc;
     }
-    log_line(LOG_INFO, "msg=listening address=%s threads=%u", o->listen, threads);
+    log_line(LOG_INFO, "msg=listening address=%s threads=%u hash_slots=%u", o->listen, threads,
+             secret_hash_slots());
     outbox_config_from_env(&ocfg);
     rc = outbox_start(&ocfg, &outbox);
     if (rc == ERR_OK)

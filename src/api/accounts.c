@@ -1,5 +1,6 @@
 #include "api/accounts.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "api/app.h"
@@ -7,6 +8,8 @@
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "core/email.h"
+#include "service/patients.h"
+#include "service/setup.h"
 #include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -37,6 +40,27 @@ api_patient_account(struct http_req *req, struct http_resp *resp)
                            json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)user_id, "email",
                                      email, "role", "patient", "patient_id",
                                      (json_int_t)req->ids[0]));
+}
+
+/* Staff merge a patient record into another (a sign-up that doubled an
+ * existing patient); the answer is the record that remains. */
+int
+api_patient_merge(struct http_req *req, struct http_resp *resp)
+{
+    struct svc s = api_svc(req);
+    json_t *row = NULL;
+    int64_t into_id = 0;
+    int rc = http_body_object(req);
+
+    if (rc == ERR_OK)
+        rc = in_int(req, "into_id", 1, 1, INT64_MAX, &into_id);
+    if (rc == ERR_OK)
+        rc = patients_merge(&s, req->ids[0], into_id);
+    if (rc == ERR_OK)
+        rc = store_row_get(req->db, &setup_patients.table, into_id, &row);
+    if (rc == ERR_OK)
+        return http_reply_json(resp, 200, row);
+    return rc;
 }
 
 int

@@ -5,6 +5,7 @@
 #include "http/http.h"
 
 int api_patient_account(struct http_req *req, struct http_resp *resp);
+int api_patient_merge(struct http_req *req, struct http_resp *resp);
 int api_tokens_create(struct http_req *req, struct http_resp *resp);
 int api_tokens_list(struct http_req *req, struct http_resp *resp);
 int api_tokens_revoke(struct http_req *req, struct http_resp *resp);

@@ -62,9 +62,11 @@ resolve_bearer(struct http_req *req, const char *header)
 }
 
 /* Looks up the session behind a cookie; ERR_NOT_FOUND when there is no
- * live one. */
+ * live one (*expired is then set when it has just run out). *touch is set
+ * when its use should be recorded. */
 static int
-resolve_session(struct http_req *req, const char *token, struct store_session *s)
+resolve_session(struct http_req *req, const char *token, struct store_session *s, int64_t *expired,
+                int64_t *touch)
 {
     unsigned char hash[SECRET_HASH_LEN];
     int touch_after = req->app->session_idle_s / 4 < 60 ? req->app->session_idle_s / 4 : 60;
@@ -77,13 +79,41 @@ resolve_session(struct http_req *req, const char *token, struct store_session *s
     if (rc != ERR_OK)
         return rc;
     if (req->now >= s->expires_at || req->now - s->last_seen_at >= req->app->session_idle_s) {
-        req->auth.expired_session_id = s->id;
+        *expired = s->id;
         return ERR_NOT_FOUND;
     }
     /* Recording use now and then is enough for the idle timeout. */
     if (req->now - s->last_seen_at >= touch_after)
-        req->auth.touch_session_id = s->id;
+        *touch = s->id;
     return ERR_OK;
+}
+
+/* The session of the request: the staff or patient session of the main
+ * cookie, or the login-as session beside it when that was opened from it.
+ * A login-as session alone is nobody: it lives only inside its staff
+ * session, so ending (or losing) that one ends the patient view too. */
+static int
+resolve_sessions(struct http_req *req, struct store_session *s)
+{
+    struct http_auth *a = &req->auth;
+    struct store_session as;
+    int rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), s, &a->expired_session_id,
+                             &a->touch_session_id);
+
+    /* A login-as token sent as the main cookie must not stand alone. */
+    if (rc == ERR_OK && s->parent_id)
+        rc = ERR_NOT_FOUND;
+    if (rc != ERR_OK)
+        return rc;
+    a->session_expires_at = s->expires_at;
+    rc = resolve_session(req, http_cookie(req, AUTH_AS_COOKIE), &as, &a->expired_as_session_id,
+                         &a->touch_as_session_id);
+    if (rc == ERR_OK && as.parent_id == s->id && as.user_id == s->user_id) {
+        *s = as;
+        return ERR_OK;
+    }
+    a->touch_as_session_id = 0;
+    return rc == ERR_NOT_FOUND || rc == ERR_OK ? ERR_OK : rc;
 }
 
 int
@@ -96,10 +126,7 @@ auth_resolve(struct http_req *req)
 
     if (bearer)
         return resolve_bearer(req, bearer);
-    /* A login-as session rides beside the staff session and wins. */
-    rc = resolve_session(req, http_cookie(req, AUTH_AS_COOKIE), &s);
-    if (rc == ERR_NOT_FOUND)
-        rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), &s);
+    rc = resolve_sessions(req, &s);
     if (rc == ERR_OK)
         rc = store_user_get(req->db, s.user_id, &u);
     /* Disabling ends the sessions; this also covers one begun meanwhile. */
@@ -119,10 +146,16 @@ auth_resolve(struct http_req *req)
 void
 auth_finish(struct http_req *req)
 {
-    if (req->auth.expired_session_id)
-        store_session_delete(req->db, req->auth.expired_session_id);
-    if (req->auth.touch_session_id)
-        store_session_touch(req->db, req->auth.touch_session_id, req->now);
+    const struct http_auth *a = &req->auth;
+
+    if (a->expired_as_session_id)
+        store_session_delete(req->db, a->expired_as_session_id);
+    if (a->expired_session_id)
+        store_session_delete(req->db, a->expired_session_id);
+    if (a->touch_session_id)
+        store_session_touch(req->db, a->touch_session_id, req->now);
+    if (a->touch_as_session_id)
+        store_session_touch(req->db, a->touch_as_session_id, req->now);
 }
 
 int
@@ -174,8 +207,9 @@ auth_audit_line(struct http_req *req, const char *action, int64_t actor_user_id,
     a->address = address;
 }
 
-/* A new session for user_id (as patient as_patient_id when > 0), sent back
- * in cookie. */
+/* A new session for user_id, sent back in cookie. With as_patient_id > 0
+ * it is a login-as view inside the request's own session, ending no later
+ * than that one. */
 static int
 start_session(struct http_req *req, struct http_resp *resp, int64_t user_id, int64_t as_patient_id,
               const char *cookie)
@@ -192,13 +226,18 @@ start_session(struct http_req *req, struct http_resp *resp, int64_t user_id, int
     s.as_patient_id = as_patient_id;
     s.created_at = s.last_seen_at = req->now;
     s.expires_at = req->now + req->app->session_max_s;
+    if (as_patient_id > 0) {
+        s.parent_id = req->auth.session_id;
+        if (req->auth.session_expires_at < s.expires_at)
+            s.expires_at = req->auth.session_expires_at;
+    }
     rc = store_session_create(req->db, hash, sizeof(hash), &s, &req->auth.session_id);
     if (rc != ERR_OK)
         return rc;
     snprintf(req->auth.csrf_token, sizeof(req->auth.csrf_token), "%s", s.csrf_token);
     snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-             "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", cookie, token,
-             req->app->session_max_s, req->app->secure_cookies ? "; Secure" : "");
+             "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", cookie, token,
+             (long long)(s.expires_at - req->now), req->app->secure_cookies ? "; Secure" : "");
     return ERR_OK;
 }
 
@@ -257,7 +296,8 @@ api_login_as(struct http_req *req, struct http_resp *resp)
     json_decref(row);
     if (rc == ERR_NOT_FOUND)
         return http_fail(req, rc, "no such patient");
-    if (rc == ERR_OK && !req->auth.user_id)
+    /* The view lives inside a staff session (not an API token's request). */
+    if (rc == ERR_OK && (!req->auth.user_id || !req->auth.session_id || req->auth.as_patient_id))
         rc = http_fail(req, ERR_FORBIDDEN, "log in as a staff member to view as a patient");
     if (rc == ERR_OK)
         rc = store_user_get(req->db, req->auth.user_id, &staff);

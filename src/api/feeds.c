@@ -31,17 +31,6 @@ reply_token(struct http_req *req, struct http_resp *resp, const char *token, int
     return http_reply_json(resp, status, json_pack("{s:s, s:s}", "token", token, "url", url));
 }
 
-int
-api_feed_token_get(struct http_req *req, struct http_resp *resp)
-{
-    char token[SECRET_TOKEN_LEN];
-    int rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], token, sizeof(token));
-
-    if (rc == ERR_NOT_FOUND)
-        return http_fail(req, rc, "no feed token yet; POST to make one");
-    return rc == ERR_OK ? reply_token(req, resp, token, 200) : rc;
-}
-
 static int
 owner_exists(struct http_req *req)
 {
@@ -54,18 +43,37 @@ owner_exists(struct http_req *req)
     return rc == ERR_NOT_FOUND ? http_fail(req, rc, "no such record") : rc;
 }
 
-/* Makes a new token; the old one stops working at once. */
+/* Only a hash of the token is kept, so this can say whether there is one,
+ * not what it is: the token is shown once, by POST. */
+int
+api_feed_token_get(struct http_req *req, struct http_resp *resp)
+{
+    const unsigned char none[SECRET_HASH_LEN] = {0};
+    int matches = 0;
+    int rc = owner_exists(req);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], none, sizeof(none), &matches);
+    if (rc == ERR_OK || rc == ERR_NOT_FOUND)
+        return http_reply_json(resp, 200, json_pack("{s:b}", "exists", rc == ERR_OK));
+    return rc;
+}
+
+/* Makes a new token, shown this once; the old one stops working at once. */
 int
 api_feed_token_renew(struct http_req *req, struct http_resp *resp)
 {
     char token[SECRET_TOKEN_LEN];
+    unsigned char hash[SECRET_HASH_LEN];
     int rc = store_begin(req->db, 1);
 
     secret_token(token);
+    secret_token_hash(token, hash);
     if (rc == ERR_OK)
         rc = owner_exists(req);
     if (rc == ERR_OK)
-        rc = store_feed_token_set(req->db, feed_kind(req), req->ids[0], token);
+        rc = store_feed_token_set(req->db, feed_kind(req), req->ids[0], hash, sizeof(hash));
     if (rc == ERR_OK)
         rc = store_commit(req->db);
     if (rc != ERR_OK) {
@@ -126,13 +134,18 @@ build_feed(struct http_req *req, json_t *ids, struct buf *out)
 int
 api_feed_ics(struct http_req *req, struct http_resp *resp)
 {
-    char stored[SECRET_TOKEN_LEN];
+    unsigned char hash[SECRET_HASH_LEN];
     const char *token = http_query(req, "token");
     json_t *ids = NULL;
-    int rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], stored, sizeof(stored));
+    int matches = 0;
+    int rc;
 
     /* Unknown owner, no token and a wrong token look the same. */
-    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && (!token || !secret_equal(token, stored))))
+    if (!token || strlen(token) >= SECRET_TOKEN_LEN + 8)
+        return http_fail(req, ERR_NOT_FOUND, "no such feed");
+    secret_token_hash(token, hash);
+    rc = store_feed_token_get(req->db, feed_kind(req), req->ids[0], hash, sizeof(hash), &matches);
+    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && !matches))
         return http_fail(req, ERR_NOT_FOUND, "no such feed");
     if (rc == ERR_OK)
         rc = store_feed_bookings(req->db, feed_kind(req), req->ids[0], req->now - FEED_PAST_S,

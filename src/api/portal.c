@@ -110,6 +110,7 @@ api_me_profile(struct http_req *req, struct http_resp *resp)
     /* The clinic's notes about a patient are for staff eyes. */
     if (rc == ERR_OK) {
         json_object_del(row, "notes");
+        json_object_del(row, "possible_duplicate_of");
         return http_reply_json(resp, 200, row);
     }
     json_decref(row);

@@ -225,6 +225,7 @@ resource_list(struct http_req *req, struct http_resp *resp)
     const struct api_resource *res = route_resource(req);
     struct store_filter filter = {0};
     json_t *items = NULL;
+    const char *flag;
     int64_t after = 0;
     int limit, rc;
 
@@ -237,9 +238,15 @@ resource_list(struct http_req *req, struct http_resp *resp)
     memcpy(filter.search_cols, res->def->search_cols, sizeof(filter.search_cols));
     filter.n_search = res->def->n_search;
     if (!is_staff(req) && res->def->public_if) {
-        filter.eq_col[0] = res->def->public_if;
-        filter.eq_val[0] = 1;
-        filter.n_eq = 1;
+        filter.eq_col[filter.n_eq] = res->def->public_if;
+        filter.eq_val[filter.n_eq++] = 1;
+    }
+    flag = res->def->flag_param ? http_query(req, res->def->flag_param) : NULL;
+    if (flag && strcmp(flag, "0") != 0 && strcmp(flag, "1") != 0)
+        return http_field_error(req, res->def->flag_param, "must be 0 or 1");
+    if (flag) {
+        filter.eq_col[filter.n_eq] = res->def->flag_col;
+        filter.eq_val[filter.n_eq++] = flag[0] == '1';
     }
     rc = store_row_list(req->db, &res->def->table, &filter, after, limit, &items);
     if (rc != ERR_OK)

@@ -78,6 +78,7 @@ const struct http_route api_routes[] = {
     {"PATCH", V1 "/patients/{id}", resource_update, STAFF, &api_patients},
     {"POST", V1 "/patients/{id}/account", api_patient_account, STAFF, NULL},
     {"POST", V1 "/patients/{id}/login-as", api_login_as, STAFF, NULL},
+    {"POST", V1 "/patients/{id}/merge", api_patient_merge, STAFF, NULL},
 
     /* Public for visitors choosing a time before they sign up; they, like
      * patients, see only services offered online. */

@@ -33,9 +33,13 @@ struct http_auth {
     int64_t token_id;      /* set for Bearer API tokens */
     enum http_role role;
     char csrf_token[80];
-    /* Session bookkeeping done after the request's read snapshot ends. */
+    int64_t session_expires_at;
+    /* Session bookkeeping done after the request's read snapshot ends; a
+     * login-as request keeps its staff session alive too. */
     int64_t touch_session_id;
+    int64_t touch_as_session_id;
     int64_t expired_session_id;
+    int64_t expired_as_session_id;
 };
 
 struct http_req {

@@ -59,14 +59,28 @@ online_rules(const struct svc *s, const struct sched_settings *st, const struct 
     return rc;
 }
 
+/* A sign-up (a new patient with a password) whose e-mail an existing
+ * patient without a login already has is most likely that patient: the
+ * booking goes through on a record of its own, flagged for staff to merge
+ * rather than silently doubled. */
 static int
 create_patient(const struct svc *s, const struct booking_new *in, const char *password_hash,
                int64_t *id)
 {
     json_t *row = json_pack("{s:s, s:s, s:s}", "name", in->new_name, "phone", in->new_phone,
                             "email", in->new_email ? in->new_email : "");
-    int64_t user_id;
-    int rc = row ? store_row_insert(s->db, &setup_patients.table, row, id) : ERR_NOMEM;
+    int64_t user_id, same = 0;
+    int rc = row ? ERR_OK : ERR_NOMEM;
+
+    if (rc == ERR_OK && password_hash && in->new_email && in->new_email[0]) {
+        rc = store_patient_duplicate_of(s->db, in->new_email, &same);
+        if (rc == ERR_OK && json_object_set_new(row, "possible_duplicate_of", json_integer(same)))
+            rc = ERR_NOMEM;
+        if (rc == ERR_NOT_FOUND)
+            rc = ERR_OK;
+    }
+    if (rc == ERR_OK)
+        rc = store_row_insert(s->db, &setup_patients.table, row, id);
 
     json_decref(row);
     if (rc == ERR_OK && password_hash) {

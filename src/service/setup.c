@@ -104,6 +104,9 @@ static const struct setup_field patient_fields[] = {
     BOOL("can_book_online"),
     BOOL("can_view_invoices"),
     {{"has_account", STORE_COL_BOOL}, 0, 0, 0, SETUP_CHECK_NONE, NULL, 1, 0, NULL},
+    /* Set by a sign-up with the e-mail of this patient without a login;
+     * cleared by merging (POST /patients/{id}/merge). */
+    {{"possible_duplicate_of", STORE_COL_INT}, 0, 0, 0, SETUP_CHECK_NONE, NULL, 1, 0, NULL},
 };
 
 const struct setup_resource setup_patients = {
@@ -111,6 +114,8 @@ const struct setup_resource setup_patients = {
     .fields = patient_fields,
     .search_cols = {"name", "phone", "email"},
     .n_search = 3,
+    .flag_param = "possible_duplicates",
+    .flag_col = "possible_duplicate",
 };
 
 static const char *const payment_choices[] = {"disabled", "enabled", "optional", NULL};

@@ -44,6 +44,10 @@ struct setup_resource {
      * public_cols (NULL-terminated). */
     const char *public_if;
     const char *const *public_cols;
+    /* GET ?<flag_param>=1 (or 0) lists only rows whose 0/1 column
+     * flag_col is 1 (or 0); NULL: no such filter. */
+    const char *flag_param;
+    const char *flag_col;
 };
 
 extern const struct setup_resource setup_locations, setup_staff, setup_services, setup_actions,

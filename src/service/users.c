@@ -64,11 +64,17 @@ users_authenticate(const struct svc *s, const char *email, const char *password,
     if (rc == ERR_OK)
         rc = secret_password_verify(u->password_hash, password);
     else if (rc == ERR_NOT_FOUND)
+        secret_password_verify_dummy(password);
+    if (rc == ERR_NOT_FOUND)
         rc = ERR_UNAUTHORIZED;
     if (rc == ERR_UNAUTHORIZED) {
-        /* The refusal stands even if the failure cannot be counted. */
-        store_login_failure_add(s->db, email, address, s->now);
-        return svc_fail(s, rc, "wrong e-mail or password");
+        /* A failure that is not counted would let guessing go on unlimited,
+         * so the login fails as an error of the server when it cannot be. */
+        rc = store_login_failure_add(s->db, email, address, s->now);
+        if (rc != ERR_OK)
+            return svc_fail(s, rc == ERR_UNAVAILABLE || rc == ERR_RETRY ? rc : ERR_STORE,
+                            "could not record the failed login");
+        return svc_fail(s, ERR_UNAUTHORIZED, "wrong e-mail or password");
     }
     /* Said only after the right password, so it tells a guesser nothing. */
     if (rc == ERR_OK && u->disabled_at > 0)

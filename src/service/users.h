@@ -23,7 +23,11 @@ int users_add_patient(const struct svc *s, int64_t patient_id, const char *email
                       const char *password, int64_t *id);
 /* Checks a login: refused with ERR_RATE_LIMITED while the e-mail or the
  * client address had too many failures within USERS_FAIL_WINDOW_S; a
- * wrong e-mail or password is ERR_UNAUTHORIZED and counts as a failure.
+ * wrong e-mail or password is ERR_UNAUTHORIZED and counts as a failure;
+ * when the failure cannot be recorded the login fails with that store
+ * error instead (ERR_STORE, ERR_UNAVAILABLE or ERR_RETRY), so the rate
+ * limit cannot be switched off by breaking its writes. An unknown e-mail
+ * is checked against a dummy hash, taking as long as a known one.
  * *u holds the user when the e-mail is known (u->id 0 otherwise). */
 /* A staff or admin login (role "admin" or "staff", else a field error),
  * as users_add; ERR_CONFLICT when the e-mail is taken. */

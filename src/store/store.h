@@ -72,6 +72,7 @@ struct store_session {
     int64_t last_seen_at;
     int64_t expires_at;
     int64_t as_patient_id; /* > 0: staff user_id is logged in as this patient */
+    int64_t parent_id;     /* login-as: the staff session it belongs to, deleted with it */
 };
 
 struct store_token {
@@ -248,6 +249,7 @@ int store_session_create(struct store_conn *c, const unsigned char *token_hash, 
 int store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
                          struct store_session *out);
 int store_session_touch(struct store_conn *c, int64_t id, int64_t now);
+/* Also deletes the login-as sessions opened from it (parent_id). */
 int store_session_delete(struct store_conn *c, int64_t id);
 int store_login_failure_add(struct store_conn *c, const char *email, const char *address,
                             int64_t at);
@@ -276,6 +278,14 @@ int store_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **
  * session of it. Run it in a write transaction so both happen or
  * neither. ERR_NOT_FOUND when id is no staff or admin login. */
 int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
+/* The first patient without a login whose e-mail is email (in any case):
+ * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
+int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
+/* Inside a write transaction: moves the bookings, appointments, invoices
+ * and login of patient id to into_id and deletes id (login-as views of it
+ * end). Locks both records first. ERR_NOT_FOUND when either is missing,
+ * ERR_CONFLICT when both have a login. */
+int store_patient_merge(struct store_conn *c, int64_t id, int64_t into_id);
 
 /* --- Scheduling ----------------------------------------------------------- */
 
@@ -547,11 +557,13 @@ int store_webhook_delete(struct store_conn *c, int64_t id);
 int store_webhooks_for_event(struct store_conn *c, const char *event, json_t **items);
 int store_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size);
 int store_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now);
-/* Calendar feed tokens; kind "staff" or "location". */
-int store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                         size_t size);
+/* Calendar feed tokens; kind "staff" or "location". Only a hash of each
+ * token is kept (as for API tokens): _get answers ERR_NOT_FOUND when the
+ * owner has none, else *matches = whether token_hash is the stored one. */
+int store_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id,
+                         const unsigned char *token_hash, size_t hash_len, int *matches);
 int store_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
-                         const char *token);
+                         const unsigned char *token_hash, size_t hash_len);
 /* Ids of confirmed bookings of the staff member or location ending after
  * since, by start. */
 int store_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, int64_t since,

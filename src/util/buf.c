@@ -13,7 +13,7 @@ buf_init(struct buf *b, size_t limit)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
-    b->limit = limit;
+    b->limit = limit < SIZE_MAX ? limit : SIZE_MAX - 1; /* limit + 1 must not wrap */
 }
 
 void
@@ -45,9 +45,13 @@ buf_reserve(struct buf *b, size_t extra)
     need = b->len + extra + 1;
     if (need <= b->cap)
         return ERR_OK;
+    /* Doubling, but never past what the limit allows (limit + the NUL),
+     * and without overflowing on the way there. */
     cap = b->cap ? b->cap : 256;
-    while (cap < need)
+    while (cap < need && cap <= b->limit / 2)
         cap *= 2;
+    if (cap < need || cap > b->limit + 1)
+        cap = b->limit + 1; /* need <= limit + 1, checked above */
     p = realloc(b->data, cap);
     if (!p)
         return ERR_NOMEM;

@@ -9,11 +9,18 @@
 #define SECRET_TOKEN_LEN 44     /* base64url of 32 random bytes + NUL */
 #define SECRET_PASSWORD_MAX 256 /* longest accepted password, bytes */
 
+/* Starts libsodium and makes the dummy hash (one Argon2id hash). */
 int secret_init(void);
 /* out must hold crypto_pwhash_STRBYTES (128). */
 int secret_password_hash(const char *password, char *out, size_t size);
-/* ERR_OK when password matches hash, else ERR_UNAUTHORIZED. */
+/* Hashing and checking passwords wait for one of secret_hash_slots()
+ * slots (the CPUs, at least 2): each Argon2id run holds 64 MiB.
+ * ERR_OK when password matches hash, else ERR_UNAUTHORIZED. */
 int secret_password_verify(const char *hash, const char *password);
+/* Does the work of secret_password_verify for a login that has no hash
+ * (an unknown e-mail), so that both take the same time; matches nothing. */
+void secret_password_verify_dummy(const char *password);
+unsigned secret_hash_slots(void);
 /* A fresh random URL-safe token. */
 void secret_token(char out[SECRET_TOKEN_LEN]);
 /* Hash of a token for storage and lookup. */

@@ -5,14 +5,15 @@ limit."""
 
 import contextlib
 import datetime as dt
+import json
 import os
+import socket
 import time
 
 from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, Client,
                      Server, book, book_ok, check, clinic_with_staff, eq, expect_field_error,
-                     local_iso, logged_in, make_patient, make_service, next_weekday, parse_ts,
-                     run_cli,
-                     settings_changed, slots_of, today, unique)
+                     is_url, local_iso, logged_in, make_patient, make_service, next_weekday,
+                     parse_ts, run_cli, settings_changed, slots_of, sql_rows, today, unique)
 
 PATIENT_PASSWORD = "patient-pass-1"
 
@@ -575,3 +576,246 @@ def test_staff_users_list_add_disable_enable(ctx):
     me = a.get(API + "/me").expect(200)
     a.post(API + "/users/%d/disable" % me["id"]).expect_problem(409)
     a.get(API + "/actions").expect(200)
+
+
+# --- login-as lives inside its staff session ---------------------------------------------
+
+
+def test_login_as_needs_and_ends_with_staff_session(ctx):
+    p = make_patient(ctx.admin)
+    s = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    staff_cookie, staff_csrf = s.cookies["chairside_session"], s.csrf
+    s.post(API + "/patients/%d/login-as" % p["id"]).expect(200)
+    as_cookie = s.cookies["chairside_as"]
+    eq(s.get(API + "/me").expect(200)["patient_id"], p["id"], "login-as view works")
+
+    # The patient view cookie alone is nobody, in either cookie slot.
+    alone = Client(ctx.port)
+    alone.cookies["chairside_as"] = as_cookie
+    alone.get(API + "/me").expect_problem(401)
+    alone.get(API + "/me/appointments").expect_problem(401)
+    alone.cookies = {"chairside_session": as_cookie}
+    alone.get(API + "/me").expect_problem(401)
+    # Nor beside another session of the same staff member.
+    other = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    other.cookies["chairside_as"] = as_cookie
+    me = other.get(API + "/me").expect(200)
+    eq((me["role"], me["login_as"]), ("staff", False), "login-as beside another staff session")
+
+    # Logging out of the staff session ends the patient view opened from it.
+    s.cookies = {"chairside_session": staff_cookie}
+    s.csrf = staff_csrf
+    s.post(API + "/auth/logout").expect(200)
+    back = logged_in(ctx.port, STAFF_EMAIL, STAFF_PASSWORD)
+    back.cookies["chairside_as"] = as_cookie
+    me = back.get(API + "/me").expect(200)
+    eq((me["role"], me["patient_id"]), ("staff", None), "login-as after its staff session ended")
+
+
+def test_login_as_lasts_no_longer_than_staff_session(ctx):
+    env = {"CHAIRSIDE_SESSION_IDLE_S": "3", "CHAIRSIDE_SESSION_MAX_S": "6"}
+    with _server(ctx, "short-login-as", env) as srv:
+        admin = logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        t0 = time.monotonic()
+        p = admin.post(API + "/patients", {"name": unique("P"), "phone": "+49 30 1"}).expect(201)
+        time.sleep(2)
+        r = admin.post(API + "/patients/%d/login-as" % p["id"])
+        r.expect(200)
+        cookie = r.headers.get("set-cookie", "")
+        check("chairside_as=" in cookie, "login-as cookie: %r" % cookie)
+        max_age = int(cookie.split("Max-Age=")[1].split(";")[0])
+        check(0 < max_age <= 4, "login-as Max-Age within the staff session's 6 s: %r" % cookie)
+        # Used every 0.4 s the patient view keeps its staff session from idling...
+        while time.monotonic() - t0 < 5.0:
+            eq(admin.get(API + "/me").expect(200)["patient_id"], p["id"], "view as patient")
+            time.sleep(0.4)
+        # ...but ends with it at the staff session's absolute limit.
+        while time.monotonic() - t0 < 6.5:
+            time.sleep(0.2)
+        admin.get(API + "/me").expect_problem(401)
+
+
+# --- login timing and the failure counter ------------------------------------------------
+
+
+def _login_seconds(port, email, password, status):
+    c = Client(port)
+    t = time.monotonic()
+    c.login(email, password).expect_problem(status)
+    return time.monotonic() - t
+
+
+def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
+    with _server(ctx, "login-timing", {}) as srv:
+        known, unknown = [], []
+        for i in range(3):
+            known.append(_login_seconds(srv.port, ADMIN_EMAIL, "wrong-pass-%d" % i, 401))
+            unknown.append(_login_seconds(srv.port, "nobody-%d@test.test" % i, "wrong-pass-1",
+                                          401))
+        known.sort()
+        unknown.sort()
+        # An Argon2id check takes tens of milliseconds; a lookup that finds
+        # nobody and stops there takes one or two.
+        check(unknown[1] >= 0.5 * known[1],
+              "unknown e-mail answered in %.3fs, known in %.3fs (medians)"
+              % (unknown[1], known[1]))
+
+        # A failure that cannot be counted fails the login as a server error.
+        if is_url(srv.db):
+            sql_rows(srv.db, "CREATE FUNCTION refuse_failure() RETURNS trigger LANGUAGE plpgsql "
+                     "AS $$BEGIN RAISE EXCEPTION 'no space left'; END$$; "
+                     "CREATE TRIGGER refuse_failure BEFORE INSERT ON login_failures "
+                     "FOR EACH ROW EXECUTE FUNCTION refuse_failure()")
+        else:
+            sql_rows(srv.db, "CREATE TRIGGER refuse_failure BEFORE INSERT ON login_failures "
+                     "BEGIN SELECT RAISE(ABORT, 'no space left'); END")
+        c = Client(srv.port)
+        for email in (ADMIN_EMAIL, "nobody-9@test.test"):
+            r = c.login(email, "wrong-pass-9")
+            prob = r.expect_problem(500)
+            check("no space" not in json.dumps(prob), "5xx leaks its cause: %r" % prob)
+            check(not c.cookies, "a failed login starts no session")
+        eq(sql_rows(srv.db, "SELECT count(*) FROM login_failures")[0][0], 6,
+           "failures counted before the counter broke")
+        # A correct login writes no failure and still works.
+        logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD).get(API + "/me").expect(200)
+
+
+# --- concurrent logins and memory --------------------------------------------------------
+
+ARGON2_MEMORY = 64 << 20  # bytes per hash (libsodium's INTERACTIVE limit, util/secret.c)
+
+
+def _status_kib(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
+
+
+def test_concurrent_logins_keep_memory_bounded(ctx):
+    import threading
+    slots = max(2, os.sysconf("SC_NPROCESSORS_ONLN"))  # what util/secret.c allows at once
+    workers = max(8, slots + 6)  # more HTTP workers than hashes may run at once
+    with open(ctx.bin, "rb") as f:
+        asan = b"__asan_init" in f.read()
+    with _server(ctx, "login-load", {"CHAIRSIDE_THREADS": str(min(workers, 64))}) as srv:
+        pid = srv.proc.pid
+        logged_in(srv.port, ADMIN_EMAIL, ADMIN_PASSWORD)
+        base = _status_kib(pid, "VmRSS") * 1024
+        statuses = []
+        start = threading.Barrier(64)
+
+        body = json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode()
+        request = (b"POST " + API.encode() + b"/auth/login HTTP/1.1\r\nHost: x\r\n"
+                   b"Content-Type: application/json\r\nConnection: close\r\n"
+                   b"Content-Length: %d\r\n\r\n" % len(body)) + body
+
+        # From 4 addresses: more than 32 waiting connections from one
+        # address displace each other (the slow-client guard).
+        def one(i):
+            try:
+                with socket.socket() as sk:
+                    sk.settimeout(120)
+                    sk.bind(("127.0.0.%d" % (2 + i % 4), 0))
+                    sk.connect(("127.0.0.1", srv.port))
+                    start.wait()
+                    sk.sendall(request)
+                    answer = b""
+                    while b"\r\n" not in answer:
+                        chunk = sk.recv(4096)
+                        if not chunk:
+                            break
+                        answer += chunk
+                statuses.append(answer.split(b" ", 2)[1].decode() if answer else "closed")
+            except OSError as e:
+                statuses.append(repr(e))
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(64)]
+        t0 = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        took = time.monotonic() - t0
+        eq(sorted(statuses), ["200"] * 64, "64 simultaneous logins (%.1fs)" % took)
+        hwm = _status_kib(pid, "VmHWM") * 1024
+        # At most `slots` hashes hold their memory at once; 64 MiB covers the
+        # connections and buffers, and ASan's quarantine keeps freed blocks.
+        bound = base + slots * ARGON2_MEMORY + (64 << 20) + ((320 << 20) if asan else 0)
+        check(hwm <= bound, "peak RSS %d MiB over the bound %d MiB (base %d MiB, %d hash slots)"
+              % (hwm >> 20, bound >> 20, base >> 20, slots))
+
+
+# --- sign-up with an existing patient's e-mail, and merging -------------------------------
+
+
+def test_signup_with_existing_email_is_flagged_and_merged(ctx):
+    a = ctx.admin
+    st, svc, day = _setup(ctx, weekday=4)
+    email = unique("known") + "@test.test"
+    old = make_patient(a, email=email)
+    old_booking = book_ok(a, st["id"], [svc["id"]], local_iso(day, "09:00"), old["id"])
+    c = ctx.client()
+    b = _signup(c, st, svc, local_iso(day, "10:00"), email.upper()).expect(201)
+    new_id = b["patient_id"]
+    check(new_id != old["id"], "the sign-up books on a record of its own: %r" % b)
+    eq(a.get(API + "/patients/%d" % new_id).expect(200).get("possible_duplicate_of"), old["id"],
+       "new record flagged")
+    eq(a.get(API + "/patients/%d" % old["id"]).expect(200).get("possible_duplicate_of"), None,
+       "old record not flagged")
+    flagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="1",
+                                      limit="500").expect(200)["items"]]
+    check(new_id in flagged and old["id"] not in flagged, "flagged list: %r" % flagged)
+    unflagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="0",
+                                        limit="500").expect(200)["items"]]
+    check(new_id not in unflagged, "unflagged list holds the flagged record")
+    expect_field_error(a.get(API + "/patients", possible_duplicates="yes"), "possible_duplicates")
+    appt = _appointment(a, new_id, local_iso(day, "15:00"), True)
+    # A patient never sees the flag on their own record.
+    check("possible_duplicate_of" not in json.dumps(c.get(API + "/me").expect(200)),
+          "portal shows no flag")
+
+    # Refusals change nothing.
+    merge = API + "/patients/%d/merge" % new_id
+    expect_field_error(a.post(merge, {}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": new_id}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": 999999}), "into_id")
+    expect_field_error(a.post(merge, {"into_id": "x"}), "into_id")
+    a.post(API + "/patients/999999/merge", {"into_id": old["id"]}).expect_problem(404)
+    ctx.client().post(merge, {"into_id": old["id"]}).expect_problem(401)
+    a.get(API + "/patients/%d" % new_id).expect(200)
+
+    into = a.post(merge, {"into_id": old["id"]}).expect(200)
+    eq((into["id"], into["has_account"], into["possible_duplicate_of"]),
+       (old["id"], True, None), "the record that remains")
+    a.get(API + "/patients/%d" % new_id).expect_problem(404)
+    eq(a.get(API + "/bookings/%d" % b["id"]).expect(200)["patient_id"], old["id"], "booking moved")
+    inv = a.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+    eq(inv["patient_id"], old["id"], "invoice moved")
+    eq([(r[0],) for r in helpers_sql(ctx, "SELECT patient_id FROM appointments WHERE id = ?",
+                                     (appt,))], [(old["id"],)], "appointment moved")
+    for table in ("bookings", "appointments", "invoices", "users"):
+        eq(helpers_sql(ctx, "SELECT count(*) FROM %s WHERE patient_id = ?" % table,
+                       (new_id,))[0][0], 0, "%s left on the merged record" % table)
+    # The login now opens the remaining record, with both bookings.
+    me = c.get(API + "/me").expect(200)
+    eq(me["patient_id"], old["id"], "login moved")
+    mine = {i["id"] for i in c.get(API + "/me/appointments").expect(200)["items"]
+            if i["kind"] == "booking"}
+    check({b["id"], old_booking["id"]} <= mine, "portal after merge: %r" % mine)
+    flagged = [p["id"] for p in a.get(API + "/patients", possible_duplicates="1",
+                                      limit="500").expect(200)["items"]]
+    check(new_id not in flagged, "merged record still listed")
+
+    # Two records that both have a login cannot become one.
+    other = _signup(ctx.client(), st, svc, local_iso(day, "11:00"),
+                    unique("other") + "@test.test").expect(201)
+    r = a.post(API + "/patients/%d/merge" % other["patient_id"], {"into_id": old["id"]})
+    r.expect_problem(409)
+    a.get(API + "/patients/%d" % other["patient_id"]).expect(200)
+
+
+def helpers_sql(ctx, query, params):
+    return sql_rows(ctx.db, query, params)

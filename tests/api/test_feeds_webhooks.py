@@ -89,11 +89,21 @@ def test_staff_feed_with_secret_token(ctx):
     b2 = book_ok(c, other["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
     b3 = book_ok(c, st["id"], [svc["id"]], local_iso(day, "11:00"), p["id"])
     c.post(API + "/bookings/%d/cancel" % b3["id"], {"reason": "x"}).expect(200)
-    c.get(API + "/staff/%d/feed-token" % st["id"]).expect_problem(404)
+    eq(c.get(API + "/staff/%d/feed-token" % st["id"]).expect(200), {"exists": False},
+       "GET before any token")
+    c.get(API + "/staff/999999/feed-token").expect_problem(404)
     tok = c.post(API + "/staff/%d/feed-token" % st["id"]).expect(201)
     check(len(tok["token"]) >= 32, "token looks random: %r" % tok)
-    eq(c.get(API + "/staff/%d/feed-token" % st["id"]).expect(200)["token"], tok["token"],
-       "GET returns the same token")
+    # The token is shown once: GET says there is one, and the database
+    # holds only its hash (BLAKE2b-256, as for API tokens).
+    eq(c.get(API + "/staff/%d/feed-token" % st["id"]).expect(200), {"exists": True},
+       "GET after POST")
+    stored = helpers.sql_rows(ctx.db, "SELECT * FROM feed_tokens WHERE kind = 'staff' "
+                              "AND owner_id = ?", (st["id"],))
+    eq(len(stored), 1, "one feed token row")
+    check(all(tok["token"] not in str(v) for v in stored[0]), "token kept in clear: %r" % stored)
+    check(hashlib.blake2b(tok["token"].encode(), digest_size=32).digest() in stored[0],
+          "the row holds the token's hash: %r" % (stored,))
     eq(tok["url"], "/ical/staff/%d.ics?token=%s" % (st["id"], tok["token"]), "feed url")
     anon = ctx.client()
     r = anon.request("GET", tok["url"])

@@ -21,6 +21,7 @@
 #include "service/setup.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/sqlite/internal.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -811,8 +812,126 @@ test_sessions(void **state)
     assert_int_equal(got.last_seen_at, T0 + 600);
     assert_int_equal(got.created_at, T0);
 
+    /* A login-as session opened from it knows its parent and goes with it. */
+    s.parent_id = sid;
+    assert_int_equal(store_session_create(f->c, hash2, sizeof(hash2), &s, &sid2), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_OK);
+    assert_int_equal(got.parent_id, sid);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_OK);
+    assert_int_equal(got.parent_id, 0);
+
     assert_int_equal(store_session_delete(f->c, sid), ERR_OK);
     assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
+}
+
+/* A descriptor or filter naming something other than a plain identifier
+ * is refused with ERR_INVALID (not an assert that release builds drop),
+ * and nothing is run. */
+static void
+test_row_names_are_checked(void **state)
+{
+    struct fixture *f = *state;
+    static const struct store_column name_col[] = {{"name", STORE_COL_TEXT}};
+    static const struct store_column bad_col[] = {{"name) VALUES ('x'); --", STORE_COL_TEXT}};
+    const struct store_table bad_table = {"patients; DROP TABLE users", NULL, name_col, 1,
+                                          sizeof(name_col[0])};
+    const struct store_table bad_view = {"patients", "patients_view p, users", name_col, 1,
+                                         sizeof(name_col[0])};
+    const struct store_table bad_column = {"patients", NULL, bad_col, 1, sizeof(bad_col[0])};
+    struct store_filter flt = {.eq_col = {"1 = 1 OR id"}, .eq_val = {1}, .n_eq = 1};
+    struct store_filter search = {.search = "x", .search_cols = {"name) OR (1"}, .n_search = 1};
+    json_t *obj = json_pack("{s:s}", "name", "x"), *out = NULL, *items = NULL;
+    int64_t id = 0, pat = add_patient(f->c, "Named");
+
+    assert_int_equal(store_row_insert(f->c, &bad_table, obj, &id), ERR_INVALID);
+    assert_int_equal(store_row_insert(f->c, &bad_column, obj, &id), ERR_INVALID);
+    assert_int_equal(store_row_get(f->c, &bad_view, pat, &out), ERR_INVALID);
+    assert_null(out);
+    assert_int_equal(store_row_update(f->c, &bad_column, pat, obj), ERR_INVALID);
+    assert_int_equal(store_row_delete(f->c, &bad_table, pat), ERR_INVALID);
+    assert_int_equal(store_row_list(f->c, &bad_table, NULL, 0, 10, &items), ERR_INVALID);
+    assert_null(items);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &flt, 0, 10, &items), ERR_INVALID);
+    assert_null(items);
+    assert_int_equal(store_row_list(f->c, &setup_patients.table, &search, 0, 10, &items),
+                     ERR_INVALID);
+    assert_null(items);
+    json_decref(obj);
+    /* Nothing ran: the patient is still there, and still the only "Named". */
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, pat, &out), ERR_OK);
+    json_decref(out);
+}
+
+/* The SQLite backend's bind helper checks every bind: a parameter the
+ * statement does not have, or a format it does not know, is an error and
+ * leaves no half-bound statement behind. */
+static void
+test_sqlite_binds_are_checked(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3_stmt *st;
+
+    if (strcmp(store_kind(f->s), "sqlite") != 0)
+        skip();
+    st = sql_prepare(f->c, "SELECT ?1 + ?2");
+    assert_non_null(st);
+    assert_int_equal(sql_bind(f->c, st, "ii", (int64_t)1, (int64_t)2), ERR_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 3);
+    sqlite3_reset(st);
+    assert_int_equal(sql_bind(f->c, st, "iii", (int64_t)1, (int64_t)2, (int64_t)3), ERR_STORE);
+    assert_int_equal(sql_bind_at(f->c, st, 3, "i", (int64_t)1), ERR_STORE);
+    assert_int_equal(sql_bind(f->c, st, "x"), ERR_STORE);
+    /* A failed bind clears the others: nothing stale is left to run. */
+    assert_int_equal(sql_bind(f->c, st, "iii", (int64_t)5, (int64_t)6, (int64_t)7), ERR_STORE);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
+    sqlite3_reset(st);
+    assert_int_equal(sql_bind(f->c, st, "on", (int64_t)0), ERR_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
+    sqlite3_reset(st);
+}
+
+/* Duplicate patients: the one a sign-up may be, and merging two. */
+static void
+test_patient_duplicates_and_merge(void **state)
+{
+    struct fixture *f = *state;
+    int64_t old = add_patient(f->c, "Old"), dup = add_patient(f->c, "New"), user = 0, id = 0;
+    int64_t logged = add_patient(f->c, "Logged");
+    json_t *row = json_pack("{s:s}", "email", "Same@Example.org");
+    struct store_user u;
+
+    assert_int_equal(store_row_update(f->c, &setup_patients.table, old, row), ERR_OK);
+    json_decref(row);
+    assert_int_equal(store_patient_duplicate_of(f->c, "same@example.ORG", &id), ERR_OK);
+    assert_int_equal(id, old);
+    assert_int_equal(store_patient_duplicate_of(f->c, "other@example.org", &id), ERR_NOT_FOUND);
+    assert_int_equal(store_patient_duplicate_of(f->c, "", &id), ERR_NOT_FOUND);
+    assert_int_equal(store_user_create(f->c, "new@example.org", "h", "patient", dup, &user),
+                     ERR_OK);
+
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, dup, old), ERR_OK);
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, dup, &row), ERR_NOT_FOUND);
+    assert_int_equal(store_user_get(f->c, user, &u), ERR_OK);
+    assert_int_equal(u.patient_id, old);
+    /* The login moved with it, so the e-mail's patient has one now. */
+    assert_int_equal(store_patient_duplicate_of(f->c, "same@example.org", &id), ERR_NOT_FOUND);
+
+    assert_int_equal(store_user_create(f->c, "l@example.org", "h", "patient", logged, &user),
+                     ERR_OK);
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, logged, old), ERR_CONFLICT);
+    store_rollback(f->c);
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_patient_merge(f->c, 999999, old), ERR_NOT_FOUND);
+    store_rollback(f->c);
+    assert_int_equal(store_row_get(f->c, &setup_patients.table, logged, &row), ERR_OK);
+    json_decref(row);
 }
 
 static void
@@ -2167,6 +2286,9 @@ main(void)
         T(test_users_disable),
         T(test_location_bookings_and_staff),
         T(test_sessions),
+        T(test_patient_duplicates_and_merge),
+        T(test_row_names_are_checked),
+        T(test_sqlite_binds_are_checked),
         T(test_login_failures),
         T(test_shifts_replace_get),
         T(test_avail_shifts_filters),

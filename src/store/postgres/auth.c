@@ -30,10 +30,10 @@ static const char SQL_USER_SET_DISABLED[] =
 static const char SQL_USER_SESSIONS_DELETE[] = "DELETE FROM sessions WHERE user_id = $1";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-    "expires_at, as_patient_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    "expires_at, as_patient_id, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id "
-    "FROM sessions WHERE token_hash = $1";
+    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id, "
+    "parent_id FROM sessions WHERE token_hash = $1";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = $1";
 static const char SQL_TOKEN_INSERT[] =
@@ -168,11 +168,12 @@ int
 pgsql_session_create(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
                      const struct store_session *s, int64_t *id)
 {
-    char as_patient[24];
+    char as_patient[24], parent[24];
     PGresult *r = NULL;
-    int rc = pq_exec(c, &r, SQL_SESSION_INSERT, "bitiiit", token_hash, hash_len, s->user_id,
+    int rc = pq_exec(c, &r, SQL_SESSION_INSERT, "bitiiitt", token_hash, hash_len, s->user_id,
                      s->csrf_token, s->created_at, s->last_seen_at, s->expires_at,
-                     opt_id(s->as_patient_id, as_patient, sizeof(as_patient)));
+                     opt_id(s->as_patient_id, as_patient, sizeof(as_patient)),
+                     opt_id(s->parent_id, parent, sizeof(parent)));
 
     return insert_id(r, rc, id);
 }
@@ -194,6 +195,7 @@ pgsql_session_lookup(struct store_conn *c, const unsigned char *token_hash, size
         out->last_seen_at = pq_get_int64(r, 0, 4);
         out->expires_at = pq_get_int64(r, 0, 5);
         out->as_patient_id = pq_get_int64(r, 0, 6);
+        out->parent_id = pq_get_int64(r, 0, 7);
     }
     PQclear(r);
     return rc;

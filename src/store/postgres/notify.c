@@ -108,10 +108,10 @@ static const char SQL_WEBHOOK_SECRET[] = "SELECT secret FROM webhooks WHERE id =
 static const char SQL_WEBHOOK_RESULT[] =
     "UPDATE webhooks SET last_status = $1, last_attempt_at = $2 WHERE id = $3";
 static const char SQL_FEED_GET[] =
-    "SELECT token FROM feed_tokens WHERE kind = $1 AND owner_id = $2";
+    "SELECT (token_hash = $3::bytea)::int FROM feed_tokens WHERE kind = $1 AND owner_id = $2";
 static const char SQL_FEED_SET[] =
-    "INSERT INTO feed_tokens (kind, owner_id, token) VALUES ($1, $2, $3) "
-    "ON CONFLICT (kind, owner_id) DO UPDATE SET token = EXCLUDED.token";
+    "INSERT INTO feed_tokens (kind, owner_id, token_hash) VALUES ($1, $2, $3) "
+    "ON CONFLICT (kind, owner_id) DO UPDATE SET token_hash = EXCLUDED.token_hash";
 /* Ties on start_at in id order, the order of SQLite's bookings_start
  * index that its plan walks. */
 static const char SQL_FEED_EVENTS[] =
@@ -327,19 +327,21 @@ pgsql_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
 }
 
 int
-pgsql_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                     size_t size)
+pgsql_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id,
+                     const unsigned char *token_hash, size_t hash_len, int *matches)
 {
-    PGresult *r = NULL;
-    int rc = pq_exec(c, &r, SQL_FEED_GET, "ti", kind, owner_id);
+    int64_t eq = 0;
+    int rc = pq_int64(c, &eq, SQL_FEED_GET, "tib", kind, owner_id, token_hash, hash_len);
 
-    return first_text(rc, r, out, size);
+    *matches = rc == ERR_OK && eq == 1;
+    return rc;
 }
 
 int
-pgsql_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, const char *token)
+pgsql_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
+                     const unsigned char *token_hash, size_t hash_len)
 {
-    return pq_cmd(c, NULL, SQL_FEED_SET, "tit", kind, owner_id, token);
+    return pq_cmd(c, NULL, SQL_FEED_SET, "tib", kind, owner_id, token_hash, hash_len);
 }
 
 int

@@ -43,32 +43,16 @@ static const char SQL_TIME_OFF_LIST[] =
     "WHERE (?1 = 0 OR end_at > ?1) AND (?2 = 0 OR start_at < ?2) "
     "AND (?3 = 0 OR staff_id = ?3) AND id > ?4 ORDER BY id LIMIT ?5";
 
-static void
-bind_optional_id(sqlite3_stmt *st, int idx, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(st, idx, v);
-    else
-        sqlite3_bind_null(st, idx);
-}
-
 int
 sqlite_appointment_insert(struct store_conn *c, const struct store_appointment *a, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_INSERT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "odoooiitd", a->series_id, (int)(a->series_index), a->patient_id,
+                        a->staff_id, a->action_id, a->start_at, a->end_at, a->notes ? a->notes : "",
+                        (int)(a->share_with_patient)) != ERR_OK)
         return ERR_STORE;
-    bind_optional_id(st, 1, a->series_id);
-    sqlite3_bind_int(st, 2, a->series_index);
-    bind_optional_id(st, 3, a->patient_id);
-    bind_optional_id(st, 4, a->staff_id);
-    bind_optional_id(st, 5, a->action_id);
-    sqlite3_bind_int64(st, 6, a->start_at);
-    sqlite3_bind_int64(st, 7, a->end_at);
-    sqlite3_bind_text(st, 8, a->notes ? a->notes : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, a->share_with_patient);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -80,10 +64,8 @@ sqlite_appointment_set_series(struct store_conn *c, int64_t id, int64_t series_i
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_SET_SERIES);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", series_id, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, series_id);
-    sqlite3_bind_int64(st, 2, id);
     return sql_exec_step(c, st);
 }
 
@@ -102,9 +84,8 @@ sqlite_appointment_get(struct store_conn *c, int64_t id, json_t **out)
     int rc;
 
     *out = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         fix_share_flag(*out);
@@ -118,14 +99,9 @@ sqlite_appointment_list(struct store_conn *c, const struct store_event_filter *f
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiiiid", f->from, f->to, f->staff_id, f->patient_id, f->after_id,
+                        f->limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->from);
-    sqlite3_bind_int64(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->staff_id);
-    sqlite3_bind_int64(st, 4, f->patient_id);
-    sqlite3_bind_int64(st, 5, f->after_id);
-    sqlite3_bind_int(st, 6, f->limit);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         fix_share_flag(json_array_get(*items, i));
@@ -138,16 +114,10 @@ sqlite_appointment_update(struct store_conn *c, int64_t id, const struct store_a
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_UPDATE);
     int rc;
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "oooiitdi", a->patient_id, a->staff_id, a->action_id, a->start_at,
+                 a->end_at, a->notes ? a->notes : "", (int)(a->share_with_patient), id) != ERR_OK)
         return ERR_STORE;
-    bind_optional_id(st, 1, a->patient_id);
-    bind_optional_id(st, 2, a->staff_id);
-    bind_optional_id(st, 3, a->action_id);
-    sqlite3_bind_int64(st, 4, a->start_at);
-    sqlite3_bind_int64(st, 5, a->end_at);
-    sqlite3_bind_text(st, 6, a->notes ? a->notes : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, a->share_with_patient);
-    sqlite3_bind_int64(st, 8, id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
@@ -166,9 +136,8 @@ sqlite_appointment_cancel(struct store_conn *c, int64_t id, const char *scope, i
     else if (strcmp(scope, "series") == 0)
         sql = SQL_APPT_CANCEL_SERIES;
     st = sql_prepare(c, sql);
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
     *n_cancelled = rc == ERR_OK ? sqlite3_changes(lite(c)->db) : 0;
     return rc;
@@ -181,12 +150,8 @@ sqlite_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int6
     sqlite3_stmt *st = sql_prepare(c, SQL_OVERLAP_COUNT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiii", staff_id, start, end, skip_appointment_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
-    sqlite3_bind_int64(st, 2, start);
-    sqlite3_bind_int64(st, 3, end);
-    sqlite3_bind_int64(st, 4, skip_appointment_id);
     rc = sqlite3_step(st);
     *n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
@@ -198,12 +163,8 @@ sqlite_time_off_list(struct store_conn *c, const struct store_event_filter *f, j
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_TIME_OFF_LIST, items);
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "iiiid", f->from, f->to, f->staff_id, f->after_id, f->limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->from);
-    sqlite3_bind_int64(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->staff_id);
-    sqlite3_bind_int64(st, 4, f->after_id);
-    sqlite3_bind_int(st, 5, f->limit);
     return sql_rows_json(c, st, *items);
 }

@@ -20,10 +20,10 @@ static const char SQL_USER_SET_DISABLED[] =
 static const char SQL_USER_SESSIONS_DELETE[] = "DELETE FROM sessions WHERE user_id = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-    "expires_at, as_patient_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "expires_at, as_patient_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id "
-    "FROM sessions WHERE token_hash = ?";
+    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id, "
+    "parent_id FROM sessions WHERE token_hash = ?";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
 static const char SQL_USER_BY_PATIENT[] = "SELECT id, email, password_hash, role, patient_id, "
@@ -58,13 +58,8 @@ sqlite_user_create(struct store_conn *c, const char *email, const char *password
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_INSERT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ttto", email, password_hash, role, patient_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-    if (patient_id > 0)
-        sqlite3_bind_int64(st, 4, patient_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -96,9 +91,8 @@ sqlite_user_by_email(struct store_conn *c, const char *email, struct store_user 
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_EMAIL);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "t", email) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
     return user_row(c, st, out);
 }
 
@@ -107,9 +101,8 @@ sqlite_user_get(struct store_conn *c, int64_t id, struct store_user *out)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_ID);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     return user_row(c, st, out);
 }
 
@@ -120,16 +113,10 @@ sqlite_session_create(struct store_conn *c, const unsigned char *token_hash, siz
     sqlite3_stmt *st = sql_prepare(c, SQL_SESSION_INSERT);
     int rc;
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "bitiiioo", token_hash, hash_len, s->user_id, s->csrf_token, s->created_at,
+                 s->last_seen_at, s->expires_at, s->as_patient_id, s->parent_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, s->user_id);
-    sqlite3_bind_text(st, 3, s->csrf_token, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, s->created_at);
-    sqlite3_bind_int64(st, 5, s->last_seen_at);
-    sqlite3_bind_int64(st, 6, s->expires_at);
-    if (s->as_patient_id > 0)
-        sqlite3_bind_int64(st, 7, s->as_patient_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -143,9 +130,8 @@ sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, siz
     sqlite3_stmt *st = sql_prepare(c, SQL_SESSION_LOOKUP);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "b", token_hash, hash_len) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
@@ -155,6 +141,7 @@ sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, siz
         out->last_seen_at = sqlite3_column_int64(st, 4);
         out->expires_at = sqlite3_column_int64(st, 5);
         out->as_patient_id = sqlite3_column_int64(st, 6);
+        out->parent_id = sqlite3_column_int64(st, 7);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
@@ -168,11 +155,8 @@ exec_id(struct store_conn *c, const char *sql, int64_t a, int64_t b, int n)
 {
     sqlite3_stmt *st = sql_prepare(c, sql);
 
-    if (!st)
+    if (!st || sql_bind(c, st, n > 1 ? "ii" : "i", a, b) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, a);
-    if (n > 1)
-        sqlite3_bind_int64(st, 2, b);
     return sql_exec_step(c, st);
 }
 
@@ -181,10 +165,8 @@ sqlite_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **ite
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_USER_LIST, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "id", after_id, limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_int(st, 2, limit);
     return sql_rows_json(c, st, *items);
 }
 
@@ -217,11 +199,8 @@ sqlite_login_failure_add(struct store_conn *c, const char *email, const char *ad
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FAILURE_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "tti", email, address, at) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, at);
     return sql_exec_step(c, st);
 }
 
@@ -232,11 +211,8 @@ sqlite_login_failure_count(struct store_conn *c, const char *email, const char *
     sqlite3_stmt *st = sql_prepare(c, SQL_FAILURE_COUNT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "tti", email, address, since) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, since);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *by_email = sqlite3_column_int(st, 0);
@@ -251,9 +227,8 @@ sqlite_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_us
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_USER_BY_PATIENT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", patient_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, patient_id);
     return user_row(c, st, out);
 }
 
@@ -265,14 +240,9 @@ sqlite_token_create(struct store_conn *c, const char *name, const char *role,
     sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_INSERT);
     int rc;
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "ttboi", name, role, token_hash, hash_len, created_by, now) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, token_hash, (int)hash_len, SQLITE_STATIC);
-    if (created_by > 0)
-        sqlite3_bind_int64(st, 4, created_by);
-    sqlite3_bind_int64(st, 5, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -286,9 +256,8 @@ sqlite_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_
     sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_LOOKUP);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "b", token_hash, hash_len) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
@@ -326,18 +295,10 @@ sqlite_audit_add(struct store_conn *c, const struct store_audit *a)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_AUDIT_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iootttdt", a->at, a->actor_user_id, a->as_patient_id, a->action,
+                        a->method ? a->method : "", a->path ? a->path : "", a->status,
+                        a->address ? a->address : "") != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, a->at);
-    if (a->actor_user_id > 0)
-        sqlite3_bind_int64(st, 2, a->actor_user_id);
-    if (a->as_patient_id > 0)
-        sqlite3_bind_int64(st, 3, a->as_patient_id);
-    sqlite3_bind_text(st, 4, a->action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, a->method ? a->method : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, a->path ? a->path : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, a->status);
-    sqlite3_bind_text(st, 8, a->address ? a->address : "", -1, SQLITE_STATIC);
     return sql_exec_step(c, st);
 }
 
@@ -346,12 +307,8 @@ sqlite_audit_list(struct store_conn *c, const struct store_audit_filter *f, json
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_AUDIT_LIST, items);
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "iiiid", f->from, f->to, f->actor_user_id, f->after_id, f->limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->from);
-    sqlite3_bind_int64(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->actor_user_id);
-    sqlite3_bind_int64(st, 4, f->after_id);
-    sqlite3_bind_int(st, 5, f->limit);
     return sql_rows_json(c, st, *items);
 }

@@ -157,6 +157,90 @@ sql_prepare(struct store_conn *c, const char *sql)
     return st ? st : sql_prepare_keyed(c, sql, sql);
 }
 
+static int
+bind_one(sqlite3_stmt *st, int idx, char kind, va_list *ap)
+{
+    const char *s;
+    const void *p;
+    int64_t v;
+    size_t n;
+
+    switch (kind) {
+    case 'i':
+        return sqlite3_bind_int64(st, idx, va_arg(*ap, int64_t));
+    case 'd':
+        return sqlite3_bind_int(st, idx, va_arg(*ap, int));
+    case 'o':
+        v = va_arg(*ap, int64_t);
+        return v > 0 ? sqlite3_bind_int64(st, idx, v) : sqlite3_bind_null(st, idx);
+    case 't':
+    case 'T':
+        s = va_arg(*ap, const char *);
+        if (!s)
+            return sqlite3_bind_null(st, idx);
+        return sqlite3_bind_text(st, idx, s, -1, kind == 't' ? SQLITE_STATIC : SQLITE_TRANSIENT);
+    case 'n':
+        return sqlite3_bind_null(st, idx);
+    case 'L':
+        s = va_arg(*ap, const char *);
+        n = va_arg(*ap, size_t);
+        if (n > INT32_MAX)
+            return SQLITE_TOOBIG;
+        return sqlite3_bind_text(st, idx, s, (int)n, SQLITE_TRANSIENT);
+    case 'b':
+        p = va_arg(*ap, const void *);
+        n = va_arg(*ap, size_t);
+        if (n > INT32_MAX)
+            return SQLITE_TOOBIG;
+        return sqlite3_bind_blob(st, idx, p, (int)n, SQLITE_STATIC);
+    }
+    return SQLITE_MISUSE;
+}
+
+int
+sql_vbind_at(struct store_conn *c, sqlite3_stmt *st, int first, const char *fmt, va_list ap)
+{
+    va_list args;
+    int rc = SQLITE_OK, idx = first;
+
+    va_copy(args, ap);
+    for (; rc == SQLITE_OK && *fmt; fmt++)
+        rc = bind_one(st, idx++, *fmt, &args);
+    va_end(args);
+    if (rc == SQLITE_OK)
+        return ERR_OK;
+    (void)c;
+    log_line(LOG_ERROR, "msg=\"sqlite bind failed\" index=%d err=\"%s\"", idx - 1,
+             sqlite3_errstr(rc));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_NOMEM ? ERR_NOMEM : ERR_STORE;
+}
+
+int
+sql_bind_at(struct store_conn *c, sqlite3_stmt *st, int first, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = sql_vbind_at(c, st, first, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int
+sql_bind(struct store_conn *c, sqlite3_stmt *st, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = sql_vbind_at(c, st, 1, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int
 sql_exec_step(struct store_conn *c, sqlite3_stmt *st)
 {

@@ -3,6 +3,8 @@
 #define CHAIRSIDE_STORE_SQLITE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
 
 #include "store/store_ops.h"
 
@@ -59,6 +61,18 @@ sqlite3_stmt *sql_prepare_keyed(struct store_conn *c, const char *key, const cha
 int sql_err(struct store_conn *c, int rc);
 /* Records that this transaction changed staff_id's bookings. */
 void sql_staff_changed(struct store_conn *c, int64_t staff_id);
+/* Binds parameters from fmt to st, the first at index 1 (sql_bind_at:
+ * at index first), one character each, as pq_exec takes them:
+ *   'i' int64_t, 'd' int, 'o' int64_t bound as NULL when <= 0 (an
+ *   optional id), 'n' NULL (no argument), 't' const char * (NULL binds
+ *   NULL; must outlive the step), 'T' the same, copied, 'L' text of a
+ *   given length, copied: const char *, size_t, 'b' bytes: const void *,
+ *   size_t (must outlive the step).
+ * Every result is checked: on a failure (a wrong index, too big a value,
+ * no memory) st is cleared and the error returned (logged). */
+int sql_bind(struct store_conn *c, sqlite3_stmt *st, const char *fmt, ...);
+int sql_bind_at(struct store_conn *c, sqlite3_stmt *st, int first, const char *fmt, ...);
+int sql_vbind_at(struct store_conn *c, sqlite3_stmt *st, int first, const char *fmt, va_list ap);
 /* Runs a statement with no result rows. */
 int sql_exec_step(struct store_conn *c, sqlite3_stmt *st);
 /* Column i of the current row as a JSON value (NULL -> json null). */

@@ -71,9 +71,8 @@ sqlite_invoice_next_seq(struct store_conn *c, int year, int64_t *seq)
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_NEXT_SEQ);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "d", year) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int(st, 1, year);
     rc = sqlite3_step(st);
     *seq = sqlite3_column_int64(st, 0);
     rc = rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
@@ -88,19 +87,10 @@ sqlite_invoice_insert(struct store_conn *c, const struct store_invoice *inv, int
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_INSERT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ditioitiii", year, seq, number, inv->patient_id, inv->booking_id,
+                        inv->issued_at, inv->currency, (int64_t)inv->totals.subtotal,
+                        (int64_t)inv->totals.tax, (int64_t)inv->totals.total) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, inv->patient_id);
-    if (inv->booking_id > 0)
-        sqlite3_bind_int64(st, 5, inv->booking_id);
-    sqlite3_bind_int64(st, 6, inv->issued_at);
-    sqlite3_bind_text(st, 7, inv->currency, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, inv->totals.subtotal);
-    sqlite3_bind_int64(st, 9, inv->totals.tax);
-    sqlite3_bind_int64(st, 10, inv->totals.total);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -113,20 +103,11 @@ insert_line(struct store_conn *c, int64_t invoice_id, size_t position,
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_LINE_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iitoiiddiii", invoice_id, (int64_t)position, l->description,
+                        l->service_id, (int64_t)l->money.quantity, (int64_t)l->money.unit_price,
+                        (int)l->money.rate_bp, (int)l->money.inclusive, (int64_t)l->money.net,
+                        (int64_t)l->money.tax, (int64_t)l->money.total) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
-    sqlite3_bind_int64(st, 2, (int64_t)position);
-    sqlite3_bind_text(st, 3, l->description, -1, SQLITE_STATIC);
-    if (l->service_id > 0)
-        sqlite3_bind_int64(st, 4, l->service_id);
-    sqlite3_bind_int64(st, 5, l->money.quantity);
-    sqlite3_bind_int64(st, 6, l->money.unit_price);
-    sqlite3_bind_int(st, 7, l->money.rate_bp);
-    sqlite3_bind_int(st, 8, l->money.inclusive);
-    sqlite3_bind_int64(st, 9, l->money.net);
-    sqlite3_bind_int64(st, 10, l->money.tax);
-    sqlite3_bind_int64(st, 11, l->money.total);
     return sql_exec_step(c, st);
 }
 
@@ -138,19 +119,18 @@ sqlite_invoice_set_lines(struct store_conn *c, int64_t id, const struct store_in
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
     for (i = 0; rc == ERR_OK && i < n; i++)
         rc = insert_line(c, id, i, &lines[i]);
     st = rc == ERR_OK ? sql_prepare(c, SQL_INVOICE_SET_TOTALS) : NULL;
     if (rc != ERR_OK || !st)
         return rc != ERR_OK ? rc : ERR_STORE;
-    sqlite3_bind_int64(st, 1, totals->subtotal);
-    sqlite3_bind_int64(st, 2, totals->tax);
-    sqlite3_bind_int64(st, 3, totals->total);
-    sqlite3_bind_int64(st, 4, id);
+    rc = sql_bind(c, st, "iiii", (int64_t)totals->subtotal, (int64_t)totals->tax,
+                  (int64_t)totals->total, id);
+    if (rc != ERR_OK)
+        return rc;
     return sql_exec_step(c, st);
 }
 
@@ -159,13 +139,9 @@ sqlite_invoice_set_state(struct store_conn *c, const struct store_invoice *inv)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_SET_STATE);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iidti", (int64_t)(inv->paid), (int64_t)(inv->refunded),
+                        (int)(inv->credited), inv->status, inv->id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, inv->paid);
-    sqlite3_bind_int64(st, 2, inv->refunded);
-    sqlite3_bind_int(st, 3, inv->credited);
-    sqlite3_bind_text(st, 4, inv->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, inv->id);
     return sql_exec_step(c, st);
 }
 
@@ -201,9 +177,8 @@ invoice_by(struct store_conn *c, const char *sql, int64_t key, struct store_invo
 {
     sqlite3_stmt *st = sql_prepare(c, sql);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", (int64_t)(key)) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, key);
     return invoice_row(c, st, out);
 }
 
@@ -227,10 +202,10 @@ attach_rows(struct store_conn *c, json_t *row, const char *key, const char *sql)
     json_t *items = json_array();
     int rc = st && items ? ERR_OK : ERR_STORE;
 
-    if (rc == ERR_OK) {
-        sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(row, "id")));
+    if (rc == ERR_OK)
+        rc = sql_bind(c, st, "i", (int64_t)json_integer_value(json_object_get(row, "id")));
+    if (rc == ERR_OK)
         rc = sql_rows_json(c, st, items);
-    }
     if (rc == ERR_OK)
         return json_object_set_new(row, key, items) == 0 ? ERR_OK : ERR_NOMEM;
     json_decref(items);
@@ -244,9 +219,8 @@ sqlite_invoice_json(struct store_conn *c, int64_t id, json_t **out)
     int rc;
 
     *out = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         rc = attach_rows(c, *out, "lines", SQL_INVOICE_LINES);
@@ -262,14 +236,9 @@ sqlite_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, 
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "itidd", f->patient_id, f->status, f->after_id, f->limit,
+                        f->credit_owed) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->patient_id);
-    if (f->status)
-        sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, f->after_id);
-    sqlite3_bind_int(st, 4, f->limit);
-    sqlite3_bind_int(st, 5, f->credit_owed);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);
@@ -282,18 +251,10 @@ sqlite_payment_insert(struct store_conn *c, const struct store_payment *p, int64
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_INSERT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "itittttio", p->invoice_id, p->kind, (int64_t)p->amount, p->method,
+                        p->provider, p->reference ? p->reference : "", p->status, p->created_at,
+                        p->created_by) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, p->invoice_id);
-    sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, p->amount);
-    sqlite3_bind_text(st, 4, p->method, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->provider, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->reference ? p->reference : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, p->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, p->created_at);
-    if (p->created_by > 0)
-        sqlite3_bind_int64(st, 9, p->created_by);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -307,9 +268,8 @@ sqlite_payment_get(struct store_conn *c, int64_t id, struct store_payment *out)
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
@@ -336,13 +296,8 @@ sqlite_payment_decide(struct store_conn *c, int64_t id, const char *status, int6
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_DECIDE);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "tioi", status, at, by, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, at);
-    if (by > 0)
-        sqlite3_bind_int64(st, 3, by);
-    sqlite3_bind_int64(st, 4, id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_CONFLICT;
@@ -355,9 +310,8 @@ sqlite_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t
     sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_PENDING_COUNT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", invoice_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
     rc = sqlite3_step(st);
     *n = sqlite3_column_int(st, 0);
     *amount = sqlite3_column_int64(st, 1);
@@ -372,12 +326,8 @@ sqlite_payment_list(struct store_conn *c, const char *status, int64_t after_id, 
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_PAYMENT_LIST, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "tid", status, after_id, limit) != ERR_OK)
         return ERR_STORE;
-    if (status)
-        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, after_id);
-    sqlite3_bind_int(st, 3, limit);
     return sql_rows_json(c, st, *items);
 }
 
@@ -386,10 +336,8 @@ sqlite_booking_set_payment_status(struct store_conn *c, int64_t booking_id, cons
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SET_PAYMENT_STATUS);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ti", status, booking_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, booking_id);
     return sql_exec_step(c, st);
 }
 
@@ -408,12 +356,8 @@ add_totals(struct store_conn *c, int64_t id, int64_t net, int64_t tax, int64_t t
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_INVOICE_ADD_TOTALS);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiii", net, tax, total, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, net);
-    sqlite3_bind_int64(st, 2, tax);
-    sqlite3_bind_int64(st, 3, total);
-    sqlite3_bind_int64(st, 4, id);
     return sql_exec_step(c, st);
 }
 
@@ -425,9 +369,8 @@ sqlite_invoice_line_add(struct store_conn *c, int64_t invoice_id,
     int64_t position = 0;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", invoice_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         position = sqlite3_column_int64(st, 0);
@@ -449,10 +392,8 @@ sqlite_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const char 
     int rc;
 
     *removed = 0;
-    if (!st)
+    if (!st || sql_bind(c, st, "it", invoice_id, description) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
-    sqlite3_bind_text(st, 2, description, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         net = sqlite3_column_int64(st, 0);
@@ -465,10 +406,8 @@ sqlite_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const char 
     if (*removed == 0 && net == 0)
         return ERR_OK;
     st = sql_prepare(c, SQL_INVOICE_LINES_DROP);
-    if (!st)
+    if (!st || sql_bind(c, st, "it", invoice_id, description) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
-    sqlite3_bind_text(st, 2, description, -1, SQLITE_STATIC);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         rc = add_totals(c, invoice_id, -net, -tax, -*removed);

@@ -43,20 +43,10 @@ insert_posting(struct store_conn *c, int64_t entry_id, const struct ledger_posti
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_JOURNAL_LINE_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "itii", entry_id, p->account_code, (int64_t)(p->debit),
+                        (int64_t)(p->credit)) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, entry_id);
-    sqlite3_bind_text(st, 2, p->account_code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, p->debit);
-    sqlite3_bind_int64(st, 4, p->credit);
     return sql_exec_step(c, st);
-}
-
-static void
-bind_optional_id(sqlite3_stmt *st, int i, int64_t id)
-{
-    if (id > 0)
-        sqlite3_bind_int64(st, i, id);
 }
 
 int
@@ -71,15 +61,9 @@ sqlite_journal_post(struct store_conn *c, const struct store_journal *j,
     if (!ledger_balanced(e))
         return ERR_INVALID;
     st = sql_prepare(c, SQL_JOURNAL_INSERT);
-    if (!st)
+    if (!st || sql_bind(c, st, "tittooo", j->date, j->posted_at, j->memo, j->source, j->invoice_id,
+                        j->payment_id, j->reverses_entry_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, j->date, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, j->posted_at);
-    sqlite3_bind_text(st, 3, j->memo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, j->source, -1, SQLITE_STATIC);
-    bind_optional_id(st, 5, j->invoice_id);
-    bind_optional_id(st, 6, j->payment_id);
-    bind_optional_id(st, 7, j->reverses_entry_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -94,10 +78,8 @@ sqlite_journal_last(struct store_conn *c, int64_t invoice_id, const char *source
     sqlite3_stmt *st = sql_prepare(c, SQL_JOURNAL_LAST);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "it", invoice_id, source) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, invoice_id);
-    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *entry_id = sqlite3_column_int64(st, 0);
@@ -116,10 +98,10 @@ attach_lines(struct store_conn *c, json_t *entry)
     json_t *lines = json_array();
     int rc = st && lines ? ERR_OK : ERR_STORE;
 
-    if (rc == ERR_OK) {
-        sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(entry, "id")));
+    if (rc == ERR_OK)
+        rc = sql_bind(c, st, "i", (int64_t)json_integer_value(json_object_get(entry, "id")));
+    if (rc == ERR_OK)
         rc = sql_rows_json(c, st, lines);
-    }
     if (rc == ERR_OK)
         return json_object_set_new(entry, "lines", lines) == 0 ? ERR_OK : ERR_NOMEM;
     json_decref(lines);
@@ -134,14 +116,8 @@ sqlite_journal_list(struct store_conn *c, const char *from, const char *to, int6
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ttid", from, to, after_id, limit) != ERR_OK)
         return ERR_STORE;
-    if (from)
-        sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    if (to)
-        sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, after_id);
-    sqlite3_bind_int(st, 4, limit);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         rc = attach_lines(c, json_array_get(*items, i));
@@ -175,9 +151,7 @@ sqlite_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_TAKINGS, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", from, to) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
     return sql_rows_json(c, st, *items);
 }

@@ -82,10 +82,11 @@ static const char SQL_WEBHOOK_EVENT[] =
 static const char SQL_WEBHOOK_SECRET[] = "SELECT secret FROM webhooks WHERE id = ?";
 static const char SQL_WEBHOOK_RESULT[] =
     "UPDATE webhooks SET last_status = ?, last_attempt_at = ? WHERE id = ?";
-static const char SQL_FEED_GET[] = "SELECT token FROM feed_tokens WHERE kind = ? AND owner_id = ?";
+static const char SQL_FEED_GET[] =
+    "SELECT token_hash = ?3 FROM feed_tokens WHERE kind = ?1 AND owner_id = ?2";
 static const char SQL_FEED_SET[] =
-    "INSERT INTO feed_tokens (kind, owner_id, token) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (kind, owner_id) DO UPDATE SET token = ?3";
+    "INSERT INTO feed_tokens (kind, owner_id, token_hash) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (kind, owner_id) DO UPDATE SET token_hash = ?3";
 static const char SQL_FEED_EVENTS[] =
     "SELECT b.id FROM bookings b WHERE b.status = 'confirmed' AND b.end_at > ?3 "
     "AND ((?1 = 'staff' AND b.staff_id = ?2) OR (?1 = 'location' AND b.location_id = ?2)) "
@@ -99,41 +100,16 @@ static const char SQL_REMINDERS_DUE[] =
 static const char SQL_REMINDER_MARK[] =
     "INSERT OR IGNORE INTO reminders_sent (booking_id, start_at) VALUES (?, ?)";
 
-static void
-bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, idx);
-}
-
-static void
-bind_id_or_null(sqlite3_stmt *st, int idx, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(st, idx, v);
-    else
-        sqlite3_bind_null(st, idx);
-}
-
 int
 sqlite_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ADD);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ttootttii", r->channel, r->kind, r->booking_id, r->webhook_id,
+                        r->recipient ? r->recipient : "", r->subject ? r->subject : "",
+                        r->body ? r->body : "", now, now) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, r->channel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->kind, -1, SQLITE_STATIC);
-    bind_id_or_null(st, 3, r->booking_id);
-    bind_id_or_null(st, 4, r->webhook_id);
-    sqlite3_bind_text(st, 5, r->recipient ? r->recipient : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, r->subject ? r->subject : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, r->body ? r->body : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, now);
-    sqlite3_bind_int64(st, 9, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && id)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -163,9 +139,8 @@ sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t l
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ANY_DUE);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", now) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, now);
     rc = sqlite3_step(st);
     rc = rc == SQLITE_ROW ? (sqlite3_column_int(st, 0) ? ERR_OK : ERR_NOT_FOUND) : sql_err(c, rc);
     sqlite3_reset(st);
@@ -174,13 +149,10 @@ sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t l
     if (rc != ERR_OK)
         return rc;
     st = sql_prepare(c, SQL_OUTBOX_CLAIM);
-    if (!st) {
+    if (!st || sql_bind(c, st, "iii", worker, now, lease_until) != ERR_OK) {
         sqlite_rollback(c);
         return ERR_STORE;
     }
-    sqlite3_bind_int64(st, 1, worker);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, lease_until);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_claimed(st, a, out);
@@ -201,14 +173,9 @@ sqlite_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const cha
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_FINISH);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ittiii", id, status, error ? error : "", next_attempt_at, now,
+                        worker) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, error ? error : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, next_attempt_at);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_int64(st, 6, worker);
     return sql_exec_step(c, st);
 }
 
@@ -218,13 +185,9 @@ sqlite_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, js
     sqlite3_stmt *st = sql_prepare_list(c, SQL_OUTBOX_LIST, items);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ttiid", f->status, f->channel, f->booking_id, f->after_id,
+                        f->limit) != ERR_OK)
         return ERR_STORE;
-    bind_text_or_null(st, 1, f->status);
-    bind_text_or_null(st, 2, f->channel);
-    sqlite3_bind_int64(st, 3, f->booking_id);
-    sqlite3_bind_int64(st, 4, f->after_id);
-    sqlite3_bind_int(st, 5, f->limit);
     rc = sql_rows_json(c, st, *items);
     if (rc != ERR_OK) {
         json_decref(*items);
@@ -239,9 +202,8 @@ one_by_id(struct store_conn *c, const char *sql, int64_t id, json_t **out)
     sqlite3_stmt *st = sql_prepare(c, sql);
 
     *out = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     return sql_one_json(c, st, out);
 }
 
@@ -272,9 +234,8 @@ sqlite_template_get(struct store_conn *c, const char *name, json_t **out)
     sqlite3_stmt *st = sql_prepare(c, SQL_TEMPLATE_GET);
 
     *out = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "t", name) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     return sql_one_json(c, st, out);
 }
 
@@ -286,11 +247,8 @@ sqlite_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char *re
     int rc;
 
     *raised = 0;
-    if (!st)
+    if (!st || sql_bind(c, st, "iti", booking_id, reason, now) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
-    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *raised = sqlite3_changes(lite(c)->db) > 0;
@@ -302,9 +260,8 @@ sqlite_sync_issue_clear(struct store_conn *c, int64_t booking_id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_CLEAR);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", booking_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
     return sql_exec_step(c, st);
 }
 
@@ -314,10 +271,8 @@ sqlite_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t
     sqlite3_stmt *st = sql_prepare_list(c, SQL_ISSUE_LIST, items);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "id", after_id, limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_int(st, 2, limit);
     rc = sql_rows_json(c, st, *items);
     if (rc != ERR_OK) {
         json_decref(*items);
@@ -332,10 +287,8 @@ sqlite_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now)
     sqlite3_stmt *st = sql_prepare(c, SQL_ISSUE_RESOLVE);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", now, booking_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, booking_id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
@@ -349,12 +302,8 @@ sqlite_webhook_add(struct store_conn *c, const char *url, const char *events, co
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_ADD);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ttti", url, events, secret, now) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, events, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, secret, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
@@ -367,9 +316,8 @@ sqlite_webhook_list(struct store_conn *c, int64_t id, json_t **items)
     sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_LIST, items);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_rows_json(c, st, *items);
     if (rc != ERR_OK) {
         json_decref(*items);
@@ -384,9 +332,8 @@ sqlite_webhook_delete(struct store_conn *c, int64_t id)
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_DELETE);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
     return rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0 ? ERR_NOT_FOUND : rc;
 }
@@ -397,9 +344,8 @@ sqlite_webhooks_for_event(struct store_conn *c, const char *event, json_t **item
     sqlite3_stmt *st = sql_prepare_list(c, SQL_WEBHOOK_EVENT, items);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "t", event) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, event, -1, SQLITE_STATIC);
     rc = sql_rows_json(c, st, *items);
     if (rc != ERR_OK) {
         json_decref(*items);
@@ -414,9 +360,8 @@ sqlite_webhook_secret(struct store_conn *c, int64_t id, char *out, size_t size)
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_SECRET);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         sql_copy_text(st, 0, out, size);
@@ -430,43 +375,37 @@ sqlite_webhook_result(struct store_conn *c, int64_t id, int status, int64_t now)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_WEBHOOK_RESULT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "dii", (int)(status), now, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int(st, 1, status);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, id);
     return sql_exec_step(c, st);
 }
 
 int
-sqlite_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id, char *out,
-                      size_t size)
+sqlite_feed_token_get(struct store_conn *c, const char *kind, int64_t owner_id,
+                      const unsigned char *token_hash, size_t hash_len, int *matches)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_GET);
     int rc;
 
-    if (!st)
+    *matches = 0;
+    if (!st || sql_bind(c, st, "tib", kind, owner_id, token_hash, hash_len) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, owner_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        sql_copy_text(st, 0, out, size);
+        *matches = sqlite3_column_int(st, 0) == 1;
     rc = rc == SQLITE_ROW ? ERR_OK : rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
     sqlite3_reset(st);
     return rc;
 }
 
 int
-sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id, const char *token)
+sqlite_feed_token_set(struct store_conn *c, const char *kind, int64_t owner_id,
+                      const unsigned char *token_hash, size_t hash_len)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_SET);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "tib", kind, owner_id, token_hash, hash_len) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, owner_id);
-    sqlite3_bind_text(st, 3, token, -1, SQLITE_STATIC);
     return sql_exec_step(c, st);
 }
 
@@ -493,12 +432,8 @@ sqlite_feed_bookings(struct store_conn *c, const char *kind, int64_t owner_id, i
     sqlite3_stmt *st = sql_prepare(c, SQL_FEED_EVENTS);
 
     *items = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "tiid", kind, owner_id, since, limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, owner_id);
-    sqlite3_bind_int64(st, 3, since);
-    sqlite3_bind_int(st, 4, limit);
     return ids_of(c, st, items);
 }
 
@@ -508,10 +443,8 @@ sqlite_reminders_due(struct store_conn *c, int64_t now, int limit, json_t **item
     sqlite3_stmt *st = sql_prepare(c, SQL_REMINDERS_DUE);
 
     *items = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "id", now, limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, limit);
     return ids_of(c, st, items);
 }
 
@@ -522,10 +455,8 @@ sqlite_reminder_mark(struct store_conn *c, int64_t booking_id, int64_t start_at,
     int rc;
 
     *marked = 0;
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", booking_id, start_at) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
-    sqlite3_bind_int64(st, 2, start_at);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *marked = sqlite3_changes(lite(c)->db) > 0;

@@ -1,13 +1,13 @@
 /* SQLite backend: generic rows of simple tables and staff links. The SQL
  * text is assembled from the table descriptor's constant names only;
  * every value is a bound parameter. */
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/log.h"
 
 #define SQL_MAX 2048
 
@@ -35,21 +35,51 @@ table_names_valid(const struct store_table *t)
     return 1;
 }
 
+/* A name that is not a plain identifier never reaches SQL text: the
+ * descriptor is refused as a whole, in release builds too. */
 static int
-bind_json(sqlite3_stmt *st, int idx, const struct store_column *col, json_t *v)
+names_refused(const char *name)
+{
+    log_line(LOG_ERROR, "msg=\"refused a table descriptor\" name=\"%.40s\"", name);
+    return ERR_INVALID;
+}
+
+/* A JSON value bound as its column's type; text is copied (it may hold
+ * NUL bytes, so its length is Jansson's). */
+static int
+bind_json(struct store_conn *c, sqlite3_stmt *st, int idx, const struct store_column *col,
+          json_t *v)
 {
     if (!v || json_is_null(v))
-        return sqlite3_bind_null(st, idx);
+        return sql_bind_at(c, st, idx, "T", (const char *)NULL);
     switch (col->type) {
     case STORE_COL_TEXT:
-        return sqlite3_bind_text(st, idx, json_string_value(v), (int)json_string_length(v),
-                                 SQLITE_TRANSIENT);
+        return sql_bind_at(c, st, idx, "L", json_string_value(v), json_string_length(v));
     case STORE_COL_BOOL:
-        return sqlite3_bind_int(st, idx, json_is_true(v) ? 1 : 0);
+        return sql_bind_at(c, st, idx, "d", json_is_true(v) ? 1 : 0);
     case STORE_COL_INT:
-        return sqlite3_bind_int64(st, idx, json_integer_value(v));
+        return sql_bind_at(c, st, idx, "i", (int64_t)json_integer_value(v));
     }
-    return SQLITE_MISUSE;
+    return ERR_INVALID;
+}
+
+/* Binds the columns of t present in obj, in order, from index 1; *n is
+ * how many. */
+static int
+bind_present(struct store_conn *c, sqlite3_stmt *st, const struct store_table *t, json_t *obj,
+             int *n)
+{
+    size_t i;
+    int rc = ERR_OK;
+
+    *n = 0;
+    for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
+        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
+
+        if (v)
+            rc = bind_json(c, st, ++*n, store_table_col(t, i), v);
+    }
+    return rc;
 }
 
 /* Booleans are stored as 0/1; turn them back into JSON booleans. */
@@ -88,7 +118,8 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
     size_t i;
     int n = 0, rc;
 
-    assert(table_names_valid(t));
+    if (!table_names_valid(t))
+        return names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "INSERT INTO %s", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -107,13 +138,9 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
-
-        if (v)
-            bind_json(st, ++n, store_table_col(t, i), v);
-    }
-    rc = sql_exec_step(c, st);
+    rc = bind_present(c, st, t, obj, &n);
+    if (rc == ERR_OK)
+        rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         *id = sqlite3_last_insert_rowid(lite(c)->db);
 out:
@@ -129,8 +156,9 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
     sqlite3_stmt *st;
     int rc;
 
-    assert(table_names_valid(t));
     *out = NULL;
+    if (!table_names_valid(t))
+        return names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     /* Keyed by descriptor: two descriptors of one table may differ. */
     snprintf(key, sizeof(key), "row_get %p", (const void *)t);
@@ -146,8 +174,9 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
         if (!st)
             goto out;
     }
-    sqlite3_bind_int64(st, 1, id);
-    rc = sql_one_json(c, st, out);
+    rc = sql_bind(c, st, "i", id);
+    if (rc == ERR_OK)
+        rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         fix_bools(t, *out);
 out:
@@ -163,7 +192,8 @@ sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id,
     size_t i;
     int n = 0, rc;
 
-    assert(table_names_valid(t));
+    if (!table_names_valid(t))
+        return names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -178,14 +208,11 @@ sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id,
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    for (i = 0, n = 0; i < t->n_cols; i++) {
-        json_t *v = json_object_get(obj, store_table_col(t, i)->name);
-
-        if (v)
-            bind_json(st, ++n, store_table_col(t, i), v);
-    }
-    sqlite3_bind_int64(st, n + 1, id);
-    rc = sql_exec_step(c, st);
+    rc = bind_present(c, st, t, obj, &n);
+    if (rc == ERR_OK)
+        rc = sql_bind_at(c, st, n + 1, "i", id);
+    if (rc == ERR_OK)
+        rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
 out:
@@ -200,16 +227,16 @@ sqlite_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     sqlite3_stmt *st;
     int rc;
 
-    assert(table_names_valid(t));
+    if (!table_names_valid(t))
+        return names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "DELETE FROM %s WHERE id = ?", t->name);
     if (rc != ERR_OK)
         goto out;
     rc = ERR_STORE;
     st = sql_prepare(c, sql.data);
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_NOT_FOUND;
@@ -227,15 +254,17 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > ?");
     for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
-        assert(is_identifier(f->eq_col[i]));
-        rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
+        rc = is_identifier(f->eq_col[i]) ? ERR_OK : names_refused(f->eq_col[i]);
+        if (rc == ERR_OK)
+            rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
     }
     if (rc == ERR_OK && f && f->search && f->n_search) {
         rc = buf_puts(sql, " AND (");
         for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
-            assert(is_identifier(f->search_cols[i]));
-            rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
-                            f->search_cols[i]);
+            rc = is_identifier(f->search_cols[i]) ? ERR_OK : names_refused(f->search_cols[i]);
+            if (rc == ERR_OK)
+                rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
+                                f->search_cols[i]);
         }
         if (rc == ERR_OK)
             rc = buf_puts(sql, ")");
@@ -254,7 +283,9 @@ sqlite_row_list(struct store_conn *c, const struct store_table *t, const struct 
     size_t i;
     int rc, n = 1;
 
-    assert(table_names_valid(t));
+    *items = NULL;
+    if (!table_names_valid(t))
+        return names_refused(t->name);
     *items = json_array();
     buf_init(&sql, SQL_MAX);
     rc = *items ? list_sql(&sql, t, f) : ERR_NOMEM;
@@ -264,13 +295,15 @@ sqlite_row_list(struct store_conn *c, const struct store_table *t, const struct 
     st = sql_prepare(c, sql.data);
     if (!st)
         goto out;
-    sqlite3_bind_int64(st, n++, after_id);
-    for (i = 0; f && i < f->n_eq; i++)
-        sqlite3_bind_int64(st, n++, f->eq_val[i]);
-    for (i = 0; f && f->search && i < f->n_search; i++)
-        sqlite3_bind_text(st, n++, f->search, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, n, limit);
-    rc = sql_rows_json(c, st, *items);
+    rc = sql_bind_at(c, st, n++, "i", after_id);
+    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++)
+        rc = sql_bind_at(c, st, n++, "i", f->eq_val[i]);
+    for (i = 0; rc == ERR_OK && f && f->search && i < f->n_search; i++)
+        rc = sql_bind_at(c, st, n++, "T", f->search);
+    if (rc == ERR_OK)
+        rc = sql_bind_at(c, st, n, "d", limit);
+    if (rc == ERR_OK)
+        rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         fix_bools(t, json_array_get(*items, i));
 out:
@@ -297,9 +330,8 @@ sqlite_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which
     int rc;
 
     *ids = json_array();
-    if (!st || !*ids)
+    if (!st || !*ids || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
     sqlite3_reset(st);
@@ -317,17 +349,14 @@ sqlite_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which
 
     st = sql_prepare(c, services ? "DELETE FROM staff_services WHERE staff_id = ?"
                                  : "DELETE FROM staff_locations WHERE staff_id = ?");
-    if (!st)
+    if (!st || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     rc = sql_exec_step(c, st);
     for (i = 0; rc == ERR_OK && i < n; i++) {
         st = sql_prepare(c, services ? "INSERT OR IGNORE INTO staff_services VALUES (?, ?)"
                                      : "INSERT OR IGNORE INTO staff_locations VALUES (?, ?)");
-        if (!st)
+        if (!st || sql_bind(c, st, "ii", staff_id, (int64_t)(ids[i])) != ERR_OK)
             return ERR_STORE;
-        sqlite3_bind_int64(st, 1, staff_id);
-        sqlite3_bind_int64(st, 2, ids[i]);
         rc = sql_exec_step(c, st);
     }
     return rc;

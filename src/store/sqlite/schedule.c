@@ -99,9 +99,8 @@ sqlite_services_get(struct store_conn *c, const int64_t *ids, size_t n, struct s
 
     for (i = 0; rc == ERR_OK && i < n; i++) {
         st = sql_prepare(c, SQL_SERVICE_GET);
-        if (!st)
+        if (!st || sql_bind(c, st, "i", (int64_t)(ids[i])) != ERR_OK)
             return ERR_STORE;
-        sqlite3_bind_int64(st, 1, ids[i]);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             out[i].id = sqlite3_column_int64(st, 0);
@@ -163,9 +162,8 @@ sqlite_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struc
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SHIFTS_GET);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     return shift_rows(c, st, a, out, n);
 }
 
@@ -177,19 +175,15 @@ sqlite_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", staff_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
     rc = sql_exec_step(c, st);
     for (i = 0; rc == ERR_OK && i < n; i++) {
         st = sql_prepare(c, SQL_SHIFT_INSERT);
-        if (!st)
+        if (!st ||
+            sql_bind(c, st, "idddi", staff_id, (int)(shifts[i].weekday), (int)(shifts[i].start_min),
+                     (int)(shifts[i].end_min), shifts[i].location_id) != ERR_OK)
             return ERR_STORE;
-        sqlite3_bind_int64(st, 1, staff_id);
-        sqlite3_bind_int(st, 2, shifts[i].weekday);
-        sqlite3_bind_int(st, 3, shifts[i].start_min);
-        sqlite3_bind_int(st, 4, shifts[i].end_min);
-        sqlite3_bind_int64(st, 5, shifts[i].location_id);
         rc = sql_exec_step(c, st);
     }
     return rc;
@@ -201,7 +195,7 @@ sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter 
 {
     sqlite3_stmt *st = sql_prepare(c, f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS);
     struct buf ids;
-    size_t i;
+    size_t i, services_at;
     int rc, hit;
 
     if (!st)
@@ -209,6 +203,7 @@ sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter 
     buf_init(&ids, 16384);
     /* The cache key: the filter's values, services as a JSON array. */
     rc = buf_printf(&ids, "%lld %lld ", (long long)f->staff_id, (long long)f->location_id);
+    services_at = ids.len; /* the services' JSON array, also bound below */
     if (rc == ERR_OK && f->required_services) {
         rc = buf_puts(&ids, "[");
         for (i = 0; rc == ERR_OK && i < f->n_required; i++)
@@ -222,13 +217,11 @@ sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter 
         rc = hit < 0 ? ERR_NOMEM : rc;
         goto out;
     }
-    sqlite3_bind_int64(st, 1, f->staff_id);
-    sqlite3_bind_int64(st, 2, f->location_id);
-    if (f->required_services) {
-        sqlite3_bind_text(st, 3, strchr(strchr(ids.data, ' ') + 1, ' ') + 1, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 4, (int64_t)f->n_required);
-    }
-    rc = shift_rows(c, st, a, out, n);
+    rc = sql_bind(c, st, "ii", f->staff_id, f->location_id);
+    if (rc == ERR_OK && f->required_services)
+        rc = sql_bind_at(c, st, 3, "Ti", ids.data + services_at, (int64_t)f->n_required);
+    if (rc == ERR_OK)
+        rc = shift_rows(c, st, a, out, n);
     if (rc == ERR_OK && lite(c)->in_read)
         shift_cache_put(lite(c)->cache, ids.data, lite(c)->read_gen, *out, *n);
 out:
@@ -245,13 +238,9 @@ query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int
     struct store_busy *grown;
     int rc;
 
-    if (!st)
+    if (!st ||
+        sql_bind(c, st, "iiiii", staff_id, from, to, (int64_t)(from - EVENT_MAX_S), skip) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    sqlite3_bind_int64(st, 4, from - EVENT_MAX_S);
-    sqlite3_bind_int64(st, 5, skip);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 256;
@@ -335,13 +324,10 @@ insert_booking_services(struct store_conn *c, int64_t id, const struct store_ser
 
     for (i = 0; rc == ERR_OK && i < n; i++) {
         st = sql_prepare(c, SQL_BOOKING_SERVICE_INSERT);
-        if (!st)
+        if (!st ||
+            sql_bind(c, st, "iiidi", id, (int64_t)i, services[i].id,
+                     (int)(services[i].duration_min), (int64_t)(services[i].price)) != ERR_OK)
             return ERR_STORE;
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, (int64_t)i);
-        sqlite3_bind_int64(st, 3, services[i].id);
-        sqlite3_bind_int(st, 4, services[i].duration_min);
-        sqlite3_bind_int64(st, 5, services[i].price);
         rc = sql_exec_step(c, st);
     }
     return rc;
@@ -354,20 +340,10 @@ sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiiiiotttii", b->patient_id, b->staff_id, b->location_id,
+                        b->start_at, b->end_at, b->group_service_id, b->notes ? b->notes : "",
+                        b->source, b->payment_status, b->created_at, b->created_at) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, b->patient_id);
-    sqlite3_bind_int64(st, 2, b->staff_id);
-    sqlite3_bind_int64(st, 3, b->location_id);
-    sqlite3_bind_int64(st, 4, b->start_at);
-    sqlite3_bind_int64(st, 5, b->end_at);
-    if (b->group_service_id > 0)
-        sqlite3_bind_int64(st, 6, b->group_service_id);
-    sqlite3_bind_text(st, 7, b->notes ? b->notes : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, b->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, b->payment_status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 10, b->created_at);
-    sqlite3_bind_int64(st, 11, b->created_at);
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)
         return rc;
@@ -383,19 +359,17 @@ sqlite_booking_set_services(struct store_conn *c, int64_t id, const struct store
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SERVICES_DELETE);
     int rc = st ? mark_booking_staff(c, id) : ERR_STORE;
 
-    if (rc != ERR_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK)
+        rc = sql_bind(c, st, "i", id);
+    if (rc == ERR_OK)
+        rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
         rc = insert_booking_services(c, id, services, n);
     st = rc == ERR_OK ? sql_prepare(c, SQL_BOOKING_SET_GROUP) : NULL;
     if (rc != ERR_OK || !st)
         return rc != ERR_OK ? rc : ERR_STORE;
-    if (group_service_id > 0)
-        sqlite3_bind_int64(st, 1, group_service_id);
-    sqlite3_bind_int64(st, 2, id);
-    return sql_exec_step(c, st);
+    rc = sql_bind(c, st, "oi", group_service_id, id);
+    return rc == ERR_OK ? sql_exec_step(c, st) : rc;
 }
 
 /* service_ids comes out of SQLite as JSON text; make it a real array. */
@@ -415,9 +389,8 @@ sqlite_booking_get(struct store_conn *c, int64_t id, json_t **out)
     int rc;
 
     *out = NULL;
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         parse_service_ids(*out);
@@ -431,18 +404,9 @@ sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, 
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiiittid", f->from, f->to, f->staff_id, f->patient_id, f->status,
+                        f->payment_status, f->after_id, f->limit) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->from);
-    sqlite3_bind_int64(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->staff_id);
-    sqlite3_bind_int64(st, 4, f->patient_id);
-    if (f->status)
-        sqlite3_bind_text(st, 5, f->status, -1, SQLITE_STATIC);
-    if (f->payment_status)
-        sqlite3_bind_text(st, 6, f->payment_status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, f->after_id);
-    sqlite3_bind_int(st, 8, f->limit);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));
@@ -456,9 +420,8 @@ mark_booking_staff(struct store_conn *c, int64_t booking_id)
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_STAFF);
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", booking_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         sql_staff_changed(c, sqlite3_column_int64(st, 0));
@@ -471,10 +434,8 @@ sqlite_location_bookings(struct store_conn *c, int64_t location_id, int64_t from
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_LOCATION_BOOKINGS, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", location_id, from) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, location_id);
-    sqlite3_bind_int64(st, 2, from);
     return sql_rows_json(c, st, *items);
 }
 
@@ -485,10 +446,8 @@ sqlite_location_staff(struct store_conn *c, int64_t location_id, int64_t from, j
     int rc;
 
     *ids = json_array();
-    if (!st || !*ids)
+    if (!st || !*ids || sql_bind(c, st, "ii", location_id, from) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, location_id);
-    sqlite3_bind_int64(st, 2, from);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
     sqlite3_reset(st);
@@ -506,14 +465,8 @@ sqlite_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t 
         return rc;
     sql_staff_changed(c, staff_id);
     st = sql_prepare(c, SQL_BOOKING_MOVE);
-    if (!st)
+    if (!st || sql_bind(c, st, "iiiiii", staff_id, location_id, start, end, now, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, staff_id);
-    sqlite3_bind_int64(st, 2, location_id);
-    sqlite3_bind_int64(st, 3, start);
-    sqlite3_bind_int64(st, 4, end);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_int64(st, 6, id);
     return sql_exec_step(c, st);
 }
 
@@ -526,11 +479,8 @@ sqlite_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, in
     if (rc != ERR_OK)
         return rc;
     st = sql_prepare(c, SQL_BOOKING_NOTES);
-    if (!st)
+    if (!st || sql_bind(c, st, "tii", notes, now, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, notes, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, id);
     return sql_exec_step(c, st);
 }
 
@@ -543,11 +493,8 @@ sqlite_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int6
     if (rc != ERR_OK)
         return rc;
     st = sql_prepare(c, SQL_BOOKING_CANCEL);
-    if (!st)
+    if (!st || sql_bind(c, st, "tii", reason, now, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, id);
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_CONFLICT;
@@ -560,15 +507,9 @@ sqlite_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_HISTORY_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiottt", booking_id, at, actor_user_id, actor, action,
+                        changes_json) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
-    sqlite3_bind_int64(st, 2, at);
-    if (actor_user_id > 0)
-        sqlite3_bind_int64(st, 3, actor_user_id);
-    sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, changes_json, -1, SQLITE_STATIC);
     return sql_exec_step(c, st);
 }
 
@@ -579,9 +520,8 @@ sqlite_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", booking_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, booking_id);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
         json_t *row = json_array_get(*items, i);

@@ -58,9 +58,8 @@ sqlite_attendance_set(struct store_conn *c, const char *kind, int64_t id, const 
     sqlite3_stmt *st = sql_prepare(c, booking ? SQL_BOOKING_ATTENDANCE : SQL_APPT_ATTENDANCE);
     int rc, cancelled = 0;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         cancelled = strcmp((const char *)sqlite3_column_text(st, 0), "cancelled") == 0;
@@ -72,11 +71,8 @@ sqlite_attendance_set(struct store_conn *c, const char *kind, int64_t id, const 
     if (cancelled)
         return ERR_CONFLICT;
     st = sql_prepare(c, booking ? SQL_BOOKING_SET_ATTENDANCE : SQL_APPT_SET_ATTENDANCE);
-    if (!st)
+    if (!st || sql_bind(c, st, "tii", attendance, now, id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_text(st, 1, attendance, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, id);
     return sql_exec_step(c, st);
 }
 
@@ -87,15 +83,9 @@ sqlite_appt_history_add(struct store_conn *c, int64_t appointment_id, int64_t at
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_APPT_HISTORY_INSERT);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiottt", appointment_id, at, actor_user_id, actor, action,
+                        changes_json) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, appointment_id);
-    sqlite3_bind_int64(st, 2, at);
-    if (actor_user_id > 0)
-        sqlite3_bind_int64(st, 3, actor_user_id);
-    sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, changes_json, -1, SQLITE_STATIC);
     return sql_exec_step(c, st);
 }
 
@@ -106,9 +96,8 @@ sqlite_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **
     size_t i;
     int rc;
 
-    if (!st)
+    if (!st || sql_bind(c, st, "i", appointment_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, appointment_id);
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
         json_t *row = json_array_get(*items, i);
@@ -125,12 +114,8 @@ sqlite_visit_items(struct store_conn *c, const struct store_visit_filter *f, jso
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_VISIT_ITEMS, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "iiii", f->from, f->to, f->patient_id, f->location_id) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, f->from);
-    sqlite3_bind_int64(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->patient_id);
-    sqlite3_bind_int64(st, 4, f->location_id);
     return sql_rows_json(c, st, *items);
 }
 
@@ -139,9 +124,7 @@ sqlite_attendance_report(struct store_conn *c, int64_t from, int64_t to, json_t 
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_ATTENDANCE_REPORT, items);
 
-    if (!st)
+    if (!st || sql_bind(c, st, "ii", from, to) != ERR_OK)
         return ERR_STORE;
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
     return sql_rows_json(c, st, *items);
 }
