@@ -6,6 +6,10 @@ import { firstDemoDay } from './_demo.mjs';
 async function dragBy(page, b, minutes) {
   const block = page.locator('.ec-event', { hasText: b.patient.name }).filter({ hasText: b.start.slice(11, 16) }).first();
   await block.waitFor();
+  // The day view scrolls towards the current time: bring the block, and
+  // the hour below it that it is dragged into, on screen first.
+  await block.scrollIntoViewIfNeeded();
+  await block.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = await block.boundingBox();
   const length = (Date.parse(b.end) - Date.parse(b.start)) / 60000;
   const perMinute = box.height / length;
