@@ -8,7 +8,6 @@
 #include "store/postgres/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/log.h"
 
 #define SQL_MAX 2048
 

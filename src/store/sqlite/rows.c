@@ -7,7 +7,6 @@
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/log.h"
 
 #define SQL_MAX 2048
 
