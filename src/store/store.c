@@ -6,6 +6,7 @@
 
 #include "store/store_ops.h"
 #include "util/err.h"
+#include "util/log.h"
 
 int sqlite_store_open(const char *path, int n_conns, struct store **out);
 int pgsql_store_open(const char *url, int n_conns, struct store **out);
@@ -44,6 +45,35 @@ store_close(struct store *s)
 {
     if (s)
         s->ops->close(s);
+}
+
+int
+store_identifier(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
+
+    return n > 0 && s[n] == '\0';
+}
+
+int
+store_table_names_valid(const struct store_table *t)
+{
+    size_t i;
+
+    if (!store_identifier(t->name) || (t->read_from && !store_identifier(t->read_from)))
+        return 0;
+    for (i = 0; i < t->n_cols; i++) {
+        if (!store_identifier(store_table_col(t, i)->name))
+            return 0;
+    }
+    return 1;
+}
+
+int
+store_names_refused(const char *name)
+{
+    log_line(LOG_ERROR, "msg=\"refused a table descriptor\" name=\"%.40s\"", name);
+    return ERR_INVALID;
 }
 
 void

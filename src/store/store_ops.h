@@ -42,6 +42,15 @@ void store_pool_init(struct store *s, const struct store_ops *ops);
 void store_pool_add(struct store *s, struct store_conn *c);
 void store_pool_cleanup(struct store *s);
 
+/* The names the generic row SQL puts into its text are compile-time
+ * constants; these keep a careless descriptor from ever smuggling SQL
+ * syntax in. store_identifier: a plain lower-case identifier;
+ * store_table_names_valid: every name of t is one; store_names_refused
+ * logs the refusal of name and returns ERR_INVALID. */
+int store_identifier(const char *s);
+int store_table_names_valid(const struct store_table *t);
+int store_names_refused(const char *name);
+
 /* SQL both backends share: a history row's actor in words, read from the
  * login that acted (history rows h): its staff member's name, a patient's
  * name, else the login's name (its e-mail's local part, capitalised:

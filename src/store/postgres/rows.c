@@ -8,42 +8,8 @@
 #include "store/postgres/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/log.h"
 
 #define SQL_MAX 2048
-
-/* The names put into SQL text are compile-time constants; this invariant
- * keeps a careless descriptor from ever smuggling SQL syntax in. */
-static int
-is_identifier(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
-
-    return n > 0 && s[n] == '\0';
-}
-
-static int
-table_names_valid(const struct store_table *t)
-{
-    size_t i;
-
-    if (!is_identifier(t->name) || (t->read_from && !is_identifier(t->read_from)))
-        return 0;
-    for (i = 0; i < t->n_cols; i++) {
-        if (!is_identifier(store_table_col(t, i)->name))
-            return 0;
-    }
-    return 1;
-}
-
-/* A name that is not a plain identifier never reaches SQL text: the
- * descriptor is refused as a whole, in release builds too. */
-static int
-names_refused(const char *name)
-{
-    log_line(LOG_ERROR, "msg=\"refused a table descriptor\" name=\"%.40s\"", name);
-    return ERR_INVALID;
-}
 
 /* A row operation's parameters, all in text form: the number of them is
  * known only at run time, while pq_exec binds from a format string and
@@ -171,8 +137,8 @@ pgsql_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     struct buf sql, cols;
     int i, rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     buf_init(&cols, SQL_MAX);
     rc = present_columns(&cols, t, obj, 0, &p);
@@ -212,8 +178,8 @@ pgsql_row_get(struct store_conn *c, const struct store_table *t, int64_t id, jso
     int rc;
 
     *out = NULL;
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     /* Two descriptors of one table make two statements: the prepared
      * statement cache is keyed by the SQL text itself. */
@@ -238,8 +204,8 @@ pgsql_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     struct buf sql;
     int rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
     if (rc == ERR_OK)
@@ -270,8 +236,8 @@ pgsql_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     int64_t changed = 0;
     int rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "DELETE FROM %s WHERE id = $1", t->name);
     if (rc != ERR_OK)
@@ -303,7 +269,7 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > $1::bigint");
     for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
-        rc = is_identifier(f->eq_col[i]) ? ERR_OK : names_refused(f->eq_col[i]);
+        rc = store_identifier(f->eq_col[i]) ? ERR_OK : store_names_refused(f->eq_col[i]);
         if (rc == ERR_OK)
             rc = params_int(p, f->eq_val[i]);
         if (rc == ERR_OK)
@@ -315,7 +281,8 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
         if (rc == ERR_OK)
             rc = buf_puts(sql, " AND (");
         for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
-            rc = is_identifier(f->search_cols[i]) ? ERR_OK : names_refused(f->search_cols[i]);
+            rc = store_identifier(f->search_cols[i]) ? ERR_OK
+                                                     : store_names_refused(f->search_cols[i]);
             if (rc == ERR_OK)
                 rc = buf_printf(
                     sql,
@@ -343,8 +310,8 @@ pgsql_row_list(struct store_conn *c, const struct store_table *t, const struct s
     int rc;
 
     *items = NULL;
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     *items = json_array();
     buf_init(&sql, SQL_MAX);
     rc = *items ? list_sql(&sql, t, f, after_id, limit, &p) : ERR_NOMEM;

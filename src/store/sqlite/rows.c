@@ -7,42 +7,8 @@
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/log.h"
 
 #define SQL_MAX 2048
-
-/* The names put into SQL text are compile-time constants; this invariant
- * keeps a careless descriptor from ever smuggling SQL syntax in. */
-static int
-is_identifier(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
-
-    return n > 0 && s[n] == '\0';
-}
-
-static int
-table_names_valid(const struct store_table *t)
-{
-    size_t i;
-
-    if (!is_identifier(t->name) || (t->read_from && !is_identifier(t->read_from)))
-        return 0;
-    for (i = 0; i < t->n_cols; i++) {
-        if (!is_identifier(store_table_col(t, i)->name))
-            return 0;
-    }
-    return 1;
-}
-
-/* A name that is not a plain identifier never reaches SQL text: the
- * descriptor is refused as a whole, in release builds too. */
-static int
-names_refused(const char *name)
-{
-    log_line(LOG_ERROR, "msg=\"refused a table descriptor\" name=\"%.40s\"", name);
-    return ERR_INVALID;
-}
 
 /* A JSON value bound as its column's type; text is copied (it may hold
  * NUL bytes, so its length is Jansson's). */
@@ -118,8 +84,8 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
     size_t i;
     int n = 0, rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "INSERT INTO %s", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -157,8 +123,8 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
     int rc;
 
     *out = NULL;
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     /* Keyed by descriptor: two descriptors of one table may differ. */
     snprintf(key, sizeof(key), "row_get %p", (const void *)t);
@@ -192,8 +158,8 @@ sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id,
     size_t i;
     int n = 0, rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
@@ -227,8 +193,8 @@ sqlite_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     sqlite3_stmt *st;
     int rc;
 
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
     rc = buf_printf(&sql, "DELETE FROM %s WHERE id = ?", t->name);
     if (rc != ERR_OK)
@@ -254,14 +220,15 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > ?");
     for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
-        rc = is_identifier(f->eq_col[i]) ? ERR_OK : names_refused(f->eq_col[i]);
+        rc = store_identifier(f->eq_col[i]) ? ERR_OK : store_names_refused(f->eq_col[i]);
         if (rc == ERR_OK)
             rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
     }
     if (rc == ERR_OK && f && f->search && f->n_search) {
         rc = buf_puts(sql, " AND (");
         for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
-            rc = is_identifier(f->search_cols[i]) ? ERR_OK : names_refused(f->search_cols[i]);
+            rc = store_identifier(f->search_cols[i]) ? ERR_OK
+                                                     : store_names_refused(f->search_cols[i]);
             if (rc == ERR_OK)
                 rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
                                 f->search_cols[i]);
@@ -284,8 +251,8 @@ sqlite_row_list(struct store_conn *c, const struct store_table *t, const struct 
     int rc, n = 1;
 
     *items = NULL;
-    if (!table_names_valid(t))
-        return names_refused(t->name);
+    if (!store_table_names_valid(t))
+        return store_names_refused(t->name);
     *items = json_array();
     buf_init(&sql, SQL_MAX);
     rc = *items ? list_sql(&sql, t, f) : ERR_NOMEM;
