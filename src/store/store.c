@@ -1,5 +1,6 @@
 /* The store contract's entry points: store_open picks the backend from
- * the target (a postgresql:// URL or a SQLite file path) and every other
+ * the target (a postgresql:// URL or a SQLite file path), the connection
+ * pool and the identifier checks serve both backends, and every other
  * store_*() is one line through the backend's table. */
 #include <stdio.h>
 #include <string.h>
