@@ -77,6 +77,23 @@ store_names_refused(const char *name)
     return ERR_INVALID;
 }
 
+int
+store_history_changes(json_t *items)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(items, i, row)
+    {
+        const char *text = json_string_value(json_object_get(row, "changes"));
+        json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
+
+        if (json_object_set_new(row, "changes", changes ? changes : json_object()) != 0)
+            return ERR_NOMEM;
+    }
+    return ERR_OK;
+}
+
 void
 store_pool_init(struct store *s, const struct store_ops *ops)
 {

@@ -51,6 +51,10 @@ int store_identifier(const char *s);
 int store_table_names_valid(const struct store_table *t);
 int store_names_refused(const char *name);
 
+/* History rows keep their changes as JSON text; this turns each row's
+ * "changes" into the object it holds ({} when it holds none). */
+int store_history_changes(json_t *items);
+
 /* SQL both backends share: a history row's actor in words, read from the
  * login that acted (history rows h): its staff member's name, a patient's
  * name, else the login's name (its e-mail's local part, capitalised:

@@ -91,17 +91,9 @@ pgsql_appt_history_add(struct store_conn *c, int64_t appointment_id, int64_t at,
 int
 pgsql_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **items)
 {
-    size_t i;
     int rc = pq_list_json(c, items, SQL_APPT_HISTORY_LIST, "i", appointment_id);
 
-    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
-        json_t *row = json_array_get(*items, i);
-        const char *text = json_string_value(json_object_get(row, "changes"));
-        json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
-
-        json_object_set_new(row, "changes", changes ? changes : json_object());
-    }
-    return rc;
+    return rc == ERR_OK ? store_history_changes(*items) : rc;
 }
 
 int

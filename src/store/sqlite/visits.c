@@ -93,20 +93,12 @@ int
 sqlite_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **items)
 {
     sqlite3_stmt *st = sql_prepare_list(c, SQL_APPT_HISTORY_LIST, items);
-    size_t i;
     int rc;
 
     if (!st || sql_bind(c, st, "i", appointment_id) != ERR_OK)
         return ERR_STORE;
     rc = sql_rows_json(c, st, *items);
-    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
-        json_t *row = json_array_get(*items, i);
-        const char *text = json_string_value(json_object_get(row, "changes"));
-        json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
-
-        json_object_set_new(row, "changes", changes ? changes : json_object());
-    }
-    return rc;
+    return rc == ERR_OK ? store_history_changes(*items) : rc;
 }
 
 int
