@@ -101,7 +101,11 @@ export const tests = {
     await t.staffLogin();
     await p.goto(`/#/calendar?date=${day}&view=week&staff_id=2`);
     await p.getByRole('heading', { name: 'Free time' }).waitFor();
+    // The list is drawn again once the week's bookings arrive: focus a
+    // button of the final list, not one about to be replaced.
+    await p.waitForLoadState('networkidle');
     const first = p.locator('.free-staff[data-date] .free-list button').first();
+    await first.waitFor();
     await first.focus();
     await p.keyboard.press('Enter');
     const pop = p.getByRole('dialog', { name: 'New booking' });
