@@ -19,7 +19,7 @@ export const tests = {
     for (const [link, heading] of pages) {
       await p.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: link, exact: true }).click();
       await p.getByRole('heading', { name: heading, exact: true, level: 1 }).waitFor();
-      await p.locator('.loading').waitFor({ state: 'detached' });
+      await p.waitForFunction(() => !document.querySelector('.loading'));
       assertEqual(await p.locator('.error-box').count(), 0, `no error on ${heading}`);
       await t.shot(heading.toLowerCase().replace(/[^a-z]+/g, '-'));
     }
@@ -84,7 +84,7 @@ export const tests = {
     const want = original.client_payment === 'optional' ? 'enabled' : 'optional';
     await p.getByLabel('Booking Client Payment').selectOption(want);
     await p.getByRole('button', { name: 'Save' }).click();
-    await p.locator('.loading').waitFor({ state: 'detached' });
+    await p.waitForFunction(() => !document.querySelector('.loading'));
     await t.shot('settings');
     const s = await admin.get('/settings');
     assertEqual(s.booking_time_divider_min, 20, 'divider saved');

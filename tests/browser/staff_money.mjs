@@ -106,7 +106,7 @@ export const tests = {
     assertEqual(await nav.getByRole('link', { name: 'Journal' }).count(), 0, 'staff have no journal link');
     await nav.getByRole('link', { name: 'Takings' }).click();
     await p.getByRole('heading', { name: 'Takings', level: 1 }).waitFor();
-    await p.locator('.loading').waitFor({ state: 'detached' });
+    await p.waitForFunction(() => !document.querySelector('.loading'));
     const staff = await t.apiAs(DEMO.staff);
     const from = addDays(today(), -6);
     const report = await staff.get(`/reports/takings?from=${from}&to=${today()}`);
@@ -129,7 +129,7 @@ export const tests = {
     const nav = p.getByRole('navigation', { name: 'Main menu' });
     await nav.getByRole('link', { name: 'Journal' }).click();
     await p.getByRole('heading', { name: 'Journal', level: 1 }).waitFor();
-    await p.locator('.loading').waitFor({ state: 'detached' });
+    await p.waitForFunction(() => !document.querySelector('.loading'));
     const entries = (await admin.get(`/journal-entries?from=${addDays(today(), -30)}&to=${today()}&limit=500`)).items;
     assert(entries.length > 0, 'the demo posted journal entries');
     await p.locator(`tbody[data-entry="${entries[entries.length - 1].id}"]`).waitFor();
