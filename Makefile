@@ -42,7 +42,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/sqlite/migrations/*.sql))
 
-.PHONY: all run check unit api layers deps clean bench format web browser fuzz fuzz-build fuzz-check fuzz-targets
+.PHONY: all run check unit api layers deps clean bench format web browser fuzz fuzz-build fuzz-check fuzz-targets fuzz-campaign
 all: $(BUILD)/chairside
 
 # The web app (web/ -> build/web), unless NO_WEB=1: the server and its API
@@ -117,6 +117,12 @@ fuzz-build:
 # Each target for FUZZ_SECONDS on its seed corpus (tests/fuzz/corpus/NAME).
 fuzz: fuzz-build
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) build-fuzz/results/fuzz.txt $(FUZZ_NAMES)
+
+# A campaign: each target until it has had FUZZ_CPU_SECONDS of CPU time
+# (default 1800), which a loaded machine takes longer than that to give.
+FUZZ_CPU_SECONDS ?= 1800
+fuzz-campaign: fuzz-build
+	@for t in $(FUZZ_NAMES); do scripts/fuzz_campaign.sh build-fuzz $$t $(FUZZ_CPU_SECONDS) || exit 1; done
 
 # The short run `make check` counts: a target that fails to build fails.
 fuzz-check:

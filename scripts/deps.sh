@@ -20,7 +20,7 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 # libFuzzer targets build with Debian's clang (make fuzz, make check).
 if [ "${1:-}" = "--fuzz" ]; then
-    PKGS="$PKGS clang libfuzzer-14-dev"
+    PKGS="$PKGS clang libfuzzer-14-dev time"
 fi
 missing=""
 for p in $PKGS; do
