@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/ics.h"
+#include "core/ics_busy.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/row.h"
@@ -52,12 +53,14 @@ exchange(json_t *settings, struct transport_http *r, struct buf *resp, int ok_40
 /* Asks the diary for events overlapping the booking and looks for one of
  * the same staff member that is not this booking's own. */
 static enum diary_result
-check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT_ERR_LEN])
+check_collision(json_t *b, json_t *settings, const struct tz_zone *local, const char *uid,
+                char err[TRANSPORT_ERR_LEN])
 {
     static const char *const headers[] = {"Depth: 1", "Content-Type: application/xml", NULL};
     char start[17], end[17], query[1024];
     struct ics_staff_key who = {row_int(b, "staff_id"), row_text(b, "staff"),
                                 row_text(b, "staff_email")};
+    struct ics_busy_query q = {&who, row_int(b, "start_at"), row_int(b, "end_at"), local, uid};
     struct transport_http r = {
         "REPORT", row_text(settings, "diary_url"), NULL, NULL, headers, query, 0, 0};
     struct buf resp;
@@ -77,10 +80,7 @@ check_collision(json_t *b, json_t *settings, const char *uid, char err[TRANSPORT
     r.body_len = strlen(query);
     buf_init(&resp, DIARY_RESP_LIMIT);
     res = exchange(settings, &r, &resp, 0, err);
-    if (res == DIARY_DONE && resp.data &&
-        ics_find_overlap(resp.data, &who, row_int(b, "start_at"), row_int(b, "end_at"), uid,
-                         &found) == ERR_OK &&
-        found) {
+    if (res == DIARY_DONE && resp.data && ics_busy_find(resp.data, &q, &found) == ERR_OK && found) {
         snprintf(err, TRANSPORT_ERR_LEN, "the diary already has an event of this staff member");
         res = DIARY_COLLISION;
     }
@@ -123,7 +123,8 @@ put_event(json_t *b, json_t *settings, const char *uid, int64_t now, char err[TR
 }
 
 enum diary_result
-diary_sync(json_t *b, json_t *settings, int64_t now, char err[TRANSPORT_ERR_LEN])
+diary_sync(json_t *b, json_t *settings, const struct tz_zone *local, int64_t now,
+           char err[TRANSPORT_ERR_LEN])
 {
     char uid[64], url[700];
     struct transport_http del = {"DELETE", url, NULL, NULL, NULL, NULL, 0, 0};
@@ -133,7 +134,7 @@ diary_sync(json_t *b, json_t *settings, int64_t now, char err[TRANSPORT_ERR_LEN]
     err[0] = '\0';
     snprintf(uid, sizeof(uid), "booking-%lld@chairside", (long long)row_int(b, "id"));
     if (strcmp(row_text(b, "status"), "cancelled") != 0) {
-        res = check_collision(b, settings, uid, err);
+        res = check_collision(b, settings, local, uid, err);
         return res == DIARY_DONE ? put_event(b, settings, uid, now, err) : res;
     }
     event_url(settings, row_int(b, "id"), url, sizeof(url));

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/tz.h"
 #include "jobs/transport.h"
 
 enum diary_result {
@@ -14,8 +15,10 @@ enum diary_result {
     DIARY_UNREACHABLE, /* no answer or an error answer: try again later */
 };
 
-/* booking: store_notice_booking's row; settings: store_notice_settings'. */
-enum diary_result diary_sync(json_t *booking, json_t *settings, int64_t now,
-                             char err[TRANSPORT_ERR_LEN]);
+/* booking: store_notice_booking's row; settings: store_notice_settings';
+ * local: the booking location's zone, for floating and all-day events in
+ * the diary (NULL = UTC). */
+enum diary_result diary_sync(json_t *booking, json_t *settings, const struct tz_zone *local,
+                             int64_t now, char err[TRANSPORT_ERR_LEN]);
 
 #endif

@@ -17,6 +17,7 @@
 #include "util/row.h"
 #include "util/secret.h"
 #include "util/sign.h"
+#include "util/tzdb.h"
 
 #define OUTBOX_MAX_THREADS 8
 #define OUTBOX_LEASE_S 60
@@ -123,14 +124,19 @@ send_webhook(const struct store_outbox_row *row, json_t *settings, const char *s
 }
 
 static void
-sync_diary(json_t *booking, json_t *settings, struct outcome *o)
+sync_diary(struct outbox *ob, json_t *booking, json_t *settings, struct outcome *o)
 {
+    const struct tz_zone *local = NULL;
+
+    /* A zone that cannot be loaded leaves floating diary times in UTC. */
+    if (!ob->cfg.tzdb || tzdb_get(ob->cfg.tzdb, row_text(booking, "timezone"), &local) != ERR_OK)
+        local = NULL;
     if (!*row_text(settings, "diary_url")) {
         o->kind = OUT_FAILED;
         snprintf(o->error, sizeof(o->error), "diary_url is no longer set");
         return;
     }
-    switch (diary_sync(booking, settings, now_s(), o->error)) {
+    switch (diary_sync(booking, settings, local, now_s(), o->error)) {
     case DIARY_DONE:
         o->kind = OUT_SENT;
         o->clear_issue = 1;
@@ -184,7 +190,7 @@ deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *ou
     } else if (strcmp(row->channel, "webhook") == 0) {
         send_webhook(row, settings, secret, out, status);
     } else {
-        sync_diary(booking, settings, out);
+        sync_diary(o, booking, settings, out);
     }
     json_decref(settings);
     json_decref(booking);
