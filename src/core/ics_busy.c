@@ -12,6 +12,7 @@
 
 #define ICS_STAFF_PROP "X-CHAIRSIDE-STAFF"
 #define ICS_BUSY_CAL_LIMIT (4 * 1024 * 1024)
+#define ICS_BUSY_MARK_LEN 80
 
 /* One master VEVENT's recurrence set while it is walked. libical keeps
  * one property iterator per component, so the instances it excludes are
@@ -32,8 +33,9 @@ same_text(const char *a, const char *b)
     return a && b && *a && *b && strcasecmp(a, b) == 0;
 }
 
+/* by_id 0: X-CHAIRSIDE-STAFF counts only as an e-mail or a name. */
 static int
-is_staff(icalcomponent *ev, const struct ics_staff_key *who)
+is_staff(icalcomponent *ev, const struct ics_staff_key *who, int by_id)
 {
     char id[24], mailto[300];
     icalproperty *p;
@@ -53,7 +55,7 @@ is_staff(icalcomponent *ev, const struct ics_staff_key *who)
         const char *v = icalproperty_get_value_as_string(p);
 
         if (strcasecmp(icalproperty_get_x_name(p), ICS_STAFF_PROP) == 0 &&
-            (same_text(v, id) || same_text(v, who->email) || same_text(v, who->name)))
+            ((by_id && same_text(v, id)) || same_text(v, who->email) || same_text(v, who->name)))
             return 1;
     }
     return 0;
@@ -314,15 +316,31 @@ out:
     return rc;
 }
 
+static int
+other_installation(const struct ics_busy_query *q, const char *uid)
+{
+    static const char tail[] = "@chairside";
+    char mark[ICS_BUSY_MARK_LEN];
+    size_t n = uid ? strlen(uid) : 0;
+
+    if (!q->installation || !*q->installation || n < sizeof(tail) - 1 ||
+        strcasecmp(uid + n - (sizeof(tail) - 1), tail) != 0)
+        return 0;
+    snprintf(mark, sizeof(mark), "-%s@", q->installation);
+    return strstr(uid, mark) == NULL;
+}
+
 /* Not ours, not cancelled, and the staff member's. */
 static int
 counts(const struct ics_busy_query *q, icalcomponent *ev)
 {
     const char *uid = icalcomponent_get_uid(ev);
 
-    if (uid && q->own_uid && strcmp(uid, q->own_uid) == 0)
+    if (uid && ((q->own_uid && strcmp(uid, q->own_uid) == 0) ||
+                (q->old_uid && strcmp(uid, q->old_uid) == 0)))
         return 0;
-    return icalcomponent_get_status(ev) != ICAL_STATUS_CANCELLED && is_staff(ev, q->who);
+    return icalcomponent_get_status(ev) != ICAL_STATUS_CANCELLED &&
+           is_staff(ev, q->who, !other_installation(q, uid));
 }
 
 static int
@@ -404,4 +422,24 @@ ics_busy_find(const char *text, const struct ics_busy_query *q, int *found)
     }
     buf_cleanup(&one);
     return rc;
+}
+
+int
+ics_busy_has_uid(const char *text, const char *uid)
+{
+    icalcomponent *root = icalparser_parse_string(text), *ev;
+    icalcompiter it;
+    int has = 0;
+
+    if (!root)
+        return 0;
+    if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT) {
+        has = icalcomponent_get_uid(root) && strcmp(icalcomponent_get_uid(root), uid) == 0;
+    } else {
+        it = icalcomponent_begin_component(root, ICAL_VEVENT_COMPONENT);
+        for (ev = icalcompiter_deref(&it); ev && !has; ev = icalcompiter_next(&it))
+            has = icalcomponent_get_uid(ev) && strcmp(icalcomponent_get_uid(ev), uid) == 0;
+    }
+    icalcomponent_free(root);
+    return has;
 }

@@ -23,6 +23,12 @@ struct ics_busy_query {
     int64_t start, end;          /* UTC seconds, [start, end) */
     const struct tz_zone *local; /* floating and all-day times; NULL = UTC */
     const char *own_uid;         /* events with this UID are ours: skipped */
+    const char *old_uid;         /* ours too, named as before installation ids; NULL = none */
+    /* Our installation id (NULL = none): an event of another Chairside
+     * installation (a UID ending "@chairside" without "-<id>@") matches
+     * by e-mail or name only, its X-CHAIRSIDE-STAFF id being that
+     * installation's staff member. */
+    const char *installation;
 };
 
 /* Most instances of one recurrence rule looked at; a rule that would need
@@ -35,5 +41,8 @@ struct ics_busy_query {
  * that overlaps [q->start, q->end); *found 1 when there is one. Cancelled
  * events and cancelled instances are free. */
 int ics_busy_find(const char *text, const struct ics_busy_query *q, int *found);
+/* 1 when the iCalendar text holds a VEVENT with UID uid (a resource the
+ * diary holds under our name is only ours to change if it is). */
+int ics_busy_has_uid(const char *text, const char *uid);
 
 #endif
