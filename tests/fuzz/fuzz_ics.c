@@ -20,8 +20,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!text || tz_zone_fixed(3600, &local) != ERR_OK)
         goto out;
     for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
-        struct ics_busy_query q = {&who[i], 1764576000, 1764583200, i ? NULL : local,
-                                   "booking-1@chairside"};
+        struct ics_busy_query q = {.who = &who[i],
+                                   .start = 1764576000,
+                                   .end = 1764583200,
+                                   .local = i ? NULL : local,
+                                   .own_uid = "booking-1-0a1b@chairside",
+                                   .old_uid = "booking-1@chairside",
+                                   .installation = "0a1b"};
 
         found = -1;
         if (ics_busy_find(text, &q, &found) == ERR_OK)

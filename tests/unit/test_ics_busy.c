@@ -73,7 +73,11 @@ static int
 busy_in(void **state, const char *const *events, int64_t start, int minutes)
 {
     const struct fixture *f = *state;
-    struct ics_busy_query q = {&who, start, start + minutes * 60, f->berlin, "booking-1@chairside"};
+    struct ics_busy_query q = {.who = &who,
+                               .start = start,
+                               .end = start + minutes * 60,
+                               .local = f->berlin,
+                               .own_uid = "booking-1@chairside"};
     struct buf text;
     int found = -1;
     size_t i;
@@ -234,8 +238,11 @@ static void
 test_only_the_staff_members_and_not_our_own(void **state)
 {
     const struct fixture *f = *state;
-    struct ics_busy_query q = {&who, utc(2026, 12, 7, 9, 0), utc(2026, 12, 7, 9, 30), f->berlin,
-                               "mine@chairside"};
+    struct ics_busy_query q = {.who = &who,
+                               .start = utc(2026, 12, 7, 9, 0),
+                               .end = utc(2026, 12, 7, 9, 30),
+                               .local = f->berlin,
+                               .own_uid = "mine@chairside"};
     static const char text[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
                                "BEGIN:VEVENT\r\nUID:mine@chairside\r\nDTSTAMP:20260101T000000Z\r\n"
                                "DTSTART:20261130T090000Z\r\nDTEND:20261130T093000Z\r\n"
@@ -251,6 +258,51 @@ test_only_the_staff_members_and_not_our_own(void **state)
     q.own_uid = NULL;
     assert_int_equal(ics_busy_find(text, &q, &found), ERR_OK);
     assert_int_equal(found, 1);
+}
+
+/* Another installation's event names its own staff id: only e-mail or
+ * name make it ours; our events under their old UID are ours. */
+static void
+test_other_installations_and_old_names(void **state)
+{
+    const struct fixture *f = *state;
+    struct ics_busy_query q = {.who = &who,
+                               .start = utc(2026, 12, 7, 9, 0),
+                               .end = utc(2026, 12, 7, 9, 30),
+                               .local = f->berlin,
+                               .own_uid = "booking-3-aaaa@chairside",
+                               .old_uid = "booking-3@chairside",
+                               .installation = "aaaa"};
+    char text[1024];
+    int found = -1;
+
+    static const char fmt[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+                              "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\n"
+                              "DTSTART:20261207T090000Z\r\nDTEND:20261207T093000Z\r\n"
+                              "%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    static const struct {
+        const char *uid, *staff;
+        int busy;
+    } cases[] = {
+        {"booking-9-bbbb@chairside", "X-CHAIRSIDE-STAFF:7", 0},
+        {"booking-9-bbbb@chairside", "X-CHAIRSIDE-STAFF:weiss@clinic.test", 1},
+        {"booking-9-bbbb@chairside", "ATTENDEE:mailto:weiss@clinic.test", 1},
+        {"booking-9-aaaa@chairside", "X-CHAIRSIDE-STAFF:7", 1},
+        {"other@pms", "X-CHAIRSIDE-STAFF:7", 1},
+        {"booking-3@chairside", "X-CHAIRSIDE-STAFF:7", 0},
+        {"booking-3-aaaa@chairside", "X-CHAIRSIDE-STAFF:7", 0},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(text, sizeof(text), fmt, cases[i].uid, cases[i].staff);
+        assert_int_equal(ics_busy_find(text, &q, &found), ERR_OK);
+        if (found != cases[i].busy)
+            fail_msg("%s %s: found %d", cases[i].uid, cases[i].staff, found);
+    }
+    assert_int_equal(ics_busy_has_uid(text, "booking-3-aaaa@chairside"), 1);
+    assert_int_equal(ics_busy_has_uid(text, "booking-3@chairside"), 0);
+    assert_int_equal(ics_busy_has_uid("garbage", "booking-3-aaaa@chairside"), 0);
 }
 
 static void
@@ -288,7 +340,8 @@ static const char multistatus_tail[] =
 static int
 found_with(const char *staff_line, int64_t start, int64_t end)
 {
-    struct ics_busy_query q = {&who, start, end, NULL, "booking-5@chairside"};
+    struct ics_busy_query q = {
+        .who = &who, .start = start, .end = end, .own_uid = "booking-5@chairside"};
     struct buf text;
     int found = -1;
 
@@ -330,7 +383,7 @@ test_overlap_needs_shared_time(void **state)
 static void
 test_nothing_to_find(void **state)
 {
-    struct ics_busy_query q = {&who, START, END, NULL, NULL};
+    struct ics_busy_query q = {.who = &who, .start = START, .end = END};
     int found = -1;
 
     (void)state;
@@ -356,7 +409,7 @@ test_our_own_event_reads_back(void **state)
                            "weiss@clinic.test",
                            7,
                            0};
-    struct ics_busy_query q = {&who, START, END, NULL, NULL};
+    struct ics_busy_query q = {.who = &who, .start = START, .end = END};
     struct buf b;
     int found = -1;
 
@@ -381,6 +434,7 @@ main(void)
         cmocka_unit_test(test_tzid_times),
         cmocka_unit_test(test_all_day_events),
         cmocka_unit_test(test_only_the_staff_members_and_not_our_own),
+        cmocka_unit_test(test_other_installations_and_old_names),
         cmocka_unit_test(test_endless_fine_rule_counts_as_busy),
         cmocka_unit_test(test_overlap_by_staff_property),
         cmocka_unit_test(test_overlap_needs_shared_time),
