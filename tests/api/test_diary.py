@@ -155,21 +155,37 @@ def case_booking_lands_in_diary_moves_and_leaves(ctx, d):
     rs.wait_until(lambda: "DTSTART:%s" % _utc(moved["start"]) in d.dav.get_event(d.cal, name)[1],
                   what="event moved in %s" % d.kind)
     eq(_issue_of(c, b["id"]), [], "own event is no collision")
+    # Someone edits the event in their calendar app: its ETag changes, the
+    # next move must not write blindly over it, but reads it and finds it
+    # is still ours.
+    _, text = d.dav.get_event(d.cal, name)
+    d.dav.put_event(d.cal, name, text.replace("SUMMARY:", "SUMMARY:Edited "))
+    moved = c.patch(API + "/bookings/%d" % b["id"],
+                    {"start": local_iso(day, "10:30")}).expect(200)
+    rs.wait_until(lambda: "DTSTART:%s" % _utc(moved["start"]) in d.dav.get_event(d.cal, name)[1],
+                  what="event moved again in %s" % d.kind)
     c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "x"}).expect(200)
     rs.wait_until(lambda: d.dav.get_event(d.cal, name)[0] == 404, what="event removed")
-    eq([i["status"] for i in _settled(c, b["id"])], ["sent", "sent", "sent"],
-       "three diary operations sent")
+    eq([i["status"] for i in _settled(c, b["id"])], ["sent"] * 4, "four diary operations sent")
     # Created only where nothing was; changed and removed only as written.
-    puts = [r for r in d.proxy.seen("PUT", name) if r["status"] in (200, 201, 204)]
+    puts = d.proxy.seen("PUT", name)
+    ok = [r for r in puts if r["status"] in (200, 201, 204)]
     dels = d.proxy.seen("DELETE", name)
-    eq(len(puts), 2, "two PUTs: %r" % puts)
-    eq(puts[0]["headers"].get("if-none-match"), "*", "the first PUT creates")
-    check("if-match" not in puts[0]["headers"], "the first PUT has no If-Match")
-    check(puts[0]["etag"], "%s gives an ETag" % d.kind)
-    eq(puts[1]["headers"].get("if-match"), puts[0]["etag"], "the move changes what was written")
-    check("if-none-match" not in puts[1]["headers"], "the move is no create")
+    eq([r["status"] in (200, 201, 204) for r in puts], [True, True, False, True],
+       "the PUT over the edited event was refused: %r" % [r["status"] for r in puts])
+    eq(puts[2]["status"], 412, "refused as a changed version")
+    eq(ok[0]["headers"].get("if-none-match"), "*", "the first PUT creates")
+    check("if-match" not in ok[0]["headers"], "the first PUT has no If-Match")
+    check(ok[0]["etag"], "%s gives an ETag" % d.kind)
+    eq(ok[1]["headers"].get("if-match"), ok[0]["etag"], "the move changes what was written")
+    check("if-none-match" not in ok[1]["headers"], "the move is no create")
+    eq(puts[2]["headers"].get("if-match"), ok[1]["etag"], "the second move names our version")
+    gets = [r for r in d.proxy.seen("GET", name) if r["status"] == 200]
+    check(gets and gets[-1]["etag"] and gets[-1]["etag"] != ok[1]["etag"],
+          "the worker read the edited event: %r" % gets)
+    eq(ok[2]["headers"].get("if-match"), gets[-1]["etag"], "then wrote over the version it read")
     eq(len(dels), 1, "one DELETE")
-    eq(dels[0]["headers"].get("if-match"), puts[1]["etag"], "the cancel deletes what was written")
+    eq(dels[0]["headers"].get("if-match"), ok[2]["etag"], "the cancel deletes what was written")
     _user_agents_ok(d)
 
 
