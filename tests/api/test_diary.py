@@ -387,6 +387,8 @@ def case_two_installations_share_one_diary(ctx, d):
         check("DTSTART:%s" % _utc(local_iso(day, "11:15")) in ics, "A's event moved: %s" % ics)
         eq(d.dav.get_event(cal, "booking-1-%s.ics" % ib)[0], 200, "B's other event stays")
         _user_agents_ok(d)
+        for srv in (a, b):
+            eq(srv.stop(), 0, "an installation exits 0 on SIGTERM")
     finally:
         for srv in (a, b):
             srv.stop()
@@ -482,6 +484,7 @@ def test_unreachable_alert_on_time_whatever_the_backoff(ctx):
         row = rs.notifications(c, booking_id=b["id"], channel="diary")[0]
         eq((row["status"], row["attempts"]), ("queued", 2),
            "one try at the threshold, between the backoff's")
+        eq(srv.stop(), 0, "chairside exits 0 on SIGTERM")
     finally:
         srv.stop()
         _extra.remove(srv)
