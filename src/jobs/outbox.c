@@ -215,10 +215,8 @@ record_issue(struct outbox *o, struct store_conn *c, const struct store_outbox_r
     json_t *settings = NULL;
     int raised = 0, rc = ERR_OK;
 
-    if (out->etag_changed)
-        rc = store_diary_etag_set(c, row->booking_id, out->etag, now);
-    if (rc != ERR_OK || out->clear_issue)
-        return rc == ERR_OK ? store_sync_issue_clear(c, row->booking_id) : rc;
+    if (out->clear_issue)
+        return store_sync_issue_clear(c, row->booking_id);
     if (!out->issue)
         return ERR_OK;
     if (strcmp(out->issue, "unreachable") == 0) {
@@ -278,6 +276,8 @@ record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
         rc = diary_next_at(c, row, now, &next);
     if (rc == ERR_OK)
         rc = store_outbox_finish(c, row->id, worker, status, out->error, next, now);
+    if (rc == ERR_OK && diary && out->etag_changed)
+        rc = store_diary_etag_set(c, row->booking_id, out->etag, now);
     if (rc == ERR_OK && diary)
         rc = record_issue(o, c, row, out, now);
     if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
