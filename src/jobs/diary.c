@@ -139,6 +139,14 @@ check_collision(json_t *b, json_t *settings, const struct tz_zone *local, const 
     return res;
 }
 
+/* If-Match compares strongly (RFC 9110 13.1.1): a weak ETag would never
+ * match, so it is not kept. */
+static const char *
+strong(const char *etag)
+{
+    return strncmp(etag, "W/", 2) == 0 ? "" : etag;
+}
+
 enum look { LOOK_NONE, LOOK_OURS, LOOK_OTHER, LOOK_FAILED };
 
 /* Reads what the diary holds under our name after a conditional request
@@ -166,7 +174,7 @@ look(json_t *settings, const struct names *n, struct store_diary_state *st,
     }
     /* Only our own event's version is ours to write over. */
     if (res != LOOK_FAILED)
-        snprintf(st->etag, sizeof(st->etag), "%s", res == LOOK_OURS ? etag : "");
+        snprintf(st->etag, sizeof(st->etag), "%s", res == LOOK_OURS ? strong(etag) : "");
 out:
     buf_cleanup(&resp);
     return res;
@@ -224,8 +232,9 @@ put_body(json_t *settings, const struct names *n, const struct buf *ics,
         if (exchange(settings, &r, &resp, &status, etag, sizeof(etag), err) != ERR_OK)
             break;
         if (status >= 200 && status < 300) {
-            /* No ETag in the answer: the next write finds the version. */
-            snprintf(st->etag, sizeof(st->etag), "%s", etag);
+            /* No (strong) ETag in the answer: the next write finds the
+             * version by reading the event. */
+            snprintf(st->etag, sizeof(st->etag), "%s", strong(etag));
             res = DIARY_DONE;
             break;
         }

@@ -241,6 +241,7 @@ class RecordingProxy:
     def __init__(self, target_port):
         self.target_port = target_port
         self.requests = []
+        self.weak_etags = False  # answer ETags as weak ones (W/"...")
         self.lock = threading.Lock()
         proxy = self
 
@@ -265,6 +266,8 @@ class RecordingProxy:
                         seen["status"], seen["etag"] = r.status, r.getheader("ETag")
                     self.send_response(r.status)
                     for k, v in r.getheaders():
+                        if k.lower() == "etag" and proxy.weak_etags and not v.startswith("W/"):
+                            v = "W/" + v
                         if k.lower() not in ("transfer-encoding", "connection", "content-length"):
                             self.send_header(k, v)
                     self.send_header("Content-Length", str(len(data)))

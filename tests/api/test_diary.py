@@ -189,6 +189,35 @@ def case_booking_lands_in_diary_moves_and_leaves(ctx, d):
     _user_agents_ok(d)
 
 
+def case_weak_etags_are_not_sent_back(ctx, d):
+    """A diary that answers with weak ETags: If-Match compares strongly,
+    so the worker keeps none and, finding its own event under its name,
+    writes and deletes it without a condition."""
+    c = d.srv.admin
+    cl, st, svc = _clinic(c, [6])
+    day = next_weekday(6)
+    d.proxy.weak_etags = True
+    try:
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "10:00"), make_patient(c)["id"])
+        name = event_name(d.srv, b["id"])
+        eq([r["status"] for r in _settled(c, b["id"])], ["sent"], "created")
+        moved = c.patch(API + "/bookings/%d" % b["id"],
+                        {"start": local_iso(day, "11:00")}).expect(200)
+        eq([r["status"] for r in _settled(c, b["id"])], ["sent"] * 2, "moved")
+        check("DTSTART:%s" % _utc(moved["start"]) in d.dav.get_event(d.cal, name)[1], "moved")
+        c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "x"}).expect(200)
+        eq([r["status"] for r in _settled(c, b["id"])], ["sent"] * 3, "cancelled")
+        eq(d.dav.get_event(d.cal, name)[0], 404, "removed")
+    finally:
+        d.proxy.weak_etags = False
+    for r in d.proxy.seen(None, name):
+        check(not r["headers"].get("if-match", "").startswith("W/"),
+              "no weak ETag sent back: %r" % r["headers"])
+    puts = d.proxy.seen("PUT", name)
+    eq([(r["status"], "if-none-match" in r["headers"]) for r in puts][1:],
+       [(412, True), (puts[2]["status"], False)], "the move: refused create, then a plain PUT")
+
+
 def _collision_case(d, weekday, staff_line_of):
     c = d.srv.admin
     cl, st, svc = _clinic(c, [weekday])
@@ -439,7 +468,8 @@ def _each_server(case):
     return [make(kind) for kind in SERVERS]
 
 
-for _case in (case_booking_lands_in_diary_moves_and_leaves, case_collision_by_x_chairside_staff,
+for _case in (case_booking_lands_in_diary_moves_and_leaves, case_weak_etags_are_not_sent_back,
+              case_collision_by_x_chairside_staff,
               case_collision_by_attendee, case_events_other_clients_write,
               case_two_installations_share_one_diary, case_unreachable_diary_alerts_then_clears,
               case_diary_password_is_write_only):
