@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
-python3-aiosmtpd radicale openssl"
+python3-aiosmtpd radicale xandikos openssl"
 # The PostgreSQL backend: libpq to build, a PostgreSQL 15 server (with
 # btree_gist from its contrib) for scripts/pg_scratch.sh, and psycopg2 for
 # the API tests that read the database directly.

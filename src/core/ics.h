@@ -1,5 +1,5 @@
-/* iCalendar text of bookings (libical), and the search of a CalDAV
- * answer for events of one staff member. Pure. */
+/* iCalendar text of bookings (libical). Pure. Reading what a diary
+ * holds is core/ics_busy.h's. */
 #ifndef CHAIRSIDE_CORE_ICS_H
 #define CHAIRSIDE_CORE_ICS_H
 
@@ -20,20 +20,7 @@ struct ics_event {
     int cancelled;
 };
 
-/* Who a diary event belongs to: an ATTENDEE mailto:email or CN=name, or
- * X-CHAIRSIDE-STAFF equal to id, e-mail or name (case-insensitive). */
-struct ics_staff_key {
-    int64_t id;
-    const char *name;
-    const char *email;
-};
-
 /* Appends a VCALENDAR (method NULL = none) holding the n events. */
 int ics_calendar_build(const struct ics_event *ev, size_t n, const char *method, struct buf *out);
-/* Looks through every VCALENDAR in text (plain, or inside a CalDAV
- * multistatus with XML escapes) for a VEVENT of who that overlaps
- * [start, end) and whose UID is not own_uid; *found 1 when there is one. */
-int ics_find_overlap(const char *text, const struct ics_staff_key *who, int64_t start, int64_t end,
-                     const char *own_uid, int *found);
 
 #endif

@@ -17,6 +17,7 @@
 #include "util/row.h"
 #include "util/secret.h"
 #include "util/sign.h"
+#include "util/tzdb.h"
 
 #define OUTBOX_MAX_THREADS 8
 #define OUTBOX_LEASE_S 60
@@ -43,6 +44,8 @@ struct outcome {
     char error[TRANSPORT_ERR_LEN];
     const char *issue; /* diary: raise this sync issue ("collision", ...) */
     int clear_issue;
+    int etag_changed; /* diary: keep etag as the event's version */
+    char etag[STORE_ETAG_LEN];
 };
 
 static long
@@ -123,14 +126,22 @@ send_webhook(const struct store_outbox_row *row, json_t *settings, const char *s
 }
 
 static void
-sync_diary(json_t *booking, json_t *settings, struct outcome *o)
+sync_diary(struct outbox *ob, json_t *booking, json_t *settings, struct store_diary_state *st,
+           struct outcome *o)
 {
+    const struct tz_zone *local = NULL;
+    char before[STORE_ETAG_LEN];
+
+    /* A zone that cannot be loaded leaves floating diary times in UTC. */
+    if (!ob->cfg.tzdb || tzdb_get(ob->cfg.tzdb, row_text(booking, "timezone"), &local) != ERR_OK)
+        local = NULL;
     if (!*row_text(settings, "diary_url")) {
         o->kind = OUT_FAILED;
         snprintf(o->error, sizeof(o->error), "diary_url is no longer set");
         return;
     }
-    switch (diary_sync(booking, settings, now_s(), o->error)) {
+    snprintf(before, sizeof(before), "%s", st->etag);
+    switch (diary_sync(booking, settings, local, st, now_s(), o->error)) {
     case DIARY_DONE:
         o->kind = OUT_SENT;
         o->clear_issue = 1;
@@ -144,13 +155,15 @@ sync_diary(json_t *booking, json_t *settings, struct outcome *o)
         o->issue = "unreachable";
         break;
     }
+    o->etag_changed = strcmp(before, st->etag) != 0;
+    snprintf(o->etag, sizeof(o->etag), "%s", st->etag);
 }
 
 /* Reads what the delivery needs while holding a connection, then lets the
  * connection go before any network traffic. */
 static int
 load_inputs(struct outbox *o, const struct store_outbox_row *row, json_t **settings,
-            json_t **booking, char *secret, size_t size)
+            json_t **booking, struct store_diary_state *diary, char *secret, size_t size)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
     int rc = store_begin(c, 0);
@@ -159,6 +172,8 @@ load_inputs(struct outbox *o, const struct store_outbox_row *row, json_t **setti
         rc = store_notice_settings(c, settings);
     if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
         rc = store_notice_booking(c, row->booking_id, booking);
+    if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
+        rc = store_diary_state_get(c, row->booking_id, diary);
     if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
         rc = store_webhook_secret(c, row->webhook_id, secret, size);
     store_rollback(c);
@@ -170,8 +185,9 @@ static void
 deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *out, long *status)
 {
     json_t *settings = NULL, *booking = NULL;
+    struct store_diary_state diary = {"", ""};
     char secret[128] = "";
-    int rc = load_inputs(o, row, &settings, &booking, secret, sizeof(secret));
+    int rc = load_inputs(o, row, &settings, &booking, &diary, secret, sizeof(secret));
 
     if (rc == ERR_NOT_FOUND) {
         out->kind = OUT_FAILED;
@@ -184,7 +200,7 @@ deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *ou
     } else if (strcmp(row->channel, "webhook") == 0) {
         send_webhook(row, settings, secret, out, status);
     } else {
-        sync_diary(booking, settings, out);
+        sync_diary(o, booking, settings, &diary, out);
     }
     json_decref(settings);
     json_decref(booking);
@@ -223,6 +239,22 @@ out:
     return rc;
 }
 
+/* When a diary row that keeps failing must next be tried: by backoff,
+ * but never past the moment its unreachable alert is due, so the alert
+ * comes sync_alert_after_s after the row was made. */
+static int
+diary_next_at(struct store_conn *c, const struct store_outbox_row *row, int64_t now, int64_t *next)
+{
+    json_t *settings = NULL;
+    int rc = store_notice_settings(c, &settings);
+
+    if (rc == ERR_OK)
+        *next =
+            backoff_next_at(now, *next, row->created_at + row_int(settings, "sync_alert_after_s"));
+    json_decref(settings);
+    return rc;
+}
+
 static int
 record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
        const struct outcome *out, long http_status)
@@ -232,17 +264,21 @@ record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
     const char *status = out->kind == OUT_SENT     ? "sent"
                          : out->kind == OUT_FAILED ? "failed"
                                                    : "queued";
+    int diary = strcmp(row->channel, "diary") == 0;
     int rc = store_begin(c, 1);
 
-    if (out->kind == OUT_RETRY && strcmp(row->channel, "diary") != 0 &&
-        row->attempts >= o->cfg.max_attempts)
+    if (out->kind == OUT_RETRY && !diary && row->attempts >= o->cfg.max_attempts)
         status = "failed";
     if (strcmp(status, "queued") == 0)
         next = now +
                (backoff_delay_ms(row->attempts, o->cfg.retry_ms, o->cfg.retry_max_ms) + 999) / 1000;
+    if (rc == ERR_OK && diary && strcmp(status, "queued") == 0)
+        rc = diary_next_at(c, row, now, &next);
     if (rc == ERR_OK)
         rc = store_outbox_finish(c, row->id, worker, status, out->error, next, now);
-    if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
+    if (rc == ERR_OK && diary && out->etag_changed)
+        rc = store_diary_etag_set(c, row->booking_id, out->etag, now);
+    if (rc == ERR_OK && diary)
         rc = record_issue(o, c, row, out, now);
     if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
         rc = store_webhook_result(c, row->webhook_id, (int)http_status, now);

@@ -67,9 +67,29 @@ set_error(char err[TRANSPORT_ERR_LEN], CURLcode cc, const char *errbuf)
     snprintf(err, TRANSPORT_ERR_LEN, "%s", *errbuf ? errbuf : curl_easy_strerror(cc));
 }
 
+static void
+copy_etag(CURL *curl, char *etag, size_t size)
+{
+    struct curl_header *h = NULL;
+
+    if (!etag || !size)
+        return;
+    etag[0] = '\0';
+    if (curl_easy_header(curl, "ETag", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h->value &&
+        strlen(h->value) < size)
+        snprintf(etag, size, "%s", h->value);
+}
+
 int
 transport_http_run(const struct transport_http *r, long *status, struct buf *resp,
                    char err[TRANSPORT_ERR_LEN])
+{
+    return transport_http_run_etag(r, status, resp, NULL, 0, err);
+}
+
+int
+transport_http_run_etag(const struct transport_http *r, long *status, struct buf *resp, char *etag,
+                        size_t size, char err[TRANSPORT_ERR_LEN])
 {
     char errbuf[CURL_ERROR_SIZE];
     struct socket_guard guard = {r->allow_private, 0};
@@ -81,6 +101,8 @@ transport_http_run(const struct transport_http *r, long *status, struct buf *res
 
     *status = 0;
     err[0] = '\0';
+    if (etag && size)
+        etag[0] = '\0';
     if (!curl)
         goto out;
     for (h = r->headers; h && *h; h++) {
@@ -110,15 +132,18 @@ transport_http_run(const struct transport_http *r, long *status, struct buf *res
         curl_easy_setopt(curl, CURLOPT_USERNAME, r->user);
         curl_easy_setopt(curl, CURLOPT_PASSWORD, r->password ? r->password : "");
     }
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, TRANSPORT_USER_AGENT);
     cc = curl_easy_perform(curl);
-    if (cc == CURLE_OK)
+    if (cc == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    else if (guard.refused)
+        copy_etag(curl, etag, size);
+    } else if (guard.refused) {
         snprintf(err, TRANSPORT_ERR_LEN,
                  "refused: the target resolves to a private or loopback address "
                  "(allow_private_targets is off)");
-    else
+    } else {
         set_error(err, cc, errbuf);
+    }
     rc = cc == CURLE_OK ? ERR_OK : ERR_IO;
 out:
     curl_slist_free_all(hdrs);

@@ -8,6 +8,9 @@
 #include "util/buf.h"
 
 #define TRANSPORT_ERR_LEN 256
+/* Every HTTP request says what sent it (RFC 9110 10.1.5), so a diary's or
+ * an endpoint's operator can tell our traffic apart. */
+#define TRANSPORT_USER_AGENT "Chairside/1.0"
 
 struct transport_http {
     const char *method;
@@ -27,6 +30,10 @@ struct transport_http {
  * answer, with the reason in err). The answer's body goes to resp. */
 int transport_http_run(const struct transport_http *r, long *status, struct buf *resp,
                        char err[TRANSPORT_ERR_LEN]);
+/* The same, with the answer's ETag header in etag[size] ("" when it had
+ * none, or a longer one than size holds). */
+int transport_http_run_etag(const struct transport_http *r, long *status, struct buf *resp,
+                            char *etag, size_t size, char err[TRANSPORT_ERR_LEN]);
 /* Sends message (an RFC 5322 text) from -> to through smtp_url
  * (smtp:// or smtps://, user:password@ for AUTH, "?starttls" to demand
  * STARTTLS). ca_file, when not NULL, names the CA certificates that TLS

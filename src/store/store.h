@@ -463,6 +463,15 @@ struct store_outbox_row {
     int64_t created_at;
 };
 
+#define STORE_INSTALLATION_ID_LEN 40
+#define STORE_ETAG_LEN 256
+
+/* store_diary_state_get's answer. */
+struct store_diary_state {
+    char installation_id[STORE_INSTALLATION_ID_LEN];
+    char etag[STORE_ETAG_LEN];
+};
+
 struct store_outbox_filter {
     const char *status, *channel; /* NULL = any */
     int64_t booking_id;           /* 0 = any */
@@ -548,6 +557,15 @@ int store_sync_issue_raise(struct store_conn *c, int64_t booking_id, const char 
 int store_sync_issue_clear(struct store_conn *c, int64_t booking_id);
 int store_sync_issue_list(struct store_conn *c, int64_t after_id, int limit, json_t **items);
 int store_sync_issue_resolve(struct store_conn *c, int64_t booking_id, int64_t now);
+/* What the diary worker knows of a booking's event in the diary: this
+ * installation's id (in the event's UID and resource name, so several
+ * installations can share one diary) and the ETag the diary gave the
+ * event when it was last written ("" = none known: the next write must
+ * create it). */
+int store_diary_state_get(struct store_conn *c, int64_t booking_id, struct store_diary_state *out);
+/* Remembers etag as the event's version; "" forgets it (the event was
+ * deleted, or its version is unknown). */
+int store_diary_etag_set(struct store_conn *c, int64_t booking_id, const char *etag, int64_t now);
 /* events: comma-separated names. */
 int store_webhook_add(struct store_conn *c, const char *url, const char *events, const char *secret,
                       int64_t now, int64_t *id);

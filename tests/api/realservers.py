@@ -1,19 +1,25 @@
-"""Real servers for the notification tests: Debian's aiosmtpd (SMTP) and
-Radicale (CalDAV) on free loopback ports, and extra chairside processes
+"""Real servers for the notification tests: Debian's aiosmtpd (SMTP),
+Radicale and Xandikos (CalDAV) on free loopback ports, a recording proxy
+in front of a CalDAV server, and extra chairside processes
 with their own database and environment (fast outbox polling)."""
 
 import base64
 import email
 import email.policy
 import glob
+import http.client
+import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import helpers
@@ -126,25 +132,26 @@ class SmtpSink:
             "%d mail(s) to %s (%s)" % (count, address, subject_part))
 
 
-class Radicale:
-    """A Radicale CalDAV server with one calendar collection."""
+class CalDav:
+    """What the diary tests do with a CalDAV server, whichever it is: plain
+    HTTP as any calendar client sends it."""
 
     USER = "diary"
     PASSWORD = "diary-pass"
+    NAME = "caldav"
 
     def __init__(self, folder, port=None):
         self.folder = folder
         self.port = port or helpers.free_port()
         self.proc = None
 
+    def command(self):
+        raise NotImplementedError
+
     def start(self):
         os.makedirs(self.folder, exist_ok=True)
-        self.proc = subprocess.Popen(
-            [python_with("radicale"), "-m", "radicale", "--config", "",
-             "--server-hosts", "127.0.0.1:%d" % self.port, "--auth-type", "none",
-             "--rights-type", "owner_only", "--storage-filesystem-folder", self.folder,
-             "--logging-level", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         wait_port(self.port, self.proc)
         return self
 
@@ -152,11 +159,8 @@ class Radicale:
         stop_proc(self.proc)
         self.proc = None
 
-    @property
-    def base(self):
-        return "http://127.0.0.1:%d/%s/" % (self.port, self.USER)
-
     def request(self, method, path, body=None, headers=None):
+        """(status, body text, response headers)."""
         url = path if path.startswith("http") else self.base + path
         req = urllib.request.Request(url, data=body.encode() if isinstance(body, str) else body,
                                      method=method)
@@ -166,22 +170,139 @@ class Radicale:
             req.add_header(k, v)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, r.read().decode("utf-8", "replace")
+                return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
         except urllib.error.HTTPError as e:
-            return e.code, e.read().decode("utf-8", "replace")
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
 
     def make_calendar(self, name):
-        status, body = self.request("MKCALENDAR", name + "/")
+        status, body, _ = self.request("MKCALENDAR", name + "/")
         helpers.check(status in (200, 201), "MKCALENDAR %s: %d %s" % (name, status, body))
         return self.base + name + "/"
 
-    def put_event(self, calendar_url, name, ics):
-        status, body = self.request("PUT", calendar_url + name, ics,
-                                    {"Content-Type": "text/calendar; charset=utf-8"})
+    def put_event(self, calendar_url, name, ics, headers=None):
+        h = {"Content-Type": "text/calendar; charset=utf-8"}
+        h.update(headers or {})
+        status, body, _ = self.request("PUT", calendar_url + name, ics, h)
         helpers.check(status in (200, 201, 204), "PUT %s: %d %s" % (name, status, body))
 
     def get_event(self, calendar_url, name):
-        return self.request("GET", calendar_url + name)
+        status, body, _ = self.request("GET", calendar_url + name)
+        return status, body
+
+    def event_names(self, calendar_url):
+        """The resource names in the collection (PROPFIND, Depth 1)."""
+        status, body, _ = self.request("PROPFIND", calendar_url,
+                                       '<?xml version="1.0"?><propfind xmlns="DAV:">'
+                                       "<prop><getetag/></prop></propfind>",
+                                       {"Depth": "1", "Content-Type": "application/xml"})
+        helpers.check(status == 207, "PROPFIND: %d %s" % (status, body))
+        hrefs = re.findall(r"<(?:\w+:)?href>([^<]*)</(?:\w+:)?href>", body)
+        names = [urllib.parse.unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in hrefs]
+        return sorted(n for n in names if n.endswith(".ics"))
+
+
+class Radicale(CalDav):
+    """Debian's Radicale."""
+
+    NAME = "radicale"
+
+    def command(self):
+        return [python_with("radicale"), "-m", "radicale", "--config", "",
+                "--server-hosts", "127.0.0.1:%d" % self.port, "--auth-type", "none",
+                "--rights-type", "owner_only", "--storage-filesystem-folder", self.folder,
+                "--logging-level", "warning"]
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d/%s/" % (self.port, self.USER)
+
+
+class Xandikos(CalDav):
+    """Debian's Xandikos (no authentication: the credentials go unread)."""
+
+    NAME = "xandikos"
+
+    def command(self):
+        exe = shutil.which("xandikos")
+        if not exe:
+            raise Skip("xandikos is not installed (scripts/deps.sh installs it)")
+        return [exe, "-d", self.folder, "-l", "127.0.0.1", "-p", str(self.port), "--autocreate"]
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d/user/calendars/" % self.port
+
+
+class RecordingProxy:
+    """A reverse proxy in front of a CalDAV server that keeps every request
+    it forwards (method, path, headers, and the answer's status and ETag):
+    what the diary worker sends, as the server sees it."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.requests = []
+        self.weak_etags = False  # answer ETags as weak ones (W/"...")
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _any(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+                seen = {"method": self.command, "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body.decode("utf-8", "replace"), "status": None, "etag": None}
+                with proxy.lock:
+                    proxy.requests.append(seen)
+                conn = http.client.HTTPConnection("127.0.0.1", proxy.target_port, timeout=10)
+                try:
+                    headers = {k: v for k, v in self.headers.items()
+                               if k.lower() not in ("host", "connection")}
+                    conn.request(self.command, self.path, body=body or None, headers=headers)
+                    r = conn.getresponse()
+                    data = r.read()
+                    with proxy.lock:
+                        seen["status"], seen["etag"] = r.status, r.getheader("ETag")
+                    self.send_response(r.status)
+                    for k, v in r.getheaders():
+                        if k.lower() == "etag" and proxy.weak_etags and not v.startswith("W/"):
+                            v = "W/" + v
+                        if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                            self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                finally:
+                    conn.close()
+
+            do_GET = do_PUT = do_DELETE = do_REPORT = do_PROPFIND = do_MKCALENDAR = _any
+            do_POST = do_HEAD = do_OPTIONS = _any
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url_for(self, target_url):
+        """target_url (on the proxied server) as reached through the proxy."""
+        return re.sub(r"^http://127\.0\.0\.1:\d+", "http://127.0.0.1:%d" % self.port, target_url)
+
+    def seen(self, method=None, path_part=None):
+        with self.lock:
+            return [r for r in self.requests if (method is None or r["method"] == method)
+                    and (path_part is None or path_part in r["path"])]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class Chairside:

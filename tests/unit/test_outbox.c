@@ -1,7 +1,8 @@
 /* The outbox in the store (store_outbox_*): claims are exclusive, even
  * for threads racing on separate connections; leases expire; a worker
  * whose lease was taken over cannot record an outcome; a booking's diary
- * operations run one at a time in order. */
+ * operations run one at a time in order; the diary's installation id and
+ * ETags. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -186,6 +187,46 @@ test_diary_rows_of_one_booking_in_order(void **state)
     store_release(f->s, c);
 }
 
+/* Every installation has its own id, made once and kept; a booking's
+ * diary ETag is remembered, replaced and forgotten. */
+static void
+test_diary_state(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c = store_acquire(f->s);
+    struct store_diary_state first, st;
+    size_t i;
+
+    assert_int_equal(store_diary_state_get(c, 9, &first), ERR_OK);
+    assert_int_equal(strlen(first.installation_id), 32);
+    for (i = 0; i < 32; i++)
+        assert_non_null(strchr("0123456789abcdef", first.installation_id[i]));
+    assert_string_equal(first.etag, "");
+    assert_int_equal(store_begin(c, 1), ERR_OK);
+    assert_int_equal(store_diary_etag_set(c, 9, "\"v1\"", T0), ERR_OK);
+    assert_int_equal(store_diary_etag_set(c, 10, "\"w1\"", T0), ERR_OK);
+    assert_int_equal(store_diary_etag_set(c, 9, "\"v2\"", T0 + 1), ERR_OK);
+    assert_int_equal(store_commit(c), ERR_OK);
+    assert_int_equal(store_diary_state_get(c, 9, &st), ERR_OK);
+    assert_string_equal(st.installation_id, first.installation_id);
+    assert_string_equal(st.etag, "\"v2\"");
+    assert_int_equal(store_begin(c, 1), ERR_OK);
+    assert_int_equal(store_diary_etag_set(c, 9, "", T0 + 2), ERR_OK);
+    assert_int_equal(store_commit(c), ERR_OK);
+    assert_int_equal(store_diary_state_get(c, 9, &st), ERR_OK);
+    assert_string_equal(st.etag, "");
+    assert_int_equal(store_diary_state_get(c, 10, &st), ERR_OK);
+    assert_string_equal(st.etag, "\"w1\"");
+    store_release(f->s, c);
+    /* Opened again, the store keeps its installation id. */
+    store_close(f->s);
+    assert_int_equal(store_open(f->path, N_THREADS + 1, &f->s), ERR_OK);
+    c = store_acquire(f->s);
+    assert_int_equal(store_diary_state_get(c, 1, &st), ERR_OK);
+    assert_string_equal(st.installation_id, first.installation_id);
+    store_release(f->s, c);
+}
+
 int
 main(void)
 {
@@ -194,6 +235,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lease_expires_and_old_owner_cannot_finish, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_diary_rows_of_one_booking_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diary_state, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,6 +78,18 @@ test_backoff_doubles_to_cap(void **state)
     assert_int_equal(backoff_delay_ms(0, 1000, 60000), 1000);
 }
 
+static void
+test_backoff_waits_no_later_than_a_deadline(void **state)
+{
+    (void)state;
+    /* Due before the next try: the try moves to it. */
+    assert_int_equal(backoff_next_at(100, 3700, 400), 400);
+    /* Past, or after the next try anyway: the backoff stands. */
+    assert_int_equal(backoff_next_at(500, 4100, 400), 4100);
+    assert_int_equal(backoff_next_at(400, 4000, 400), 4000);
+    assert_int_equal(backoff_next_at(100, 130, 400), 130);
+}
+
 int
 main(void)
 {
@@ -87,6 +99,7 @@ main(void)
         cmocka_unit_test(test_unknown_and_unclosed),
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_backoff_doubles_to_cap),
+        cmocka_unit_test(test_backoff_waits_no_later_than_a_deadline),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
