@@ -8,6 +8,7 @@
 #include "api/availability.h"
 #include "api/bookings.h"
 #include "api/calendar.h"
+#include "api/fhir.h"
 #include "api/health.h"
 #include "api/money.h"
 #include "api/notify.h"
@@ -141,6 +142,10 @@ const struct http_route api_routes[] = {
     /* Public: calendar apps cannot log in; the secret token is the key. */
     {"GET", "/ical/staff/{id}.ics", api_feed_ics, PUBLIC, "staff"},
     {"GET", "/ical/locations/{id}.ics", api_feed_ics, PUBLIC, "location"},
+
+    /* FHIR R4 (api/fhir.h): what the server can do is public, as FHIR
+     * clients read it before they authenticate. */
+    {"GET", "/fhir/metadata", api_fhir_metadata, PUBLIC, NULL},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
