@@ -78,6 +78,7 @@ struct store_session {
 struct store_token {
     int64_t id;
     char role[16];
+    int64_t patient_id; /* a patient token's patient; 0 for admin and staff */
 };
 
 /* One line of the audit log. */
@@ -256,7 +257,8 @@ int store_login_failure_add(struct store_conn *c, const char *email, const char 
 int store_login_failure_count(struct store_conn *c, const char *email, const char *address,
                               int64_t since, int *by_email, int *by_address);
 
-int store_token_create(struct store_conn *c, const char *name, const char *role,
+/* patient_id: the patient a "patient" token stands for (0 for the others). */
+int store_token_create(struct store_conn *c, const char *name, const char *role, int64_t patient_id,
                        const unsigned char *token_hash, size_t hash_len, int64_t created_by,
                        int64_t now, int64_t *id);
 /* A live (not revoked) token by hash; ERR_NOT_FOUND otherwise. */

@@ -12,7 +12,8 @@ import os
 import subprocess
 import urllib.parse
 
-from helpers import (API, Client, check, clinic_with_staff, eq, local_iso, make_patient,
+from helpers import (API, Client, check, clinic_with_staff, eq, expect_field_error, local_iso,
+                     make_patient,
                      make_service, next_weekday, parse_ts, unique)
 
 FHIR = "/fhir"
@@ -142,3 +143,28 @@ def test_fhir_metadata_lists_what_is_served(ctx):
 def test_fhir_unknown_paths_answer_operation_outcome(ctx):
     outcome(fhir(ctx.client(), "GET", "/Nothing/1"), 404, "not-found")
     outcome(fhir(ctx.client(), "POST", "/metadata", body={}), 405, "not-supported")
+
+
+# --- 5. Bearer tokens with a role -------------------------------------------------
+
+
+def test_fhir_patient_tokens_name_their_patient(ctx):
+    a = ctx.admin
+    p = make_patient(a)
+    r = a.post(API + "/tokens", {"name": unique("app"), "role": "patient", "patient_id": p["id"]})
+    t = r.expect(201)
+    eq((t["role"], t["patient_id"]), ("patient", p["id"]), "patient token")
+    me = ctx.client().request("GET", API + "/me",
+                              headers={"Authorization": "Bearer " + t["token"]}).expect(200)
+    eq((me["role"], me["patient_id"]), ("patient", p["id"]), "/me with a patient token")
+    rows = ctx.sql_rows("SELECT role, patient_id FROM api_tokens WHERE id = ?", (t["id"],))
+    eq(rows, [("patient", p["id"])], "stored token")
+    # A patient token needs its patient, and only it may name one.
+    for body, field in (({"role": "patient"}, "patient_id"),
+                        ({"role": "staff", "patient_id": p["id"]}, "patient_id"),
+                        ({"role": "patient", "patient_id": 10 ** 9}, "patient_id"),
+                        ({"role": "owner"}, "role")):
+        body["name"] = unique("bad")
+        before = ctx.sql_rows("SELECT count(*) FROM api_tokens")
+        expect_field_error(a.post(API + "/tokens", body), field)
+        eq(ctx.sql_rows("SELECT count(*) FROM api_tokens"), before, "no token from %r" % body)
