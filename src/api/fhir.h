@@ -90,8 +90,9 @@ json_t *fhir_service_coding(int64_t service_id, const char *name);
 /* The Schedule of staff at location offering service_ids. */
 json_t *fhir_schedule(const json_t *staff, int64_t location_id, const json_t *service_ids,
                       const json_t *services_by_id);
-/* A free slot found by the availability engine. */
-json_t *fhir_free_slot(const struct fhir_slot *slot, const char *service_name);
+/* A slot: free ("<staff>-<location>-<service>-<start>") or busy with a
+ * booking ("busy-<booking id>"). */
+json_t *fhir_slot_resource(const struct fhir_slot *slot, const char *service_name);
 /* A booking or an appointment row (kind from fhir.h) as an Appointment. */
 int fhir_appointment(struct http_req *req, enum fhir_appt_kind kind, const json_t *row,
                      json_t **out);
@@ -111,6 +112,7 @@ int api_fhir_patient_read(struct http_req *req, struct http_resp *resp);
 int api_fhir_schedule_read(struct http_req *req, struct http_resp *resp);
 int api_fhir_schedule_search(struct http_req *req, struct http_resp *resp);
 int api_fhir_slot_read(struct http_req *req, struct http_resp *resp);
+int api_fhir_busy_slot_read(struct http_req *req, struct http_resp *resp);
 int api_fhir_slot_search(struct http_req *req, struct http_resp *resp);
 
 int api_fhir_appointment_read(struct http_req *req, struct http_resp *resp);

@@ -146,6 +146,23 @@ const struct http_route api_routes[] = {
     /* FHIR R4 (api/fhir.h): what the server can do is public, as FHIR
      * clients read it before they authenticate. */
     {"GET", "/fhir/metadata", api_fhir_metadata, PUBLIC, NULL},
+    /* Patients (patient tokens) see what the portal shows them; handlers
+     * narrow Patient and Appointment to their own. */
+    {"GET", "/fhir/Practitioner", api_fhir_practitioner_search, ANYONE, NULL},
+    {"GET", "/fhir/Practitioner/{id}", api_fhir_practitioner_read, ANYONE, NULL},
+    {"GET", "/fhir/Location", api_fhir_location_search, ANYONE, NULL},
+    {"GET", "/fhir/Location/{id}", api_fhir_location_read, ANYONE, NULL},
+    {"GET", "/fhir/HealthcareService", api_fhir_service_search, ANYONE, NULL},
+    {"GET", "/fhir/HealthcareService/{id}", api_fhir_service_read, ANYONE, NULL},
+    {"GET", "/fhir/Patient/{id}", api_fhir_patient_read, ANYONE, NULL},
+    {"GET", "/fhir/Schedule", api_fhir_schedule_search, ANYONE, NULL},
+    {"GET", "/fhir/Schedule/{id}-{id}", api_fhir_schedule_read, ANYONE, NULL},
+    {"GET", "/fhir/Slot", api_fhir_slot_search, ANYONE, NULL},
+    {"GET", "/fhir/Slot/{id}-{id}-{id}-{id}", api_fhir_slot_read, ANYONE, NULL},
+    {"GET", "/fhir/Slot/busy-{id}", api_fhir_busy_slot_read, ANYONE, NULL},
+    {"GET", "/fhir/Appointment", api_fhir_appointment_search, ANYONE, NULL},
+    {"GET", "/fhir/Appointment/booking-{id}", api_fhir_appointment_read, ANYONE, NULL},
+    {"GET", "/fhir/Appointment/appointment-{id}", api_fhir_appointment_read, ANYONE, NULL},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "service/svc.h"
 
 /* Slot search windows are at most this long, like GET /availability's. */
@@ -23,7 +25,9 @@ enum fhir_appt_kind {
     FHIR_APPT_APPOINTMENT,
 };
 
-/* A free slot of one service with one staff member at one location. */
+/* A free slot of one service with one staff member at one location, or
+ * (booking_id > 0) the busy time of a live booking, service_id its first
+ * service. */
 struct fhir_slot {
     int64_t staff_id;
     int64_t location_id;
@@ -31,7 +35,11 @@ struct fhir_slot {
     int64_t start, end;     /* UTC seconds */
     int32_t utc_offset;     /* the location's offset at start */
     int32_t end_utc_offset; /* and at end */
+    int64_t booking_id;
 };
+
+#define FHIR_SLOT_FREE 1
+#define FHIR_SLOT_BUSY 2
 
 struct fhir_slot_query {
     int64_t staff_id;           /* 0: every staff member */
@@ -40,13 +48,27 @@ struct fhir_slot_query {
     size_t n_services;
     int64_t from, to; /* UTC [from, to), at most FHIR_MAX_WINDOW_S apart */
     int online;       /* a patient or the public: services offered online only */
+    int statuses;     /* FHIR_SLOT_FREE, FHIR_SLOT_BUSY or both */
 };
 
-/* Free slots starting in [q->from, q->to), ordered by start, staff,
- * location and service; *out lives in s->arena. Unknown service ids are
- * a field error on service-type. */
+/* Free slots (of the availability engine) and busy ones (live bookings)
+ * starting in [q->from, q->to), ordered by start, staff, location and
+ * service; *out lives in s->arena. Unknown service ids are a field error
+ * on service-type. */
 int fhir_slots_find(const struct svc *s, const struct fhir_slot_query *q, struct fhir_slot **out,
                     size_t *n);
+/* The busy slot of live booking id; ERR_NOT_FOUND when there is none. */
+int fhir_busy_slot(const struct svc *s, int64_t booking_id, struct fhir_slot *out);
+
+/* Every Schedule: one per staff member and each location they work at,
+ * ordered by staff then location, as [{staff: row with location_ids,
+ * location_id, service_ids}] (staff_id, location_id: 0 = any). A schedule
+ * offers the staff member's assigned services when services are assigned
+ * to staff, else every service. *services maps each id (as text) to its
+ * row. online: only bookable staff and services offered online. */
+int fhir_schedules(const struct svc *s, int online, int64_t staff_id, int64_t location_id,
+                   json_t **items, json_t **services);
+
 /* Whether slot (start, staff, location, service; end is filled in) is
  * free now: ERR_NOT_FOUND when it is not. */
 int fhir_slot_check(const struct svc *s, struct fhir_slot *slot, int online);

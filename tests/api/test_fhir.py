@@ -7,6 +7,7 @@ and against the scheduling invariants (Appointment app-1..app-4, Slot
 start < end)."""
 
 import atexit
+import datetime as dt
 import json
 import os
 import subprocess
@@ -14,7 +15,7 @@ import urllib.parse
 
 from helpers import (API, Client, check, clinic_with_staff, eq, expect_field_error, local_iso,
                      make_patient,
-                     make_service, next_weekday, parse_ts, unique)
+                     make_service, next_weekday, parse_ts, same_instant, unique)
 
 FHIR = "/fhir"
 FHIR_JSON = "application/fhir+json"
@@ -168,3 +169,237 @@ def test_fhir_patient_tokens_name_their_patient(ctx):
         before = ctx.sql_rows("SELECT count(*) FROM api_tokens")
         expect_field_error(a.post(API + "/tokens", body), field)
         eq(ctx.sql_rows("SELECT count(*) FROM api_tokens"), before, "no token from %r" % body)
+
+
+# --- 2. Read and search ----------------------------------------------------------
+
+
+class Practice:
+    """A fresh location with one staff member working 09:00-12:00 on a
+    weekday two weeks ahead, one online service and a patient; t is a
+    staff token's headers."""
+
+    def __init__(self, ctx, weekday=3, ahead=14, duration=30):
+        self.ctx = ctx
+        self.a = ctx.admin
+        self.day = next_weekday(weekday, min_ahead=ahead)
+        self.svc = make_service(self.a, duration, online_booking=True)
+        self.cl, self.st = clinic_with_staff(self.a, weekday, "09:00", "12:00")
+        self.loc_id = self.cl.loc_id
+        self.patient = make_patient(self.a, email=unique("p") + "@test.test")
+        self.t = token(ctx, "staff")
+        self.c = ctx.client()
+        self.schedule = "%d-%d" % (self.st["id"], self.loc_id)
+
+    def get(self, path, headers=None, **params):
+        return fhir(self.c, "GET", path, headers=headers or self.t, **params)
+
+    def book(self, hhmm, patient_id=None):
+        return self.a.post(API + "/bookings", {
+            "patient_id": patient_id or self.patient["id"], "staff_id": self.st["id"],
+            "service_ids": [self.svc["id"]], "start": local_iso(self.day, hhmm)}).expect(201)
+
+    def day_window(self):
+        return ["ge" + str(self.day), "lt" + str(self.day + dt.timedelta(days=1))]
+
+
+def walk(p, path, headers=None, **params):
+    """Every entry of a search, following next links; each page valid."""
+    base_url = None
+    entries, pages = [], 0
+    resp = p.get(path, headers=headers, **params)
+    while True:
+        bundle = ok(resp)
+        eq((bundle["resourceType"], bundle["type"]), ("Bundle", "searchset"), "search answer")
+        links = {l["relation"]: l["url"] for l in bundle.get("link", [])}
+        check("self" in links, "a Bundle names itself: %r" % links)
+        base_url = base_url or links["self"].split("/fhir/")[0]
+        entries.extend(bundle.get("entry", []))
+        pages += 1
+        check(pages < 200, "too many pages for %s" % path)
+        if "next" not in links:
+            return entries, pages
+        nxt = links["next"]
+        check(nxt.startswith(base_url + "/fhir/"), "next link is absolute: %r" % nxt)
+        resp = p.c.request("GET", nxt[len(base_url):], headers=dict(headers or p.t,
+                                                                      Accept=FHIR_JSON))
+
+
+def test_fhir_setup_resources_read_and_search(ctx):
+    p = Practice(ctx)
+    pr = ok(p.get("/Practitioner/%d" % p.st["id"]))
+    eq((pr["resourceType"], pr["id"], pr["name"][0]["text"]),
+       ("Practitioner", str(p.st["id"]), p.st["name"]), "Practitioner")
+    loc = ok(p.get("/Location/%d" % p.loc_id))
+    eq((loc["name"], loc["status"]), (p.cl.location["name"], "active"), "Location")
+    hs = ok(p.get("/HealthcareService/%d" % p.svc["id"]))
+    eq(hs["name"], p.svc["name"], "HealthcareService")
+    eq(hs["type"][0]["coding"][0]["code"], str(p.svc["id"]), "service-type code")
+    pat = ok(p.get("/Patient/%d" % p.patient["id"]))
+    eq(pat["name"][0]["text"], p.patient["name"], "Patient")
+    check({"system": "email", "value": p.patient["email"]} in pat["telecom"],
+          "Patient telecom: %r" % pat)
+    # Paging one at a time reaches every record, each once.
+    for path, want in (("/Practitioner", p.st["id"]), ("/Location", p.loc_id),
+                       ("/HealthcareService", p.svc["id"])):
+        entries, pages = walk(p, path, _count=1)
+        ids = [e["resource"]["id"] for e in entries]
+        eq(len(ids), len(set(ids)), "%s pages repeat nothing" % path)
+        check(str(want) in ids, "%s search finds %s: %r" % (path, want, ids))
+        eq(pages, len(ids), "%s: one entry per page" % path)
+        check(all(e["fullUrl"].endswith("%s/%s" % (path, e["resource"]["id"])) for e in entries),
+              "fullUrl of each entry")
+        one = ok(p.get(path, _id=want))
+        eq([e["resource"]["id"] for e in one["entry"]], [str(want)], "%s?_id" % path)
+    outcome(p.get("/Practitioner/999999"), 404, "not-found")
+    outcome(p.get("/Patient/999999"), 404, "not-found")
+
+
+def test_fhir_schedules_and_slots_come_from_availability(ctx):
+    p = Practice(ctx)
+    sched = ok(p.get("/Schedule/" + p.schedule))
+    actors = [a["reference"] for a in sched["actor"]]
+    eq(actors, ["Practitioner/%d" % p.st["id"], "Location/%d" % p.loc_id], "Schedule actors")
+    found = ok(p.get("/Schedule", actor="Practitioner/%d" % p.st["id"]))
+    eq([e["resource"]["id"] for e in found["entry"]], [p.schedule], "Schedule?actor")
+    found = ok(p.get("/Schedule", actor="Location/%d" % p.loc_id))
+    eq([e["resource"]["id"] for e in found["entry"]], [p.schedule], "Schedule?actor=Location")
+
+    # The free slots of the day are exactly what GET /availability offers.
+    avail = p.a.get(API + "/availability", service_ids=p.svc["id"], staff_id=p.st["id"],
+                    location_id=p.loc_id, **{"from": str(p.day), "to": str(p.day)}).expect(200)
+    want = [s["start"] for s in avail["slots"]]
+    check(len(want) >= 6, "the day has free times: %r" % want)
+    params = {"schedule": "Schedule/" + p.schedule, "start": p.day_window(),
+              "service-type": "%s|%d" % ("urn:chairside:service", p.svc["id"])}
+    entries, pages = walk(p, "/Slot", _count=4, status="free", **params)
+    slots = [e["resource"] for e in entries]
+    eq([s["start"] for s in slots], want, "Slot starts = availability starts")
+    check(pages == (len(want) + 3) // 4, "pages of 4: %d for %d" % (pages, len(want)))
+    check(all(s["status"] == "free" and s["schedule"]["reference"] == "Schedule/" + p.schedule
+              for s in slots), "free slots of the schedule")
+    first = ok(p.get("/Slot/" + slots[0]["id"]))
+    eq((first["start"], first["end"]), (slots[0]["start"], slots[0]["end"]), "Slot read")
+
+    # Booking the first takes it: not free any more, a busy slot instead.
+    b = p.book(first["start"][11:16])
+    outcome(p.get("/Slot/" + slots[0]["id"]), 404, "not-found")
+    busy = ok(p.get("/Slot", status="busy", **params))
+    eq([(e["resource"]["id"], e["resource"]["start"]) for e in busy["entry"]],
+       [("busy-%d" % b["id"], slots[0]["start"])], "busy slots")
+    ok(p.get("/Slot/busy-%d" % b["id"]))
+    free_now = [e["resource"]["start"] for e in walk(p, "/Slot", status="free", **params)[0]]
+    check(slots[0]["start"] not in free_now, "the booked start is not free")
+    both = ok(p.get("/Slot", **params))
+    eq(len(both["entry"]), len(free_now) + 1, "without status: free and busy")
+
+
+def test_fhir_slot_and_search_bad_input(ctx):
+    p = Practice(ctx)
+    for params in ({"_count": "0"}, {"_count": "501"}, {"start": "tomorrow"},
+                   {"start": "xx2026-12-01"}, {"status": "maybe"}, {"schedule": "Location/1"},
+                   {"schedule": "Schedule/x"}, {"service-type": "other|3"},
+                   {"start": ["ge2026-01-01", "lt2026-06-01"]}, {"color": "red"},
+                   {"_cursor": "later"}):
+        outcome(p.get("/Slot", **params), 400, "structure")
+    outcome(p.get("/Slot", **{"service-type": "999999"}), 400)
+    outcome(p.get("/Appointment", patient="Practitioner/1"), 400, "structure")
+    outcome(p.get("/Appointment", date="soon"), 400, "structure")
+    outcome(p.get("/Schedule/%d-999999" % p.st["id"]), 404, "not-found")
+    outcome(fhir(ctx.client(), "GET", "/Practitioner"), 401, "login")
+
+
+def _appointment_ids(bundle):
+    return [e["resource"]["id"] for e in bundle.get("entry", [])]
+
+
+def test_fhir_appointments_map_bookings_and_appointments(ctx):
+    p = Practice(ctx)
+    pid = p.patient["id"]
+    pending, arrived, noshow, cancelled, past = (p.book(h) for h in
+                                                  ("09:00", "09:30", "10:00", "10:30", "11:00"))
+    p.a.post(API + "/bookings/%d/attendance" % arrived["id"], {"attendance": "arrived"}).expect(200)
+    p.a.post(API + "/bookings/%d/attendance" % noshow["id"], {"attendance": "no_show"}).expect(200)
+    p.a.post(API + "/bookings/%d/cancel" % cancelled["id"], {"reason": "ill"}).expect(200)
+    p.a.post(API + "/bookings/%d/attendance" % past["id"], {"attendance": "arrived"}).expect(200)
+    # An arrived visit that has ended is fulfilled: move it into the past.
+    ctx.sql_rows("UPDATE bookings SET start_at = start_at - 30 * 86400, "
+                 "end_at = end_at - 30 * 86400 WHERE id = ?", (past["id"],))
+    appt = p.a.post(API + "/appointments", {
+        "patient_id": pid, "staff_id": p.st["id"], "start": local_iso(p.day, "13:00"),
+        "duration_min": 20, "notes": "call back", "share_with_patient": False}).expect(201)
+    appt_id = appt["occurrences"][0]["id"]
+    nobody = p.a.post(API + "/appointments", {
+        "staff_id": p.st["id"], "start": local_iso(p.day, "14:00"),
+        "duration_min": 20, "share_with_patient": False}).expect(201)["occurrences"][0]["id"]
+
+    want = {"booking-%d" % pending["id"]: "booked", "booking-%d" % arrived["id"]: "arrived",
+            "booking-%d" % noshow["id"]: "noshow", "booking-%d" % cancelled["id"]: "cancelled",
+            "booking-%d" % past["id"]: "fulfilled", "appointment-%d" % appt_id: "booked"}
+    got = {}
+    for e in walk(p, "/Appointment", patient="Patient/%d" % pid, _count=2)[0]:
+        got[e["resource"]["id"]] = e["resource"]["status"]
+    eq(got, want, "statuses of the patient's appointments")
+    a = ok(p.get("/Appointment/booking-%d" % cancelled["id"]))
+    eq(a["cancelationReason"]["text"], "ill", "cancelation reason")
+    actors = [x["actor"]["reference"] for x in a["participant"]]
+    eq(actors, ["Patient/%d" % pid, "Practitioner/%d" % p.st["id"], "Location/%d" % p.loc_id],
+       "participants")
+    eq(a["serviceType"][0]["coding"][0]["code"], str(p.svc["id"]), "serviceType")
+    same_instant(a["start"], cancelled["start"], "Appointment start")
+    eq(a["minutesDuration"], 30, "minutesDuration")
+    ap = ok(p.get("/Appointment/appointment-%d" % appt_id))
+    eq((ap["comment"], ap["minutesDuration"]), ("call back", 20), "appointment fields")
+    # Only items with a patient are Appointments.
+    outcome(p.get("/Appointment/appointment-%d" % nobody), 404, "not-found")
+
+    # Searches narrow by status, practitioner and date.
+    eq(sorted(_appointment_ids(ok(p.get("/Appointment", patient="Patient/%d" % pid,
+                                        status="noshow,cancelled")))),
+       sorted(["booking-%d" % noshow["id"], "booking-%d" % cancelled["id"]]), "?status")
+    day_ids = _appointment_ids(ok(p.get("/Appointment", practitioner="Practitioner/%d"
+                                        % p.st["id"], date="%s" % p.day)))
+    eq(sorted(day_ids), sorted(k for k in want if k != "booking-%d" % past["id"]),
+       "?practitioner&date (that day)")
+    eq(_appointment_ids(ok(p.get("/Appointment", practitioner="Practitioner/%d" % p.st["id"],
+                                 date=["ge" + str(p.day), "lt" + str(p.day)]))), [],
+       "an empty date window")
+
+
+def test_fhir_patient_token_sees_only_its_own(ctx):
+    p = Practice(ctx)
+    other = make_patient(p.a)
+    mine = p.book("09:00")
+    theirs = p.book("09:30", patient_id=other["id"])
+    shared = p.a.post(API + "/appointments", {
+        "patient_id": p.patient["id"], "start": local_iso(p.day, "15:00"), "duration_min": 30,
+        "share_with_patient": True}).expect(201)["occurrences"][0]["id"]
+    private = p.a.post(API + "/appointments", {
+        "patient_id": p.patient["id"], "start": local_iso(p.day, "16:00"), "duration_min": 30,
+        "share_with_patient": False}).expect(201)["occurrences"][0]["id"]
+    me = token(ctx, "patient", patient_id=p.patient["id"])
+
+    ok(p.get("/Patient/%d" % p.patient["id"], headers=me))
+    outcome(p.get("/Patient/%d" % other["id"], headers=me), 404, "not-found")
+    ok(p.get("/Appointment/booking-%d" % mine["id"], headers=me))
+    outcome(p.get("/Appointment/booking-%d" % theirs["id"], headers=me), 404, "not-found")
+    ok(p.get("/Appointment/appointment-%d" % shared, headers=me))
+    outcome(p.get("/Appointment/appointment-%d" % private, headers=me), 404, "not-found")
+    seen = sorted(e["resource"]["id"] for e in walk(p, "/Appointment", headers=me)[0])
+    eq(seen, sorted(["booking-%d" % mine["id"], "appointment-%d" % shared]),
+       "a patient's Appointment search")
+    # Naming another patient finds nothing rather than their records.
+    eq(_appointment_ids(ok(p.get("/Appointment", headers=me,
+                                 patient="Patient/%d" % other["id"]))), [],
+       "a patient searching another patient")
+    # The staff token sees both patients' bookings.
+    staff_seen = _appointment_ids(ok(p.get("/Appointment", practitioner="Practitioner/%d"
+                                           % p.st["id"])))
+    check({"booking-%d" % mine["id"], "booking-%d" % theirs["id"]} <= set(staff_seen),
+          "staff see every booking: %r" % staff_seen)
+    # A revoked token is nobody.
+    t = p.a.post(API + "/tokens", {"name": unique("gone"), "role": "patient",
+                                   "patient_id": p.patient["id"]}).expect(201)
+    p.a.delete(API + "/tokens/%d" % t["id"]).expect(200)
+    outcome(p.get("/Patient/%d" % p.patient["id"],
+                  headers={"Authorization": "Bearer " + t["token"]}), 401, "login")
