@@ -161,6 +161,8 @@ const struct http_route api_routes[] = {
     {"GET", "/fhir/Slot/{id}-{id}-{id}-{id}", api_fhir_slot_read, ANYONE, NULL},
     {"GET", "/fhir/Slot/busy-{id}", api_fhir_busy_slot_read, ANYONE, NULL},
     {"GET", "/fhir/Appointment", api_fhir_appointment_search, ANYONE, NULL},
+    {"POST", "/fhir/Appointment/$find", api_fhir_find, ANYONE, NULL},
+    {"POST", "/fhir/Appointment/$book", api_fhir_book, ANYONE, NULL},
     {"GET", "/fhir/Appointment/booking-{id}", api_fhir_appointment_read, ANYONE, NULL},
     {"GET", "/fhir/Appointment/appointment-{id}", api_fhir_appointment_read, ANYONE, NULL},
 };

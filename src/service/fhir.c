@@ -375,5 +375,6 @@ fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_i
     b.n_services = 1;
     b.start = in->slot.start;
     b.notes = in->notes;
+    b.audit = in->audit;
     return bookings_create(s, &b, booking_id);
 }

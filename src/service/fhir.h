@@ -13,6 +13,8 @@
 
 #include "service/svc.h"
 
+struct store_audit;
+
 /* Slot search windows are at most this long, like GET /availability's. */
 #define FHIR_MAX_WINDOW_S (62 * 86400)
 /* Free slots are published for this many days ahead ($bulk-publish). */
@@ -86,9 +88,10 @@ struct fhir_book_in {
     struct fhir_slot slot;
     int64_t patient_id;
     int by_patient;
-    const char *notes;    /* may be NULL */
-    const char *referral; /* booking-referral, may be NULL */
-    const char *hold;     /* a $hold's token; must be NULL until holds exist */
+    const char *notes;               /* may be NULL */
+    const char *referral;            /* booking-referral, may be NULL */
+    const char *hold;                /* a $hold's token; must be NULL until holds exist */
+    const struct store_audit *audit; /* written in the booking's commit; may be NULL */
 };
 
 int fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_id);

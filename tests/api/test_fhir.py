@@ -403,3 +403,134 @@ def test_fhir_patient_token_sees_only_its_own(ctx):
     p.a.delete(API + "/tokens/%d" % t["id"]).expect(200)
     outcome(p.get("/Patient/%d" % p.patient["id"],
                   headers={"Authorization": "Bearer " + t["token"]}), 401, "login")
+
+
+# --- 3. $find and $book (IHE ITI-115, ITI-117) -------------------------------------
+
+
+def _params(*pairs):
+    return {"resourceType": "Parameters", "parameter": [dict(name=n, **v) for n, v in pairs]}
+
+
+def _find(p, headers=None, **extra):
+    body = _params(("start", {"valueDateTime": local_iso(p.day, "00:00")}),
+                   ("end", {"valueDateTime": local_iso(p.day, "23:59")}),
+                   ("practitioner", {"valueReference": {"reference": "Practitioner/%d"
+                                                        % p.st["id"]}}),
+                   ("service-type", {"valueCoding": {"system": "urn:chairside:service",
+                                                     "code": str(p.svc["id"])}}),
+                   *extra.items())
+    return fhir(p.c, "POST", "/Appointment/$find", body=body, headers=headers or p.t)
+
+
+def test_fhir_find_then_book_is_a_real_booking(ctx):
+    p = Practice(ctx)
+    found = ok(_find(p, **{"patient-reference": {"valueReference": {
+        "reference": "Patient/%d" % p.patient["id"]}}}))
+    proposals = [e["resource"] for e in found["entry"]]
+    avail = p.a.get(API + "/availability", service_ids=p.svc["id"], staff_id=p.st["id"],
+                    **{"from": str(p.day), "to": str(p.day)}).expect(200)
+    eq([a["start"] for a in proposals], [s["start"] for s in avail["slots"]],
+       "$find proposes the free slots")
+    check(all(a["status"] == "proposed" and a["slot"][0]["reference"].startswith("Slot/")
+              for a in proposals), "proposed appointments with their slot")
+    pick = proposals[2]
+    booked = ok(fhir(p.c, "POST", "/Appointment/$book", headers=p.t,
+                     body=_params(("appointment-resource", {"resource": pick}),
+                                  ("comment", {"valueString": "via FHIR"}))))
+    eq(booked["type"], "collection", "$book answers a Bundle")
+    appt = booked["entry"][0]["resource"]
+    eq((appt["status"], appt["start"], appt["comment"]), ("booked", pick["start"], "via FHIR"),
+       "the booked Appointment")
+    check(appt["id"].startswith("booking-"), "a booking: %r" % appt["id"])
+    bid = int(appt["id"].split("-")[1])
+
+    # The same booking in the JSON API, with its invoice and notifications.
+    b = p.a.get(API + "/bookings/%d" % bid).expect(200)
+    eq((b["patient_id"], b["staff_id"], b["service_ids"], b["notes"]),
+       (p.patient["id"], p.st["id"], [p.svc["id"]], "via FHIR"), "GET /bookings/{id}")
+    same_instant(b["start"], pick["start"], "booking start")
+    check(isinstance(b["invoice_id"], int), "the booking raised an invoice: %r" % b)
+    inv = p.a.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+    eq(inv["total"], p.svc["price"], "invoice total")
+    notes = p.a.get(API + "/notifications", booking_id=bid).expect(200)["items"]
+    check(any(n["to"] == p.patient["email"] for n in notes),
+          "the patient is told: %r" % notes)
+    cal = p.a.get(API + "/calendar", date=str(p.day), location_id=p.loc_id).expect(200)
+    events = [e for s in cal["staff"] if s["id"] == p.st["id"] for e in s["events"]]
+    check(any(e["kind"] == "booking" and e["id"] == bid for e in events),
+          "the booking is in the calendar: %r" % events)
+    ok(p.get("/" + "Appointment/booking-%d" % bid))
+
+    # The slot is gone: booking it again is a conflict and changes nothing.
+    count = ctx.sql_rows("SELECT count(*) FROM bookings")
+    outcome(fhir(p.c, "POST", "/Appointment/$book", headers=p.t,
+                 body=_params(("appointment-resource", {"resource": pick}))), 409, "conflict")
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings"), count, "no second booking")
+    after = [e["resource"]["start"] for e in ok(_find(p))["entry"]]
+    check(pick["start"] not in after, "$find no longer offers the booked time")
+
+
+def test_fhir_book_by_start_and_participants_and_as_patient(ctx):
+    p = Practice(ctx)
+    me = token(ctx, "patient", patient_id=p.patient["id"])
+    start = local_iso(p.day, "10:00")
+    appt = {"resourceType": "Appointment", "status": "proposed", "start": start,
+            "end": local_iso(p.day, "10:30"),
+            "serviceType": [{"coding": [{"system": "urn:chairside:service",
+                                         "code": str(p.svc["id"])}]}],
+            "participant": [{"actor": {"reference": "Practitioner/%d" % p.st["id"]},
+                             "status": "accepted"}]}
+    # A patient token books for its own patient, online, as a bare Appointment.
+    got = ok(fhir(p.c, "POST", "/Appointment/$book", headers=me, body=appt))
+    res = got["entry"][0]["resource"]
+    b = p.a.get(API + "/bookings/%s" % res["id"].split("-")[1]).expect(200)
+    eq((b["patient_id"], b["source"]), (p.patient["id"], "online"), "a patient's own booking")
+    # ...and never for another patient.
+    other = make_patient(p.a)
+    appt["start"], appt["end"] = local_iso(p.day, "11:00"), local_iso(p.day, "11:30")
+    appt["participant"].append({"actor": {"reference": "Patient/%d" % other["id"]},
+                                "status": "needs-action"})
+    count = ctx.sql_rows("SELECT count(*) FROM bookings")
+    outcome(fhir(p.c, "POST", "/Appointment/$book", headers=me, body=appt), 422, "invalid")
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings"), count, "nothing booked for another")
+    # Staff book by participants too; the patient is needed.
+    appt["participant"] = appt["participant"][:1]
+    outcome(fhir(p.c, "POST", "/Appointment/$book", headers=p.t, body=appt), 422, "invalid")
+    appt["participant"].append({"actor": {"reference": "Patient/%d" % other["id"]},
+                                "status": "needs-action"})
+    got = ok(fhir(p.c, "POST", "/Appointment/$book", headers=p.t, body=appt))
+    eq(got["entry"][0]["resource"]["participant"][0]["actor"]["reference"],
+       "Patient/%d" % other["id"], "booked for the named patient")
+
+
+def test_fhir_operations_refuse_bad_input_with_operation_outcome(ctx):
+    p = Practice(ctx)
+    count = ctx.sql_rows("SELECT count(*) FROM bookings")
+    book = lambda body: fhir(p.c, "POST", "/Appointment/$book", headers=p.t, body=body)
+    outcome(p.c.request("POST", FHIR + "/Appointment/$book", raw="{not json",
+                        headers=dict(p.t, Accept=FHIR_JSON)), 400, "structure")
+    outcome(book({"resourceType": "Patient"}), 400, "structure")
+    outcome(book(_params()), 422, "invalid")
+    outcome(book(_params(("appointment-reference", {"valueReference": {
+        "reference": "Appointment/1"}}))), 422, "invalid")
+    outcome(book(_params(("appointment-resource", {"resource": {
+        "resourceType": "Appointment", "status": "proposed", "participant": [],
+        "slot": [{"reference": "Slot/abc"}]}}))), 422, "invalid")
+    # A slot that was never offered (outside the shift) is a conflict.
+    never = "Slot/%d-%d-%d-%d" % (p.st["id"], p.loc_id, p.svc["id"],
+                                  int(parse_ts(local_iso(p.day, "20:00")).timestamp()))
+    outcome(book(_params(("appointment-resource", {"resource": {
+        "resourceType": "Appointment", "status": "proposed", "slot": [{"reference": never}],
+        "participant": [{"actor": {"reference": "Patient/%d" % p.patient["id"]},
+                         "status": "accepted"}]}}))), 409, "conflict")
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings"), count, "nothing booked")
+    find = lambda *pairs: fhir(p.c, "POST", "/Appointment/$find", headers=p.t, body=_params(*pairs))
+    outcome(find(("start", {"valueDateTime": "soon"})), 422, "invalid")
+    outcome(find(("start", {"valueDateTime": local_iso(p.day, "12:00")}),
+                 ("end", {"valueDateTime": local_iso(p.day, "09:00")})), 422, "invalid")
+    outcome(find(("start", {"valueDateTime": local_iso(p.day, "09:00")}),
+                 ("end", {"valueDateTime": local_iso(p.day + dt.timedelta(days=90), "09:00")})),
+            422, "invalid")
+    outcome(fhir(ctx.client(), "POST", "/Appointment/$find", body=_params()), 401, "login")
+    outcome(fhir(p.c, "GET", "/Appointment/$find", headers=p.t), 405, "not-supported")
