@@ -93,6 +93,10 @@ json_t *fhir_schedule(const json_t *staff, int64_t location_id, const json_t *se
 /* A slot: free ("<staff>-<location>-<service>-<start>") or busy with a
  * booking ("busy-<booking id>"). */
 json_t *fhir_slot_resource(const struct fhir_slot *slot, const char *service_name);
+/* Adds SMART Scheduling Links' booking-deep-link to a free slot: the
+ * patient portal at origin + "/book?slot=<id>", opened on that slot.
+ * Returns slot (NULL stays NULL). */
+json_t *fhir_slot_link(json_t *slot, const char *origin);
 /* A booking or an appointment row (kind from fhir.h) as an Appointment. */
 int fhir_appointment(struct http_req *req, enum fhir_appt_kind kind, const json_t *row,
                      json_t **out);

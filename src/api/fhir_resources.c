@@ -214,6 +214,22 @@ fhir_slot_resource(const struct fhir_slot *slot, const char *service_name)
                      end);
 }
 
+json_t *
+fhir_slot_link(json_t *slot, const char *origin)
+{
+    char url[700];
+
+    if (!slot || strcmp(row_text(slot, "status"), "free") != 0)
+        return slot;
+    snprintf(url, sizeof(url), "%s/book?slot=%s", origin, row_text(slot, "id"));
+    json_object_set_new(slot, "extension",
+                        json_pack("[{s:s, s:s}]", "url",
+                                  "http://fhir-registry.smarthealthit.org/StructureDefinition/"
+                                  "booking-deep-link",
+                                  "valueUrl", url));
+    return slot;
+}
+
 /* What FHIR calls the appointment's participants: the patient, the
  * practitioner and, for bookings, the location. */
 static json_t *

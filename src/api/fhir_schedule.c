@@ -197,6 +197,7 @@ api_fhir_slot_read(struct http_req *req, struct http_resp *resp)
     struct svc sv = api_svc(req);
     struct fhir_slot slot = {req->ids[0], req->ids[1], req->ids[2], req->ids[3], 0, 0, 0, 0};
     json_t *services = NULL;
+    char origin[512];
     int rc = fhir_slot_check(&sv, &slot, online(req));
 
     if (rc == ERR_NOT_FOUND)
@@ -204,8 +205,12 @@ api_fhir_slot_read(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK)
         rc = service_rows(req, &services);
     if (rc == ERR_OK)
-        rc = fhir_reply(resp, 200,
-                        fhir_slot_resource(&slot, service_name(services, slot.service_id)));
+        rc = fhir_origin(req, origin, sizeof(origin));
+    if (rc == ERR_OK)
+        rc = fhir_reply(
+            resp, 200,
+            fhir_slot_link(fhir_slot_resource(&slot, service_name(services, slot.service_id)),
+                           origin));
     json_decref(services);
     return rc;
 }
@@ -300,6 +305,7 @@ api_fhir_slot_search(struct http_req *req, struct http_resp *resp)
     json_t *services = NULL;
     size_t offset = 0, n = 0, i;
     const char *next = NULL;
+    char origin[512];
     int rc = fhir_search_read(req, slot_params, &s);
 
     if (rc == ERR_OK)
@@ -313,10 +319,14 @@ api_fhir_slot_search(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK)
         rc = service_rows(req, &services);
     if (rc == ERR_OK)
+        rc = fhir_origin(req, origin, sizeof(origin));
+    if (rc == ERR_OK)
         rc = fhir_bundle_init(req, &b, "searchset");
     for (i = offset; rc == ERR_OK && i < n && i < offset + (size_t)s.count; i++)
         rc = fhir_bundle_add(
-            &b, fhir_slot_resource(&slots[i], service_name(services, slots[i].service_id)));
+            &b, fhir_slot_link(
+                    fhir_slot_resource(&slots[i], service_name(services, slots[i].service_id)),
+                    origin));
     if (rc == ERR_OK && n > offset + (size_t)s.count)
         next = fhir_cursor_text(req, "", (int64_t)(offset + (size_t)s.count));
     if (rc == ERR_OK)

@@ -163,6 +163,11 @@ const struct http_route api_routes[] = {
     {"GET", "/fhir/Appointment", api_fhir_appointment_search, ANYONE, NULL},
     {"POST", "/fhir/Appointment/$find", api_fhir_find, ANYONE, NULL},
     {"POST", "/fhir/Appointment/$book", api_fhir_book, ANYONE, NULL},
+    /* SMART Scheduling Links: public, like the booking portal they feed. */
+    {"GET", "/fhir/$bulk-publish", api_fhir_bulk_publish, PUBLIC, NULL},
+    {"GET", "/fhir/$bulk-publish/Location.ndjson", api_fhir_bulk_file, PUBLIC, "Location"},
+    {"GET", "/fhir/$bulk-publish/Schedule.ndjson", api_fhir_bulk_file, PUBLIC, "Schedule"},
+    {"GET", "/fhir/$bulk-publish/Slot.ndjson", api_fhir_bulk_file, PUBLIC, "Slot"},
     {"GET", "/fhir/Appointment/booking-{id}", api_fhir_appointment_read, ANYONE, NULL},
     {"GET", "/fhir/Appointment/appointment-{id}", api_fhir_appointment_read, ANYONE, NULL},
 };

@@ -376,5 +376,6 @@ fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_i
     b.start = in->slot.start;
     b.notes = in->notes;
     b.audit = in->audit;
+    b.referral = in->referral;
     return bookings_create(s, &b, booking_id);
 }

@@ -150,6 +150,9 @@ struct store_booking {
     char payment_status[16];
     const char *notes; /* arena-owned or caller-owned */
     int64_t created_at;
+    /* The booking-referral of the SMART Scheduling Link the patient came
+     * through (caller-owned); NULL when none. */
+    const char *referral;
 };
 
 struct store_booking_filter {

@@ -534,3 +534,73 @@ def test_fhir_operations_refuse_bad_input_with_operation_outcome(ctx):
             422, "invalid")
     outcome(fhir(ctx.client(), "POST", "/Appointment/$find", body=_params()), 401, "login")
     outcome(fhir(p.c, "GET", "/Appointment/$find", headers=p.t), 405, "not-supported")
+
+
+# --- 4. SMART Scheduling Links ------------------------------------------------------
+
+DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link"
+
+
+def test_fhir_bulk_publish_manifest_and_every_file(ctx):
+    p = Practice(ctx)
+    hidden = make_service(p.a, 30, online_booking=False)  # never published
+    anon = ctx.client()
+    r = anon.request("GET", FHIR + "/$bulk-publish")
+    m = r.expect(200)
+    eq(r.content_type, "application/json", "manifest Content-Type")
+    parse_ts(m["transactionTime"])
+    check(m["request"].endswith("/fhir/$bulk-publish"), "manifest request: %r" % m)
+    eq([o["type"] for o in m["output"]], ["Location", "Schedule", "Slot"], "output types")
+    eq(m["error"], [], "manifest errors")
+    files = {}
+    for o in m["output"]:
+        parts = urllib.parse.urlsplit(o["url"])
+        check(parts.scheme in ("http", "https") and parts.path.endswith(".ndjson"),
+              "output url: %r" % o["url"])
+        f = anon.request("GET", parts.path)
+        eq((f.status, f.content_type), (200, "application/fhir+ndjson"), "GET %s" % o["url"])
+        lines = [json.loads(line) for line in f.text.splitlines()]
+        check(f.text.endswith("\n") or not f.text, "NDJSON lines end with a newline")
+        check(all(res["resourceType"] == o["type"] for res in lines), "%s file types" % o["type"])
+        files[o["type"]] = lines
+    valid(*(files["Location"] + files["Schedule"] + files["Slot"]), where="$bulk-publish files")
+
+    locations = {l["id"] for l in files["Location"]}
+    schedules = {s["id"]: s for s in files["Schedule"]}
+    check(str(p.loc_id) in locations, "our location is published")
+    check(p.schedule in schedules, "our schedule is published")
+    for s in schedules.values():
+        loc = [a["reference"] for a in s["actor"] if a["reference"].startswith("Location/")]
+        check(loc and loc[0].split("/")[1] in locations, "schedule's location is published")
+    codes = {c["code"] for s in files["Slot"] for t in s["serviceType"] for c in t["coding"]}
+    check(str(hidden["id"]) not in codes, "an offline service has no published slots")
+    ours = [s for s in files["Slot"] if s["schedule"]["reference"] == "Schedule/" + p.schedule
+            and s["serviceType"][0]["coding"][0]["code"] == str(p.svc["id"])]
+    avail = p.a.get(API + "/availability", service_ids=p.svc["id"], staff_id=p.st["id"],
+                    **{"from": str(p.day), "to": str(p.day)}).expect(200)
+    eq([s["start"] for s in ours if s["start"].startswith(str(p.day))],
+       [a["start"] for a in avail["slots"]], "published slots of the day")
+    origin = urllib.parse.urlsplit(m["request"])
+    for s in files["Slot"]:
+        check(s["schedule"]["reference"][len("Schedule/"):] in schedules,
+              "slot's schedule is published: %r" % s)
+        links = [e["valueUrl"] for e in s.get("extension", []) if e["url"] == DEEP_LINK]
+        eq(links, ["%s://%s/book?slot=%s" % (origin.scheme, origin.netloc, s["id"])],
+           "booking-deep-link of %s" % s["id"])
+        check(s["status"] == "free", "published slots are free")
+
+
+def test_fhir_booking_referral_is_kept_through_the_booking(ctx):
+    p = Practice(ctx)
+    start = local_iso(p.day, "09:30")
+    b = p.a.post(API + "/bookings", {"patient_id": p.patient["id"], "staff_id": p.st["id"],
+                                     "service_ids": [p.svc["id"]], "start": start,
+                                     "booking_referral": "finder-42"}).expect(201)
+    eq(b["booking_referral"], "finder-42", "the booking names its referral")
+    eq(ctx.sql_rows("SELECT booking_referral FROM bookings WHERE id = ?", (b["id"],)),
+       [("finder-42",)], "stored booking_referral")
+    plain = p.book("10:00")
+    eq(plain["booking_referral"], None, "a booking without one")
+    expect_field_error(p.a.post(API + "/bookings", {
+        "patient_id": p.patient["id"], "staff_id": p.st["id"], "service_ids": [p.svc["id"]],
+        "start": local_iso(p.day, "10:30"), "booking_referral": "x" * 201}), "booking_referral")
