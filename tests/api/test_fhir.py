@@ -141,6 +141,43 @@ def test_fhir_metadata_lists_what_is_served(ctx):
     check(cs["implementation"]["url"].endswith("/fhir"), "implementation url: %r" % cs)
 
 
+def test_fhir_metadata_matches_the_server(ctx):
+    """Every search parameter the statement lists is one the server takes,
+    one it does not list is refused, and the listed operations exist."""
+    p = Practice(ctx)
+    cs = ok(fhir(ctx.client(), "GET", "/metadata"))
+    values = {"reference": {"actor": "Practitioner/%d" % p.st["id"],
+                            "schedule": "Schedule/" + p.schedule,
+                            "patient": "Patient/%d" % p.patient["id"],
+                            "practitioner": "Practitioner/%d" % p.st["id"]},
+              "date": "ge" + str(p.day), "token": None}
+    tokens = {"_id": "1", "service-type": str(p.svc["id"]), "status": None}
+    for r in cs["rest"][0]["resource"]:
+        codes = [i["code"] for i in r["interaction"]]
+        if "read" in codes:
+            check(p.get("/%s/999999" % r["type"]).status != 405, "%s read" % r["type"])
+        if "search-type" not in codes:
+            check(p.get("/" + r["type"]).status in (404, 405), "%s is not searched" % r["type"])
+            continue
+        for sp in r.get("searchParam", []):
+            v = values[sp["type"]]
+            v = v[sp["name"]] if isinstance(v, dict) else v
+            if sp["type"] == "token":
+                v = tokens[sp["name"]] or ("free" if r["type"] == "Slot" else "booked")
+            ok(p.get("/" + r["type"], **{sp["name"]: v}))
+        outcome(p.get("/" + r["type"], _sort="start"), 400, "structure")
+    appointment = [r for r in cs["rest"][0]["resource"] if r["type"] == "Appointment"][0]
+    eq([op["name"] for op in appointment["operation"]], ["find", "book"], "Appointment operations")
+    for op in appointment["operation"]:
+        resp = fhir(p.c, "POST", "/Appointment/$" + op["name"], headers=p.t,
+                    body={"resourceType": "Parameters"})
+        check(resp.status == 422, "$%s exists and wants its parameters: %s"
+              % (op["name"], resp.describe()))
+    for op in cs["rest"][0]["operation"]:
+        eq(ctx.client().request("GET", FHIR + "/$" + op["name"]).status, 200,
+           "$%s is served" % op["name"])
+
+
 def test_fhir_unknown_paths_answer_operation_outcome(ctx):
     outcome(fhir(ctx.client(), "GET", "/Nothing/1"), 404, "not-found")
     outcome(fhir(ctx.client(), "POST", "/metadata", body={}), 405, "not-supported")
