@@ -286,8 +286,8 @@ int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
 /* The first patient without a login whose e-mail is email (in any case):
  * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
 int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
-/* Inside a write transaction: moves the bookings, appointments, invoices
- * and login of patient id to into_id and deletes id (login-as views of it
+/* Inside a write transaction: moves the bookings, appointments, invoices,
+ * login and API tokens of patient id to into_id and deletes id (login-as views of it
  * end). Locks both records first. ERR_NOT_FOUND when either is missing,
  * ERR_CONFLICT when both have a login. */
 int store_patient_merge(struct store_conn *c, int64_t id, int64_t into_id);

@@ -197,6 +197,12 @@ def test_fhir_patient_tokens_name_their_patient(ctx):
     eq((me["role"], me["patient_id"]), ("patient", p["id"]), "/me with a patient token")
     rows = ctx.sql_rows("SELECT role, patient_id FROM api_tokens WHERE id = ?", (t["id"],))
     eq(rows, [("patient", p["id"])], "stored token")
+    # Merging the record moves its tokens along with its login.
+    into = make_patient(a)
+    a.post(API + "/patients/%d/merge" % p["id"], {"into_id": into["id"]}).expect(200)
+    me = ctx.client().request("GET", API + "/me",
+                              headers={"Authorization": "Bearer " + t["token"]}).expect(200)
+    eq(me["patient_id"], into["id"], "a merged patient's token acts for the record kept")
     # A patient token needs its patient, and only it may name one.
     for body, field in (({"role": "patient"}, "patient_id"),
                         ({"role": "staff", "patient_id": p["id"]}, "patient_id"),

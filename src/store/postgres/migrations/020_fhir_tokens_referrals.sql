@@ -4,7 +4,8 @@
 ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_role_check;
 ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_role_check
     CHECK (role IN ('admin', 'staff', 'patient'));
--- A merged-away patient's tokens end with the record.
+-- Merging moves a patient's tokens with its login; deleting the record
+-- ends them.
 ALTER TABLE api_tokens ADD COLUMN patient_id bigint REFERENCES patients(id) ON DELETE CASCADE;
 ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_patient_check
     CHECK ((role = 'patient') = (patient_id IS NOT NULL));

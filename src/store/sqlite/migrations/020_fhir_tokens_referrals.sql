@@ -10,7 +10,8 @@ CREATE TABLE api_tokens_new (
     created_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
     revoked_at INTEGER,
-    -- A merged-away patient's tokens end with the record.
+    -- Merging moves a patient's tokens with its login; deleting the record
+-- ends them.
     patient_id INTEGER REFERENCES patients(id) ON DELETE CASCADE,
     CHECK ((role = 'patient') = (patient_id IS NOT NULL))
 );
