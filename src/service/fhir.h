@@ -96,4 +96,12 @@ struct fhir_book_in {
 
 int fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_id);
 
+/* $hold (IHE ITI-116) is the seam left for the capacity work's holds
+ * (POST /holds, hold_token on bookings): it will hold a slot found by
+ * fhir_slot_check through the holds use case and answer the Appointment
+ * as status "pending" whose id carries the hold; $book's
+ * appointment-reference then names it and fhir_book passes in->hold to
+ * booking_new's hold token. Until then fhir_book refuses a hold (409) and
+ * $book answers an appointment-reference with a field error. */
+
 #endif
