@@ -110,6 +110,7 @@ put_slots(struct http_req *req, struct http_resp *resp)
     struct svc sv = api_svc(req);
     struct fhir_slot_query q = {0};
     struct fhir_slot *slots = NULL;
+    json_t *services = NULL;
     char origin[512];
     size_t n = 0, i;
     int rc = fhir_origin(req, origin, sizeof(origin));
@@ -119,9 +120,19 @@ put_slots(struct http_req *req, struct http_resp *resp)
     q.online = 1;
     q.statuses = FHIR_SLOT_FREE;
     if (rc == ERR_OK)
+        rc = fhir_services(&sv, 1, &services);
+    if (rc == ERR_OK)
         rc = fhir_slots_find(&sv, &q, &slots, &n);
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = put_line(resp, fhir_slot_link(fhir_slot_resource(&slots[i], NULL), origin));
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        char key[24];
+
+        snprintf(key, sizeof(key), "%lld", (long long)slots[i].service_id);
+        rc = put_line(
+            resp, fhir_slot_link(fhir_slot_resource(
+                                     &slots[i], row_text(json_object_get(services, key), "name")),
+                                 origin));
+    }
+    json_decref(services);
     return rc;
 }
 

@@ -136,10 +136,13 @@ actor(const char *type, int64_t id, const char *status)
 
 /* An Appointment of status proposed for slot (not stored). */
 static json_t *
-proposal(const struct fhir_slot *slot, int64_t patient_id)
+proposal(const struct fhir_slot *slot, int64_t patient_id, const json_t *services)
 {
-    json_t *res = fhir_slot_resource(slot, NULL), *a = NULL, *parts;
-    char ref[128];
+    char ref[128], key[24];
+    json_t *res, *a = NULL, *parts;
+
+    snprintf(key, sizeof(key), "%lld", (long long)slot->service_id);
+    res = fhir_slot_resource(slot, row_text(json_object_get(services, key), "name"));
 
     if (!res)
         return NULL;
@@ -196,6 +199,7 @@ api_fhir_find(struct http_req *req, struct http_resp *resp)
     struct fhir_slot_query q = {0};
     struct fhir_bundle b = {0};
     struct fhir_slot *slots = NULL;
+    json_t *services = NULL;
     int64_t service_id = 0, patient_id = 0;
     size_t n = 0, i;
     int count = 0, rc = read_body(req, types);
@@ -209,12 +213,15 @@ api_fhir_find(struct http_req *req, struct http_resp *resp)
     if (rc == ERR_OK)
         rc = fhir_slots_find(&sv, &q, &slots, &n);
     if (rc == ERR_OK)
+        rc = fhir_services(&sv, q.online, &services);
+    if (rc == ERR_OK)
         rc = fhir_bundle_init(req, &b, "searchset");
     for (i = 0; rc == ERR_OK && i < n && i < (size_t)count; i++)
-        rc = fhir_bundle_add(&b, proposal(&slots[i], patient_id));
+        rc = fhir_bundle_add(&b, proposal(&slots[i], patient_id, services));
     if (rc == ERR_OK)
         rc = fhir_reply(resp, 200, fhir_bundle_take(&b));
     fhir_bundle_cleanup(&b);
+    json_decref(services);
     return rc;
 }
 

@@ -183,12 +183,8 @@ static int
 service_rows(struct http_req *req, json_t **services)
 {
     struct svc sv = api_svc(req);
-    json_t *items = NULL;
-    /* Only the services map is wanted: ask for no staff member's schedules. */
-    int rc = fhir_schedules(&sv, online(req), INT64_MAX, 0, &items, services);
 
-    json_decref(items);
-    return rc;
+    return fhir_services(&sv, online(req), services);
 }
 
 int

@@ -213,9 +213,8 @@ fhir_slots_find(const struct svc *s, const struct fhir_slot_query *q, struct fhi
     return rc;
 }
 
-/* Every service (online ones only when online) by id. */
-static int
-services_by_id(const struct svc *s, int online, json_t **out)
+int
+fhir_services(const struct svc *s, int online, json_t **out)
 {
     json_t *items = NULL, *row;
     size_t i;
@@ -301,7 +300,7 @@ fhir_schedules(const struct svc *s, int online, int64_t staff_id, int64_t locati
     if (rc == ERR_OK && !*items)
         rc = ERR_NOMEM;
     if (rc == ERR_OK)
-        rc = services_by_id(s, online, services);
+        rc = fhir_services(s, online, services);
     if (online) {
         f.eq_col[f.n_eq] = "bookable";
         f.eq_val[f.n_eq++] = 1;

@@ -62,6 +62,9 @@ int fhir_slots_find(const struct svc *s, const struct fhir_slot_query *q, struct
 /* The busy slot of live booking id; ERR_NOT_FOUND when there is none. */
 int fhir_busy_slot(const struct svc *s, int64_t booking_id, struct fhir_slot *out);
 
+/* Every service (the online ones when online) as {"<id>": row}. */
+int fhir_services(const struct svc *s, int online, json_t **out);
+
 /* Every Schedule: one per staff member and each location they work at,
  * ordered by staff then location, as [{staff: row with location_ids,
  * location_id, service_ids}] (staff_id, location_id: 0 = any). A schedule
