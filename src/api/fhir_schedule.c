@@ -44,7 +44,8 @@ read_service_types(struct http_req *req, const struct fhir_search *s, int64_t *i
     const char *v = fhir_search_get(s, "service-type");
     const char *prefix = FHIR_SERVICE_SYSTEM "|";
     char list[512];
-    char *p, *w;
+    const char *p;
+    char *w;
 
     *n = 0;
     if (!v)
@@ -52,7 +53,7 @@ read_service_types(struct http_req *req, const struct fhir_search *s, int64_t *i
     if (strlen(v) >= sizeof(list))
         return http_fail(req, ERR_MALFORMED, "service-type is too long");
     /* Strip our system from each code, then read the ids. */
-    for (p = (char *)v, w = list; *p;) {
+    for (p = v, w = list; *p;) {
         if (strncmp(p, prefix, strlen(prefix)) == 0)
             p += strlen(prefix);
         while (*p && *p != ',')
