@@ -155,14 +155,16 @@ pg-unit: $(PG_UNIT_BIN)
 	    CHAIRSIDE_TEST_PG_URL=$$url UNIT_SUITE=pg-unit scripts/run_unit.sh $(BUILD) $(PG_UNIT_BIN) \
 	    || { [ -s $(BUILD)/results/pg-unit.txt ] || echo "0 1 0" > $(BUILD)/results/pg-unit.txt; exit 1; }
 
-pg-api: $(BUILD)/chairside
+# The FHIR API tests validate every body with ajv against the FHIR R4
+# schema, both web/ dev dependencies (npm ci when the lock file changed).
+pg-api: $(BUILD)/chairside web/node_modules/.package-lock.json
 	@mkdir -p $(BUILD)/results
 	@url=$$(scripts/pg_scratch.sh start $(PG_DIR)) && \
 	    python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/pg-api.txt \
 	    --db-url "$$url" \
 	    || { [ -s $(BUILD)/results/pg-api.txt ] || echo "0 1 0" > $(BUILD)/results/pg-api.txt; exit 1; }
 
-api: $(BUILD)/chairside
+api: $(BUILD)/chairside web/node_modules/.package-lock.json
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 
 # The include graph runs http -> api -> service -> (core, store), never back

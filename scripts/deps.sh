@@ -10,10 +10,11 @@ python3-aiosmtpd radicale xandikos openssl"
 # the API tests that read the database directly.
 PKGS="$PKGS libpq-dev postgresql-15 postgresql-client-15 python3-psycopg2"
 # The web app builds with Node and npm and is tested in Debian's Chromium;
-# a machine that already has npm (a newer Node) keeps it.
+# a machine that already has npm (a newer Node) keeps it. The API tests
+# need Node too (NO_WEB=1 as well): the FHIR tests validate with ajv.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ "${NO_WEB:-}" != "1" ]; then
     PKGS="$PKGS chromium"
-    command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 fi
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS wrk nginx-light"

@@ -69,27 +69,43 @@ api_tokens_create(struct http_req *req, struct http_resp *resp)
     const char *name = NULL, *role = NULL;
     char token[SECRET_TOKEN_LEN];
     unsigned char hash[SECRET_HASH_LEN];
-    int64_t id = 0;
+    int64_t id = 0, patient_id = 0;
+    json_t *patient = NULL;
     int bad = 0, rc = http_body_object(req);
 
     if (rc != ERR_OK)
         return rc;
     bad |= in_text(req, "name", 1, 200, &name) != ERR_OK;
     bad |= in_text(req, "role", 1, 16, &role) != ERR_OK;
+    bad |= in_int(req, "patient_id", 0, 1, INT64_MAX, &patient_id) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0)
-        return http_field_error(req, "role", "must be \"admin\" or \"staff\"");
+    if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0 && strcmp(role, "patient") != 0)
+        return http_field_error(req, "role", "must be \"admin\", \"staff\" or \"patient\"");
+    /* A patient token is that patient's own app: it needs the patient, and
+     * only it may name one. */
+    if ((strcmp(role, "patient") == 0) != (patient_id > 0))
+        return http_field_error(req, "patient_id", "is needed for, and only for, role \"patient\"");
+    if (patient_id) {
+        rc = store_row_get(req->db, &setup_patients.table, patient_id, &patient);
+        json_decref(patient);
+        if (rc == ERR_NOT_FOUND)
+            return http_field_error(req, "patient_id", "names a patient that does not exist");
+        if (rc != ERR_OK)
+            return rc;
+    }
     secret_token(token);
     secret_token_hash(token, hash);
-    rc = store_token_create(req->db, name, role, hash, sizeof(hash), req->auth.user_id, req->now,
-                            &id);
+    rc = store_token_create(req->db, name, role, patient_id, hash, sizeof(hash), req->auth.user_id,
+                            req->now, &id);
     if (rc != ERR_OK)
         return rc;
     /* The token itself is shown this once; only its hash is kept. */
     return http_reply_json(resp, 201,
-                           json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name,
-                                     "role", role, "token", token));
+                           json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)id, "name",
+                                     name, "role", role, "patient_id",
+                                     patient_id ? json_integer(patient_id) : json_null(), "token",
+                                     token));
 }
 
 int

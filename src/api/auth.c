@@ -57,6 +57,7 @@ resolve_bearer(struct http_req *req, const char *header)
     if (rc == ERR_OK) {
         req->auth.token_id = t.id;
         req->auth.role = role_from_name(t.role);
+        req->auth.patient_id = t.patient_id;
     }
     return rc;
 }

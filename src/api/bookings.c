@@ -24,6 +24,7 @@ struct booking_input {
     int64_t start;
     const char *notes;
     const char *pay;
+    const char *referral; /* booking_referral */
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -121,6 +122,7 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &in->notes) != ERR_OK;
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;
+    bad |= in_text(req, "booking_referral", 0, 200, &in->referral) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
     if (!bad && req->auth.role == HTTP_ROLE_NONE && !in->new_password)
@@ -174,6 +176,7 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .start = in.start,
                              .notes = in.notes,
                              .pay_now = in.pay && strcmp(in.pay, "now") == 0,
+                             .referral = in.referral && *in.referral ? in.referral : NULL,
                              .new_name = in.new_name,
                              .new_phone = in.new_phone,
                              .new_email = in.new_email,

@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/fhir.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -113,7 +114,9 @@ api_handle(struct http_req *req, struct http_resp *resp)
     int64_t started = now_us();
     int rc = run(req, resp);
 
-    if (rc != ERR_OK)
+    if (rc != ERR_OK && fhir_is_path(req->path))
+        fhir_reply_outcome(req, resp, rc);
+    else if (rc != ERR_OK)
         http_reply_problem(req, resp, rc);
     if (!resp->status)
         resp->status = 200;

@@ -8,6 +8,7 @@
 #include "api/availability.h"
 #include "api/bookings.h"
 #include "api/calendar.h"
+#include "api/fhir.h"
 #include "api/health.h"
 #include "api/money.h"
 #include "api/notify.h"
@@ -141,6 +142,34 @@ const struct http_route api_routes[] = {
     /* Public: calendar apps cannot log in; the secret token is the key. */
     {"GET", "/ical/staff/{id}.ics", api_feed_ics, PUBLIC, "staff"},
     {"GET", "/ical/locations/{id}.ics", api_feed_ics, PUBLIC, "location"},
+
+    /* FHIR R4 (api/fhir.h): what the server can do is public, as FHIR
+     * clients read it before they authenticate. */
+    {"GET", "/fhir/metadata", api_fhir_metadata, PUBLIC, NULL},
+    /* Patients (patient tokens) see what the portal shows them; handlers
+     * narrow Patient and Appointment to their own. */
+    {"GET", "/fhir/Practitioner", api_fhir_practitioner_search, ANYONE, NULL},
+    {"GET", "/fhir/Practitioner/{id}", api_fhir_practitioner_read, ANYONE, NULL},
+    {"GET", "/fhir/Location", api_fhir_location_search, ANYONE, NULL},
+    {"GET", "/fhir/Location/{id}", api_fhir_location_read, ANYONE, NULL},
+    {"GET", "/fhir/HealthcareService", api_fhir_service_search, ANYONE, NULL},
+    {"GET", "/fhir/HealthcareService/{id}", api_fhir_service_read, ANYONE, NULL},
+    {"GET", "/fhir/Patient/{id}", api_fhir_patient_read, ANYONE, NULL},
+    {"GET", "/fhir/Schedule", api_fhir_schedule_search, ANYONE, NULL},
+    {"GET", "/fhir/Schedule/{id}-{id}", api_fhir_schedule_read, ANYONE, NULL},
+    {"GET", "/fhir/Slot", api_fhir_slot_search, ANYONE, NULL},
+    {"GET", "/fhir/Slot/{id}-{id}-{id}-{id}", api_fhir_slot_read, ANYONE, NULL},
+    {"GET", "/fhir/Slot/busy-{id}", api_fhir_busy_slot_read, ANYONE, NULL},
+    {"GET", "/fhir/Appointment", api_fhir_appointment_search, ANYONE, NULL},
+    {"POST", "/fhir/Appointment/$find", api_fhir_find, ANYONE, NULL},
+    {"POST", "/fhir/Appointment/$book", api_fhir_book, ANYONE, NULL},
+    /* SMART Scheduling Links: public, like the booking portal they feed. */
+    {"GET", "/fhir/$bulk-publish", api_fhir_bulk_publish, PUBLIC, NULL},
+    {"GET", "/fhir/$bulk-publish/Location.ndjson", api_fhir_bulk_file, PUBLIC, "Location"},
+    {"GET", "/fhir/$bulk-publish/Schedule.ndjson", api_fhir_bulk_file, PUBLIC, "Schedule"},
+    {"GET", "/fhir/$bulk-publish/Slot.ndjson", api_fhir_bulk_file, PUBLIC, "Slot"},
+    {"GET", "/fhir/Appointment/booking-{id}", api_fhir_appointment_read, ANYONE, NULL},
+    {"GET", "/fhir/Appointment/appointment-{id}", api_fhir_appointment_read, ANYONE, NULL},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -79,6 +79,15 @@ void http_resp_cleanup(struct http_resp *resp);
 const char *http_query(struct http_req *req, const char *name);
 const char *http_header(struct http_req *req, const char *name);
 const char *http_cookie(struct http_req *req, const char *name);
+/* Every query argument in the order sent (a name may repeat, as FHIR's
+ * start=ge..&start=lt.. does); value is "" for a bare name. Both point
+ * into the connection's memory. ERR_TOO_LARGE when there are more than
+ * max. */
+struct http_query_arg {
+    const char *name;
+    const char *value;
+};
+int http_query_args(struct http_req *req, struct http_query_arg *out, size_t max, size_t *n);
 /* The peer's address as text, for logs and rate limits. */
 void http_client_address(struct http_req *req, char *out, size_t size);
 

@@ -53,6 +53,38 @@ http_query(struct http_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_collect {
+    struct http_query_arg *out;
+    size_t max, n;
+    int overflow;
+};
+
+static enum MHD_Result
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct query_collect *q = cls;
+
+    (void)kind;
+    if (q->n == q->max) {
+        q->overflow = 1;
+        return MHD_NO;
+    }
+    q->out[q->n].name = key;
+    q->out[q->n].value = value ? value : "";
+    q->n++;
+    return MHD_YES;
+}
+
+int
+http_query_args(struct http_req *req, struct http_query_arg *out, size_t max, size_t *n)
+{
+    struct query_collect q = {out, max, 0, 0};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    *n = q.n;
+    return q.overflow ? ERR_TOO_LARGE : ERR_OK;
+}
+
 const char *
 http_header(struct http_req *req, const char *name)
 {

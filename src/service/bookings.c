@@ -170,6 +170,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     b.end_at = in->start + (int64_t)svc->duration_min * 60;
     b.group_service_id = svc->group_service_id;
     b.notes = in->notes;
+    b.referral = in->referral;
     b.created_at = s->now;
     snprintf(b.source, sizeof(b.source), "%s", in->by != BOOKING_BY_STAFF ? "online" : "staff");
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");

@@ -30,6 +30,9 @@ struct booking_new {
     int64_t start;
     const char *notes;
     int pay_now; /* the patient chose to pay with the booking */
+    /* The booking-referral of the SMART Scheduling Link it came through;
+     * may be NULL. */
+    const char *referral;
     /* A new patient booked in the same request; password may be NULL
      * (staff add patients without a login). */
     const char *new_name, *new_phone, *new_email, *new_password;

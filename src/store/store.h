@@ -78,6 +78,7 @@ struct store_session {
 struct store_token {
     int64_t id;
     char role[16];
+    int64_t patient_id; /* a patient token's patient; 0 for admin and staff */
 };
 
 /* One line of the audit log. */
@@ -149,6 +150,9 @@ struct store_booking {
     char payment_status[16];
     const char *notes; /* arena-owned or caller-owned */
     int64_t created_at;
+    /* The booking-referral of the SMART Scheduling Link the patient came
+     * through (caller-owned); NULL when none. */
+    const char *referral;
 };
 
 struct store_booking_filter {
@@ -256,7 +260,8 @@ int store_login_failure_add(struct store_conn *c, const char *email, const char 
 int store_login_failure_count(struct store_conn *c, const char *email, const char *address,
                               int64_t since, int *by_email, int *by_address);
 
-int store_token_create(struct store_conn *c, const char *name, const char *role,
+/* patient_id: the patient a "patient" token stands for (0 for the others). */
+int store_token_create(struct store_conn *c, const char *name, const char *role, int64_t patient_id,
                        const unsigned char *token_hash, size_t hash_len, int64_t created_by,
                        int64_t now, int64_t *id);
 /* A live (not revoked) token by hash; ERR_NOT_FOUND otherwise. */
@@ -281,8 +286,8 @@ int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
 /* The first patient without a login whose e-mail is email (in any case):
  * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
 int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
-/* Inside a write transaction: moves the bookings, appointments, invoices
- * and login of patient id to into_id and deletes id (login-as views of it
+/* Inside a write transaction: moves the bookings, appointments, invoices,
+ * login and API tokens of patient id to into_id and deletes id (login-as views of it
  * end). Locks both records first. ERR_NOT_FOUND when either is missing,
  * ERR_CONFLICT when both have a login. */
 int store_patient_merge(struct store_conn *c, int64_t id, int64_t into_id);

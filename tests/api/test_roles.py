@@ -383,8 +383,10 @@ def test_admin_token_may_write_setup(ctx):
 
 def test_api_token_validation_and_roles(ctx):
     a = ctx.admin
-    for role in ("patient", "root", "ADMIN", ""):
+    for role in ("root", "ADMIN", ""):
         expect_field_error(a.post(API + "/tokens", {"name": "x", "role": role}), "role")
+    # A patient token stands for one patient (test_fhir.py has the rest).
+    expect_field_error(a.post(API + "/tokens", {"name": "x", "role": "patient"}), "patient_id")
     expect_field_error(a.post(API + "/tokens", {"role": "staff"}), "name")
     expect_field_error(a.post(API + "/tokens", {"name": "x"}), "role")
     ctx.staff.post(API + "/tokens", {"name": "x", "role": "staff"}).expect_problem(403)

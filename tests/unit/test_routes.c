@@ -47,6 +47,13 @@ static const struct route_key public_routes[] = {
     /* Calendar apps subscribe without a login; a secret token is the key. */
     {"GET", "/ical/staff/{id}.ics"},
     {"GET", "/ical/locations/{id}.ics"},
+    /* FHIR clients read what the server can do before they authenticate;
+     * SMART Scheduling Links publish what the booking portal shows. */
+    {"GET", "/fhir/metadata"},
+    {"GET", "/fhir/$bulk-publish"},
+    {"GET", "/fhir/$bulk-publish/Location.ndjson"},
+    {"GET", "/fhir/$bulk-publish/Schedule.ndjson"},
+    {"GET", "/fhir/$bulk-publish/Slot.ndjson"},
 };
 
 /* Resources whose writes change the practice's setup. */
@@ -141,7 +148,7 @@ test_patterns_versioned(void **state)
         assert_non_null(p);
         assert_non_null(api_routes[i].handler);
         if (strcmp(p, "/healthz") != 0 && strncmp(p, V1, strlen(V1)) != 0 &&
-            strncmp(p, "/ical/", 6) != 0)
+            strncmp(p, "/ical/", 6) != 0 && strncmp(p, "/fhir/", 6) != 0)
             fail_msg("route %s %s is not under " V1, api_routes[i].method, p);
         /* {id} is the only placeholder the router knows. */
         for (brace = strchr(p, '{'); brace; brace = strchr(brace + 1, '{')) {

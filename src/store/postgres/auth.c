@@ -37,12 +37,14 @@ static const char SQL_SESSION_LOOKUP[] =
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = $1";
 static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO api_tokens (name, role, token_hash, created_by, created_at) "
-    "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    "INSERT INTO api_tokens (name, role, patient_id, token_hash, created_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 static const char SQL_TOKEN_LOOKUP[] =
-    "SELECT id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    "SELECT id, role, coalesce(patient_id, 0) FROM api_tokens WHERE token_hash = $1 "
+    "AND revoked_at IS NULL";
 static const char SQL_TOKEN_LIST[] =
-    "SELECT id, name, role, created_by, created_at, revoked_at FROM api_tokens ORDER BY id";
+    "SELECT id, name, role, patient_id, created_by, created_at, revoked_at FROM api_tokens "
+    "ORDER BY id";
 /* One statement: a token revoked twice at once is revoked once, and the
  * second revoker sees no row (READ COMMITTED rechecks revoked_at). */
 static const char SQL_TOKEN_REVOKE[] =
@@ -237,13 +239,14 @@ pgsql_login_failure_count(struct store_conn *c, const char *email, const char *a
 }
 
 int
-pgsql_token_create(struct store_conn *c, const char *name, const char *role,
+pgsql_token_create(struct store_conn *c, const char *name, const char *role, int64_t patient_id,
                    const unsigned char *token_hash, size_t hash_len, int64_t created_by,
                    int64_t now, int64_t *id)
 {
-    char by[24];
+    char by[24], patient[24];
     PGresult *r = NULL;
-    int rc = pq_exec(c, &r, SQL_TOKEN_INSERT, "ttbti", name, role, token_hash, hash_len,
+    int rc = pq_exec(c, &r, SQL_TOKEN_INSERT, "tttbti", name, role,
+                     opt_id(patient_id, patient, sizeof(patient)), token_hash, hash_len,
                      opt_id(created_by, by, sizeof(by)), now);
 
     return insert_id(r, rc, id);
@@ -261,6 +264,7 @@ pgsql_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_t
     if (rc == ERR_OK) {
         out->id = pq_get_int64(r, 0, 0);
         pq_get_text(r, 0, 1, out->role, sizeof(out->role));
+        out->patient_id = pq_get_int64(r, 0, 2);
     }
     PQclear(r);
     return rc;

@@ -57,9 +57,9 @@ static const char SQL_AVAIL_BUSY[] =
  * unbound. */
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
-    "group_service_id, status, notes, source, payment_status, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, $9, $10, $10) "
-    "RETURNING id";
+    "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
+    "booking_referral) VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, "
+    "$9, $10, $10, $11) RETURNING id";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -68,7 +68,7 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
-    "b.attendance, "                                                                               \
+    "b.attendance, b.booking_referral, "                                                           \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
     "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
@@ -322,9 +322,10 @@ int
 pgsql_booking_insert(struct store_conn *c, const struct store_booking *b,
                      const struct store_service *services, size_t n_services, int64_t *id)
 {
-    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiittti", b->patient_id, b->staff_id,
+    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiitttit", b->patient_id, b->staff_id,
                       b->location_id, b->start_at, b->end_at, optional_id(b->group_service_id),
-                      b->notes ? b->notes : "", b->source, b->payment_status, b->created_at);
+                      b->notes ? b->notes : "", b->source, b->payment_status, b->created_at,
+                      b->referral);
 
     if (rc == ERR_OK)
         rc = insert_booking_services(c, *id, services, n_services);

@@ -29,12 +29,14 @@ static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
 static const char SQL_USER_BY_PATIENT[] = "SELECT id, email, password_hash, role, patient_id, "
                                           "disabled_at FROM users WHERE patient_id = ?";
 static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO api_tokens (name, role, token_hash, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO api_tokens (name, role, patient_id, token_hash, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
 static const char SQL_TOKEN_LOOKUP[] =
-    "SELECT id, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
+    "SELECT id, role, coalesce(patient_id, 0) FROM api_tokens WHERE token_hash = ? "
+    "AND revoked_at IS NULL";
 static const char SQL_TOKEN_LIST[] =
-    "SELECT id, name, role, created_by, created_at, revoked_at FROM api_tokens ORDER BY id";
+    "SELECT id, name, role, patient_id, created_by, created_at, revoked_at FROM api_tokens "
+    "ORDER BY id";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
 static const char SQL_AUDIT_INSERT[] =
@@ -233,15 +235,15 @@ sqlite_user_by_patient(struct store_conn *c, int64_t patient_id, struct store_us
 }
 
 int
-sqlite_token_create(struct store_conn *c, const char *name, const char *role,
+sqlite_token_create(struct store_conn *c, const char *name, const char *role, int64_t patient_id,
                     const unsigned char *token_hash, size_t hash_len, int64_t created_by,
                     int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_TOKEN_INSERT);
     int rc;
 
-    if (!st ||
-        sql_bind(c, st, "ttboi", name, role, token_hash, hash_len, created_by, now) != ERR_OK)
+    if (!st || sql_bind(c, st, "ttoboi", name, role, patient_id, token_hash, hash_len, created_by,
+                        now) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK)
@@ -262,6 +264,7 @@ sqlite_token_lookup(struct store_conn *c, const unsigned char *token_hash, size_
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(st, 0);
         sql_copy_text(st, 1, out->role, sizeof(out->role));
+        out->patient_id = sqlite3_column_int64(st, 2);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);

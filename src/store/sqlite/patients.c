@@ -15,6 +15,7 @@ static const char *const SQL_MERGE[] = {
     "UPDATE appointments SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE invoices SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE users SET patient_id = ?2 WHERE patient_id = ?1",
+    "UPDATE api_tokens SET patient_id = ?2 WHERE patient_id = ?1",
     "DELETE FROM sessions WHERE as_patient_id = ?1 AND ?2 IS NOT NULL",
     "UPDATE patients SET possible_duplicate_of = NULL WHERE id = ?2 AND possible_duplicate_of = ?1",
     "DELETE FROM patients WHERE id = ?1 AND ?2 IS NOT NULL",

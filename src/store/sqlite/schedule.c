@@ -43,15 +43,15 @@ static const char SQL_AVAIL_BUSY[] =
     "AND start_at < ?3 AND end_at > ?2 ORDER BY 1";
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
-    "group_service_id, status, notes, source, payment_status, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)";
+    "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
+    "booking_referral) VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES (?, ?, ?, ?, ?)";
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
-    "b.attendance, "                                                                               \
+    "b.attendance, b.booking_referral, "                                                           \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
     "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
@@ -340,9 +340,10 @@ sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
     int rc;
 
-    if (!st || sql_bind(c, st, "iiiiiotttii", b->patient_id, b->staff_id, b->location_id,
-                        b->start_at, b->end_at, b->group_service_id, b->notes ? b->notes : "",
-                        b->source, b->payment_status, b->created_at, b->created_at) != ERR_OK)
+    if (!st ||
+        sql_bind(c, st, "iiiiiotttiit", b->patient_id, b->staff_id, b->location_id, b->start_at,
+                 b->end_at, b->group_service_id, b->notes ? b->notes : "", b->source,
+                 b->payment_status, b->created_at, b->created_at, b->referral) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)

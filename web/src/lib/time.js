@@ -77,6 +77,12 @@ export function todayIn(tz) {
   return fmt.format(new Date());
 }
 
+/** The date in zone tz at the instant ms. */
+export function dateAt(ms, tz) {
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz || undefined, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return fmt.format(new Date(ms));
+}
+
 export function addDays(date, n) {
   const [y, m, d] = date.split('-').map(Number);
   const dt = new Date(Date.UTC(y, m - 1, d + n));

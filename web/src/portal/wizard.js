@@ -5,12 +5,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, login, currentUser } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
-import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
+import { addDays, dateAt, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem } from './catalogue.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
+
+/** A SMART Scheduling Links deep link, /book?slot=<staff>-<location>-<service>-<start, UTC s>
+ * (the FHIR Slot's id), with the booking-referral the slot finder added; null when the page
+ * was not opened on a slot of a service offered here. */
+function linkedSlot(cat) {
+  const q = new URLSearchParams(location.search);
+  const m = /^(\d+)-(\d+)-(\d+)-(\d+)$/.exec(q.get('slot') || '');
+  if (!m || !cat.services?.some((s) => s.id === +m[3])) return null;
+  return { staffId: +m[1], serviceId: +m[3], start: +m[4] * 1000, referral: (q.get('booking-referral') || '').slice(0, 200) };
+}
 
 export function BookingWizard({ cat, user, onUser }) {
   const settings = cat.settings || {};
@@ -18,11 +28,12 @@ export function BookingWizard({ cat, user, onUser }) {
   const tz = settings.timezone || '';
   const payStep = cat.clientPayment !== 'disabled';
   const steps = ['service', 'staff', 'datetime', 'notes', ...(payStep ? ['payment'] : []), 'details'];
+  const [link, setLink] = useState(() => linkedSlot(cat));
 
-  const [step, setStep] = useState(0);
-  const [serviceIds, setServiceIds] = useState([]);
-  const [staffId, setStaffId] = useState(ANY);
-  const [date, setDate] = useState(() => todayIn(tz));
+  const [step, setStep] = useState(link ? steps.indexOf('datetime') : 0);
+  const [serviceIds, setServiceIds] = useState(link ? [link.serviceId] : []);
+  const [staffId, setStaffId] = useState(link ? link.staffId : ANY);
+  const [date, setDate] = useState(() => (link ? dateAt(link.start, tz) : todayIn(tz)));
   const [slot, setSlot] = useState(null);
   const [notes, setNotes] = useState('');
   const [pay, setPay] = useState(null);
@@ -88,7 +99,8 @@ export function BookingWizard({ cat, user, onUser }) {
       onChange=${(v) => { setStaffId(v); setSlot(null); }} />`;
   else if (name === 'datetime')
     body = html`<${DateTimeStep} cat=${cat} tz=${tz} serviceIds=${serviceIds} staffId=${staffId} date=${date}
-      onDate=${(d) => { setDate(d); setSlot(null); }} slot=${slot} onSlot=${setSlot} />`;
+      onDate=${(d) => { setDate(d); setSlot(null); }} slot=${slot} onSlot=${setSlot}
+      linked=${link && !link.done ? link : null} onLinked=${(s) => { setSlot(s); setLink({ ...link, done: true }); go(step + 1); }} />`;
   else if (name === 'notes')
     body = html`<${Textarea} label=${t('portal.notes.label')} value=${notes} onInput=${setNotes} rows="4" maxlength="2000"
       aria-describedby="notes-hint" /><small id="notes-hint" class="hint">${t('portal.notes.hint')}</small>`;
@@ -97,7 +109,8 @@ export function BookingWizard({ cat, user, onUser }) {
       onChoose=${(v) => { setPay(v); go(step + 1); }} />`;
   else
     body = html`<${DetailsStep} cat=${cat} user=${user} onUser=${onUser} services=${services} staffId=${staffId}
-      slot=${slot} notes=${notes} pay=${pay} total=${total} onBooked=${setBooking} onPickTime=${() => go(steps.indexOf('datetime'))} />`;
+      slot=${slot} notes=${notes} pay=${pay} total=${total} referral=${link?.referral} onBooked=${setBooking}
+      onPickTime=${() => go(steps.indexOf('datetime'))} />`;
 
   const showNext = name !== 'details' && name !== 'payment';
   return html`<div class="portal-wizard">
@@ -198,7 +211,7 @@ function availabilityParams(serviceIds, staffId, from, to) {
   return { service_ids: serviceIds.join(','), from, to, staff_id: staffId === ANY ? undefined : staffId };
 }
 
-function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot }) {
+function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot, linked, onLinked }) {
   const today = todayIn(tz);
   const advance = cat.settings?.max_advance_days;
   const last = advance > 0 ? addDays(today, advance) : undefined;
@@ -208,6 +221,12 @@ function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot
     date,
   ]);
   const [search, setSearch] = useState({ busy: false, none: false, error: null });
+
+  // Opened from a deep link: that slot, while it is still free, is the choice.
+  useEffect(() => {
+    const s = linked && avail.data?.slots?.find((x) => x.staff_id === linked.staffId && Date.parse(x.start) === linked.start);
+    if (s) onLinked(s);
+  }, [avail.data]);
 
   // One button per start time; with "any" staff the first free one takes it.
   const times = [];
@@ -292,7 +311,7 @@ function fieldError(err, ...names) {
   return '';
 }
 
-function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, total, onBooked, onPickTime }) {
+function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, total, referral, onBooked, onPickTime }) {
   const signup = cat.settings?.allow_self_signup !== false;
   const [mode, setMode] = useState(signup ? 'new' : 'existing');
   const [form, setForm] = useState({ name: '', phone: '', email: '', password: '' });
@@ -304,6 +323,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     let me = user;
     const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
     if (pay) body.pay = pay;
+    if (referral) body.booking_referral = referral;
     if (!isPatient && mode === 'existing') {
       me = await login(form.email.trim(), form.password);
       onUser(me);
