@@ -336,10 +336,12 @@ cancel_appointment(const struct svc *s, void *arg)
     /* A lone appointment is a series of one: every scope means just it. */
     if (rc == ERR_OK && json_is_null(json_object_get(row, "series_id")))
         scope = "this";
-    if (rc == ERR_OK && strcmp(scope, "series") == 0)
-        rc = store_appointment_get(s->db, row_int(row, "series_id"), &head);
-    if (rc == ERR_NOT_FOUND)
-        rc = ERR_OK;
+    /* The series' first occurrence as it was before (none when it is gone). */
+    if (rc == ERR_OK && strcmp(scope, "series") == 0) {
+        int got = store_appointment_get(s->db, row_int(row, "series_id"), &head);
+
+        rc = got == ERR_NOT_FOUND ? ERR_OK : got;
+    }
     if (rc == ERR_OK)
         rc = store_appointment_cancel(s->db, c->id, scope, c->n);
     if (rc == ERR_OK && *c->n == 0 && strcmp(scope, "this") == 0)
