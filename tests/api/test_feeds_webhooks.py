@@ -185,6 +185,14 @@ def test_feeds_are_valid_calendars_that_show_moves(ctx):
     eq(helpers.parse_ts(ev["props"]["DTSTART"]),
        helpers.parse_ts(local_iso(day, "11:00", cl.tz)), "the new start")
     check(ev["props"]["LAST-MODIFIED"] >= before, "LAST-MODIFIED")
+    # Other services: another end and title, and a newer SEQUENCE.
+    longer = make_service(c, 45)
+    c.patch(API + "/bookings/%d" % b["id"], {"service_ids": [longer["id"]]}).expect(200)
+    ev = standards.event_by_uid(standards.check_feed(anon.request("GET", url).text), uid)
+    eq(ev["props"]["SEQUENCE"], 2, "new services raise SEQUENCE")
+    eq(ev["props"]["SUMMARY"], longer["name"], "SUMMARY names the services")
+    eq(helpers.parse_ts(ev["props"]["DTEND"]),
+       helpers.parse_ts(local_iso(day, "11:45", cl.tz)), "the new end")
 
     # Zones without summer time, and a location's own feed.
     for zone in ("Asia/Tokyo", "UTC"):
