@@ -186,8 +186,10 @@ build_feed(struct http_req *req, json_t *ids, int64_t since, struct buf *out)
     json_t *rows = json_array(), *row = NULL;
     struct feed f;
     struct ics_calendar cal = {"PUBLISH", NULL, NULL, since, req->now + FEED_TZ_AHEAD_S};
-    int rc = evs && itip && rows ? feed_setup(req, &f) : ERR_NOMEM;
+    int rc;
 
+    memset(&f, 0, sizeof(f));
+    rc = evs && itip && rows ? feed_setup(req, &f) : ERR_NOMEM;
     for (i = 0; rc == ERR_OK && i < n; i++) {
         rc = feed_event(req, &f, json_integer_value(json_object_get(json_array_get(ids, i), "id")),
                         &row, &evs[i], &itip[i]);
