@@ -1,7 +1,7 @@
 # Chairside build. `make` builds build/chairside; see README for the rest.
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libsodium libical libcurl
-PKGS += libpq
+PKGS += libpq libidn2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -94,6 +94,12 @@ $(BUILD)/libchairside.a: $(LIB_OBJ) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/g
 $(BUILD)/chairside: $(BUILD)/obj/src/main.o $(BUILD)/libchairside.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Test tools the API suite runs (tests/tools/NAME.c -> $(BUILD)/tools/NAME).
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(sort $(wildcard tests/tools/*.c)))
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchairside.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libchairside.a $(LDLIBS) -lcmocka
@@ -157,14 +163,14 @@ pg-unit: $(PG_UNIT_BIN)
 
 # The FHIR API tests validate every body with ajv against the FHIR R4
 # schema, both web/ dev dependencies (npm ci when the lock file changed).
-pg-api: $(BUILD)/chairside web/node_modules/.package-lock.json
+pg-api: $(BUILD)/chairside $(TOOL_BIN) web/node_modules/.package-lock.json
 	@mkdir -p $(BUILD)/results
 	@url=$$(scripts/pg_scratch.sh start $(PG_DIR)) && \
 	    python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/pg-api.txt \
 	    --db-url "$$url" \
 	    || { [ -s $(BUILD)/results/pg-api.txt ] || echo "0 1 0" > $(BUILD)/results/pg-api.txt; exit 1; }
 
-api: $(BUILD)/chairside web/node_modules/.package-lock.json
+api: $(BUILD)/chairside $(TOOL_BIN) web/node_modules/.package-lock.json
 	@python3 tests/api/run.py --bin $(BUILD)/chairside --results $(BUILD)/results/api.txt
 
 # The include graph runs http -> api -> service -> (core, store), never back

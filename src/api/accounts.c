@@ -29,8 +29,8 @@ api_patient_account(struct http_req *req, struct http_resp *resp)
     bad |= in_text(req, "password", 1, SECRET_PASSWORD_MAX, &password) != ERR_OK;
     if (bad)
         return ERR_INVALID;
-    if (!email_valid(email))
-        return http_field_error(req, "email", "must be an e-mail address");
+    if (email_problem(email))
+        return http_field_error(req, "email", email_problem(email));
     if (strlen(password) < 8)
         return http_field_error(req, "password", "must have at least 8 characters");
     rc = users_add_patient(&s, req->ids[0], email, password, &user_id);

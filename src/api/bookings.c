@@ -91,8 +91,8 @@ read_new_patient(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "email", 0, 254, &in->new_email) != ERR_OK;
     bad |= in_text(req, "password", 0, SECRET_PASSWORD_MAX, &in->new_password) != ERR_OK;
     req->json = saved;
-    if (!bad && in->new_email && *in->new_email && !email_valid(in->new_email))
-        return http_field_error(req, "patient.email", "must be an e-mail address");
+    if (!bad && in->new_email && *in->new_email && email_problem(in->new_email))
+        return http_field_error(req, "patient.email", email_problem(in->new_email));
     if (!bad && in->new_password && (!in->new_email || strlen(in->new_password) < 8))
         return http_field_error(req, "patient.password",
                                 "needs an e-mail and at least 8 characters");

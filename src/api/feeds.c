@@ -5,14 +5,19 @@
 
 #include "api/app.h"
 #include "api/notify.h"
+#include "core/email.h"
 #include "core/ics.h"
+#include "service/schedule.h"
+#include "service/setup.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/row.h"
 #include "util/secret.h"
+#include "util/tzdb.h"
 
 #define FEED_MAX_EVENTS 2000
 #define FEED_PAST_S (90 * 86400)
+#define FEED_TZ_AHEAD_S (400 * 86400) /* the VTIMEZONE's span past now, at least */
 
 static const char *
 feed_kind(struct http_req *req)
@@ -83,8 +88,16 @@ api_feed_token_renew(struct http_req *req, struct http_resp *resp)
     return reply_token(req, resp, token, 201);
 }
 
+/* What every event of a feed shares: the clinic as ORGANIZER. */
+struct feed {
+    char organizer[EMAIL_MAX_LEN + 1];
+    char tzid[65];
+    const struct tz_zone *zone;
+};
+
 static int
-feed_event(struct http_req *req, int64_t booking_id, json_t **row, struct ics_event *ev)
+feed_event(struct http_req *req, const struct feed *f, int64_t booking_id, json_t **row,
+           struct ics_event *ev, struct ics_itip *itip)
 {
     int rc = store_notice_booking(req->db, booking_id, row);
     char *uid;
@@ -96,37 +109,101 @@ feed_event(struct http_req *req, int64_t booking_id, json_t **row, struct ics_ev
         return ERR_NOMEM;
     snprintf(uid, 64, "booking-%lld@chairside", (long long)booking_id);
     *ev = (struct ics_event){uid,
-                             json_integer_value(json_object_get(*row, "start_at")),
-                             json_integer_value(json_object_get(*row, "end_at")),
+                             row_int(*row, "start_at"),
+                             row_int(*row, "end_at"),
                              req->now,
                              row_text(*row, "services"),
                              row_text(*row, "patient"),
                              row_text(*row, "location"),
                              row_text(*row, "staff"),
                              row_text(*row, "staff_email"),
-                             json_integer_value(json_object_get(*row, "staff_id")),
+                             row_int(*row, "staff_id"),
                              0};
+    *itip = (struct ics_itip){(int)row_int(*row, "ical_sequence"),
+                              row_int(*row, "modified_at"),
+                              f->organizer,
+                              row_text(*row, "location"),
+                              NULL,
+                              NULL};
     return ERR_OK;
 }
 
+/* The zone the feed's owner keeps time in: the location's, or the staff
+ * member's first location's, or else the organisation's. */
 static int
-build_feed(struct http_req *req, json_t *ids, struct buf *out)
+feed_zone(struct http_req *req, struct feed *f)
+{
+    struct svc s = api_svc(req);
+    struct sched_settings st;
+    json_t *ids = NULL, *loc = NULL;
+    int64_t location_id = req->ids[0];
+    int rc = ERR_OK;
+
+    if (strcmp(feed_kind(req), "staff") == 0) {
+        rc = store_staff_links_get(req->db, req->ids[0], "locations", &ids);
+        location_id =
+            rc == ERR_OK && json_array_size(ids) ? json_integer_value(json_array_get(ids, 0)) : 0;
+        json_decref(ids);
+    }
+    if (location_id > 0 &&
+        store_row_get(req->db, &setup_locations.table, location_id, &loc) == ERR_OK)
+        snprintf(f->tzid, sizeof(f->tzid), "%s", row_text(loc, "timezone"));
+    json_decref(loc);
+    if (!f->tzid[0] && sched_settings_load(&s, &st) == ERR_OK)
+        snprintf(f->tzid, sizeof(f->tzid), "%s", st.timezone);
+    if (!f->tzid[0] || tzdb_get(req->app->tzdb, f->tzid, &f->zone) != ERR_OK) {
+        snprintf(f->tzid, sizeof(f->tzid), "UTC");
+        rc = tzdb_get(req->app->tzdb, "UTC", &f->zone);
+    }
+    return rc;
+}
+
+static int
+feed_setup(struct http_req *req, struct feed *f)
+{
+    json_t *settings = NULL;
+    int rc = store_notice_settings(req->db, &settings);
+    const char *from = rc == ERR_OK ? row_text(settings, "mail_from") : "";
+
+    memset(f, 0, sizeof(*f));
+    if (rc == ERR_OK && email_ascii(*from ? from : "chairside@localhost", f->organizer,
+                                    sizeof(f->organizer)) != ERR_OK)
+        snprintf(f->organizer, sizeof(f->organizer), "chairside@localhost");
+    json_decref(settings);
+    return rc == ERR_OK ? feed_zone(req, f) : rc;
+}
+
+/* METHOD:PUBLISH (RFC 5546): the clinic as ORGANIZER of every event,
+ * nobody invited, SEQUENCE and LAST-MODIFIED so subscribers see moves;
+ * the owner's VTIMEZONE over the feed's span, so a feed without bookings
+ * still holds a component. */
+static int
+build_feed(struct http_req *req, json_t *ids, int64_t since, struct buf *out)
 {
     size_t i, n = json_array_size(ids);
     struct ics_event *evs = arena_calloc(&req->arena, n ? n : 1, sizeof(*evs));
+    struct ics_itip *itip = arena_calloc(&req->arena, n ? n : 1, sizeof(*itip));
     json_t *rows = json_array(), *row = NULL;
-    int rc = evs && rows ? ERR_OK : ERR_NOMEM;
+    struct feed f;
+    struct ics_calendar cal = {"PUBLISH", NULL, NULL, since, req->now + FEED_TZ_AHEAD_S};
+    int rc;
 
+    memset(&f, 0, sizeof(f));
+    rc = evs && itip && rows ? feed_setup(req, &f) : ERR_NOMEM;
     for (i = 0; rc == ERR_OK && i < n; i++) {
-        rc = feed_event(req, json_integer_value(json_object_get(json_array_get(ids, i), "id")),
-                        &row, &evs[i]);
+        rc = feed_event(req, &f, json_integer_value(json_object_get(json_array_get(ids, i), "id")),
+                        &row, &evs[i], &itip[i]);
         /* rows keeps each row (and the strings evs points into) alive. */
         if (rc == ERR_OK && json_array_append_new(rows, row) != 0)
             rc = ERR_NOMEM;
         row = NULL;
+        if (rc == ERR_OK && evs[i].end > cal.tz_to)
+            cal.tz_to = evs[i].end;
     }
+    cal.tzid = f.tzid;
+    cal.zone = f.zone;
     if (rc == ERR_OK)
-        rc = ics_calendar_build(evs, n, "PUBLISH", out);
+        rc = ics_build(&cal, evs, itip, n, out);
     json_decref(rows);
     return rc;
 }
@@ -151,7 +228,7 @@ api_feed_ics(struct http_req *req, struct http_resp *resp)
         rc = store_feed_bookings(req->db, feed_kind(req), req->ids[0], req->now - FEED_PAST_S,
                                  FEED_MAX_EVENTS, &ids);
     if (rc == ERR_OK)
-        rc = build_feed(req, ids, &resp->raw);
+        rc = build_feed(req, ids, req->now - FEED_PAST_S, &resp->raw);
     json_decref(ids);
     if (rc != ERR_OK)
         return rc;

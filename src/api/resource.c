@@ -53,8 +53,8 @@ check_text(struct http_req *req, const struct setup_field *f, const char *s)
             return http_field_error(req, f->col.name, "must be a date YYYY-MM-DD");
         break;
     case SETUP_CHECK_EMAIL:
-        if (*s && !email_valid(s))
-            return http_field_error(req, f->col.name, "must be an e-mail address");
+        if (*s && (problem = email_problem(s)) != NULL)
+            return http_field_error(req, f->col.name, problem);
         break;
     case SETUP_CHECK_CHOICE:
         if (check_choice(f, s) != ERR_OK)

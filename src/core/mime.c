@@ -107,30 +107,66 @@ put_headers(const struct mime_message *m, struct buf *out)
     return rc;
 }
 
-/* One base64 part: boundary line, headers, body. */
+int
+mime_crlf(const char *s, struct buf *out)
+{
+    int rc = ERR_OK;
+
+    while (rc == ERR_OK && *s) {
+        size_t n = strcspn(s, "\r\n");
+
+        rc = buf_append(out, s, n);
+        s += n;
+        if (rc != ERR_OK || !*s)
+            break;
+        rc = buf_puts(out, "\r\n");
+        s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
+    }
+    return rc;
+}
+
+/* One base64 part: boundary line, headers, body in canonical form. */
 static int
 put_part(struct buf *out, const char *boundary, const char *headers, const char *body)
 {
+    struct buf canon;
     int rc = buf_printf(out, "\r\n--%s\r\n%s\r\nContent-Transfer-Encoding: base64\r\n\r\n",
                         boundary, headers);
 
+    buf_init(&canon, out->limit);
     if (rc == ERR_OK)
-        rc = mime_base64(body, strlen(body), 1, out);
+        rc = mime_crlf(body, &canon);
+    if (rc == ERR_OK)
+        rc = mime_base64(canon.data ? canon.data : "", canon.len, 1, out);
+    buf_cleanup(&canon);
     return rc == ERR_OK ? buf_puts(out, "\r\n") : rc;
+}
+
+static int
+plain_word(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '-'))
+            return 0;
+    }
+    return 1;
 }
 
 int
 mime_build(const struct mime_message *m, struct buf *out)
 {
+    const char *method = m->ics_method ? m->ics_method : "PUBLISH";
     char mixed[128], alt[128], cal[128];
     int rc;
 
-    if (strpbrk(m->from, "\r\n") || strpbrk(m->to, "\r\n") || strpbrk(m->subject, "\r\n"))
+    if (strpbrk(m->from, "\r\n") || strpbrk(m->to, "\r\n") || strpbrk(m->subject, "\r\n") ||
+        !plain_word(method) || strlen(method) > 32)
         return ERR_INVALID;
     snprintf(mixed, sizeof(mixed), "mixed-%s", m->boundary);
     snprintf(alt, sizeof(alt), "alt-%s", m->boundary);
-    snprintf(cal, sizeof(cal), "Content-Type: text/calendar; charset=utf-8; method=%s",
-             m->ics_method ? m->ics_method : "PUBLISH");
+    snprintf(cal, sizeof(cal), "Content-Type: text/calendar; method=%s; charset=UTF-8", method);
     rc = put_headers(m, out);
     if (rc == ERR_OK)
         rc = buf_printf(out, "\r\n--%s\r\nContent-Type: multipart/alternative; boundary=\"%s\"\r\n",
@@ -139,15 +175,15 @@ mime_build(const struct mime_message *m, struct buf *out)
         rc = put_part(out, alt, "Content-Type: text/plain; charset=utf-8", m->text);
     if (rc == ERR_OK)
         rc = put_part(out, alt, "Content-Type: text/html; charset=utf-8", m->html);
+    if (rc == ERR_OK && m->ics)
+        rc = put_part(out, alt, cal, m->ics);
     if (rc == ERR_OK)
         rc = buf_printf(out, "\r\n--%s--\r\n", alt);
-    if (rc == ERR_OK && m->ics) {
-        char headers[256];
-
-        snprintf(headers, sizeof(headers),
-                 "%s\r\nContent-Disposition: attachment; filename=\"event.ics\"", cal);
-        rc = put_part(out, mixed, headers, m->ics);
-    }
+    if (rc == ERR_OK && m->ics)
+        rc = put_part(out, mixed,
+                      "Content-Type: application/ics; name=\"invite.ics\"\r\n"
+                      "Content-Disposition: attachment; filename=\"invite.ics\"",
+                      m->ics);
     if (rc == ERR_OK)
         rc = buf_printf(out, "\r\n--%s--\r\n", mixed);
     return rc;

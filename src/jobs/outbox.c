@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/backoff.h"
+#include "core/email.h"
 #include "jobs/diary.h"
 #include "service/notify.h"
 #include "jobs/transport.h"
@@ -86,15 +87,23 @@ send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *
            struct outcome *o)
 {
     const char *from = row_text(settings, "mail_from");
+    char envelope_from[EMAIL_MAX_LEN + 1], rcpt[EMAIL_MAX_LEN + 1];
 
+    /* The envelope's sender in ASCII, as the message's From: says it. */
+    if (email_ascii(*from ? from : "chairside@localhost", envelope_from, sizeof(envelope_from)) !=
+        ERR_OK)
+        snprintf(envelope_from, sizeof(envelope_from), "chairside@localhost");
+    /* Rows are queued in ASCII; an older one is written in ASCII here,
+     * or sent as it is when it cannot be. */
+    if (email_ascii(row->recipient, rcpt, sizeof(rcpt)) != ERR_OK)
+        snprintf(rcpt, sizeof(rcpt), "%s", row->recipient);
     if (!*row_text(settings, "smtp_url")) {
         o->kind = OUT_RETRY;
         snprintf(o->error, sizeof(o->error), "smtp_url is not set");
         return;
     }
-    if (transport_smtp_send(row_text(settings, "smtp_url"), ob->cfg.smtp_ca_file,
-                            *from ? from : "chairside@localhost", row->recipient, row->body,
-                            o->error) == ERR_OK)
+    if (transport_smtp_send(row_text(settings, "smtp_url"), ob->cfg.smtp_ca_file, envelope_from,
+                            rcpt, row->body, o->error) == ERR_OK)
         o->kind = OUT_SENT;
     else
         o->kind = OUT_RETRY;

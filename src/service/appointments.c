@@ -237,6 +237,25 @@ record_update(const struct svc *s, int64_t id, json_t *row, const struct store_a
     return rc;
 }
 
+/* Tells the patient of a change to a shared appointment (a REQUEST with
+ * a higher SEQUENCE), or of the appointment itself when the change shares
+ * it with them (or with another patient). Turning sharing off alone
+ * sends nothing. */
+static int
+announce_update(const struct svc *s, int64_t id, json_t *row, const struct store_appointment *a)
+{
+    int was_shared = json_is_true(json_object_get(row, "share_with_patient"));
+    int new_patient = row_int(row, "patient_id") != a->patient_id;
+    int changed = new_patient || row_int(row, "staff_id") != a->staff_id ||
+                  row_int(row, "action_id") != a->action_id ||
+                  row_int(row, "start_at") != a->start_at || row_int(row, "end_at") != a->end_at ||
+                  strcmp(row_text(row, "notes"), a->notes ? a->notes : "") != 0;
+
+    if (!changed && (!a->share_with_patient || was_shared))
+        return ERR_OK;
+    return notify_appointment_changed(s, id, a->share_with_patient && (!was_shared || new_patient));
+}
+
 /* Validates and stores the change; the overlap check sees the new time
  * and staff member but not the appointment itself. */
 static int
@@ -262,6 +281,8 @@ update_appointment(const struct svc *s, void *arg)
     if (rc == ERR_OK)
         rc = record_update(s, u->id, row, &a);
     if (rc == ERR_OK)
+        rc = announce_update(s, u->id, row, &a);
+    if (rc == ERR_OK)
         rc = sched_staff_zone(s, a.staff_id, &zone);
     if (rc == ERR_OK)
         rc = overlap_warning(s, &a, u->id, zone, u->warnings);
@@ -284,16 +305,43 @@ struct cancel_args {
 };
 
 static int
+is_live(json_t *row)
+{
+    return row && strcmp(row_text(row, "status"), "cancelled") != 0;
+}
+
+/* The patient hears of the cancelled appointment and, when the whole
+ * series goes, of its first one: the occurrence its creation mailed. */
+static int
+announce_cancel(const struct svc *s, json_t *row, json_t *head, const char *scope)
+{
+    int rc = ERR_OK;
+
+    if (is_live(row))
+        rc = notify_appointment_cancelled(s, row_int(row, "id"));
+    if (rc == ERR_OK && is_live(head) && strcmp(scope, "series") == 0 &&
+        row_int(head, "id") != row_int(row, "id"))
+        rc = notify_appointment_cancelled(s, row_int(head, "id"));
+    return rc;
+}
+
+static int
 cancel_appointment(const struct svc *s, void *arg)
 {
     const struct cancel_args *c = arg;
     const char *scope = c->scope;
-    json_t *row = NULL;
+    json_t *row = NULL, *head = NULL;
     int rc = load(s, c->id, &row);
 
     /* A lone appointment is a series of one: every scope means just it. */
     if (rc == ERR_OK && json_is_null(json_object_get(row, "series_id")))
         scope = "this";
+    /* The series' first occurrence as it was before (none when it is gone). */
+    if (rc == ERR_OK && strcmp(scope, "series") == 0) {
+        int got = store_appointment_get(s->db, row_int(row, "series_id"), &head);
+
+        rc = got == ERR_NOT_FOUND ? ERR_OK : got;
+    }
     if (rc == ERR_OK)
         rc = store_appointment_cancel(s->db, c->id, scope, c->n);
     if (rc == ERR_OK && *c->n == 0 && strcmp(scope, "this") == 0)
@@ -304,7 +352,10 @@ cancel_appointment(const struct svc *s, void *arg)
         rc = changes ? history_add(s, c->id, "cancelled", changes) : ERR_NOMEM;
         json_decref(changes);
     }
+    if (rc == ERR_OK && *c->n > 0)
+        rc = announce_cancel(s, row, head, scope);
     json_decref(row);
+    json_decref(head);
     return rc;
 }
 

@@ -369,6 +369,10 @@ update_booking(const struct svc *s, void *arg)
         rc = history_add(s, a->id, "updated", changes);
     if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
         rc = notify_booking(s, a->id, NOTIFY_RESCHEDULED);
+    /* New services change the event's end and title without a message:
+     * feeds still see a newer SEQUENCE. */
+    else if (rc == ERR_OK && json_object_get(changes, "service_ids"))
+        rc = store_ical_bump(s->db, "booking", a->id, s->now);
     json_decref(row);
     json_decref(changes);
     return rc;

@@ -7,26 +7,32 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/email.h"
 #include "core/ics.h"
 #include "core/mime.h"
 #include "core/template.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/row.h"
 #include "util/tzdb.h"
 
 #define NOTIFY_MAIL_LIMIT (1024 * 1024)
 #define NOTIFY_N_VARS 14
+#define NOTIFY_SUMMARY_LEN 256
+#define NOTIFY_DEFAULT_FROM "chairside@localhost"
 
 /* Everything one message about one event needs. */
 struct notice {
-    json_t *row;      /* store_notice_*; owned */
-    json_t *settings; /* owned */
+    json_t *row;                  /* store_notice_*; owned */
+    json_t *settings;             /* owned */
+    const char *uid_kind;         /* "booking" or "appointment" */
+    char from[EMAIL_MAX_LEN + 1]; /* mail_from on the wire */
     struct tpl_var vars[NOTIFY_N_VARS];
     size_t n_vars;
     char date[CIVIL_DATE_LEN], time[CIVIL_HHMM_LEN], id[24], url[600];
-    struct buf ics;
+    char summary[NOTIFY_SUMMARY_LEN];
 };
 
 static void
@@ -34,7 +40,6 @@ notice_cleanup(struct notice *n)
 {
     json_decref(n->row);
     json_decref(n->settings);
-    buf_cleanup(&n->ics);
 }
 
 static void
@@ -83,35 +88,69 @@ fill_vars(struct notice *n)
     add_var(n, "manage_url", n->url);
 }
 
+/* An event's title: a booking's services; an appointment's action, or
+ * else the first line of its notes, or else "Appointment" (ics.c). */
+static void
+make_summary(struct notice *n)
+{
+    const char *s = row_text(n->row, "services");
+    size_t len;
+
+    if (!*s && strcmp(n->uid_kind, "appointment") == 0)
+        s = row_text(n->row, "notes");
+    len = strcspn(s, "\r\n");
+    if (len >= sizeof(n->summary))
+        len = sizeof(n->summary) - 1;
+    /* Never end inside a UTF-8 sequence. */
+    while (len > 0 && s[len] && ((unsigned char)s[len] & 0xc0) == 0x80)
+        len--;
+    memcpy(n->summary, s, len);
+    n->summary[len] = '\0';
+}
+
+/* The iMIP calendar (RFC 6047) of n for one recipient: method REQUEST or
+ * CANCEL, the clinic as ORGANIZER, the recipient as ATTENDEE. */
 static int
-build_ics(const struct svc *c, struct notice *n, const char *uid_kind, int cancelled)
+build_ics(const struct svc *c, const struct notice *n, const char *method, const char *to,
+          const char *to_cn, struct buf *out)
 {
     char uid[64];
     struct ics_event ev = {0};
+    struct ics_itip itip = {0};
+    struct ics_calendar cal = {method, NULL, NULL, 0, 0};
+    int appointment = strcmp(n->uid_kind, "appointment") == 0;
 
-    snprintf(uid, sizeof(uid), "%s-%s@chairside", uid_kind, n->id);
+    snprintf(uid, sizeof(uid), "%s-%s@chairside", n->uid_kind, n->id);
     ev.uid = uid;
     ev.start = row_int(n->row, "start_at");
     ev.end = row_int(n->row, "end_at");
     ev.stamp = c->now;
-    ev.summary = row_text(n->row, "services");
+    ev.summary = n->summary;
+    ev.description = appointment ? row_text(n->row, "notes") : NULL;
     ev.location = row_text(n->row, "location");
     ev.staff_name = row_text(n->row, "staff");
     ev.staff_email = row_text(n->row, "staff_email");
     ev.staff_id = row_int(n->row, "staff_id");
-    ev.cancelled = cancelled;
-    return ics_calendar_build(&ev, 1, cancelled ? "CANCEL" : "REQUEST", &n->ics);
+    ev.cancelled = strcmp(method, "CANCEL") == 0;
+    itip.sequence = (int)row_int(n->row, "ical_sequence");
+    itip.modified = row_int(n->row, "modified_at");
+    itip.organizer = n->from;
+    itip.organizer_cn = row_text(n->row, "location");
+    itip.attendee = to;
+    itip.attendee_cn = to_cn;
+    return ics_build(&cal, &ev, &itip, 1, out);
 }
 
 /* Loads the booking (or appointment) and settings and prepares the
- * placeholders and the .ics. */
+ * placeholders. */
 static int
 notice_load(const struct svc *c, struct notice *n, int64_t id, int appointment)
 {
+    const char *from;
     int rc;
 
     memset(n, 0, sizeof(*n));
-    buf_init(&n->ics, NOTIFY_MAIL_LIMIT);
+    n->uid_kind = appointment ? "appointment" : "booking";
     rc = appointment ? store_notice_appointment(c->db, id, &n->row)
                      : store_notice_booking(c->db, id, &n->row);
     if (rc == ERR_OK)
@@ -120,9 +159,13 @@ notice_load(const struct svc *c, struct notice *n, int64_t id, int appointment)
         rc = format_when(c, n);
     if (rc != ERR_OK)
         return rc;
+    from = row_text(n->settings, "mail_from");
+    /* mail_from is checked when set: only one stored before could fail. */
+    if (email_ascii(*from ? from : NOTIFY_DEFAULT_FROM, n->from, sizeof(n->from)) != ERR_OK)
+        snprintf(n->from, sizeof(n->from), "%s", NOTIFY_DEFAULT_FROM);
     fill_vars(n);
-    return build_ics(c, n, appointment ? "appointment" : "booking",
-                     strcmp(row_text(n->row, "status"), "cancelled") == 0);
+    make_summary(n);
+    return ERR_OK;
 }
 
 static void
@@ -159,42 +202,58 @@ render_parts(const struct svc *c, struct notice *n, const char *tpl_name, struct
     return rc;
 }
 
-/* Renders template tpl_name for n and queues it to `to`. */
+/* One recipient of a message: the address as stored and, for the
+ * invitation, the name it is addressed to. */
+struct recipient {
+    const char *email;
+    const char *name;
+};
+
+/* Renders template tpl_name for n and queues it to `to`, with an iMIP
+ * invitation of the given method (NULL: none). */
 static int
 queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *tpl_name,
-           const char *to, int64_t booking_id)
+           struct recipient to, const char *method, int64_t booking_id)
 {
-    struct buf subject, text, html, msg;
+    struct buf subject, text, html, ics, msg;
     struct mime_message m = {0};
     struct store_outbox_row row = {0};
-    char message_id[64], boundary[64];
-    const char *from = row_text(n->settings, "mail_from");
+    char message_id[64], boundary[64], rcpt[EMAIL_MAX_LEN + 1];
     int rc;
 
-    if (!*to)
+    if (!*to.email)
         return ERR_OK;
+    /* Addresses are checked when stored; one stored before that check
+     * that cannot be written in ASCII is not sent at all. */
+    if (email_ascii(to.email, rcpt, sizeof(rcpt)) != ERR_OK) {
+        log_line(LOG_WARN, "msg=\"mail not queued: the address cannot be sent to\" kind=%s", kind);
+        return ERR_OK;
+    }
     buf_init(&subject, 4096);
     buf_init(&text, NOTIFY_MAIL_LIMIT);
     buf_init(&html, NOTIFY_MAIL_LIMIT);
+    buf_init(&ics, NOTIFY_MAIL_LIMIT);
     buf_init(&msg, 4 * NOTIFY_MAIL_LIMIT);
     rc = render_parts(c, n, tpl_name, &subject, &text, &html);
+    if (rc == ERR_OK && method)
+        rc = build_ics(c, n, method, rcpt, to.name, &ics);
     make_ids(message_id, sizeof(message_id), boundary, sizeof(boundary));
-    m = (struct mime_message){*from ? from : "chairside@localhost",
-                              to,
+    m = (struct mime_message){n->from,
+                              rcpt,
                               subject.data ? subject.data : "",
                               c->now,
                               message_id,
                               boundary,
                               text.data ? text.data : "",
                               html.data ? html.data : "",
-                              n->ics.data,
-                              strstr(kind, "cancel") ? "CANCEL" : "REQUEST"};
+                              method ? ics.data : NULL,
+                              method};
     if (rc == ERR_OK)
         rc = mime_build(&m, &msg);
     snprintf(row.channel, sizeof(row.channel), "email");
     snprintf(row.kind, sizeof(row.kind), "%s", kind);
     row.booking_id = booking_id;
-    row.recipient = to;
+    row.recipient = rcpt;
     row.subject = m.subject;
     row.body = msg.data;
     if (rc == ERR_OK)
@@ -202,8 +261,21 @@ queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *
     buf_cleanup(&subject);
     buf_cleanup(&text);
     buf_cleanup(&html);
+    buf_cleanup(&ics);
     buf_cleanup(&msg);
     return rc;
+}
+
+static struct recipient
+patient_of(const struct notice *n)
+{
+    return (struct recipient){row_text(n->row, "patient_email"), row_text(n->row, "patient")};
+}
+
+static struct recipient
+practice_of(const struct notice *n)
+{
+    return (struct recipient){row_text(n->settings, "notification_email"), ""};
 }
 
 static int
@@ -286,20 +358,30 @@ notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
 {
     static const char *const kinds[] = {"booking_confirmation", "booking_rescheduled",
                                         "booking_cancelled", "booking_reminder"};
+    /* What the practice is told, with its own copy of the invitation. */
+    static const char *const practice[] = {"booking_notification",
+                                           "booking_rescheduled_notification",
+                                           "booking_cancelled_notification", NULL};
     static const char *const events[] = {"booking.created", "booking.rescheduled",
                                          "booking.cancelled", NULL};
-    const char *patient_email;
+    const char *method = ev == NOTIFY_CANCELLED ? "CANCEL" : "REQUEST";
     struct notice n;
-    int rc = notice_load(c, &n, booking_id, 0);
+    int rc = ERR_OK;
 
-    patient_email = row_text(n.row, "patient_email");
+    /* A move or a cancellation replaces what calendars hold: a higher
+     * SEQUENCE (RFC 5546 2.1.4). */
+    if (ev == NOTIFY_RESCHEDULED || ev == NOTIFY_CANCELLED)
+        rc = store_ical_bump(c->db, "booking", booking_id, c->now);
+    if (rc == ERR_OK)
+        rc = notice_load(c, &n, booking_id, 0);
+    else
+        memset(&n, 0, sizeof(n));
     if (rc == ERR_OK && (ev == NOTIFY_CREATED || ev == NOTIFY_RESCHEDULED))
         rc = skip_reminder(c, &n);
     if (rc == ERR_OK)
-        rc = queue_mail(c, &n, kinds[ev], kinds[ev], patient_email, booking_id);
-    if (rc == ERR_OK && ev == NOTIFY_CREATED)
-        rc = queue_mail(c, &n, "booking_notification", "booking_notification",
-                        row_text(n.settings, "notification_email"), booking_id);
+        rc = queue_mail(c, &n, kinds[ev], kinds[ev], patient_of(&n), method, booking_id);
+    if (rc == ERR_OK && practice[ev])
+        rc = queue_mail(c, &n, practice[ev], practice[ev], practice_of(&n), method, booking_id);
     if (rc == ERR_OK && ev != NOTIFY_REMINDER)
         rc = queue_diary(c, &n, ev == NOTIFY_CANCELLED ? "delete" : "put");
     if (rc == ERR_OK && events[ev])
@@ -308,20 +390,49 @@ notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
     return rc;
 }
 
-int
-notify_appointment_shared(const struct svc *c, int64_t appointment_id)
+/* The patient's mail about appointment_id when it is shared with them:
+ * template tpl with an invitation of method. An appointment without a
+ * patient has nobody to tell. */
+static int
+appointment_mail(const struct svc *c, int64_t appointment_id, const char *tpl, const char *method)
 {
     struct notice n;
     int rc = notice_load(c, &n, appointment_id, 1);
 
-    if (rc == ERR_OK)
-        rc = queue_mail(c, &n, "appointment_shared", "appointment_shared",
-                        row_text(n.row, "patient_email"), 0);
+    if (rc == ERR_OK && row_int(n.row, "share_with_patient"))
+        rc = queue_mail(c, &n, tpl, tpl, patient_of(&n), method, 0);
     notice_cleanup(&n);
-    /* An appointment without a patient has nobody to tell. */
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
 
+int
+notify_appointment_shared(const struct svc *c, int64_t appointment_id)
+{
+    return appointment_mail(c, appointment_id, "appointment_shared", "REQUEST");
+}
+
+int
+notify_appointment_changed(const struct svc *c, int64_t appointment_id, int newly_shared)
+{
+    int rc = store_ical_bump(c->db, "appointment", appointment_id, c->now);
+
+    if (rc != ERR_OK)
+        return rc;
+    return appointment_mail(c, appointment_id,
+                            newly_shared ? "appointment_shared" : "appointment_changed", "REQUEST");
+}
+
+int
+notify_appointment_cancelled(const struct svc *c, int64_t appointment_id)
+{
+    int rc = store_ical_bump(c->db, "appointment", appointment_id, c->now);
+
+    if (rc != ERR_OK)
+        return rc;
+    return appointment_mail(c, appointment_id, "appointment_cancelled", "CANCEL");
+}
+
+/* An alert is no invitation: it carries no calendar. */
 int
 notify_diary_alert(const struct svc *c, int64_t booking_id, const char *template_name)
 {
@@ -329,8 +440,7 @@ notify_diary_alert(const struct svc *c, int64_t booking_id, const char *template
     int rc = notice_load(c, &n, booking_id, 0);
 
     if (rc == ERR_OK)
-        rc = queue_mail(c, &n, template_name, template_name,
-                        row_text(n.settings, "notification_email"), booking_id);
+        rc = queue_mail(c, &n, template_name, template_name, practice_of(&n), NULL, booking_id);
     notice_cleanup(&n);
     return rc;
 }

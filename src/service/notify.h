@@ -16,14 +16,26 @@ enum notify_event {
     NOTIFY_REMINDER,
 };
 
-/* The patient's e-mail (and the practice's for a new booking), the diary
- * operation and the webhooks of a booking event; a reminder is the e-mail
- * alone. Uses s->db, s->tzdb and s->now. */
+/* The patient's e-mail and the practice's (to notification_email), the
+ * diary operation and the webhooks of a booking event; a reminder is the
+ * patient's e-mail alone. Each e-mail carries an iMIP invitation (RFC
+ * 6047) addressed to its recipient: REQUEST, or CANCEL for a
+ * cancellation; a reschedule or cancellation first raises the booking's
+ * SEQUENCE. Uses s->db, s->tzdb and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
-/* An appointment shared with its patient: its details by e-mail. */
+/* An appointment shared with its patient: its details by e-mail, with a
+ * REQUEST. Nothing when it is not shared or has no patient. */
 int notify_appointment_shared(const struct svc *s, int64_t appointment_id);
+/* An appointment changed (time, staff, action, notes or sharing): raises
+ * its SEQUENCE and, when it is shared, sends the patient a REQUEST that
+ * replaces the one before (template appointment_changed, or
+ * appointment_shared when newly_shared). */
+int notify_appointment_changed(const struct svc *s, int64_t appointment_id, int newly_shared);
+/* An appointment cancelled: raises its SEQUENCE and, when it is shared,
+ * sends the patient a CANCEL (template appointment_cancelled). */
+int notify_appointment_cancelled(const struct svc *s, int64_t appointment_id);
 /* The alert e-mail to notification_email; template "diary_collision" or
- * "diary_unreachable". */
+ * "diary_unreachable". It carries no invitation. */
 int notify_diary_alert(const struct svc *s, int64_t booking_id, const char *template_name);
 /* Webhook deliveries of "payment.confirmed". */
 int notify_payment_confirmed(const struct svc *s, int64_t booking_id, int64_t payment_id);

@@ -15,8 +15,9 @@ users_add(const struct svc *s, const char *email, const char *password, const ch
     char hash[160];
     int rc;
 
-    if (!email_valid(email) || strlen(email) > 254)
-        return svc_field_error(s, "email", "must be an e-mail address");
+    if (email_problem(email) || strlen(email) > EMAIL_MAX_LEN)
+        return svc_field_error(
+            s, "email", email_problem(email) ? email_problem(email) : "must be an e-mail address");
     if (strlen(password) < 8 || strlen(password) > SECRET_PASSWORD_MAX)
         return svc_field_error(s, "password", "must have 8 to 256 characters");
     if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0 && strcmp(role, "patient") != 0)

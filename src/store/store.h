@@ -554,6 +554,11 @@ int store_notice_appointment(struct store_conn *c, int64_t appointment_id, json_
 /* Notification settings (allow_private_targets as 0/1), diary_password
  * included: never render it. */
 int store_notice_settings(struct store_conn *c, json_t **out);
+/* Counts one more announced change of the calendar event of a booking or
+ * an appointment (kind "booking" or "appointment"): its iTIP SEQUENCE
+ * (ical_sequence in the notice rows) grows by one, and an appointment's
+ * modified_at becomes now. ERR_NOT_FOUND when there is no such row. */
+int store_ical_bump(struct store_conn *c, const char *kind, int64_t id, int64_t now);
 int store_template_get(struct store_conn *c, const char *name, json_t **out);
 /* Opens (or reopens with a new reason) the booking's sync issue; *raised
  * is 1 when that changed anything, 0 when the same issue was open. */

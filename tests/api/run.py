@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # keep tests/api free of __pycache__
 
 import helpers  # noqa: E402
+import standards  # noqa: E402
 from helpers import Skip  # noqa: E402
 
 
@@ -174,6 +175,8 @@ def main():
     args = ap.parse_args()
 
     binary = os.path.abspath(args.bin)
+    # libical's checker, built beside the server (make api).
+    standards.ICS_CHECK = os.path.join(os.path.dirname(binary), "tools", "ics_check")
     scratch = tempfile.mkdtemp(prefix="chairside-api-")
     db = os.path.join(scratch, "chairside.db")
     server = helpers.Server(binary, db, os.path.join(scratch, "server.log"))

@@ -12,6 +12,7 @@ import threading
 
 import helpers
 import realservers as rs
+import standards
 from helpers import (API, book_ok, check, clinic_with_staff, eq, expect_field_error, local_iso,
                      make_patient, make_service, next_weekday)
 
@@ -111,6 +112,7 @@ def test_staff_feed_with_secret_token(ctx):
     eq(r.headers.get("content-type"), "text/calendar; charset=utf-8", "Content-Type")
     text = r.text
     check(text.startswith("BEGIN:VCALENDAR"), "iCalendar body: %s" % text[:80])
+    standards.check_feed(text, "staff feed")
     check("UID:booking-%d@chairside" % b1["id"] in text, "own booking in feed")
     check("UID:booking-%d@chairside" % b2["id"] not in text, "other staff not in feed")
     check("UID:booking-%d@chairside" % b3["id"] not in text, "cancelled booking not in feed")
@@ -122,7 +124,9 @@ def test_staff_feed_with_secret_token(ctx):
     new = c.post(API + "/staff/%d/feed-token" % st["id"]).expect(201)
     check(new["token"] != tok["token"], "renewed token differs")
     eq(anon.request("GET", tok["url"]).status, 404, "old token stops working")
-    eq(anon.request("GET", new["url"]).status, 200, "new token works")
+    r = anon.request("GET", new["url"])
+    eq(r.status, 200, "new token works")
+    standards.check_feed(r.text, "staff feed")
 
 
 def test_location_feed_and_roles(ctx):
@@ -136,11 +140,67 @@ def test_location_feed_and_roles(ctx):
     b2 = book_ok(c, other["id"], [svc["id"]], local_iso(day, "10:00"), p["id"])
     tok = c.post(API + "/locations/%d/feed-token" % cl.loc_id).expect(201)
     text = ctx.client().request("GET", tok["url"]).text
+    standards.check_feed(text, "location feed")
     for b in (b1, b2):
         check("UID:booking-%d@chairside" % b["id"] in text, "location feed has %d" % b["id"])
     eq(ctx.staff.post(API + "/locations/%d/feed-token" % cl.loc_id).status, 403,
        "staff may not make feed tokens")
     c.post(API + "/locations/999999/feed-token").expect_problem(404)
+
+
+def _feed(c, anon, path):
+    tok = c.post(API + path).expect(201)
+    r = anon.request("GET", tok["url"])
+    eq(r.status, 200, "feed status")
+    return tok["url"], standards.check_feed(r.text, path)
+
+
+def test_feeds_are_valid_calendars_that_show_moves(ctx):
+    """A feed is RFC 5545 with METHOD:PUBLISH: the clinic as ORGANIZER,
+    nobody as ATTENDEE, SEQUENCE and LAST-MODIFIED so subscribers see a
+    move, and the owner's VTIMEZONE, which keeps a feed without bookings
+    a valid calendar."""
+    c, anon = ctx.admin, ctx.client()
+    cl = helpers.Clinic(c, tz="America/New_York")
+    st = cl.add_staff([(2, "08:00", "18:00")])
+    url, info = _feed(c, anon, "/staff/%d/feed-token" % st["id"])
+    eq(info["method"], "PUBLISH", "METHOD")
+    eq(info["top"], ["VTIMEZONE"], "an empty feed holds its zone")
+    tz = info["components"][0]
+    eq(tz["props"].get("TZID"), "America/New_York", "the staff member's zone")
+    check({"STANDARD", "DAYLIGHT"} <= set(tz["components"]), "observances %r" % tz)
+
+    svc = make_service(c, 30)
+    day = next_weekday(2)
+    b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "09:00", cl.tz), make_patient(c)["id"])
+    uid = "booking-%d@chairside" % b["id"]
+    info = standards.check_feed(anon.request("GET", url).text)
+    ev = standards.event_by_uid(info, uid)
+    eq(ev["props"]["SEQUENCE"], 0, "SEQUENCE")
+    eq(ev["organizer"]["params"].get("CN"), cl.location["name"], "ORGANIZER's CN")
+    before = ev["props"]["LAST-MODIFIED"]
+    c.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day, "11:00", cl.tz)}).expect(200)
+    ev = standards.event_by_uid(standards.check_feed(anon.request("GET", url).text), uid)
+    eq(ev["props"]["SEQUENCE"], 1, "a move raises SEQUENCE")
+    eq(helpers.parse_ts(ev["props"]["DTSTART"]),
+       helpers.parse_ts(local_iso(day, "11:00", cl.tz)), "the new start")
+    check(ev["props"]["LAST-MODIFIED"] >= before, "LAST-MODIFIED")
+    # Other services: another end and title, and a newer SEQUENCE.
+    longer = make_service(c, 45)
+    c.patch(API + "/bookings/%d" % b["id"], {"service_ids": [longer["id"]]}).expect(200)
+    ev = standards.event_by_uid(standards.check_feed(anon.request("GET", url).text), uid)
+    eq(ev["props"]["SEQUENCE"], 2, "new services raise SEQUENCE")
+    eq(ev["props"]["SUMMARY"], longer["name"], "SUMMARY names the services")
+    eq(helpers.parse_ts(ev["props"]["DTEND"]),
+       helpers.parse_ts(local_iso(day, "11:45", cl.tz)), "the new end")
+
+    # Zones without summer time, and a location's own feed.
+    for zone in ("Asia/Tokyo", "UTC"):
+        other = helpers.Clinic(c, tz=zone)
+        _, info = _feed(c, anon, "/locations/%d/feed-token" % other.loc_id)
+        eq(info["top"], ["VTIMEZONE"], "empty location feed")
+        eq(info["components"][0]["props"].get("TZID"), zone, "the location's zone")
+        eq(info["components"][0]["components"], ["STANDARD"], "one observance in %s" % zone)
 
 
 # --- webhooks -------------------------------------------------------------

@@ -12,6 +12,7 @@ import time
 
 import helpers
 import realservers as rs
+import standards
 from helpers import (API, book_ok, check, clinic_with_staff, eq, expect_field_error, local_iso,
                      make_patient, make_service, next_weekday)
 
@@ -71,10 +72,11 @@ def test_booking_sends_confirmation_and_practice_notice(ctx):
         check(needle in plain, "plain text lacks %r:\n%s" % (needle, plain))
         check(needle.replace("&", "&amp;") in html, "html lacks %r:\n%s" % (needle, html))
     eq(len(attachments), 1, "one attachment")
-    ctype, name, ics = attachments[0]
-    eq(ctype, "text/calendar", "attachment type")
+    ctype, name, _ = attachments[0]
+    eq(ctype, "application/ics", "attachment type")
     check(name.endswith(".ics"), "attachment name %r" % name)
-    ics = ics if isinstance(ics, str) else ics.decode()
+    method, ics, _ = rs.invitation(mail)
+    eq(method, "REQUEST", "an invitation")
     check("UID:booking-%d@chairside" % b["id"] in ics, "ics UID: %s" % ics)
     start_utc = helpers.parse_ts(b["start"]).astimezone(dt.timezone.utc)
     check("DTSTART:%s" % start_utc.strftime("%Y%m%dT%H%M%SZ") in ics, "ics DTSTART: %s" % ics)
@@ -149,14 +151,14 @@ def test_reschedule_and_cancel_messages(ctx):
     moved = smtp.wait_for(p["email"], "moved")[0]
     plain, _, att = rs.text_parts(moved)
     check("15:30" in plain, "reschedule mail names the new time: %s" % plain)
-    check(att and "15:30" not in att[0][2], "attachment present")
+    check(att and rs.invitation(moved), "invitation present")
     # A change of notes only sends nothing.
     before = len(smtp.to(p["email"]))
     c.patch(API + "/bookings/%d" % b["id"], {"notes": "bring x-rays"}).expect(200)
     c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "ill"}).expect(200)
     cancelled = smtp.wait_for(p["email"], "cancelled")[0]
-    _, _, att = rs.text_parts(cancelled)
-    ics = att[0][2] if isinstance(att[0][2], str) else att[0][2].decode()
+    method, ics, _ = rs.invitation(cancelled)
+    eq(method, "CANCEL", "a cancellation")
     check("STATUS:CANCELLED" in ics and "METHOD:CANCEL" in ics, "cancel ics: %s" % ics)
     eq(len(smtp.to(p["email"])), before + 1, "notes change sent nothing, cancel sent one")
 
@@ -181,14 +183,230 @@ def test_shared_appointment_sends_details(ctx):
     eq(smtp.to(q["email"]), [], "an appointment not shared sends nothing")
 
 
+def _invite(mail, method):
+    """The one VEVENT of mail's invitation, which must have method."""
+    got = rs.invitation(mail)
+    check(got, "no invitation in %r" % mail["subject"])
+    eq(got[0], method, "text/calendar method")
+    evs = standards.events(got[2])
+    eq(len(evs), 1, "one VEVENT")
+    return evs[0]
+
+
+def _sent_all(c, booking_id=None):
+    """Waits until nothing of the outbox's mail is queued (of booking_id)."""
+    params = {"channel": "email", "status": "queued", "limit": 500}
+    if booking_id:
+        params["booking_id"] = booking_id
+    rs.wait_until(lambda: not rs.notifications(c, **params), what="queued mail sent")
+
+
+def test_invitations_are_imip_and_replace_each_other(ctx):
+    """REQUEST to the patient and to the practice, each naming the clinic
+    (mail_from, the location's name) as ORGANIZER and its recipient as
+    ATTENDEE; a reschedule sends both a REQUEST with the same UID and a
+    higher SEQUENCE, a cancellation a CANCEL with a higher one still."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    cl, st, svc, day = _clinic(c, weekday=1)
+    p = _patient(c)
+    b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
+    uid = "booking-%d@chairside" % b["id"]
+    first = _invite(smtp.wait_for(p["email"])[0], "REQUEST")
+    desk = _invite(smtp.wait_for("desk@chairside.test", p["name"])[0], "REQUEST")
+    for ev, who in ((first, p["email"]), (desk, "desk@chairside.test")):
+        eq(ev["props"]["UID"], uid, "UID")
+        eq(ev["props"]["SEQUENCE"], 0, "first SEQUENCE")
+        eq(ev["props"]["STATUS"], "CONFIRMED", "STATUS")
+        eq(ev["organizer"]["value"], "mailto:clinic@chairside.test", "ORGANIZER")
+        eq(ev["organizer"]["params"].get("CN"), cl.location["name"], "ORGANIZER's CN")
+        eq([a["value"] for a in ev["attendees"]], ["mailto:" + who], "ATTENDEE")
+        check(svc["name"] in ev["props"]["SUMMARY"], "SUMMARY %r" % ev["props"])
+    eq(first["attendees"][0]["params"].get("CN"), p["name"], "the patient's CN")
+
+    c.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day, "10:30")}).expect(200)
+    moved = _invite(smtp.wait_for(p["email"], "moved")[0], "REQUEST")
+    desk_moved = _invite(smtp.wait_for("desk@chairside.test", "Booking moved: %s" % p["name"])[0],
+                         "REQUEST")
+    start = helpers.parse_ts(local_iso(day, "10:30")).astimezone(dt.timezone.utc)
+    for ev in (moved, desk_moved):
+        eq(ev["props"]["UID"], uid, "a reschedule keeps the UID")
+        eq(ev["props"]["SEQUENCE"], 1, "a reschedule raises SEQUENCE")
+        eq(helpers.parse_ts(ev["props"]["DTSTART"]), start, "the new start")
+        check(ev["props"]["LAST-MODIFIED"] >= first["props"]["LAST-MODIFIED"], "LAST-MODIFIED")
+
+    c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "ill"}).expect(200)
+    gone = _invite(smtp.wait_for(p["email"], "cancelled")[0], "CANCEL")
+    desk_gone = _invite(smtp.wait_for("desk@chairside.test",
+                                      "Booking cancelled: %s" % p["name"])[0], "CANCEL")
+    for ev in (gone, desk_gone):
+        eq(ev["props"]["UID"], uid, "a cancellation keeps the UID")
+        eq(ev["props"]["SEQUENCE"], 2, "a cancellation raises SEQUENCE")
+        eq(ev["props"]["STATUS"], "CANCELLED", "STATUS of a cancellation")
+    eq(helpers.sql_rows(srv.db, "SELECT ical_sequence FROM bookings WHERE id = ?", (b["id"],)),
+       [(2,)], "the stored SEQUENCE")
+
+
+def test_shared_appointment_changes_and_cancel_mail_the_patient(ctx):
+    """A shared appointment's invitation has a SUMMARY (its action, or its
+    notes) and its notes; changing it sends the patient a REQUEST that
+    replaces the first, cancelling it a CANCEL."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    cl, st, svc, day = _clinic(c, weekday=4)
+    action = helpers.make_action(c, helpers.unique("Kontrolle"))
+    p = _patient(c)
+    a = c.post(API + "/appointments", {
+        "patient_id": p["id"], "staff_id": st["id"], "action_id": action["id"],
+        "start": local_iso(day, "08:00"), "duration_min": 20, "notes": "Röntgenbild mitbringen",
+        "share_with_patient": True}).expect(201)
+    aid = a["occurrences"][0]["id"]
+    uid = "appointment-%d@chairside" % aid
+    ev = _invite(smtp.wait_for(p["email"])[0], "REQUEST")
+    eq(ev["props"]["UID"], uid, "UID")
+    eq(ev["props"]["SUMMARY"], action["name"], "SUMMARY is the action")
+    eq(ev["props"].get("DESCRIPTION"), "Röntgenbild mitbringen", "DESCRIPTION is the notes")
+    eq(ev["props"]["SEQUENCE"], 0, "SEQUENCE")
+    eq(ev["organizer"]["params"].get("CN"), cl.location["name"], "ORGANIZER's CN")
+
+    c.patch(API + "/appointments/%d" % aid, {"start": local_iso(day, "08:40")}).expect(200)
+    changed = smtp.wait_for(p["email"], "is now on", count=1)
+    ev = _invite(changed[0], "REQUEST")
+    eq(ev["props"]["UID"], uid, "a change keeps the UID")
+    eq(ev["props"]["SEQUENCE"], 1, "a change raises SEQUENCE")
+    check("08:40" in rs.text_parts(changed[0])[0], "the mail names the new time")
+
+    c.post(API + "/appointments/%d/cancel" % aid, {"scope": "this"}).expect(200)
+    ev = _invite(smtp.wait_for(p["email"], "cancelled")[0], "CANCEL")
+    eq(ev["props"]["UID"], uid, "a cancellation keeps the UID")
+    eq(ev["props"]["SEQUENCE"], 2, "a cancellation raises SEQUENCE")
+    eq(ev["props"]["STATUS"], "CANCELLED", "STATUS")
+
+    # Without an action the notes' first line is the title, never "".
+    q = _patient(c)
+    c.post(API + "/appointments", {
+        "patient_id": q["id"], "staff_id": st["id"], "start": local_iso(day, "11:00"),
+        "duration_min": 20, "notes": "Nachkontrolle\nnüchtern kommen",
+        "share_with_patient": True}).expect(201)
+    ev = _invite(smtp.wait_for(q["email"])[0], "REQUEST")
+    eq(ev["props"]["SUMMARY"], "Nachkontrolle", "SUMMARY from the notes")
+    r = c.post(API + "/appointments", {
+        "patient_id": q["id"], "start": local_iso(day, "12:00"), "duration_min": 20,
+        "share_with_patient": True}).expect(201)
+    mails = smtp.wait_for(q["email"], count=2)
+    ev = _invite(mails[-1], "REQUEST")
+    eq(ev["props"]["UID"], "appointment-%d@chairside" % r["occurrences"][0]["id"], "UID")
+    check(ev["props"]["SUMMARY"].strip(), "a SUMMARY even without action or notes")
+
+
+def test_series_cancel_mails_the_first_occurrence(ctx):
+    """Only the first occurrence of a shared series is mailed; cancelling
+    the series from its middle cancels that one too, and says so."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    cl, st, svc, day = _clinic(c, weekday=5)
+    p = _patient(c)
+    a = c.post(API + "/appointments", {
+        "patient_id": p["id"], "staff_id": st["id"], "start": local_iso(day, "07:00"),
+        "duration_min": 20, "notes": "Serie", "share_with_patient": True,
+        "recurrence": {"every": "week", "interval": 1,
+                       "until": str(day + dt.timedelta(days=14))}}).expect(201)
+    ids = [o["id"] for o in a["occurrences"]]
+    eq(len(ids), 3, "occurrences")
+    smtp.wait_for(p["email"])
+    c.post(API + "/appointments/%d/cancel" % ids[1], {"scope": "series"}).expect(200)
+    gone = smtp.wait_for(p["email"], "cancelled", count=2)
+    uids = sorted(_invite(m, "CANCEL")["props"]["UID"] for m in gone)
+    eq(uids, sorted("appointment-%d@chairside" % i for i in (ids[0], ids[1])),
+       "CANCELs of the first occurrence and of the one cancelled")
+    time.sleep(0.5)
+    eq(len(smtp.to(p["email"], "cancelled")), 2, "not one per occurrence")
+
+
+def test_canonical_crlf_text_parts(ctx):
+    """Whatever line breaks a template uses, the text parts go out in
+    canonical form: every line break CRLF."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    items = c.get(API + "/templates", limit=100).expect(200)["items"]
+    t = {i["name"]: i for i in items}["booking_confirmation"]
+    old = {k: t[k] for k in ("subject", "body_text", "body_html")}
+    try:
+        c.patch(API + "/templates/%d" % t["id"], {
+            "subject": "Zeilen {{date}}", "body_text": "eins\nzwei\r\ndrei\rvier\n",
+            "body_html": "<p>eins</p>\n<p>zwei</p>"}).expect(200)
+        cl, st, svc, day = _clinic(c, weekday=1)
+        p = _patient(c)
+        book_ok(c, st["id"], [svc["id"]], local_iso(day, "16:00"), p["id"])
+        mail = smtp.wait_for(p["email"], "Zeilen")[0]
+    finally:
+        c.patch(API + "/templates/%d" % t["id"], old).expect(200)
+    parts = {part.get_content_type(): part.get_payload(decode=True) for part in mail.walk()
+             if not part.is_multipart()}
+    eq(parts["text/plain"], b"eins\r\nzwei\r\ndrei\r\nvier\r\n", "text/plain bytes")
+    eq(parts["text/html"], b"<p>eins</p>\r\n<p>zwei</p>", "text/html bytes")
+    check(b"\r\nBEGIN:VEVENT\r\n" in parts["text/calendar"], "text/calendar in CRLF")
+
+
+def test_internationalised_addresses(ctx):
+    """Internationalised domains go out as A-labels (IDNA): in the
+    envelope, To:, From:, ORGANIZER and ATTENDEE; an address that cannot
+    be written in ASCII is refused with 422 when it is entered."""
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    # What cannot be sent is refused up front, naming the field.
+    for field, bad in (("email", "jörg@praxis.test"), ("email", "a@\u2603.test"),
+                       ("email", "a@b\u00e4\u0301\u200d.test")):
+        expect_field_error(c.post(API + "/patients", {"name": "X", "phone": "+49 1",
+                                                      field: bad}), field)
+    for field in ("mail_from", "notification_email"):
+        expect_field_error(c.patch(API + "/settings", {field: "büro@praxis.test"}), field)
+    p0 = _patient(c)
+    expect_field_error(c.patch(API + "/patients/%d" % p0["id"], {"email": "ö@x.test"}), "email")
+    eq(c.get(API + "/patients/%d" % p0["id"]).expect(200)["email"], p0["email"],
+       "a refused address is not stored")
+
+    _sent_all(c)
+    c.patch(API + "/settings", {"mail_from": "praxis@zahnärzte-münchen.test",
+                                "notification_email": "empfang@zahnärzte-münchen.test"}
+            ).expect(200)
+    try:
+        cl, st, svc, day = _clinic(c, weekday=2)
+        p = make_patient(c, name=helpers.unique("Idn"), email="patient@bücher.test")
+        eq(p["email"], "patient@bücher.test", "stored as entered")
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "17:30"), p["id"])
+        mail = smtp.wait_for("patient@xn--bcher-kva.test")[0]
+        eq(str(mail["to"]), "patient@xn--bcher-kva.test", "To: as A-label")
+        eq(str(mail["from"]), "praxis@xn--zahnrzte-mnchen-3kb82b.test", "From: as A-label")
+        ev = _invite(mail, "REQUEST")
+        eq(ev["organizer"]["value"], "mailto:praxis@xn--zahnrzte-mnchen-3kb82b.test", "ORGANIZER")
+        eq(ev["attendees"][0]["value"], "mailto:patient@xn--bcher-kva.test", "ATTENDEE")
+        desk = smtp.wait_for("empfang@xn--zahnrzte-mnchen-3kb82b.test")[0]
+        env = [e for e, m in smtp.messages() if m is desk][0]
+        eq(env["from"], "praxis@xn--zahnrzte-mnchen-3kb82b.test", "MAIL FROM as A-label")
+        items = rs.notifications(c, booking_id=b["id"], channel="email")
+        eq(sorted(i["to"] for i in items),
+           ["empfang@xn--zahnrzte-mnchen-3kb82b.test", "patient@xn--bcher-kva.test"],
+           "the outbox lists the addresses as sent")
+        _sent_all(c, b["id"])
+        check(all(i["status"] == "sent" for i in rs.notifications(c, booking_id=b["id"])),
+              "every mail sent")
+    finally:
+        _sent_all(c)
+        c.patch(API + "/settings", {"mail_from": "clinic@chairside.test",
+                                    "notification_email": "desk@chairside.test"}).expect(200)
+
+
 def test_templates_are_admin_editable(ctx):
     srv, smtp = _setup(ctx)
     c = srv.admin
     items = c.get(API + "/templates", limit=100).expect(200)["items"]
     by_name = {t["name"]: t for t in items}
     for name in ("booking_confirmation", "booking_notification", "booking_rescheduled",
-                 "booking_cancelled", "booking_reminder", "appointment_shared",
-                 "diary_collision", "diary_unreachable"):
+                 "booking_rescheduled_notification", "booking_cancelled",
+                 "booking_cancelled_notification", "booking_reminder", "appointment_shared",
+                 "appointment_changed", "appointment_cancelled", "diary_collision",
+                 "diary_unreachable"):
         check(name in by_name, "template %s missing: %s" % (name, sorted(by_name)))
     t = by_name["booking_confirmation"]
     old = {k: t[k] for k in ("subject", "body_text", "body_html")}

@@ -10,9 +10,10 @@
 #include "util/err.h"
 
 static const char *const names[] = {
-    "BEGIN",  "END",      "VERSION",     "PRODID",   "METHOD",
-    "UID",    "DTSTAMP",  "DTSTART",     "DTEND",    "SUMMARY",
-    "STATUS", "LOCATION", "DESCRIPTION", "ATTENDEE", "X-CHAIRSIDE-STAFF",
+    "BEGIN",    "END",       "VERSION",       "PRODID",   "METHOD",
+    "UID",      "DTSTAMP",   "DTSTART",       "DTEND",    "SUMMARY",
+    "STATUS",   "LOCATION",  "DESCRIPTION",   "ATTENDEE", "X-CHAIRSIDE-STAFF",
+    "SEQUENCE", "ORGANIZER", "LAST-MODIFIED",
 };
 
 static int
@@ -52,6 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *parts[6];
     char *buf;
     struct ics_event ev;
+    struct ics_itip itip;
+    struct ics_calendar cal = {NULL, NULL, NULL, 0, 0};
     struct buf out;
 
     if (!fuzz_parts(data, size, &buf, parts, 6))
@@ -70,6 +73,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ev.cancelled = size % 2;
     buf_init(&out, 1 << 22);
     if (ics_calendar_build(&ev, 1, *parts[5] ? "REQUEST" : NULL, &out) == ERR_OK && out.len)
+        check_shape(out.data, out.len);
+    /* An invitation: the typed texts as the organizer's and recipient's
+     * names and addresses too. */
+    buf_reset(&out);
+    itip = (struct ics_itip){(int)(size % 7), ev.stamp, parts[4], parts[2], parts[4], parts[3]};
+    cal.method = size % 3 ? "REQUEST" : "CANCEL";
+    if (ics_build(&cal, &ev, &itip, 1, &out) == ERR_OK && out.len)
         check_shape(out.data, out.len);
     buf_cleanup(&out);
     free(buf);

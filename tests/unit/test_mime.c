@@ -96,6 +96,7 @@ test_message_layout(void **state)
                              "<p>hello</p>",
                              "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
                              "REQUEST"};
+    const char *cal, *end, *att;
     struct buf b;
 
     (void)state;
@@ -110,10 +111,50 @@ test_message_layout(void **state)
     assert_non_null(strstr(b.data, "Content-Type: text/plain; charset=utf-8\r\n"
                                    "Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n"));
     assert_non_null(strstr(b.data, "Content-Type: text/html; charset=utf-8"));
-    assert_non_null(strstr(b.data, "Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n"
-                                   "Content-Disposition: attachment; filename=\"event.ics\""));
-    assert_non_null(strstr(b.data, "\r\n--alt-b1--\r\n"));
+    /* iMIP (RFC 6047): the invitation is an alternative of the text,
+     * and an attachment for clients that do not read it. */
+    cal = strstr(b.data, "\r\n--alt-b1\r\nContent-Type: text/calendar; method=REQUEST; "
+                         "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    assert_non_null(cal);
+    end = strstr(b.data, "\r\n--alt-b1--\r\n");
+    assert_non_null(end);
+    assert_true(cal < end);
+    att = strstr(b.data, "\r\n--mixed-b1\r\nContent-Type: application/ics; name=\"invite.ics\"\r\n"
+                         "Content-Disposition: attachment; filename=\"invite.ics\"\r\n");
+    assert_non_null(att);
+    assert_true(end < att);
     assert_non_null(strstr(b.data, "\r\n--mixed-b1--\r\n"));
+    /* Without a calendar there is neither. */
+    buf_reset(&b);
+    m.ics = NULL;
+    assert_int_equal(mime_build(&m, &b), ERR_OK);
+    assert_null(strstr(b.data, "text/calendar"));
+    assert_null(strstr(b.data, "invite.ics"));
+    buf_cleanup(&b);
+}
+
+/* Text parts go out in canonical form (RFC 2046 4.1.1): each line break
+ * CRLF, whether the text had LF, CR or CRLF. */
+static void
+test_text_parts_canonical_crlf(void **state)
+{
+    struct mime_message m = {"a@x.test", "b@x.test",       "s",         0,    "id",
+                             "b",        "a\nb\r\nc\rd\n", "<p>\n</p>", NULL, NULL};
+    struct buf b, want;
+
+    (void)state;
+    buf_init(&b, 1 << 20);
+    buf_init(&want, 4096);
+    assert_int_equal(mime_crlf("a\nb\r\nc\rd\n\n\r\r\n", &want), ERR_OK);
+    assert_string_equal(want.data, "a\r\nb\r\nc\r\nd\r\n\r\n\r\n\r\n");
+    assert_int_equal(mime_build(&m, &b), ERR_OK);
+    buf_reset(&want);
+    assert_int_equal(mime_base64("a\r\nb\r\nc\r\nd\r\n", 12, 1, &want), ERR_OK);
+    assert_non_null(strstr(b.data, want.data));
+    buf_reset(&want);
+    assert_int_equal(mime_base64("<p>\r\n</p>", 9, 1, &want), ERR_OK);
+    assert_non_null(strstr(b.data, want.data));
+    buf_cleanup(&want);
     buf_cleanup(&b);
 }
 
@@ -130,6 +171,10 @@ test_header_injection_refused(void **state)
     m.to = "b@x.test";
     m.subject = "two\nlines";
     assert_int_equal(mime_build(&m, &b), ERR_INVALID);
+    m.subject = "s";
+    m.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+    m.ics_method = "REQUEST\r\nBcc: evil@x.test";
+    assert_int_equal(mime_build(&m, &b), ERR_INVALID);
     buf_cleanup(&b);
 }
 
@@ -142,6 +187,7 @@ main(void)
         cmocka_unit_test(test_header_ascii_stays_plain),
         cmocka_unit_test(test_header_utf8_encoded_words),
         cmocka_unit_test(test_message_layout),
+        cmocka_unit_test(test_text_parts_canonical_crlf),
         cmocka_unit_test(test_header_injection_refused),
     };
 

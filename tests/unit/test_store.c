@@ -1420,6 +1420,50 @@ test_booking_list_filters(void **state)
     json_decref(items);
 }
 
+/* The iTIP SEQUENCE of a booking and of an appointment grows by one with
+ * each bump, and their notice rows carry it (an appointment's modified_at
+ * becomes the bump's time). */
+static void
+test_ical_sequence_bump(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_appointment a = {0};
+    json_t *row = NULL;
+    int64_t b, appt = 0;
+
+    booking_world_init(f->c, &w);
+    b = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    a.patient_id = w.pat2;
+    a.staff_id = w.staff1;
+    a.start_at = T0 + 11 * H;
+    a.end_at = T0 + 12 * H;
+    assert_int_equal(store_appointment_insert(f->c, &a, &appt), ERR_OK);
+
+    assert_int_equal(store_notice_booking(f->c, b, &row), ERR_OK);
+    assert_int_equal(json_int_at(row, "ical_sequence"), 0);
+    assert_int_equal(json_int_at(row, "modified_at"), T0 - 10 * 86400);
+    json_decref(row);
+    assert_int_equal(store_ical_bump(f->c, "booking", b, T0), ERR_OK);
+    assert_int_equal(store_ical_bump(f->c, "booking", b, T0 + 1), ERR_OK);
+    assert_int_equal(store_notice_booking(f->c, b, &row), ERR_OK);
+    assert_int_equal(json_int_at(row, "ical_sequence"), 2);
+    json_decref(row);
+
+    assert_int_equal(store_notice_appointment(f->c, appt, &row), ERR_OK);
+    assert_int_equal(json_int_at(row, "ical_sequence"), 0);
+    assert_true(json_int_at(row, "modified_at") > 0);
+    json_decref(row);
+    assert_int_equal(store_ical_bump(f->c, "appointment", appt, T0 + 7), ERR_OK);
+    assert_int_equal(store_notice_appointment(f->c, appt, &row), ERR_OK);
+    assert_int_equal(json_int_at(row, "ical_sequence"), 1);
+    assert_int_equal(json_int_at(row, "modified_at"), T0 + 7);
+    json_decref(row);
+
+    assert_int_equal(store_ical_bump(f->c, "booking", 999999, T0), ERR_NOT_FOUND);
+    assert_int_equal(store_ical_bump(f->c, "appointment", 999999, T0), ERR_NOT_FOUND);
+}
+
 static void
 test_booking_move_notes_cancel(void **state)
 {
@@ -2298,6 +2342,7 @@ main(void)
         T(test_booking_overlap_refused_by_database),
         T(test_booking_list_filters),
         T(test_booking_move_notes_cancel),
+        T(test_ical_sequence_bump),
         T(test_history),
         T(test_attendance_and_visit_items),
         T(test_appointment_insert_get),

@@ -54,6 +54,7 @@ static const char SQL_OUTBOX_LIST[] =
  * booking_services primary key, booking_id then position). */
 static const char SQL_NOTICE_BOOKING[] =
     "SELECT b.id, b.status, b.source, b.start_at, b.end_at, b.notes, b.staff_id, "
+    "b.ical_sequence, b.updated_at AS modified_at, "
     "p.name AS patient, p.email AS patient_email, s.name AS staff, s.email AS staff_email, "
     "l.name AS location, l.address, l.timezone, "
     "(SELECT string_agg(sv.name, ', ' ORDER BY bs.position) FROM booking_services bs "
@@ -61,7 +62,8 @@ static const char SQL_NOTICE_BOOKING[] =
     "FROM bookings b JOIN patients p ON p.id = b.patient_id JOIN staff s ON s.id = b.staff_id "
     "JOIN locations l ON l.id = b.location_id WHERE b.id = $1";
 static const char SQL_NOTICE_APPT[] =
-    "SELECT a.id, a.status, a.start_at, a.end_at, a.notes, a.staff_id, "
+    "SELECT a.id, a.status, a.start_at, a.end_at, a.notes, a.staff_id, a.share_with_patient, "
+    "a.ical_sequence, coalesce(a.ical_modified_at, a.created_at) AS modified_at, "
     "p.name AS patient, p.email AS patient_email, coalesce(s.name, '') AS staff, "
     "coalesce(s.email, '') AS staff_email, coalesce(ac.name, '') AS services, "
     "coalesce((SELECT l.timezone FROM staff_locations sl JOIN locations l ON "
@@ -76,6 +78,12 @@ static const char SQL_NOTICE_SETTINGS[] =
     "SELECT notification_email, smtp_url, mail_from, diary_url, diary_user, diary_password, "
     "sync_alert_after_s, reminder_before_min, public_url, allow_private_targets "
     "FROM settings WHERE id = 1";
+static const char SQL_ICAL_BUMP_BOOKING[] =
+    "UPDATE bookings SET ical_sequence = ical_sequence + 1 WHERE id = $2::bigint "
+    "AND $1::bigint IS NOT NULL";
+static const char SQL_ICAL_BUMP_APPT[] =
+    "UPDATE appointments SET ical_sequence = ical_sequence + 1, ical_modified_at = $1::bigint "
+    "WHERE id = $2::bigint";
 static const char SQL_TEMPLATE_GET[] =
     "SELECT name, subject, body_text, body_html FROM templates WHERE name = $1";
 /* One statement, so two workers raising the same issue at once cannot
@@ -230,6 +238,17 @@ int
 pgsql_notice_settings(struct store_conn *c, json_t **out)
 {
     return pq_one_json(c, out, SQL_NOTICE_SETTINGS, NULL);
+}
+
+int
+pgsql_ical_bump(struct store_conn *c, const char *kind, int64_t id, int64_t now)
+{
+    int64_t changed = 0;
+    int rc = pq_cmd(c, &changed,
+                    strcmp(kind, "appointment") == 0 ? SQL_ICAL_BUMP_APPT : SQL_ICAL_BUMP_BOOKING,
+                    "ii", now, id);
+
+    return rc == ERR_OK && changed == 0 ? ERR_NOT_FOUND : rc;
 }
 
 int

@@ -35,6 +35,7 @@ static const char SQL_OUTBOX_LIST[] =
     "AND (?3 = 0 OR booking_id = ?3) AND id > ?4 ORDER BY id LIMIT ?5";
 static const char SQL_NOTICE_BOOKING[] =
     "SELECT b.id, b.status, b.source, b.start_at, b.end_at, b.notes, b.staff_id, "
+    "b.ical_sequence, b.updated_at AS modified_at, "
     "p.name AS patient, p.email AS patient_email, s.name AS staff, s.email AS staff_email, "
     "l.name AS location, l.address, l.timezone, "
     "(SELECT group_concat(sv.name, ', ') FROM booking_services bs JOIN services sv "
@@ -42,7 +43,8 @@ static const char SQL_NOTICE_BOOKING[] =
     "FROM bookings b JOIN patients p ON p.id = b.patient_id JOIN staff s ON s.id = b.staff_id "
     "JOIN locations l ON l.id = b.location_id WHERE b.id = ?";
 static const char SQL_NOTICE_APPT[] =
-    "SELECT a.id, a.status, a.start_at, a.end_at, a.notes, a.staff_id, "
+    "SELECT a.id, a.status, a.start_at, a.end_at, a.notes, a.staff_id, a.share_with_patient, "
+    "a.ical_sequence, coalesce(a.ical_modified_at, a.created_at) AS modified_at, "
     "p.name AS patient, p.email AS patient_email, coalesce(s.name, '') AS staff, "
     "coalesce(s.email, '') AS staff_email, coalesce(ac.name, '') AS services, "
     "coalesce((SELECT l.timezone FROM staff_locations sl JOIN locations l ON "
@@ -57,6 +59,10 @@ static const char SQL_NOTICE_SETTINGS[] =
     "SELECT notification_email, smtp_url, mail_from, diary_url, diary_user, diary_password, "
     "sync_alert_after_s, reminder_before_min, public_url, allow_private_targets "
     "FROM settings WHERE id = 1";
+static const char SQL_ICAL_BUMP_BOOKING[] =
+    "UPDATE bookings SET ical_sequence = ical_sequence + 1 WHERE id = ?2";
+static const char SQL_ICAL_BUMP_APPT[] = "UPDATE appointments SET ical_sequence = ical_sequence + "
+                                         "1, ical_modified_at = ?1 WHERE id = ?2";
 static const char SQL_TEMPLATE_GET[] =
     "SELECT name, subject, body_text, body_html FROM templates WHERE name = ?";
 static const char SQL_ISSUE_RAISE[] =
@@ -226,6 +232,19 @@ sqlite_notice_settings(struct store_conn *c, json_t **out)
 
     *out = NULL;
     return st ? sql_one_json(c, st, out) : ERR_STORE;
+}
+
+int
+sqlite_ical_bump(struct store_conn *c, const char *kind, int64_t id, int64_t now)
+{
+    sqlite3_stmt *st = sql_prepare(c, strcmp(kind, "appointment") == 0 ? SQL_ICAL_BUMP_APPT
+                                                                       : SQL_ICAL_BUMP_BOOKING);
+    int rc;
+
+    if (!st || sql_bind(c, st, "ii", now, id) != ERR_OK)
+        return ERR_STORE;
+    rc = sql_exec_step(c, st);
+    return rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0 ? ERR_NOT_FOUND : rc;
 }
 
 int
