@@ -157,23 +157,26 @@ http_reply_rendered_page(struct http_req *req, struct http_resp *resp, json_t *i
     return rc;
 }
 
+/* Every problem is type about:blank, so its title is the status's reason
+ * phrase (RFC 9457 4.2.1, phrases from RFC 9110 15); the detail says what
+ * went wrong. */
 static const struct {
     int err;
     int status;
     const char *title;
 } problem_map[] = {
-    {ERR_INVALID, 422, "Validation failed"},
-    {ERR_MALFORMED, 400, "Malformed request"},
-    {ERR_NOT_FOUND, 404, "Not found"},
-    {ERR_METHOD, 405, "Method not allowed"},
+    {ERR_INVALID, 422, "Unprocessable Content"},
+    {ERR_MALFORMED, 400, "Bad Request"},
+    {ERR_NOT_FOUND, 404, "Not Found"},
+    {ERR_METHOD, 405, "Method Not Allowed"},
     {ERR_CONFLICT, 409, "Conflict"},
     {ERR_FORBIDDEN, 403, "Forbidden"},
-    {ERR_UNAUTHORIZED, 401, "Not logged in"},
-    {ERR_TOO_LARGE, 413, "Request body too large"},
-    {ERR_RATE_LIMITED, 429, "Too many requests"},
-    {ERR_NOMEM, 500, "Internal error"},
-    {ERR_STORE, 500, "Internal error"},
-    {ERR_IO, 500, "Internal error"},
+    {ERR_UNAUTHORIZED, 401, "Unauthorized"},
+    {ERR_TOO_LARGE, 413, "Content Too Large"},
+    {ERR_RATE_LIMITED, 429, "Too Many Requests"},
+    {ERR_NOMEM, 500, "Internal Server Error"},
+    {ERR_STORE, 500, "Internal Server Error"},
+    {ERR_IO, 500, "Internal Server Error"},
     {ERR_RETRY, 503, "Service Unavailable"},
     {ERR_UNAVAILABLE, 503, "Service Unavailable"},
 };
@@ -193,7 +196,7 @@ http_status_for(int err)
 void
 http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
 {
-    const char *title = "Internal error";
+    const char *title = "Internal Server Error";
     json_t *p;
     size_t i;
 
