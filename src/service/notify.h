@@ -18,7 +18,8 @@ enum notify_event {
 
 /* The patient's e-mail (and the practice's for a new booking), the diary
  * operation and the webhooks of a booking event; a reminder is the e-mail
- * alone. Uses s->db, s->tzdb and s->now. */
+ * alone. A new booking's webhooks are the caller's to queue, after its
+ * invoice (service/webhooks.h). Uses s->db, s->tzdb and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
 /* An appointment shared with its patient: its details by e-mail. */
 int notify_appointment_shared(const struct svc *s, int64_t appointment_id);
