@@ -9,8 +9,11 @@ tests, or Debian's /usr/bin/python3) and returns one line per mismatch.
 A response is matched to its operation by method and path template, to
 its response by status (then `NXX`, then `default`) and to its schema by
 Content-Type. A status, path or content type the document does not
-describe is a mismatch too. Formats date-time (RFC 3339 with an offset),
-date and uuid are checked; others are left to the schema's other words."""
+describe is a mismatch too, and so is a field the matched schema does not
+declare (unless it allows more with additionalProperties): JSON Schema
+would let it pass, but then the document does not say what is sent.
+Formats date-time (RFC 3339 with an offset), date and uuid are checked;
+others are left to the schema's other words."""
 
 import json
 import os
@@ -158,11 +161,51 @@ def _main(spec_path, records_path):
             out.append("%s: at %s: %s" % (where, at, e.message[:300]))
         return out
 
+    def branches(schema, seen=()):
+        """schema and everything it is made of (allOf, anyOf, oneOf, $ref)."""
+        schema = resolve(schema)
+        if not isinstance(schema, dict) or id(schema) in seen:
+            return []
+        out = [schema]
+        for word in ("allOf", "anyOf", "oneOf"):
+            for sub in schema.get(word, []):
+                out += branches(sub, seen + (id(schema),))
+        return out
+
+    def undeclared(schemas, value, at, where, out):
+        """Fields of value that no schema in schemas declares: the document
+        is silent about them, though JSON Schema would let them pass."""
+        parts = [b for sch in schemas for b in branches(sch)]
+        if isinstance(value, dict):
+            props, open_ = {}, False
+            for b in parts:
+                for name, sub in b.get("properties", {}).items():
+                    props.setdefault(name, []).append(sub)
+                extra = b.get("additionalProperties")
+                if (extra is not None and extra is not False) or "patternProperties" in b:
+                    open_ = True
+            if not props:
+                return  # a free-form object
+            for name, sub in value.items():
+                if name in props:
+                    undeclared(props[name], sub, at + "/" + name, where, out)
+                elif not open_:
+                    out.append("%s: at %s: field %r is not in the document"
+                               % (where, at or "(body)", name))
+        elif isinstance(value, list):
+            items = [b["items"] for b in parts if isinstance(b.get("items"), dict)]
+            for i, sub in enumerate(value):
+                if items:
+                    undeclared(items, sub, "%s/%d" % (at, i), where, out)
+
     mismatches, walked = [], set()
     for rec in records:
         if "schema_ref" in rec:
-            mismatches += errors_of(rec["schema_ref"], {"$ref": rec["schema_ref"]}, rec["body"],
-                                    rec["where"])
+            schema = {"$ref": rec["schema_ref"]}
+            errors = errors_of(rec["schema_ref"], schema, rec["body"], rec["where"])
+            if not errors:
+                undeclared([schema], rec["body"], "", rec["where"], errors)
+            mismatches += errors
             continue
         path = rec["path"].split("?", 1)[0]
         method = rec["method"].lower()
@@ -195,7 +238,7 @@ def _main(spec_path, records_path):
                               % (where, status, method.upper(), template))
             continue
         resp = resolve(resp)
-        if rec["body"] is None or method == "head":
+        if not rec["has_body"] or method == "head":
             continue
         content = resp.get("content", {})
         media = content.get(rec["content_type"])
@@ -203,12 +246,17 @@ def _main(spec_path, records_path):
             mismatches.append("%s: %s is not documented (has %s)"
                               % (where, rec["content_type"], ", ".join(content) or "no body"))
             continue
+        if rec["body"] is None:
+            continue  # not JSON (YAML, iCalendar): its type is all there is to check
         schema = media.get("schema")
         if schema is None:
             mismatches.append("%s: no schema for %s" % (where, rec["content_type"]))
             continue
         key = (template, method, status, rec["content_type"])
-        mismatches += errors_of(key, schema, rec["body"], where)
+        errors = errors_of(key, schema, rec["body"], where)
+        if not errors:
+            undeclared([schema], rec["body"], "", where, errors)
+        mismatches += errors
     listed = sorted("%s %s" % (m.upper(), t) for t, item in spec.get("paths", {}).items()
                     for m in item if m in ("get", "put", "post", "patch", "delete"))
     json.dump({"mismatches": mismatches, "walked": sorted(walked), "listed": listed}, sys.stdout)

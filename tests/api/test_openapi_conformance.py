@@ -146,6 +146,22 @@ def test_walk_patients_bookings_money(ctx):
            {"attendance": "confirmed"}).expect(200)
     s.get(API + "/appointments/%d/history" % occ[0]["id"]).expect(200)
     s.post(API + "/appointments/%d/cancel" % occ[-1]["id"], {"scope": "this"}).expect(200)
+    # Records made with the fewest fields: absent values render as the
+    # document says (null or empty), not as whatever the row held.
+    bare = s.post(API + "/patients", {"name": unique("Bare"), "phone": "1"}).expect(201)
+    s.get(API + "/patients/%d" % bare["id"]).expect(200)
+    s.post(API + "/bookings", {"patient_id": bare["id"], "staff_id": st["id"],
+                               "service_ids": [other["id"]],
+                               "start": local_iso(day, "12:00")}).expect(201)
+    bare_ap = s.post(API + "/appointments", {"start": local_iso(day, "17:30"),
+                                             "duration_min": 15}).expect(201)
+    s.get(API + "/appointments/%d" % bare_ap["occurrences"][0]["id"]).expect(200)
+    s.get(API + "/appointments", **{"from": day.isoformat(), "to": day.isoformat()}).expect(200)
+    for path in ("/patients", "/bookings", "/appointments", "/invoices", "/payments",
+                 "/notifications"):
+        page = s.get(API + path, limit=1).expect(200)
+        if page["next_cursor"] is not None:
+            s.get(API + path, limit=1, cursor=page["next_cursor"]).expect(200)
     s.get(API + "/calendar", date=day.isoformat(), location_id=loc["id"]).expect(200)
     visits = s.get(API + "/visits", date=day.isoformat(), location_id=loc["id"]).expect(200)
     visit = visits["items"][0]
@@ -273,6 +289,41 @@ def test_walk_notifications_and_admin(ctx):
     a.request("DELETE", API + "/settings").expect_problem(405)
     a.get(API + "/locations/999999").expect_problem(404)
     a.get(API + "/nowhere").expect_problem(404)
+
+
+def test_the_check_finds_differences(ctx):
+    """The validator is not a rubber stamp: bodies that break the document
+    in the ways the walk could meet are reported."""
+    rec = openapi_check.Recorder()
+    bad = helpers.Response("GET", API + "/me/profile", 200,
+                           {"content-type": "application/json"},
+                           b'{"id": 1, "name": "A", "phone": "", "email": "", '
+                           b'"date_of_birth": null, "can_book_online": true, '
+                           b'"can_view_invoices": true, "has_account": true, "notes": "x"}')
+    extra = helpers.Response("GET", API + "/locations/1", 200,
+                             {"content-type": "application/json"},
+                             b'{"id": 1, "name": "A", "timezone": "Europe/Berlin", '
+                             b'"address": "", "secret": 1}')
+    when = helpers.Response("GET", API + "/webhooks/1", 200,
+                            {"content-type": "application/json"},
+                            b'{"id": 1, "url": "http://x.test/", "events": ["booking.created"], '
+                            b'"last_status": 200, "last_attempt_at": "2026-12-01 09:00"}')
+    status = helpers.Response("GET", API + "/settings", 418,
+                              {"content-type": "application/json"}, b"{}")
+    title = helpers.Response("GET", API + "/bookings/1", 404,
+                             {"content-type": "application/problem+json"},
+                             b'{"type": "about:blank", "title": "Not found", "status": 404, '
+                             b'"detail": "no such booking"}')
+    for r in (bad, extra, when, status, title):
+        rec.response(r)
+    spec = helpers.Client(ctx.port).get(API + "/openapi.yaml")
+    spec.expect(200)
+    mismatches, _, _ = openapi_check.check(spec.text, rec)
+    text = "\n".join(mismatches)
+    for expected in ("/me/profile -> 200", "'secret' is not in the document",
+                     "last_attempt_at", "status 418 is not documented", "'Not found'"):
+        check(expected in text, "the check missed %r in:\n%s" % (expected, text))
+    eq(len(mismatches), 5, "one mismatch per bad body:\n%s" % text)
 
 
 def _result(ctx):

@@ -13,6 +13,7 @@ import re
 import threading
 
 import helpers
+import openapi_check
 import realservers as rs
 from helpers import (API, book_ok, check, clinic_with_staff, eq, local_iso, make_patient,
                      make_service, next_weekday, same_instant)
@@ -220,6 +221,29 @@ def test_payment_confirmed_names_booking_and_payment(ctx):
     eq((p["booking"]["patient_id"], p["booking"]["staff_id"], p["booking"]["location_id"],
         p["booking"]["service_ids"]), (patient["id"], st["id"], cl.loc_id, [svc["id"]]),
        "booking ids beside the payment")
+
+
+def test_bodies_match_the_openapi_webhooks(ctx):
+    """Every body received matches its schema under the document's
+    webhooks, with no field the document does not name."""
+    srv, recv = _setup(ctx)
+    with recv.lock:
+        got = list(recv.deliveries)
+    rec = openapi_check.Recorder()
+    events = set()
+    for path, headers, body, status in got:
+        payload = json.loads(body)
+        events.add(payload["event"])
+        ref = ("#/components/schemas/WebhookPaymentDelivery"
+               if payload["event"] == "payment.confirmed"
+               else "#/components/schemas/WebhookDelivery")
+        rec.body(ref, payload, "%s delivery to %s" % (payload["event"], path))
+    eq(events, {"booking.created", "booking.rescheduled", "booking.cancelled",
+                "payment.confirmed"}, "every event was delivered")
+    spec = srv.admin.get(API + "/openapi.yaml")
+    spec.expect(200)
+    mismatches, _, _ = openapi_check.check(spec.text, rec)
+    check(not mismatches, "deliveries differ from the document:\n  %s" % "\n  ".join(mismatches))
 
 
 def test_zz_servers_stop_cleanly(ctx):
