@@ -326,6 +326,21 @@ def test_the_check_finds_differences(ctx):
     eq(len(mismatches), 5, "one mismatch per bad body:\n%s" % text)
 
 
+def test_zz_head_answers_like_every_get(ctx):
+    """RFC 9110: HEAD wherever GET works, for every GET of the walk, by the
+    same client: GET's status, type and length, and no body."""
+    differ = []
+    for client, path in list(_rec.gets):
+        g = client.request("GET", path)
+        h = client.request("HEAD", path)
+        got = (h.status, h.headers.get("content-type"), h.headers.get("content-length"), h.body)
+        want = (g.status, g.headers.get("content-type"), str(len(g.body)), b"")
+        if got != want:
+            differ.append("%s: HEAD %r, GET %r" % (path, got, want))
+    check(len(_rec.gets) > 60, "the walk made %d distinct GETs" % len(_rec.gets))
+    check(not differ, "HEAD differs from GET:\n  %s" % "\n  ".join(differ))
+
+
 def _result(ctx):
     if "result" not in _state:
         spec = helpers.Client(ctx.port).get(API + "/openapi.yaml")
