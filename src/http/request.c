@@ -212,6 +212,11 @@ http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
     if (p && err == ERR_INVALID)
         json_object_set_new(p, "errors",
                             req->problem.errors ? json_incref(req->problem.errors) : json_array());
+    /* RFC 9110 15.5.2: a 401 names how to authenticate; Bearer (API
+     * tokens) makes browsers show no login prompt of their own. */
+    if (resp->status == 401 && !resp->extra_header[0])
+        snprintf(resp->extra_header, sizeof(resp->extra_header),
+                 "WWW-Authenticate: Bearer realm=\"chairside\"");
     json_decref(resp->json);
     resp->json = p;
     buf_reset(&resp->raw);

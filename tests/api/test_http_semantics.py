@@ -204,5 +204,17 @@ def test_problem_titles_are_reason_phrases(ctx):
     eq((s, p["type"], p["title"]), (404, "about:blank", "Not Found"), "static 404 problem")
 
 
+def test_401_names_the_scheme(ctx):
+    anon = ctx.client()
+    for r in (anon.get(API + "/bookings"),
+              anon.request("GET", API + "/me", headers={"Authorization": "Bearer nope"}),
+              anon.post(API + "/auth/login", {"email": "nobody@x.test", "password": "wrong"})):
+        r.expect_problem(401)
+        eq(r.headers.get("www-authenticate"), 'Bearer realm="chairside"',
+           "WWW-Authenticate of %s %s" % (r.method, r.path))
+    r = ctx.admin.get(API + "/me")
+    eq((r.status, r.headers.get("www-authenticate")), (200, None), "only 401s challenge")
+
+
 def test_zz_stop(ctx):
     _stop()
