@@ -289,6 +289,13 @@ def test_walk_notifications_and_admin(ctx):
     a.request("DELETE", API + "/settings").expect_problem(405)
     a.get(API + "/locations/999999").expect_problem(404)
     a.get(API + "/nowhere").expect_problem(404)
+    a.post(API + "/patients", raw='{"name": "%s"}' % ("x" * 300 * 1024)).expect_problem(413)
+    a.request("POST", API + "/patients", body={"name": "x", "phone": "1"},
+              csrf=False).expect_problem(403)
+    who = unique("nobody") + "@x.test"
+    for _ in range(5):
+        v.post(API + "/auth/login", {"email": who, "password": "wrong"}).expect_problem(401)
+    v.post(API + "/auth/login", {"email": who, "password": "wrong"}).expect_problem(429)
 
 
 def test_the_check_finds_differences(ctx):
