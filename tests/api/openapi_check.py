@@ -91,7 +91,8 @@ def check(spec_text, recorder):
     if r.returncode != 0:
         raise AssertionError("the validator failed (%d): %s" % (r.returncode, r.stderr[-2000:]))
     out = json.loads(r.stdout)
-    return out["mismatches"], set(out["walked"]), set(out["listed"])
+    mismatches = ["the document: " + p for p in out["document"]] + out["mismatches"]
+    return mismatches, set(out["walked"]), set(out["listed"])
 
 
 # --- the validator, run as a script -------------------------------------------
@@ -264,7 +265,39 @@ def _main(spec_path, records_path):
         mismatches += errors
     listed = sorted("%s %s" % (m.upper(), t) for t, item in spec.get("paths", {}).items()
                     for m in item if m in ("get", "put", "post", "patch", "delete"))
-    json.dump({"mismatches": mismatches, "walked": sorted(walked), "listed": listed}, sys.stdout)
+    json.dump({"mismatches": mismatches, "walked": sorted(walked), "listed": listed,
+               "document": document_problems(spec, jsonschema)}, sys.stdout)
+
+
+def document_problems(spec, jsonschema):
+    """The document itself: every $ref leads somewhere and every schema in
+    components is valid JSON Schema 2020-12 (by jsonschema's own
+    meta-schema)."""
+    problems = []
+
+    def walk(node, at):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                target = spec
+                try:
+                    for part in ref[2:].split("/"):
+                        target = target[part]
+                except (KeyError, TypeError):
+                    problems.append("%s: $ref %s leads nowhere" % (at, ref))
+            for k, v in node.items():
+                walk(v, at + "/" + str(k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, "%s/%d" % (at, i))
+
+    walk(spec, "#")
+    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as exc:
+            problems.append("components/schemas/%s: %s" % (name, exc.message[:300]))
+    return problems
 
 
 if __name__ == "__main__":

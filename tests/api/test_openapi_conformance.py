@@ -348,6 +348,18 @@ def test_zz_head_answers_like_every_get(ctx):
     check(not differ, "HEAD differs from GET:\n  %s" % "\n  ".join(differ))
 
 
+def test_the_check_finds_a_broken_document(ctx):
+    spec = helpers.Client(ctx.port).get(API + "/openapi.yaml")
+    spec.expect(200)
+    check(spec.text.count("\n  schemas:\n") == 1, "one components/schemas section")
+    broken = spec.text.replace("\n  schemas:\n", "\n  schemas:\n    Broken:\n      type: objekt\n"
+                               "    Dangling:\n      $ref: \"#/components/schemas/Nope\"\n")
+    mismatches, _, _ = openapi_check.check(broken, openapi_check.Recorder())
+    eq(sorted(m.split(":")[1].strip() for m in mismatches),
+       ["#/components/schemas/Dangling", "components/schemas/Broken"],
+       "both faults found: %r" % mismatches)
+
+
 def _result(ctx):
     if "result" not in _state:
         spec = helpers.Client(ctx.port).get(API + "/openapi.yaml")
