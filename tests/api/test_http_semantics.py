@@ -217,4 +217,7 @@ def test_401_names_the_scheme(ctx):
 
 
 def test_zz_stop(ctx):
+    if _env.get("chairside"):
+        eq(_env["chairside"].stop(), 0, "the web-root server exits 0 on SIGTERM")
+        _env["chairside"] = None
     _stop()

@@ -247,4 +247,8 @@ def test_bodies_match_the_openapi_webhooks(ctx):
 
 
 def test_zz_servers_stop_cleanly(ctx):
+    if _env.get("chairside"):
+        # Under ASan a leak in the delivery path shows as a non-zero exit.
+        eq(_env["chairside"].stop(), 0, "chairside exits 0 on SIGTERM")
+        _env["chairside"] = None
     _stop_all()
