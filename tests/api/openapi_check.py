@@ -23,6 +23,12 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# RFC 9110 section 15: the reason phrases of the statuses the API answers.
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+           422: "Unprocessable Content", 429: "Too Many Requests",
+           500: "Internal Server Error", 503: "Service Unavailable"}
+
 
 class Recorder:
     """What a test saw: responses of API calls and bodies of a schema."""
@@ -260,6 +266,14 @@ def _main(spec_path, records_path):
             continue
         key = (template, method, status, rec["content_type"])
         errors = errors_of(key, schema, rec["body"], where)
+        body = rec["body"]
+        # RFC 9457 4.2.1: an about:blank problem's title is the reason phrase.
+        if (not errors and rec["content_type"] == "application/problem+json"
+                and isinstance(body, dict)
+                and body.get("type") == "about:blank"
+                and body.get("title") != REASONS.get(rec["status"])):
+            errors.append("%s: title %r is not the reason phrase %r"
+                          % (where, body.get("title"), REASONS.get(rec["status"])))
         if not errors:
             undeclared([schema], rec["body"], "", where, errors)
         mismatches += errors

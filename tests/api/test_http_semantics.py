@@ -8,15 +8,12 @@ import json
 import os
 
 import helpers
+import openapi_check
 import realservers as rs
 from helpers import API, book_ok, check, clinic_with_staff, eq, local_iso, make_patient, \
     make_service, next_weekday
 
-# RFC 9110 section 15: the reason phrase of each status we answer with.
-REASON = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
-          422: "Unprocessable Content", 429: "Too Many Requests",
-          500: "Internal Server Error", 503: "Service Unavailable"}
+REASON = openapi_check.REASONS
 
 # Headers that must be equal between a GET and its HEAD (Date and the
 # like change between two requests; Set-Cookie is not sent by reads).
@@ -184,6 +181,10 @@ def test_problem_titles_are_reason_phrases(ctx):
     seen[405] = c.request("DELETE", API + "/settings")
     seen[413] = c.post(API + "/patients", raw='{"name": "%s"}' % ("x" * 300 * 1024))
     seen[422] = c.post(API + "/patients", {})
+    who = helpers.unique("nobody") + "@x.test"
+    for _ in range(5):
+        anon.post(API + "/auth/login", {"email": who, "password": "wrong"}).expect_problem(401)
+    seen[429] = anon.post(API + "/auth/login", {"email": who, "password": "wrong"})
     cl, st = clinic_with_staff(c, 4, "08:00", "18:00")
     svc = make_service(c, 30)
     start = local_iso(next_weekday(4), "09:00")
