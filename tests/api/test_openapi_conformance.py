@@ -257,7 +257,8 @@ def test_walk_visitor_signup_and_merge(ctx):
     s.get(API + "/patients", possible_duplicates="1").expect(200)
     s.post(API + "/patients/%d/merge" % b["patient_id"], {"into_id": old["id"]}).expect(200)
     v.get(API + "/bookings").expect_problem(401)
-    v.post(API + "/auth/login", {"email": ADMIN_EMAIL, "password": "wrong"}).expect_problem(401)
+    # No failed logins here: they count against this address for every
+    # module on the server (test_http_semantics meets 401 and 429 on its own).
     v.get(API + "/availability", service_ids=svc["id"], **{"from": "2026-13-01",
                                                            "to": "x"}).expect_problem(422)
 
@@ -302,10 +303,6 @@ def test_walk_notifications_and_admin(ctx):
     a.post(API + "/patients", raw='{"name": "%s"}' % ("x" * 300 * 1024)).expect_problem(413)
     a.request("POST", API + "/patients", body={"name": "x", "phone": "1"},
               csrf=False).expect_problem(403)
-    who = unique("nobody") + "@x.test"
-    for _ in range(5):
-        v.post(API + "/auth/login", {"email": who, "password": "wrong"}).expect_problem(401)
-    v.post(API + "/auth/login", {"email": who, "password": "wrong"}).expect_problem(429)
 
 
 def test_the_check_finds_differences(ctx):
