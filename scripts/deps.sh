@@ -12,6 +12,9 @@ PKGS="$PKGS python3-icalendar"
 # btree_gist from its contrib) for scripts/pg_scratch.sh, and psycopg2 for
 # the API tests that read the database directly.
 PKGS="$PKGS libpq-dev postgresql-15 postgresql-client-15 python3-psycopg2"
+# The API tests validate every response body against docs/openapi.yaml with
+# a real JSON Schema validator (Draft 2020-12) and read the YAML with PyYAML.
+PKGS="$PKGS python3-jsonschema python3-yaml"
 # The web app builds with Node and npm and is tested in Debian's Chromium;
 # a machine that already has npm (a newer Node) keeps it. The API tests
 # need Node too (NO_WEB=1 as well): the FHIR tests validate with ajv.

@@ -1,5 +1,6 @@
 /* Every request passes here: route, authenticate, authorise, run the
  * handler, turn its error into problem+json and write one log line. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -57,6 +58,13 @@ run_handler(struct http_req *req, struct http_resp *resp, const struct http_rout
     }
 }
 
+/* GET and HEAD only read. */
+static int
+is_read(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
 static int
 run(struct http_req *req, struct http_resp *resp)
 {
@@ -67,13 +75,19 @@ run(struct http_req *req, struct http_resp *resp)
     m = http_route_find(api_routes, api_routes_count, req->method, req->path, req, &route);
     if (m == HTTP_MATCH_NONE)
         return http_fail(req, ERR_NOT_FOUND, "no such endpoint");
-    if (m == HTTP_MATCH_WRONG_METHOD)
+    if (m == HTTP_MATCH_WRONG_METHOD) {
+        char allow[96];
+
+        /* RFC 9110 15.5.6: a 405 lists the methods the path does take. */
+        http_route_allow(api_routes, api_routes_count, req->path, allow, sizeof(allow));
+        snprintf(resp->extra_header, sizeof(resp->extra_header), "Allow: %s", allow);
         return http_fail(req, ERR_METHOD, "this endpoint does not take %s", req->method);
+    }
     req->route_ctx = route->ctx;
     req->db = store_acquire(req->app->store);
     /* A read gets one snapshot for all its queries: consistent, and the
      * database's locks are taken once instead of once per statement. */
-    reading = strcmp(req->method, "GET") == 0;
+    reading = is_read(req->method);
     rc = reading ? store_begin(req->db, 0) : ERR_OK;
     if (rc == ERR_OK)
         rc = auth_resolve(req);
@@ -99,7 +113,7 @@ run(struct http_req *req, struct http_resp *resp)
 static void
 audit(struct http_req *req, int status)
 {
-    if (req->audited || (strcmp(req->method, "GET") == 0 && !req->auth.as_patient_id) ||
+    if (req->audited || (is_read(req->method) && !req->auth.as_patient_id) ||
         strcmp(req->path, "/healthz") == 0)
         return;
     req->db = store_acquire(req->app->store);

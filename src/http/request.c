@@ -189,23 +189,26 @@ http_reply_rendered_page(struct http_req *req, struct http_resp *resp, json_t *i
     return rc;
 }
 
+/* Every problem is type about:blank, so its title is the status's reason
+ * phrase (RFC 9457 4.2.1, phrases from RFC 9110 15); the detail says what
+ * went wrong. */
 static const struct {
     int err;
     int status;
     const char *title;
 } problem_map[] = {
-    {ERR_INVALID, 422, "Validation failed"},
-    {ERR_MALFORMED, 400, "Malformed request"},
-    {ERR_NOT_FOUND, 404, "Not found"},
-    {ERR_METHOD, 405, "Method not allowed"},
+    {ERR_INVALID, 422, "Unprocessable Content"},
+    {ERR_MALFORMED, 400, "Bad Request"},
+    {ERR_NOT_FOUND, 404, "Not Found"},
+    {ERR_METHOD, 405, "Method Not Allowed"},
     {ERR_CONFLICT, 409, "Conflict"},
     {ERR_FORBIDDEN, 403, "Forbidden"},
-    {ERR_UNAUTHORIZED, 401, "Not logged in"},
-    {ERR_TOO_LARGE, 413, "Request body too large"},
-    {ERR_RATE_LIMITED, 429, "Too many requests"},
-    {ERR_NOMEM, 500, "Internal error"},
-    {ERR_STORE, 500, "Internal error"},
-    {ERR_IO, 500, "Internal error"},
+    {ERR_UNAUTHORIZED, 401, "Unauthorized"},
+    {ERR_TOO_LARGE, 413, "Content Too Large"},
+    {ERR_RATE_LIMITED, 429, "Too Many Requests"},
+    {ERR_NOMEM, 500, "Internal Server Error"},
+    {ERR_STORE, 500, "Internal Server Error"},
+    {ERR_IO, 500, "Internal Server Error"},
     {ERR_RETRY, 503, "Service Unavailable"},
     {ERR_UNAVAILABLE, 503, "Service Unavailable"},
 };
@@ -225,7 +228,7 @@ http_status_for(int err)
 void
 http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
 {
-    const char *title = "Internal error";
+    const char *title = "Internal Server Error";
     json_t *p;
     size_t i;
 
@@ -241,6 +244,11 @@ http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
     if (p && err == ERR_INVALID)
         json_object_set_new(p, "errors",
                             req->problem.errors ? json_incref(req->problem.errors) : json_array());
+    /* RFC 9110 15.5.2: a 401 names how to authenticate; Bearer (API
+     * tokens) makes browsers show no login prompt of their own. */
+    if (resp->status == 401 && !resp->extra_header[0])
+        snprintf(resp->extra_header, sizeof(resp->extra_header),
+                 "WWW-Authenticate: Bearer realm=\"chairside\"");
     json_decref(resp->json);
     resp->json = p;
     buf_reset(&resp->raw);

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -67,6 +68,14 @@ pattern_match(const char *pattern, const char *path, int64_t *ids, int *n_ids)
     return *p == '\0' && *s == '\0';
 }
 
+/* RFC 9110 9.3.2: HEAD is GET without the body, wherever GET works. */
+static int
+method_serves(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
 enum http_match
 http_route_find(const struct http_route *routes, size_t n, const char *method, const char *path,
                 struct http_req *req, const struct http_route **out)
@@ -80,7 +89,7 @@ http_route_find(const struct http_route *routes, size_t n, const char *method, c
     for (i = 0; i < n; i++) {
         if (!pattern_match(routes[i].pattern, path, ids, &n_ids))
             continue;
-        if (strcmp(routes[i].method, method) != 0) {
+        if (!method_serves(routes[i].method, method)) {
             result = HTTP_MATCH_WRONG_METHOD;
             continue;
         }
@@ -90,4 +99,29 @@ http_route_find(const struct http_route *routes, size_t n, const char *method, c
         return HTTP_MATCH_FOUND;
     }
     return result;
+}
+
+void
+http_route_allow(const struct http_route *routes, size_t n, const char *path, char *out,
+                 size_t size)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    int64_t ids[HTTP_MAX_PATH_IDS];
+    int n_ids, seen;
+    size_t i, m, used = 0;
+
+    if (!size)
+        return;
+    out[0] = '\0';
+    for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+        seen = 0;
+        for (i = 0; i < n && !seen; i++)
+            seen = method_serves(routes[i].method, methods[m]) &&
+                   pattern_match(routes[i].pattern, path, ids, &n_ids);
+        if (seen && used < size) {
+            int w = snprintf(out + used, size - used, "%s%s", used ? ", " : "", methods[m]);
+
+            used = w > 0 ? used + (size_t)w : used;
+        }
+    }
 }

@@ -30,9 +30,15 @@ enum http_match {
  * they fail the checks like any other stray characters. */
 size_t http_unescape(char *s);
 
-/* Finds the route for method and path, filling req->ids. */
+/* Finds the route for method and path, filling req->ids. A HEAD request
+ * is served by the path's GET route. */
 enum http_match http_route_find(const struct http_route *routes, size_t n, const char *method,
                                 const char *path, struct http_req *req,
                                 const struct http_route **out);
+
+/* The methods path answers to, as an Allow header value ("GET, HEAD,
+ * POST"), in out (truncated to size); empty when none. */
+void http_route_allow(const struct http_route *routes, size_t n, const char *path, char *out,
+                      size_t size);
 
 #endif

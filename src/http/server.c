@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -173,6 +174,21 @@ reply_too_large(struct http_req *req, struct MHD_Connection *conn)
     http_resp_cleanup(&resp);
 }
 
+/* The web app's files are only read: anything else is 405 (RFC 9110
+ * 15.5.6), not the router's 404. */
+static void
+reply_static_method(struct http_req *req, struct MHD_Connection *conn)
+{
+    struct http_resp resp;
+
+    http_resp_init(&resp);
+    http_fail(req, ERR_METHOD, "files of the web app take GET and HEAD only");
+    http_reply_problem(req, &resp, ERR_METHOD);
+    snprintf(resp.extra_header, sizeof(resp.extra_header), "Allow: GET, HEAD");
+    send_response(conn, &resp);
+    http_resp_cleanup(&resp);
+}
+
 /* States of http_req.body_too_large. */
 enum { BODY_FITS, BODY_DROPPED, BODY_REFUSED };
 
@@ -240,6 +256,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     }
     if (static_files_wanted(method, url))
         return static_files_reply(conn, s->cfg.web_root, url) == 0 ? MHD_YES : MHD_NO;
+    if (static_files_owns(url)) {
+        reply_static_method(req, conn);
+        return MHD_YES;
+    }
     clock_gettime(CLOCK_REALTIME, &ts);
     req->now = ts.tv_sec;
     http_resp_init(&resp);

@@ -49,14 +49,20 @@ has_prefix_segment(const char *path, const char *prefix)
 }
 
 int
-static_files_wanted(const char *method, const char *path)
+static_files_owns(const char *path)
 {
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return 0;
     /* The API, FHIR, health and the calendar feeds belong to the router. */
     return path[0] == '/' && !has_prefix_segment(path, "/api") &&
            !has_prefix_segment(path, "/fhir") && !has_prefix_segment(path, "/ical") &&
            strcmp(path, "/healthz") != 0;
+}
+
+int
+static_files_wanted(const char *method, const char *path)
+{
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return 0;
+    return static_files_owns(path);
 }
 
 /* Only plain names: letters, digits and "-_.", no segment starting with a

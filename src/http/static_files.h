@@ -14,6 +14,10 @@ enum static_encoding {
     STATIC_BR = 1 << 1,
 };
 
+/* 1 when path belongs to the web app rather than the router, whatever the
+ * method. */
+int static_files_owns(const char *path);
+
 /* 1 when this request is for a file rather than the API. */
 int static_files_wanted(const char *method, const char *path);
 

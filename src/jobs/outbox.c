@@ -23,6 +23,7 @@
 #define OUTBOX_MAX_THREADS 8
 #define OUTBOX_LEASE_S 60
 #define OUTBOX_REMINDER_BATCH 50
+#define OUTBOX_WEBHOOK_USER_AGENT "Chairside-Webhooks/1"
 
 struct outbox {
     struct outbox_config cfg;
@@ -109,12 +110,29 @@ send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *
         o->kind = OUT_RETRY;
 }
 
+/* The event id the body carries; rows queued before bodies had one are
+ * named by their outbox row, which is as stable across retries. */
+static void
+webhook_event_id(const struct store_outbox_row *row, char *out, size_t size)
+{
+    json_t *body = json_loads(row->body, 0, NULL);
+    const char *id = json_string_value(json_object_get(body, "id"));
+
+    if (id && !strpbrk(id, "\r\n"))
+        snprintf(out, size, "%s", id);
+    else
+        snprintf(out, size, "outbox-%lld", (long long)row->id);
+    json_decref(body);
+}
+
 static void
 send_webhook(const struct store_outbox_row *row, json_t *settings, const char *secret,
              struct outcome *o, long *status)
 {
-    char sig[SIGN_HEX_LEN], header[SIGN_HEX_LEN + 40], event[64];
-    const char *headers[] = {"Content-Type: application/json", header, event, NULL};
+    char sig[SIGN_HEX_LEN], header[SIGN_HEX_LEN + 40], event[64], id[64], event_id[96], attempt[48];
+    const char *headers[] = {
+        "Content-Type: application/json",         header, event, event_id, attempt,
+        "User-Agent: " OUTBOX_WEBHOOK_USER_AGENT, NULL};
     struct transport_http r = {"POST",    row->recipient,    NULL, NULL, headers,
                                row->body, strlen(row->body), 0};
     struct buf resp;
@@ -122,6 +140,10 @@ send_webhook(const struct store_outbox_row *row, json_t *settings, const char *s
     sign_hmac_sha256_hex(secret, row->body, strlen(row->body), sig);
     snprintf(header, sizeof(header), "X-Chairside-Signature: sha256=%s", sig);
     snprintf(event, sizeof(event), "X-Chairside-Event: %s", row->kind);
+    webhook_event_id(row, id, sizeof(id));
+    snprintf(event_id, sizeof(event_id), "X-Chairside-Event-Id: %s", id);
+    /* row->attempts counts the delivery being made now. */
+    snprintf(attempt, sizeof(attempt), "X-Chairside-Delivery-Attempt: %d", row->attempts);
     r.allow_private = row_int(settings, "allow_private_targets") != 0;
     buf_init(&resp, 64 * 1024);
     o->kind = OUT_RETRY;

@@ -10,6 +10,7 @@
 #include "service/payments.h"
 #include "service/setup.h"
 #include "service/visits.h"
+#include "service/webhooks.h"
 #include "util/err.h"
 #include "util/row.h"
 #include "util/secret.h"
@@ -185,6 +186,10 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
      * every booking of every staff member waits for that lock. */
     if (rc == ERR_OK)
         rc = invoice_booking(s, in, st, svc, b.patient_id, *id);
+    /* After the invoice, so that the event names it; cheap when no webhook
+     * wants it, which matters while the year's lock is held. */
+    if (rc == ERR_OK)
+        rc = webhooks_booking_event(s, *id, "booking.created");
     if (rc == ERR_OK)
         rc = store_commit(s->db);
 out:

@@ -11,6 +11,7 @@
 #include "core/ics.h"
 #include "core/mime.h"
 #include "core/template.h"
+#include "service/webhooks.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -293,53 +294,6 @@ queue_diary(const struct svc *c, struct notice *n, const char *kind)
     return store_outbox_add(c->db, &row, c->now, NULL);
 }
 
-/* One delivery per webhook registered for event; payload is borrowed. */
-static int
-queue_webhooks(const struct svc *c, const char *event, int64_t booking_id, json_t *payload)
-{
-    struct store_outbox_row row = {0};
-    json_t *hooks = NULL, *h;
-    char *body = NULL;
-    size_t i;
-    int rc = store_webhooks_for_event(c->db, event, &hooks);
-
-    if (rc == ERR_OK && json_array_size(hooks)) {
-        body = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
-        rc = body ? ERR_OK : ERR_NOMEM;
-    }
-    json_array_foreach(hooks, i, h)
-    {
-        if (rc != ERR_OK)
-            break;
-        snprintf(row.channel, sizeof(row.channel), "webhook");
-        snprintf(row.kind, sizeof(row.kind), "%s", event);
-        row.booking_id = booking_id;
-        row.webhook_id = row_int(h, "id");
-        row.recipient = row_text(h, "url");
-        row.subject = event;
-        row.body = body;
-        rc = store_outbox_add(c->db, &row, c->now, NULL);
-    }
-    free(body);
-    json_decref(hooks);
-    return rc;
-}
-
-static int
-booking_webhooks(const struct svc *c, struct notice *n, const char *event)
-{
-    json_t *payload = json_pack(
-        "{s:s, s:I, s:{s:I, s:s, s:I, s:I, s:I, s:s, s:s}}", "event", event, "occurred_at",
-        (json_int_t)c->now, "booking", "id", (json_int_t)row_int(n->row, "id"), "status",
-        row_text(n->row, "status"), "staff_id", (json_int_t)row_int(n->row, "staff_id"), "start_at",
-        (json_int_t)row_int(n->row, "start_at"), "end_at", (json_int_t)row_int(n->row, "end_at"),
-        "date", n->date, "time", n->time);
-    int rc = payload ? queue_webhooks(c, event, row_int(n->row, "id"), payload) : ERR_NOMEM;
-
-    json_decref(payload);
-    return rc;
-}
-
 /* A booking made (or moved) inside the reminder window needs no reminder:
  * the confirmation just told the patient. */
 static int
@@ -384,8 +338,10 @@ notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
         rc = queue_mail(c, &n, practice[ev], practice[ev], practice_of(&n), method, booking_id);
     if (rc == ERR_OK && ev != NOTIFY_REMINDER)
         rc = queue_diary(c, &n, ev == NOTIFY_CANCELLED ? "delete" : "put");
-    if (rc == ERR_OK && events[ev])
-        rc = booking_webhooks(c, &n, events[ev]);
+    /* A new booking's webhooks wait for its invoice: the caller queues them
+     * (webhooks_booking_event) once that exists. */
+    if (rc == ERR_OK && events[ev] && ev != NOTIFY_CREATED)
+        rc = webhooks_booking_event(c, booking_id, events[ev]);
     notice_cleanup(&n);
     return rc;
 }
@@ -448,11 +404,5 @@ notify_diary_alert(const struct svc *c, int64_t booking_id, const char *template
 int
 notify_payment_confirmed(const struct svc *c, int64_t booking_id, int64_t payment_id)
 {
-    json_t *payload = json_pack("{s:s, s:I, s:I, s:I}", "event", "payment.confirmed", "occurred_at",
-                                (json_int_t)c->now, "booking_id", (json_int_t)booking_id,
-                                "payment_id", (json_int_t)payment_id);
-    int rc = payload ? queue_webhooks(c, "payment.confirmed", booking_id, payload) : ERR_NOMEM;
-
-    json_decref(payload);
-    return rc;
+    return webhooks_payment_confirmed(c, booking_id, payment_id);
 }

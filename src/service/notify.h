@@ -21,7 +21,8 @@ enum notify_event {
  * patient's e-mail alone. Each e-mail carries an iMIP invitation (RFC
  * 6047) addressed to its recipient: REQUEST, or CANCEL for a
  * cancellation; a reschedule or cancellation first raises the booking's
- * SEQUENCE. Uses s->db, s->tzdb and s->now. */
+ * SEQUENCE. A new booking's webhooks are the caller's to queue, after its
+ * invoice (service/webhooks.h). Uses s->db, s->tzdb and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
 /* An appointment shared with its patient: its details by e-mail, with a
  * REQUEST. Nothing when it is not shared or has no patient. */

@@ -59,12 +59,29 @@ check_query(char *query)
     }
 }
 
+/* 1 when the Allow value lists method as one of its items. */
+static int
+allow_names(const char *allow, const char *method)
+{
+    size_t n = strlen(method);
+    const char *p = allow;
+
+    while ((p = strstr(p, method)) != NULL) {
+        if ((p == allow || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct http_route *route;
     struct http_req req;
-    char *path, *query;
+    enum http_match match;
+    const char *method;
+    char *path, *query, allow[96];
     size_t len;
 
     if (size < 1)
@@ -79,13 +96,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* %00 is never decoded, so the C string is the whole path. */
     FUZZ_CHECK(len == strlen(path));
     memset(&req, 0, sizeof(req));
-    if (http_route_find(api_routes, api_routes_count, methods[data[0] % 6], path, &req, &route) ==
-        HTTP_MATCH_FOUND) {
+    method = methods[data[0] % 6];
+    match = http_route_find(api_routes, api_routes_count, method, path, &req, &route);
+    http_route_allow(api_routes, api_routes_count, path, allow, sizeof(allow));
+    if (match == HTTP_MATCH_FOUND) {
         FUZZ_CHECK(route != NULL);
         FUZZ_CHECK(req.n_ids >= 0 && req.n_ids <= HTTP_MAX_PATH_IDS);
         for (int i = 0; i < req.n_ids; i++)
             FUZZ_CHECK(req.ids[i] > 0);
+        /* HEAD is served by GET routes only. */
+        FUZZ_CHECK(strcmp(method, "HEAD") != 0 || strcmp(route->method, "GET") == 0);
     }
+    /* Allow names the method exactly when the path takes it, and names
+     * something whenever the path is known. */
+    FUZZ_CHECK(allow_names(allow, method) == (match == HTTP_MATCH_FOUND));
+    FUZZ_CHECK((match == HTTP_MATCH_NONE) == (allow[0] == '\0'));
     if (query)
         check_query(query);
     free(path);

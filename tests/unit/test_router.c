@@ -23,6 +23,8 @@ handler(struct http_req *req, struct http_resp *resp)
 static const struct http_route routes[] = {
     {"GET", "/api/v1/bookings/{id}", handler, 0, NULL},
     {"POST", "/api/v1/bookings/{id}/cancel", handler, 0, NULL},
+    {"PATCH", "/api/v1/bookings/{id}", handler, 0, NULL},
+    {"POST", "/api/v1/auth/login", handler, 0, NULL},
 };
 
 /* Unescapes path as the server does, then routes it. */
@@ -76,6 +78,40 @@ test_ids_are_whole_segments(void **state)
 }
 
 static void
+test_head_is_served_by_get(void **state)
+{
+    struct http_req req;
+
+    (void)state;
+    assert_int_equal(route("HEAD", "/api/v1/bookings/12", &req), HTTP_MATCH_FOUND);
+    assert_int_equal(req.ids[0], 12);
+    /* Only a GET route serves HEAD. */
+    assert_int_equal(route("HEAD", "/api/v1/bookings/12/cancel", &req), HTTP_MATCH_WRONG_METHOD);
+    assert_int_equal(route("HEAD", "/api/v1/auth/login", &req), HTTP_MATCH_WRONG_METHOD);
+}
+
+static void
+test_allow_lists_the_path_methods(void **state)
+{
+    size_t n = sizeof(routes) / sizeof(routes[0]);
+    char allow[64], tiny[8];
+
+    (void)state;
+    http_route_allow(routes, n, "/api/v1/bookings/3", allow, sizeof(allow));
+    assert_string_equal(allow, "GET, HEAD, PATCH");
+    http_route_allow(routes, n, "/api/v1/bookings/3/cancel", allow, sizeof(allow));
+    assert_string_equal(allow, "POST");
+    http_route_allow(routes, n, "/api/v1/auth/login", allow, sizeof(allow));
+    assert_string_equal(allow, "POST");
+    http_route_allow(routes, n, "/api/v1/nowhere", allow, sizeof(allow));
+    assert_string_equal(allow, "");
+    /* Cut short, never overrun. */
+    http_route_allow(routes, n, "/api/v1/bookings/3", tiny, sizeof(tiny));
+    assert_true(strlen(tiny) < sizeof(tiny));
+    assert_memory_equal(tiny, "GET, HE", strlen(tiny));
+}
+
+static void
 test_utf8_chars_counts_code_points(void **state)
 {
     const char *s = "M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x98\x80"; /* "Müller € 😀" */
@@ -94,6 +130,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unescape_decodes_but_keeps_nul),
         cmocka_unit_test(test_ids_are_whole_segments),
+        cmocka_unit_test(test_head_is_served_by_get),
+        cmocka_unit_test(test_allow_lists_the_path_methods),
         cmocka_unit_test(test_utf8_chars_counts_code_points),
     };
 
