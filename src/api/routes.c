@@ -14,6 +14,7 @@
 #include "api/portal.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
+#include "api/stock.h"
 #include "api/visits.h"
 
 #define PUBLIC 0u
@@ -64,6 +65,12 @@ const struct http_route api_routes[] = {
     SETUP("/actions", api_actions, STAFF),
     SETUP("/staff", api_staff, PUBLIC),
     SETUP("/tax-rates", api_tax_rates, STAFF),
+    SETUP("/products", api_products, STAFF),
+    SETUP("/storages", api_storages, STAFF),
+    /* Staff receive goods and count them; the system writes off and sells. */
+    {"GET", V1 "/stock", api_stock_levels, STAFF, NULL},
+    {"GET", V1 "/stock/movements", api_stock_movements_list, STAFF, NULL},
+    {"POST", V1 "/stock/movements", api_stock_movements_create, STAFF, NULL},
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},

@@ -48,6 +48,13 @@ post(const struct billing_ctx *b, const char *source, const char *memo, int64_t 
     return store_journal_post(b->db, &j, e, &id);
 }
 
+int
+billing_post(const struct billing_ctx *b, const char *source, const char *memo, int64_t invoice_id,
+             const struct ledger_entry *e)
+{
+    return post(b, source, memo, invoice_id, 0, 0, e);
+}
+
 static void
 lines_from_services(const struct store_service *services, size_t n, struct store_invoice_line *out,
                     struct money_line *money, struct money_totals *totals)
@@ -352,7 +359,7 @@ billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char *des
                 int64_t amount)
 {
     struct store_invoice inv;
-    struct store_invoice_line line = {0, description, {.unit_price = amount, .quantity = 1}};
+    struct store_invoice_line line = {0, description, {.unit_price = amount, .quantity = 1}, 0};
     struct money_totals t = {amount, 0, amount};
     struct ledger_entry e;
     char memo[96];

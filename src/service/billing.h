@@ -55,6 +55,11 @@ int billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char 
  * entry; nothing when there are none. */
 int billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *description);
 
+/* Posts e (source "stock", or "invoice" for a line of invoice_id, 0 when
+ * none) dated today in the organisation's zone. */
+int billing_post(const struct billing_ctx *b, const char *source, const char *memo,
+                 int64_t invoice_id, const struct ledger_entry *e);
+
 /* What can still be paid on inv: nothing once void or credited. */
 int64_t billing_balance_due(const struct store_invoice *inv);
 
