@@ -8,6 +8,7 @@
 #include "api/availability.h"
 #include "api/bookings.h"
 #include "api/calendar.h"
+#include "api/consumables.h"
 #include "api/health.h"
 #include "api/money.h"
 #include "api/notify.h"
@@ -71,6 +72,8 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/stock", api_stock_levels, STAFF, NULL},
     {"GET", V1 "/stock/movements", api_stock_movements_list, STAFF, NULL},
     {"POST", V1 "/stock/movements", api_stock_movements_create, STAFF, NULL},
+    {"GET", V1 "/services/{id}/consumables", api_service_consumables_get, STAFF, NULL},
+    {"PUT", V1 "/services/{id}/consumables", api_service_consumables_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
@@ -100,6 +103,8 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/bookings/{id}/cancel", api_bookings_cancel, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}/history", api_bookings_history, STAFF, NULL},
     {"POST", V1 "/bookings/{id}/attendance", api_bookings_attendance, STAFF, NULL},
+    {"GET", V1 "/bookings/{id}/consumables", api_booking_consumables_get, STAFF, NULL},
+    {"PUT", V1 "/bookings/{id}/consumables", api_booking_consumables_put, STAFF, NULL},
 
     {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
     {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},
