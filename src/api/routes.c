@@ -13,6 +13,7 @@
 #include "api/money.h"
 #include "api/notify.h"
 #include "api/portal.h"
+#include "api/product_sales.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
 #include "api/stock.h"
@@ -105,6 +106,8 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/bookings/{id}/attendance", api_bookings_attendance, STAFF, NULL},
     {"GET", V1 "/bookings/{id}/consumables", api_booking_consumables_get, STAFF, NULL},
     {"PUT", V1 "/bookings/{id}/consumables", api_booking_consumables_put, STAFF, NULL},
+    {"POST", V1 "/bookings/{id}/products", api_booking_products_add, STAFF, NULL},
+    {"DELETE", V1 "/bookings/{id}/products/{id}", api_booking_products_remove, STAFF, NULL},
 
     {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
     {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},

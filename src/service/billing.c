@@ -355,6 +355,12 @@ fee_state(const struct billing_ctx *b, int64_t invoice_id)
 }
 
 int
+billing_invoice_changed(const struct billing_ctx *b, int64_t invoice_id)
+{
+    return fee_state(b, invoice_id);
+}
+
+int
 billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char *description,
                 int64_t amount)
 {

@@ -55,6 +55,9 @@ int billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char 
  * entry; nothing when there are none. */
 int billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *description);
 
+/* After lines were added to or taken off the invoice: its status, and
+ * its booking's payment status, follow what is owed now. */
+int billing_invoice_changed(const struct billing_ctx *b, int64_t invoice_id);
 /* Posts e (source "stock", or "invoice" for a line of invoice_id, 0 when
  * none) dated today in the organisation's zone. */
 int billing_post(const struct billing_ctx *b, const char *source, const char *memo,

@@ -154,7 +154,10 @@ pgsql_booking_consumables_set(struct store_conn *c, int64_t booking_id,
     return rc;
 }
 
-/* The next position is read in the transaction that locked the invoice
+/* A line's total is as priced (net when its tax is exclusive); the
+ * invoice's total is what is owed: net plus tax.
+ *
+ * The next position is read in the transaction that locked the invoice
  * (billing reads it FOR UPDATE first), so no other line takes it. */
 int
 pgsql_invoice_product_line_add(struct store_conn *c, int64_t invoice_id,
@@ -169,8 +172,8 @@ pgsql_invoice_product_line_add(struct store_conn *c, int64_t invoice_id,
                       l->money.rate_bp, l->money.inclusive, l->money.net, l->money.tax,
                       l->money.total);
     if (rc == ERR_OK)
-        rc = pq_cmd(c, NULL, SQL_ADD_TOTALS, "iiii", l->money.net, l->money.tax, l->money.total,
-                    invoice_id);
+        rc = pq_cmd(c, NULL, SQL_ADD_TOTALS, "iiii", l->money.net, l->money.tax,
+                    l->money.net + l->money.tax, invoice_id);
     return rc;
 }
 
@@ -198,5 +201,5 @@ pgsql_invoice_product_line_remove(struct store_conn *c, int64_t invoice_id, int6
     out->money.total = pq_get_int64(r, 0, 7);
     PQclear(r);
     return pq_cmd(c, NULL, SQL_ADD_TOTALS, "iiii", -out->money.net, -out->money.tax,
-                  -out->money.total, invoice_id);
+                  -(out->money.net + out->money.tax), invoice_id);
 }

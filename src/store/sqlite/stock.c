@@ -195,13 +195,15 @@ sqlite_booking_consumables_set(struct store_conn *c, int64_t booking_id,
     return rc;
 }
 
+/* A line's total is as priced (net when its tax is exclusive); the
+ * invoice's total is what is owed: net plus tax. */
 static int
 add_totals(struct store_conn *c, int64_t invoice_id, const struct money_line *m, int sign)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_ADD_TOTALS);
 
-    if (!st || sql_bind(c, st, "iiii", sign * m->net, sign * m->tax, sign * m->total, invoice_id) !=
-                   ERR_OK)
+    if (!st || sql_bind(c, st, "iiii", sign * m->net, sign * m->tax, sign * (m->net + m->tax),
+                        invoice_id) != ERR_OK)
         return ERR_STORE;
     return sql_exec_step(c, st);
 }
