@@ -33,7 +33,8 @@ int billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int
  * credits it: what was paid is then owed back to the patient. */
 int billing_booking_cancelled(const struct billing_ctx *b, int64_t booking_id);
 /* New services on a booking replace the lines of its unpaid invoice;
- * ERR_CONFLICT once money has been paid or is pending. */
+ * ERR_CONFLICT once money has been paid or is pending, or while products
+ * sold on the visit are on it. */
 int billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id,
                                      const struct store_service *services, size_t n);
 

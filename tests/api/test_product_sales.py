@@ -146,3 +146,19 @@ def test_pay_the_visit_with_its_products(ctx):
     eq(s.a.get(API + "/bookings/%d" % b["id"]).expect(200)["payment_status"], "paid",
        "booking paid")
     accounts(s.a)
+
+
+def test_cancelling_a_booking_with_a_sale_takes_each_revenue_back(ctx):
+    s = _Shop(ctx)
+    before = accounts(s.a)
+    b = s.book("14:00")
+    s.sell(b).expect(201)
+    # The new services would replace every line: the sale must go first.
+    other = make_service(s.a, 30, price=4000)
+    s.a.patch(API + "/bookings/%d" % b["id"], {"service_ids": [other["id"]]}).expect_problem(409)
+    eq(s.invoice(b)["total"], 7380, "invoice unchanged by the refused change")
+    s.a.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "ill"}).expect(200)
+    eq(s.invoice(b)["status"], "void", "voided")
+    after = accounts(s.a)
+    for code in ("1100", "2200", "4000", "4100"):
+        eq(after[code], before[code], "account %s back where it was" % code)
