@@ -84,6 +84,34 @@ export const tests = {
     await t.shot('visit-window-paid');
   },
 
+  async 'no-show in the visit window adds the fee to the invoice; arrived takes it back'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { day, bookings } = await firstDemoDay(admin);
+    const b = bookings[Math.max(0, bookings.length - 3)];
+    const before = (await admin.get('/settings')).no_show_fee;
+    await admin.patch('/settings', { no_show_fee: 1500 });
+    try {
+      const total = (await admin.get(`/invoices/${b.invoice_id}`)).total;
+      const p = t.page;
+      await t.staffLogin();
+      await p.goto(`/#/calendar?date=${day}`);
+      const block = p.locator('.ec-event', { hasText: b.patient.name }).filter({ hasText: b.start.slice(11, 16) }).first();
+      await block.waitFor();
+      await block.getByRole('button').click();
+      const dialog = p.getByRole('dialog');
+      await dialog.getByLabel('Attendance').selectOption('no_show');
+      await dialog.getByText('Attendance saved').waitFor();
+      await eventually(async () => (await admin.get(`/invoices/${b.invoice_id}`)).total === total + 1500, 'the fee is on the invoice');
+      const shown = `Invoice ${(await admin.get(`/invoices/${b.invoice_id}`)).number}: €${((total + 1500) / 100).toFixed(2)}`;
+      await eventually(async () => (await dialog.textContent()).includes(shown), 'the window shows the new total');
+      await t.shot('visit-window-no-show');
+      await dialog.getByLabel('Attendance').selectOption('arrived');
+      await eventually(async () => (await admin.get(`/invoices/${b.invoice_id}`)).total === total, 'leaving no-show takes the fee back');
+    } finally {
+      await admin.patch('/settings', { no_show_fee: before || 0 });
+    }
+  },
+
   async 'stock, products and a service\'s consumables in the back office'(t) {
     const admin = await t.apiAs(DEMO.admin);
     const locations = await admin.get('/locations');
