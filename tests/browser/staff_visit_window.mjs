@@ -10,13 +10,17 @@ async function level(api, productId, storageId) {
   return got.items.length ? got.items[0].quantity : 0;
 }
 
-/** A consumables cabinet and a sales shelf at the booking's location, a
- * product for each, stock of both, and the booking's service using the
+/** The consumables cabinet and sales shelf of the booking's location, a
+ * new product for each with stock, and the booking's services using the
  * consumable. */
 async function stockFor(admin, booking) {
   const tag = `${Date.now()}`;
-  const cabinet = await admin.post('/storages', { name: `Cabinet ${tag}`, location_id: booking.location_id, kind: 'consumables' });
-  const shelf = await admin.post('/storages', { name: `Shelf ${tag}`, location_id: booking.location_id, kind: 'sales' });
+  // The location's first storage of each kind is where bookings draw from.
+  const here = (await admin.get('/storages?limit=500')).items.filter((x) => x.location_id === booking.location_id);
+  const first = async (kind) => here.find((x) => x.kind === kind)
+    || admin.post('/storages', { name: `${kind} ${tag}`, location_id: booking.location_id, kind });
+  const cabinet = await first('consumables');
+  const shelf = await first('sales');
   const gloves = await admin.post('/products', { name: `Gloves ${tag}`, cost_price: 30, min_quantity: 5 });
   const brush = await admin.post('/products', { name: `Brush ${tag}`, sale_price: 450, cost_price: 200 });
   await admin.post('/stock/movements', { product_id: gloves.id, storage_id: cabinet.id, quantity: 50, reason: 'receipt', unit_cost: 30 });

@@ -87,7 +87,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       <${CreditOwed} invoice=${invoice} refs=${refs} onDone=${done} />
       ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
       ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
-      ${active && mode !== 'pay' ? html`<${VisitPayment} key=${`${b.visit_id}-${invoice?.paid}-${invoice?.total}`} visitId=${b.visit_id} currency=${cur} onDone=${done} />` : null}
+      ${active && mode !== 'pay' ? html`<${VisitPayment} key=${`${b.visit_id}-${invoice?.total}`} visitId=${b.visit_id} currency=${cur} onDone=${done} />` : null}
     </div>
     <div class="visit-zone visit-right" aria-label=${t('visit.zone_right')} role="group">
       <${PatientZone} patientId=${b.patient_id} currentId=${b.id} currency=${cur} onClose=${onClose} />
