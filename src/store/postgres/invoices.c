@@ -63,7 +63,8 @@ static const char SQL_INVOICE_LIST[] =
                          "ORDER BY i.id LIMIT CASE WHEN $4::bigint >= 0 THEN $4::bigint END";
 static const char SQL_INVOICE_LINES[] =
     "SELECT id AS line_id, description, service_id, product_id, quantity, unit_price, "
-    "tax_rate_bp, tax_inclusive, net, tax, total FROM invoice_lines WHERE invoice_id = $1 ORDER BY position";
+    "tax_rate_bp, tax_inclusive, net, tax, total FROM invoice_lines WHERE invoice_id = $1 ORDER BY "
+    "position";
 #define PAYMENT_JSON_COLUMNS                                                                       \
     "SELECT y.id, y.invoice_id, n.number AS invoice_number, n.booking_id, n.patient_id, "          \
     "p.name AS patient_name, y.kind, y.amount, y.method, y.provider, y.reference, y.status, "      \
