@@ -125,6 +125,12 @@ def test_one_service_twice_counts_twice(ctx):
     inv = s.a.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
     eq([l["service_id"] for l in inv["lines"]], [s.svc["id"], s.svc["id"]], "two invoice lines")
     eq(inv["total"], 12000, "twice the price")
+    got = s.a.get(API + "/availability", service_ids="%d,%d" % (s.svc["id"], s.svc["id"]),
+                  staff_id=s.st["id"], **{"from": str(s.day), "to": str(s.day)}).expect(200)
+    eq(got["duration_min"], 60, "availability of the service twice")
+    check(got["slots"], "it has slots")
+    expect_field_error(s.a.get(API + "/availability", service_ids="%d,0" % s.svc["id"],
+                               **{"from": str(s.day), "to": str(s.day)}), "service_ids")
     s.mark(b, "arrived").expect(200)
     eq(s.levels(), (96, 98), "consumables of both occurrences")
     s.mark(b, "pending").expect(200)
