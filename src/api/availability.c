@@ -89,7 +89,7 @@ read_query(struct http_req *req, int64_t *service_ids, struct availability_reque
 {
     int bad = 0;
 
-    bad |= query_ids(req, "service_ids", 1, service_ids, &r->n_services) != ERR_OK;
+    bad |= query_service_ids(req, "service_ids", 1, service_ids, &r->n_services) != ERR_OK;
     bad |= query_date(req, "from", 1, &r->from_day) != ERR_OK;
     bad |= query_date(req, "to", 1, &r->to_day) != ERR_OK;
     bad |= query_int(req, "staff_id", 1, INT64_MAX, &r->staff_id) != ERR_OK;

@@ -118,7 +118,7 @@ read_input(struct http_req *req, struct booking_input *in)
         bad |= in_int(req, "patient_id", req->auth.role != HTTP_ROLE_PATIENT, 1, INT64_MAX,
                       &in->patient_id) != ERR_OK;
     bad |= in_int(req, "staff_id", 1, 1, INT64_MAX, &in->staff_id) != ERR_OK;
-    bad |= in_ids(req, "service_ids", 1, in->service_ids, &in->n_services) != ERR_OK;
+    bad |= in_service_ids(req, "service_ids", 1, in->service_ids, &in->n_services) != ERR_OK;
     bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &in->notes) != ERR_OK;
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;

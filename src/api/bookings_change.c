@@ -22,7 +22,7 @@ read_change(struct http_req *req, struct booking_change *c, int64_t *ids)
     bad |= in_int(req, "staff_id", 0, 1, INT64_MAX, &c->staff_id) != ERR_OK;
     bad |= in_time(req, "start", 0, &c->start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &c->notes) != ERR_OK;
-    bad |= in_ids(req, "service_ids", 0, ids, &c->n_services) != ERR_OK;
+    bad |= in_service_ids(req, "service_ids", 0, ids, &c->n_services) != ERR_OK;
     return bad ? ERR_INVALID : ERR_OK;
 }
 

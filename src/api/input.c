@@ -69,18 +69,24 @@ in_bool(struct http_req *req, const char *field, int *out)
 }
 
 static int
-ids_add(int64_t *out, size_t *n, int64_t id)
+ids_add_maybe_again(int64_t *out, size_t *n, int64_t id, int repeats)
 {
     size_t i;
 
     if (id <= 0 || *n == INPUT_MAX_IDS)
         return ERR_INVALID;
-    for (i = 0; i < *n; i++) {
+    for (i = 0; i < *n && !repeats; i++) {
         if (out[i] == id)
             return ERR_INVALID;
     }
     out[(*n)++] = id;
     return ERR_OK;
+}
+
+static int
+ids_add(int64_t *out, size_t *n, int64_t id)
+{
+    return ids_add_maybe_again(out, n, id, 0);
 }
 
 int
@@ -98,6 +104,26 @@ in_ids(struct http_req *req, const char *field, int required, int64_t *out, size
     {
         if (!json_is_integer(item) || ids_add(out, n, json_integer_value(item)) != ERR_OK)
             return http_field_error(req, field, "must hold distinct positive ids (at most 32)");
+    }
+    return ERR_OK;
+}
+
+int
+in_service_ids(struct http_req *req, const char *field, int required, int64_t *out, size_t *n)
+{
+    json_t *v = json_object_get(req->json, field), *item;
+    size_t i;
+
+    *n = 0;
+    if (!v || json_is_null(v))
+        return required ? http_field_error(req, field, "is required") : ERR_OK;
+    if (!json_is_array(v) || (required && json_array_size(v) == 0))
+        return http_field_error(req, field, "must be a non-empty array of ids");
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_integer(item) ||
+            ids_add_maybe_again(out, n, json_integer_value(item), 1) != ERR_OK)
+            return http_field_error(req, field, "must hold positive ids (at most 32)");
     }
     return ERR_OK;
 }
@@ -156,8 +182,8 @@ query_date(struct http_req *req, const char *name, int required, int64_t *days)
     return ERR_OK;
 }
 
-int
-in_parse_ids(const char *s, int64_t *out, size_t *n)
+static int
+parse_ids(const char *s, int repeats, int64_t *out, size_t *n)
 {
     const char *p;
     char part[24];
@@ -171,12 +197,31 @@ in_parse_ids(const char *s, int64_t *out, size_t *n)
             return ERR_INVALID;
         memcpy(part, p, len);
         part[len] = '\0';
-        if (parse_i64(part, &id) != ERR_OK || ids_add(out, n, id) != ERR_OK)
+        if (parse_i64(part, &id) != ERR_OK || ids_add_maybe_again(out, n, id, repeats) != ERR_OK)
             return ERR_INVALID;
         p += len;
         if (*p == ',')
             p++;
     }
+    return ERR_OK;
+}
+
+int
+in_parse_ids(const char *s, int64_t *out, size_t *n)
+{
+    return parse_ids(s, 0, out, n);
+}
+
+int
+query_service_ids(struct http_req *req, const char *name, int required, int64_t *out, size_t *n)
+{
+    const char *s = http_query(req, name);
+
+    *n = 0;
+    if (!s || !*s)
+        return required ? http_field_error(req, name, "is required") : ERR_OK;
+    if (parse_ids(s, 1, out, n) != ERR_OK)
+        return http_field_error(req, name, "must be comma-separated positive ids (at most 32)");
     return ERR_OK;
 }
 

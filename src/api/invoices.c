@@ -83,14 +83,22 @@ invoice_render(struct http_req *req, json_t *row)
     return ERR_OK;
 }
 
-static int
-invoice_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
+int
+money_invoice_json(struct http_req *req, int64_t id, json_t **out)
 {
-    json_t *row = NULL;
-    int rc = store_invoice_json(req->db, id, &row);
+    int rc = store_invoice_json(req->db, id, out);
 
     if (rc == ERR_OK)
-        rc = invoice_render(req, row);
+        rc = invoice_render(req, *out);
+    return rc;
+}
+
+int
+money_invoice_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
+{
+    json_t *row = NULL;
+    int rc = money_invoice_json(req, id, &row);
+
     if (rc == ERR_OK) {
         rc = http_reply_json(resp, status, row);
         row = NULL;
@@ -105,7 +113,7 @@ api_invoices_get(struct http_req *req, struct http_resp *resp)
     struct store_invoice inv;
     int rc = money_invoice_load(req, req->ids[0], &inv);
 
-    return rc == ERR_OK ? invoice_reply(req, resp, inv.id, 200) : rc;
+    return rc == ERR_OK ? money_invoice_reply(req, resp, inv.id, 200) : rc;
 }
 
 static int

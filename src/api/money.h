@@ -31,6 +31,11 @@ typedef int (*money_invoice_act)(struct http_req *req, struct store_invoice *inv
 int money_invoice_write(struct http_req *req, struct http_resp *resp, money_invoice_act act);
 /* A payment's created_at and decided_at as RFC 3339 in zone. */
 void money_render_times(json_t *payment, const struct tz_zone *zone);
+/* The invoice as GET /invoices/{id} shows it; *out owned by the caller
+ * (NULL unless ERR_OK). */
+int money_invoice_json(struct http_req *req, int64_t id, json_t **out);
+/* Answers status with the invoice as GET /invoices/{id} shows it. */
+int money_invoice_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status);
 /* Loads an invoice the caller may see (404 / 403 problems otherwise). */
 int money_invoice_load(struct http_req *req, int64_t id, struct store_invoice *inv);
 

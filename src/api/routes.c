@@ -8,13 +8,16 @@
 #include "api/availability.h"
 #include "api/bookings.h"
 #include "api/calendar.h"
+#include "api/consumables.h"
 #include "api/fhir.h"
 #include "api/health.h"
 #include "api/money.h"
 #include "api/notify.h"
 #include "api/portal.h"
+#include "api/product_sales.h"
 #include "api/resource.h"
 #include "api/staff_schedule.h"
+#include "api/stock.h"
 #include "api/visits.h"
 
 #define PUBLIC 0u
@@ -65,6 +68,14 @@ const struct http_route api_routes[] = {
     SETUP("/actions", api_actions, STAFF),
     SETUP("/staff", api_staff, PUBLIC),
     SETUP("/tax-rates", api_tax_rates, STAFF),
+    SETUP("/products", api_products, STAFF),
+    SETUP("/storages", api_storages, STAFF),
+    /* Staff receive goods and count them; the system writes off and sells. */
+    {"GET", V1 "/stock", api_stock_levels, STAFF, NULL},
+    {"GET", V1 "/stock/movements", api_stock_movements_list, STAFF, NULL},
+    {"POST", V1 "/stock/movements", api_stock_movements_create, STAFF, NULL},
+    {"GET", V1 "/services/{id}/consumables", api_service_consumables_get, STAFF, NULL},
+    {"PUT", V1 "/services/{id}/consumables", api_service_consumables_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
@@ -94,6 +105,10 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/bookings/{id}/cancel", api_bookings_cancel, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}/history", api_bookings_history, STAFF, NULL},
     {"POST", V1 "/bookings/{id}/attendance", api_bookings_attendance, STAFF, NULL},
+    {"GET", V1 "/bookings/{id}/consumables", api_booking_consumables_get, STAFF, NULL},
+    {"PUT", V1 "/bookings/{id}/consumables", api_booking_consumables_put, STAFF, NULL},
+    {"POST", V1 "/bookings/{id}/products", api_booking_products_add, STAFF, NULL},
+    {"DELETE", V1 "/bookings/{id}/products/{id}", api_booking_products_remove, STAFF, NULL},
 
     {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
     {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},

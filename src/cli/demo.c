@@ -6,6 +6,7 @@
 #include "core/tz.h"
 #include "service/billing.h"
 #include "service/setup.h"
+#include "service/stock.h"
 #include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -191,6 +192,56 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
     return rc;
 }
 
+/* Stock at the practice: a consumables cabinet the services draw from
+ * when a patient arrives, and a front-desk shelf of products for sale. */
+static int
+add_stock(struct store_conn *c, int64_t now, int64_t location, const int64_t *services)
+{
+    static const char *const products[] = {
+        "{\"name\":\"Examination gloves (pair)\",\"sku\":\"GLV-M\",\"unit\":\"pair\","
+        "\"cost_price\":25,\"min_quantity\":40}",
+        "{\"name\":\"Fluoride varnish\",\"sku\":\"FLV-1\",\"unit\":\"dose\","
+        "\"cost_price\":180,\"min_quantity\":10}",
+        "{\"name\":\"Soft toothbrush\",\"sku\":\"TB-S\",\"unit\":\"piece\","
+        "\"sale_price\":450,\"cost_price\":150,\"min_quantity\":5}",
+    };
+    static const int64_t received[] = {200, 30, 24};
+    int64_t ids[3], cabinet = 0, shelf = 0, id;
+    struct store_movement m = {0};
+    struct store_consumable checkup[] = {{0, 0, 0, 1}}, cleaning[] = {{0, 0, 0, 1}, {0, 0, 0, 1}},
+                            filling[] = {{0, 0, 0, 2}};
+    size_t i;
+    int rc = insert_owned(c, &stock_storages.table,
+                          json_pack("{s:s, s:I, s:s}", "name", "Treatment cabinet", "location_id",
+                                    (json_int_t)location, "kind", "consumables"),
+                          &cabinet);
+
+    if (rc == ERR_OK)
+        rc = insert_owned(c, &stock_storages.table,
+                          json_pack("{s:s, s:I, s:s}", "name", "Front desk shelf", "location_id",
+                                    (json_int_t)location, "kind", "sales"),
+                          &shelf);
+    for (i = 0; rc == ERR_OK && i < 3; i++) {
+        rc = insert_json(c, &stock_products.table, products[i], &ids[i]);
+        m = (struct store_movement){ids[i],      i == 2 ? shelf : cabinet,
+                                    received[i], "receipt",
+                                    -1,          "opening stock",
+                                    0,           0,
+                                    now,         0};
+        if (rc == ERR_OK)
+            rc = store_stock_movement_add(c, &m, &id);
+    }
+    checkup[0].product_id = cleaning[0].product_id = filling[0].product_id = ids[0];
+    cleaning[1].product_id = ids[1];
+    if (rc == ERR_OK)
+        rc = store_service_consumables_set(c, services[0], checkup, 1);
+    if (rc == ERR_OK)
+        rc = store_service_consumables_set(c, services[1], cleaning, 2);
+    if (rc == ERR_OK)
+        rc = store_service_consumables_set(c, services[2], filling, 1);
+    return rc;
+}
+
 static int
 add_users(struct store_conn *c, int64_t patient)
 {
@@ -233,6 +284,8 @@ demo_add(struct store *s, struct tzdb *tzdb, int64_t now, int only_if_empty, int
     rc = store_begin(c, 1);
     if (rc == ERR_OK)
         rc = add_setup(c, &location, services, staff);
+    if (rc == ERR_OK)
+        rc = add_stock(c, now, location, services);
     if (rc == ERR_OK)
         rc = add_patients(c, patients);
     if (rc == ERR_OK)

@@ -85,10 +85,32 @@ ledger_balanced(const struct ledger_entry *e)
 void
 ledger_invoice(const struct money_totals *t, struct ledger_entry *out)
 {
+    ledger_invoice_to(t, LEDGER_REVENUE, out);
+}
+
+void
+ledger_invoice_to(const struct money_totals *t, const char *revenue_code, struct ledger_entry *out)
+{
     memset(out, 0, sizeof(*out));
     post(out, LEDGER_RECEIVABLE, t->total, 0);
-    post(out, LEDGER_REVENUE, 0, t->subtotal);
+    post(out, revenue_code, 0, t->subtotal);
     post(out, LEDGER_TAX, 0, t->tax);
+}
+
+void
+ledger_stock_receipt(int64_t cost, struct ledger_entry *out)
+{
+    memset(out, 0, sizeof(*out));
+    post(out, LEDGER_INVENTORY, cost, 0);
+    post(out, LEDGER_PAYABLE, 0, cost);
+}
+
+void
+ledger_stock_cost(int64_t cost, struct ledger_entry *out)
+{
+    memset(out, 0, sizeof(*out));
+    post(out, LEDGER_COGS, cost, 0);
+    post(out, LEDGER_INVENTORY, 0, cost);
 }
 
 const char *

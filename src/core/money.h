@@ -49,6 +49,10 @@ const char *money_invoice_status(int64_t total, int64_t paid);
 #define LEDGER_RECEIVABLE "1100"
 #define LEDGER_TAX "2200"
 #define LEDGER_REVENUE "4000"
+#define LEDGER_INVENTORY "1200"
+#define LEDGER_PAYABLE "2000"
+#define LEDGER_PRODUCT_SALES "4100"
+#define LEDGER_COGS "5000" /* Cost of Consumables and Goods */
 
 struct ledger_posting {
     const char *account_code; /* static strings */
@@ -66,6 +70,14 @@ struct ledger_entry {
 int ledger_balanced(const struct ledger_entry *e);
 /* Invoice raised: receivable against revenue and tax payable. */
 void ledger_invoice(const struct money_totals *t, struct ledger_entry *out);
+/* As ledger_invoice, with the net credited to revenue_code (a product
+ * sold: LEDGER_PRODUCT_SALES). */
+void ledger_invoice_to(const struct money_totals *t, const char *revenue_code,
+                       struct ledger_entry *out);
+/* Goods received on credit at cost: inventory against accounts payable. */
+void ledger_stock_receipt(int64_t cost, struct ledger_entry *out);
+/* Goods used up or sold, at cost: cost of goods against inventory. */
+void ledger_stock_cost(int64_t cost, struct ledger_entry *out);
 /* Money received by method ("cash", "card", "bank_transfer", "online"). */
 void ledger_payment(const char *method, int64_t amount, struct ledger_entry *out);
 /* Money paid back to the patient. */

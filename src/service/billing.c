@@ -48,6 +48,13 @@ post(const struct billing_ctx *b, const char *source, const char *memo, int64_t 
     return store_journal_post(b->db, &j, e, &id);
 }
 
+int
+billing_post(const struct billing_ctx *b, const char *source, const char *memo, int64_t invoice_id,
+             const struct ledger_entry *e)
+{
+    return post(b, source, memo, invoice_id, 0, 0, e);
+}
+
 static void
 lines_from_services(const struct store_service *services, size_t n, struct store_invoice_line *out,
                     struct money_line *money, struct money_totals *totals)
@@ -112,20 +119,59 @@ billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t
     return rc;
 }
 
-/* Reverses what the invoice put on the books: source "void" or "credit". */
+/* The net of the invoice's product lines (products sold on the visit),
+ * which went to Product Sales rather than Service Revenue. */
+static int
+product_net(const struct billing_ctx *b, int64_t invoice_id, int64_t *net, size_t *n)
+{
+    json_t *inv = NULL, *line;
+    size_t i;
+    int rc = store_invoice_json(b->db, invoice_id, &inv);
+
+    *net = 0;
+    *n = 0;
+    json_array_foreach(json_object_get(inv, "lines"), i, line)
+    {
+        if (json_integer_value(json_object_get(line, "product_id")) > 0) {
+            *net += json_integer_value(json_object_get(line, "net"));
+            (*n)++;
+        }
+    }
+    json_decref(inv);
+    return rc;
+}
+
+static void
+add_posting(struct ledger_entry *e, const char *code, int64_t debit, int64_t credit)
+{
+    if ((debit || credit) && e->n < MONEY_MAX_POSTINGS)
+        e->postings[e->n++] = (struct ledger_posting){code, debit, credit};
+}
+
+/* Reverses what the invoice put on the books: source "void" or "credit".
+ * Each revenue account gets back what it was credited: products sold on
+ * the visit went to Product Sales, the rest to Service Revenue. */
 static int
 post_reversal(const struct billing_ctx *b, const struct store_invoice *inv, const char *source,
               const char *memo)
 {
-    struct ledger_entry e, r;
-    int64_t last = 0;
+    struct ledger_entry e = {0}, r;
+    int64_t last = 0, products = 0;
+    size_t n;
     int rc = store_journal_last(b->db, inv->id, "invoice", &last);
 
     if (rc == ERR_NOT_FOUND) /* a free visit posted nothing */
         return ERR_OK;
-    ledger_invoice(&inv->totals, &e);
+    if (rc == ERR_OK)
+        rc = product_net(b, inv->id, &products, &n);
+    if (rc != ERR_OK)
+        return rc;
+    add_posting(&e, LEDGER_RECEIVABLE, inv->totals.total, 0);
+    add_posting(&e, LEDGER_REVENUE, 0, inv->totals.subtotal - products);
+    add_posting(&e, LEDGER_PRODUCT_SALES, 0, products);
+    add_posting(&e, LEDGER_TAX, 0, inv->totals.tax);
     ledger_reverse(&e, &r);
-    return rc == ERR_OK ? post(b, source, memo, inv->id, 0, last, &r) : rc;
+    return post(b, source, memo, inv->id, 0, last, &r);
 }
 
 /* The booking's payment status follows its invoice: what waits for staff
@@ -183,7 +229,8 @@ billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id
     struct store_invoice_line lines[MONEY_MAX_LINES];
     struct money_line money[MONEY_MAX_LINES];
     struct store_invoice inv;
-    int64_t pending_amount;
+    int64_t pending_amount, product_total;
+    size_t n_products;
     int pending, rc = store_invoice_by_booking(b->db, booking_id, &inv);
 
     if (rc == ERR_NOT_FOUND)
@@ -194,6 +241,11 @@ billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id
         return rc;
     if (n > MONEY_MAX_LINES || inv.paid || pending || strcmp(inv.status, "unpaid") != 0)
         return ERR_CONFLICT;
+    /* The new lines replace every line: products sold on the visit must
+     * be taken back first (DELETE /bookings/{id}/products/{line_id}). */
+    rc = product_net(b, inv.id, &product_total, &n_products);
+    if (rc != ERR_OK || n_products > 0)
+        return rc != ERR_OK ? rc : ERR_CONFLICT;
     /* Posted entries never change: take the old invoice back, post anew. */
     rc = post_reversal(b, &inv, "void", "Correction: services changed");
     lines_from_services(services, n, lines, money, &inv.totals);
@@ -348,11 +400,17 @@ fee_state(const struct billing_ctx *b, int64_t invoice_id)
 }
 
 int
+billing_invoice_changed(const struct billing_ctx *b, int64_t invoice_id)
+{
+    return fee_state(b, invoice_id);
+}
+
+int
 billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char *description,
                 int64_t amount)
 {
     struct store_invoice inv;
-    struct store_invoice_line line = {0, description, {.unit_price = amount, .quantity = 1}};
+    struct store_invoice_line line = {0, description, {.unit_price = amount, .quantity = 1}, 0};
     struct money_totals t = {amount, 0, amount};
     struct ledger_entry e;
     char memo[96];

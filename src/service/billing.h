@@ -33,7 +33,8 @@ int billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int
  * credits it: what was paid is then owed back to the patient. */
 int billing_booking_cancelled(const struct billing_ctx *b, int64_t booking_id);
 /* New services on a booking replace the lines of its unpaid invoice;
- * ERR_CONFLICT once money has been paid or is pending. */
+ * ERR_CONFLICT once money has been paid or is pending, or while products
+ * sold on the visit are on it. */
 int billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id,
                                      const struct store_service *services, size_t n);
 
@@ -54,6 +55,14 @@ int billing_fee_add(const struct billing_ctx *b, int64_t booking_id, const char 
 /* Takes such lines off the booking's invoice again with a reversing
  * entry; nothing when there are none. */
 int billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *description);
+
+/* After lines were added to or taken off the invoice: its status, and
+ * its booking's payment status, follow what is owed now. */
+int billing_invoice_changed(const struct billing_ctx *b, int64_t invoice_id);
+/* Posts e (source "stock", or "invoice" for a line of invoice_id, 0 when
+ * none) dated today in the organisation's zone. */
+int billing_post(const struct billing_ctx *b, const char *source, const char *memo,
+                 int64_t invoice_id, const struct ledger_entry *e);
 
 /* What can still be paid on inv: nothing once void or credited. */
 int64_t billing_balance_due(const struct store_invoice *inv);

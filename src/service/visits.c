@@ -10,6 +10,7 @@
 #include "core/civil.h"
 #include "core/tz.h"
 #include "service/billing.h"
+#include "service/consumables.h"
 #include "service/payments.h"
 #include "service/schedule.h"
 #include "service/setup.h"
@@ -377,6 +378,11 @@ set_item(const struct svc *s, const char *kind, int64_t id, const char *attendan
         else if (rc == ERR_OK)
             rc = billing_fee_remove(&b, id, VISITS_NO_SHOW_FEE_LINE);
     }
+    /* Consumables are used up while the patient is there: written off on
+     * arrival, taken back when the booking leaves arrived. */
+    if (rc == ERR_OK && booking &&
+        (strcmp(old, "arrived") == 0) != (strcmp(attendance, "arrived") == 0))
+        rc = consumables_follow_attendance(s, id, strcmp(attendance, "arrived") == 0);
     free(text);
     json_decref(changes);
     return rc;

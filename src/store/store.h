@@ -400,6 +400,79 @@ int store_invoice_line_remove(struct store_conn *c, int64_t invoice_id, const ch
  * arrived, no_show}] by staff id. */
 int store_attendance_report(struct store_conn *c, int64_t from, int64_t to, json_t **items);
 
+/* --- Products, stock and consumables -------------------------------------- */
+
+/* One stock movement: quantity is signed (receipts in, write-offs and
+ * sales out). Movements are only ever added. */
+struct store_movement {
+    int64_t product_id, storage_id, quantity;
+    const char *reason; /* "receipt", "adjustment", "write_off", "sale" */
+    int64_t unit_cost;  /* < 0: none */
+    const char *note;   /* caller-owned */
+    int64_t booking_id; /* 0 = none */
+    int64_t line_id;    /* the invoice line of a sale; 0 = none */
+    int64_t created_at;
+    int64_t created_by; /* user id, 0 = none */
+};
+
+struct store_movement_filter {
+    int64_t product_id, storage_id, booking_id, line_id; /* 0 = any */
+    int64_t from, to;                                    /* created in [from, to); 0 = open */
+    const char *reason;                                  /* NULL = any */
+    int64_t after_id;
+    int limit;
+};
+
+struct store_stock_filter {
+    int64_t product_id, storage_id; /* 0 = any */
+    int below_min;                  /* 1: only levels under the product's min_quantity */
+};
+
+/* An entry of a bill of materials (staff_id 0: everyone's) or of a
+ * booking's consumables (storage_id set). */
+struct store_consumable {
+    int64_t product_id, staff_id, storage_id, quantity;
+};
+
+int store_stock_movement_add(struct store_conn *c, const struct store_movement *m, int64_t *id);
+/* Movements matching f by id: [{id, product_id, product_name, storage_id,
+ * storage_name, quantity, reason, unit_cost, note, booking_id, line_id,
+ * created_at}]. */
+int store_stock_movement_list(struct store_conn *c, const struct store_movement_filter *f,
+                              json_t **items);
+/* Stock levels (sums of movements) of every product and storage that had
+ * a movement: [{product_id, product_name, storage_id, storage_name,
+ * location_id, quantity, min_quantity}] by product then storage. */
+int store_stock_levels(struct store_conn *c, const struct store_stock_filter *f, json_t **items);
+/* A service's bill of materials: [{product_id, quantity, staff_id}]
+ * (staff_id null for everyone) in the order set; _set replaces it. */
+int store_service_consumables_get(struct store_conn *c, int64_t service_id, json_t **items);
+int store_service_consumables_set(struct store_conn *c, int64_t service_id,
+                                  const struct store_consumable *items, size_t n);
+/* What a booking uses: its own list once set, else its services' bills
+ * of materials (a staff member's entry replacing the general one for that
+ * product, counted once per time a service is booked) from its location's
+ * first consumables storage (storage_id null when it has none):
+ * [{product_id, product_name, storage_id, quantity, cost_price}] by
+ * product. *custom says which. */
+int store_booking_consumables_get(struct store_conn *c, int64_t booking_id, int *custom,
+                                  json_t **items);
+/* Replaces the booking's own list. Takes the booking's row lock first
+ * (as store_attendance_set does), so a change of its attendance waits for
+ * this transaction and sees the list it leaves. ERR_NOT_FOUND when there
+ * is no such booking. */
+int store_booking_consumables_set(struct store_conn *c, int64_t booking_id,
+                                  const struct store_consumable *items, size_t n);
+/* Appends a product's line (line->product_id set) to the invoice, adds it
+ * to the totals, and says the new line's id. */
+int store_invoice_product_line_add(struct store_conn *c, int64_t invoice_id,
+                                   const struct store_invoice_line *line, int64_t *line_id);
+/* Removes the product line line_id of the invoice and takes it off the
+ * totals; *out (strings unset) says what it was. ERR_NOT_FOUND when the
+ * invoice has no such product line. */
+int store_invoice_product_line_remove(struct store_conn *c, int64_t invoice_id, int64_t line_id,
+                                      struct store_invoice_line *out);
+
 /* --- Money ----------------------------------------------------------------- */
 
 struct store_invoice {
@@ -419,6 +492,7 @@ struct store_invoice_line {
     int64_t service_id; /* 0 when none */
     const char *description;
     struct money_line money;
+    int64_t product_id; /* a product sold on the visit; 0 when none */
 };
 
 struct store_payment {

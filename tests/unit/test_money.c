@@ -184,6 +184,34 @@ test_unbalanced_entries_are_refused(void **state)
     assert_false(ledger_balanced(&e));
 }
 
+static void
+test_stock_and_product_entries(void **state)
+{
+    struct money_totals t = {.subtotal = 1000, .tax = 190, .total = 1190};
+    struct ledger_entry e, r;
+
+    (void)state;
+    ledger_invoice_to(&t, LEDGER_PRODUCT_SALES, &e);
+    assert_true(ledger_balanced(&e));
+    assert_int_equal(side(&e, LEDGER_PRODUCT_SALES, 0), 1000);
+    assert_int_equal(side(&e, LEDGER_REVENUE, 0), 0);
+    assert_int_equal(side(&e, LEDGER_TAX, 0), 190);
+    ledger_stock_receipt(4200, &e);
+    assert_true(ledger_balanced(&e));
+    assert_int_equal(side(&e, LEDGER_INVENTORY, 1), 4200);
+    assert_int_equal(side(&e, LEDGER_PAYABLE, 0), 4200);
+    ledger_stock_cost(300, &e);
+    assert_true(ledger_balanced(&e));
+    assert_int_equal(side(&e, LEDGER_COGS, 1), 300);
+    assert_int_equal(side(&e, LEDGER_INVENTORY, 0), 300);
+    ledger_reverse(&e, &r);
+    assert_int_equal(side(&r, LEDGER_INVENTORY, 1), 300);
+    assert_int_equal(side(&r, LEDGER_COGS, 0), 300);
+    /* Goods without a cost move no money: there is nothing to post. */
+    ledger_stock_cost(0, &e);
+    assert_false(ledger_balanced(&e));
+}
+
 int
 main(void)
 {
@@ -197,6 +225,7 @@ main(void)
         cmocka_unit_test(test_invoice_entry_balances),
         cmocka_unit_test(test_payment_and_refund_accounts),
         cmocka_unit_test(test_unbalanced_entries_are_refused),
+        cmocka_unit_test(test_stock_and_product_entries),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

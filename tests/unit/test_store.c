@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "service/setup.h"
+#include "service/stock.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/sqlite/internal.h"
@@ -2311,6 +2312,106 @@ test_attendance_and_visit_items(void **state)
     json_decref(items);
 }
 
+/* Stock levels are sums of movements; a booking's consumables come from
+ * its services' bills of materials, a staff member's own entry replacing
+ * the general one, counted once per time a service is booked, from the
+ * location's consumables storage, until the booking has its own list. */
+static void
+test_stock_and_booking_consumables(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_booking b = {0};
+    struct store_service twice[2];
+    struct store_movement m = {0};
+    struct store_stock_filter sf = {0};
+    struct store_movement_filter mf = {0};
+    struct store_consumable bom[3], own[1];
+    int64_t gloves, swab, cabinet, shelf, booking = 0, id;
+    json_t *items = NULL, *row;
+    int custom = -1;
+
+    booking_world_init(f->c, &w);
+    gloves = insert_row(
+        f->c, &stock_products.table,
+        json_pack("{s:s, s:i, s:i}", "name", "Gloves", "cost_price", 50, "min_quantity", 8));
+    swab = insert_row(f->c, &stock_products.table, json_pack("{s:s}", "name", "Swab"));
+    shelf = insert_row(f->c, &stock_storages.table,
+                       json_pack("{s:s, s:I, s:s}", "name", "Shelf", "location_id",
+                                 (json_int_t)w.loc1, "kind", "sales"));
+    cabinet = insert_row(f->c, &stock_storages.table,
+                         json_pack("{s:s, s:I, s:s}", "name", "Cabinet", "location_id",
+                                   (json_int_t)w.loc1, "kind", "consumables"));
+    m = (struct store_movement){gloves, cabinet, 10, "receipt", 40, "", 0, 0, T0, 0};
+    assert_int_equal(store_stock_movement_add(f->c, &m, &id), ERR_OK);
+    m.quantity = -3;
+    m.reason = "adjustment";
+    m.unit_cost = -1;
+    assert_int_equal(store_stock_movement_add(f->c, &m, &id), ERR_OK);
+    m.quantity = 0; /* the database refuses a movement of nothing */
+    assert_int_not_equal(store_stock_movement_add(f->c, &m, &id), ERR_OK);
+    sf.product_id = gloves;
+    assert_int_equal(store_stock_levels(f->c, &sf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "quantity"), 7);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "storage_id"), cabinet);
+    json_decref(items);
+    sf.below_min = 1;
+    assert_int_equal(store_stock_levels(f->c, &sf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1); /* 7 < 8 */
+    json_decref(items);
+
+    twice[0] = twice[1] = w.svc[0];
+    b.patient_id = w.pat1;
+    b.staff_id = w.staff1;
+    b.location_id = w.loc1;
+    b.start_at = T0 + 9 * H;
+    b.end_at = T0 + 10 * H;
+    snprintf(b.source, sizeof(b.source), "staff");
+    snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
+    assert_int_equal(store_booking_insert(f->c, &b, twice, 2, &booking), ERR_OK);
+    bom[0] = (struct store_consumable){gloves, 0, 0, 2};
+    bom[1] = (struct store_consumable){gloves, w.staff2, 0, 5}; /* not this booking's */
+    bom[2] = (struct store_consumable){swab, w.staff1, 0, 1};
+    assert_int_equal(store_service_consumables_set(f->c, w.svc[0].id, bom, 3), ERR_OK);
+    assert_int_equal(store_service_consumables_get(f->c, w.svc[0].id, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 3);
+    assert_true(json_is_null(json_object_get(json_array_get(items, 0), "staff_id")));
+    json_decref(items);
+    assert_int_equal(store_booking_consumables_get(f->c, booking, &custom, &items), ERR_OK);
+    assert_int_equal(custom, 0);
+    assert_int_equal(json_array_size(items), 2);
+    row = json_array_get(items, 0);
+    assert_int_equal(json_int_at(row, "product_id"), gloves);
+    assert_int_equal(json_int_at(row, "quantity"), 4); /* 2 x 2 */
+    assert_int_equal(json_int_at(row, "storage_id"), cabinet);
+    assert_int_equal(json_int_at(row, "cost_price"), 50);
+    row = json_array_get(items, 1);
+    assert_int_equal(json_int_at(row, "product_id"), swab);
+    assert_int_equal(json_int_at(row, "quantity"), 2);
+    json_decref(items);
+
+    own[0] = (struct store_consumable){swab, 0, cabinet, 3};
+    assert_int_equal(store_booking_consumables_set(f->c, booking, own, 1), ERR_OK);
+    assert_int_equal(store_booking_consumables_set(f->c, 999999, own, 1), ERR_NOT_FOUND);
+    assert_int_equal(store_booking_consumables_get(f->c, booking, &custom, &items), ERR_OK);
+    assert_int_equal(custom, 1);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "quantity"), 3);
+    json_decref(items);
+
+    m = (struct store_movement){swab, cabinet, -3, "write_off", -1, "", booking, 0, T0, 0};
+    assert_int_equal(store_stock_movement_add(f->c, &m, &id), ERR_OK);
+    mf.booking_id = booking;
+    mf.limit = 10;
+    assert_int_equal(store_stock_movement_list(f->c, &mf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_str_at(json_array_get(items, 0), "reason"), "write_off");
+    assert_true(json_is_null(json_object_get(json_array_get(items, 0), "unit_cost")));
+    json_decref(items);
+    (void)shelf;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int
@@ -2345,6 +2446,7 @@ main(void)
         T(test_ical_sequence_bump),
         T(test_history),
         T(test_attendance_and_visit_items),
+        T(test_stock_and_booking_consumables),
         T(test_appointment_insert_get),
         T(test_appointment_series_cancel),
         T(test_overlap_count),

@@ -62,8 +62,9 @@ static const char SQL_INVOICE_LIST[] =
                          "AND ($5::bigint = 0 OR (i.credited <> 0 AND i.paid - i.refunded > 0)) "
                          "ORDER BY i.id LIMIT CASE WHEN $4::bigint >= 0 THEN $4::bigint END";
 static const char SQL_INVOICE_LINES[] =
-    "SELECT description, service_id, quantity, unit_price, tax_rate_bp, tax_inclusive, net, tax, "
-    "total FROM invoice_lines WHERE invoice_id = $1 ORDER BY position";
+    "SELECT id AS line_id, description, service_id, product_id, quantity, unit_price, "
+    "tax_rate_bp, tax_inclusive, net, tax, total FROM invoice_lines WHERE invoice_id = $1 ORDER BY "
+    "position";
 #define PAYMENT_JSON_COLUMNS                                                                       \
     "SELECT y.id, y.invoice_id, n.number AS invoice_number, n.booking_id, n.patient_id, "          \
     "p.name AS patient_name, y.kind, y.amount, y.method, y.provider, y.reference, y.status, "      \
@@ -341,9 +342,11 @@ static const char SQL_INVOICE_ADD_TOTALS[] =
     "WHERE id = $4";
 static const char SQL_INVOICE_LINES_OF[] =
     "SELECT COALESCE(sum(net), 0), COALESCE(sum(tax), 0), COALESCE(sum(total), 0) "
-    "FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL";
+    "FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL "
+    "AND product_id IS NULL";
 static const char SQL_INVOICE_LINES_DROP[] =
-    "DELETE FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL";
+    "DELETE FROM invoice_lines WHERE invoice_id = $1 AND description = $2 AND service_id IS NULL "
+    "AND product_id IS NULL";
 
 /* The caller holds the invoice's lock (store_invoice_by_booking in the same
  * transaction), so the next position cannot be taken meanwhile. */

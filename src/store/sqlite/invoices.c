@@ -37,8 +37,9 @@ static const char SQL_INVOICE_LIST[] =
                          "AND (?5 = 0 OR (i.credited AND i.paid - i.refunded > 0)) "
                          "AND i.id > ?3 ORDER BY i.id LIMIT ?4";
 static const char SQL_INVOICE_LINES[] =
-    "SELECT description, service_id, quantity, unit_price, tax_rate_bp, tax_inclusive, net, tax, "
-    "total FROM invoice_lines WHERE invoice_id = ? ORDER BY position";
+    "SELECT id AS line_id, description, service_id, product_id, quantity, unit_price, "
+    "tax_rate_bp, tax_inclusive, net, tax, total FROM invoice_lines WHERE invoice_id = ? ORDER BY "
+    "position";
 #define PAYMENT_JSON_COLUMNS                                                                       \
     "SELECT y.id, y.invoice_id, n.number AS invoice_number, n.booking_id, n.patient_id, "          \
     "p.name AS patient_name, y.kind, y.amount, y.method, y.provider, y.reference, y.status, "      \
@@ -347,9 +348,11 @@ static const char SQL_INVOICE_ADD_TOTALS[] =
     "UPDATE invoices SET subtotal = subtotal + ?, tax = tax + ?, total = total + ? WHERE id = ?";
 static const char SQL_INVOICE_LINES_OF[] =
     "SELECT COALESCE(sum(net), 0), COALESCE(sum(tax), 0), COALESCE(sum(total), 0) "
-    "FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL";
+    "FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL "
+    "AND product_id IS NULL";
 static const char SQL_INVOICE_LINES_DROP[] =
-    "DELETE FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL";
+    "DELETE FROM invoice_lines WHERE invoice_id = ? AND description = ? AND service_id IS NULL "
+    "AND product_id IS NULL";
 
 static int
 add_totals(struct store_conn *c, int64_t id, int64_t net, int64_t tax, int64_t total)

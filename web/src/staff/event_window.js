@@ -1,12 +1,14 @@
-// The window of one calendar event: patient, services, status, notes,
-// payment and change history, with cancel, reschedule, take payment and
-// "Login as Client".
+// The window of one calendar event. A booking opens the visit window in
+// three zones: staff, time, consumables and change history; status,
+// services, products and payment; the patient with their visit history and
+// invoices. Cancel, reschedule, take payment and "Login as Client" stay.
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useSubmit, ZoneNote } from '../lib/ui.js';
 import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
+import { ConsumablesSection, ProductsSection, VisitPayment, PatientZone } from './visit_parts.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -44,34 +46,52 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
     onChanged?.();
   };
   const active = b.status !== 'cancelled';
-  return html`<div class="event-window">
-    <dl class="details">
-      <dt>${t('booking.patient')}</dt><dd><a href="#/patients/${b.patient_id}" onClick=${onClose}>${b.patient?.name}</a></dd>
-      <dt>${t('booking.services')}</dt><dd>${services.join(', ')}</dd>
-      <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
-      <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
-      <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
-      <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="bookings" item=${b} onDone=${done} /></dd>
-      <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
-        ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, refs.settings.currency), paid: money(invoice.paid, refs.settings.currency) })}` : null}</dd>
-      <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>
-      <dt>${t('field.notes')}</dt><dd>${b.notes || t('common.none')}</dd>
-      <dt>${t('booking.number')}</dt><dd>#${b.id}</dd>
-    </dl>
-    <div class="actions">
+  const cur = refs.settings.currency;
+  const minutes = Math.round((new Date(b.end) - new Date(b.start)) / 60000);
+  // The visit window (seed 002) in three zones: the booking's settings on
+  // the left, the work of the visit in the centre, the patient on the right.
+  return html`<div class="event-window visit-window">
+    <div class="visit-zone visit-left" aria-label=${t('visit.zone_left')} role="group">
+      <dl class="details">
+        <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, b.staff_id)?.name}</dd>
+        <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
+        <dt>${t('visit.duration')}</dt><dd>${t('common.minutes', { n: minutes })}</dd>
+        <dt>${t('visit.repetition')}</dt><dd>${t('visit.no_repetition')}</dd>
+        <dt>${t('visit.notifications')}</dt><dd>${t('visit.notifications_sent')}</dd>
+        <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>
+        <dt>${t('field.notes')}</dt><dd>${b.notes || t('common.none')}</dd>
+        <dt>${t('booking.number')}</dt><dd>#${b.id}</dd>
+      </dl>
       ${active ? html`<button type="button" class="secondary" onClick=${() => setMode('reschedule')}>${t('booking.reschedule')}</button>` : null}
-      ${active && b.invoice_id && b.payment_status !== 'paid'
-        ? html`<button type="button" class="secondary" onClick=${() => setMode('pay')}>${t('booking.take_payment')}</button>`
-        : null}
-      <${LoginAsClient} patientId=${b.patient_id} />
-      ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('booking.cancel')}</button>` : null}
+      ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
+      <${ConsumablesSection} booking=${b} onDone=${done} />
+      <${History} items=${history} />
     </div>
-    <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
-    <${CreditOwed} invoice=${invoice} refs=${refs} onDone=${done} />
-    ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
-    ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
-    ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
-    <${History} items=${history} />
+    <div class="visit-zone visit-centre" aria-label=${t('visit.zone_centre')} role="group">
+      <dl class="details">
+        <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
+        <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="bookings" item=${b} onDone=${done} /></dd>
+        <dt>${t('booking.services')}</dt><dd>${services.join(', ')}</dd>
+        <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
+          ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, cur), paid: money(invoice.paid, cur) })}` : null}</dd>
+      </dl>
+      <${ProductsSection} booking=${b} invoice=${invoice} currency=${cur} onDone=${done} />
+      <div class="actions">
+        ${active && b.invoice_id && b.payment_status !== 'paid'
+          ? html`<button type="button" class="secondary" onClick=${() => setMode('pay')}>${t('booking.take_payment')}</button>`
+          : null}
+        <${LoginAsClient} patientId=${b.patient_id} />
+        ${active ? html`<button type="button" class="danger" onClick=${() => setMode('cancel')}>${t('booking.cancel')}</button>` : null}
+      </div>
+      <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
+      <${CreditOwed} invoice=${invoice} refs=${refs} onDone=${done} />
+      ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
+      ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
+      ${active && mode !== 'pay' ? html`<${VisitPayment} key=${`${b.visit_id}-${invoice?.total}`} visitId=${b.visit_id} currency=${cur} onDone=${done} />` : null}
+    </div>
+    <div class="visit-zone visit-right" aria-label=${t('visit.zone_right')} role="group">
+      <${PatientZone} patientId=${b.patient_id} currentId=${b.id} currency=${cur} onClose=${onClose} />
+    </div>
   </div>`;
 }
 
@@ -265,6 +285,7 @@ export function historyLines(h) {
   else if (c.services) lines.push(t('history.services_line', { from: listNames(c.services[0]), to: listNames(c.services[1]) }));
   if (c.notes) lines.push(t('history.notes_line'));
   if (c.reason) lines.push(t('history.reason_line', { reason: c.reason }));
+  if (c.product) lines.push(t('history.product_line', { n: c.quantity, name: c.product }));
   return lines;
 }
 

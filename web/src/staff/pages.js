@@ -7,6 +7,7 @@ import { BookingsPage } from './bookings_list.js';
 import { PatientsPage, PatientProfilePage } from './patients.js';
 import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pages.js';
 import { StaffDetailPage } from './staff_detail.js';
+import { ProductsPage, StoragesPage, StockPage, ServiceConsumablesPage } from './stock_pages.js';
 import { SettingsPage } from './settings.js';
 import { UsersPage } from './users.js';
 import { TakingsPage, ReceivablesPage, RefundsPage, JournalPage, AccountsPage } from './money.js';
@@ -20,6 +21,10 @@ export const pages = [
   { path: '/patients', component: PatientsPage },
   { path: '/patients/:id', component: PatientProfilePage },
   { path: '/services', component: ServicesPage },
+  { path: '/services/:id/consumables', component: ServiceConsumablesPage },
+  { path: '/products', component: ProductsPage },
+  { path: '/storages', component: StoragesPage },
+  { path: '/stock', component: StockPage },
   { path: '/actions', component: ActionsPage },
   { path: '/locations', component: LocationsPage },
   { path: '/staff', component: StaffPage },

@@ -13,6 +13,7 @@ export function ServicesPage({ user }) {
   if (!refs.data && !refs.error) return html`<${Loading} />`;
   const currency = refs.data?.settings?.currency;
   return html`<${ResourcePage} user=${user} title="nav.services" path="/services"
+    rowLink=${(s) => `#/services/${s.id}/consumables`}
     blank=${{ name: '', category: '', duration_min: 30, price: 0, online_booking: true, capacity: 1, buffer_before_min: 0, buffer_after_min: 0 }}
     fields=${[
       { name: 'name', label: 'field.name', required: true },
