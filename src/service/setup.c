@@ -152,6 +152,7 @@ static const struct setup_field settings_fields[] = {
 static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "book_one_service_only",
                                                    "client_payment",
+                                                   "assign_services_to_staff",
                                                    "min_notice_min",
                                                    "max_advance_days",
                                                    "currency",

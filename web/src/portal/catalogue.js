@@ -33,6 +33,16 @@ export function staffName(cat, id) {
   return s ? s.name : t('portal.staff.numbered', { id });
 }
 
+/**
+ * The staff a patient may pick for these services: with "assign services to
+ * staff" on, only those assigned every one of them (the server offers no
+ * times with anyone else, so listing them would promise times that never come).
+ */
+export function offeredStaff(cat, serviceIds) {
+  const mustOffer = !!cat?.settings?.assign_services_to_staff;
+  return (cat?.staff || []).filter((s) => !mustOffer || serviceIds.every((id) => (s.service_ids || []).includes(id)));
+}
+
 export function serviceById(cat, id) {
   return cat?.services?.find((s) => s.id === id) || null;
 }

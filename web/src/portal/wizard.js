@@ -7,7 +7,7 @@ import { api, login, currentUser } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
-import { staffName, money, paymentLabel, Problem } from './catalogue.js';
+import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalogue.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -47,8 +47,12 @@ export function BookingWizard({ cat, user, onUser }) {
 
   function toggleService(id) {
     setSlot(null);
-    if (single) setServiceIds(serviceIds.includes(id) ? [] : [id]);
-    else setServiceIds(serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id]);
+    const next = single
+      ? serviceIds.includes(id) ? [] : [id]
+      : serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id];
+    setServiceIds(next);
+    // A staff member picked for other services may not provide these ones.
+    if (staffId !== ANY && !offeredStaff(cat, next).some((s) => s.id === staffId)) setStaffId(ANY);
   }
 
   function restart() {
@@ -177,8 +181,7 @@ function ServiceStep({ cat, single, selected, onToggle }) {
 }
 
 function StaffStep({ cat, serviceIds, value, onChange }) {
-  const mustOffer = !!cat.settings?.assign_services_to_staff;
-  const staff = (cat.staff || []).filter((s) => !mustOffer || serviceIds.every((id) => (s.service_ids || []).includes(id)));
+  const staff = offeredStaff(cat, serviceIds);
   return html`<fieldset class="choice-list">
     <legend>${t('portal.staff.legend')}</legend>
     <label class="choice ${value === ANY ? 'selected' : ''}">
