@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "util/buf.h"
+#include "util/net_post.h"
 
 #define TRANSPORT_ERR_LEN 256
 
@@ -27,6 +28,8 @@ struct transport_http {
  * answer, with the reason in err). The answer's body goes to resp. */
 int transport_http_run(const struct transport_http *r, long *status, struct buf *resp,
                        char err[TRANSPORT_ERR_LEN]);
+/* transport_http_run as a net_post, for the card gateway (POST). */
+extern const struct net_post transport_net_post;
 /* Sends message (an RFC 5322 text) from -> to through smtp_url
  * (smtp:// or smtps://, user:password@ for AUTH, "?starttls" to demand
  * STARTTLS). ca_file, when not NULL, names the CA certificates that TLS

@@ -29,7 +29,8 @@ struct booking_new {
     size_t n_services;
     int64_t start;
     const char *notes;
-    int pay_now; /* the patient chose to pay with the booking */
+    int pay_now;            /* the patient chose to pay with the booking */
+    const char *pay_method; /* how (settings.payment_methods); NULL: the clinic's first */
     /* A new patient booked in the same request; password may be NULL
      * (staff add patients without a login). */
     const char *new_name, *new_phone, *new_email, *new_password;

@@ -8,6 +8,7 @@ import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '.
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalogue.js';
+import { MethodStep, PaymentNote, goToCard, payBody, payChoiceText, payMethods, pendingPayment, notedPending } from './payment.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -97,7 +98,7 @@ export function BookingWizard({ cat, user, onUser }) {
     body = html`<${Textarea} label=${t('portal.notes.label')} value=${notes} onInput=${setNotes} rows="4" maxlength="2000"
       aria-describedby="notes-hint" /><small id="notes-hint" class="hint">${t('portal.notes.hint')}</small>`;
   else if (name === 'payment')
-    body = html`<${PaymentStep} cat=${cat} total=${total} value=${pay}
+    body = html`<${payMethods(cat).length ? MethodStep : PaymentStep} cat=${cat} total=${total} value=${pay}
       onChoose=${(v) => { setPay(v); go(step + 1); }} />`;
   else
     body = html`<${DetailsStep} cat=${cat} user=${user} onUser=${onUser} services=${services} staffId=${staffId}
@@ -306,7 +307,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
   const { submit: complete, busy, error } = useSubmit(async () => {
     let me = user;
     const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
-    if (pay) body.pay = pay;
+    if (pay) Object.assign(body, payBody(pay));
     if (!isPatient && mode === 'existing') {
       me = await login(form.email.trim(), form.password);
       onUser(me);
@@ -318,10 +319,13 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     if (!isPatient && mode === 'new') onUser(await currentUser());
     let invoice = null;
     if (booking.invoice_id) invoice = await api.get(`/invoices/${booking.invoice_id}`).catch(() => null);
+    // Card: on to the card provider's page; if that fails the confirmation offers it again.
+    const card = pay === 'now:card' && pendingPayment(invoice);
+    if (card && (await goToCard(card.id).then(() => true, () => false))) return;
     onBooked({ ...booking, invoice, staffId, total });
   });
 
-  const payText = pay === 'now' ? t('portal.pay.chosen_now', { amount: money(cat, total) }) : pay === 'skip' ? t('portal.pay.chosen_skip') : t('portal.pay.chosen_none');
+  const payText = payChoiceText(cat, pay, total) || (pay === 'now' ? t('portal.pay.chosen_now', { amount: money(cat, total) }) : pay === 'skip' ? t('portal.pay.chosen_skip') : t('portal.pay.chosen_none'));
 
   return html`<div class="details-step">
     <h2>${t('portal.details.review')}</h2>
@@ -399,8 +403,9 @@ function Confirmation({ cat, booking, services, headRef, onAgain }) {
       <dt>${t('portal.done.services')}</dt><dd>${services.map((s) => s.name).join(', ')}</dd>
       <dt>${t('portal.done.price')}</dt><dd>${price}</dd>
       <dt>${t('portal.done.payment')}</dt><dd><span class="badge ${status}">${paymentLabel(status)}</span>
-        ${status === 'pending' ? html`<br /><small>${t('portal.payment.pending_explain')}</small>` : null}</dd>
+        ${status === 'pending' && !notedPending(inv) ? html`<br /><small>${t('portal.payment.pending_explain')}</small>` : null}</dd>
     </dl>
+    <${PaymentNote} cat=${cat} invoice=${inv} />
     <div class="actions">
       <a class="button" href="#/appointments">${t('portal.done.my_appointments')}</a>
       <button type="button" class="secondary" onClick=${onAgain}>${t('portal.done.book_another')}</button>
