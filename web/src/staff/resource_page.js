@@ -19,12 +19,14 @@ export function FieldControl({ field, value, onChange, error }) {
   }
   if (field.type === 'multi') {
     const cur = value || [];
-    return html`<fieldset><legend>${label}</legend>
+    return html`<fieldset class=${error ? 'has-error' : ''}><legend>${label}</legend>
       ${field.options.map((o) => html`<${Checkbox} label=${o.label} checked=${cur.includes(o.value)}
         onChange=${(on) => onChange(on ? [...cur, o.value] : cur.filter((x) => x !== o.value))} />`)}
+      ${hint && !error ? html`<small class="hint">${hint}</small>` : null}
+      ${error ? html`<small class="field-error" role="alert">${error}</small>` : null}
     </fieldset>`;
   }
-  if (field.type === 'textarea') return html`<${Textarea} label=${label} value=${value} onInput=${onChange} />`;
+  if (field.type === 'textarea') return html`<${Textarea} label=${label} hint=${hint} error=${error} value=${value} onInput=${onChange} />`;
   const numeric = field.type === 'int' || field.type === 'money';
   // Money fields hold minor units of the clinic's currency (JPY has none, KWD three).
   const places = minorDigits(field.currency);
@@ -42,7 +44,7 @@ export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
     await onSubmit(body);
   });
   return html`<form onSubmit=${submit}>
-    <${ErrorBox} error=${error} />
+    <${ErrorBox} error=${error} shown=${fields.map((f) => f.name)} />
     <div class="form-grid">
       ${fields.map((f) => html`<${FieldControl} field=${f} value=${value[f.name]} error=${error?.fieldError?.(f.name)}
         onChange=${(v) => setValue({ ...value, [f.name]: v })} />`)}
