@@ -371,7 +371,7 @@ update_booking(const struct svc *s, void *arg)
     if (rc == ERR_OK && json_object_size(changes))
         rc = history_add(s, a->id, "updated", changes);
     if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
-        rc = notify_booking(s, a->id, NOTIFY_RESCHEDULED);
+        rc = notify_booking_moved(s, a->id, !a->c->quiet);
     json_decref(row);
     json_decref(changes);
     return rc;

@@ -49,6 +49,7 @@ struct booking_change {
     const int64_t *service_ids; /* n_services == 0: unchanged */
     size_t n_services;
     const char *notes; /* NULL: unchanged */
+    int quiet;         /* a move is not e-mailed to the patient (the diary still follows) */
 };
 #define BOOKING_UNCHANGED INT64_MIN
 

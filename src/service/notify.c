@@ -346,3 +346,22 @@ notify_payment_confirmed(const struct svc *c, int64_t booking_id, int64_t paymen
     json_decref(payload);
     return rc;
 }
+
+int
+notify_booking_moved(const struct svc *c, int64_t booking_id, int tell_patient)
+{
+    struct notice n;
+    int rc;
+
+    if (tell_patient)
+        return notify_booking(c, booking_id, NOTIFY_RESCHEDULED);
+    rc = notice_load(c, &n, booking_id, 0);
+    if (rc == ERR_OK)
+        rc = skip_reminder(c, &n);
+    if (rc == ERR_OK)
+        rc = queue_diary(c, &n, "put");
+    if (rc == ERR_OK)
+        rc = booking_webhooks(c, &n, "booking.rescheduled");
+    notice_cleanup(&n);
+    return rc;
+}

@@ -1,4 +1,6 @@
-// Drag a booking to another time; a refused move is undone and explained.
+// Drag a booking to another time: the calendar asks first (and whether to
+// tell the patient), a move can be undone, a refused move goes back and is
+// explained, and "Leave it where it was" changes nothing.
 import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstDemoDay } from './_demo.mjs';
 
@@ -42,13 +44,50 @@ export const tests = {
     await t.staffLogin();
     await t.page.goto(`/#/calendar?date=${day}`);
     await dragBy(t.page, pick, 60);
-    await t.page.getByText('Moved. The new time is saved.').waitFor();
+    const dialog = t.page.getByRole('dialog', { name: 'Move this?' });
+    await dialog.waitFor();
+    assert((await dialog.textContent()).includes(target.start.slice(11, 16)), 'the question names the new time');
+    const tell = dialog.getByLabel('Tell the patient the new time by e-mail');
+    assert(await tell.isChecked(), 'telling the patient is the default');
+    await t.shot('calendar-drag-question');
+    await dialog.getByRole('button', { name: 'Move', exact: true }).click();
+    await t.page.getByText('Moved. The new time is saved and the patient is told.').waitFor();
     await t.shot('calendar-after-drag');
     const after = await admin.get(`/bookings/${pick.id}`);
     assertEqual(after.start, target.start, 'the booking starts an hour later');
     assertEqual(after.staff_id, pick.staff_id, 'same staff member');
     const history = await admin.get(`/bookings/${pick.id}/history`);
     assert(history.items.length >= 2, 'the move is in the change history');
+
+    // Undo puts it back through the API.
+    await t.page.getByRole('button', { name: 'Undo' }).click();
+    await t.page.getByText(`Put back at ${pick.start.slice(11, 16)}.`).waitFor();
+    const back = await admin.get(`/bookings/${pick.id}`);
+    assertEqual(back.start, pick.start, 'Undo put the booking back');
+    await eventually(async () => {
+      const block = t.page.locator('.ec-event', { hasText: pick.patient.name }).filter({ hasText: pick.start.slice(11, 16) });
+      return (await block.count()) > 0;
+    }, 'the block is back at its old time');
+  },
+
+  async 'a drag asked about and left where it was changes nothing'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const { day, bookings } = await firstDemoDay(admin);
+    const pick = bookings[0];
+    await t.staffLogin();
+    await t.page.goto(`/#/calendar?date=${day}`);
+    await dragBy(t.page, pick, 30);
+    const dialog = t.page.getByRole('dialog', { name: 'Move this?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Leave it where it was' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await eventually(async () => {
+      const block = t.page.locator('.ec-event', { hasText: pick.patient.name }).filter({ hasText: pick.start.slice(11, 16) });
+      return (await block.count()) > 0;
+    }, 'the block is back at its time');
+    const still = await admin.get(`/bookings/${pick.id}`);
+    assertEqual(still.start, pick.start, 'the booking did not move');
+    assertEqual(still.updated_at, pick.updated_at, 'nothing was written');
   },
 
   async 'a refused drag reverts and shows why'(t) {
@@ -63,6 +102,8 @@ export const tests = {
     await t.page.goto(`/#/calendar?date=${day}`);
     const minutes = (Date.parse(b.start) - Date.parse(a.start)) / 60000;
     await dragBy(t.page, a, minutes);
+    const dialog = t.page.getByRole('dialog', { name: 'Move this?' });
+    await dialog.getByRole('button', { name: 'Move', exact: true }).click();
     const alert = t.page.locator('.error-box');
     await alert.waitFor();
     const text = await alert.textContent();

@@ -88,7 +88,7 @@ function Wizard({ refs, params }) {
         ${step === 0 ? html`<${ServiceStep} refs=${refs} selected=${serviceIds} single=${single} onToggle=${toggleService} />` : null}
         ${step === 1 ? html`<${StaffStep} staff=${staff} selected=${staffId} onSelect=${(id) => { setStaffId(id); setSlot(null); }} />` : null}
         ${step === 2
-          ? html`<${TimeStep} serviceIds=${serviceIds} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
+          ? html`<${SlotPicker} serviceIds=${serviceIds} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
               slot=${slot} setSlot=${setSlot} wantTime=${params.time} />`
           : null}
         ${step === 3
@@ -140,7 +140,8 @@ function StaffStep({ staff, selected, onSelect }) {
   </fieldset>`;
 }
 
-function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
+/** Free times of the services with a staff member on a date, as buttons; also rescheduling's picker (reschedule.js). */
+export function SlotPicker({ serviceIds, staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
   const avail = useAsync(
     () => api.get('/availability', { service_ids: serviceIds, staff_id: staffId, location_id: locationId, from: date, to: date }),
     [date, staffId, serviceIds.join()],

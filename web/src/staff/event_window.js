@@ -7,6 +7,7 @@ import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useS
 import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
+import { BookingReschedule } from './reschedule.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -68,7 +69,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
     </div>
     <${PendingPayments} invoice=${invoice} refs=${refs} onDone=${done} />
     <${CreditOwed} invoice=${invoice} refs=${refs} onDone=${done} />
-    ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
+    ${mode === 'reschedule' ? html`<${BookingReschedule} item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
     ${mode === 'cancel' ? html`<${CancelBooking} id=${b.id} onDone=${done} />` : null}
     ${mode === 'pay' ? html`<${TakePayment} invoice=${invoice} invoiceId=${b.invoice_id} refs=${refs} onDone=${done} />` : null}
     <${History} items=${history} />
