@@ -484,4 +484,9 @@ export default {
   'move.pick_time': 'اختر وقتًا متاحًا',
   'move.save_at': 'النقل إلى {time}',
   'error.see_fields': 'لم يُحفظ: انظر الرسائل بجانب الحقول.',
+  // Front desk: a new patient's details checked on their own step
+  'patient.err_email': 'أدخل بريدًا إلكترونيًا مثل name@example.com.',
+  'patient.err_password_short': 'استخدم ٨ أحرف على الأقل.',
+  'patient.err_password_needs_email': 'يحتاج تسجيل الدخول إلى بريد إلكتروني أيضًا.',
+  'patient.password_hint': 'اختياري: يمنح المريض تسجيل دخول. ٨ أحرف على الأقل.',
 };

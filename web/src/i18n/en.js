@@ -464,4 +464,9 @@ export default {
   'move.pick_time': 'Pick a free time',
   'move.save_at': 'Move to {time}',
   'error.see_fields': 'Not saved: see the messages beside the fields.',
+  // Front desk: a new patient's details checked on their own step
+  'patient.err_email': 'Enter an e-mail address like name@example.com.',
+  'patient.err_password_short': 'Use at least 8 characters.',
+  'patient.err_password_needs_email': 'A login needs an e-mail address as well.',
+  'patient.password_hint': 'Optional: gives the patient a login. At least 8 characters.',
 };

@@ -199,4 +199,10 @@ export default {
   'portal.paym.back_done': 'عدت من مزوّد البطاقات. تظهر الدفعة في فاتورتك بعد أن يؤكدها المزوّد.',
   'portal.paym.back_cancelled': 'لم يكتمل الدفع بالبطاقة. يمكنك الدفع بالبطاقة مرة أخرى أو اختيار طريقة أخرى.',
   'portal.paym.how': 'كيف تريد أن تدفع؟',
+
+  // A sign-up's details checked beside their fields
+  'portal.check.name': 'أدخل اسمك.',
+  'portal.check.phone': 'أدخل رقم هاتف يمكن للعيادة الاتصال به.',
+  'portal.check.email': 'أدخل بريدًا إلكترونيًا مثل name@example.com.',
+  'portal.check.password': 'استخدم ٨ أحرف على الأقل.',
 };

@@ -202,4 +202,10 @@ export default {
   'portal.paym.back_done': 'Back from the card provider. Your invoice shows the payment once the provider has confirmed it.',
   'portal.paym.back_cancelled': 'The card payment was not completed. You can pay by card again or choose another way.',
   'portal.paym.how': 'How would you like to pay?',
+
+  // A sign-up's details checked beside their fields
+  'portal.check.name': 'Enter your name.',
+  'portal.check.phone': 'Enter a phone number the clinic can call.',
+  'portal.check.email': 'Enter an e-mail address like name@example.com.',
+  'portal.check.password': 'Use at least 8 characters.',
 };

@@ -8,6 +8,7 @@ import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '.
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalogue.js';
+import { signupProblems } from './checks.js';
 import { MethodStep, PaymentNote, goToCard, payBody, payChoiceText, payMethods, pendingPayment, notedPending } from './payment.js';
 
 const ANY = 'any';
@@ -303,8 +304,15 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const isPatient = user && user.role === 'patient';
   const isStaff = user && user.role !== 'patient';
+  const [left, setLeft] = useState({});
+  const [reveal, setReveal] = useState(false);
+  const local = !user && mode === 'new' ? signupProblems(form) : {};
+  const leave = (k) => () => setLeft({ ...left, [k]: true });
+  // One message per field: the rule it breaks (once left, or on Complete), else the server's.
+  const check = (k, ...names) => ((reveal || left[k]) && local[k]) || fieldError(error, ...names);
 
   const { submit: complete, busy, error } = useSubmit(async () => {
+    if (Object.keys(local).length) return setReveal(true);
     let me = user;
     const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
     if (pay) Object.assign(body, payBody(pay));
@@ -363,13 +371,14 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
           ${mode === 'new'
             ? html`<div class="form-grid">
                 <${Input} label=${t('portal.field.name')} autocomplete="name" required value=${form.name} onInput=${set('name')}
-                  error=${fieldError(error, 'patient.name', 'name', 'patient')} />
+                  onBlur=${leave('name')} error=${check('name', 'patient.name', 'name', 'patient')} />
                 <${Input} label=${t('portal.field.phone')} type="tel" autocomplete="tel" required value=${form.phone} onInput=${set('phone')}
-                  error=${fieldError(error, 'patient.phone', 'phone')} />
+                  onBlur=${leave('phone')} error=${check('phone', 'patient.phone', 'phone')} />
                 <${Input} label=${t('portal.field.email')} type="email" autocomplete="email" required value=${form.email} onInput=${set('email')}
-                  error=${fieldError(error, 'patient.email', 'email')} />
+                  onBlur=${leave('email')} error=${check('email', 'patient.email', 'email')} />
                 <${Input} label=${t('portal.field.password')} type="password" autocomplete="new-password" required value=${form.password}
-                  onInput=${set('password')} hint=${t('portal.field.password_hint')} error=${fieldError(error, 'patient.password', 'password')} />
+                  onInput=${set('password')} onBlur=${leave('password')} hint=${t('portal.field.password_hint')}
+                  error=${check('password', 'patient.password', 'password')} />
               </div>`
             : html`<div class="form-grid">
                 <${Input} label=${t('portal.field.email')} type="email" autocomplete="username" required value=${form.email} onInput=${set('email')} />
