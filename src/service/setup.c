@@ -161,6 +161,7 @@ static const struct setup_field settings_fields[] = {
     CHECKED("card_gateway_url", 0, 500, SETUP_CHECK_HTTP_URL),
     {{"card_gateway_key", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
     {{"card_webhook_secret", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
+    BOOL("show_hijri_dates"),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */
@@ -176,6 +177,7 @@ static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "client_cancel_notice_min",
                                                    "payment_methods",
                                                    "bank_details",
+                                                   "show_hijri_dates",
                                                    NULL};
 const struct setup_resource setup_settings = {
     .table = TABLE("settings", NULL, settings_fields),

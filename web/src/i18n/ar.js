@@ -489,4 +489,7 @@ export default {
   'patient.err_password_short': 'استخدم ٨ أحرف على الأقل.',
   'patient.err_password_needs_email': 'يحتاج تسجيل الدخول إلى بريد إلكتروني أيضًا.',
   'patient.password_hint': 'اختياري: يمنح المريض تسجيل دخول. ٨ أحرف على الأقل.',
+  // Hijri dates beside the Gregorian ones
+  'settings.show_hijri_dates': 'عرض التاريخ الهجري',
+  'settings.show_hijri_dates.help': 'تعرض التواريخ في تطبيق الموظفين وبوابة الحجز التاريخ الهجري (أم القرى) أيضًا بجانب الميلادي.',
 };

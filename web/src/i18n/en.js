@@ -469,4 +469,7 @@ export default {
   'patient.err_password_short': 'Use at least 8 characters.',
   'patient.err_password_needs_email': 'A login needs an e-mail address as well.',
   'patient.password_hint': 'Optional: gives the patient a login. At least 8 characters.',
+  // Hijri dates beside the Gregorian ones
+  'settings.show_hijri_dates': 'Show Hijri dates',
+  'settings.show_hijri_dates.help': 'Dates in the staff app and the booking portal also show the Hijri (Umm al-Qura) date, e.g. Tue, 1 Dec 2026 (21 Jumada II 1448 AH).',
 };

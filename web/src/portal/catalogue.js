@@ -7,6 +7,7 @@
 // staff it offers "any available staff member" only; without settings it
 // shows the payment step with both choices and lets the server decide.
 import { api, listAll } from '../lib/api.js';
+import { showHijri } from '../lib/time.js';
 import { html } from '../lib/ui.js';
 import { t, money as fmtMoney } from '../i18n/index.js';
 
@@ -17,6 +18,7 @@ export async function loadCatalogue() {
     api.get('/settings'),
   ]);
   const settingsValue = settings.status === 'fulfilled' ? settings.value : null;
+  showHijri(settingsValue?.show_hijri_dates);
   return {
     services: services.status === 'fulfilled' ? services.value.filter((s) => s.online_booking !== false) : null,
     servicesError: services.status === 'rejected' ? services.reason : null,

@@ -29,6 +29,7 @@ const SETTINGS = [
   { name: 'allow_private_targets', type: 'bool', optional: true },
   { name: 'sync_alert_after_s', type: 'int' },
   { name: 'public_url', optional: true },
+  { name: 'show_hijri_dates', type: 'bool', optional: true },
   { name: 'payment_methods', type: 'multi', optional: true, options: ['bank_transfer', 'card', 'desk'] },
   { name: 'bank_details', type: 'textarea', optional: true },
   { name: 'card_gateway_url', optional: true },

@@ -9,5 +9,7 @@ ALTER TABLE settings ADD COLUMN bank_details text NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_gateway_url text NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_gateway_key text NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_webhook_secret text NOT NULL DEFAULT '';
+-- Dates also in the Hijri (Umm al-Qura) calendar, beside the Gregorian ones.
+ALTER TABLE settings ADD COLUMN show_hijri_dates bigint NOT NULL DEFAULT 0;
 -- A gateway's webhook names its session; the payment is found by it.
 CREATE INDEX payments_reference ON payments (provider, reference);

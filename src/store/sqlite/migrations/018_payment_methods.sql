@@ -9,5 +9,7 @@ ALTER TABLE settings ADD COLUMN bank_details TEXT NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_gateway_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_gateway_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE settings ADD COLUMN card_webhook_secret TEXT NOT NULL DEFAULT '';
+-- Dates also in the Hijri (Umm al-Qura) calendar, beside the Gregorian ones.
+ALTER TABLE settings ADD COLUMN show_hijri_dates INTEGER NOT NULL DEFAULT 0;
 -- A gateway's webhook names its session; the payment is found by it.
 CREATE INDEX payments_reference ON payments (provider, reference);
