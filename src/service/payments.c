@@ -217,10 +217,17 @@ confirm_by_gateway(const struct svc *s, void *arg)
 {
     const struct gateway_word *w = arg;
     struct store_payment p;
+    struct store_invoice inv;
     struct billing_ctx b;
     int64_t id = 0;
     int rc = store_payment_by_reference(s->db, w->provider, w->reference, &id);
 
+    if (rc == ERR_OK)
+        rc = store_payment_get(s->db, id, &p);
+    /* Lock the invoice, then read the payment again: of two deliveries of
+     * one event at once the second waits here, then finds it confirmed. */
+    if (rc == ERR_OK)
+        rc = store_invoice_get(s->db, p.invoice_id, &inv);
     if (rc == ERR_OK)
         rc = store_payment_get(s->db, id, &p);
     if (rc == ERR_NOT_FOUND)

@@ -5,6 +5,7 @@ Stripe Checkout's redirect and webhook-signature scheme) whose signed
 webhook confirms the payment once."""
 
 import json
+import threading
 import time
 
 from checkout_standin import CheckoutStandin, sign
@@ -196,3 +197,29 @@ def test_card_gateway_refusing_the_key_leaves_payment_pending(ctx):
         p, pc, b, pid = _card_booking(ctx, k, gw)
         pc.post(API + "/payments/%d/checkout" % pid, {}).expect_problem(503)
         eq(_payment(ctx, pid), ("pending", ""), "no session, still pending")
+
+
+def test_card_webhook_delivered_at_once_confirms_once(ctx):
+    a = ctx.admin
+    k = _Clinic(ctx)
+    hook = "http://127.0.0.1:%d%s/payment-webhooks/checkout" % (ctx.port, API)
+    with CheckoutStandin(KEY, SECRET, hook) as gw, _card_clinic(ctx, gw):
+        p, pc, b, pid = _card_booking(ctx, k, gw)
+        pc.post(API + "/payments/%d/checkout" % pid, {}).expect(201)
+        sid = _payment(ctx, pid)[1]
+        gw.sessions[sid]["payment_status"] = "paid"
+        event = gw.completed_event(sid)
+        payload = json.dumps(event).encode()
+        codes = []
+        threads = [threading.Thread(target=lambda: codes.append(
+            gw.send_event(event, payload=payload)[0])) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        eq(sorted(codes), [200] * 6, "every delivery is taken")
+        eq(_payment(ctx, pid)[0], "confirmed", "confirmed")
+        inv = _invoice(a, b["invoice_id"])
+        eq(len([e for e in _entries(a, inv["id"]) if e["source"] == "payment"]), 1,
+           "one posting however many deliveries raced")
+        eq(inv["paid"], 5000, "paid once")
