@@ -113,6 +113,13 @@ export const tests = {
         await page.getByRole('link', { name: 'My appointments' }).first().click();
         await page.getByRole('heading', { level: 1, name: 'My appointments' }).waitFor();
         await page.getByText(pay.reference).first().waitFor();
+
+        // Staff see which transfer to look for on the bank statement.
+        const desk = await t.newPage();
+        await t.staffLogin(DEMO.staff, desk);
+        await desk.goto('/#/bookings?payment_status=pending');
+        await desk.locator(`tr[data-booking="${booking.id}"]`).getByText(pay.reference, { exact: false }).waitFor();
+        await t.shot('manage-bookings-reference', desk);
       });
     } finally {
       await gw.stop();
@@ -129,12 +136,14 @@ export const tests = {
         await bookUpToPayment(page, slot);
         await page.getByRole('button', { name: 'Pay by card' }).click();
         await page.getByRole('heading', { level: 1, name: 'Your details' }).waitFor();
-        const booked = page.waitForResponse((r) => r.url().endsWith('/api/v1/bookings') && r.request().method() === 'POST');
         await page.getByRole('button', { name: 'Complete Reservation' }).click();
-        const booking = await (await booked).json();
 
-        // On the gateway's own page.
+        // On the gateway's own page (the portal left before its answer could be read: ask the server).
         await page.waitForURL(`${gw.url}/c/pay/**`);
+        const day = slot.start.slice(0, 10);
+        const mine = await admin.get(`/bookings?from=${day}&to=${day}&staff_id=1&limit=500`);
+        const booking = mine.items.find((x) => x.start === slot.start && x.status === 'confirmed');
+        assert(booking, 'the booking was made before the patient left for the gateway');
         await page.getByRole('heading', { name: 'Pay EUR 50.00' }).waitFor();
         await t.shot('card-gateway-page');
         await page.getByRole('button', { name: 'Pay' }).click();

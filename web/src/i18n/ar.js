@@ -492,4 +492,7 @@ export default {
   // Hijri dates beside the Gregorian ones
   'settings.show_hijri_dates': 'عرض التاريخ الهجري',
   'settings.show_hijri_dates.help': 'تعرض التواريخ في تطبيق الموظفين وبوابة الحجز التاريخ الهجري (أم القرى) أيضًا بجانب الميلادي.',
+  // What a patient's online payment waits for, in the event window
+  'payment.waits_bank_transfer': 'طُلب من المريض تحويله بالرقم المرجعي {reference}؛ أكّده حين يظهر في كشف الحساب البنكي.',
+  'payment.waits_card': 'يدفع المريض في صفحة بوابة البطاقات؛ وتؤكده رسالتها الموقّعة تلقائيًا.',
 };

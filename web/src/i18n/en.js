@@ -472,4 +472,7 @@ export default {
   // Hijri dates beside the Gregorian ones
   'settings.show_hijri_dates': 'Show Hijri dates',
   'settings.show_hijri_dates.help': 'Dates in the staff app and the booking portal also show the Hijri (Umm al-Qura) date, e.g. Tue, 1 Dec 2026 (21 Jumada II 1448 AH).',
+  // What a patient's online payment waits for, in the event window
+  'payment.waits_bank_transfer': 'The patient was asked to transfer it with reference {reference}; confirm it once it is on the bank statement.',
+  'payment.waits_card': 'The patient pays on the card gateway\'s page; its signed message confirms it by itself.',
 };

@@ -230,6 +230,7 @@ function PendingPayments({ invoice, refs, onDone }) {
     <${ErrorBox} error=${error} />
     ${pending.map(
       (p) => html`<p>${t('payment.pending_line', { amount: money(p.amount, refs.settings.currency), method: t('method.' + p.method) })}
+        ${p.method === 'bank_transfer' || p.method === 'card' ? html`<br /><small>${t('payment.waits_' + p.method, { reference: p.reference })}</small>` : null}
         <button type="button" onClick=${() => confirm(p)}>${t('payment.confirm')}</button></p>`,
     )}
   </div>`;
