@@ -111,4 +111,24 @@ export const tests = {
     assertEqual(await portal.getByText('Use at least 8 characters.').count(), 1, 'said once');
     await t.shot('portal-password-rule', portal);
   },
+
+  async 'a saved setup record says it saved'(t) {
+    const p = t.page;
+    const admin = await t.apiAs(DEMO.admin);
+    const action = (await admin.get('/actions')).items[0];
+    try {
+      await t.staffLogin(DEMO.admin);
+      await p.goto('/#/actions');
+      const row = p.locator('tr', { hasText: action.name });
+      await row.getByRole('button', { name: 'Edit' }).click();
+      const dialog = p.getByRole('dialog');
+      await dialog.getByLabel('Name').fill(`${action.name} (checked)`);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await p.getByRole('status').getByText('Saved.').waitFor();
+      assertEqual((await admin.get(`/actions/${action.id}`)).name, `${action.name} (checked)`, 'the name is saved');
+    } finally {
+      await admin.patch(`/actions/${action.id}`, { name: action.name });
+    }
+  },
 };

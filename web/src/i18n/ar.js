@@ -495,4 +495,5 @@ export default {
   // What a patient's online payment waits for, in the event window
   'payment.waits_bank_transfer': 'طُلب من المريض تحويله بالرقم المرجعي {reference}؛ أكّده حين يظهر في كشف الحساب البنكي.',
   'payment.waits_card': 'يدفع المريض في صفحة بوابة البطاقات؛ وتؤكده رسالتها الموقّعة تلقائيًا.',
+  'common.deleted': 'حُذف {name}.',
 };

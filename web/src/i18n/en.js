@@ -475,4 +475,5 @@ export default {
   // What a patient's online payment waits for, in the event window
   'payment.waits_bank_transfer': 'The patient was asked to transfer it with reference {reference}; confirm it once it is on the bank statement.',
   'payment.waits_card': 'The patient pays on the card gateway\'s page; its signed message confirms it by itself.',
+  'common.deleted': '{name} deleted.',
 };

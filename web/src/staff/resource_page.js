@@ -63,10 +63,12 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
   const [editing, setEditing] = useState(null);
   const [asking, setAsking] = useState(null);
   const [error, setError] = useState(null);
+  const [saved, setSaved] = useState('');
   const list = useAsync(async () => ({ items: await listAll(path), extra: extraLoad ? await extraLoad() : null }), [reload]);
   const admin = user.role === 'admin';
   const resolvedFields = typeof fields === 'function' ? (list.data ? fields(list.data.extra) : []) : fields;
-  const done = () => {
+  const done = (what = t('common.saved')) => {
+    setSaved(what);
     invalidateRefs();
     setAsking(null);
     setEditing(null);
@@ -75,17 +77,19 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
   async function remove(item) {
     if (!confirm(t('common.delete_confirm', { name: item.name }))) return;
     setError(null);
+    setSaved('');
     try {
       await api.del(`${path}/${item.id}`);
-      done();
+      done(t('common.deleted', { name: item.name }));
     } catch (e) {
       setError(e);
     }
   }
   return html`<section>
     <div class="page-head"><h1>${t(title)}</h1>
-      ${admin ? html`<button type="button" onClick=${() => setEditing({ ...blank })}>${t('common.add')}</button>` : null}</div>
+      ${admin ? html`<button type="button" onClick=${() => { setSaved(''); setEditing({ ...blank }); }}>${t('common.add')}</button>` : null}</div>
     ${!admin ? html`<p class="muted">${t('backoffice.read_only')}</p>` : null}
+    ${saved ? html`<p class="ok-box" role="status">${saved}</p>` : null}
     <${ErrorBox} error=${error || list.error} />
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
@@ -95,7 +99,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
             (item) => html`<tr>
               ${columns.map((c, i) => html`<td>${i === 0 && rowLink ? html`<a href=${rowLink(item)}>${c.render(item, list.data.extra)}</a>` : c.render(item, list.data.extra)}</td>`)}
               <td class="row-actions">${admin
-                ? html`<button type="button" class="secondary" onClick=${() => setEditing(item)}>${t('common.edit')}</button>
+                ? html`<button type="button" class="secondary" onClick=${() => { setSaved(''); setEditing(item); }}>${t('common.edit')}</button>
                     <button type="button" class="secondary" onClick=${() => remove(item)}>${t('common.delete')}</button>`
                 : null}</td>
             </tr>`,
