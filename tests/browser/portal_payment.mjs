@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstSlot, addDays, today, pickSlot } from './portal_lib.mjs';
+import { axeViolations } from './_axe.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const KEY = 'sk_test_portal';
@@ -91,6 +92,7 @@ export const tests = {
           assert(await page.getByRole('button', { name }).isVisible(), `the payment step offers "${name}"`);
         }
         await t.shot('payment-methods');
+        assertEqual((await axeViolations(page)).join('\n'), '', 'axe-core: the payment step');
         await page.getByRole('button', { name: 'Pay by bank transfer' }).click();
         await page.getByRole('heading', { level: 1, name: 'Your details' }).waitFor();
         assert(await page.getByText('Bank transfer (€50.00)').isVisible(), 'the review names the method');
@@ -108,6 +110,7 @@ export const tests = {
         assertEqual(pay?.reference, `CS-${inv.id}`, 'the server holds the reference');
         assert(text.includes(pay.reference), `the note shows the reference ${pay.reference}: ${text}`);
         await t.shot('bank-transfer-confirmation');
+        assertEqual((await axeViolations(page)).join('\n'), '', 'axe-core: the bank transfer note');
 
         // My appointments says the same of the booking.
         await page.getByRole('link', { name: 'My appointments' }).first().click();

@@ -3,6 +3,7 @@
 // explained, and "Leave it where it was" changes nothing.
 import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstDemoDay } from './_demo.mjs';
+import { axeViolations } from './_axe.mjs';
 
 /** Drags the calendar block of booking b by `minutes` within its column. */
 async function dragBy(page, b, minutes) {
@@ -27,11 +28,16 @@ async function dragBy(page, b, minutes) {
 export const tests = {
   async 'drag reschedules a booking'(t) {
     const admin = await t.apiAs(DEMO.admin);
-    const { day, bookings } = await firstDemoDay(admin);
-    // A booking whose staff member is free 60 minutes later.
+    // A booking still to come (Undo must be able to put it back) whose
+    // staff member is free 60 minutes later.
+    const today = new Date().toISOString().slice(0, 10);
+    const until = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+    const list = await admin.get(`/bookings?from=${today}&to=${until}&status=confirmed&limit=500`);
+    const bookings = list.items.filter((b) => Date.parse(b.start) > Date.now() + 3600000).sort((x, y) => x.start.localeCompare(y.start));
     let pick = null;
     let target = null;
     for (const b of bookings) {
+      const day = b.start.slice(0, 10);
       const r = await admin.get(`/availability?service_ids=${b.service_ids.join(',')}&staff_id=${b.staff_id}&from=${day}&to=${day}`);
       const later = new Date(Date.parse(b.start) + 3600000);
       target = r.slots.find((s) => Date.parse(s.start) === later.getTime());
@@ -41,6 +47,7 @@ export const tests = {
       }
     }
     assert(pick, 'some demo booking can move an hour later');
+    const day = pick.start.slice(0, 10);
     await t.staffLogin();
     await t.page.goto(`/#/calendar?date=${day}`);
     await dragBy(t.page, pick, 60);
@@ -50,6 +57,8 @@ export const tests = {
     const tell = dialog.getByLabel('Tell the patient the new time by e-mail');
     assert(await tell.isChecked(), 'telling the patient is the default');
     await t.shot('calendar-drag-question');
+    const found = await axeViolations(t.page);
+    assertEqual(found.join('\n'), '', 'axe-core finds nothing wrong with the question');
     await dialog.getByRole('button', { name: 'Move', exact: true }).click();
     await t.page.getByText('Moved. The new time is saved and the patient is told.').waitFor();
     await t.shot('calendar-after-drag');
