@@ -16,6 +16,7 @@
 #include "cli/demo.h"
 #include "http/server.h"
 #include "jobs/outbox.h"
+#include "jobs/transport.h"
 #include "service/users.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -206,8 +207,12 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     struct http_server *server = NULL;
     struct outbox_config ocfg = {store, tzdb, 0, 0, 0, 0, 0, NULL};
     struct outbox *outbox = NULL;
-    struct app app = {store, tzdb, 0, env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
-                      env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S)};
+    struct app app = {store,
+                      tzdb,
+                      0,
+                      env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
+                      env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S),
+                      &transport_net_post};
     char host[64];
     char web[4096];
     sigset_t set;

@@ -11,13 +11,15 @@
 
 struct store;
 struct tzdb;
+struct net_post;
 
 struct app {
     struct store *store;
     struct tzdb *tzdb;
-    int secure_cookies; /* add "Secure" to cookies (served over TLS) */
-    int session_idle_s; /* a session unused this long ends */
-    int session_max_s;  /* and none lives longer than this */
+    int secure_cookies;         /* add "Secure" to cookies (served over TLS) */
+    int session_idle_s;         /* a session unused this long ends */
+    int session_max_s;          /* and none lives longer than this */
+    const struct net_post *net; /* how the card gateway is reached; NULL: not at all */
 };
 
 /* The use-case context of a request: its connection, zones, arena, time,

@@ -25,6 +25,7 @@ struct booking_input {
     const char *notes;
     const char *pay;
     const char *referral; /* booking_referral */
+    const char *pay_method;
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -125,6 +126,7 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "booking_referral", 0, 200, &in->referral) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
+    bad |= in_text(req, "pay_method", 0, 16, &in->pay_method) != ERR_OK;
     if (!bad && req->auth.role == HTTP_ROLE_NONE && !in->new_password)
         return http_field_error(req, "patient.password", "is needed to create your account");
     if (bad)
@@ -177,6 +179,7 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .notes = in.notes,
                              .pay_now = in.pay && strcmp(in.pay, "now") == 0,
                              .referral = in.referral && *in.referral ? in.referral : NULL,
+                             .pay_method = in.pay_method,
                              .new_name = in.new_name,
                              .new_phone = in.new_phone,
                              .new_email = in.new_email,

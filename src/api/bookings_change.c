@@ -23,6 +23,13 @@ read_change(struct http_req *req, struct booking_change *c, int64_t *ids)
     bad |= in_time(req, "start", 0, &c->start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &c->notes) != ERR_OK;
     bad |= in_service_ids(req, "service_ids", 0, ids, &c->n_services) != ERR_OK;
+    c->quiet = 0;
+    if (in_present(req, "notify_patient")) {
+        int notify = 1;
+
+        bad |= in_bool(req, "notify_patient", &notify) != ERR_OK;
+        c->quiet = !notify;
+    }
     return bad ? ERR_INVALID : ERR_OK;
 }
 

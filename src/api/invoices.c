@@ -176,6 +176,7 @@ static int
 read_payment(struct http_req *req, const struct store_invoice *inv, int64_t *amount,
              const char **method)
 {
+    *method = NULL;
     struct svc sv = api_svc(req);
     int bad = 0, rc = payments_due(&sv, inv, amount);
 
@@ -186,7 +187,11 @@ read_payment(struct http_req *req, const struct store_invoice *inv, int64_t *amo
         rc = payments_online_offered(&sv);
         if (rc != ERR_OK)
             return rc;
-        *method = "online";
+        /* How the patient pays: one of the clinic's payment_methods. */
+        bad |= in_text(req, "method", 0, 16, method) != ERR_OK;
+        rc = bad ? ERR_OK : payments_method_check(&sv, "method", *method);
+        if (rc != ERR_OK)
+            return rc;
     } else {
         bad |= read_choice(req, "method", payments_desk_methods, method) != ERR_OK;
     }
@@ -227,7 +232,7 @@ take_payment(struct http_req *req, struct store_invoice *inv, int64_t *id)
     if (rc != ERR_OK)
         return rc;
     if (req->auth.role == HTTP_ROLE_PATIENT)
-        return payments_online(&sv, inv->id, amount, id);
+        return payments_online(&sv, inv->id, amount, method, id);
     return payments_at_desk(&sv, inv, amount, method, id);
 }
 

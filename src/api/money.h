@@ -14,6 +14,11 @@ int api_invoice_refunds_create(struct http_req *req, struct http_resp *resp);
 int api_payments_list(struct http_req *req, struct http_resp *resp);
 int api_payments_confirm(struct http_req *req, struct http_resp *resp);
 int api_payments_reject(struct http_req *req, struct http_resp *resp);
+/* POST /payments/{id}/checkout: a card gateway session for a pending card
+ * payment -> 201 {payment_id, redirect_url}. */
+int api_payments_checkout(struct http_req *req, struct http_resp *resp);
+/* POST /payment-webhooks/checkout: the card gateway's signed event. */
+int api_payments_checkout_webhook(struct http_req *req, struct http_resp *resp);
 int api_journal_list(struct http_req *req, struct http_resp *resp);
 int api_ledger_accounts(struct http_req *req, struct http_resp *resp);
 int api_report_takings(struct http_req *req, struct http_resp *resp);

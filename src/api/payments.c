@@ -6,6 +6,7 @@
 #include "api/input.h"
 #include "api/money.h"
 #include "api/schedule.h"
+#include "service/payment_checkout.h"
 #include "service/payments.h"
 #include "util/err.h"
 
@@ -93,4 +94,36 @@ int
 api_invoice_refunds_create(struct http_req *req, struct http_resp *resp)
 {
     return money_invoice_write(req, resp, make_refund);
+}
+
+/* Sends the patient to the card gateway for a pending card payment: a new
+ * session each time, so a patient who came back without paying can try
+ * again. A patient reaches only their own payments. */
+int
+api_payments_checkout(struct http_req *req, struct http_resp *resp)
+{
+    struct svc sv = api_svc(req);
+    int64_t patient = req->auth.role == HTTP_ROLE_PATIENT ? req->auth.patient_id : 0;
+    char redirect[1024];
+    int rc;
+
+    if (!req->app->net)
+        return http_fail(req, ERR_CONFLICT, "card payments are not available on this server");
+    rc = pay_checkout_session(&sv, req->app->net, req->ids[0], patient, redirect, sizeof(redirect));
+    if (rc != ERR_OK)
+        return rc;
+    return http_reply_json(
+        resp, 201,
+        json_pack("{s:I, s:s}", "payment_id", (json_int_t)req->ids[0], "redirect_url", redirect));
+}
+
+/* The card gateway's webhook: no login, the signature is the proof. */
+int
+api_payments_checkout_webhook(struct http_req *req, struct http_resp *resp)
+{
+    struct svc sv = api_svc(req);
+    int rc = pay_checkout_webhook(&sv, http_header(req, "Stripe-Signature"), req->body.data,
+                                  req->body.len);
+
+    return rc == ERR_OK ? http_reply_json(resp, 200, json_pack("{s:b}", "received", 1)) : rc;
 }

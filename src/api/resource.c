@@ -36,6 +36,27 @@ check_choice(const struct setup_field *f, const char *s)
     return ERR_INVALID;
 }
 
+/* "a,b": each one of f's choices, none twice. */
+static int
+check_choices(const struct setup_field *f, const char *s)
+{
+    const char *const *c;
+    size_t n, seen = 0, i;
+
+    while (*s) {
+        n = strcspn(s, ",");
+        for (c = f->choices, i = 0; *c && (strlen(*c) != n || strncmp(*c, s, n) != 0); c++, i++)
+            ;
+        if (!*c || i >= 8 * sizeof(seen) || (seen & ((size_t)1 << i)))
+            return ERR_INVALID;
+        seen |= (size_t)1 << i;
+        s += n;
+        if (*s == ',' && !*++s)
+            return ERR_INVALID; /* a trailing comma */
+    }
+    return ERR_OK;
+}
+
 static int
 check_text(struct http_req *req, const struct setup_field *f, const char *s)
 {
@@ -59,6 +80,11 @@ check_text(struct http_req *req, const struct setup_field *f, const char *s)
     case SETUP_CHECK_CHOICE:
         if (check_choice(f, s) != ERR_OK)
             return http_field_error(req, f->col.name, "is not one of the allowed values");
+        break;
+    case SETUP_CHECK_CHOICES:
+        if (check_choices(f, s) != ERR_OK)
+            return http_field_error(req, f->col.name,
+                                    "must list allowed values, comma-separated, each once");
         break;
     case SETUP_CHECK_SMTP_URL:
     case SETUP_CHECK_HTTP_URL:

@@ -133,6 +133,10 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/payments", api_payments_list, STAFF, NULL},
     {"POST", V1 "/payments/{id}/confirm", api_payments_confirm, STAFF, NULL},
     {"POST", V1 "/payments/{id}/reject", api_payments_reject, STAFF, NULL},
+    /* The patient goes to the card gateway for their own pending payment;
+     * the gateway's webhook carries no login, its signature is checked. */
+    {"POST", V1 "/payments/{id}/checkout", api_payments_checkout, ANYONE, NULL},
+    {"POST", V1 "/payment-webhooks/checkout", api_payments_checkout_webhook, PUBLIC, NULL},
     {"GET", V1 "/journal-entries", api_journal_list, ADMIN, NULL},
     {"GET", V1 "/accounts", api_ledger_accounts, ADMIN, NULL},
     {"GET", V1 "/reports/takings", api_report_takings, STAFF, NULL},

@@ -17,30 +17,42 @@ const struct api_resource api_services = {.def = &setup_services};
 const struct api_resource api_actions = {.def = &setup_actions};
 const struct api_resource api_patients = {.def = &setup_patients};
 
-/* The diary may not sit on a private address unless that is allowed, in
- * the settings as they will be after this change. */
+/* The diary and the card gateway may not sit on a private address unless
+ * that is allowed, in the settings as they will be after this change. */
+static int
+target_setting_check(struct http_req *req, json_t *row, const json_t *stored, int allow,
+                     const char *field)
+{
+    int new_url = json_object_get(row, field) != NULL;
+    const char *url = json_string_value(json_object_get(new_url ? row : stored, field));
+    int rc;
+
+    if (allow || !url || !*url)
+        return ERR_OK;
+    rc = api_target_check(req, field, url);
+    if (rc != ERR_OK && !new_url)
+        rc = http_field_error(req, "allow_private_targets",
+                              "must stay on while a target URL resolves to a private address");
+    return rc;
+}
+
 static int
 settings_check(struct http_req *req, json_t *row)
 {
-    int new_url = json_object_get(row, "diary_url") != NULL;
     json_t *stored = NULL;
-    const char *url;
     int rc, allow;
 
-    if (!new_url && !json_object_get(row, "allow_private_targets"))
+    if (!json_object_get(row, "diary_url") && !json_object_get(row, "card_gateway_url") &&
+        !json_object_get(row, "allow_private_targets"))
         return ERR_OK;
     rc = store_row_get(req->db, &setup_settings.table, 1, &stored);
     if (rc != ERR_OK)
         goto out;
     allow = json_is_true(json_object_get(
         json_object_get(row, "allow_private_targets") ? row : stored, "allow_private_targets"));
-    url = json_string_value(json_object_get(new_url ? row : stored, "diary_url"));
-    if (allow || !url || !*url)
-        goto out;
-    rc = api_target_check(req, "diary_url", url);
-    if (rc != ERR_OK && !new_url)
-        rc = http_field_error(req, "allow_private_targets",
-                              "must stay on while diary_url resolves to a private address");
+    rc = target_setting_check(req, row, stored, allow, "diary_url");
+    if (rc == ERR_OK)
+        rc = target_setting_check(req, row, stored, allow, "card_gateway_url");
 out:
     json_decref(stored);
     return rc;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "util/err.h"
+#include "util/log.h"
 #include "util/target.h"
 
 #define TRANSPORT_CONNECT_S 5L
@@ -166,6 +167,21 @@ smtp_url_parts(const char *smtp_url, char *url, size_t size, int *starttls)
     return strncmp(url, "smtp://", 7) == 0 || strncmp(url, "smtps://", 8) == 0 ? ERR_OK
                                                                                : ERR_INVALID;
 }
+
+static int
+net_post(const char *url, const char *const *headers, const char *body, size_t len,
+         int allow_private, long *status, struct buf *resp)
+{
+    struct transport_http r = {"POST", url, NULL, NULL, headers, body, len, allow_private};
+    char err[TRANSPORT_ERR_LEN];
+    int rc = transport_http_run(&r, status, resp, err);
+
+    if (rc != ERR_OK)
+        log_line(LOG_WARN, "msg=\"outbound POST failed\" error=\"%s\"", err);
+    return rc;
+}
+
+const struct net_post transport_net_post = {net_post};
 
 int
 transport_smtp_send(const char *smtp_url, const char *ca_file, const char *from, const char *to,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "util/buf.h"
+#include "util/net_post.h"
 
 #define TRANSPORT_ERR_LEN 256
 /* Every HTTP request says what sent it (RFC 9110 10.1.5), so a diary's or
@@ -34,6 +35,8 @@ int transport_http_run(const struct transport_http *r, long *status, struct buf 
  * none, or a longer one than size holds). */
 int transport_http_run_etag(const struct transport_http *r, long *status, struct buf *resp,
                             char *etag, size_t size, char err[TRANSPORT_ERR_LEN]);
+/* transport_http_run as a net_post, for the card gateway (POST). */
+extern const struct net_post transport_net_post;
 /* Sends message (an RFC 5322 text) from -> to through smtp_url
  * (smtp:// or smtps://, user:password@ for AUTH, "?starttls" to demand
  * STARTTLS). ca_file, when not NULL, names the CA certificates that TLS

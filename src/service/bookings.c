@@ -52,6 +52,10 @@ online_rules(const struct svc *s, const struct sched_settings *st, const struct 
     }
     if (strcmp(st->client_payment, "enabled") == 0 && !in->pay_now)
         return svc_field_error(s, "pay", "this clinic needs payment with the booking");
+    if (in->pay_now && strcmp(st->client_payment, "disabled") != 0)
+        rc = payments_method_check(s, "pay_method", in->pay_method);
+    if (rc != ERR_OK)
+        return rc;
     if (in->by == BOOKING_BY_PATIENT)
         rc = store_row_get(s->db, &setup_patients.table, in->patient_id, &row);
     if (rc == ERR_OK && row && !json_is_true(json_object_get(row, "can_book_online")))
@@ -118,7 +122,7 @@ invoice_booking(const struct svc *s, const struct booking_new *in, const struct 
         rc = billing_invoice_booking(&b, id, patient_id, svc->items, svc->n, &invoice_id);
     if (rc == ERR_OK && in->by != BOOKING_BY_STAFF && strcmp(st->client_payment, "disabled") != 0 &&
         in->pay_now)
-        rc = payments_online(s, invoice_id, 0, &payment_id);
+        rc = payments_online(s, invoice_id, 0, in->pay_method, &payment_id);
     return rc;
 }
 
@@ -373,7 +377,7 @@ update_booking(const struct svc *s, void *arg)
     if (rc == ERR_OK && json_object_size(changes))
         rc = history_add(s, a->id, "updated", changes);
     if (rc == ERR_OK && (json_object_get(changes, "start") || json_object_get(changes, "staff_id")))
-        rc = notify_booking(s, a->id, NOTIFY_RESCHEDULED);
+        rc = notify_booking_moved(s, a->id, !a->c->quiet);
     /* New services change the event's end and title without a message:
      * feeds still see a newer SEQUENCE. */
     else if (rc == ERR_OK && json_object_get(changes, "service_ids"))

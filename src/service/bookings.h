@@ -29,7 +29,8 @@ struct booking_new {
     size_t n_services;
     int64_t start;
     const char *notes;
-    int pay_now; /* the patient chose to pay with the booking */
+    int pay_now;            /* the patient chose to pay with the booking */
+    const char *pay_method; /* how (settings.payment_methods); NULL: the clinic's first */
     /* The booking-referral of the SMART Scheduling Link it came through;
      * may be NULL. */
     const char *referral;
@@ -51,6 +52,7 @@ struct booking_change {
     const int64_t *service_ids; /* n_services == 0: unchanged */
     size_t n_services;
     const char *notes; /* NULL: unchanged */
+    int quiet;         /* a move is not e-mailed to the patient (the diary still follows) */
 };
 #define BOOKING_UNCHANGED INT64_MIN
 

@@ -307,8 +307,9 @@ skip_reminder(const struct svc *c, struct notice *n)
     return store_reminder_mark(c->db, row_int(n->row, "id"), start, &marked);
 }
 
-int
-notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
+/* notify_booking, with the patient's e-mail only when tell_patient. */
+static int
+booking_notice(const struct svc *c, int64_t booking_id, enum notify_event ev, int tell_patient)
 {
     static const char *const kinds[] = {"booking_confirmation", "booking_rescheduled",
                                         "booking_cancelled", "booking_reminder"};
@@ -332,7 +333,7 @@ notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
         memset(&n, 0, sizeof(n));
     if (rc == ERR_OK && (ev == NOTIFY_CREATED || ev == NOTIFY_RESCHEDULED))
         rc = skip_reminder(c, &n);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK && tell_patient)
         rc = queue_mail(c, &n, kinds[ev], kinds[ev], patient_of(&n), method, booking_id);
     if (rc == ERR_OK && practice[ev])
         rc = queue_mail(c, &n, practice[ev], practice[ev], practice_of(&n), method, booking_id);
@@ -344,6 +345,18 @@ notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
         rc = webhooks_booking_event(c, booking_id, events[ev]);
     notice_cleanup(&n);
     return rc;
+}
+
+int
+notify_booking(const struct svc *c, int64_t booking_id, enum notify_event ev)
+{
+    return booking_notice(c, booking_id, ev, 1);
+}
+
+int
+notify_booking_moved(const struct svc *c, int64_t booking_id, int tell_patient)
+{
+    return booking_notice(c, booking_id, NOTIFY_RESCHEDULED, tell_patient);
 }
 
 /* The patient's mail about appointment_id when it is shared with them:

@@ -24,6 +24,10 @@ enum notify_event {
  * SEQUENCE. A new booking's webhooks are the caller's to queue, after its
  * invoice (service/webhooks.h). Uses s->db, s->tzdb and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
+/* A booking moved: as notify_booking(NOTIFY_RESCHEDULED), without the
+ * patient's e-mail unless tell_patient (staff may move quietly, e.g. to
+ * put back a drag, or after agreeing the time on the phone). */
+int notify_booking_moved(const struct svc *s, int64_t booking_id, int tell_patient);
 /* An appointment shared with its patient: its details by e-mail, with a
  * REQUEST. Nothing when it is not shared or has no patient. */
 int notify_appointment_shared(const struct svc *s, int64_t appointment_id);

@@ -17,10 +17,24 @@ extern const char *const payments_desk_methods[];
 int payments_due(const struct svc *s, const struct store_invoice *inv, int64_t *due);
 /* ERR_FORBIDDEN (with a problem) when the clinic takes no payments online. */
 int payments_online_offered(const struct svc *s);
+/* 1 when the comma-separated list has method. */
+int payments_method_listed(const char *list, const char *method);
+/* A field error on field unless method is one the clinic lets patients pay
+ * online by (settings.payment_methods); NULL method is the clinic's first
+ * one, or its payment_provider when it lists none. */
+int payments_method_check(const struct svc *s, const char *field, const char *method);
 /* Starts the patient's online payment of amount (0: all that is due) on
- * invoice_id through the clinic's provider, inside the caller's write
- * transaction. *payment_id is 0 when nothing was due. */
-int payments_online(const struct svc *s, int64_t invoice_id, int64_t amount, int64_t *payment_id);
+ * invoice_id by method (as payments_method_check allows) through that
+ * method's provider, inside the caller's write transaction. *payment_id is
+ * 0 when nothing was due. */
+int payments_online(const struct svc *s, int64_t invoice_id, int64_t amount, const char *method,
+                    int64_t *payment_id);
+/* The card gateway's word that the payment it knows by reference was paid
+ * (amount in minor units): confirms it once, in its own write transaction;
+ * a payment already confirmed is left as it is. ERR_NOT_FOUND when no
+ * payment has that reference, ERR_INVALID when the amount differs. */
+int payments_gateway_paid(const struct svc *s, const char *provider, const char *reference,
+                          int64_t amount);
 /* Money taken at the desk by method: confirmed at once, posted, and
  * announced to webhooks, inside the caller's write transaction. */
 int payments_at_desk(const struct svc *s, struct store_invoice *inv, int64_t amount,

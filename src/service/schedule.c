@@ -28,6 +28,8 @@ sched_settings_load(const struct svc *s, struct sched_settings *out)
         snprintf(out->currency, sizeof(out->currency), "%s", row_text(row, "currency"));
         snprintf(out->payment_provider, sizeof(out->payment_provider), "%s",
                  row_text(row, "payment_provider"));
+        snprintf(out->payment_methods, sizeof(out->payment_methods), "%s",
+                 row_text(row, "payment_methods"));
     }
     json_decref(row);
     return rc;

@@ -27,6 +27,7 @@ struct sched_settings {
     char timezone[65];
     char currency[8];
     char payment_provider[16];
+    char payment_methods[64]; /* comma-separated; empty: payment_provider alone */
 };
 
 int sched_settings_load(const struct svc *s, struct sched_settings *out);

@@ -6,8 +6,10 @@
 
 #include "core/money.h"
 #include "service/payment_provider.h"
+#include "service/payments.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/row.h"
 
 #define TEXT(n, req, len)                                                                          \
     {                                                                                              \
@@ -146,18 +148,36 @@ static const struct setup_field settings_fields[] = {
     INT("reminder_before_min", 0, 0, 43200),
     TEXT("public_url", 0, 500),
     BOOL("allow_private_targets"),
+    {{"payment_methods", STORE_COL_TEXT},
+     0,
+     0,
+     64,
+     SETUP_CHECK_CHOICES,
+     pay_method_names,
+     0,
+     0,
+     NULL},
+    TEXT("bank_details", 0, 1000),
+    CHECKED("card_gateway_url", 0, 500, SETUP_CHECK_HTTP_URL),
+    {{"card_gateway_key", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
+    {{"card_webhook_secret", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
+    BOOL("show_hijri_dates"),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */
 static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "book_one_service_only",
                                                    "client_payment",
+                                                   "assign_services_to_staff",
                                                    "min_notice_min",
                                                    "max_advance_days",
                                                    "currency",
                                                    "timezone",
                                                    "allow_self_signup",
                                                    "client_cancel_notice_min",
+                                                   "payment_methods",
+                                                   "bank_details",
+                                                   "show_hijri_dates",
                                                    NULL};
 const struct setup_resource setup_settings = {
     .table = TABLE("settings", NULL, settings_fields),
@@ -196,6 +216,33 @@ const struct setup_resource setup_templates = {
     .n_search = 1,
 };
 
+/* What each payment method works with: without it a patient would be
+ * offered a way to pay that cannot work. */
+static int
+payment_methods_check(const struct svc *s, const json_t *row)
+{
+    static const char *const card_needs[] = {"card_gateway_url", "card_gateway_key",
+                                             "card_webhook_secret", "public_url", NULL};
+    const char *methods = json_string_value(json_object_get(row, "payment_methods"));
+    const char *const *need;
+
+    if (!methods || !*methods)
+        return ERR_OK;
+    if (payments_method_listed(methods, "bank_transfer") && !*row_text(row, "bank_details"))
+        return svc_field_error(s, "bank_details",
+                               "is needed to take bank transfers: the account patients pay into");
+    for (need = card_needs; payments_method_listed(methods, "card") && *need; need++) {
+        if (!*row_text(row, *need))
+            return svc_field_error(s, *need, "is needed to take card payments");
+    }
+    if (strcmp(row_text(row, "client_payment"), "enabled") == 0 &&
+        !payments_method_listed(methods, "bank_transfer") &&
+        !payments_method_listed(methods, "card"))
+        return svc_field_error(s, "payment_methods",
+                               "needs bank transfer or card while payment is required online");
+    return ERR_OK;
+}
+
 /* Assigning services to staff only works one service at a time (seed 000),
  * so turning it on turns book_one_service_only on too. */
 int
@@ -204,6 +251,8 @@ setup_settings_saved(const struct svc *s, int one_only_turned_off)
     json_t *row = NULL;
     int rc = store_row_get(s->db, &setup_settings.table, 1, &row);
 
+    if (rc == ERR_OK)
+        rc = payment_methods_check(s, row);
     if (rc == ERR_OK && json_is_true(json_object_get(row, "assign_services_to_staff")) &&
         !json_is_true(json_object_get(row, "book_one_service_only"))) {
         if (one_only_turned_off)

@@ -21,6 +21,7 @@ enum setup_check {
     SETUP_CHECK_CHOICE,   /* one of choices */
     SETUP_CHECK_SMTP_URL, /* empty, or smtp:// or smtps:// (util/target.h) */
     SETUP_CHECK_HTTP_URL, /* empty, or http:// or https:// (util/target.h) */
+    SETUP_CHECK_CHOICES,  /* comma-separated choices, each at most once; may be empty */
 };
 
 struct setup_field {
@@ -28,7 +29,7 @@ struct setup_field {
     int required;            /* on create */
     int64_t min, max;        /* integer range; text: max is the length limit */
     enum setup_check check;
-    const char *const *choices;    /* NULL-terminated, for SETUP_CHECK_CHOICE */
+    const char *const *choices;    /* NULL-terminated, for SETUP_CHECK_CHOICE(S) */
     int read_only;                 /* computed by the database */
     int write_only;                /* never rendered (secrets) */
     const struct store_table *ref; /* integer fields: the id names a row of this table */
@@ -55,7 +56,9 @@ extern const struct setup_resource setup_locations, setup_staff, setup_services,
 
 /* After settings were saved, inside that transaction: assigning services
  * to staff forces book_one_service_only on, unless the same change turned
- * it off, which is refused (a field error). */
+ * it off, which is refused (a field error); a payment method needs what it
+ * works with (bank details, the card gateway), else a field error on what
+ * is missing. */
 int setup_settings_saved(const struct svc *s, int one_only_turned_off);
 /* Replaces a staff member's links (which: "locations" or "services");
  * every id must name a row, else a field error on field. */

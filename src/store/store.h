@@ -588,6 +588,11 @@ int store_payment_decide(struct store_conn *c, int64_t id, const char *status, i
 int store_payment_pending(struct store_conn *c, int64_t invoice_id, int *n, int64_t *amount);
 int store_payment_list(struct store_conn *c, const char *status, int64_t after_id, int limit,
                        json_t **items);
+/* Records the provider's id for a payment (a gateway's session id). */
+int store_payment_set_reference(struct store_conn *c, int64_t id, const char *reference);
+/* The payment provider knows by reference; ERR_NOT_FOUND when none. */
+int store_payment_by_reference(struct store_conn *c, const char *provider, const char *reference,
+                               int64_t *id);
 /* Confirmed payments and refunds decided in [from, to), with the booking's
  * staff member: {decided_at, kind, method, amount, staff_id, staff_name}. */
 int store_takings(struct store_conn *c, int64_t from, int64_t to, json_t **items);

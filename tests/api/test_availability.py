@@ -7,10 +7,11 @@ import datetime as dt
 import time
 from zoneinfo import ZoneInfo
 
-from helpers import (API, BERLIN, Clinic, availability, book, book_ok, check, clinic_with_staff,
-                     eq, expect_field_error, grid, local_iso, make_patient, make_service,
-                     minutes_between, next_last_sunday, next_weekday, parse_ts, same_instant,
-                     settings_changed, slots_of, starts, today)
+from helpers import (API, BERLIN, Client, Clinic, availability, book, book_ok, check,
+                     clinic_with_staff, eq, expect_field_error, get_settings, grid, local_iso,
+                     make_patient, make_service, minutes_between, next_last_sunday,
+                     next_weekday, parse_ts, same_instant, settings_changed, slots_of, starts,
+                     today)
 
 
 def _expect_slots(slots, staff_id, want_starts, duration):
@@ -246,6 +247,30 @@ def test_assign_services_to_staff(ctx):
         p = book(c, no["id"], [svc["id"]], local_iso(day, "09:00"),
                  make_patient(c)["id"]).expect_problem(409)
         check("assigned" in p["detail"], "409 detail should say not assigned: %r" % p)
+
+
+def test_visitor_learns_which_staff_provide_a_service(ctx):
+    # The portal offers a patient only the staff who provide the chosen
+    # service: a visitor must see the setting and each member's services.
+    c = ctx.admin
+    day = next_weekday(3)
+    svc, other = make_service(c, 30), make_service(c, 30)
+    cl = Clinic(c)
+    yes = cl.add_staff([(3, "09:00", "10:00")], service_ids=[svc["id"]])
+    no = cl.add_staff([(3, "09:00", "10:00")], service_ids=[other["id"]])
+    visitor = Client(ctx.port)
+    eq(get_settings(visitor).get("assign_services_to_staff"), False, "public setting when off")
+    with settings_changed(c, assign_services_to_staff=True):
+        eq(get_settings(visitor).get("assign_services_to_staff"), True, "public setting when on")
+        listed = {s["id"]: s for s in visitor.get(API + "/staff", limit=500).expect(200)["items"]}
+        eq(listed[yes["id"]].get("service_ids"), [svc["id"]], "visitor sees the member's services")
+        eq(listed[no["id"]].get("service_ids"), [other["id"]], "and the other member's")
+        check("email" not in listed[yes["id"]], "a visitor does not see staff e-mails")
+        # The member without the service has no times for it, which is
+        # why the portal must not offer them.
+        eq(slots_of(visitor, [svc["id"]], day, staff_id=no["id"]), [], "no times with him")
+        eq({s["staff_id"] for s in slots_of(visitor, [svc["id"]], day, location_id=cl.loc_id)},
+           {yes["id"]}, "any staff: only the assigned member")
 
 
 def test_book_one_service_only(ctx):

@@ -272,3 +272,13 @@ def test_list_pagination(ctx):
     expect_field_error(c.get(API + "/actions", limit=0), "limit")
     expect_field_error(c.get(API + "/actions", limit=501), "limit")
     expect_field_error(c.get(API + "/actions", cursor="abc"), "cursor")
+
+
+def test_show_hijri_dates_is_a_public_switch(ctx):
+    a = ctx.admin
+    visitor = ctx.client()
+    eq(get_settings(visitor).get("show_hijri_dates"), False, "off by default, visible to visitors")
+    expect_field_error(a.patch(API + "/settings", {"show_hijri_dates": "yes"}), "show_hijri_dates")
+    eq(get_settings(a).get("show_hijri_dates"), False, "a refused value changes nothing")
+    with settings_changed(a, show_hijri_dates=True):
+        eq(get_settings(visitor).get("show_hijri_dates"), True, "the portal learns it is on")

@@ -44,6 +44,8 @@ static const struct route_key public_routes[] = {
     {"GET", "/api/v1/locations"},
     {"GET", "/api/v1/locations/{id}"},
     {"GET", "/api/v1/settings"},
+    /* The card gateway carries no login; its signature is checked. */
+    {"POST", "/api/v1/payment-webhooks/checkout"},
     /* Calendar apps subscribe without a login; a secret token is the key. */
     {"GET", "/ical/staff/{id}.ics"},
     {"GET", "/ical/locations/{id}.ics"},

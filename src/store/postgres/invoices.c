@@ -88,6 +88,9 @@ static const char SQL_PAYMENT_DECIDE[] =
     "UPDATE payments SET status = $1, decided_at = $2, "
     "decided_by = CASE WHEN $3::bigint > 0 THEN $3::bigint END "
     "WHERE id = $4 AND status = 'pending'";
+static const char SQL_PAYMENT_SET_REFERENCE[] = "UPDATE payments SET reference = $1 WHERE id = $2";
+static const char SQL_PAYMENT_BY_REFERENCE[] =
+    "SELECT id FROM payments WHERE provider = $1 AND reference = $2 ORDER BY id LIMIT 1";
 static const char SQL_PAYMENT_PENDING_COUNT[] =
     "SELECT count(*), coalesce(sum(amount), 0)::bigint FROM payments "
     "WHERE invoice_id = $1 AND status = 'pending'";
@@ -255,8 +258,12 @@ pgsql_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, j
     int rc = pq_list_json(c, items, SQL_INVOICE_LIST, "itidd", f->patient_id, f->status,
                           f->after_id, f->limit, f->credit_owed);
 
-    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+    /* A list shows what each invoice's payments wait for, as one does. */
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
         rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);
+        if (rc == ERR_OK)
+            rc = attach_rows(c, json_array_get(*items, i), "payments", SQL_INVOICE_PAYMENTS);
+    }
     return rc;
 }
 
@@ -304,6 +311,31 @@ pgsql_payment_decide(struct store_conn *c, int64_t id, const char *status, int64
     int rc = pq_cmd(c, &changed, SQL_PAYMENT_DECIDE, "tiii", status, at, by, id);
 
     return rc == ERR_OK && changed == 0 ? ERR_CONFLICT : rc;
+}
+
+int
+pgsql_payment_set_reference(struct store_conn *c, int64_t id, const char *reference)
+{
+    int64_t changed = 0;
+    int rc = pq_cmd(c, &changed, SQL_PAYMENT_SET_REFERENCE, "ti", reference, id);
+
+    return rc == ERR_OK && changed == 0 ? ERR_NOT_FOUND : rc;
+}
+
+int
+pgsql_payment_by_reference(struct store_conn *c, const char *provider, const char *reference,
+                           int64_t *id)
+{
+    PGresult *r = NULL;
+    int rc = pq_exec(c, &r, SQL_PAYMENT_BY_REFERENCE, "tt", provider, reference);
+
+    *id = 0;
+    if (rc == ERR_OK && PQntuples(r) == 0)
+        rc = ERR_NOT_FOUND;
+    else if (rc == ERR_OK)
+        *id = pq_get_int64(r, 0, 0);
+    PQclear(r);
+    return rc;
 }
 
 int

@@ -58,6 +58,9 @@ static const char SQL_PAYMENT_GET[] =
 static const char SQL_PAYMENT_DECIDE[] =
     "UPDATE payments SET status = ?, decided_at = ?, decided_by = ? "
     "WHERE id = ? AND status = 'pending'";
+static const char SQL_PAYMENT_SET_REFERENCE[] = "UPDATE payments SET reference = ? WHERE id = ?";
+static const char SQL_PAYMENT_BY_REFERENCE[] =
+    "SELECT id FROM payments WHERE provider = ? AND reference = ? ORDER BY id LIMIT 1";
 static const char SQL_PAYMENT_PENDING_COUNT[] =
     "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM payments "
     "WHERE invoice_id = ? AND status = 'pending'";
@@ -241,8 +244,12 @@ sqlite_invoice_list(struct store_conn *c, const struct store_invoice_filter *f, 
                         f->credit_owed) != ERR_OK)
         return ERR_STORE;
     rc = sql_rows_json(c, st, *items);
-    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+    /* A list shows what each invoice's payments wait for, as one does. */
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++) {
         rc = attach_rows(c, json_array_get(*items, i), "lines", SQL_INVOICE_LINES);
+        if (rc == ERR_OK)
+            rc = attach_rows(c, json_array_get(*items, i), "payments", SQL_INVOICE_PAYMENTS);
+    }
     return rc;
 }
 
@@ -302,6 +309,41 @@ sqlite_payment_decide(struct store_conn *c, int64_t id, const char *status, int6
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
         rc = ERR_CONFLICT;
+    return rc;
+}
+
+int
+sqlite_payment_set_reference(struct store_conn *c, int64_t id, const char *reference)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_SET_REFERENCE);
+    int rc;
+
+    if (!st || sql_bind(c, st, "ti", reference, id) != ERR_OK)
+        return ERR_STORE;
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
+        rc = ERR_NOT_FOUND;
+    return rc;
+}
+
+int
+sqlite_payment_by_reference(struct store_conn *c, const char *provider, const char *reference,
+                            int64_t *id)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_PAYMENT_BY_REFERENCE);
+    int rc;
+
+    *id = 0;
+    if (!st || sql_bind(c, st, "tt", provider, reference) != ERR_OK)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = ERR_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
     return rc;
 }
 

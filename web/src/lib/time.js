@@ -102,7 +102,22 @@ export function minutesBetween(a, b) {
 }
 
 /** A date for people, in the page's locale, e.g. "Mon, 7 Dec 2026". */
+// Set from the clinic's show_hijri_dates setting once it is known (staff
+// data.js, portal catalogue.js): every long date then carries its Hijri one.
+let hijri = false;
+export function showHijri(on) {
+  hijri = !!on;
+}
+
+/** The Umm al-Qura (Hijri) date of YYYY-MM-DD in loc's language and digits. */
+export function hijriDate(date, loc) {
+  const [y, m, d] = date.split('-').map(Number);
+  const cal = new Intl.Locale(loc || 'en', { calendar: 'islamic-umalqura' }).toString();
+  return new Intl.DateTimeFormat(cal, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 export function longDate(date, loc) {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat(loc, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  const greg = new Intl.DateTimeFormat(loc, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return hijri ? `${greg} (${hijriDate(date, loc)})` : greg;
 }

@@ -37,9 +37,10 @@ export function Select({ label, error, hint, value, onChange, options, placehold
   <//>`;
 }
 
-export function Textarea({ label, value, onInput, ...rest }) {
-  return html`<${Field} label=${label}>
-    ${(id) => html`<textarea id=${id} value=${value ?? ''} onInput=${(e) => onInput(e.currentTarget.value)} ...${rest}></textarea>`}
+export function Textarea({ label, value, onInput, error, hint, ...rest }) {
+  return html`<${Field} label=${label} error=${error} hint=${hint}>
+    ${(id, describedBy) => html`<textarea id=${id} value=${value ?? ''} aria-invalid=${error ? 'true' : undefined}
+      aria-describedby=${describedBy} onInput=${(e) => onInput(e.currentTarget.value)} ...${rest}></textarea>`}
   <//>`;
 }
 
@@ -51,12 +52,19 @@ export function Checkbox({ label, checked, onChange, ...rest }) {
   </div>`;
 }
 
-/** The server's problem+json detail (and field errors) for an ApiError. */
-export function ErrorBox({ error }) {
+/**
+ * The server's problem+json detail (and field errors) for an ApiError.
+ * Errors of the fields in `shown` are left to those fields, so each is said
+ * once, where it belongs.
+ */
+export function ErrorBox({ error, shown = [] }) {
   if (!error) return null;
-  const fields = error.errors || [];
+  const all = error.errors || [];
+  const fields = all.filter((f) => !shown.includes(f.field));
+  // The server's detail of a field error is "field: message": said beside the field already.
+  const restated = all.some((f) => shown.includes(f.field) && error.detail === `${f.field}: ${f.message}`);
   return html`<div class="error-box" role="alert">
-    <strong>${error.detail || error.message || t('error.generic')}</strong>
+    <strong>${restated ? t('error.see_fields') : error.detail || error.message || t('error.generic')}</strong>
     ${fields.length
       ? html`<ul>${fields.map((f) => html`<li><code>${f.field}</code>: ${f.message}</li>`)}</ul>`
       : null}

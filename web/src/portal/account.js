@@ -7,6 +7,7 @@ import { LoginForm } from '../lib/login.js';
 import { dateOf, timeOf, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { staffName, money, paymentLabel, statusLabel } from './catalogue.js';
+import { OnlineMethods, PaymentNote, goToCard, notedPending, payMethods, takeCheckoutReturn } from './payment.js';
 
 export function SignIn({ onUser, lead }) {
   return html`<${LoginForm} portal onLoggedIn=${onUser} title=${t('portal.signin.title')} lead=${lead || t('portal.signin.lead')}
@@ -68,6 +69,7 @@ export function MyAppointments({ cat }) {
       ${i.kind === 'booking' && i.status === 'cancelled' && invoiceOf(i, invoices)?.credit_owed > 0
         ? html`<span class="warn-box owed">${t('portal.appts.owed_back', { amount: money(cat, invoiceOf(i, invoices).credit_owed, invoiceOf(i, invoices).currency) })}</span>`
         : null}
+      ${i.kind === 'booking' && payState(i, invoices) === 'pending' ? html`<${PaymentNote} cat=${cat} invoice=${invoiceOf(i, invoices)} />` : null}
       ${i.notes ? html`<span class="pre muted">${i.notes}</span>` : null}
     </div>
     ${canCancel && i.kind === 'booking' && i.status === 'confirmed'
@@ -121,7 +123,7 @@ function CancelDialog({ item, onClose, onDone }) {
 export function MyInvoices({ cat }) {
   const mine = useAsync(loadMine, []);
   const [paying, setPaying] = useState(null);
-  const [done, setDone] = useState(null);
+  const [done, setDone] = useState(takeCheckoutReturn);
 
   if (mine.error) return html`<section class="card"><h1>${t('portal.inv.title')}</h1><${ErrorBox} error=${mine.error} /></section>`;
   if (!mine.data) return html`<section class="card"><h1>${t('portal.inv.title')}</h1><${Loading} label=${t('portal.loading')} /></section>`;
@@ -151,7 +153,8 @@ export function MyInvoices({ cat }) {
                 <dt>${t('portal.inv.paid')}</dt><dd>${money(cat, inv.paid, inv.currency)}</dd>
                 <dt>${t('portal.inv.due')}</dt><dd><strong>${money(cat, due, inv.currency)}</strong></dd>
               </dl>
-              ${pending ? html`<p class="warn-box">${t('portal.inv.pending')}</p>` : null}
+              ${pending && !notedPending(inv) ? html`<p class="warn-box">${t('portal.inv.pending')}</p>` : null}
+              <${PaymentNote} cat=${cat} invoice=${inv} />
               ${!pending && due > 0 && inv.status !== 'void' && cat?.clientPayment !== 'disabled'
                 ? html`<div class="actions"><button type="button" onClick=${() => setPaying(inv)}
                     aria-label=${t('portal.inv.pay') + ' ' + inv.number}>${t('portal.inv.pay')}</button></div>`
@@ -174,15 +177,19 @@ export function MyInvoices({ cat }) {
 function PayDialog({ cat, invoice, onClose, onDone }) {
   const due = invoice.balance_due ?? invoice.total - invoice.paid;
   const amount = money(cat, due, invoice.currency);
+  const online = payMethods(cat).filter((m) => m !== 'desk');
+  const [method, setMethod] = useState(online[0] || null);
   const { submit, busy, error } = useSubmit(async () => {
-    await api.post(`/invoices/${invoice.id}/payments`, { amount: due });
+    const r = await api.post(`/invoices/${invoice.id}/payments`, method ? { amount: due, method } : { amount: due });
+    if (r.method === 'card') return goToCard(r.id);
     onDone(amount);
   });
 
   return html`<${Modal} title=${t('portal.inv.pay_title', { number: invoice.number })} onClose=${onClose}>
     <form onSubmit=${submit}>
       <p>${t('portal.inv.pay_question', { amount })}</p>
-      <p class="hint">${t('portal.pay.pending_note')}</p>
+      <${OnlineMethods} cat=${cat} value=${method} onChange=${setMethod} />
+      <p class="hint">${method === 'card' ? t('portal.paym.card_hint') : t('portal.pay.pending_note')}</p>
       <${ErrorBox} error=${error} />
       <div class="actions">
         <button type="submit" disabled=${busy}>${busy ? t('portal.inv.paying') : t('portal.inv.pay_confirm', { amount })}</button>

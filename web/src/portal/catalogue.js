@@ -7,6 +7,7 @@
 // staff it offers "any available staff member" only; without settings it
 // shows the payment step with both choices and lets the server decide.
 import { api, listAll } from '../lib/api.js';
+import { showHijri } from '../lib/time.js';
 import { html } from '../lib/ui.js';
 import { t, money as fmtMoney } from '../i18n/index.js';
 
@@ -17,6 +18,7 @@ export async function loadCatalogue() {
     api.get('/settings'),
   ]);
   const settingsValue = settings.status === 'fulfilled' ? settings.value : null;
+  showHijri(settingsValue?.show_hijri_dates);
   return {
     services: services.status === 'fulfilled' ? services.value.filter((s) => s.online_booking !== false) : null,
     servicesError: services.status === 'rejected' ? services.reason : null,
@@ -31,6 +33,16 @@ export async function loadCatalogue() {
 export function staffName(cat, id) {
   const s = cat?.staff?.find((x) => x.id === id);
   return s ? s.name : t('portal.staff.numbered', { id });
+}
+
+/**
+ * The staff a patient may pick for these services: with "assign services to
+ * staff" on, only those assigned every one of them (the server offers no
+ * times with anyone else, so listing them would promise times that never come).
+ */
+export function offeredStaff(cat, serviceIds) {
+  const mustOffer = !!cat?.settings?.assign_services_to_staff;
+  return (cat?.staff || []).filter((s) => !mustOffer || serviceIds.every((id) => (s.service_ids || []).includes(id)));
 }
 
 export function serviceById(cat, id) {

@@ -7,7 +7,9 @@ import { api, login, currentUser } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '../lib/ui.js';
 import { addDays, dateAt, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
-import { staffName, money, paymentLabel, Problem } from './catalogue.js';
+import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalogue.js';
+import { signupProblems } from './checks.js';
+import { MethodStep, PaymentNote, goToCard, payBody, payChoiceText, payMethods, pendingPayment, notedPending } from './payment.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -58,8 +60,12 @@ export function BookingWizard({ cat, user, onUser }) {
 
   function toggleService(id) {
     setSlot(null);
-    if (single) setServiceIds(serviceIds.includes(id) ? [] : [id]);
-    else setServiceIds(serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id]);
+    const next = single
+      ? serviceIds.includes(id) ? [] : [id]
+      : serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id];
+    setServiceIds(next);
+    // A staff member picked for other services may not provide these ones.
+    if (staffId !== ANY && !offeredStaff(cat, next).some((s) => s.id === staffId)) setStaffId(ANY);
   }
 
   function restart() {
@@ -105,7 +111,7 @@ export function BookingWizard({ cat, user, onUser }) {
     body = html`<${Textarea} label=${t('portal.notes.label')} value=${notes} onInput=${setNotes} rows="4" maxlength="2000"
       aria-describedby="notes-hint" /><small id="notes-hint" class="hint">${t('portal.notes.hint')}</small>`;
   else if (name === 'payment')
-    body = html`<${PaymentStep} cat=${cat} total=${total} value=${pay}
+    body = html`<${payMethods(cat).length ? MethodStep : PaymentStep} cat=${cat} total=${total} value=${pay}
       onChoose=${(v) => { setPay(v); go(step + 1); }} />`;
   else
     body = html`<${DetailsStep} cat=${cat} user=${user} onUser=${onUser} services=${services} staffId=${staffId}
@@ -190,8 +196,7 @@ function ServiceStep({ cat, single, selected, onToggle }) {
 }
 
 function StaffStep({ cat, serviceIds, value, onChange }) {
-  const mustOffer = !!cat.settings?.assign_services_to_staff;
-  const staff = (cat.staff || []).filter((s) => !mustOffer || serviceIds.every((id) => (s.service_ids || []).includes(id)));
+  const staff = offeredStaff(cat, serviceIds);
   return html`<fieldset class="choice-list">
     <legend>${t('portal.staff.legend')}</legend>
     <label class="choice ${value === ANY ? 'selected' : ''}">
@@ -318,11 +323,18 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const isPatient = user && user.role === 'patient';
   const isStaff = user && user.role !== 'patient';
+  const [left, setLeft] = useState({});
+  const [reveal, setReveal] = useState(false);
+  const local = !user && mode === 'new' ? signupProblems(form) : {};
+  const leave = (k) => () => setLeft({ ...left, [k]: true });
+  // One message per field: the rule it breaks (once left, or on Complete), else the server's.
+  const check = (k, ...names) => ((reveal || left[k]) && local[k]) || fieldError(error, ...names);
 
   const { submit: complete, busy, error } = useSubmit(async () => {
+    if (Object.keys(local).length) return setReveal(true);
     let me = user;
     const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
-    if (pay) body.pay = pay;
+    if (pay) Object.assign(body, payBody(pay));
     if (referral) body.booking_referral = referral;
     if (!isPatient && mode === 'existing') {
       me = await login(form.email.trim(), form.password);
@@ -335,10 +347,13 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     if (!isPatient && mode === 'new') onUser(await currentUser());
     let invoice = null;
     if (booking.invoice_id) invoice = await api.get(`/invoices/${booking.invoice_id}`).catch(() => null);
+    // Card: on to the card provider's page; if that fails the confirmation offers it again.
+    const card = pay === 'now:card' && pendingPayment(invoice);
+    if (card && (await goToCard(card.id).then(() => true, () => false))) return;
     onBooked({ ...booking, invoice, staffId, total });
   });
 
-  const payText = pay === 'now' ? t('portal.pay.chosen_now', { amount: money(cat, total) }) : pay === 'skip' ? t('portal.pay.chosen_skip') : t('portal.pay.chosen_none');
+  const payText = payChoiceText(cat, pay, total) || (pay === 'now' ? t('portal.pay.chosen_now', { amount: money(cat, total) }) : pay === 'skip' ? t('portal.pay.chosen_skip') : t('portal.pay.chosen_none'));
 
   return html`<div class="details-step">
     <h2>${t('portal.details.review')}</h2>
@@ -376,13 +391,14 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
           ${mode === 'new'
             ? html`<div class="form-grid">
                 <${Input} label=${t('portal.field.name')} autocomplete="name" required value=${form.name} onInput=${set('name')}
-                  error=${fieldError(error, 'patient.name', 'name', 'patient')} />
+                  onBlur=${leave('name')} error=${check('name', 'patient.name', 'name', 'patient')} />
                 <${Input} label=${t('portal.field.phone')} type="tel" autocomplete="tel" required value=${form.phone} onInput=${set('phone')}
-                  error=${fieldError(error, 'patient.phone', 'phone')} />
+                  onBlur=${leave('phone')} error=${check('phone', 'patient.phone', 'phone')} />
                 <${Input} label=${t('portal.field.email')} type="email" autocomplete="email" required value=${form.email} onInput=${set('email')}
-                  error=${fieldError(error, 'patient.email', 'email')} />
+                  onBlur=${leave('email')} error=${check('email', 'patient.email', 'email')} />
                 <${Input} label=${t('portal.field.password')} type="password" autocomplete="new-password" required value=${form.password}
-                  onInput=${set('password')} hint=${t('portal.field.password_hint')} error=${fieldError(error, 'patient.password', 'password')} />
+                  onInput=${set('password')} onBlur=${leave('password')} hint=${t('portal.field.password_hint')}
+                  error=${check('password', 'patient.password', 'password')} />
               </div>`
             : html`<div class="form-grid">
                 <${Input} label=${t('portal.field.email')} type="email" autocomplete="username" required value=${form.email} onInput=${set('email')} />
@@ -416,8 +432,9 @@ function Confirmation({ cat, booking, services, headRef, onAgain }) {
       <dt>${t('portal.done.services')}</dt><dd>${services.map((s) => s.name).join(', ')}</dd>
       <dt>${t('portal.done.price')}</dt><dd>${price}</dd>
       <dt>${t('portal.done.payment')}</dt><dd><span class="badge ${status}">${paymentLabel(status)}</span>
-        ${status === 'pending' ? html`<br /><small>${t('portal.payment.pending_explain')}</small>` : null}</dd>
+        ${status === 'pending' && !notedPending(inv) ? html`<br /><small>${t('portal.payment.pending_explain')}</small>` : null}</dd>
     </dl>
+    <${PaymentNote} cat=${cat} invoice=${inv} />
     <div class="actions">
       <a class="button" href="#/appointments">${t('portal.done.my_appointments')}</a>
       <button type="button" class="secondary" onClick=${onAgain}>${t('portal.done.book_another')}</button>

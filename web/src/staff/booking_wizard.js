@@ -8,7 +8,7 @@ import { href } from '../lib/router.js';
 import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
-import { PatientSearch } from './patient_picker.js';
+import { PatientSearch, newPatientProblems } from './patient_picker.js';
 
 const STEPS = ['service', 'staff', 'datetime', 'patient', 'notes'];
 
@@ -33,6 +33,7 @@ function Wizard({ refs, params }) {
   const [newPatient, setNewPatient] = useState(null);
   const [notes, setNotes] = useState('');
   const [booking, setBooking] = useState(null);
+  const [reveal, setReveal] = useState(false);
   const headRef = useRef(null);
   // Moving between steps takes focus to the new step's heading (not on load).
   const moved = useRef(false);
@@ -69,9 +70,17 @@ function Wizard({ refs, params }) {
     setBooking(await api.post('/bookings', body));
   });
 
+  // The server's word on the new patient belongs beside their fields, on their step.
+  const patientFields = (error?.errors || []).map((f) => f.field).filter((f) => f.startsWith('patient'));
+  useEffect(() => {
+    if (patientFields.length) setStep(STEPS.indexOf('patient'));
+  }, [error]);
+
   if (booking) return html`<${Confirmation} booking=${booking} refs=${refs} />`;
 
   const next = () => {
+    // The patient's details are checked on their own step, not at the last one.
+    if (STEPS[step] === 'patient' && !patient && Object.keys(newPatientProblems(newPatient)).length) return setReveal(true);
     setError(null);
     setStep(step + 1);
   };
@@ -84,16 +93,17 @@ function Wizard({ refs, params }) {
     <div class="wizard-layout">
       <div class="card">
         <h2 id="wizard-step" tabindex="-1" ref=${headRef}>${t('wizard.step_of', { n: step + 1, total: STEPS.length, name: t('wizard.step_' + STEPS[step]) })}</h2>
-        <${ErrorBox} error=${error} />
+        <${ErrorBox} error=${error} shown=${STEPS[step] === 'patient' ? patientFields : []} />
         ${step === 0 ? html`<${ServiceStep} refs=${refs} selected=${serviceIds} single=${single} onToggle=${toggleService} />` : null}
         ${step === 1 ? html`<${StaffStep} staff=${staff} selected=${staffId} onSelect=${(id) => { setStaffId(id); setSlot(null); }} />` : null}
         ${step === 2
-          ? html`<${TimeStep} serviceIds=${serviceIds} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
+          ? html`<${SlotPicker} serviceIds=${serviceIds} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
               slot=${slot} setSlot=${setSlot} wantTime=${params.time} />`
           : null}
         ${step === 3
           ? html`<${PatientSearch} selected=${patient} onSelect=${(p) => { setPatient(p); setNewPatient(null); }}
-              allowNew newPatient=${newPatient} onNewPatient=${(p) => { setNewPatient(p); if (p) setPatient(null); }} />`
+              allowNew newPatient=${newPatient} onNewPatient=${(p) => { setNewPatient(p); if (p) setPatient(null); }}
+              errors=${error} reveal=${reveal} />`
           : null}
         ${step === 4
           ? html`<${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />`
@@ -140,7 +150,8 @@ function StaffStep({ staff, selected, onSelect }) {
   </fieldset>`;
 }
 
-function TimeStep({ serviceIds, staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
+/** Free times of the services with a staff member on a date, as buttons; also rescheduling's picker (reschedule.js). */
+export function SlotPicker({ serviceIds, staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
   const avail = useAsync(
     () => api.get('/availability', { service_ids: serviceIds, staff_id: staffId, location_id: locationId, from: date, to: date }),
     [date, staffId, serviceIds.join()],

@@ -105,7 +105,7 @@ function Bookings({ refs, params }) {
                     ${b.credit_owed > 0
                       ? html`<br /><span class="badge credit">${t('refund.owed_short', { amount: money(b.credit_owed, cur) })}</span>`
                       : null}
-                    ${pend.map((p) => html`<br /><span class="muted">${money(p.amount, cur)} · ${t('method.' + p.method)}</span>`)}</td>
+                    ${pend.map((p) => html`<br /><span class="muted">${money(p.amount, cur)} · ${t('method.' + p.method)}${p.reference && p.method === 'bank_transfer' ? ' · ' + p.reference : ''}</span>`)}</td>
                   <td class="row-actions">
                     <button type="button" class="secondary" onClick=${() => setOpen(b.id)}>${t('bookings.open')}</button>
                     ${pend.map((p) => html`<button type="button" onClick=${() => confirm(p)}>${t('payment.confirm')}</button>`)}

@@ -8,11 +8,12 @@ import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, wall, wallFromDate, weekStart, zoned, longDate, timeOf, nowWall } from '../lib/time.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
 import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
+import { MoveDialog, MovedNotice, dropMove } from './move_dialog.js';
 
 const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
 
@@ -134,26 +135,20 @@ function Calendar({ refs, params }) {
   const [moveError, setMoveError] = useState(null);
   const [notice, setNotice] = useState('');
   const [quick, setQuick] = useState(null);
+  const [move, setMove] = useState(null);
+  const [moved, setMoved] = useState(null);
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
 
   const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: oneStaff ? staffId : undefined, ...changes });
   const step = view === 'week' ? 7 : 1;
 
-  async function onDrop(info) {
-    const { kind, id } = info.event.extendedProps;
-    const body = { start: zoned(wallFromDate(info.event.start), tz) };
-    if (info.newResource) body.staff_id = Number(info.newResource.id);
+  // A drop asks first (move_dialog.js); a move can be undone from its notice.
+  function onDrop(info) {
     setMoveError(null);
     setNotice('');
-    try {
-      await api.patch(`/${kind === 'appointment' ? 'appointments' : 'bookings'}/${id}`, body);
-      setNotice(t('cal.moved'));
-      setReload((n) => n + 1);
-    } catch (err) {
-      info.revert();
-      setMoveError(err);
-    }
+    setMoved(null);
+    setMove(dropMove(info, tz));
   }
 
   // A click on free time (or a free-time button) opens the "New booking" pop-over.
@@ -165,6 +160,7 @@ function Calendar({ refs, params }) {
   function onBooked(b, name) {
     setQuick(null);
     setMoveError(null);
+    setMoved(null);
     setNotice(t('quick.booked', { name: name || '', time: timeOf(b.start), staff: byId(refs.staff, b.staff_id)?.name || '' }));
     setReload((n) => n + 1);
   }
@@ -207,6 +203,7 @@ function Calendar({ refs, params }) {
         ? t('cal.day_of', { date: longDate(date, locale()), name: byId(refs.staff, staffId)?.name || '' })
         : longDate(date, locale())}</h2>
     ${notice ? html`<div class="ok-box" role="status">${notice}</div>` : null}
+    ${moved ? html`<${MovedNotice} moved=${moved} onUndone=${(text) => { setMoved(null); setNotice(text); setReload((n) => n + 1); }} />` : null}
     <${ErrorBox} error=${moveError} />
     ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
     ${days.loading && !days.data ? html`<${Loading} />` : null}
@@ -233,6 +230,10 @@ function Calendar({ refs, params }) {
     ${quick
       ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
           onClose=${() => setQuick(null)} onBooked=${onBooked} />`
+      : null}
+    ${move
+      ? html`<${MoveDialog} move=${move} refs=${refs} onMoved=${(m) => { setMove(null); setMoved(m); setReload((n) => n + 1); }}
+          onClose=${(err) => { setMove(null); setMoveError(err); }} />`
       : null}
     ${open
       ? html`<${EventWindow} event=${open} refs=${refs} tz=${tz} onClose=${() => setOpen(null)}

@@ -1,6 +1,7 @@
 // Reference data most staff screens need (locations, staff, services,
 // actions, settings), loaded once per page view and cached briefly.
 import { api, listAll } from '../lib/api.js';
+import { showHijri } from '../lib/time.js';
 
 let cache = null;
 let cachedAt = 0;
@@ -16,6 +17,7 @@ export async function loadRefs(force = false) {
     api.get('/settings'),
   ]);
   cache = { locations, staff, services, actions, settings };
+  showHijri(settings.show_hijri_dates);
   cachedAt = Date.now();
   return cache;
 }

@@ -9,6 +9,7 @@ import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
 import { ConsumablesSection, ProductsSection, VisitPayment, PatientZone } from './visit_parts.js';
+import { BookingReschedule } from './reschedule.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -63,7 +64,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
         <dt>${t('booking.number')}</dt><dd>#${b.id}</dd>
       </dl>
       ${active ? html`<button type="button" class="secondary" onClick=${() => setMode('reschedule')}>${t('booking.reschedule')}</button>` : null}
-      ${mode === 'reschedule' ? html`<${Reschedule} kind="bookings" item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
+      ${mode === 'reschedule' ? html`<${BookingReschedule} item=${b} refs=${refs} tz=${tz} onDone=${done} />` : null}
       <${ConsumablesSection} booking=${b} onDone=${done} />
       <${History} items=${history} />
     </div>
@@ -249,6 +250,7 @@ function PendingPayments({ invoice, refs, onDone }) {
     <${ErrorBox} error=${error} />
     ${pending.map(
       (p) => html`<p>${t('payment.pending_line', { amount: money(p.amount, refs.settings.currency), method: t('method.' + p.method) })}
+        ${p.method === 'bank_transfer' || p.method === 'card' ? html`<br /><small>${t('payment.waits_' + p.method, { reference: p.reference })}</small>` : null}
         <button type="button" onClick=${() => confirm(p)}>${t('payment.confirm')}</button></p>`,
     )}
   </div>`;

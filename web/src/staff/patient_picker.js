@@ -5,7 +5,7 @@ import { api } from '../lib/api.js';
 import { html, Input, ErrorBox, Loading } from '../lib/ui.js';
 import { t } from '../i18n/index.js';
 
-export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewPatient, compact }) {
+export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewPatient, compact, errors, reveal }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState(null);
   const [error, setError] = useState(null);
@@ -54,16 +54,33 @@ export function PatientSearch({ selected, onSelect, allowNew, newPatient, onNewP
       : null}
     ${allowNew
       ? adding
-        ? html`<${NewPatientForm} value=${newPatient} onChange=${onNewPatient} />
+        ? html`<${NewPatientForm} value=${newPatient} onChange=${onNewPatient} errors=${errors} reveal=${reveal} />
             <button type="button" class="link" onClick=${() => onNewPatient(null)}>${t('patient.pick_existing')}</button>`
         : html`<button type="button" class="secondary" onClick=${() => onNewPatient({ name: q, phone: '', email: '', password: '' })}>${t('patient.add')}</button>`
       : null}
   </div>`;
 }
 
-export function NewPatientForm({ value, onChange, errors }) {
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** What the server would refuse in a new patient's details, in words, by field (empty when fine). */
+export function newPatientProblems(v) {
+  const out = {};
+  if (!v) return out;
+  if (v.email && !EMAIL.test(v.email.trim())) out.email = t('patient.err_email');
+  if (v.password && v.password.length < 8) out.password = t('patient.err_password_short');
+  else if (v.password && !v.email.trim()) out.password = t('patient.err_password_needs_email');
+  return out;
+}
+
+/** reveal: show every problem now (the step's Next was pressed), not only those of fields left. */
+export function NewPatientForm({ value, onChange, errors, reveal }) {
+  const [left, setLeft] = useState({});
   const set = (k) => (v) => onChange({ ...value, [k]: v });
-  const err = (f) => errors?.fieldError?.(`patient.${f}`) || errors?.fieldError?.(f) || '';
+  const local = newPatientProblems(value);
+  const leave = (k) => () => setLeft({ ...left, [k]: true });
+  // One message per field: the rule it breaks now, else what the server said.
+  const err = (f) => ((reveal || left[f]) && local[f]) || errors?.fieldError?.(`patient.${f}`) || errors?.fieldError?.(f) || '';
   return html`<fieldset>
     <legend>${t('patient.details')}</legend>
     <div class="form-grid">
@@ -72,8 +89,9 @@ export function NewPatientForm({ value, onChange, errors }) {
     </div>
     <p class="muted">${t('patient.account_hint')}</p>
     <div class="form-grid">
-      <${Input} label=${t('field.email')} type="email" value=${value.email} onInput=${set('email')} autocomplete="off" error=${err('email')} />
-      <${Input} label=${t('field.password')} type="password" value=${value.password} onInput=${set('password')} autocomplete="new-password" minlength="8" error=${err('password')} />
+      <${Input} label=${t('field.email')} type="email" value=${value.email} onInput=${set('email')} onBlur=${leave('email')} autocomplete="off" error=${err('email')} />
+      <${Input} label=${t('field.password')} type="password" value=${value.password} onInput=${set('password')} onBlur=${leave('password')}
+        autocomplete="new-password" minlength="8" error=${err('password')} hint=${t('patient.password_hint')} />
     </div>
   </fieldset>`;
 }

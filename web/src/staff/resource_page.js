@@ -21,12 +21,14 @@ export function FieldControl({ field, value, onChange, error }) {
   }
   if (field.type === 'multi') {
     const cur = value || [];
-    return html`<fieldset><legend>${label}</legend>
+    return html`<fieldset class=${error ? 'has-error' : ''}><legend>${label}</legend>
       ${field.options.map((o) => html`<${Checkbox} label=${o.label} checked=${cur.includes(o.value)}
         onChange=${(on) => onChange(on ? [...cur, o.value] : cur.filter((x) => x !== o.value))} />`)}
+      ${hint && !error ? html`<small class="hint">${hint}</small>` : null}
+      ${error ? html`<small class="field-error" role="alert">${error}</small>` : null}
     </fieldset>`;
   }
-  if (field.type === 'textarea') return html`<${Textarea} label=${label} value=${value} onInput=${onChange} />`;
+  if (field.type === 'textarea') return html`<${Textarea} label=${label} hint=${hint} error=${error} value=${value} onInput=${onChange} />`;
   const numeric = field.type === 'int' || field.type === 'money';
   // Money fields hold minor units of the clinic's currency (JPY has none, KWD three).
   const places = minorDigits(field.currency);
@@ -44,7 +46,7 @@ export function ResourceForm({ fields, initial, onSubmit, submitLabel }) {
     await onSubmit(body);
   });
   return html`<form onSubmit=${submit}>
-    <${ErrorBox} error=${error} />
+    <${ErrorBox} error=${error} shown=${fields.map((f) => f.name)} />
     <div class="form-grid">
       ${fields.map((f) => html`<${FieldControl} field=${f} value=${value[f.name]} error=${error?.fieldError?.(f.name)}
         onChange=${(v) => setValue({ ...value, [f.name]: v })} />`)}
@@ -63,10 +65,12 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
   const [editing, setEditing] = useState(null);
   const [asking, setAsking] = useState(null);
   const [error, setError] = useState(null);
+  const [saved, setSaved] = useState('');
   const list = useAsync(async () => ({ items: await listAll(path), extra: extraLoad ? await extraLoad() : null }), [reload]);
   const admin = user.role === 'admin';
   const resolvedFields = typeof fields === 'function' ? (list.data ? fields(list.data.extra) : []) : fields;
-  const done = () => {
+  const done = (what = t('common.saved')) => {
+    setSaved(what);
     invalidateRefs();
     setAsking(null);
     setEditing(null);
@@ -75,17 +79,19 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
   async function remove(item) {
     if (!confirm(t('common.delete_confirm', { name: item.name }))) return;
     setError(null);
+    setSaved('');
     try {
       await api.del(`${path}/${item.id}`);
-      done();
+      done(t('common.deleted', { name: item.name }));
     } catch (e) {
       setError(e);
     }
   }
   return html`<section>
     <div class="page-head"><h1>${t(title)}</h1>
-      ${admin ? html`<button type="button" onClick=${() => setEditing({ ...blank })}>${t('common.add')}</button>` : null}</div>
+      ${admin ? html`<button type="button" onClick=${() => { setSaved(''); setEditing({ ...blank }); }}>${t('common.add')}</button>` : null}</div>
     ${!admin ? html`<p class="muted">${t('backoffice.read_only')}</p>` : null}
+    ${saved ? html`<p class="ok-box" role="status">${saved}</p>` : null}
     <${ErrorBox} error=${error || list.error} />
     ${list.loading && !list.data ? html`<${Loading} />` : null}
     ${list.data
@@ -95,7 +101,7 @@ export function ResourcePage({ user, title, path, fields, columns, blank, rowLin
             (item) => html`<tr>
               ${columns.map((c, i) => html`<td>${i === 0 && rowLink ? html`<a href=${rowLink(item)}>${c.render(item, list.data.extra)}</a>` : c.render(item, list.data.extra)}</td>`)}
               <td class="row-actions">${admin
-                ? html`<button type="button" class="secondary" onClick=${() => setEditing(item)}>${t('common.edit')}</button>
+                ? html`<button type="button" class="secondary" onClick=${() => { setSaved(''); setEditing(item); }}>${t('common.edit')}</button>
                     <button type="button" class="secondary" onClick=${() => remove(item)}>${t('common.delete')}</button>`
                 : null}</td>
             </tr>`,

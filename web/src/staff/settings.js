@@ -1,5 +1,6 @@
 // "Manage Booking Settings": every setting of PATCH /settings with a short
 // explanation. Staff may read them; only admins save.
+import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync } from '../lib/ui.js';
 import { t } from '../i18n/index.js';
@@ -27,22 +28,44 @@ const SETTINGS = [
   { name: 'diary_password', type: 'password', writeOnly: true },
   { name: 'allow_private_targets', type: 'bool', optional: true },
   { name: 'sync_alert_after_s', type: 'int' },
-].map((f) => ({ ...f, label: `settings.${f.name}`, hint: `settings.${f.name}.help` }));
+  { name: 'public_url', optional: true },
+  { name: 'show_hijri_dates', type: 'bool', optional: true },
+  { name: 'payment_methods', type: 'multi', optional: true, options: ['bank_transfer', 'card', 'desk'] },
+  { name: 'bank_details', type: 'textarea', optional: true },
+  { name: 'card_gateway_url', optional: true },
+  { name: 'card_gateway_key', type: 'password', writeOnly: true, optional: true, after: 'card_gateway_url' },
+  { name: 'card_webhook_secret', type: 'password', writeOnly: true, optional: true, after: 'card_gateway_url' },
+].map((f) => ({
+  ...f,
+  label: `settings.${f.name}`,
+  hint: `settings.${f.name}.help`,
+  options: f.type === 'multi' ? f.options.map((o) => ({ value: o, label: t(`settings.${f.name}.${o}`) })) : f.options,
+}));
+
+// payment_methods is "a,b" on the wire and a set of boxes on screen.
+const fromServer = (s) => ({ ...s, diary_password: '', card_gateway_key: '', card_webhook_secret: '',
+  payment_methods: (s.payment_methods || '').split(',').filter(Boolean) });
+const toServer = (body) => (Array.isArray(body.payment_methods) ? { ...body, payment_methods: body.payment_methods.join(',') } : body);
 
 export function SettingsPage({ user }) {
   const data = useAsync(() => api.get('/settings'), []);
+  const [saved, setSaved] = useState(false);
   if (data.error) return html`<${ErrorBox} error=${data.error} />`;
   if (!data.data) return html`<${Loading} />`;
-  const present = SETTINGS.filter((f) => !f.optional || f.name in data.data);
+  // Write-only secrets are never in the answer: offered beside the field they belong to.
+  const present = SETTINGS.filter((f) => !f.optional || (f.after || f.name) in data.data);
   const admin = user.role === 'admin';
   return html`<section>
     <div class="page-head"><h1>${t('nav.settings')}</h1></div>
     ${!admin ? html`<p class="muted">${t('backoffice.read_only')}</p>` : null}
     ${data.loading ? html`<${Loading} />` : null}
+    ${saved ? html`<p class="ok-box" role="status">${t('settings.saved')}</p>` : null}
     <div class="card settings-form">
-      <${ResourceForm} key=${JSON.stringify(data.data)} fields=${present} initial=${{ ...data.data, diary_password: '' }}
+      <${ResourceForm} key=${JSON.stringify(data.data)} fields=${present} initial=${fromServer(data.data)}
         onSubmit=${async (body) => {
-          await api.patch('/settings', body);
+          setSaved(false);
+          await api.patch('/settings', toServer(body));
+          setSaved(true);
           invalidateRefs();
           data.reload();
         }} />
