@@ -44,6 +44,9 @@ static const struct route_key public_routes[] = {
     {"GET", "/api/v1/locations"},
     {"GET", "/api/v1/locations/{id}"},
     {"GET", "/api/v1/settings"},
+    /* Visitors browse the packages offered online before they sign up. */
+    {"GET", "/api/v1/packages"},
+    {"GET", "/api/v1/packages/{id}"},
     /* Calendar apps subscribe without a login; a secret token is the key. */
     {"GET", "/ical/staff/{id}.ics"},
     {"GET", "/ical/locations/{id}.ics"},
@@ -51,7 +54,7 @@ static const struct route_key public_routes[] = {
 
 /* Resources whose writes change the practice's setup. */
 static const char *const setup_prefixes[] = {
-    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings",
+    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings", V1 "packages",
 };
 
 static int
