@@ -7,6 +7,7 @@ import { html, Modal, ErrorBox, Loading, useAsync, Input, Select, Textarea, useS
 import { dateOf, timeOf, zoned, longDate, clock, dayOf } from '../lib/time.js';
 import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
+import { packageLine } from './packages.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -52,6 +53,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
       <dt>${t('booking.when')}</dt><dd>${when(b.start, b.end)}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
       <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="bookings" item=${b} onDone=${done} /></dd>
+      ${b.package ? html`<dt>${t('package.label')}</dt><dd class="package-line">${packageLine(b.package)}</dd>` : null}
       <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
         ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, refs.settings.currency), paid: money(invoice.paid, refs.settings.currency) })}` : null}</dd>
       <dt>${t('booking.source')}</dt><dd>${t('source.' + b.source)}</dd>

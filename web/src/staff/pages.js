@@ -6,6 +6,7 @@ import { AppointmentsPage } from './appointments_list.js';
 import { BookingsPage } from './bookings_list.js';
 import { PatientsPage, PatientProfilePage } from './patients.js';
 import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pages.js';
+import { PackagesPage } from './packages.js';
 import { StaffDetailPage } from './staff_detail.js';
 import { SettingsPage } from './settings.js';
 import { UsersPage } from './users.js';
@@ -21,6 +22,7 @@ export const pages = [
   { path: '/patients/:id', component: PatientProfilePage },
   { path: '/services', component: ServicesPage },
   { path: '/actions', component: ActionsPage },
+  { path: '/packages', component: PackagesPage },
   { path: '/locations', component: LocationsPage },
   { path: '/staff', component: StaffPage },
   { path: '/staff/:id', component: StaffDetailPage },

@@ -1,0 +1,54 @@
+// Packages at the desk: the admin sees a package on the Packages page, the
+// receptionist sells it on the patient's page ("Sell package" -> a package
+// invoice and "5 of 5 left"), a booking of its service from the calendar
+// links to it, and the booking window says "Package: ..., 4 of 5 left".
+import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
+import { firstSlot, addDays, today } from './portal_lib.mjs';
+
+export const tests = {
+  async 'a package is sold at the desk and a calendar booking uses it'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const name = `Check-up x5 ${Date.now()}`;
+    const pkg = await admin.post('/packages', { name, items: [{ service_id: 1, quantity: 5 }], price: 20000, valid_days: 365 });
+    const patient = (await admin.get('/patients?limit=50')).items[3];
+    const p = t.page;
+    await t.staffLogin(DEMO.admin);
+    await p.goto('/#/packages');
+    await p.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
+    await p.getByRole('cell', { name }).waitFor();
+    await t.shot('packages-setup');
+
+    await p.goto(`/#/patients/${patient.id}`);
+    await p.getByRole('heading', { level: 2, name: 'Packages' }).waitFor();
+    await p.getByRole('button', { name: 'Sell package' }).click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('Package').selectOption(String(pkg.id));
+    await t.shot('sell-package');
+    await dialog.getByRole('button', { name: 'Sell and invoice' }).click();
+    const row = p.locator('.patient-packages tr', { hasText: name });
+    await row.waitFor();
+    assert((await row.textContent()).includes('5 of 5 left'), 'the sold package has all its visits');
+    const sold = (await admin.get(`/patients/${patient.id}/packages`)).items.find((x) => x.package_id === pkg.id);
+    assert(sold, 'the package was sold');
+    const invoice = await admin.get(`/invoices/${sold.invoice_id}`);
+    assertEqual(invoice.lines.length, 5, 'a line per visit');
+    assertEqual(invoice.total, 20000, 'the package price');
+    await t.shot('patient-packages');
+
+    // A booking of the service for that patient uses the package.
+    const slot = await firstSlot(t, { serviceIds: [1], from: addDays(today(), 30) });
+    const b = await admin.post('/bookings', { patient_id: patient.id, staff_id: slot.staff_id, service_ids: [1], start: slot.start });
+    assertEqual(b.package?.patient_package_id, sold.id, 'the booking links to the package');
+    assertEqual(b.invoice_id, sold.invoice_id, 'no second invoice');
+    await p.goto(`/#/calendar?date=${slot.start.slice(0, 10)}`);
+    const block = p.locator('.ec-event', { hasText: patient.name }).filter({ hasText: slot.start.slice(11, 16) }).first();
+    await block.waitFor();
+    await block.getByRole('button').click();
+    const win = p.getByRole('dialog');
+    await eventually(async () => (await win.locator('.package-line').count()) > 0, 'the booking window shows the package');
+    const line = await win.locator('.package-line').textContent();
+    assertEqual(line, `${name}, 4 of 5 left`, 'the package line');
+    await win.locator('.history').getByText('Linked to a package').waitFor();
+    await t.shot('booking-window-package');
+  },
+};
