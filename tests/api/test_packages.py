@@ -440,3 +440,15 @@ def test_two_requests_race_for_the_last_unit(ctx):
     eq([i["status"] for i in ctx.staff.get(API + "/patient-packages/%d" % sold["id"])
         .expect(200)["items"]], ["booked"], "the unit is booked once")
     _ledger_balanced(ctx)
+
+
+def test_merging_a_patient_moves_their_packages(ctx):
+    k = _Clinic(ctx)
+    dup = make_patient(k.a)
+    sold = k.sell(k.package(2), dup)
+    ctx.staff.post(API + "/patients/%d/merge" % dup["id"], {"into_id": k.patient["id"]}).expect(200)
+    eq([p["id"] for p in ctx.staff.get(API + "/patients/%d/packages" % k.patient["id"])
+        .expect(200)["items"]], [sold["id"]], "the package moved with the merge")
+    b = book_ok(k.a, k.st["id"], [k.svc["id"]], k.at("09:00"), k.patient["id"])
+    eq(b["package"]["patient_package_id"], sold["id"], "and is used for the merged patient")
+    _ledger_balanced(ctx)
