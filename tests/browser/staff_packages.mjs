@@ -51,4 +51,42 @@ export const tests = {
     await win.locator('.history').getByText('Linked to a package').waitFor();
     await t.shot('booking-window-package');
   },
+
+  async 'a unit is booked from its invoice line after Check Availability, then unlinked'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const name = `Cleaning x2 ${Date.now()}`;
+    const pkg = await admin.post('/packages', { name, items: [{ service_id: 1, quantity: 2 }], price: 9000 });
+    const patient = (await admin.get('/patients?limit=50')).items[4];
+    const sold = await admin.post(`/patients/${patient.id}/packages`, { package_id: pkg.id });
+    const slot = await firstSlot(t, { serviceIds: [1], from: addDays(today(), 40) });
+    const staff = (await admin.get('/staff?limit=50')).items.find((s) => s.id === slot.staff_id);
+    const p = t.page;
+    await t.staffLogin(DEMO.admin);
+    await p.goto(`/#/patients/${patient.id}`);
+    const lines = p.locator('.package-lines').filter({ has: p.locator('.package-item') }).last();
+    await lines.locator('.package-item').first().waitFor();
+    await lines.getByRole('button', { name: 'Add appointment' }).first().click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('Staff member').selectOption(String(staff.id));
+    await dialog.getByLabel('Date').fill(slot.start.slice(0, 10));
+    await dialog.getByLabel('Time').fill(slot.start.slice(11, 16));
+    await dialog.getByRole('button', { name: 'Check Availability' }).click();
+    await dialog.getByText('Available: this time can be booked.').waitFor();
+    await t.shot('line-check-availability');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => (await admin.get(`/patient-packages/${sold.id}`)).items[0].status === 'booked', 'the line is booked');
+    const booked = (await admin.get(`/patient-packages/${sold.id}`)).items[0];
+    const b = await admin.get(`/bookings/${booked.booking_id}`);
+    assertEqual(b.start, slot.start, 'booked at the chosen time');
+    assertEqual(b.invoice_id, sold.invoice_id, 'on the package invoice');
+    const first = lines.locator('.package-item').first();
+    await first.getByText('Booked').waitFor();
+    await t.shot('line-booked');
+    await first.getByRole('button', { name: 'Unlink' }).click();
+    await eventually(async () => (await admin.get(`/patient-packages/${sold.id}`)).items[0].status === 'unassigned', 'the line is unassigned');
+    const after = await admin.get(`/bookings/${booked.booking_id}`);
+    assertEqual(after.status, 'confirmed', 'the booking stays');
+    assert(after.invoice_id && after.invoice_id !== sold.invoice_id, 'with its own invoice');
+    await first.getByText('Unassigned').waitFor();
+  },
 };

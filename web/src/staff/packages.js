@@ -3,7 +3,8 @@
 // booking window shows ("Package: Physio x5, 3 of 5 left").
 import { useState } from 'preact/hooks';
 import { api, listAll } from '../lib/api.js';
-import { html, ErrorBox, Modal, Select, useAsync, useSubmit, TableWrap } from '../lib/ui.js';
+import { html, ErrorBox, Modal, Select, Input, useAsync, useSubmit, TableWrap } from '../lib/ui.js';
+import { zoned } from '../lib/time.js';
 import { t, money } from '../i18n/index.js';
 import { loadRefs, byId } from './data.js';
 import { ResourcePage } from './resource_page.js';
@@ -48,6 +49,69 @@ export function PackagesPage({ user }) {
     ]} />`;
 }
 
+/**
+ * "Add appointment" on a package invoice line (seed 004's Edit Invoice
+ * Line): staff, date and time, "Check Availability" first, then Save.
+ */
+function AddAppointment({ sold, item, refs, onDone, onClose }) {
+  const [staff, setStaff] = useState('');
+  const [date, setDate] = useState('');
+  const [time, setTime] = useState('09:00');
+  const [check, setCheck] = useState(null);
+  const url = `/invoices/${sold.invoice_id}/lines/${item.line_id}/booking`;
+  const body = (extra) => ({ staff_id: Number(staff), start: zoned(`${date}T${time}`, refs.settings.timezone), ...extra });
+  const checking = useSubmit(async () => setCheck(await api.post(url, body({ check_only: true }))));
+  const saving = useSubmit(async () => {
+    await api.post(url, body({}));
+    onDone();
+  });
+  const ready = staff && date && time;
+  return html`<${Modal} title=${t('package.add_appointment')} onClose=${onClose}>
+    <form onSubmit=${saving.submit}>
+      <${ErrorBox} error=${checking.error || saving.error} />
+      <p>${byId(refs.services, item.service_id)?.name}</p>
+      <${Select} label=${t('booking.staff')} value=${staff} onChange=${setStaff} placeholder=${t('common.none')}
+        options=${refs.staff.map((m) => ({ value: m.id, label: m.name }))} />
+      <${Input} label=${t('package.date')} type="date" value=${date} onInput=${setDate} />
+      <${Input} label=${t('package.time')} type="time" value=${time} onInput=${setTime} />
+      ${check ? html`<p class="check-result" role="status">${check.available ? t('package.available') : t('package.not_available', { detail: check.detail })}</p>` : null}
+      <div class="actions">
+        <button type="button" class="secondary" disabled=${!ready || checking.busy} onClick=${checking.submit}>${t('package.check')}</button>
+        <button type="submit" disabled=${!ready || saving.busy}>${t('common.save')}</button>
+      </div>
+    </form>
+  <//>`;
+}
+
+/** The package invoice's lines: each unit, its booking, Add appointment and Unlink. */
+function PackageLines({ sold, refs, onChanged }) {
+  const [adding, setAdding] = useState(null);
+  const [unlinkError, setUnlinkError] = useState(null);
+  async function unlink(item) {
+    setUnlinkError(null);
+    try {
+      await api.del(`/invoices/${sold.invoice_id}/lines/${item.line_id}/booking`);
+      onChanged();
+    } catch (e) {
+      setUnlinkError(e);
+    }
+  }
+  return html`<div class="package-lines">
+    <${ErrorBox} error=${unlinkError} />
+    <ol>${sold.items.map((item) => html`<li class="package-item">
+      <span>${byId(refs.services, item.service_id)?.name}</span>
+      <span class="badge">${t('package.item.' + item.status)}</span>
+      ${item.booking_id ? html`<a href="#/bookings?booking=${item.booking_id}">#${item.booking_id}</a>` : null}
+      ${item.status === 'unassigned' && sold.status === 'active'
+        ? html`<button type="button" class="secondary" onClick=${() => setAdding(item)}>${t('package.add_appointment')}</button>` : null}
+      ${item.status === 'booked'
+        ? html`<button type="button" class="secondary" onClick=${() => unlink(item)}>${t('package.unlink')}</button>` : null}
+    </li>`)}</ol>
+    ${adding ? html`<${AddAppointment} sold=${sold} item=${adding} refs=${refs} onClose=${() => setAdding(null)}
+      onDone=${() => { setAdding(null); onChanged(); }} />` : null}
+  </div>`;
+}
+
 function left(p) {
   const items = p.items || [];
   return { units: items.length, left: items.filter((i) => i.status === 'unassigned').length };
@@ -59,8 +123,8 @@ export function PatientPackages({ patientId, currency, onSold }) {
   const [choice, setChoice] = useState('');
   const [reload, setReload] = useState(0);
   const loaded = useAsync(async () => {
-    const [sold, all] = await Promise.all([api.get(`/patients/${patientId}/packages`), listAll('/packages')]);
-    return { items: sold.items, packages: all.filter((p) => !p.archived) };
+    const [sold, all, refs] = await Promise.all([api.get(`/patients/${patientId}/packages`), listAll('/packages'), loadRefs()]);
+    return { items: sold.items, packages: all.filter((p) => !p.archived), refs };
   }, [patientId, reload]);
   const state = loaded.data || { items: null, packages: [] };
   const { submit, busy, error } = useSubmit(async () => {
@@ -76,7 +140,8 @@ export function PatientPackages({ patientId, currency, onSold }) {
       ? html`<${TableWrap}><table>
           <thead><tr><th scope="col">${t('field.name')}</th><th scope="col">${t('package.left_col')}</th><th scope="col">${t('package.expires')}</th><th scope="col">${t('booking.status')}</th></tr></thead>
           <tbody>${state.items.map((p) => html`<tr><td>${p.name}</td><td>${t('package.units_left', left(p))}</td>
-            <td>${p.expires_on || t('package.never')}</td><td>${t('package.status.' + p.status)}</td></tr>`)}</tbody>
+            <td>${p.expires_on || t('package.never')}</td><td>${t('package.status.' + p.status)}</td></tr>
+            <tr class="package-lines-row"><td colspan="4"><${PackageLines} sold=${p} refs=${state.refs} onChanged=${() => { setReload((n) => n + 1); onSold?.(); }} /></td></tr>`)}</tbody>
         </table><//>`
       : html`<p class="muted">${t('package.none')}</p>`}
     ${selling
