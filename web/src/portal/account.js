@@ -7,6 +7,7 @@ import { LoginForm } from '../lib/login.js';
 import { dateOf, timeOf, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { staffName, money, paymentLabel, statusLabel } from './catalogue.js';
+import { MyPackages } from './packages.js';
 
 export function SignIn({ onUser, lead }) {
   return html`<${LoginForm} portal onLoggedIn=${onUser} title=${t('portal.signin.title')} lead=${lead || t('portal.signin.lead')}
@@ -87,6 +88,7 @@ export function MyAppointments({ cat }) {
     ${past.length
       ? html`<ul class="appt-list" aria-label=${t('portal.appts.past')}>${past.map((i) => row(i, false))}</ul>`
       : html`<p class="muted">${t('portal.appts.none_past')}</p>`}
+    <${MyPackages} cat=${cat} />
     ${cancelling
       ? html`<${CancelDialog} item=${cancelling} onClose=${() => setCancelling(null)}
           onDone=${(i) => {

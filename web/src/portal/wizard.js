@@ -8,6 +8,7 @@ import { html, ErrorBox, Loading, useAsync, Input, Textarea, useSubmit } from '.
 import { addDays, dateOf, timeOf, todayIn, longDate } from '../lib/time.js';
 import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem } from './catalogue.js';
+import { PackageCoverage } from './packages.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -332,6 +333,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
       ${notes ? html`<dt>${t('portal.notes_label')}</dt><dd class="pre">${notes}</dd>` : null}
     </dl>
 
+    ${isPatient ? html`<${PackageCoverage} cat=${cat} services=${services} slot=${slot} />` : null}
     ${isStaff
       ? html`<div class="warn-box">${t('portal.details.staff_session')} <a href="/">${t('portal.details.staff_app')}</a></div>`
       : null}
