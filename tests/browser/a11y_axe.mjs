@@ -18,7 +18,6 @@ const STAFF_SCREENS = (day) => [
   ['patient-profile', '/#/patients/1'],
   ['services', '/#/services'],
   ['actions', '/#/actions'],
-  ['packages', '/#/packages'],
   ['staff', '/#/staff'],
   ['staff-detail', '/#/staff/1'],
   ['locations', '/#/locations'],

@@ -3,6 +3,7 @@
 // covers it, and the booking uses the package (no invoice of its own).
 import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstSlot, addDays, today, pickSlot } from './portal_lib.mjs';
+import { scan, assertClean } from './_axe.mjs';
 
 export const tests = {
   async 'a patient buys a package online and books its visit online'(t) {
@@ -21,6 +22,8 @@ export const tests = {
     await page.getByText(`You bought ${name}.`).waitFor();
     const mine = page.locator('.my-packages li', { hasText: name }).first();
     await eventually(async () => (await mine.textContent()).includes('Check-up: 2 left'), 'the package shows its visits left');
+    const report = [];
+    await scan(page, 'my packages', report);
     await t.shot('portal-package-bought');
     const bought = (await me.get('/me/packages')).items.find((p) => p.package_id === pkg.id);
     assert(bought, 'the patient owns the package');
@@ -39,6 +42,8 @@ export const tests = {
     const coverage = page.locator('.package-coverage');
     await coverage.waitFor();
     assert((await coverage.textContent()).includes(`Check-up: covered by your package ${name}`), 'the review says the package covers it');
+    await scan(page, 'review with package coverage', report);
+    assertClean(report);
     await t.shot('portal-review-package');
     await page.getByRole('button', { name: 'Complete Reservation' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your appointment is booked' }).waitFor();

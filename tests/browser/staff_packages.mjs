@@ -4,6 +4,7 @@
 // links to it, and the booking window says "Package: ..., 4 of 5 left".
 import { assert, assertEqual, eventually, DEMO } from './_harness.mjs';
 import { firstSlot, addDays, today } from './portal_lib.mjs';
+import { scan, assertClean } from './_axe.mjs';
 
 export const tests = {
   async 'a package is sold at the desk and a calendar booking uses it'(t) {
@@ -16,6 +17,8 @@ export const tests = {
     await p.goto('/#/packages');
     await p.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await p.getByRole('cell', { name }).waitFor();
+    const report = [];
+    await scan(p, 'packages page', report);
     await t.shot('packages-setup');
 
     await p.goto(`/#/patients/${patient.id}`);
@@ -23,6 +26,7 @@ export const tests = {
     await p.getByRole('button', { name: 'Sell package' }).click();
     const dialog = p.getByRole('dialog');
     await dialog.getByLabel('Package').selectOption(String(pkg.id));
+    await scan(p, 'sell package dialog', report);
     await t.shot('sell-package');
     await dialog.getByRole('button', { name: 'Sell and invoice' }).click();
     const row = p.locator('.patient-packages tr', { hasText: name });
@@ -33,6 +37,8 @@ export const tests = {
     const invoice = await admin.get(`/invoices/${sold.invoice_id}`);
     assertEqual(invoice.lines.length, 5, 'a line per visit');
     assertEqual(invoice.total, 20000, 'the package price');
+    await scan(p, 'patient page with packages', report);
+    assertClean(report);
     await t.shot('patient-packages');
 
     // A booking of the service for that patient uses the package.
@@ -72,6 +78,9 @@ export const tests = {
     await dialog.getByLabel('Time').fill(slot.start.slice(11, 16));
     await dialog.getByRole('button', { name: 'Check Availability' }).click();
     await dialog.getByText('Available: this time can be booked.').waitFor();
+    const report = [];
+    await scan(p, 'add appointment dialog', report);
+    assertClean(report);
     await t.shot('line-check-availability');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await eventually(async () => (await admin.get(`/patient-packages/${sold.id}`)).items[0].status === 'booked', 'the line is booked');
