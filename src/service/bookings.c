@@ -319,6 +319,9 @@ move_booking(const struct svc *s, json_t *row, int64_t staff_id, int64_t start,
     if (rc == ERR_OK)
         rc = store_booking_move(s->db, id, staff_id, location_id, start,
                                 start + (int64_t)svc->duration_min * 60, s->now);
+    /* A package unit stays only where its package's limits allow. */
+    if (rc == ERR_OK)
+        rc = packages_booking_moved(s, id, staff_id, location_id, start);
     if (rc != ERR_OK)
         return rc;
     if (staff_id != row_int(row, "staff_id"))

@@ -374,6 +374,35 @@ booking_items(const struct svc *s, int64_t booking_id, const char *status, json_
 }
 
 int
+packages_booking_moved(const struct svc *s, int64_t booking_id, int64_t staff_id,
+                       int64_t location_id, int64_t start)
+{
+    struct unit_limits l;
+    json_t *items = NULL, *item;
+    size_t i;
+    int rc = booking_items(s, booking_id, "booked", &items);
+
+    json_array_foreach(items, i, item)
+    {
+        if (rc != ERR_OK)
+            break;
+        limits_of(item, &l);
+        if (!package_limit_admits(l.staff, l.n_staff, staff_id))
+            rc = svc_field_error(s, "staff_id",
+                                 "the booking uses a package limited to other staff members; "
+                                 "unlink it first");
+        else if (!package_limit_admits(l.locations, l.n_locations, location_id))
+            rc = svc_field_error(s, "location_ids",
+                                 "the booking uses a package not valid at that location; unlink "
+                                 "it first");
+        else if (l.expires_at && start >= l.expires_at)
+            rc = svc_field_error(s, "start", "is after the booking's package expires");
+    }
+    json_decref(items);
+    return rc;
+}
+
+int
 packages_booking_cancelled(const struct svc *s, int64_t booking_id)
 {
     json_t *items = NULL, *item;

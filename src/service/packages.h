@@ -69,6 +69,11 @@ int packages_line_book(const struct svc *s, int64_t invoice_id, int64_t line_id,
 /* Unlinks the line's booking: the unit is unassigned again and the
  * booking stays, invoiced on its own. */
 int packages_line_unlink(const struct svc *s, int64_t invoice_id, int64_t line_id);
+/* Inside a reschedule's transaction: a booking holding units may move
+ * only where their packages' staff, location and expiry limits allow
+ * (422 naming the limit). */
+int packages_booking_moved(const struct svc *s, int64_t booking_id, int64_t staff_id,
+                           int64_t location_id, int64_t start);
 /* Inside the cancellation's transaction: the booking's units return. */
 int packages_booking_cancelled(const struct svc *s, int64_t booking_id);
 /* Inside an attendance change of a booking: arriving uses its units

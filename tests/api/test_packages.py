@@ -452,3 +452,17 @@ def test_merging_a_patient_moves_their_packages(ctx):
     b = book_ok(k.a, k.st["id"], [k.svc["id"]], k.at("09:00"), k.patient["id"])
     eq(b["package"]["patient_package_id"], sold["id"], "and is used for the merged patient")
     _ledger_balanced(ctx)
+
+
+def test_rescheduling_a_linked_booking_keeps_the_package_limits(ctx):
+    k = _Clinic(ctx)
+    sold = k.sell(k.package(1, staff_ids=[k.st["id"]]))
+    b = book_ok(k.a, k.st["id"], [k.svc["id"]], k.at("09:00"), k.patient["id"])
+    eq(b["package"]["patient_package_id"], sold["id"], "linked")
+    expect_field_error(k.a.patch(API + "/bookings/%d" % b["id"], {"staff_id": k.st2["id"]}),
+                       "staff_id")
+    got = k.a.get(API + "/bookings/%d" % b["id"]).expect(200)
+    eq((got["staff_id"], got["start"]), (k.st["id"], b["start"]), "a refused move changes nothing")
+    moved = k.a.patch(API + "/bookings/%d" % b["id"], {"start": k.at("10:00")}).expect(200)
+    eq(moved["package"]["patient_package_id"], sold["id"], "a move within the limits keeps it")
+    _ledger_balanced(ctx)
