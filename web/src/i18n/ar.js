@@ -502,4 +502,6 @@ export default {
   'portal.pkg.not_in': '{service}: ليست في باقاتك',
   'portal.pkg.only_staff': 'لا تُحتسب: {name} صالحة فقط مع {staff}',
   'portal.pkg.expires': 'لا تُحتسب: {name} تنتهي في {date}',
+  'settings.package_expiry_reminder_days': 'تذكير انتهاء الباقة (أيام قبله)',
+  'settings.package_expiry_reminder_days.help': 'يُراسَل المرضى الذين لديهم زيارات متبقية في باقة قبل انتهائها بهذا العدد من الأيام. 0 = بلا تذكير.',
 };

@@ -482,4 +482,6 @@ export default {
   'portal.pkg.not_in': '{service}: not in your packages',
   'portal.pkg.only_staff': 'Does not count: {name} is only valid with {staff}',
   'portal.pkg.expires': 'Does not count: {name} expires on {date}',
+  'settings.package_expiry_reminder_days': 'Package expiry reminder (days before)',
+  'settings.package_expiry_reminder_days.help': 'Patients with visits left in a package are e-mailed this many days before it expires. 0 = no reminder.',
 };

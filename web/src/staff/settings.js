@@ -27,6 +27,7 @@ const SETTINGS = [
   { name: 'diary_password', type: 'password', writeOnly: true },
   { name: 'allow_private_targets', type: 'bool', optional: true },
   { name: 'sync_alert_after_s', type: 'int' },
+  { name: 'package_expiry_reminder_days', type: 'int', optional: true },
 ].map((f) => ({ ...f, label: `settings.${f.name}`, hint: `settings.${f.name}.help` }));
 
 export function SettingsPage({ user }) {
