@@ -10,11 +10,15 @@ export const tests = {
     const admin = await t.apiAs(DEMO.admin);
     const name = `Check-up duo ${Date.now()}`;
     const pkg = await admin.post('/packages', { name, items: [{ service_id: 1, quantity: 2 }], price: 12000, online_purchase: true });
-    const me = await t.apiAs(DEMO.patient);
+    // A patient of its own: the demo patient's bookings belong to other tests.
+    const who = { email: `pkg-${Date.now()}@demo.test`, password: 'package-buyer-1' };
+    const patient = await admin.post('/patients', { name: 'Package Buyer', phone: '+49 30 5550999', email: who.email, can_book_online: true });
+    await admin.post(`/patients/${patient.id}/account`, who);
+    const me = await t.apiAs(who);
     const page = t.page;
     await page.goto('/book#/signin');
-    await page.getByLabel('Email').fill(DEMO.patient.email);
-    await page.getByLabel('Password').fill(DEMO.patient.password);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'My appointments' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'My packages' }).waitFor();
@@ -52,5 +56,11 @@ export const tests = {
     const b = await me.get(`/bookings/${booked.id}`);
     assertEqual(b.package?.patient_package_id, bought.id, 'the online booking uses the package');
     assertEqual(b.invoice_id, bought.invoice_id, 'no invoice of its own');
+    // My appointments says it is a package visit, not an unpaid booking.
+    await page.goto('/book#/appointments');
+    await page.getByRole('heading', { level: 1, name: 'My appointments' }).waitFor();
+    await page.getByText('Package visit').first().waitFor();
+    await eventually(async () => (await page.locator('.my-packages li', { hasText: name }).first().textContent()).includes('Check-up: 1 left'),
+      'one visit left after the booking');
   },
 };

@@ -504,4 +504,5 @@ export default {
   'portal.pkg.expires': 'لا تُحتسب: {name} تنتهي في {date}',
   'settings.package_expiry_reminder_days': 'تذكير انتهاء الباقة (أيام قبله)',
   'settings.package_expiry_reminder_days.help': 'يُراسَل المرضى الذين لديهم زيارات متبقية في باقة قبل انتهائها بهذا العدد من الأيام. 0 = بلا تذكير.',
+  'portal.pkg.badge': 'زيارة ضمن باقة',
 };

@@ -484,4 +484,5 @@ export default {
   'portal.pkg.expires': 'Does not count: {name} expires on {date}',
   'settings.package_expiry_reminder_days': 'Package expiry reminder (days before)',
   'settings.package_expiry_reminder_days.help': 'Patients with visits left in a package are e-mailed this many days before it expires. 0 = no reminder.',
+  'portal.pkg.badge': 'Package visit',
 };

@@ -12,6 +12,13 @@ function serviceName(cat, id) {
   return cat?.services?.find((s) => s.id === id)?.name || `#${id}`;
 }
 
+/** Ids of the bookings the patient's package units are booked or used by. */
+export function packagedBookings(packages) {
+  const ids = new Set();
+  for (const p of packages) for (const i of p.items || []) if (i.booking_id && i.status !== 'unassigned') ids.add(i.booking_id);
+  return ids;
+}
+
 /** Visits left per service: "Check-up: 2 left". */
 function leftText(cat, p) {
   const left = {};
