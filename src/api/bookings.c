@@ -11,6 +11,7 @@
 #include "api/input.h"
 #include "api/schedule.h"
 #include "service/bookings.h"
+#include "service/packages.h"
 #include "service/visits.h"
 #include "core/email.h"
 #include "util/err.h"
@@ -26,6 +27,7 @@ struct booking_input {
     const char *pay;
     const char *referral; /* booking_referral */
     const char *pay_method;
+    int use_package; /* 0: "use_package": false */
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -124,6 +126,8 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "notes", 0, 10000, &in->notes) != ERR_OK;
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;
     bad |= in_text(req, "booking_referral", 0, 200, &in->referral) != ERR_OK;
+    in->use_package = 1;
+    bad |= in_bool(req, "use_package", &in->use_package) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
     bad |= in_text(req, "pay_method", 0, 16, &in->pay_method) != ERR_OK;
@@ -184,7 +188,8 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .new_phone = in.new_phone,
                              .new_email = in.new_email,
                              .new_password = in.new_password,
-                             .audit = &audit};
+                             .audit = &audit,
+                             .no_package = !in.use_package};
     auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
     rc = bookings_create(&sv, &b, &id);
     if (rc != ERR_OK)
@@ -233,6 +238,21 @@ api_bookings_list(struct http_req *req, struct http_resp *resp)
     return http_reply_rendered_page(req, resp, items, f.limit, booking_render);
 }
 
+/* A booking a package covers shows it, and the package's invoice when
+ * it has none of its own. */
+static int
+package_of(const struct svc *sv, json_t *row)
+{
+    json_t *pkg = NULL;
+    int rc = packages_booking_json(sv, json_integer_value(json_object_get(row, "id")), &pkg);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (pkg && json_is_null(json_object_get(row, "invoice_id")))
+        json_object_set(row, "invoice_id", json_object_get(pkg, "invoice_id"));
+    return json_object_set_new(row, "package", pkg ? pkg : json_null()) ? ERR_NOMEM : ERR_OK;
+}
+
 int
 booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
 {
@@ -245,6 +265,8 @@ booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int stat
         rc = booking_render(req, row);
     if (rc == ERR_OK)
         rc = visits_id_of(&sv, "booking", id, &visit_id);
+    if (rc == ERR_OK)
+        rc = package_of(&sv, row);
     if (rc == ERR_OK) {
         json_object_set_new(row, "visit_id", visit_id ? json_integer(visit_id) : json_null());
         rc = http_reply_json(resp, status, row);

@@ -13,6 +13,7 @@
 #include "api/health.h"
 #include "api/money.h"
 #include "api/notify.h"
+#include "api/packages.h"
 #include "api/portal.h"
 #include "api/product_sales.h"
 #include "api/resource.h"
@@ -142,6 +143,22 @@ const struct http_route api_routes[] = {
     {"GET", V1 "/reports/takings", api_report_takings, STAFF, NULL},
     {"GET", V1 "/reports/receivables", api_report_receivables, STAFF, NULL},
     {"GET", V1 "/reports/attendance", api_report_attendance, STAFF, NULL},
+
+    /* Packages: admins define them, staff sell and book them, patients
+     * buy online ones; visitors may browse those. */
+    {"GET", V1 "/packages", api_packages_list, PUBLIC, NULL},
+    {"POST", V1 "/packages", api_packages_create, ADMIN, NULL},
+    {"GET", V1 "/packages/{id}", api_packages_get, PUBLIC, NULL},
+    {"PATCH", V1 "/packages/{id}", api_packages_update, ADMIN, NULL},
+    {"DELETE", V1 "/packages/{id}", api_packages_archive, ADMIN, NULL},
+    {"POST", V1 "/patients/{id}/packages", api_patient_packages_sell, STAFF, NULL},
+    {"GET", V1 "/patients/{id}/packages", api_patient_packages_list, STAFF, NULL},
+    {"GET", V1 "/patient-packages/{id}", api_patient_package_get, ANYONE, NULL},
+    {"POST", V1 "/me/packages", api_me_packages_buy, PATIENT, NULL},
+    {"GET", V1 "/me/packages", api_me_packages_list, PATIENT, NULL},
+    {"POST", V1 "/invoices/{id}/lines/{id}/booking", api_invoice_line_book, STAFF, NULL},
+    {"DELETE", V1 "/invoices/{id}/lines/{id}/booking", api_invoice_line_unlink, STAFF, NULL},
+    {"GET", V1 "/reports/package-liability", api_report_package_liability, STAFF, NULL},
 
     /* Notifications and diary sync. */
     {"GET", V1 "/notifications", api_notifications_list, STAFF, NULL},

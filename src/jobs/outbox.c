@@ -389,6 +389,23 @@ out:
     store_release(o->cfg.store, c);
 }
 
+/* The packages' daily work (expiry reminders, expiries), checked on every
+ * round: most rounds find nothing due, and what is due is done once
+ * however many processes look (notify_package_jobs). */
+static void
+run_package_jobs(struct outbox *o)
+{
+    struct store_conn *c = store_acquire(o->cfg.store);
+    struct svc n = {.db = c, .tzdb = o->cfg.tzdb, .now = now_s()};
+    int done = 0, rc = notify_package_jobs(&n, &done);
+
+    if (rc != ERR_OK)
+        log_line(LOG_ERROR, "msg=\"package expiry failed\" err=%s", err_name(rc));
+    else if (done)
+        log_line(LOG_INFO, "msg=\"package jobs done\" count=%d", done);
+    store_release(o->cfg.store, c);
+}
+
 static void
 wait_poll(struct outbox *o)
 {
@@ -426,8 +443,10 @@ worker_main(void *arg)
 
     free(arg);
     while (!is_stopping(o)) {
-        if (id == o->ids[0])
+        if (id == o->ids[0]) {
             queue_reminders(o);
+            run_package_jobs(o);
+        }
         while (!is_stopping(o) && run_once(o, id))
             ;
         wait_poll(o);

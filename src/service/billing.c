@@ -8,6 +8,7 @@
 #include "service/schedule.h"
 #include "core/civil.h"
 #include "core/money.h"
+#include "core/packages.h"
 #include "util/err.h"
 
 int
@@ -455,6 +456,79 @@ billing_fee_remove(const struct billing_ctx *b, int64_t booking_id, const char *
     snprintf(memo, sizeof(memo), "%s taken back: booking %lld", description, (long long)booking_id);
     if (rc == ERR_OK)
         rc = post(b, "void", memo, inv.id, 0, last, &r);
+    if (rc == ERR_OK)
+        rc = fee_state(b, inv.id);
+    return rc;
+}
+
+int
+billing_invoice_package(const struct billing_ctx *b, int64_t patient_id,
+                        struct store_invoice_line *lines, size_t n, int64_t *invoice_id)
+{
+    struct money_line money[MONEY_MAX_LINES];
+    struct store_invoice inv = {0};
+    struct ledger_entry e;
+    int year, month, day, rc;
+    int64_t seq;
+    char number[32], memo[64];
+    size_t i;
+
+    if (n > MONEY_MAX_LINES)
+        return ERR_INVALID;
+    for (i = 0; i < n; i++)
+        money[i] = lines[i].money;
+    money_totals(money, n, &inv.totals);
+    for (i = 0; i < n; i++)
+        lines[i].money = money[i];
+    civil_date_from_days(local_day(b), &year, &month, &day);
+    inv.patient_id = patient_id;
+    inv.issued_at = b->now;
+    snprintf(inv.currency, sizeof(inv.currency), "%s", b->currency);
+    rc = store_invoice_next_seq(b->db, year, &seq);
+    if (rc != ERR_OK)
+        return rc;
+    snprintf(number, sizeof(number), "%04d-%06lld", year, (long long)seq);
+    rc = store_invoice_insert(b->db, &inv, year, seq, number, &inv.id);
+    if (rc == ERR_OK)
+        rc = store_invoice_set_lines(b->db, inv.id, lines, n, &inv.totals);
+    snprintf(memo, sizeof(memo), "Package invoice %s", number);
+    ledger_package_sale(&inv.totals, &e);
+    /* A free package is invoiced but moves no money. */
+    if (rc == ERR_OK && inv.totals.total)
+        rc = post(b, "invoice", memo, inv.id, 0, 0, &e);
+    if (rc == ERR_OK)
+        *invoice_id = inv.id;
+    return rc;
+}
+
+int
+billing_booking_line_add(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                         const struct store_service *service)
+{
+    struct store_invoice inv;
+    struct store_invoice_line line = {.service_id = service->id,
+                                      .description = service->name,
+                                      .money = {.unit_price = service->price,
+                                                .quantity = 1,
+                                                .rate_bp = service->tax_rate_bp,
+                                                .inclusive = service->tax_inclusive}};
+    struct money_totals t;
+    struct ledger_entry e;
+    int64_t id;
+    char memo[192];
+    int rc = store_invoice_by_booking(b->db, booking_id, &inv);
+
+    if (rc == ERR_NOT_FOUND)
+        return billing_invoice_booking(b, booking_id, patient_id, service, 1, &id);
+    if (rc != ERR_OK)
+        return rc;
+    money_line_compute(&line.money);
+    t = (struct money_totals){line.money.net, line.money.tax, line.money.net + line.money.tax};
+    rc = store_invoice_line_add(b->db, inv.id, &line);
+    snprintf(memo, sizeof(memo), "%s: booking %lld", service->name, (long long)booking_id);
+    ledger_invoice(&t, &e);
+    if (rc == ERR_OK && t.total)
+        rc = post(b, "invoice", memo, inv.id, 0, 0, &e);
     if (rc == ERR_OK)
         rc = fee_state(b, inv.id);
     return rc;

@@ -67,4 +67,16 @@ int billing_post(const struct billing_ctx *b, const char *source, const char *me
 /* What can still be paid on inv: nothing once void or credited. */
 int64_t billing_balance_due(const struct store_invoice *inv);
 
+/* --- Packages ------------------------------------------------------------- */
+
+/* Raises a package invoice without a booking: lines as given (their money
+ * computed here), numbered like every invoice, posted Dr 1100 / Cr 2300
+ * Unearned Revenue (and 2200 tax). */
+int billing_invoice_package(const struct billing_ctx *b, int64_t patient_id,
+                            struct store_invoice_line *lines, size_t n, int64_t *invoice_id);
+/* Charges service on booking_id's own invoice, raising the invoice when
+ * the booking has none (a unit unlinked from its package). */
+int billing_booking_line_add(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                             const struct store_service *service);
+
 #endif

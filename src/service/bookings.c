@@ -7,6 +7,7 @@
 #include "service/billing.h"
 #include "service/booking_rules.h"
 #include "service/notify.h"
+#include "service/packages.h"
 #include "service/payments.h"
 #include "service/setup.h"
 #include "service/visits.h"
@@ -159,6 +160,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
                const struct sched_services *svc, const char *password_hash, int64_t *id)
 {
     struct store_booking b = {0};
+    struct sched_services rest;
     int rc = store_begin(s->db, 1);
 
     if (rc != ERR_OK)
@@ -186,10 +188,13 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
         rc = notify_booking(s, *id, NOTIFY_CREATED);
     if (rc == ERR_OK && in->audit)
         rc = store_audit_add(s->db, in->audit);
+    /* Services a package covers are not invoiced again. */
+    if (rc == ERR_OK)
+        rc = packages_link_booking(s, in, svc, &b, *id, &rest);
     /* Last: the invoice number holds the year's lock until the commit, and
      * every booking of every staff member waits for that lock. */
-    if (rc == ERR_OK)
-        rc = invoice_booking(s, in, st, svc, b.patient_id, *id);
+    if (rc == ERR_OK && rest.n)
+        rc = invoice_booking(s, in, st, &rest, b.patient_id, *id);
     /* After the invoice, so that the event names it; cheap when no webhook
      * wants it, which matters while the year's lock is held. */
     if (rc == ERR_OK)
@@ -324,6 +329,9 @@ move_booking(const struct svc *s, json_t *row, int64_t staff_id, int64_t start,
     if (rc == ERR_OK)
         rc = store_booking_move(s->db, id, staff_id, location_id, start,
                                 start + (int64_t)svc->duration_min * 60, s->now);
+    /* A package unit stays only where its package's limits allow. */
+    if (rc == ERR_OK)
+        rc = packages_booking_moved(s, id, staff_id, location_id, start);
     if (rc != ERR_OK)
         return rc;
     if (staff_id != row_int(row, "staff_id"))
@@ -436,6 +444,8 @@ cancel_booking(const struct svc *s, void *arg)
         rc = billing_ctx_init(s, &b);
     if (rc == ERR_OK)
         rc = billing_booking_cancelled(&b, a->id);
+    if (rc == ERR_OK)
+        rc = packages_booking_cancelled(s, a->id);
     if (rc == ERR_OK) {
         changes = json_pack("{s:s}", "reason", a->reason);
         rc = history_add(s, a->id, "cancelled", changes);

@@ -39,6 +39,11 @@ struct booking_new {
     const char *new_name, *new_phone, *new_email, *new_password;
     /* Written in the booking's commit when set: one write, not two. */
     const struct store_audit *audit;
+    /* Packages (service/packages.h): a booked service links to a unit of
+     * the patient's packages unless no_package; package_line_id books
+     * that unit of a package invoice. */
+    int no_package;
+    int64_t package_line_id;
 };
 
 /* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,

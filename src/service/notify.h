@@ -45,4 +45,9 @@ int notify_diary_alert(const struct svc *s, int64_t booking_id, const char *temp
 /* Webhook deliveries of "payment.confirmed". */
 int notify_payment_confirmed(const struct svc *s, int64_t booking_id, int64_t payment_id);
 
+/* The packages' due work for the outbox worker: expiry reminders queued
+ * and expired packages' unused units recognised (packages_run_due in
+ * service/package_links.c). *n is how many packages it handled. */
+int notify_package_jobs(const struct svc *s, int *n);
+
 #endif

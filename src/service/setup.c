@@ -130,6 +130,7 @@ static const struct setup_field settings_fields[] = {
     BOOL("assign_services_to_staff"),
     INT("visit_interval_min", 0, 0, 1440),
     INT("no_show_fee", 0, 0, 100000000),
+    INT("package_expiry_reminder_days", 0, 0, 365),
     CHOICE("appointment_mode", mode_choices),
     INT("min_notice_min", 0, 0, 525600),
     INT("max_advance_days", 0, 0, 3650),

@@ -11,6 +11,7 @@
 #include "core/tz.h"
 #include "service/billing.h"
 #include "service/consumables.h"
+#include "service/packages.h"
 #include "service/payments.h"
 #include "service/schedule.h"
 #include "service/setup.h"
@@ -369,6 +370,8 @@ set_item(const struct svc *s, const char *kind, int64_t id, const char *attendan
         rc = store_history_add(s->db, id, s->now, s->user_id, s->actor, "attendance", text);
     else
         rc = store_appt_history_add(s->db, id, s->now, s->user_id, s->actor, "attendance", text);
+    if (rc == ERR_OK && booking)
+        rc = packages_attendance_changed(s, id, old, attendance);
     /* The fee follows no_show in and out; other changes leave it alone. */
     if (rc == ERR_OK && booking &&
         (strcmp(old, "no_show") == 0) != (strcmp(attendance, "no_show") == 0)) {

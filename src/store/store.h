@@ -472,6 +472,52 @@ int store_invoice_product_line_add(struct store_conn *c, int64_t invoice_id,
  * invoice has no such product line. */
 int store_invoice_product_line_remove(struct store_conn *c, int64_t invoice_id, int64_t line_id,
                                       struct store_invoice_line *out);
+/* --- Packages -------------------------------------------------------------- */
+
+/* Definitions and sold packages are plain rows (store_row_*); these are
+ * the operations whose check and change must be one statement, so that
+ * racing requests see each other's result. */
+struct store_package_item_filter {
+    int64_t patient_package_id; /* 0 = any */
+    int64_t patient_id;
+    int64_t booking_id;
+    int64_t line_id;
+    int64_t service_id;
+    const char *status; /* the item's; NULL = any */
+    int active_only;    /* only items of packages that are active */
+};
+
+/* Items matching f with their package: [{id, patient_package_id, line_id,
+ * service_id, amount, status, booking_id, invoice_id, patient_id,
+ * package_id, package_name, staff_ids, location_ids (JSON text),
+ * expires_at, expires_on, package_status}], soonest expiry first (those
+ * that never expire last), then by package and item id. */
+int store_package_items(struct store_conn *c, const struct store_package_item_filter *f,
+                        json_t **items);
+/* Moves item id from status `from` to `to`, setting booking_id (0: none,
+ * -1: unchanged); *changed is 0 when the item was not in `from` (another
+ * transaction moved it first: on PostgreSQL the statement waits for it
+ * and then sees its result). */
+int store_package_item_move(struct store_conn *c, int64_t id, const char *from, const char *to,
+                            int64_t booking_id, int *changed);
+/* The same for a sold package's status. */
+int store_patient_package_move(struct store_conn *c, int64_t id, const char *from, const char *to,
+                               int *changed);
+/* One unassigned item per line of the package's invoice, worth its net. */
+int store_package_items_create(struct store_conn *c, int64_t patient_package_id,
+                               int64_t invoice_id);
+/* Active packages with an expiry whose reminder (remind_s before it) or
+ * expiry is due at now: [{id, expires_at, expiry_reminded, unassigned}]
+ * by expiry, at most limit. */
+int store_packages_due(struct store_conn *c, int64_t now, int64_t remind_s, int limit,
+                       json_t **items);
+/* Marks the expiry reminder of package id as queued; *marked is 0 when
+ * it already was. */
+int store_package_reminded(struct store_conn *c, int64_t id, int *marked);
+/* What the clinic still owes in visits: per sold package with units not
+ * yet recognised [{patient_package_id, patient_id, patient_name, name,
+ * invoice_id, expires_on, units, amount}] by package id. */
+int store_package_liability(struct store_conn *c, json_t **items);
 
 /* --- Money ----------------------------------------------------------------- */
 

@@ -258,8 +258,8 @@ test_migrate_again_is_a_no_op(void **state)
     /* The seed rows are there once, as the SQLite migrations make them. */
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM settings WHERE id = 1"), 1);
-    assert_int_equal(count_of(f->c, "SELECT count(*) FROM ledger_accounts"), 10);
-    assert_int_equal(count_of(f->c, "SELECT count(*) FROM templates"), 12);
+    assert_int_equal(count_of(f->c, "SELECT count(*) FROM ledger_accounts"), 11);
+    assert_int_equal(count_of(f->c, "SELECT count(*) FROM templates"), 14);
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM pg_extension WHERE extname IN "
                                     "('btree_gist', 'citext')"),
                      2);

@@ -46,6 +46,9 @@ static const struct route_key public_routes[] = {
     {"GET", "/api/v1/settings"},
     /* The card gateway carries no login; its signature is checked. */
     {"POST", "/api/v1/payment-webhooks/checkout"},
+    /* Visitors browse the packages offered online before they sign up. */
+    {"GET", "/api/v1/packages"},
+    {"GET", "/api/v1/packages/{id}"},
     /* Calendar apps subscribe without a login; a secret token is the key. */
     {"GET", "/ical/staff/{id}.ics"},
     {"GET", "/ical/locations/{id}.ics"},
@@ -60,7 +63,7 @@ static const struct route_key public_routes[] = {
 
 /* Resources whose writes change the practice's setup. */
 static const char *const setup_prefixes[] = {
-    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings",
+    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings", V1 "packages",
 };
 
 static int

@@ -20,6 +20,7 @@ static const char *const SQL_MERGE[] = {
     "UPDATE bookings SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
     "UPDATE appointments SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
     "UPDATE invoices SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
+    "UPDATE patient_packages SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
     "UPDATE users SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
     "UPDATE api_tokens SET patient_id = $2::bigint WHERE patient_id = $1::bigint",
     "DELETE FROM sessions WHERE as_patient_id = $1::bigint AND $2::bigint IS NOT NULL",

@@ -14,6 +14,7 @@ static const char *const SQL_MERGE[] = {
     "UPDATE bookings SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE appointments SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE invoices SET patient_id = ?2 WHERE patient_id = ?1",
+    "UPDATE patient_packages SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE users SET patient_id = ?2 WHERE patient_id = ?1",
     "UPDATE api_tokens SET patient_id = ?2 WHERE patient_id = ?1",
     "DELETE FROM sessions WHERE as_patient_id = ?1 AND ?2 IS NOT NULL",

@@ -8,6 +8,7 @@ import { dateOf, timeOf, longDate } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { staffName, money, paymentLabel, statusLabel } from './catalogue.js';
 import { OnlineMethods, PaymentNote, goToCard, notedPending, payMethods, takeCheckoutReturn } from './payment.js';
+import { MyPackages, packagedBookings } from './packages.js';
 
 export function SignIn({ onUser, lead }) {
   return html`<${LoginForm} portal onLoggedIn=${onUser} title=${t('portal.signin.title')} lead=${lead || t('portal.signin.lead')}
@@ -17,8 +18,12 @@ export function SignIn({ onUser, lead }) {
 
 /** Appointments and invoices together: invoice lines name a booking's services. */
 async function loadMine() {
-  const [appts, invoices] = await Promise.all([api.get('/me/appointments'), api.get('/me/invoices').catch(() => ({ items: [] }))]);
-  return { items: appts.items || [], invoices: invoices.items || [] };
+  const [appts, invoices, packages] = await Promise.all([
+    api.get('/me/appointments'),
+    api.get('/me/invoices').catch(() => ({ items: [] })),
+    api.get('/me/packages').catch(() => ({ items: [] })),
+  ]);
+  return { items: appts.items || [], invoices: invoices.items || [], packaged: packagedBookings(packages.items || []) };
 }
 
 function serviceNames(cat, item, invoices) {
@@ -47,7 +52,7 @@ export function MyAppointments({ cat }) {
   if (!mine.data) return html`<section class="card"><h1>${t('portal.appts.title')}</h1><${Loading} label=${t('portal.loading')} /></section>`;
 
   const now = Date.now();
-  const { items, invoices } = mine.data;
+  const { items, invoices, packaged } = mine.data;
   const upcoming = items.filter((i) => Date.parse(i.start) >= now);
   const past = items.filter((i) => Date.parse(i.start) < now);
   const noticeMin = cat?.settings?.client_cancel_notice_min;
@@ -62,9 +67,11 @@ export function MyAppointments({ cat }) {
       ${i.staff_id ? html`<span class="muted">${staffName(cat, i.staff_id)}</span>` : null}
       <span class="badges">
         ${i.status ? html`<span class="badge ${i.status}">${statusLabel(i.status)}</span>` : null}
-        ${i.kind === 'booking' && i.status !== 'cancelled'
-          ? html`<span class="badge ${payState(i, invoices)}">${paymentLabel(payState(i, invoices))}</span>`
-          : null}
+        ${i.kind === 'booking' && i.status !== 'cancelled' && packaged.has(i.id)
+          ? html`<span class="badge paid">${t('portal.pkg.badge')}</span>`
+          : i.kind === 'booking' && i.status !== 'cancelled'
+            ? html`<span class="badge ${payState(i, invoices)}">${paymentLabel(payState(i, invoices))}</span>`
+            : null}
       </span>
       ${i.kind === 'booking' && i.status === 'cancelled' && invoiceOf(i, invoices)?.credit_owed > 0
         ? html`<span class="warn-box owed">${t('portal.appts.owed_back', { amount: money(cat, invoiceOf(i, invoices).credit_owed, invoiceOf(i, invoices).currency) })}</span>`
@@ -89,6 +96,7 @@ export function MyAppointments({ cat }) {
     ${past.length
       ? html`<ul class="appt-list" aria-label=${t('portal.appts.past')}>${past.map((i) => row(i, false))}</ul>`
       : html`<p class="muted">${t('portal.appts.none_past')}</p>`}
+    <${MyPackages} cat=${cat} />
     ${cancelling
       ? html`<${CancelDialog} item=${cancelling} onClose=${() => setCancelling(null)}
           onDone=${(i) => {

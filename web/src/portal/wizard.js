@@ -10,6 +10,7 @@ import { t, locale, digits } from '../i18n/index.js';
 import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalogue.js';
 import { signupProblems } from './checks.js';
 import { MethodStep, PaymentNote, goToCard, payBody, payChoiceText, payMethods, pendingPayment, notedPending } from './payment.js';
+import { PackageCoverage } from './packages.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -367,6 +368,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
       ${notes ? html`<dt>${t('portal.notes_label')}</dt><dd class="pre">${notes}</dd>` : null}
     </dl>
 
+    ${isPatient ? html`<${PackageCoverage} cat=${cat} services=${services} slot=${slot} />` : null}
     ${isStaff
       ? html`<div class="warn-box">${t('portal.details.staff_session')} <a href="/">${t('portal.details.staff_app')}</a></div>`
       : null}

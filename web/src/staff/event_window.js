@@ -10,6 +10,7 @@ import { t, locale, money, minorDigits } from '../i18n/index.js';
 import { byId } from './data.js';
 import { ConsumablesSection, ProductsSection, VisitPayment, PatientZone } from './visit_parts.js';
 import { BookingReschedule } from './reschedule.js';
+import { packageLine } from './packages.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -73,6 +74,7 @@ export function BookingDetails({ id, refs, tz, onChanged, onClose }) {
         <dt>${t('booking.status')}</dt><dd><span class="badge ${b.status}">${t('status.' + b.status)}</span>${b.cancel_reason ? ` — ${b.cancel_reason}` : ''}</dd>
         <dt>${t('attendance.label')}</dt><dd><${AttendancePicker} kind="bookings" item=${b} onDone=${done} /></dd>
         <dt>${t('booking.services')}</dt><dd>${services.join(', ')}</dd>
+        ${b.package ? html`<dt>${t('package.label')}</dt><dd class="package-line">${packageLine(b.package)}</dd>` : null}
         <dt>${t('booking.payment')}</dt><dd><${PaymentBadge} booking=${b} invoice=${invoice} />
           ${invoice ? html` · ${t('invoice.summary', { number: invoice.number || invoice.id, total: money(invoice.total, cur), paid: money(invoice.paid, cur) })}` : null}</dd>
       </dl>

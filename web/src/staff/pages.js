@@ -6,6 +6,7 @@ import { AppointmentsPage } from './appointments_list.js';
 import { BookingsPage } from './bookings_list.js';
 import { PatientsPage, PatientProfilePage } from './patients.js';
 import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pages.js';
+import { PackagesPage } from './packages.js';
 import { StaffDetailPage } from './staff_detail.js';
 import { ProductsPage, StoragesPage, StockPage, ServiceConsumablesPage } from './stock_pages.js';
 import { SettingsPage } from './settings.js';
@@ -26,6 +27,7 @@ export const pages = [
   { path: '/storages', component: StoragesPage },
   { path: '/stock', component: StockPage },
   { path: '/actions', component: ActionsPage },
+  { path: '/packages', component: PackagesPage },
   { path: '/locations', component: LocationsPage },
   { path: '/staff', component: StaffPage },
   { path: '/staff/:id', component: StaffDetailPage },

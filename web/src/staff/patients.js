@@ -7,6 +7,7 @@ import { navigate } from '../lib/router.js';
 import { dateOf, timeOf, longDate, clock } from '../lib/time.js';
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId } from './data.js';
+import { PatientPackages } from './packages.js';
 import { ResourceForm } from './resource_page.js';
 import { LoginAsClient } from './event_window.js';
 
@@ -95,6 +96,7 @@ export function PatientProfilePage({ params }) {
             <td>${byId(refs.staff, v.staff_id)?.name || t('common.none')}</td><td><span class="badge ${v.status}">${t('status.' + v.status)}</span></td></tr>`)}</tbody>
         </table><//>`
       : html`<p class="muted">${t('patient.no_visits')}</p>`}
+    <${PatientPackages} patientId=${p.id} currency=${cur} onSold=${() => data.reload()} />
     <h2>${t('patient.invoices')}</h2>
     ${invoices.length
       ? html`<${TableWrap}><table>

@@ -6,6 +6,20 @@ import { html, ErrorBox, Loading, useAsync, Input, Select, Checkbox, Textarea, M
 import { t, minorDigits } from '../i18n/index.js';
 import { invalidateRefs } from './data.js';
 
+/** The quantities control: the form's items as {service_id, quantity}. */
+function QuantitiesControl({ field, value, onChange }) {
+  const cur = value || [];
+  const qty = (id) => cur.find((i) => i.service_id === id)?.quantity || 0;
+  const set = (id, n) => {
+    const rest = cur.filter((i) => i.service_id !== id);
+    onChange(n > 0 ? [...rest, { service_id: id, quantity: n }] : rest);
+  };
+  return html`<fieldset><legend>${t(field.label)}</legend>
+    ${field.options.map((o) => html`<label class="quantity">${o.label}
+      <input type="number" min="0" max="32" value=${qty(o.value)} onInput=${(e) => set(o.value, Number(e.currentTarget.value || 0))} /></label>`)}
+  </fieldset>`;
+}
+
 /** One form control for a field description {name, label, type, options, hint}. */
 export function FieldControl({ field, value, onChange, error }) {
   const label = t(field.label);
@@ -28,6 +42,7 @@ export function FieldControl({ field, value, onChange, error }) {
       ${error ? html`<small class="field-error" role="alert">${error}</small>` : null}
     </fieldset>`;
   }
+  if (field.type === 'quantities') return html`<${QuantitiesControl} field=${field} value=${value} onChange=${onChange} />`;
   if (field.type === 'textarea') return html`<${Textarea} label=${label} hint=${hint} error=${error} value=${value} onInput=${onChange} />`;
   const numeric = field.type === 'int' || field.type === 'money';
   // Money fields hold minor units of the clinic's currency (JPY has none, KWD three).

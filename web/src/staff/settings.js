@@ -28,6 +28,7 @@ const SETTINGS = [
   { name: 'diary_password', type: 'password', writeOnly: true },
   { name: 'allow_private_targets', type: 'bool', optional: true },
   { name: 'sync_alert_after_s', type: 'int' },
+  { name: 'package_expiry_reminder_days', type: 'int', optional: true },
   { name: 'public_url', optional: true },
   { name: 'show_hijri_dates', type: 'bool', optional: true },
   { name: 'payment_methods', type: 'multi', optional: true, options: ['bank_transfer', 'card', 'desk'] },

@@ -16,6 +16,7 @@ const MENU = [
   ['/patients', 'nav.patients'],
   ['/services', 'nav.services'],
   ['/actions', 'nav.actions'],
+  ['/packages', 'nav.packages'],
   ['/staff', 'nav.staff'],
   ['/locations', 'nav.locations'],
   ['/products', 'nav.products'],
