@@ -66,19 +66,6 @@ struct avail_gen {
     size_t victim; /* next span to replace, round robin */
 };
 
-/* Running state of the busy filter (stage 2). Entries are "entered" once
- * they start before the padded end of the current candidate; since
- * candidates only move forward, entered entries stay entered and a single
- * latest end tells whether any of them still reaches into the padding. */
-struct avail_scan {
-    size_t entered;       /* busy[0..entered) start before the padded end */
-    size_t before;        /* busy[0..before) start before the candidate */
-    int64_t end_other;    /* latest end of entered entries that always block */
-    int64_t end_group;    /* latest end of same-service entries before t */
-    size_t group_entered; /* same-service entries among busy[0..entered) */
-    size_t group_before;  /* same-service entries among busy[0..before) */
-};
-
 /* A run of one staff member's slots in the merge; the key of its next slot
  * is copied in so comparisons stay in the cursor array. */
 struct avail_cursor {
@@ -398,71 +385,59 @@ avail_is_group(const struct avail_query *q, const struct avail_busy *b)
     return q->group_service_id > 0 && q->capacity > 1 && b->group_service_id == q->group_service_id;
 }
 
-/* Moves the scan to candidate t with padded window [ws, we). Empty
- * entries occupy nothing and are skipped. */
-static void
-avail_scan_to(struct avail_scan *sc, const struct avail_query *q, const struct avail_staff *st,
-              int64_t t, int64_t we)
+/* The longest occupied interval among same-service group entries. */
+static int64_t
+avail_group_longest(const struct avail_query *q, const struct avail_staff *st)
 {
-    const struct avail_busy *b;
+    int64_t longest = 0;
+    size_t i;
 
-    for (; sc->entered < st->n_busy && st->busy[sc->entered].start < we; sc->entered++) {
-        b = &st->busy[sc->entered];
-        if (b->end <= b->start)
-            continue;
-        if (avail_is_group(q, b))
-            sc->group_entered++;
-        else if (b->end > sc->end_other)
-            sc->end_other = b->end;
+    for (i = 0; i < st->n_busy; i++) {
+        if (avail_is_group(q, &st->busy[i]) && st->busy[i].end - st->busy[i].start > longest)
+            longest = st->busy[i].end - st->busy[i].start;
     }
-    /* we > t, so every entry passed here has already been entered. */
-    for (; sc->before < st->n_busy && st->busy[sc->before].start < t; sc->before++) {
-        b = &st->busy[sc->before];
-        if (b->end <= b->start || !avail_is_group(q, b))
-            continue;
-        sc->group_before++;
-        if (b->end > sc->end_group)
-            sc->end_group = b->end;
-    }
-}
-
-/* Whether t is blocked: any ordinary entry in the padding, a same-service
- * group booking that overlaps without starting exactly at t, or a full
- * group at t. */
-static int
-avail_scan_blocked(const struct avail_scan *sc, const struct avail_query *q,
-                   const struct avail_staff *st, int64_t t, int64_t ws)
-{
-    const struct avail_busy *b;
-    size_t i, at_t = 0;
-
-    if (sc->end_other > ws || sc->end_group > ws)
-        return 1;
-    for (i = sc->before; i < st->n_busy && st->busy[i].start == t; i++) {
-        b = &st->busy[i];
-        if (b->end > b->start && avail_is_group(q, b))
-            at_t++;
-    }
-    /* Same-service entries starting after t but inside the padding. */
-    if (sc->group_entered - sc->group_before - at_t > 0)
-        return 1;
-    return at_t > 0 && at_t >= (size_t)q->capacity;
+    return longest;
 }
 
 /* Stage 2 with group seats: keeps the candidates sl[0..n) (sorted,
- * distinct starts) that no busy entry blocks; returns how many. */
+ * distinct starts) that no busy entry blocks; returns how many. An entry
+ * blocks when its occupied interval overlaps the candidate's padded one,
+ * except a same-service group booking at exactly the candidate's start,
+ * which takes a seat instead; a full slot is blocked too. Same-service
+ * entries are looked at only while they can still reach the padding
+ * (those starting within the longest of them), so a day of a class stays
+ * linear in practice. */
 static size_t
 avail_filter_group(const struct avail_query *q, const struct avail_staff *st, struct avail_slot *sl,
                    size_t n)
 {
-    struct avail_scan sc = {.end_other = INT64_MIN, .end_group = INT64_MIN};
+    const struct avail_busy *b = st->busy;
     int64_t before = (int64_t)q->buffer_before_min * 60;
     int64_t after = (int64_t)q->buffer_after_min * 60;
-    size_t i, w = 0;
+    int64_t longest = avail_group_longest(q, st), latest = INT64_MIN, ws, we;
+    size_t i, j, k = 0, lo = 0, w = 0, seats;
+    int blocked;
 
     for (i = 0; i < n; i++) {
-        avail_scan_to(&sc, q, st, sl[i].start, sl[i].end + after);
-        if (!avail_scan_blocked(&sc, q, st, sl[i].start, sl[i].start - before))
+        ws = sl[i].start - before;
+        we = sl[i].end + after;
+        for (; k < st->n_busy && b[k].start < we; k++) {
+            if (b[k].end > b[k].start && !avail_is_group(q, &b[k]) && b[k].end > latest)
+                latest = b[k].end;
+        }
+        while (lo < k && b[lo].start + longest <= ws)
+            lo++;
+        blocked = latest > ws;
+        seats = 0;
+        for (j = lo; !blocked && j < k; j++) {
+            if (b[j].end <= b[j].start || b[j].end <= ws || !avail_is_group(q, &b[j]))
+                continue;
+            if (b[j].at == sl[i].start)
+                seats++;
+            else
+                blocked = 1;
+        }
+        if (!blocked && seats < (size_t)q->capacity)
             sl[w++] = sl[i];
     }
     return w;

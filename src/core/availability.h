@@ -21,20 +21,25 @@ struct avail_shift {
 };
 
 /* Something that occupies the staff member: booking, appointment or time
- * off (cancelled ones are never passed in). UTC seconds, [start, end). */
+ * off (cancelled ones are never passed in). UTC seconds, [start, end) is
+ * the occupied interval: a booking's own buffers are included, so a new
+ * slot's padded interval must not overlap it (buffers protect both
+ * sides). at is the booking's own start, which a group booking shares
+ * with others of its service (start for everything else). */
 struct avail_busy {
     int64_t start;
     int64_t end;
     /* > 0 for a booking of exactly one group service (capacity > 1): such
      * bookings share a slot instead of blocking it, up to the capacity. */
     int64_t group_service_id;
+    int64_t at;
 };
 
 struct avail_staff {
     int64_t staff_id;
     const struct avail_shift *shifts; /* borrowed */
     size_t n_shifts;
-    const struct avail_busy *busy; /* borrowed, sorted by start */
+    const struct avail_busy *busy; /* borrowed, sorted by (occupied) start */
     size_t n_busy;
 };
 

@@ -169,6 +169,8 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     b.start_at = in->start;
     b.end_at = in->start + (int64_t)svc->duration_min * 60;
     b.group_service_id = svc->group_service_id;
+    b.buffer_before_min = svc->buffer_before_min;
+    b.buffer_after_min = svc->buffer_after_min;
     b.notes = in->notes;
     b.created_at = s->now;
     snprintf(b.source, sizeof(b.source), "%s", in->by != BOOKING_BY_STAFF ? "online" : "staff");
@@ -283,7 +285,8 @@ change_services(const struct svc *s, json_t *row, const struct sched_services *s
 {
     struct billing_ctx b;
     int64_t id = row_int(row, "id");
-    int rc = store_booking_set_services(s->db, id, svc->items, svc->n, svc->group_service_id);
+    int rc = store_booking_set_services(s->db, id, svc->items, svc->n, svc->group_service_id,
+                                        svc->buffer_before_min, svc->buffer_after_min);
 
     if (rc == ERR_OK)
         rc = billing_ctx_init(s, &b);

@@ -205,6 +205,7 @@ sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *fi
         for (; b < n_busy && busy[b].staff_id == ids[i]; b++) {
             all[b].start = busy[b].start;
             all[b].end = busy[b].end;
+            all[b].at = busy[b].at;
             all[b].group_service_id = busy[b].group_service_id;
             out->staff[i].n_busy++;
         }

@@ -121,10 +121,14 @@ struct store_shift {
     const char *timezone; /* arena-owned */
 };
 
+/* What occupies a staff member: [start, end) is the occupied interval (a
+ * booking's own buffers included), at the booking's own start (the slot a
+ * group booking shares; start for everything else). */
 struct store_busy {
     int64_t staff_id;
     int64_t start;
     int64_t end;
+    int64_t at;
     int64_t group_service_id;
 };
 
@@ -144,6 +148,8 @@ struct store_booking {
     int64_t start_at;
     int64_t end_at;
     int64_t group_service_id;
+    int buffer_before_min; /* of its services: the first one's before, */
+    int buffer_after_min;  /* the last one's after */
     char status[16];
     char source[16];
     char payment_status[16];
@@ -299,9 +305,9 @@ int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct st
 int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                        struct arena *a, struct store_shift **out, size_t *n);
 /* Live bookings, appointments and time off of the given staff members
- * overlapping [from, to), grouped by staff in the order of staff_ids,
- * then ordered by start; the booking
- * skip_booking_id (being moved) is left out. */
+ * whose occupied intervals (bookings' buffers included) overlap [from,
+ * to), grouped by staff in the order of staff_ids, then ordered by the
+ * occupied start; the booking skip_booking_id (being moved) is left out. */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                      int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
                      size_t *n);
@@ -321,10 +327,12 @@ int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t f
 int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
-/* Replaces the booking's services (prices as they are now). */
+/* Replaces the booking's services (prices as they are now) and the
+ * buffers they give it. */
 int store_booking_set_services(struct store_conn *c, int64_t id,
                                const struct store_service *services, size_t n,
-                               int64_t group_service_id);
+                               int64_t group_service_id, int buffer_before_min,
+                               int buffer_after_min);
 int store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now);
 int store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now);
 int store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,

@@ -360,7 +360,7 @@ run_busy_case(const struct fixture *f, int before, int after, const struct avail
 static struct avail_busy
 booking_at_10(void)
 {
-    struct avail_busy b = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0};
+    struct avail_busy b = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)};
 
     return b;
 }
@@ -415,7 +415,8 @@ test_buffers_touching(void **state)
 static void
 test_time_off_blocks(void **state)
 {
-    const struct avail_busy off[] = {{utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 9, 0), 0}};
+    const struct avail_busy off[] = {
+        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 9, 0), 0, utc(2026, 6, 1, 7, 0)}};
     const int64_t want[] = {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 15), utc(2026, 6, 1, 9, 30)};
 
     run_busy_case(*state, 0, 0, off, 1, want, ARRAY_LEN(want));
@@ -427,10 +428,10 @@ static void
 test_nested_busy(void **state)
 {
     const struct avail_busy b[] = {
-        {utc(2026, 6, 1, 6, 0), utc(2026, 6, 1, 8, 0), 0},
-        {utc(2026, 6, 1, 6, 30), utc(2026, 6, 1, 6, 45), 0},
-        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 7, 15), 0},
-        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 5), 0},
+        {utc(2026, 6, 1, 6, 0), utc(2026, 6, 1, 8, 0), 0, utc(2026, 6, 1, 6, 0)},
+        {utc(2026, 6, 1, 6, 30), utc(2026, 6, 1, 6, 45), 0, utc(2026, 6, 1, 6, 30)},
+        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 7, 15), 0, utc(2026, 6, 1, 7, 0)},
+        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 5), 0, utc(2026, 6, 1, 9, 0)},
     };
     const int64_t want[] = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 15), utc(2026, 6, 1, 8, 30),
                             utc(2026, 6, 1, 9, 15), utc(2026, 6, 1, 9, 30)};
@@ -444,11 +445,12 @@ static void
 test_busy_edges(void **state)
 {
     const struct avail_busy far[] = {
-        {utc(2026, 5, 1, 0, 0), utc(2026, 5, 2, 0, 0), 0},
-        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 0), 0}, /* empty */
-        {utc(2026, 7, 1, 0, 0), utc(2026, 7, 2, 0, 0), 0},
+        {utc(2026, 5, 1, 0, 0), utc(2026, 5, 2, 0, 0), 0, utc(2026, 5, 1, 0, 0)},
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 0), 0, utc(2026, 6, 1, 8, 0)}, /* empty */
+        {utc(2026, 7, 1, 0, 0), utc(2026, 7, 2, 0, 0), 0, utc(2026, 7, 1, 0, 0)},
     };
-    const struct avail_busy all[] = {{utc(2026, 5, 31, 0, 0), utc(2026, 6, 2, 0, 0), 0}};
+    const struct avail_busy all[] = {
+        {utc(2026, 5, 31, 0, 0), utc(2026, 6, 2, 0, 0), 0, utc(2026, 5, 31, 0, 0)}};
     int64_t want[11];
     size_t i;
 
@@ -600,7 +602,8 @@ test_dst_fall_back_busy(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 10, 25);
     struct avail_shift sh = shift_on(d, 2 * 60, 3 * 60, f->berlin);
-    const struct avail_busy b[] = {{utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30), 0}};
+    const struct avail_busy b[] = {
+        {utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30), 0, utc(2026, 10, 25, 0, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 1);
     struct avail_query q = query_on(d);
     struct avail_result r;
@@ -791,11 +794,11 @@ test_group_capacity(void **state)
 {
     const struct fixture *f = *state;
     int64_t t = utc(2026, 6, 1, 8, 0), e = t + 1800;
-    const struct avail_busy two[] = {{t, e, 5}, {t, e, 5}};
-    const struct avail_busy three[] = {{t, e, 5}, {t, e, 5}, {t, e, 5}};
-    const struct avail_busy shifted[] = {{t + 900, e + 900, 5}};
-    const struct avail_busy other_service[] = {{t, e, 6}};
-    const struct avail_busy individual[] = {{t, e, 5}, {t, e, 0}};
+    const struct avail_busy two[] = {{t, e, 5, t}, {t, e, 5, t}};
+    const struct avail_busy three[] = {{t, e, 5, t}, {t, e, 5, t}, {t, e, 5, t}};
+    const struct avail_busy shifted[] = {{t + 900, e + 900, 5, t + 900}};
+    const struct avail_busy other_service[] = {{t, e, 6, t}};
+    const struct avail_busy individual[] = {{t, e, 5, t}, {t, e, 0, t}};
 
     assert_int_equal(group_case(f, 5, 3, two, 2, t), 1);
     assert_int_equal(group_case(f, 5, 3, three, 3, t), 0);
@@ -869,16 +872,16 @@ test_check_agrees_with_compute(void **state)
         shift_on(mon + 6, 0, 24 * 60, f->berlin),
     };
     const struct avail_busy b[] = {
-        {utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 8, 45), 0},
-        {utc(2026, 10, 19, 12, 10), utc(2026, 10, 19, 12, 20), 0},
-        {utc(2026, 10, 20, 6, 0), utc(2026, 10, 20, 10, 0), 0},
-        {utc(2026, 10, 20, 7, 0), utc(2026, 10, 20, 7, 30), 0},
-        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5},
-        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 15), 0},
+        {utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 8, 45), 0, utc(2026, 10, 19, 8, 0)},
+        {utc(2026, 10, 19, 12, 10), utc(2026, 10, 19, 12, 20), 0, utc(2026, 10, 19, 12, 10)},
+        {utc(2026, 10, 20, 6, 0), utc(2026, 10, 20, 10, 0), 0, utc(2026, 10, 20, 6, 0)},
+        {utc(2026, 10, 20, 7, 0), utc(2026, 10, 20, 7, 30), 0, utc(2026, 10, 20, 7, 0)},
+        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5, utc(2026, 10, 22, 9, 0)},
+        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5, utc(2026, 10, 22, 9, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 15), 0, utc(2026, 10, 25, 0, 30)},
     };
     struct avail_staff st = staff_of(3, sh, ARRAY_LEN(sh), b, ARRAY_LEN(b));
     struct avail_query q = query_on(mon);
@@ -936,7 +939,8 @@ test_check_reasons(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 6, 1);
     struct avail_shift sh = shift_on(d, 9 * 60, 12 * 60, f->berlin);
-    const struct avail_busy b[] = {{utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0}};
+    const struct avail_busy b[] = {
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 1);
     struct avail_query q = query_on(d + 40); /* the date range is ignored */
     const char *why = "unset";
@@ -970,7 +974,7 @@ test_check_group(void **state)
     int64_t d = day_of(2026, 6, 1);
     int64_t t = utc(2026, 6, 1, 8, 0);
     struct avail_shift sh = shift_on(d, 9 * 60, 12 * 60, f->berlin);
-    const struct avail_busy b[] = {{t, t + 1800, 5}, {t, t + 1800, 5}};
+    const struct avail_busy b[] = {{t, t + 1800, 5, t}, {t, t + 1800, 5, t}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 2);
     struct avail_query q = query_on(d);
     const char *why;
@@ -1305,8 +1309,9 @@ test_invalid_staff(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 6, 1);
     struct avail_shift good = shift_on(d, 9 * 60, 12 * 60, f->berlin), sh;
-    const struct avail_busy unsorted[] = {{utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 30), 0},
-                                          {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0}};
+    const struct avail_busy unsorted[] = {
+        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 30), 0, utc(2026, 6, 1, 9, 0)},
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, NULL, 0);
     struct avail_query q = query_on(d);
     struct avail_shift bad[6];
