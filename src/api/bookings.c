@@ -55,6 +55,9 @@ booking_render(struct http_req *req, json_t *row)
     json_object_del(row, "start_at");
     json_object_del(row, "end_at");
     json_object_del(row, "patient_name");
+    /* Patients never see the clinic's rooms and machines. */
+    if (!(req->auth.role & (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF)))
+        json_object_del(row, "resources");
     return ERR_OK;
 }
 

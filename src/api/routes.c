@@ -64,6 +64,7 @@ const struct http_route api_routes[] = {
     SETUP("/actions", api_actions, STAFF),
     SETUP("/staff", api_staff, PUBLIC),
     SETUP("/tax-rates", api_tax_rates, STAFF),
+    SETUP("/resources", api_resources, STAFF),
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},

@@ -63,7 +63,8 @@ struct avail_gen {
     size_t run_begin; /* the current staff member's first candidate */
     int unsorted;     /* some candidate did not come after the one before */
     struct avail_span spans[AVAIL_SPANS];
-    size_t victim; /* next span to replace, round robin */
+    size_t victim;             /* next span to replace, round robin */
+    struct avail_units *units; /* the resources' scan, NULL when none are needed */
 };
 
 /* A run of one staff member's slots in the merge; the key of its next slot
@@ -470,6 +471,24 @@ avail_filter_busy(const struct avail_query *q, const struct avail_staff *st, str
     return w;
 }
 
+/* Stage 2 for resources: keeps the candidates sl[0..n) (in start order)
+ * with a free unit of everything needed at their location. */
+static size_t
+avail_filter_units(const struct avail_query *q, struct avail_units *u, struct avail_slot *sl,
+                   size_t n)
+{
+    int64_t before = (int64_t)q->buffer_before_min * 60;
+    int64_t after = (int64_t)q->buffer_after_min * 60;
+    size_t i, w = 0;
+
+    avail_units_rewind(u);
+    for (i = 0; i < n; i++) {
+        if (avail_units_free(u, sl[i].location_id, sl[i].start - before, sl[i].end + after))
+            sl[w++] = sl[i];
+    }
+    return w;
+}
+
 /* Stage 1 for one staff member over local dates [from, to]: candidates are
  * appended to r in start order, distinct starts. */
 static int
@@ -511,6 +530,8 @@ avail_staff_slots(struct avail_gen *g, const struct avail_staff *st, int64_t fro
     if (rc != ERR_OK)
         goto out;
     r->n = begin + avail_filter_busy(g->q, st, r->slots + begin, r->n - begin);
+    if (g->units)
+        r->n = begin + avail_filter_units(g->q, g->units, r->slots + begin, r->n - begin);
 out:
     return rc;
 }
@@ -658,6 +679,7 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
 {
     struct avail_result tmp;
     struct avail_cursor *cursors = NULL;
+    struct avail_units units = {0};
     size_t *offs = NULL;
     struct avail_gen g;
     size_t i;
@@ -677,6 +699,10 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
     if (offs == NULL || cursors == NULL)
         goto out;
     avail_gen_init(&g, q);
+    rc = avail_units_init(&units, q->needs);
+    if (rc != ERR_OK)
+        goto out;
+    g.units = q->needs && q->needs->n ? &units : NULL;
     for (i = 0; i < n_staff; i++) {
         offs[i] = tmp.n;
         rc = avail_staff_slots(&g, &staff[i], q->from_day, q->to_day, &tmp);
@@ -691,6 +717,7 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
     avail_merge(&tmp, offs, n_staff, cursors, out);
     rc = ERR_OK;
 out:
+    avail_units_cleanup(&units);
     free(cursors);
     free(offs);
     avail_result_cleanup(&tmp);
@@ -762,6 +789,7 @@ avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_
             const char **why)
 {
     struct avail_result cand;
+    struct avail_units units = {0};
     struct avail_gen g, one;
     int64_t from, to;
     int rc;
@@ -794,8 +822,17 @@ avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_
         *why = "the time is already taken";
         goto out;
     }
+    rc = avail_units_init(&units, q->needs);
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_CONFLICT;
+    if (avail_filter_units(q, &units, cand.slots, cand.n) == 0) {
+        *why = "a resource it needs is taken";
+        goto out;
+    }
     rc = ERR_OK;
 out:
+    avail_units_cleanup(&units);
     avail_result_cleanup(&cand);
     return rc;
 }

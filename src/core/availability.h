@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/avail_units.h"
 #include "core/tz.h"
 
 /* One weekly shift: local wall-clock minutes on an ISO weekday in the zone
@@ -55,6 +56,9 @@ struct avail_query {
     int max_advance_days;     /* 0 = no maximum advance */
     int64_t group_service_id; /* > 0 when booking one service of capacity > 1 */
     int capacity;             /* that service's capacity (1 = individual) */
+    /* The resources the services need (core/avail_units.h); NULL or none:
+     * the staff member alone decides. Borrowed. */
+    const struct avail_needs *needs;
 };
 
 struct avail_slot {
@@ -87,8 +91,8 @@ int avail_compute(const struct avail_query *q, const struct avail_staff *staff, 
  * Returns ERR_OK when it is, ERR_CONFLICT with *why set to a static,
  * human-readable reason when not ("outside the staff member's shifts",
  * "not on the booking time grid", "the time is already taken",
- * "less than the minimum notice", "beyond the maximum advance booking
- * period", "in the past"), or ERR_INVALID / ERR_NOMEM. */
+ * "a resource it needs is taken", "less than the minimum notice", "beyond the maximum advance
+ * booking period", "in the past"), or ERR_INVALID / ERR_NOMEM. */
 int avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_t start,
                 const char **why);
 

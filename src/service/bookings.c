@@ -8,6 +8,7 @@
 #include "service/booking_rules.h"
 #include "service/notify.h"
 #include "service/payments.h"
+#include "service/resources.h"
 #include "service/setup.h"
 #include "service/visits.h"
 #include "util/err.h"
@@ -154,6 +155,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
                const struct sched_services *svc, const char *password_hash, int64_t *id)
 {
     struct store_booking b = {0};
+    struct resource_needs needs;
     int rc = store_begin(s->db, 1);
 
     if (rc != ERR_OK)
@@ -162,7 +164,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     rc = in->new_name ? create_patient(s, in, password_hash, &b.patient_id)
                       : check_patient(s, in->patient_id);
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &b.location_id);
+        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &b.location_id, &needs);
     if (rc != ERR_OK)
         goto out;
     b.staff_id = in->staff_id;
@@ -176,6 +178,10 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     snprintf(b.source, sizeof(b.source), "%s", in->by != BOOKING_BY_STAFF ? "online" : "staff");
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(s->db, &b, svc->items, svc->n, id);
+    if (rc == ERR_OK)
+        rc = resources_take(s, &needs, *id, b.location_id,
+                            b.start_at - (int64_t)b.buffer_before_min * 60,
+                            b.end_at + (int64_t)b.buffer_after_min * 60);
     if (rc == ERR_OK)
         rc = history_created(s, &b, svc, *id);
     if (rc == ERR_OK)
@@ -309,14 +315,21 @@ move_booking(const struct svc *s, json_t *row, int64_t staff_id, int64_t start,
              const struct sched_services *svc, json_t *changes)
 {
     struct sched_settings settings;
+    struct resource_needs needs;
     int64_t id = row_int(row, "id"), location_id = 0;
+    int64_t end = start + (int64_t)svc->duration_min * 60;
     int rc = sched_settings_load(s, &settings);
 
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, &settings, svc, staff_id, start, id, &location_id);
+        rc = booking_slot_check(s, &settings, svc, staff_id, start, id, &location_id, &needs);
+    /* Units move with the booking: those it held are given back and the
+     * lowest free ones for the new time taken. */
     if (rc == ERR_OK)
-        rc = store_booking_move(s->db, id, staff_id, location_id, start,
-                                start + (int64_t)svc->duration_min * 60, s->now);
+        rc =
+            resources_take(s, &needs, id, location_id, start - (int64_t)svc->buffer_before_min * 60,
+                           end + (int64_t)svc->buffer_after_min * 60);
+    if (rc == ERR_OK)
+        rc = store_booking_move(s->db, id, staff_id, location_id, start, end, s->now);
     if (rc != ERR_OK)
         return rc;
     if (staff_id != row_int(row, "staff_id"))
@@ -421,6 +434,8 @@ cancel_booking(const struct svc *s, void *arg)
         if (rc == ERR_CONFLICT)
             svc_fail(s, rc, "the booking is already cancelled");
     }
+    if (rc == ERR_OK)
+        rc = resources_release(s, a->id);
     if (rc == ERR_OK)
         rc = billing_ctx_init(s, &b);
     if (rc == ERR_OK)

@@ -14,6 +14,8 @@
 
 #define SCHED_MAX_SERVICES 32
 #define SCHED_MAX_RANGE_DAYS 62
+/* A booking's buffers together last at most this long (2 * 240 minutes). */
+#define SCHED_BUFFERS_MAX_S (8 * 3600)
 
 struct sched_settings {
     int divider_min;

@@ -87,6 +87,28 @@ const struct setup_resource setup_services = {
     .n_search = 2,
 };
 
+/* Rooms, chairs and machines; staff see them, patients never do. */
+static const struct setup_field resource_fields[] = {
+    TEXT("name", 1, 200),
+    {{"location_id", STORE_COL_INT},
+     1,
+     1,
+     INT64_MAX,
+     SETUP_CHECK_NONE,
+     NULL,
+     0,
+     0,
+     &setup_locations.table},
+    TEXT("kind", 0, 64),
+    INT("quantity", 0, 1, 1000),
+};
+const struct setup_resource setup_resources = {
+    .table = TABLE("resources", NULL, resource_fields),
+    .fields = resource_fields,
+    .search_cols = {"name", "kind"},
+    .n_search = 2,
+};
+
 static const struct setup_field action_fields[] = {
     TEXT("name", 1, 200),
 };

@@ -314,7 +314,7 @@ int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_st
 
 int store_booking_insert(struct store_conn *c, const struct store_booking *b,
                          const struct store_service *services, size_t n_services, int64_t *id);
-/* Row as JSON plus "service_ids" */
+/* Row as JSON plus "service_ids" and "resources" ([{resource_id, unit}]) */
 int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
 int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
 /* Live bookings at location_id starting at or after from, as
@@ -357,6 +357,60 @@ int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope
 int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
                         int64_t skip_appointment_id, int *n);
 int store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items);
+
+/* --- Resources --------------------------------------------------------------- */
+
+/* A resource a service needs: quantity interchangeable units (1..quantity)
+ * at one location. */
+struct store_resource {
+    int64_t id;
+    int64_t location_id;
+    int quantity;
+};
+
+/* One unit of a resource held over [start, end): a booking's occupied
+ * interval. */
+struct store_unit_use {
+    int64_t resource_id;
+    int unit;
+    int64_t start;
+    int64_t end;
+};
+
+/* The resources a service needs, as a new array of ids in id order. */
+int store_service_resources_get(struct store_conn *c, int64_t service_id, json_t **ids);
+/* Replaces them; every id must name a resource (ERR_NOT_FOUND). */
+int store_service_resources_set(struct store_conn *c, int64_t service_id, const int64_t *ids,
+                                size_t n);
+/* Every resource any of services[0..n) needs, once each, in id order,
+ * allocated in a. */
+int store_resources_needed(struct store_conn *c, const int64_t *service_ids, size_t n,
+                           struct arena *a, struct store_resource **out, size_t *n_out);
+/* The resource guarantee, as store_lock_staff for staff: inside a write
+ * transaction, after the staff locks and before checking whether units of
+ * resources[0..n) are free and writing a booking's units, take their
+ * locks; until commit or rollback no other transaction, in this process
+ * or another, changes which of their units are taken. Ascending id order
+ * whatever the order given, and always after the staff locks, so no two
+ * transactions wait on each other in a cycle. */
+int store_lock_resources(struct store_conn *c, const int64_t *resource_ids, size_t n);
+/* Units of resources[0..n) that live bookings other than skip_booking_id
+ * hold over intervals overlapping [from, to), ordered by resource (in the
+ * order of resource_ids), unit and start; allocated in a. */
+int store_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int64_t from,
+                    int64_t to, int64_t skip_booking_id, struct arena *a,
+                    struct store_unit_use **out, size_t *n_out);
+/* Replaces the units booking_id holds with units[0..n) (n == 0 frees
+ * them). A unit another booking holds at an overlapping time is
+ * ERR_CONFLICT (the database refuses it). */
+int store_booking_units_set(struct store_conn *c, int64_t booking_id,
+                            const struct store_unit_use *units, size_t n);
+/* Units held at location_id over intervals overlapping [from, to), with
+ * their bookings: [{resource_id, unit, booking_id, start_at, end_at,
+ * booking_start_at, booking_end_at, status, patient_id, patient_name,
+ * staff_id}] by resource, unit and start. */
+int store_location_unit_uses(struct store_conn *c, int64_t location_id, int64_t from, int64_t to,
+                             json_t **items);
 
 /* --- Visits and attendance ------------------------------------------------ */
 

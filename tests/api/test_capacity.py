@@ -5,8 +5,9 @@ server's real concurrency."""
 
 import threading
 
-from helpers import (API, Client, DatabaseError, book, book_ok, check, clinic_with_staff, eq, grid,
-                     local_iso, make_patient, make_service, next_weekday, slots_of, starts)
+from helpers import (API, Clinic, Client, DatabaseError, book, book_ok, check, clinic_with_staff,
+                     eq, expect_field_error, grid, local_iso, logged_in, make_location,
+                     make_patient, make_service, next_weekday, slots_of, starts, unique)
 
 
 # --- buffers ------------------------------------------------------------------
@@ -150,3 +151,230 @@ def test_buffers_race_one_winner(ctx):
     eq(len(rows), 1 + results.count(201), "bookings stored = winners + the cleaning")
     for a, b in zip(rows, rows[1:]):
         check(a[1] <= b[0], "occupied intervals do not overlap: %s" % rows)
+
+
+# --- resources ------------------------------------------------------------------
+
+
+def _patient_login(ctx):
+    c = ctx.admin
+    p = make_patient(c)
+    email = unique("cap-patient") + "@test.test"
+    c.post(API + "/patients/%d/account" % p["id"],
+           {"email": email, "password": "patient-pass-1"}).expect(201)
+    return p, logged_in(ctx.port, email, "patient-pass-1")
+
+
+def _resource(c, location_id, quantity=1, kind="room"):
+    body = c.post(API + "/resources", {"name": unique("Room"), "location_id": location_id,
+                                       "kind": kind, "quantity": quantity}).expect(201)
+    check(isinstance(body.get("id"), int), "resource has no id: %r" % body)
+    return body
+
+
+def _two_staff(c, weekday, start="09:00", end="12:00"):
+    cl = Clinic(c)
+    a = cl.add_staff([(weekday, start, end)])
+    b = cl.add_staff([(weekday, start, end)])
+    return cl, a, b
+
+
+def test_resources_crud_and_bad_input(ctx):
+    c = ctx.admin
+    loc = make_location(c)
+    room = _resource(c, loc["id"], quantity=2, kind="chair")
+    eq({k: room.get(k) for k in ("location_id", "kind", "quantity")},
+       {"location_id": loc["id"], "kind": "chair", "quantity": 2}, "the resource as stored")
+    before = ctx.sql_rows("SELECT count(*) FROM resources")[0][0]
+    expect_field_error(c.post(API + "/resources", {"name": "Zero", "location_id": loc["id"],
+                                                   "quantity": 0}), "quantity")
+    expect_field_error(c.post(API + "/resources", {"name": "Nowhere", "location_id": 999999,
+                                                   "quantity": 1}), "location_id")
+    expect_field_error(c.post(API + "/resources", {"name": "Homeless", "quantity": 1}),
+                       "location_id")
+    expect_field_error(c.patch(API + "/resources/%d" % room["id"], {"quantity": -1}), "quantity")
+    eq(ctx.sql_rows("SELECT count(*) FROM resources")[0][0], before, "nothing stored")
+    eq(c.get(API + "/resources/%d" % room["id"]).expect(200)["quantity"], 2,
+       "a refused change changed nothing")
+    # A service names its resources; an unknown one is refused, nothing stored.
+    name = unique("Xray")
+    expect_field_error(c.post(API + "/services", {"name": name, "duration_min": 30,
+                                                  "resource_ids": [999999]}), "resource_ids")
+    eq(ctx.sql_rows("SELECT count(*) FROM services WHERE name = ?", (name,))[0][0], 0,
+       "no service stored by the refusal")
+    svc = make_service(c, 30, resource_ids=[room["id"]], online_booking=True)
+    eq(svc.get("resource_ids"), [room["id"]], "resource_ids of the new service")
+    expect_field_error(c.patch(API + "/services/%d" % svc["id"], {"resource_ids": [999999]}),
+                       "resource_ids")
+    eq(c.get(API + "/services/%d" % svc["id"]).expect(200)["resource_ids"], [room["id"]],
+       "a refused change kept the resources")
+    eq(c.patch(API + "/services/%d" % svc["id"], {"resource_ids": []}).expect(200)
+       ["resource_ids"], [], "resource_ids cleared")
+    # Staff read resources; only admins write them; patients never see them.
+    ctx.staff.get(API + "/resources/%d" % room["id"]).expect(200)
+    ctx.staff.post(API + "/resources", {"name": "x", "location_id": loc["id"]}).expect(403)
+    _, pc = _patient_login(ctx)
+    pc.get(API + "/resources").expect(403)
+    Client(ctx.port).get(API + "/resources").expect(401)
+    c.patch(API + "/services/%d" % svc["id"], {"resource_ids": [room["id"]]}).expect(200)
+    check("resource_ids" not in pc.get(API + "/services/%d" % svc["id"]).expect(200),
+          "patients do not learn a service's resources")
+
+
+def test_shared_room_between_two_practitioners(ctx):
+    c = ctx.admin
+    day = next_weekday(2)
+    cl, a, b = _two_staff(c, 2)
+    room = _resource(c, cl.loc_id, quantity=1)
+    xray = make_service(c, 30, resource_ids=[room["id"]])
+    talk = make_service(c, 30)
+    p = make_patient(c)["id"]
+    first = book_ok(c, a["id"], [xray["id"]], local_iso(day, "10:00"), p)
+    eq(first.get("resources"), [{"resource_id": room["id"], "unit": 1}], "the unit taken")
+    got = c.get(API + "/bookings/%d" % first["id"]).expect(200)
+    eq(got.get("resources"), [{"resource_id": room["id"], "unit": 1}], "staff see the unit")
+    offered = starts(slots_of(c, [xray["id"]], day, staff_id=b["id"]))
+    eq(offered, grid(day, "09:00", "09:30") + grid(day, "10:30", "11:30"),
+       "the other practitioner is offered only times the room is free")
+    prob = book(c, b["id"], [xray["id"]], local_iso(day, "10:15"), p).expect_problem(409)
+    check("resource" in prob.get("detail", ""), "409 names the resource: %r" % prob)
+    # Without the room the other practitioner is free at that time.
+    book_ok(c, b["id"], [talk["id"]], local_iso(day, "10:00"), p)
+    eq(ctx.sql_rows("SELECT count(*) FROM booking_resources WHERE resource_id = ?",
+                    (room["id"],))[0][0], 1, "one unit in use")
+    # Moving the first booking moves its unit; cancelling frees it.
+    c.patch(API + "/bookings/%d" % first["id"], {"start": local_iso(day, "11:00")}).expect(200)
+    rows = ctx.sql_rows("SELECT start_at, end_at FROM booking_resources WHERE booking_id = ?",
+                        (first["id"],))
+    booking = ctx.sql_rows("SELECT start_at, end_at FROM bookings WHERE id = ?", (first["id"],))
+    eq(rows, booking, "the unit follows the booking")
+    check(local_iso(day, "10:30") in starts(slots_of(c, [xray["id"]], day, staff_id=b["id"])),
+          "the room is free again at 10:30 after the move")
+    c.post(API + "/bookings/%d/cancel" % first["id"], {"reason": "test"}).expect(200)
+    eq(ctx.sql_rows("SELECT count(*) FROM booking_resources WHERE booking_id = ?",
+                    (first["id"],))[0][0], 0, "a cancelled booking holds no unit")
+    second = book_ok(c, b["id"], [xray["id"]], local_iso(day, "11:00"), p)
+    eq(second["resources"], [{"resource_id": room["id"], "unit": 1}], "the freed unit is taken")
+
+
+def test_units_and_buffers(ctx):
+    c = ctx.admin
+    day = next_weekday(3)
+    cl = Clinic(c)
+    staff = [cl.add_staff([(3, "09:00", "12:00")]) for _ in range(3)]
+    chairs = _resource(c, cl.loc_id, quantity=2, kind="chair")
+    clean = make_service(c, 45, buffer_after_min=15, resource_ids=[chairs["id"]])
+    p = make_patient(c)["id"]
+    one = book_ok(c, staff[0]["id"], [clean["id"]], local_iso(day, "09:00"), p)
+    two = book_ok(c, staff[1]["id"], [clean["id"]], local_iso(day, "09:00"), p)
+    eq(sorted(x["resources"][0]["unit"] for x in (one, two)), [1, 2], "two chairs, two units")
+    # Both chairs are in use until 10:00 (the buffer after counts).
+    offered = starts(slots_of(c, [clean["id"]], day, staff_id=staff[2]["id"]))
+    eq(offered[0], local_iso(day, "10:00"), "the third practitioner waits for a chair")
+    book(c, staff[2]["id"], [clean["id"]], local_iso(day, "09:45"), p).expect_problem(409)
+    book_ok(c, staff[2]["id"], [clean["id"]], local_iso(day, "10:00"), p)
+
+
+def test_resource_of_another_location_is_not_used(ctx):
+    # A service's resources count where they are: at a location that has
+    # none of them the service cannot be had; where they are, they must
+    # be free.
+    c = ctx.admin
+    day = next_weekday(4)
+    here, there = Clinic(c), Clinic(c)
+    a = here.add_staff([(4, "09:00", "11:00")])
+    b = there.add_staff([(4, "09:00", "11:00")])
+    room = _resource(c, here.loc_id)
+    svc = make_service(c, 30, resource_ids=[room["id"]])
+    p = make_patient(c)["id"]
+    eq(slots_of(c, [svc["id"]], day, staff_id=b["id"]), [],
+       "no slots where the service's resources are not")
+    book(c, b["id"], [svc["id"]], local_iso(day, "09:00"), p).expect_problem(409)
+    eq(len(slots_of(c, [svc["id"]], day, staff_id=a["id"])), 7, "slots where the room is")
+    second_room = _resource(c, there.loc_id)
+    c.patch(API + "/services/%d" % svc["id"],
+            {"resource_ids": [room["id"], second_room["id"]]}).expect(200)
+    there_booking = book_ok(c, b["id"], [svc["id"]], local_iso(day, "09:00"), p)
+    eq(there_booking["resources"], [{"resource_id": second_room["id"], "unit": 1}],
+       "only the resource at the booking's location is taken")
+    book_ok(c, a["id"], [svc["id"]], local_iso(day, "09:00"), p)
+
+
+def test_patient_never_sees_resources(ctx):
+    c = ctx.admin
+    day = next_weekday(5)
+    cl, st = clinic_with_staff(c, 5, "09:00", "12:00")
+    room = _resource(c, cl.loc_id)
+    svc = make_service(c, 30, resource_ids=[room["id"]], online_booking=True)
+    patient, pc = _patient_login(ctx)
+    mine = book_ok(pc, st["id"], [svc["id"]], local_iso(day, "09:00"), None)
+    check("resources" not in mine, "the patient's booking answer has no resources: %r" % mine)
+    check("resources" not in pc.get(API + "/bookings/%d" % mine["id"]).expect(200),
+          "nor the patient's view of it")
+    eq(c.get(API + "/bookings/%d" % mine["id"]).expect(200)["resources"],
+       [{"resource_id": room["id"], "unit": 1}], "staff see the unit")
+
+
+def test_race_shared_room_one_winner(ctx):
+    # 24 practitioners, one room, the same time: one booking gets the room.
+    n = 24
+    c = ctx.admin
+    day = next_weekday(1, min_ahead=21)
+    cl = Clinic(c)
+    staff = [cl.add_staff([(1, "09:00", "12:00")]) for _ in range(n)]
+    room = _resource(c, cl.loc_id)
+    svc = make_service(c, 30, buffer_after_min=10, resource_ids=[room["id"]])
+    patients = [make_patient(c)["id"] for _ in range(n)]
+    clients = [Client(ctx.port) for _ in range(n)]
+    for cl_ in clients:
+        cl_.cookies, cl_.csrf = dict(c.cookies), c.csrf
+    results = [None] * n
+    barrier = threading.Barrier(n)
+
+    def racer(i):
+        try:
+            barrier.wait(timeout=60)
+            r = book(clients[i], staff[i]["id"], [svc["id"]], local_iso(day, "10:00"),
+                     patients[i])
+            results[i] = (r.status, r.json)
+        except Exception as exc:  # reported with the others below
+            results[i] = (None, repr(exc))
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    statuses = [r[0] if r else None for r in results]
+    check(all(s in (201, 409) for s in statuses), "every racer answered: %s" % results)
+    eq(statuses.count(201), 1, "exactly one winner: %s" % statuses)
+    for status, body in results:
+        if status == 409:
+            check("resource" in body.get("detail", ""), "loser detail: %r" % body)
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings b JOIN booking_resources r "
+                    "ON r.booking_id = b.id WHERE r.resource_id = ? AND b.status <> 'cancelled'",
+                    (room["id"],))[0][0], 1, "one booking holds the room")
+    eq(ctx.sql_rows("SELECT count(*) FROM booking_resources x JOIN booking_resources y "
+                    "ON x.resource_id = y.resource_id AND x.unit = y.unit "
+                    "AND x.booking_id < y.booking_id AND x.start_at < y.end_at "
+                    "AND y.start_at < x.end_at")[0][0], 0, "no unit is used twice anywhere")
+
+
+def test_database_refuses_a_unit_taken_twice(ctx):
+    c = ctx.admin
+    day = next_weekday(2, min_ahead=21)
+    cl, a, b = _two_staff(c, 2)
+    room = _resource(c, cl.loc_id, quantity=2)
+    svc = make_service(c, 30, resource_ids=[room["id"]])
+    p = make_patient(c)["id"]
+    one = book_ok(c, a["id"], [svc["id"]], local_iso(day, "10:00"), p)
+    two = book_ok(c, b["id"], [svc["id"]], local_iso(day, "10:00"), p)
+    eq(two["resources"], [{"resource_id": room["id"], "unit": 2}], "the second unit")
+    refused = False
+    try:
+        ctx.sql_rows("UPDATE booking_resources SET unit = 1 WHERE booking_id = ?", (two["id"],))
+    except DatabaseError as e:
+        refused = "booking_resources_no_overlap" in str(e)
+    check(refused, "the database refused unit 1 twice at once")
+    eq(ctx.sql_rows("SELECT unit FROM booking_resources WHERE booking_id = ?", (one["id"],)),
+       [(1,)], "the first booking kept its unit")

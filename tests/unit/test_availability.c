@@ -905,6 +905,41 @@ test_check_agrees_with_compute(void **state)
     check_week(&q, &st);
 }
 
+/* A room with two chairs taken at different times: avail_check and
+ * avail_compute agree on it too, and the room's busy times are gone. */
+static void
+test_check_agrees_with_resources(void **state)
+{
+    struct fixture *f = *state;
+    int64_t mon = day_of(2026, 10, 19);
+    struct avail_shift sh[] = {shift_on(mon, 9 * 60, 17 * 60, f->berlin)};
+    const struct avail_use uses[] = {
+        {1, utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 9, 0)},
+        {2, utc(2026, 10, 19, 8, 30), utc(2026, 10, 19, 9, 30)},
+        {2, utc(2026, 10, 19, 12, 0), utc(2026, 10, 19, 12, 10)},
+    };
+    const struct avail_resource room[] = {{7, 1, 2, uses, 3}, {8, 2, 1, NULL, 0}};
+    const struct avail_needs needs = {room, 2};
+    struct avail_staff st = staff_of(3, sh, 1, NULL, 0);
+    struct avail_query q = query_on(mon);
+    struct avail_result r;
+    const char *why = NULL;
+    size_t i;
+
+    q.needs = &needs;
+    q.buffer_after_min = 5;
+    check_week(&q, &st);
+    compute_one(&q, &st, &r);
+    for (i = 0; i < r.n; i++) {
+        /* Both chairs are taken from 09:30 to 10:30 local (08:30-09:30 UTC). */
+        assert_false(r.slots[i].start + 35 * 60 > utc(2026, 10, 19, 8, 30) &&
+                     r.slots[i].start < utc(2026, 10, 19, 9, 0));
+    }
+    avail_result_cleanup(&r);
+    assert_int_equal(avail_check(&q, &st, utc(2026, 10, 19, 8, 30), &why), ERR_CONFLICT);
+    assert_string_equal(why, "a resource it needs is taken");
+}
+
 static void
 test_check_agrees_new_york(void **state)
 {
@@ -1462,6 +1497,7 @@ main(void)
         cmocka_unit_test(test_many_staff_order),
         cmocka_unit_test(test_group_capacity),
         cmocka_unit_test(test_check_agrees_with_compute),
+        cmocka_unit_test(test_check_agrees_with_resources),
         cmocka_unit_test(test_check_agrees_new_york),
         cmocka_unit_test(test_check_reasons),
         cmocka_unit_test(test_check_group),

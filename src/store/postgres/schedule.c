@@ -77,7 +77,10 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "b.attendance, "                                                                               \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
-    "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
+    "WHERE booking_id = b.id)::text AS service_ids, "                                              \
+    "(SELECT json_agg(json_build_object('resource_id', resource_id, 'unit', unit) "                \
+    "ORDER BY resource_id) FROM booking_resources WHERE booking_id = b.id)::text AS resources, "   \
+    "p.name AS patient_name, "                                                                     \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
     "coalesce((SELECT CASE WHEN credited <> 0 THEN paid - refunded ELSE 0 END FROM invoices "      \
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
@@ -108,6 +111,11 @@ static const char SQL_LOCATION_STAFF[] =
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
     "updated_at = $5 WHERE id = $6";
+/* The units a booking holds follow its occupied interval. */
+static const char SQL_BOOKING_UNITS_MOVE[] =
+    "UPDATE booking_resources r SET start_at = b.start_at - b.buffer_before_min * 60, "
+    "end_at = b.end_at + b.buffer_after_min * 60 FROM bookings b "
+    "WHERE b.id = $1 AND r.booking_id = b.id";
 static const char SQL_BOOKING_NOTES[] =
     "UPDATE bookings SET notes = $1, updated_at = $2 WHERE id = $3";
 /* One statement: the check that it is still live and the change cannot
@@ -366,14 +374,22 @@ pgsql_booking_set_services(struct store_conn *c, int64_t id, const struct store_
     return rc;
 }
 
-/* service_ids comes out as JSON text; make it a real array. */
+/* service_ids and resources come out as JSON text; make them real
+ * arrays. */
+static void
+parse_json_array(json_t *row, const char *key)
+{
+    const char *text = json_string_value(json_object_get(row, key));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, key, ids ? ids : json_array());
+}
+
 static void
 parse_service_ids(json_t *row)
 {
-    const char *text = json_string_value(json_object_get(row, "service_ids"));
-    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
-
-    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+    parse_json_array(row, "service_ids");
+    parse_json_array(row, "resources");
 }
 
 int
@@ -426,7 +442,10 @@ int
 pgsql_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                    int64_t start, int64_t end, int64_t now)
 {
-    return pq_cmd(c, NULL, SQL_BOOKING_MOVE, "iiiiii", staff_id, location_id, start, end, now, id);
+    int rc =
+        pq_cmd(c, NULL, SQL_BOOKING_MOVE, "iiiiii", staff_id, location_id, start, end, now, id);
+
+    return rc == ERR_OK ? pq_cmd(c, NULL, SQL_BOOKING_UNITS_MOVE, "i", id) : rc;
 }
 
 int

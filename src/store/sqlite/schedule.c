@@ -62,7 +62,10 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "b.attendance, "                                                                               \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
-    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, "                                 \
+    "(SELECT json_group_array(json_object('resource_id', resource_id, 'unit', unit)) FROM "        \
+    "(SELECT resource_id, unit FROM booking_resources WHERE booking_id = b.id "                    \
+    "ORDER BY resource_id)) AS resources, p.name AS patient_name, "                                \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
     "coalesce((SELECT CASE WHEN credited THEN paid - refunded ELSE 0 END FROM invoices "           \
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
@@ -88,6 +91,11 @@ static const char SQL_LOCATION_STAFF[] =
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
+/* The units a booking holds follow its occupied interval. */
+static const char SQL_BOOKING_UNITS_MOVE[] =
+    "UPDATE booking_resources SET start_at = (SELECT start_at - buffer_before_min * 60 "
+    "FROM bookings WHERE id = ?1), end_at = (SELECT end_at + buffer_after_min * 60 "
+    "FROM bookings WHERE id = ?1) WHERE booking_id = ?1";
 static const char SQL_BOOKING_NOTES[] =
     "UPDATE bookings SET notes = ?, updated_at = ? WHERE id = ?";
 static const char SQL_BOOKING_CANCEL[] =
@@ -386,14 +394,22 @@ sqlite_booking_set_services(struct store_conn *c, int64_t id, const struct store
     return rc == ERR_OK ? sql_exec_step(c, st) : rc;
 }
 
-/* service_ids comes out of SQLite as JSON text; make it a real array. */
+/* service_ids and resources come out of SQLite as JSON text; make them
+ * real arrays. */
+static void
+parse_json_array(json_t *row, const char *key)
+{
+    const char *text = json_string_value(json_object_get(row, key));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, key, ids ? ids : json_array());
+}
+
 static void
 parse_service_ids(json_t *row)
 {
-    const char *text = json_string_value(json_object_get(row, "service_ids"));
-    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
-
-    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+    parse_json_array(row, "service_ids");
+    parse_json_array(row, "resources");
 }
 
 int
@@ -481,7 +497,12 @@ sqlite_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t 
     st = sql_prepare(c, SQL_BOOKING_MOVE);
     if (!st || sql_bind(c, st, "iiiiii", staff_id, location_id, start, end, now, id) != ERR_OK)
         return ERR_STORE;
-    return sql_exec_step(c, st);
+    rc = sql_exec_step(c, st);
+    st = rc == ERR_OK ? sql_prepare(c, SQL_BOOKING_UNITS_MOVE) : NULL;
+    if (rc != ERR_OK || !st)
+        return rc != ERR_OK ? rc : ERR_STORE;
+    rc = sql_bind(c, st, "i", id);
+    return rc == ERR_OK ? sql_exec_step(c, st) : rc;
 }
 
 int

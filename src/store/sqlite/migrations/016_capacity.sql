@@ -64,3 +64,61 @@ BEGIN
           AND b.start_at - b.buffer_before_min * 60 < NEW.end_at + NEW.buffer_after_min * 60
           AND b.end_at + b.buffer_after_min * 60 > NEW.start_at - NEW.buffer_before_min * 60);
 END;
+
+-- Resources: rooms, chairs, machines, each a number of interchangeable
+-- units at one location. A service needs one unit of each of its
+-- resources at the booking's location.
+CREATE TABLE resources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    location_id INTEGER NOT NULL REFERENCES locations(id),
+    kind TEXT NOT NULL DEFAULT '',
+    quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity >= 1)
+);
+CREATE INDEX resources_location ON resources (location_id);
+
+CREATE TABLE service_resources (
+    service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    resource_id INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    PRIMARY KEY (service_id, resource_id)
+);
+CREATE INDEX service_resources_resource ON service_resources (resource_id);
+
+-- The unit a live booking holds, for its occupied interval (start_at and
+-- end_at are the booking's, buffers included, kept here so the database
+-- itself can refuse a unit taken twice). A cancelled booking holds none.
+-- A resource with units in use cannot be deleted.
+CREATE TABLE booking_resources (
+    booking_id INTEGER NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,
+    resource_id INTEGER NOT NULL REFERENCES resources(id),
+    unit INTEGER NOT NULL CHECK (unit >= 1),
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL,
+    PRIMARY KEY (booking_id, resource_id)
+);
+CREATE INDEX booking_resources_unit ON booking_resources (resource_id, unit, start_at);
+
+-- As bookings_no_overlap: no unit is ever taken twice at once. An
+-- occupied interval lasts at most a day and eight hours of buffers.
+CREATE TRIGGER booking_resources_no_overlap_insert BEFORE INSERT ON booking_resources
+BEGIN
+    SELECT RAISE(ABORT, 'booking_resources_no_overlap')
+    WHERE EXISTS (
+        SELECT 1 FROM booking_resources r
+        WHERE r.resource_id = NEW.resource_id AND r.unit = NEW.unit
+          AND r.booking_id <> NEW.booking_id
+          AND r.start_at < NEW.end_at AND r.start_at > NEW.start_at - 115200
+          AND r.end_at > NEW.start_at);
+END;
+
+CREATE TRIGGER booking_resources_no_overlap_update
+BEFORE UPDATE OF resource_id, unit, start_at, end_at ON booking_resources
+BEGIN
+    SELECT RAISE(ABORT, 'booking_resources_no_overlap')
+    WHERE EXISTS (
+        SELECT 1 FROM booking_resources r
+        WHERE r.resource_id = NEW.resource_id AND r.unit = NEW.unit
+          AND r.booking_id <> NEW.booking_id
+          AND r.start_at < NEW.end_at AND r.start_at > NEW.start_at - 115200
+          AND r.end_at > NEW.start_at);
+END;
