@@ -378,3 +378,33 @@ def test_database_refuses_a_unit_taken_twice(ctx):
     check(refused, "the database refused unit 1 twice at once")
     eq(ctx.sql_rows("SELECT unit FROM booking_resources WHERE booking_id = ?", (one["id"],)),
        [(1,)], "the first booking kept its unit")
+
+
+def test_calendar_resource_view(ctx):
+    c = ctx.admin
+    day = next_weekday(3, min_ahead=21)
+    cl, a, b = _two_staff(c, 3)
+    chairs = _resource(c, cl.loc_id, quantity=2, kind="chair")
+    room = _resource(c, cl.loc_id, quantity=1)
+    svc = make_service(c, 30, buffer_after_min=15, resource_ids=[chairs["id"], room["id"]])
+    chair_only = make_service(c, 30, resource_ids=[chairs["id"]])
+    p = make_patient(c)
+    one = book_ok(c, a["id"], [svc["id"]], local_iso(day, "09:00"), p["id"])
+    two = book_ok(c, b["id"], [chair_only["id"]], local_iso(day, "09:00"), p["id"])
+    body = c.get(API + "/calendar", date=str(day), location_id=cl.loc_id,
+                 view="resources").expect(200)
+    eq(body.get("view"), "resources", "the view")
+    cols = [(x["resource_id"], x["unit"]) for x in body["resources"]]
+    eq(cols, [(chairs["id"], 1), (chairs["id"], 2), (room["id"], 1)], "one column per unit")
+    events = {(x["resource_id"], x["unit"]): [e["id"] for e in x["events"]]
+              for x in body["resources"]}
+    eq(events, {(chairs["id"], 1): [one["id"]], (chairs["id"], 2): [two["id"]],
+                (room["id"], 1): [one["id"]]}, "bookings in their units' columns")
+    ev = body["resources"][0]["events"][0]
+    eq((ev["start"], ev["end"], ev["occupied_end"], ev["patient"]["id"], ev["staff_id"]),
+       (local_iso(day, "09:00"), local_iso(day, "09:30"), local_iso(day, "09:45"), p["id"],
+        a["id"]), "the event with its occupied time")
+    expect_field_error(c.get(API + "/calendar", date=str(day), location_id=cl.loc_id,
+                             view="rooms"), "view")
+    eq(len(c.get(API + "/calendar", date=str(day), location_id=cl.loc_id).expect(200)["staff"]),
+       2, "the staff view stays the default")
