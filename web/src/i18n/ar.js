@@ -448,4 +448,17 @@ export default {
   'settings.sync_alert_after_s.help': 'الحجز الذي لم يقبله الدفتر طوال هذه المدة يطلق رسالة تنبيه.',
   'settings.allow_private_targets': 'السماح للدفتر والـ webhooks بالشبكة المحلية',
   'settings.allow_private_targets.help': 'عند الإيقاف: تُرفض عناوين الدفتر والـ webhooks على هذا الخادم أو الشبكة المحلية أو بيانات السحابة الوصفية.',
+  // Capacity: resources (rooms, chairs, machines) and holds
+  'nav.resources': 'الموارد',
+  'capacity.kind': 'النوع',
+  'capacity.kind_hint': 'مثل غرفة، كرسي، جهاز أشعة',
+  'capacity.location': 'الموقع',
+  'capacity.choose_location': 'اختر موقعًا',
+  'capacity.quantity': 'الوحدات',
+  'capacity.quantity_hint': 'كم وحدة منه في الموقع (واحدة على الأقل).',
+  'capacity.service_resources': 'الموارد المطلوبة',
+  'capacity.service_resources_hint': 'يأخذ الحجز وحدة شاغرة من كل منها في موقعه.',
+  'capacity.hold_left': 'هذا الموعد محجوز لك مؤقتًا لمدة {time}.',
+  'capacity.hold_expired': 'انتهى الحجز المؤقت لهذا الموعد؛ قد يأخذه شخص آخر.',
+  'capacity.hold_failed': 'أُخذ هذا الموعد للتو. يرجى اختيار موعد آخر.',
 };

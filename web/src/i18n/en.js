@@ -428,4 +428,17 @@ export default {
   'settings.allow_private_targets.help': 'Off: diary and webhook addresses on this server, the local network or cloud metadata are refused.',
   'settings.sync_alert_after_s': 'Diary alert after (seconds)',
   'settings.sync_alert_after_s.help': 'A booking the diary has not accepted this long raises an alert e-mail.',
+  // Capacity: resources (rooms, chairs, machines) and holds
+  'nav.resources': 'Resources',
+  'capacity.kind': 'Kind',
+  'capacity.kind_hint': 'e.g. room, chair, X-ray',
+  'capacity.location': 'Location',
+  'capacity.choose_location': 'Choose a location',
+  'capacity.quantity': 'Units',
+  'capacity.quantity_hint': 'How many of it the location has (at least 1).',
+  'capacity.service_resources': 'Resources needed',
+  'capacity.service_resources_hint': 'A booking takes one free unit of each at its location.',
+  'capacity.hold_left': 'This time is held for you for {time}.',
+  'capacity.hold_expired': 'Your hold on this time has run out; it may be taken by someone else.',
+  'capacity.hold_failed': 'This time was just taken. Please choose another.',
 };

@@ -18,6 +18,7 @@ const MENU = [
   ['/actions', 'nav.actions'],
   ['/staff', 'nav.staff'],
   ['/locations', 'nav.locations'],
+  ['/resources', 'nav.resources'],
   ['/money/takings', 'nav.takings'],
   ['/money/receivables', 'nav.receivables'],
   ['/money/refunds', 'nav.refunds'],
