@@ -24,6 +24,7 @@ struct booking_input {
     int64_t start;
     const char *notes;
     const char *pay;
+    const char *hold_token;
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -124,6 +125,7 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
     bad |= in_text(req, "notes", 0, 10000, &in->notes) != ERR_OK;
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;
+    bad |= in_text(req, "hold_token", 0, SECRET_TOKEN_LEN, &in->hold_token) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
     if (!bad && req->auth.role == HTTP_ROLE_NONE && !in->new_password)
@@ -181,7 +183,8 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .new_phone = in.new_phone,
                              .new_email = in.new_email,
                              .new_password = in.new_password,
-                             .audit = &audit};
+                             .audit = &audit,
+                             .hold_token = in.hold_token};
     auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
     rc = bookings_create(&sv, &b, &id);
     if (rc != ERR_OK)

@@ -13,6 +13,7 @@
 #include "api/notify.h"
 #include "api/portal.h"
 #include "api/resource.h"
+#include "api/holds.h"
 #include "api/staff_schedule.h"
 #include "api/visits.h"
 
@@ -88,6 +89,9 @@ const struct http_route api_routes[] = {
     /* Public so a new patient can sign up while booking; the handler
      * refuses anyone else without a login. */
     {"POST", V1 "/bookings", api_bookings_create, PUBLIC, NULL},
+    /* Public as bookings are: a visitor holds a time before signing up. */
+    {"POST", V1 "/holds", api_holds_create, PUBLIC, NULL},
+    {"DELETE", V1 "/holds/{id}", api_holds_delete, PUBLIC, NULL},
     {"GET", V1 "/bookings", api_bookings_list, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}", api_bookings_get, ANYONE, NULL},
     {"PATCH", V1 "/bookings/{id}", api_bookings_update, STAFF, NULL},

@@ -35,6 +35,9 @@ struct booking_new {
     const char *new_name, *new_phone, *new_email, *new_password;
     /* Written in the booking's commit when set: one write, not two. */
     const struct store_audit *audit;
+    /* A hold's token (POST /holds): its time is not taken for this
+     * booking, and the hold ends with it. NULL or an expired token: none. */
+    const char *hold_token;
 };
 
 /* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,

@@ -16,20 +16,32 @@ service_ids(const struct svc *s, const struct sched_services *svc)
     return ids;
 }
 
-/* Hands each resource its slice of uses (the store orders them by
- * resource in the order asked, then unit and start). */
+/* Hands each resource its slice of uses, merging the bookings' rows and
+ * the holds' (the store orders both by resource in the order asked, then
+ * unit and start). */
 static void
-split_uses(struct resource_needs *out, const struct store_unit_use *rows, size_t n_rows,
-           struct avail_use *uses)
+split_uses(struct resource_needs *out, const struct store_unit_use *a, size_t na,
+           const struct store_unit_use *b, size_t nb, struct avail_use *uses)
 {
-    size_t i, k = 0;
+    const struct store_unit_use *x;
+    size_t i, j = 0, k = 0, w = 0;
+    int take_a;
 
     for (i = 0; i < out->needs.n; i++) {
-        out->items[i].uses = uses + k;
-        for (; k < n_rows && rows[k].resource_id == out->ids[i]; k++) {
-            uses[k].unit = rows[k].unit;
-            uses[k].start = rows[k].start;
-            uses[k].end = rows[k].end;
+        out->items[i].uses = uses + w;
+        for (;;) {
+            int more_a = j < na && a[j].resource_id == out->ids[i];
+            int more_b = k < nb && b[k].resource_id == out->ids[i];
+
+            if (!more_a && !more_b)
+                break;
+            take_a = more_a && (!more_b || a[j].unit < b[k].unit ||
+                                (a[j].unit == b[k].unit && a[j].start <= b[k].start));
+            x = take_a ? &a[j++] : &b[k++];
+            uses[w].unit = x->unit;
+            uses[w].start = x->start;
+            uses[w].end = x->end;
+            w++;
             out->items[i].n_uses++;
         }
     }
@@ -37,13 +49,14 @@ split_uses(struct resource_needs *out, const struct store_unit_use *rows, size_t
 
 int
 resources_needs_load(const struct svc *s, const struct sched_services *svc, int64_t from,
-                     int64_t to, int64_t skip_booking_id, int lock, struct resource_needs *out)
+                     int64_t to, int64_t skip_booking_id, const struct store_hold_skip *holds,
+                     int lock, struct resource_needs *out)
 {
     struct store_resource *res = NULL;
-    struct store_unit_use *rows = NULL;
+    struct store_unit_use *rows = NULL, *held = NULL;
     struct avail_use *uses;
     int64_t *ids = service_ids(s, svc);
-    size_t n_res = 0, n_rows = 0, i;
+    size_t n_res = 0, n_rows = 0, n_held = 0, i;
     int rc = ids ? ERR_OK : ERR_NOMEM;
 
     memset(out, 0, sizeof(*out));
@@ -74,42 +87,59 @@ resources_needs_load(const struct svc *s, const struct sched_services *svc, int6
     if (rc == ERR_OK)
         rc = store_unit_uses(s->db, out->ids, n_res, from, to, skip_booking_id, s->arena, &rows,
                              &n_rows);
+    if (rc == ERR_OK)
+        rc =
+            store_hold_unit_uses(s->db, out->ids, n_res, from, to, holds, s->arena, &held, &n_held);
     if (rc != ERR_OK)
         return rc;
-    uses = arena_calloc(s->arena, n_rows ? n_rows : 1, sizeof(*uses));
+    uses = arena_calloc(s->arena, n_rows + n_held ? n_rows + n_held : 1, sizeof(*uses));
     if (!uses)
         return ERR_NOMEM;
-    split_uses(out, rows, n_rows, uses);
+    split_uses(out, rows, n_rows, held, n_held, uses);
     return ERR_OK;
+}
+
+int
+resources_pick(const struct svc *s, const struct resource_needs *needs, int64_t location_id,
+               int64_t ws, int64_t we, struct store_unit_use **units, size_t *n)
+{
+    struct store_unit_use *take;
+    int *picked;
+    size_t i;
+    int rc;
+
+    *units = NULL;
+    *n = 0;
+    if (needs->needs.n == 0)
+        return ERR_OK;
+    picked = arena_calloc(s->arena, needs->needs.n, sizeof(*picked));
+    take = arena_calloc(s->arena, needs->needs.n, sizeof(*take));
+    if (!picked || !take)
+        return ERR_NOMEM;
+    rc = avail_units_pick(&needs->needs, location_id, ws, we, picked);
+    if (rc == ERR_CONFLICT)
+        return svc_fail(s, rc, "the slot is not available: a resource it needs is taken");
+    for (i = 0; rc == ERR_OK && i < needs->needs.n; i++) {
+        if (!picked[i])
+            continue;
+        take[*n].resource_id = needs->ids[i];
+        take[*n].unit = picked[i];
+        take[*n].start = ws;
+        take[*n].end = we;
+        (*n)++;
+    }
+    *units = take;
+    return rc;
 }
 
 int
 resources_take(const struct svc *s, const struct resource_needs *needs, int64_t booking_id,
                int64_t location_id, int64_t ws, int64_t we)
 {
-    struct store_unit_use *take;
-    int *units;
-    size_t i, n = 0;
-    int rc;
+    struct store_unit_use *take = NULL;
+    size_t n = 0;
+    int rc = resources_pick(s, needs, location_id, ws, we, &take, &n);
 
-    if (needs->needs.n == 0)
-        return store_booking_units_set(s->db, booking_id, NULL, 0);
-    units = arena_calloc(s->arena, needs->needs.n, sizeof(*units));
-    take = arena_calloc(s->arena, needs->needs.n, sizeof(*take));
-    if (!units || !take)
-        return ERR_NOMEM;
-    rc = avail_units_pick(&needs->needs, location_id, ws, we, units);
-    if (rc == ERR_CONFLICT)
-        return svc_fail(s, rc, "the slot is not available: a resource it needs is taken");
-    for (i = 0; rc == ERR_OK && i < needs->needs.n; i++) {
-        if (!units[i])
-            continue;
-        take[n].resource_id = needs->ids[i];
-        take[n].unit = units[i];
-        take[n].start = ws;
-        take[n].end = we;
-        n++;
-    }
     if (rc == ERR_OK)
         rc = store_booking_units_set(s->db, booking_id, take, n);
     if (rc == ERR_CONFLICT)

@@ -20,11 +20,17 @@ struct resource_needs {
 };
 
 /* Loads what svc needs and the units in use over [from, to) (UTC seconds)
- * by bookings other than skip_booking_id. lock: inside a write transaction
- * about to take units, first take the resources' locks
- * (store_lock_resources; the staff locks come before). */
+ * by bookings other than skip_booking_id and by live holds but those holds
+ * leaves out. lock: inside a write transaction about to take units, first
+ * take the resources' locks (store_lock_resources; the staff locks come
+ * before). */
 int resources_needs_load(const struct svc *s, const struct sched_services *svc, int64_t from,
-                         int64_t to, int64_t skip_booking_id, int lock, struct resource_needs *out);
+                         int64_t to, int64_t skip_booking_id, const struct store_hold_skip *holds,
+                         int lock, struct resource_needs *out);
+/* The units resources_take would give a booking at location_id over
+ * [ws, we) (for a hold to keep them): *units a new arena array of *n. */
+int resources_pick(const struct svc *s, const struct resource_needs *needs, int64_t location_id,
+                   int64_t ws, int64_t we, struct store_unit_use **units, size_t *n);
 
 /* Gives booking_id the lowest free unit of every resource needed at
  * location_id over its occupied interval [ws, we), replacing any it held;

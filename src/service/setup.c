@@ -168,6 +168,8 @@ static const struct setup_field settings_fields[] = {
     INT("reminder_before_min", 0, 0, 43200),
     TEXT("public_url", 0, 500),
     BOOL("allow_private_targets"),
+    /* How long POST /holds keeps a time for its session. */
+    INT("hold_minutes", 0, 1, 120),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */
@@ -180,6 +182,7 @@ static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "timezone",
                                                    "allow_self_signup",
                                                    "client_cancel_notice_min",
+                                                   "hold_minutes",
                                                    NULL};
 const struct setup_resource setup_settings = {
     .table = TABLE("settings", NULL, settings_fields),

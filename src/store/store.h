@@ -412,6 +412,55 @@ int store_booking_units_set(struct store_conn *c, int64_t booking_id,
 int store_location_unit_uses(struct store_conn *c, int64_t location_id, int64_t from, int64_t to,
                              json_t **items);
 
+/* --- Holds -------------------------------------------------------------------- */
+
+/* A time kept for one holder (a session) until expires_at. */
+struct store_hold {
+    int64_t id;
+    const char *holder; /* caller-owned on insert; arena-owned when read */
+    int64_t staff_id;
+    int64_t location_id;
+    int64_t start_at, end_at;             /* the booking it keeps */
+    int64_t occupied_start, occupied_end; /* with its buffers */
+    const char *service_ids;              /* JSON array text */
+    int64_t created_at;
+    int64_t expires_at;
+};
+
+/* Holds whose holder is not skip_holder (NULL: anyone) and whose id is
+ * not skip_hold_id, live at now: left out of what they make busy. */
+struct store_hold_skip {
+    const char *holder;
+    int64_t hold_id;
+    int64_t now;
+};
+
+/* Inserts h with the units it keeps (units[i].start/end are ignored). */
+int store_hold_insert(struct store_conn *c, const struct store_hold *h,
+                      const unsigned char *token_hash, size_t hash_len,
+                      const struct store_unit_use *units, size_t n, int64_t *id);
+/* Deletes holds that expired before now. */
+int store_holds_purge(struct store_conn *c, int64_t now);
+/* How many of holder's holds are live at now. */
+int store_hold_count(struct store_conn *c, const char *holder, int64_t now, int *n);
+/* The live hold with this token; ERR_NOT_FOUND when none (or expired). */
+int store_hold_by_token(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                        int64_t now, struct arena *a, struct store_hold *out);
+/* Deletes hold id when holder holds it (NULL: whoever does);
+ * ERR_NOT_FOUND otherwise. */
+int store_hold_delete(struct store_conn *c, int64_t id, const char *holder);
+/* Live holds of staff_ids[0..n) whose occupied intervals overlap [from,
+ * to), as busy rows (start/end the occupied interval, at the start),
+ * grouped by staff in the order of staff_ids, then by start. */
+int store_hold_busy(struct store_conn *c, const int64_t *staff_ids, size_t n, int64_t from,
+                    int64_t to, const struct store_hold_skip *skip, struct arena *a,
+                    struct store_busy **out, size_t *n_out);
+/* Units of resource_ids[0..n) kept by live holds over intervals
+ * overlapping [from, to), as store_unit_uses orders them. */
+int store_hold_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int64_t from,
+                         int64_t to, const struct store_hold_skip *skip, struct arena *a,
+                         struct store_unit_use **out, size_t *n_out);
+
 /* --- Visits and attendance ------------------------------------------------ */
 
 struct store_invoice_line;

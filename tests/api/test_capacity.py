@@ -7,7 +7,8 @@ import threading
 
 from helpers import (API, Clinic, Client, DatabaseError, book, book_ok, check, clinic_with_staff,
                      eq, expect_field_error, grid, local_iso, logged_in, make_location,
-                     make_patient, make_service, next_weekday, slots_of, starts, unique)
+                     make_patient, make_service, next_weekday, settings_changed, slots_of,
+                     starts, unique)
 
 
 # --- buffers ------------------------------------------------------------------
@@ -408,3 +409,134 @@ def test_calendar_resource_view(ctx):
                              view="rooms"), "view")
     eq(len(c.get(API + "/calendar", date=str(day), location_id=cl.loc_id).expect(200)["staff"]),
        2, "the staff view stays the default")
+
+
+# --- holds ----------------------------------------------------------------------
+
+
+def _hold(c, staff_id, service_ids, start):
+    return c.post(API + "/holds", {"staff_id": staff_id, "service_ids": list(service_ids),
+                                   "start": start})
+
+
+def test_hold_keeps_a_time_for_its_session(ctx):
+    c = ctx.admin
+    day = next_weekday(1, min_ahead=28)
+    cl, st = clinic_with_staff(c, 1, "09:00", "12:00")
+    svc = make_service(c, 30, online_booking=True)
+    pa, ca = _patient_login(ctx)
+    _, cb = _patient_login(ctx)
+    start = local_iso(day, "10:00")
+    held = _hold(ca, st["id"], [svc["id"]], start).expect(201)
+    check(isinstance(held.get("id"), int) and len(held.get("token") or "") >= 32,
+          "a hold has an id and a token: %r" % held)
+    stored = ctx.sql_rows("SELECT expires_at - created_at FROM holds WHERE id = ?", (held["id"],))
+    eq(stored, [(600,)], "held for hold_minutes (default 10)")
+    check(start in starts(slots_of(ca, [svc["id"]], day, staff_id=st["id"])),
+          "the holder still sees the held time")
+    others = starts(slots_of(cb, [svc["id"]], day, staff_id=st["id"]))
+    check(start not in others, "another patient does not see it")
+    check(local_iso(day, "09:45") not in others and local_iso(day, "10:15") not in others
+          and local_iso(day, "09:30") in others and local_iso(day, "10:30") in others,
+          "nor the times overlapping it")
+    check(start not in starts(slots_of(c, [svc["id"]], day, staff_id=st["id"])),
+          "staff do not see it either")
+    book(cb, st["id"], [svc["id"]], start).expect_problem(409)
+    book(c, st["id"], [svc["id"]], start, make_patient(c)["id"]).expect_problem(409)
+    # Someone else's token is no key to it; the holder's is.
+    booked = book(ca, st["id"], [svc["id"]], start, hold_token=held["token"]).expect(201)
+    eq((booked["start"], booked["patient_id"]), (start, pa["id"]), "the holder booked it")
+    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE id = ?", (held["id"],)), [(0,)],
+       "booking consumed the hold")
+
+
+def test_hold_bad_input_and_taken_time(ctx):
+    c = ctx.admin
+    day = next_weekday(2, min_ahead=28)
+    cl, st = clinic_with_staff(c, 2, "09:00", "12:00")
+    svc = make_service(c, 30, online_booking=True)
+    hidden = make_service(c, 30, online_booking=False)
+    _, pc = _patient_login(ctx)
+    before = ctx.sql_rows("SELECT count(*) FROM holds")[0][0]
+    expect_field_error(pc.post(API + "/holds", {"service_ids": [svc["id"]],
+                                                 "start": local_iso(day, "10:00")}), "staff_id")
+    expect_field_error(_hold(pc, st["id"], [], local_iso(day, "10:00")), "service_ids")
+    expect_field_error(_hold(pc, st["id"], [svc["id"]], "tomorrow"), "start")
+    expect_field_error(_hold(pc, st["id"], [999999], local_iso(day, "10:00")), "service_ids")
+    expect_field_error(_hold(pc, st["id"], [hidden["id"]], local_iso(day, "10:00")),
+                       "service_ids")
+    book_ok(c, st["id"], [svc["id"]], local_iso(day, "10:00"), make_patient(c)["id"])
+    _hold(pc, st["id"], [svc["id"]], local_iso(day, "10:15")).expect_problem(409)
+    _hold(pc, st["id"], [svc["id"]], local_iso(day, "13:00")).expect_problem(409)
+    eq(ctx.sql_rows("SELECT count(*) FROM holds")[0][0], before, "nothing held")
+
+
+def test_three_holds_per_session_and_release(ctx):
+    c = ctx.admin
+    day = next_weekday(3, min_ahead=28)
+    cl, st = clinic_with_staff(c, 3, "09:00", "12:00")
+    svc = make_service(c, 30, online_booking=True)
+    _, pa = _patient_login(ctx)
+    _, pb = _patient_login(ctx)
+    ids = [_hold(pa, st["id"], [svc["id"]], local_iso(day, t)).expect(201)["id"]
+           for t in ("09:00", "09:30", "10:00")]
+    prob = _hold(pa, st["id"], [svc["id"]], local_iso(day, "11:00")).expect_problem(409)
+    check("3" in prob.get("detail", ""), "the limit is named: %r" % prob)
+    # Another session may hold another time; nobody but the holder releases.
+    _hold(pb, st["id"], [svc["id"]], local_iso(day, "11:00")).expect(201)
+    pb.delete(API + "/holds/%d" % ids[0]).expect_problem(404)
+    Client(ctx.port).delete(API + "/holds/%d" % ids[0]).expect_problem(404)
+    pa.delete(API + "/holds/%d" % ids[0]).expect(200)
+    check(local_iso(day, "09:00") in starts(slots_of(pb, [svc["id"]], day, staff_id=st["id"])),
+          "a released time is free again")
+    _hold(pa, st["id"], [svc["id"]], local_iso(day, "09:00")).expect(201)
+
+
+def test_expired_hold_is_ignored(ctx):
+    c = ctx.admin
+    day = next_weekday(4, min_ahead=28)
+    cl, st = clinic_with_staff(c, 4, "09:00", "12:00")
+    svc = make_service(c, 30, online_booking=True)
+    _, pa = _patient_login(ctx)
+    _, pb = _patient_login(ctx)
+    start = local_iso(day, "10:00")
+    with settings_changed(c, hold_minutes=1):
+        held = _hold(pa, st["id"], [svc["id"]], start).expect(201)
+    eq(ctx.sql_rows("SELECT expires_at - created_at FROM holds WHERE id = ?", (held["id"],)),
+       [(60,)], "held for the hold_minutes set")
+    check(start not in starts(slots_of(pb, [svc["id"]], day, staff_id=st["id"])), "held")
+    # The minute passes (moved back rather than waited for).
+    ctx.sql_rows("UPDATE holds SET created_at = created_at - 61, expires_at = expires_at - 61 "
+                 "WHERE id = ?", (held["id"],))
+    check(start in starts(slots_of(pb, [svc["id"]], day, staff_id=st["id"])),
+          "an expired hold keeps nothing")
+    book_ok(pb, st["id"], [svc["id"]], start, None)
+    # Its token books nothing now: the time went to the other patient.
+    book(pa, st["id"], [svc["id"]], start, hold_token=held["token"]).expect_problem(409)
+    expect_field_error(c.patch(API + "/settings", {"hold_minutes": 0}), "hold_minutes")
+
+
+def test_visitor_hold_and_held_room(ctx):
+    # A visitor (no login) holds by a cookie of their own; a hold keeps the
+    # room its service needs, so another practitioner cannot take it.
+    c = ctx.admin
+    day = next_weekday(5, min_ahead=28)
+    cl, a, b = _two_staff(c, 5)
+    room = _resource(c, cl.loc_id)
+    svc = make_service(c, 30, online_booking=True, resource_ids=[room["id"]])
+    visitor = Client(ctx.port)
+    start = local_iso(day, "10:00")
+    r = _hold(visitor, a["id"], [svc["id"]], start)
+    held = r.expect(201)
+    check(visitor.cookies.get("chairside_visitor"), "the visitor got a cookie")
+    check(start in starts(slots_of(visitor, [svc["id"]], day, staff_id=a["id"])),
+          "the visitor sees the held time")
+    eq(ctx.sql_rows("SELECT resource_id, unit FROM hold_resources WHERE hold_id = ?",
+                    (held["id"],)), [(room["id"], 1)], "the hold keeps the room")
+    check(start not in starts(slots_of(c, [svc["id"]], day, staff_id=b["id"])),
+          "the room is not offered with the other practitioner")
+    prob = book(c, b["id"], [svc["id"]], start, make_patient(c)["id"]).expect_problem(409)
+    check("resource" in prob.get("detail", ""), "refused for the room: %r" % prob)
+    Client(ctx.port).delete(API + "/holds/%d" % held["id"]).expect_problem(404)
+    visitor.delete(API + "/holds/%d" % held["id"]).expect(200)
+    book_ok(c, b["id"], [svc["id"]], start, make_patient(c)["id"])

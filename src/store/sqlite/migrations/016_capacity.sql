@@ -122,3 +122,35 @@ BEGIN
           AND r.start_at < NEW.end_at AND r.start_at > NEW.start_at - 115200
           AND r.end_at > NEW.start_at);
 END;
+
+-- Holds: a time kept for one session (a patient's, a visitor's or staff's)
+-- for hold_minutes while the booking is completed. A live hold occupies
+-- its staff member and its resource units like a booking for everyone
+-- else; an expired one counts for nothing and is purged. Only a hash of
+-- the token is kept; holder names the session.
+ALTER TABLE settings ADD COLUMN hold_minutes INTEGER NOT NULL DEFAULT 10;
+
+CREATE TABLE holds (
+    id INTEGER PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    holder TEXT NOT NULL,
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    location_id INTEGER NOT NULL REFERENCES locations(id) ON DELETE CASCADE,
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL,
+    occupied_start INTEGER NOT NULL,
+    occupied_end INTEGER NOT NULL,
+    service_ids TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX holds_staff ON holds (staff_id, occupied_start);
+CREATE INDEX holds_holder ON holds (holder, expires_at);
+
+CREATE TABLE hold_resources (
+    hold_id INTEGER NOT NULL REFERENCES holds(id) ON DELETE CASCADE,
+    resource_id INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    unit INTEGER NOT NULL,
+    PRIMARY KEY (hold_id, resource_id)
+);
+CREATE INDEX hold_resources_unit ON hold_resources (resource_id, unit);
