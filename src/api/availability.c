@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/holds.h"
 #include "api/availability.h"
 #include "api/input.h"
 #include "api/schedule.h"
@@ -110,10 +111,14 @@ api_availability(struct http_req *req, struct http_resp *resp)
     int64_t ids[INPUT_MAX_IDS];
     struct availability_request r = {.service_ids = ids};
     struct avail_result result;
+    char holder[HOLDS_HOLDER_LEN];
     int duration_min = 0, rc;
 
     avail_result_init(&result);
     r.online = req->auth.role != HTTP_ROLE_STAFF && req->auth.role != HTTP_ROLE_ADMIN;
+    /* The caller's own holds stay on offer to the caller. */
+    api_holder(req, NULL, holder);
+    r.holder = holder[0] ? holder : NULL;
     rc = read_query(req, ids, &r);
     if (rc == ERR_OK)
         rc = availability_search(&sv, &r, &result, &duration_min);

@@ -28,6 +28,7 @@ struct booking_input {
     const char *referral; /* booking_referral */
     const char *pay_method;
     int use_package; /* 0: "use_package": false */
+    const char *hold_token;
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -59,6 +60,9 @@ booking_render(struct http_req *req, json_t *row)
     json_object_del(row, "start_at");
     json_object_del(row, "end_at");
     json_object_del(row, "patient_name");
+    /* Patients never see the clinic's rooms and machines. */
+    if (!(req->auth.role & (HTTP_ROLE_ADMIN | HTTP_ROLE_STAFF)))
+        json_object_del(row, "resources");
     return ERR_OK;
 }
 
@@ -128,6 +132,7 @@ read_input(struct http_req *req, struct booking_input *in)
     bad |= in_text(req, "booking_referral", 0, 200, &in->referral) != ERR_OK;
     in->use_package = 1;
     bad |= in_bool(req, "use_package", &in->use_package) != ERR_OK;
+    bad |= in_text(req, "hold_token", 0, SECRET_TOKEN_LEN, &in->hold_token) != ERR_OK;
     if (!bad && in->pay && strcmp(in->pay, "now") != 0 && strcmp(in->pay, "skip") != 0)
         return http_field_error(req, "pay", "must be \"now\" or \"skip\"");
     bad |= in_text(req, "pay_method", 0, 16, &in->pay_method) != ERR_OK;
@@ -189,7 +194,8 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .new_email = in.new_email,
                              .new_password = in.new_password,
                              .audit = &audit,
-                             .no_package = !in.use_package};
+                             .no_package = !in.use_package,
+                             .hold_token = in.hold_token};
     auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
     rc = bookings_create(&sv, &b, &id);
     if (rc != ERR_OK)

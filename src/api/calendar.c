@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/calendar_resources.h"
 #include "api/calendar.h"
 #include "api/input.h"
 #include "api/resource.h"
@@ -463,16 +464,23 @@ api_calendar(struct http_req *req, struct http_resp *resp)
     struct cal_day d;
     struct cal_events ev = {NULL, 0};
     json_t *lists[CAL_LIST_COUNT] = {NULL}, *columns = NULL;
+    const char *view = http_query(req, "view");
+    int by_resource = view && strcmp(view, "resources") == 0;
     size_t i;
     int rc = read_day(req, &d);
 
+    if (rc == ERR_OK && view && !by_resource && strcmp(view, "staff") != 0)
+        rc = http_field_error(req, "view", "must be \"staff\" or \"resources\"");
     if (rc == ERR_OK)
-        rc = load_day(req, &d, lists, &ev, &columns);
+        rc = by_resource
+                 ? calendar_resource_columns(req, d.location_id, d.from, d.to, d.zone, &columns)
+                 : load_day(req, &d, lists, &ev, &columns);
     if (rc == ERR_OK) {
         rc = http_reply_json(resp, 200,
-                             json_pack("{s:s, s:s, s:I, s:o}", "date", d.date, "timezone",
+                             json_pack("{s:s, s:s, s:I, s:s, s:o}", "date", d.date, "timezone",
                                        d.zone_name, "location_id", (json_int_t)d.location_id,
-                                       "staff", columns));
+                                       "view", by_resource ? "resources" : "staff",
+                                       by_resource ? "resources" : "staff", columns));
         columns = NULL;
     }
     for (i = 0; i < ev.n; i++)

@@ -36,6 +36,6 @@ int resource_load(struct http_req *req, const struct api_resource *res, int64_t 
 int api_location_update(struct http_req *req, struct http_resp *resp);
 
 extern const struct api_resource api_locations, api_staff, api_services, api_actions, api_patients,
-    api_settings, api_tax_rates;
+    api_settings, api_tax_rates, api_resources;
 
 #endif

@@ -17,6 +17,7 @@
 #include "api/portal.h"
 #include "api/product_sales.h"
 #include "api/resource.h"
+#include "api/holds.h"
 #include "api/staff_schedule.h"
 #include "api/stock.h"
 #include "api/visits.h"
@@ -77,6 +78,7 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/stock/movements", api_stock_movements_create, STAFF, NULL},
     {"GET", V1 "/services/{id}/consumables", api_service_consumables_get, STAFF, NULL},
     {"PUT", V1 "/services/{id}/consumables", api_service_consumables_put, ADMIN, NULL},
+    SETUP("/resources", api_resources, STAFF),
     {"GET", V1 "/staff/{id}/shifts", api_shifts_get, STAFF, NULL},
     {"PUT", V1 "/staff/{id}/shifts", api_shifts_put, ADMIN, NULL},
     {"GET", V1 "/staff/{id}/time-off", api_time_off_list, STAFF, NULL},
@@ -100,6 +102,9 @@ const struct http_route api_routes[] = {
     /* Public so a new patient can sign up while booking; the handler
      * refuses anyone else without a login. */
     {"POST", V1 "/bookings", api_bookings_create, PUBLIC, NULL},
+    /* Public as bookings are: a visitor holds a time before signing up. */
+    {"POST", V1 "/holds", api_holds_create, PUBLIC, NULL},
+    {"DELETE", V1 "/holds/{id}", api_holds_delete, PUBLIC, NULL},
     {"GET", V1 "/bookings", api_bookings_list, ANYONE, NULL},
     {"GET", V1 "/bookings/{id}", api_bookings_get, ANYONE, NULL},
     {"PATCH", V1 "/bookings/{id}", api_bookings_update, STAFF, NULL},

@@ -7,13 +7,14 @@
 #include "api/input.h"
 #include "api/resource.h"
 #include "service/locations.h"
+#include "service/resources.h"
 #include "service/setup.h"
 #include "api/targets.h"
 #include "util/err.h"
 
 const struct api_resource api_locations = {.def = &setup_locations};
 const struct api_resource api_tax_rates = {.def = &setup_tax_rates};
-const struct api_resource api_services = {.def = &setup_services};
+const struct api_resource api_resources = {.def = &setup_resources};
 const struct api_resource api_actions = {.def = &setup_actions};
 const struct api_resource api_patients = {.def = &setup_patients};
 
@@ -109,6 +110,44 @@ staff_render(struct http_req *req, json_t *row)
 
     return setup_staff_links_json(&s, row);
 }
+
+/* A service's resource_ids: [] clears them, absent keeps them. */
+static int
+service_saved(struct http_req *req, int64_t id)
+{
+    struct svc s = api_svc(req);
+    int64_t ids[INPUT_MAX_IDS];
+    size_t n = 0;
+    int rc;
+
+    if (!in_present(req, "resource_ids"))
+        return ERR_OK;
+    if (json_is_array(json_object_get(req->json, "resource_ids")) &&
+        json_array_size(json_object_get(req->json, "resource_ids")) == 0)
+        return resources_service_set(&s, id, "resource_ids", ids, 0);
+    rc = in_ids(req, "resource_ids", 0, ids, &n);
+    return rc == ERR_OK ? resources_service_set(&s, id, "resource_ids", ids, n) : rc;
+}
+
+/* Only staff learn which resources a service needs (the public columns
+ * leave resource_ids out for everyone else). */
+static int
+service_render(struct http_req *req, json_t *row)
+{
+    json_t *ids = NULL;
+    int rc =
+        store_service_resources_get(req->db, json_integer_value(json_object_get(row, "id")), &ids);
+
+    if (rc == ERR_OK && json_object_set_new(row, "resource_ids", ids) != 0)
+        rc = ERR_NOMEM;
+    return rc;
+}
+
+const struct api_resource api_services = {
+    .def = &setup_services,
+    .save_extra = service_saved,
+    .render_extra = service_render,
+};
 
 const struct api_resource api_staff = {
     .def = &setup_staff,

@@ -177,6 +177,8 @@ add_bookings(struct store_conn *c, const struct tz_zone *zone, int64_t now, int6
                 b.location_id = location;
                 b.start_at = tz_local_to_utc(zone, day * 86400 + times[t] * 60);
                 b.end_at = b.start_at + one->duration_min * 60;
+                b.buffer_before_min = one->buffer_before_min;
+                b.buffer_after_min = one->buffer_after_min;
                 b.notes = "";
                 b.created_at = now;
                 snprintf(b.source, sizeof(b.source), "%s", k % 4 == 0 ? "online" : "staff");

@@ -63,20 +63,8 @@ struct avail_gen {
     size_t run_begin; /* the current staff member's first candidate */
     int unsorted;     /* some candidate did not come after the one before */
     struct avail_span spans[AVAIL_SPANS];
-    size_t victim; /* next span to replace, round robin */
-};
-
-/* Running state of the busy filter (stage 2). Entries are "entered" once
- * they start before the padded end of the current candidate; since
- * candidates only move forward, entered entries stay entered and a single
- * latest end tells whether any of them still reaches into the padding. */
-struct avail_scan {
-    size_t entered;       /* busy[0..entered) start before the padded end */
-    size_t before;        /* busy[0..before) start before the candidate */
-    int64_t end_other;    /* latest end of entered entries that always block */
-    int64_t end_group;    /* latest end of same-service entries before t */
-    size_t group_entered; /* same-service entries among busy[0..entered) */
-    size_t group_before;  /* same-service entries among busy[0..before) */
+    size_t victim;             /* next span to replace, round robin */
+    struct avail_units *units; /* the resources' scan, NULL when none are needed */
 };
 
 /* A run of one staff member's slots in the merge; the key of its next slot
@@ -398,71 +386,59 @@ avail_is_group(const struct avail_query *q, const struct avail_busy *b)
     return q->group_service_id > 0 && q->capacity > 1 && b->group_service_id == q->group_service_id;
 }
 
-/* Moves the scan to candidate t with padded window [ws, we). Empty
- * entries occupy nothing and are skipped. */
-static void
-avail_scan_to(struct avail_scan *sc, const struct avail_query *q, const struct avail_staff *st,
-              int64_t t, int64_t we)
+/* The longest occupied interval among same-service group entries. */
+static int64_t
+avail_group_longest(const struct avail_query *q, const struct avail_staff *st)
 {
-    const struct avail_busy *b;
+    int64_t longest = 0;
+    size_t i;
 
-    for (; sc->entered < st->n_busy && st->busy[sc->entered].start < we; sc->entered++) {
-        b = &st->busy[sc->entered];
-        if (b->end <= b->start)
-            continue;
-        if (avail_is_group(q, b))
-            sc->group_entered++;
-        else if (b->end > sc->end_other)
-            sc->end_other = b->end;
+    for (i = 0; i < st->n_busy; i++) {
+        if (avail_is_group(q, &st->busy[i]) && st->busy[i].end - st->busy[i].start > longest)
+            longest = st->busy[i].end - st->busy[i].start;
     }
-    /* we > t, so every entry passed here has already been entered. */
-    for (; sc->before < st->n_busy && st->busy[sc->before].start < t; sc->before++) {
-        b = &st->busy[sc->before];
-        if (b->end <= b->start || !avail_is_group(q, b))
-            continue;
-        sc->group_before++;
-        if (b->end > sc->end_group)
-            sc->end_group = b->end;
-    }
-}
-
-/* Whether t is blocked: any ordinary entry in the padding, a same-service
- * group booking that overlaps without starting exactly at t, or a full
- * group at t. */
-static int
-avail_scan_blocked(const struct avail_scan *sc, const struct avail_query *q,
-                   const struct avail_staff *st, int64_t t, int64_t ws)
-{
-    const struct avail_busy *b;
-    size_t i, at_t = 0;
-
-    if (sc->end_other > ws || sc->end_group > ws)
-        return 1;
-    for (i = sc->before; i < st->n_busy && st->busy[i].start == t; i++) {
-        b = &st->busy[i];
-        if (b->end > b->start && avail_is_group(q, b))
-            at_t++;
-    }
-    /* Same-service entries starting after t but inside the padding. */
-    if (sc->group_entered - sc->group_before - at_t > 0)
-        return 1;
-    return at_t > 0 && at_t >= (size_t)q->capacity;
+    return longest;
 }
 
 /* Stage 2 with group seats: keeps the candidates sl[0..n) (sorted,
- * distinct starts) that no busy entry blocks; returns how many. */
+ * distinct starts) that no busy entry blocks; returns how many. An entry
+ * blocks when its occupied interval overlaps the candidate's padded one,
+ * except a same-service group booking at exactly the candidate's start,
+ * which takes a seat instead; a full slot is blocked too. Same-service
+ * entries are looked at only while they can still reach the padding
+ * (those starting within the longest of them), so a day of a class stays
+ * linear in practice. */
 static size_t
 avail_filter_group(const struct avail_query *q, const struct avail_staff *st, struct avail_slot *sl,
                    size_t n)
 {
-    struct avail_scan sc = {.end_other = INT64_MIN, .end_group = INT64_MIN};
+    const struct avail_busy *b = st->busy;
     int64_t before = (int64_t)q->buffer_before_min * 60;
     int64_t after = (int64_t)q->buffer_after_min * 60;
-    size_t i, w = 0;
+    int64_t longest = avail_group_longest(q, st), latest = INT64_MIN, ws, we;
+    size_t i, j, k = 0, lo = 0, w = 0, seats;
+    int blocked;
 
     for (i = 0; i < n; i++) {
-        avail_scan_to(&sc, q, st, sl[i].start, sl[i].end + after);
-        if (!avail_scan_blocked(&sc, q, st, sl[i].start, sl[i].start - before))
+        ws = sl[i].start - before;
+        we = sl[i].end + after;
+        for (; k < st->n_busy && b[k].start < we; k++) {
+            if (b[k].end > b[k].start && !avail_is_group(q, &b[k]) && b[k].end > latest)
+                latest = b[k].end;
+        }
+        while (lo < k && b[lo].start + longest <= ws)
+            lo++;
+        blocked = latest > ws;
+        seats = 0;
+        for (j = lo; !blocked && j < k; j++) {
+            if (b[j].end <= b[j].start || b[j].end <= ws || !avail_is_group(q, &b[j]))
+                continue;
+            if (b[j].at == sl[i].start)
+                seats++;
+            else
+                blocked = 1;
+        }
+        if (!blocked && seats < (size_t)q->capacity)
             sl[w++] = sl[i];
     }
     return w;
@@ -490,6 +466,24 @@ avail_filter_busy(const struct avail_query *q, const struct avail_staff *st, str
                 latest = b[k].end;
         }
         if (latest <= sl[i].start - before)
+            sl[w++] = sl[i];
+    }
+    return w;
+}
+
+/* Stage 2 for resources: keeps the candidates sl[0..n) (in start order)
+ * with a free unit of everything needed at their location. */
+static size_t
+avail_filter_units(const struct avail_query *q, struct avail_units *u, struct avail_slot *sl,
+                   size_t n)
+{
+    int64_t before = (int64_t)q->buffer_before_min * 60;
+    int64_t after = (int64_t)q->buffer_after_min * 60;
+    size_t i, w = 0;
+
+    avail_units_rewind(u);
+    for (i = 0; i < n; i++) {
+        if (avail_units_free(u, sl[i].location_id, sl[i].start - before, sl[i].end + after))
             sl[w++] = sl[i];
     }
     return w;
@@ -536,6 +530,8 @@ avail_staff_slots(struct avail_gen *g, const struct avail_staff *st, int64_t fro
     if (rc != ERR_OK)
         goto out;
     r->n = begin + avail_filter_busy(g->q, st, r->slots + begin, r->n - begin);
+    if (g->units)
+        r->n = begin + avail_filter_units(g->q, g->units, r->slots + begin, r->n - begin);
 out:
     return rc;
 }
@@ -683,6 +679,7 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
 {
     struct avail_result tmp;
     struct avail_cursor *cursors = NULL;
+    struct avail_units units = {0};
     size_t *offs = NULL;
     struct avail_gen g;
     size_t i;
@@ -702,6 +699,10 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
     if (offs == NULL || cursors == NULL)
         goto out;
     avail_gen_init(&g, q);
+    rc = avail_units_init(&units, q->needs);
+    if (rc != ERR_OK)
+        goto out;
+    g.units = q->needs && q->needs->n ? &units : NULL;
     for (i = 0; i < n_staff; i++) {
         offs[i] = tmp.n;
         rc = avail_staff_slots(&g, &staff[i], q->from_day, q->to_day, &tmp);
@@ -716,6 +717,7 @@ avail_compute(const struct avail_query *q, const struct avail_staff *staff, size
     avail_merge(&tmp, offs, n_staff, cursors, out);
     rc = ERR_OK;
 out:
+    avail_units_cleanup(&units);
     free(cursors);
     free(offs);
     avail_result_cleanup(&tmp);
@@ -787,6 +789,7 @@ avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_
             const char **why)
 {
     struct avail_result cand;
+    struct avail_units units = {0};
     struct avail_gen g, one;
     int64_t from, to;
     int rc;
@@ -819,8 +822,17 @@ avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_
         *why = "the time is already taken";
         goto out;
     }
+    rc = avail_units_init(&units, q->needs);
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_CONFLICT;
+    if (avail_filter_units(q, &units, cand.slots, cand.n) == 0) {
+        *why = "a resource it needs is taken";
+        goto out;
+    }
     rc = ERR_OK;
 out:
+    avail_units_cleanup(&units);
     avail_result_cleanup(&cand);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/avail_units.h"
 #include "core/tz.h"
 
 /* One weekly shift: local wall-clock minutes on an ISO weekday in the zone
@@ -21,20 +22,25 @@ struct avail_shift {
 };
 
 /* Something that occupies the staff member: booking, appointment or time
- * off (cancelled ones are never passed in). UTC seconds, [start, end). */
+ * off (cancelled ones are never passed in). UTC seconds, [start, end) is
+ * the occupied interval: a booking's own buffers are included, so a new
+ * slot's padded interval must not overlap it (buffers protect both
+ * sides). at is the booking's own start, which a group booking shares
+ * with others of its service (start for everything else). */
 struct avail_busy {
     int64_t start;
     int64_t end;
     /* > 0 for a booking of exactly one group service (capacity > 1): such
      * bookings share a slot instead of blocking it, up to the capacity. */
     int64_t group_service_id;
+    int64_t at;
 };
 
 struct avail_staff {
     int64_t staff_id;
     const struct avail_shift *shifts; /* borrowed */
     size_t n_shifts;
-    const struct avail_busy *busy; /* borrowed, sorted by start */
+    const struct avail_busy *busy; /* borrowed, sorted by (occupied) start */
     size_t n_busy;
 };
 
@@ -50,6 +56,9 @@ struct avail_query {
     int max_advance_days;     /* 0 = no maximum advance */
     int64_t group_service_id; /* > 0 when booking one service of capacity > 1 */
     int capacity;             /* that service's capacity (1 = individual) */
+    /* The resources the services need (core/avail_units.h); NULL or none:
+     * the staff member alone decides. Borrowed. */
+    const struct avail_needs *needs;
 };
 
 struct avail_slot {
@@ -82,8 +91,8 @@ int avail_compute(const struct avail_query *q, const struct avail_staff *staff, 
  * Returns ERR_OK when it is, ERR_CONFLICT with *why set to a static,
  * human-readable reason when not ("outside the staff member's shifts",
  * "not on the booking time grid", "the time is already taken",
- * "less than the minimum notice", "beyond the maximum advance booking
- * period", "in the past"), or ERR_INVALID / ERR_NOMEM. */
+ * "a resource it needs is taken", "less than the minimum notice", "beyond the maximum advance
+ * booking period", "in the past"), or ERR_INVALID / ERR_NOMEM. */
 int avail_check(const struct avail_query *q, const struct avail_staff *staff, int64_t start,
                 const char **why);
 

@@ -1,5 +1,6 @@
 #include "service/availability.h"
 
+#include "service/resources.h"
 #include "service/schedule.h"
 #include "util/err.h"
 
@@ -23,6 +24,8 @@ availability_search(const struct svc *s, const struct availability_request *r,
     struct store_avail_staff_filter filter = {r->staff_id, r->location_id, NULL, 0};
     struct sched_settings settings;
     struct sched_services svc;
+    struct store_hold_skip holds = {r->holder, 0, s->now};
+    struct resource_needs needs;
     struct sched_inputs in;
     struct avail_query q;
     int rc = sched_settings_load(s, &settings);
@@ -39,10 +42,15 @@ availability_search(const struct svc *s, const struct availability_request *r,
         filter.required_services = r->service_ids;
         filter.n_required = r->n_services;
     }
-    rc = sched_inputs_load(s, &filter, r->from_day, r->to_day, 0, &in);
+    rc = sched_inputs_load(s, &filter, r->from_day, r->to_day, 0, &holds, &in);
+    if (rc == ERR_OK)
+        rc = resources_needs_load(s, &svc, (r->from_day - 1) * 86400 - SCHED_BUFFERS_MAX_S,
+                                  (r->to_day + 2) * 86400 + SCHED_BUFFERS_MAX_S, 0, &holds, 0,
+                                  &needs);
     if (rc != ERR_OK)
         return rc;
     sched_query_init(&q, &settings, &svc, s->now);
+    q.needs = &needs.needs;
     q.from_day = r->from_day;
     q.to_day = r->to_day;
     *duration_min = svc.duration_min;

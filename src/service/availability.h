@@ -16,6 +16,7 @@ struct availability_request {
     int64_t staff_id;         /* 0: every bookable staff member */
     int64_t location_id;      /* 0: every location */
     int online;               /* a patient or visitor: only services offered online */
+    const char *holder;       /* whose holds are shown as free (NULL: nobody's) */
 };
 
 /* Fills out (initialised by the caller) with the slots for the services

@@ -44,7 +44,8 @@ shift_location(const struct avail_staff *st, int64_t start, int duration_min)
 int
 booking_slot_check(const struct svc *s, const struct sched_settings *settings,
                    const struct sched_services *svc, int64_t staff_id, int64_t start,
-                   int64_t skip_booking_id, int64_t *location_id)
+                   int64_t skip_booking_id, const struct store_hold_skip *holds,
+                   int64_t *location_id, struct resource_needs *needs)
 {
     struct store_avail_staff_filter filter = {0};
     struct sched_inputs in;
@@ -63,12 +64,17 @@ booking_slot_check(const struct svc *s, const struct sched_settings *settings,
     if (rc != ERR_OK)
         return rc;
     filter.staff_id = staff_id;
-    rc = sched_inputs_load(s, &filter, day - 1, day + 1, skip_booking_id, &in);
+    rc = sched_inputs_load(s, &filter, day - 1, day + 1, skip_booking_id, holds, &in);
+    if (rc == ERR_OK)
+        rc = resources_needs_load(s, svc, (day - 1) * 86400 - SCHED_BUFFERS_MAX_S,
+                                  (day + 2) * 86400 + SCHED_BUFFERS_MAX_S, skip_booking_id, holds,
+                                  1, needs);
     if (rc != ERR_OK)
         return rc;
     if (in.n_staff == 0)
         return svc_fail(s, ERR_CONFLICT, "the staff member is not bookable");
     sched_query_init(&q, settings, svc, s->now);
+    q.needs = &needs->needs;
     q.from_day = day - 1;
     q.to_day = day + 1;
     rc = avail_check(&q, &in.staff[0], start, &why);

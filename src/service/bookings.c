@@ -9,6 +9,7 @@
 #include "service/notify.h"
 #include "service/packages.h"
 #include "service/payments.h"
+#include "service/resources.h"
 #include "service/setup.h"
 #include "service/visits.h"
 #include "service/webhooks.h"
@@ -155,12 +156,35 @@ history_created(const struct svc *s, const struct store_booking *b,
     return rc;
 }
 
+/* The live hold a booking brings its token for; holds->hold_id stays 0
+ * when there is none (an expired hold is simply no hold). */
+static int
+find_hold(const struct svc *s, const char *token, struct store_hold_skip *holds)
+{
+    unsigned char hash[SECRET_HASH_LEN];
+    struct store_hold h;
+    int rc;
+
+    holds->holder = NULL;
+    holds->hold_id = 0;
+    holds->now = s->now;
+    if (!token || !*token)
+        return ERR_OK;
+    secret_token_hash(token, hash);
+    rc = store_hold_by_token(s->db, hash, sizeof(hash), s->now, s->arena, &h);
+    if (rc == ERR_OK)
+        holds->hold_id = h.id;
+    return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}
+
 static int
 insert_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
                const struct sched_services *svc, const char *password_hash, int64_t *id)
 {
     struct store_booking b = {0};
     struct sched_services rest;
+    struct store_hold_skip holds;
+    struct resource_needs needs;
     int rc = store_begin(s->db, 1);
 
     if (rc != ERR_OK)
@@ -169,19 +193,31 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     rc = in->new_name ? create_patient(s, in, password_hash, &b.patient_id)
                       : check_patient(s, in->patient_id);
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &b.location_id);
+        rc = find_hold(s, in->hold_token, &holds);
+    if (rc == ERR_OK)
+        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &holds, &b.location_id,
+                                &needs);
     if (rc != ERR_OK)
         goto out;
     b.staff_id = in->staff_id;
     b.start_at = in->start;
     b.end_at = in->start + (int64_t)svc->duration_min * 60;
     b.group_service_id = svc->group_service_id;
+    b.buffer_before_min = svc->buffer_before_min;
+    b.buffer_after_min = svc->buffer_after_min;
     b.notes = in->notes;
     b.referral = in->referral;
     b.created_at = s->now;
     snprintf(b.source, sizeof(b.source), "%s", in->by != BOOKING_BY_STAFF ? "online" : "staff");
     snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
     rc = store_booking_insert(s->db, &b, svc->items, svc->n, id);
+    if (rc == ERR_OK)
+        rc = resources_take(s, &needs, *id, b.location_id,
+                            b.start_at - (int64_t)b.buffer_before_min * 60,
+                            b.end_at + (int64_t)b.buffer_after_min * 60);
+    /* The hold has done its work: the booking now keeps the time. */
+    if (rc == ERR_OK && holds.hold_id)
+        rc = store_hold_delete(s->db, holds.hold_id, NULL);
     if (rc == ERR_OK)
         rc = history_created(s, &b, svc, *id);
     if (rc == ERR_OK)
@@ -298,7 +334,8 @@ change_services(const struct svc *s, json_t *row, const struct sched_services *s
 {
     struct billing_ctx b;
     int64_t id = row_int(row, "id");
-    int rc = store_booking_set_services(s->db, id, svc->items, svc->n, svc->group_service_id);
+    int rc = store_booking_set_services(s->db, id, svc->items, svc->n, svc->group_service_id,
+                                        svc->buffer_before_min, svc->buffer_after_min);
 
     if (rc == ERR_OK)
         rc = billing_ctx_init(s, &b);
@@ -321,14 +358,23 @@ move_booking(const struct svc *s, json_t *row, int64_t staff_id, int64_t start,
              const struct sched_services *svc, json_t *changes)
 {
     struct sched_settings settings;
+    struct store_hold_skip holds = {NULL, 0, s->now};
+    struct resource_needs needs;
     int64_t id = row_int(row, "id"), location_id = 0;
+    int64_t end = start + (int64_t)svc->duration_min * 60;
     int rc = sched_settings_load(s, &settings);
 
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, &settings, svc, staff_id, start, id, &location_id);
+        rc = booking_slot_check(s, &settings, svc, staff_id, start, id, &holds, &location_id,
+                                &needs);
+    /* Units move with the booking: those it held are given back and the
+     * lowest free ones for the new time taken. */
     if (rc == ERR_OK)
-        rc = store_booking_move(s->db, id, staff_id, location_id, start,
-                                start + (int64_t)svc->duration_min * 60, s->now);
+        rc =
+            resources_take(s, &needs, id, location_id, start - (int64_t)svc->buffer_before_min * 60,
+                           end + (int64_t)svc->buffer_after_min * 60);
+    if (rc == ERR_OK)
+        rc = store_booking_move(s->db, id, staff_id, location_id, start, end, s->now);
     /* A package unit stays only where its package's limits allow. */
     if (rc == ERR_OK)
         rc = packages_booking_moved(s, id, staff_id, location_id, start);
@@ -440,6 +486,8 @@ cancel_booking(const struct svc *s, void *arg)
         if (rc == ERR_CONFLICT)
             svc_fail(s, rc, "the booking is already cancelled");
     }
+    if (rc == ERR_OK)
+        rc = resources_release(s, a->id);
     if (rc == ERR_OK)
         rc = billing_ctx_init(s, &b);
     if (rc == ERR_OK)

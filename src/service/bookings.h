@@ -44,6 +44,9 @@ struct booking_new {
      * that unit of a package invoice. */
     int no_package;
     int64_t package_line_id;
+    /* A hold's token (POST /holds): its time is not taken for this
+     * booking, and the hold ends with it. NULL or an expired token: none. */
+    const char *hold_token;
 };
 
 /* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,

@@ -79,7 +79,8 @@ static int
 add_service_slots(const struct svc *s, const struct fhir_slot_query *q, int64_t service_id,
                   struct avail_result *all, struct fhir_slot **out, size_t *n, size_t *cap)
 {
-    struct availability_request r = {&service_id, 1, 0, 0, q->staff_id, q->location_id, q->online};
+    struct availability_request r = {&service_id,    1,         0,   0, q->staff_id,
+                                     q->location_id, q->online, NULL};
     int duration_min = 0, rc;
     size_t i;
 

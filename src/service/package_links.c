@@ -261,6 +261,8 @@ check_line(const struct svc *s, const json_t *item, int64_t staff_id, int64_t st
 {
     struct sched_settings st;
     struct sched_services svc;
+    struct store_hold_skip holds = {NULL, 0, s->now};
+    struct resource_needs needs;
     int64_t sid = row_int(item, "service_id"), location_id = 0;
     int rc = store_begin(s->db, 1);
 
@@ -269,7 +271,7 @@ check_line(const struct svc *s, const json_t *item, int64_t staff_id, int64_t st
     if (rc == ERR_OK)
         rc = sched_services_load(s, "service_ids", &sid, 1, &svc);
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, &st, &svc, staff_id, start, 0, &location_id);
+        rc = booking_slot_check(s, &st, &svc, staff_id, start, 0, &holds, &location_id, &needs);
     if (rc == ERR_OK)
         rc = location_limit(s, item, location_id);
     store_rollback(s->db);

@@ -22,6 +22,7 @@ sched_settings_load(const struct svc *s, struct sched_settings *out)
         out->max_advance_days = (int)row_int(row, "max_advance_days");
         out->allow_self_signup = row_bool(row, "allow_self_signup");
         out->client_cancel_notice_min = (int)row_int(row, "client_cancel_notice_min");
+        out->hold_minutes = (int)row_int(row, "hold_minutes");
         snprintf(out->client_payment, sizeof(out->client_payment), "%s",
                  row_text(row, "client_payment"));
         snprintf(out->timezone, sizeof(out->timezone), "%s", row_text(row, "timezone"));
@@ -170,16 +171,35 @@ group_staff(const struct svc *s, const struct store_shift *rows, size_t n, struc
     return ERR_OK;
 }
 
+/* Merges the sorted runs a[0..na) and b[0..nb) into out, by start. */
+static size_t
+merge_busy(const struct store_busy *a, size_t na, const struct store_busy *b, size_t nb,
+           struct avail_busy *out)
+{
+    size_t i = 0, j = 0, k = 0;
+    const struct store_busy *x;
+
+    while (i < na || j < nb) {
+        x = j >= nb || (i < na && a[i].start <= b[j].start) ? &a[i++] : &b[j++];
+        out[k].start = x->start;
+        out[k].end = x->end;
+        out[k].at = x->at;
+        out[k].group_service_id = x->group_service_id;
+        k++;
+    }
+    return k;
+}
+
 int
 sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *filter,
                   int64_t from_day, int64_t to_day, int64_t skip_booking_id,
-                  struct sched_inputs *out)
+                  const struct store_hold_skip *holds, struct sched_inputs *out)
 {
     struct store_shift *rows = NULL;
-    struct store_busy *busy = NULL;
+    struct store_busy *busy = NULL, *held = NULL;
     struct avail_busy *all;
-    int64_t *ids;
-    size_t n_rows = 0, n_busy = 0, i, b = 0;
+    int64_t *ids, from = (from_day - 1) * 86400, to = (to_day + 2) * 86400;
+    size_t n_rows = 0, n_busy = 0, n_held = 0, i, b = 0, h = 0, b0, h0;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -194,22 +214,23 @@ sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *fi
     for (i = 0; i < out->n_staff; i++)
         ids[i] = out->staff[i].staff_id;
     /* A day either side covers every zone's local days. */
-    rc = store_avail_busy(s->db, ids, out->n_staff, (from_day - 1) * 86400, (to_day + 2) * 86400,
-                          skip_booking_id, s->arena, &busy, &n_busy);
+    rc = store_avail_busy(s->db, ids, out->n_staff, from, to, skip_booking_id, s->arena, &busy,
+                          &n_busy);
+    if (rc == ERR_OK)
+        rc = store_hold_busy(s->db, ids, out->n_staff, from, to, holds, s->arena, &held, &n_held);
     if (rc != ERR_OK)
         return rc;
-    all = arena_calloc(s->arena, n_busy ? n_busy : 1, sizeof(*all));
+    all = arena_calloc(s->arena, n_busy + n_held ? n_busy + n_held : 1, sizeof(*all));
     if (!all)
         return ERR_NOMEM;
-    /* Busy rows come grouped by staff in the same order as ids. */
+    /* Busy rows and holds come grouped by staff in the same order as ids. */
     for (i = 0; i < out->n_staff; i++) {
-        out->staff[i].busy = all + b;
-        for (; b < n_busy && busy[b].staff_id == ids[i]; b++) {
-            all[b].start = busy[b].start;
-            all[b].end = busy[b].end;
-            all[b].group_service_id = busy[b].group_service_id;
-            out->staff[i].n_busy++;
-        }
+        for (b0 = b; b < n_busy && busy[b].staff_id == ids[i]; b++)
+            ;
+        for (h0 = h; h < n_held && held[h].staff_id == ids[i]; h++)
+            ;
+        out->staff[i].busy = all + b0 + h0;
+        out->staff[i].n_busy = merge_busy(busy + b0, b - b0, held + h0, h - h0, all + b0 + h0);
     }
     return ERR_OK;
 }

@@ -14,6 +14,8 @@
 
 #define SCHED_MAX_SERVICES 32
 #define SCHED_MAX_RANGE_DAYS 62
+/* A booking's buffers together last at most this long (2 * 240 minutes). */
+#define SCHED_BUFFERS_MAX_S (8 * 3600)
 
 struct sched_settings {
     int divider_min;
@@ -23,6 +25,7 @@ struct sched_settings {
     int max_advance_days;
     int allow_self_signup;
     int client_cancel_notice_min;
+    int hold_minutes;
     char client_payment[16];
     char timezone[65];
     char currency[8];
@@ -70,9 +73,10 @@ struct sched_inputs {
     size_t n_shifts;
 };
 
+/* Live holds (but those holds leaves out) count as busy like bookings. */
 int sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *filter,
                       int64_t from_day, int64_t to_day, int64_t skip_booking_id,
-                      struct sched_inputs *out);
+                      const struct store_hold_skip *holds, struct sched_inputs *out);
 /* An avail_query from settings, services and the request time. */
 void sched_query_init(struct avail_query *q, const struct sched_settings *s,
                       const struct sched_services *svc, int64_t now);

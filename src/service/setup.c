@@ -89,6 +89,28 @@ const struct setup_resource setup_services = {
     .n_search = 2,
 };
 
+/* Rooms, chairs and machines; staff see them, patients never do. */
+static const struct setup_field resource_fields[] = {
+    TEXT("name", 1, 200),
+    {{"location_id", STORE_COL_INT},
+     1,
+     1,
+     INT64_MAX,
+     SETUP_CHECK_NONE,
+     NULL,
+     0,
+     0,
+     &setup_locations.table},
+    TEXT("kind", 0, 64),
+    INT("quantity", 0, 1, 1000),
+};
+const struct setup_resource setup_resources = {
+    .table = TABLE("resources", NULL, resource_fields),
+    .fields = resource_fields,
+    .search_cols = {"name", "kind"},
+    .n_search = 2,
+};
+
 static const struct setup_field action_fields[] = {
     TEXT("name", 1, 200),
 };
@@ -163,6 +185,8 @@ static const struct setup_field settings_fields[] = {
     {{"card_gateway_key", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
     {{"card_webhook_secret", STORE_COL_TEXT}, 0, 0, 200, SETUP_CHECK_NONE, NULL, 0, 1, NULL},
     BOOL("show_hijri_dates"),
+    /* How long POST /holds keeps a time for its session. */
+    INT("hold_minutes", 0, 1, 120),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */
@@ -179,6 +203,7 @@ static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "payment_methods",
                                                    "bank_details",
                                                    "show_hijri_dates",
+                                                   "hold_minutes",
                                                    NULL};
 const struct setup_resource setup_settings = {
     .table = TABLE("settings", NULL, settings_fields),

@@ -52,7 +52,7 @@ struct setup_resource {
 };
 
 extern const struct setup_resource setup_locations, setup_staff, setup_services, setup_actions,
-    setup_patients, setup_settings, setup_tax_rates, setup_templates;
+    setup_patients, setup_settings, setup_tax_rates, setup_templates, setup_resources;
 
 /* After settings were saved, inside that transaction: assigning services
  * to staff forces book_one_service_only on, unless the same change turned

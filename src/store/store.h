@@ -122,10 +122,14 @@ struct store_shift {
     const char *timezone; /* arena-owned */
 };
 
+/* What occupies a staff member: [start, end) is the occupied interval (a
+ * booking's own buffers included), at the booking's own start (the slot a
+ * group booking shares; start for everything else). */
 struct store_busy {
     int64_t staff_id;
     int64_t start;
     int64_t end;
+    int64_t at;
     int64_t group_service_id;
 };
 
@@ -145,6 +149,8 @@ struct store_booking {
     int64_t start_at;
     int64_t end_at;
     int64_t group_service_id;
+    int buffer_before_min; /* of its services: the first one's before, */
+    int buffer_after_min;  /* the last one's after */
     char status[16];
     char source[16];
     char payment_status[16];
@@ -304,16 +310,16 @@ int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct st
 int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                        struct arena *a, struct store_shift **out, size_t *n);
 /* Live bookings, appointments and time off of the given staff members
- * overlapping [from, to), grouped by staff in the order of staff_ids,
- * then ordered by start; the booking
- * skip_booking_id (being moved) is left out. */
+ * whose occupied intervals (bookings' buffers included) overlap [from,
+ * to), grouped by staff in the order of staff_ids, then ordered by the
+ * occupied start; the booking skip_booking_id (being moved) is left out. */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                      int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
                      size_t *n);
 
 int store_booking_insert(struct store_conn *c, const struct store_booking *b,
                          const struct store_service *services, size_t n_services, int64_t *id);
-/* Row as JSON plus "service_ids" */
+/* Row as JSON plus "service_ids" and "resources" ([{resource_id, unit}]) */
 int store_booking_get(struct store_conn *c, int64_t id, json_t **out);
 int store_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items);
 /* Live bookings at location_id starting at or after from, as
@@ -326,10 +332,12 @@ int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t f
 int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
-/* Replaces the booking's services (prices as they are now). */
+/* Replaces the booking's services (prices as they are now) and the
+ * buffers they give it. */
 int store_booking_set_services(struct store_conn *c, int64_t id,
                                const struct store_service *services, size_t n,
-                               int64_t group_service_id);
+                               int64_t group_service_id, int buffer_before_min,
+                               int buffer_after_min);
 int store_booking_set_notes(struct store_conn *c, int64_t id, const char *notes, int64_t now);
 int store_booking_cancel(struct store_conn *c, int64_t id, const char *reason, int64_t now);
 int store_history_add(struct store_conn *c, int64_t booking_id, int64_t at, int64_t actor_user_id,
@@ -354,6 +362,109 @@ int store_appointment_cancel(struct store_conn *c, int64_t id, const char *scope
 int store_overlap_count(struct store_conn *c, int64_t staff_id, int64_t start, int64_t end,
                         int64_t skip_appointment_id, int *n);
 int store_time_off_list(struct store_conn *c, const struct store_event_filter *f, json_t **items);
+
+/* --- Resources --------------------------------------------------------------- */
+
+/* A resource a service needs: quantity interchangeable units (1..quantity)
+ * at one location. */
+struct store_resource {
+    int64_t id;
+    int64_t location_id;
+    int quantity;
+};
+
+/* One unit of a resource held over [start, end): a booking's occupied
+ * interval. */
+struct store_unit_use {
+    int64_t resource_id;
+    int unit;
+    int64_t start;
+    int64_t end;
+};
+
+/* The resources a service needs, as a new array of ids in id order. */
+int store_service_resources_get(struct store_conn *c, int64_t service_id, json_t **ids);
+/* Replaces them; every id must name a resource (ERR_NOT_FOUND). */
+int store_service_resources_set(struct store_conn *c, int64_t service_id, const int64_t *ids,
+                                size_t n);
+/* Every resource any of services[0..n) needs, once each, in id order,
+ * allocated in a. */
+int store_resources_needed(struct store_conn *c, const int64_t *service_ids, size_t n,
+                           struct arena *a, struct store_resource **out, size_t *n_out);
+/* The resource guarantee, as store_lock_staff for staff: inside a write
+ * transaction, after the staff locks and before checking whether units of
+ * resources[0..n) are free and writing a booking's units, take their
+ * locks; until commit or rollback no other transaction, in this process
+ * or another, changes which of their units are taken. Ascending id order
+ * whatever the order given, and always after the staff locks, so no two
+ * transactions wait on each other in a cycle. */
+int store_lock_resources(struct store_conn *c, const int64_t *resource_ids, size_t n);
+/* Units of resources[0..n) that live bookings other than skip_booking_id
+ * hold over intervals overlapping [from, to), ordered by resource (in the
+ * order of resource_ids), unit and start; allocated in a. */
+int store_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int64_t from,
+                    int64_t to, int64_t skip_booking_id, struct arena *a,
+                    struct store_unit_use **out, size_t *n_out);
+/* Replaces the units booking_id holds with units[0..n) (n == 0 frees
+ * them). A unit another booking holds at an overlapping time is
+ * ERR_CONFLICT (the database refuses it). */
+int store_booking_units_set(struct store_conn *c, int64_t booking_id,
+                            const struct store_unit_use *units, size_t n);
+/* Units held at location_id over intervals overlapping [from, to), with
+ * their bookings: [{resource_id, unit, booking_id, start_at, end_at,
+ * booking_start_at, booking_end_at, status, patient_id, patient_name,
+ * staff_id}] by resource, unit and start. */
+int store_location_unit_uses(struct store_conn *c, int64_t location_id, int64_t from, int64_t to,
+                             json_t **items);
+
+/* --- Holds -------------------------------------------------------------------- */
+
+/* A time kept for one holder (a session) until expires_at. */
+struct store_hold {
+    int64_t id;
+    const char *holder; /* caller-owned on insert; arena-owned when read */
+    int64_t staff_id;
+    int64_t location_id;
+    int64_t start_at, end_at;             /* the booking it keeps */
+    int64_t occupied_start, occupied_end; /* with its buffers */
+    const char *service_ids;              /* JSON array text */
+    int64_t created_at;
+    int64_t expires_at;
+};
+
+/* Holds whose holder is not skip_holder (NULL: anyone) and whose id is
+ * not skip_hold_id, live at now: left out of what they make busy. */
+struct store_hold_skip {
+    const char *holder;
+    int64_t hold_id;
+    int64_t now;
+};
+
+/* Inserts h with the units it keeps (units[i].start/end are ignored). */
+int store_hold_insert(struct store_conn *c, const struct store_hold *h,
+                      const unsigned char *token_hash, size_t hash_len,
+                      const struct store_unit_use *units, size_t n, int64_t *id);
+/* Deletes holds that expired before now. */
+int store_holds_purge(struct store_conn *c, int64_t now);
+/* How many of holder's holds are live at now. */
+int store_hold_count(struct store_conn *c, const char *holder, int64_t now, int *n);
+/* The live hold with this token; ERR_NOT_FOUND when none (or expired). */
+int store_hold_by_token(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
+                        int64_t now, struct arena *a, struct store_hold *out);
+/* Deletes hold id when holder holds it (NULL: whoever does);
+ * ERR_NOT_FOUND otherwise. */
+int store_hold_delete(struct store_conn *c, int64_t id, const char *holder);
+/* Live holds of staff_ids[0..n) whose occupied intervals overlap [from,
+ * to), as busy rows (start/end the occupied interval, at the start),
+ * grouped by staff in the order of staff_ids, then by start. */
+int store_hold_busy(struct store_conn *c, const int64_t *staff_ids, size_t n, int64_t from,
+                    int64_t to, const struct store_hold_skip *skip, struct arena *a,
+                    struct store_busy **out, size_t *n_out);
+/* Units of resource_ids[0..n) kept by live holds over intervals
+ * overlapping [from, to), as store_unit_uses orders them. */
+int store_hold_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int64_t from,
+                         int64_t to, const struct store_hold_skip *skip, struct arena *a,
+                         struct store_unit_use **out, size_t *n_out);
 
 /* --- Visits and attendance ------------------------------------------------ */
 

@@ -116,15 +116,23 @@ export const tests = {
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('radio', { name: 'Dr. Ben Okafor' }).check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
+    const held = page.waitForResponse((r) => r.url().endsWith('/api/v1/holds') && r.request().method() === 'POST');
     await pickSlot(page, slot);
+    const hold = await (await held).json();
     await t.shot('wide-datetime', page);
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('button', { name: 'Skip payment' }).click();
 
-    // Someone else takes the slot meanwhile: the server's 409 detail is shown.
+    // The picked time is held: nobody else can take it...
     const staff = await t.apiAs(t.DEMO.staff);
-    await staff.post('/bookings', { patient_id: 2, staff_id: 2, service_ids: [3], start: slot.start, notes: '' });
+    const taking = { patient_id: 2, staff_id: 2, service_ids: [3], start: slot.start, notes: '' };
+    const refused = await staff.post('/bookings', taking).then(() => null, (e) => e);
+    assertEqual(refused?.status, 409, 'the held time is refused to others');
+    // ... until the hold is gone (as when it runs out); then someone else
+    // takes the slot meanwhile, and the server's 409 detail is shown.
+    assertEqual((await page.request.delete(`/api/v1/holds/${hold.id}`)).status(), 200, 'hold released');
+    await staff.post('/bookings', taking);
     await page.getByLabel('Name').fill('Otto Late');
     await page.getByLabel('Phone').fill('+49 30 7654321');
     await page.getByLabel('Email').fill(`otto.${Date.now()}@example.test`);

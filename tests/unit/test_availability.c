@@ -360,7 +360,7 @@ run_busy_case(const struct fixture *f, int before, int after, const struct avail
 static struct avail_busy
 booking_at_10(void)
 {
-    struct avail_busy b = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0};
+    struct avail_busy b = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)};
 
     return b;
 }
@@ -415,7 +415,8 @@ test_buffers_touching(void **state)
 static void
 test_time_off_blocks(void **state)
 {
-    const struct avail_busy off[] = {{utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 9, 0), 0}};
+    const struct avail_busy off[] = {
+        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 9, 0), 0, utc(2026, 6, 1, 7, 0)}};
     const int64_t want[] = {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 15), utc(2026, 6, 1, 9, 30)};
 
     run_busy_case(*state, 0, 0, off, 1, want, ARRAY_LEN(want));
@@ -427,10 +428,10 @@ static void
 test_nested_busy(void **state)
 {
     const struct avail_busy b[] = {
-        {utc(2026, 6, 1, 6, 0), utc(2026, 6, 1, 8, 0), 0},
-        {utc(2026, 6, 1, 6, 30), utc(2026, 6, 1, 6, 45), 0},
-        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 7, 15), 0},
-        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 5), 0},
+        {utc(2026, 6, 1, 6, 0), utc(2026, 6, 1, 8, 0), 0, utc(2026, 6, 1, 6, 0)},
+        {utc(2026, 6, 1, 6, 30), utc(2026, 6, 1, 6, 45), 0, utc(2026, 6, 1, 6, 30)},
+        {utc(2026, 6, 1, 7, 0), utc(2026, 6, 1, 7, 15), 0, utc(2026, 6, 1, 7, 0)},
+        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 5), 0, utc(2026, 6, 1, 9, 0)},
     };
     const int64_t want[] = {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 15), utc(2026, 6, 1, 8, 30),
                             utc(2026, 6, 1, 9, 15), utc(2026, 6, 1, 9, 30)};
@@ -444,11 +445,12 @@ static void
 test_busy_edges(void **state)
 {
     const struct avail_busy far[] = {
-        {utc(2026, 5, 1, 0, 0), utc(2026, 5, 2, 0, 0), 0},
-        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 0), 0}, /* empty */
-        {utc(2026, 7, 1, 0, 0), utc(2026, 7, 2, 0, 0), 0},
+        {utc(2026, 5, 1, 0, 0), utc(2026, 5, 2, 0, 0), 0, utc(2026, 5, 1, 0, 0)},
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 0), 0, utc(2026, 6, 1, 8, 0)}, /* empty */
+        {utc(2026, 7, 1, 0, 0), utc(2026, 7, 2, 0, 0), 0, utc(2026, 7, 1, 0, 0)},
     };
-    const struct avail_busy all[] = {{utc(2026, 5, 31, 0, 0), utc(2026, 6, 2, 0, 0), 0}};
+    const struct avail_busy all[] = {
+        {utc(2026, 5, 31, 0, 0), utc(2026, 6, 2, 0, 0), 0, utc(2026, 5, 31, 0, 0)}};
     int64_t want[11];
     size_t i;
 
@@ -600,7 +602,8 @@ test_dst_fall_back_busy(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 10, 25);
     struct avail_shift sh = shift_on(d, 2 * 60, 3 * 60, f->berlin);
-    const struct avail_busy b[] = {{utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30), 0}};
+    const struct avail_busy b[] = {
+        {utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30), 0, utc(2026, 10, 25, 0, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 1);
     struct avail_query q = query_on(d);
     struct avail_result r;
@@ -791,11 +794,11 @@ test_group_capacity(void **state)
 {
     const struct fixture *f = *state;
     int64_t t = utc(2026, 6, 1, 8, 0), e = t + 1800;
-    const struct avail_busy two[] = {{t, e, 5}, {t, e, 5}};
-    const struct avail_busy three[] = {{t, e, 5}, {t, e, 5}, {t, e, 5}};
-    const struct avail_busy shifted[] = {{t + 900, e + 900, 5}};
-    const struct avail_busy other_service[] = {{t, e, 6}};
-    const struct avail_busy individual[] = {{t, e, 5}, {t, e, 0}};
+    const struct avail_busy two[] = {{t, e, 5, t}, {t, e, 5, t}};
+    const struct avail_busy three[] = {{t, e, 5, t}, {t, e, 5, t}, {t, e, 5, t}};
+    const struct avail_busy shifted[] = {{t + 900, e + 900, 5, t + 900}};
+    const struct avail_busy other_service[] = {{t, e, 6, t}};
+    const struct avail_busy individual[] = {{t, e, 5, t}, {t, e, 0, t}};
 
     assert_int_equal(group_case(f, 5, 3, two, 2, t), 1);
     assert_int_equal(group_case(f, 5, 3, three, 3, t), 0);
@@ -869,16 +872,16 @@ test_check_agrees_with_compute(void **state)
         shift_on(mon + 6, 0, 24 * 60, f->berlin),
     };
     const struct avail_busy b[] = {
-        {utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 8, 45), 0},
-        {utc(2026, 10, 19, 12, 10), utc(2026, 10, 19, 12, 20), 0},
-        {utc(2026, 10, 20, 6, 0), utc(2026, 10, 20, 10, 0), 0},
-        {utc(2026, 10, 20, 7, 0), utc(2026, 10, 20, 7, 30), 0},
-        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5},
-        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5},
-        {utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 15), 0},
+        {utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 8, 45), 0, utc(2026, 10, 19, 8, 0)},
+        {utc(2026, 10, 19, 12, 10), utc(2026, 10, 19, 12, 20), 0, utc(2026, 10, 19, 12, 10)},
+        {utc(2026, 10, 20, 6, 0), utc(2026, 10, 20, 10, 0), 0, utc(2026, 10, 20, 6, 0)},
+        {utc(2026, 10, 20, 7, 0), utc(2026, 10, 20, 7, 30), 0, utc(2026, 10, 20, 7, 0)},
+        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5, utc(2026, 10, 22, 9, 0)},
+        {utc(2026, 10, 22, 9, 0), utc(2026, 10, 22, 9, 30), 5, utc(2026, 10, 22, 9, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 22, 11, 0), utc(2026, 10, 22, 11, 30), 5, utc(2026, 10, 22, 11, 0)},
+        {utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 15), 0, utc(2026, 10, 25, 0, 30)},
     };
     struct avail_staff st = staff_of(3, sh, ARRAY_LEN(sh), b, ARRAY_LEN(b));
     struct avail_query q = query_on(mon);
@@ -900,6 +903,41 @@ test_check_agrees_with_compute(void **state)
     q.divider_min = 20;
     q.duration_min = 50;
     check_week(&q, &st);
+}
+
+/* A room with two chairs taken at different times: avail_check and
+ * avail_compute agree on it too, and the room's busy times are gone. */
+static void
+test_check_agrees_with_resources(void **state)
+{
+    struct fixture *f = *state;
+    int64_t mon = day_of(2026, 10, 19);
+    struct avail_shift sh[] = {shift_on(mon, 9 * 60, 17 * 60, f->berlin)};
+    const struct avail_use uses[] = {
+        {1, utc(2026, 10, 19, 8, 0), utc(2026, 10, 19, 9, 0)},
+        {2, utc(2026, 10, 19, 8, 30), utc(2026, 10, 19, 9, 30)},
+        {2, utc(2026, 10, 19, 12, 0), utc(2026, 10, 19, 12, 10)},
+    };
+    const struct avail_resource room[] = {{7, 1, 2, uses, 3}, {8, 2, 1, NULL, 0}};
+    const struct avail_needs needs = {room, 2};
+    struct avail_staff st = staff_of(3, sh, 1, NULL, 0);
+    struct avail_query q = query_on(mon);
+    struct avail_result r;
+    const char *why = NULL;
+    size_t i;
+
+    q.needs = &needs;
+    q.buffer_after_min = 5;
+    check_week(&q, &st);
+    compute_one(&q, &st, &r);
+    for (i = 0; i < r.n; i++) {
+        /* Both chairs are taken from 09:30 to 10:30 local (08:30-09:30 UTC). */
+        assert_false(r.slots[i].start + 35 * 60 > utc(2026, 10, 19, 8, 30) &&
+                     r.slots[i].start < utc(2026, 10, 19, 9, 0));
+    }
+    avail_result_cleanup(&r);
+    assert_int_equal(avail_check(&q, &st, utc(2026, 10, 19, 8, 30), &why), ERR_CONFLICT);
+    assert_string_equal(why, "a resource it needs is taken");
 }
 
 static void
@@ -936,7 +974,8 @@ test_check_reasons(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 6, 1);
     struct avail_shift sh = shift_on(d, 9 * 60, 12 * 60, f->berlin);
-    const struct avail_busy b[] = {{utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0}};
+    const struct avail_busy b[] = {
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 1);
     struct avail_query q = query_on(d + 40); /* the date range is ignored */
     const char *why = "unset";
@@ -970,7 +1009,7 @@ test_check_group(void **state)
     int64_t d = day_of(2026, 6, 1);
     int64_t t = utc(2026, 6, 1, 8, 0);
     struct avail_shift sh = shift_on(d, 9 * 60, 12 * 60, f->berlin);
-    const struct avail_busy b[] = {{t, t + 1800, 5}, {t, t + 1800, 5}};
+    const struct avail_busy b[] = {{t, t + 1800, 5, t}, {t, t + 1800, 5, t}};
     struct avail_staff st = staff_of(1, &sh, 1, b, 2);
     struct avail_query q = query_on(d);
     const char *why;
@@ -1305,8 +1344,9 @@ test_invalid_staff(void **state)
     struct fixture *f = *state;
     int64_t d = day_of(2026, 6, 1);
     struct avail_shift good = shift_on(d, 9 * 60, 12 * 60, f->berlin), sh;
-    const struct avail_busy unsorted[] = {{utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 30), 0},
-                                          {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0}};
+    const struct avail_busy unsorted[] = {
+        {utc(2026, 6, 1, 9, 0), utc(2026, 6, 1, 9, 30), 0, utc(2026, 6, 1, 9, 0)},
+        {utc(2026, 6, 1, 8, 0), utc(2026, 6, 1, 8, 30), 0, utc(2026, 6, 1, 8, 0)}};
     struct avail_staff st = staff_of(1, &sh, 1, NULL, 0);
     struct avail_query q = query_on(d);
     struct avail_shift bad[6];
@@ -1457,6 +1497,7 @@ main(void)
         cmocka_unit_test(test_many_staff_order),
         cmocka_unit_test(test_group_capacity),
         cmocka_unit_test(test_check_agrees_with_compute),
+        cmocka_unit_test(test_check_agrees_with_resources),
         cmocka_unit_test(test_check_agrees_new_york),
         cmocka_unit_test(test_check_reasons),
         cmocka_unit_test(test_check_group),

@@ -33,6 +33,10 @@ static const struct route_key public_routes[] = {
     {"POST", "/api/v1/auth/login"},
     /* New patients sign up while booking; the handler refuses the rest. */
     {"POST", "/api/v1/bookings"},
+    /* Visitors hold the time they chose while they sign up; a hold is
+     * released only by the session (or visitor cookie) that made it. */
+    {"POST", "/api/v1/holds"},
+    {"DELETE", "/api/v1/holds/{id}"},
     /* Visitors choose a time before they sign up, from the clinic's
      * public rows: online services, bookable staff, locations, and the
      * booking rules among the settings. */
@@ -64,6 +68,7 @@ static const struct route_key public_routes[] = {
 /* Resources whose writes change the practice's setup. */
 static const char *const setup_prefixes[] = {
     V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings", V1 "packages",
+    V1 "resources",
 };
 
 static int

@@ -1191,6 +1191,134 @@ test_avail_busy(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Units bookings take and holds keep: listed by resource, unit and start,
+ * a unit refused twice at once by the database, holds live until they
+ * expire and then count for nothing. */
+static void
+test_resource_units_and_holds(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_unit_use *uses = NULL, *held = NULL;
+    struct store_busy *busy = NULL;
+    struct store_resource *res = NULL;
+    struct store_hold h = {0}, got;
+    struct store_hold_skip anyone = {NULL, 0, T0}, not_mine = {"session:1", 0, T0};
+    unsigned char hash[32] = {7};
+    int64_t room, chair, b1, b2, hold_id = 0;
+    size_t n = 0;
+    int live = 0;
+
+    booking_world_init(f->c, &w);
+    room = insert_row(f->c, &setup_resources.table,
+                      json_pack("{s:s, s:I, s:i}", "name", "Room", "location_id",
+                                (json_int_t)w.loc1, "quantity", 1));
+    chair = insert_row(f->c, &setup_resources.table,
+                       json_pack("{s:s, s:I, s:i}", "name", "Chair", "location_id",
+                                 (json_int_t)w.loc1, "quantity", 2));
+    assert_int_equal(store_service_resources_set(f->c, w.svc[0].id, (int64_t[]){chair, room}, 2),
+                     ERR_OK);
+    assert_int_equal(store_service_resources_set(f->c, w.svc[1].id, (int64_t[]){999999}, 1),
+                     ERR_NOT_FOUND);
+    assert_int_equal(
+        store_resources_needed(f->c, (int64_t[]){w.svc[0].id, w.svc[1].id}, 2, &f->arena, &res, &n),
+        ERR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(res[0].id, room < chair ? room : chair);
+    assert_int_equal(res[1].quantity + res[0].quantity, 3);
+
+    b1 = add_booking(f->c, &w, w.pat1, w.staff1, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    b2 = add_booking(f->c, &w, w.pat2, w.staff2, T0 + 9 * H, T0 + 10 * H, "unpaid");
+    assert_int_equal(
+        store_booking_units_set(f->c, b1,
+                                (struct store_unit_use[]){{chair, 2, T0 + 9 * H, T0 + 10 * H},
+                                                          {room, 1, T0 + 9 * H, T0 + 10 * H}},
+                                2),
+        ERR_OK);
+    /* The room's one unit at an overlapping time: the database refuses it. */
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(
+        store_booking_units_set(
+            f->c, b2, (struct store_unit_use[]){{room, 1, T0 + 9 * H + 30 * M, T0 + 11 * H}}, 1),
+        ERR_CONFLICT);
+    store_rollback(f->c);
+    assert_int_equal(
+        store_booking_units_set(f->c, b2,
+                                (struct store_unit_use[]){{chair, 1, T0 + 9 * H, T0 + 10 * H}}, 1),
+        ERR_OK);
+    assert_int_equal(
+        store_unit_uses(f->c, (int64_t[]){chair, room}, 2, T0, T0 + 86400, 0, &f->arena, &uses, &n),
+        ERR_OK);
+    assert_int_equal(n, 3);
+    assert_true(uses[0].resource_id == chair && uses[0].unit == 1);
+    assert_true(uses[1].resource_id == chair && uses[1].unit == 2);
+    assert_true(uses[2].resource_id == room && uses[2].start == T0 + 9 * H);
+    assert_int_equal(
+        store_unit_uses(f->c, (int64_t[]){chair}, 1, T0, T0 + 86400, b2, &f->arena, &uses, &n),
+        ERR_OK);
+    assert_int_equal(n, 1); /* the booking being moved is left out */
+
+    /* A hold of staff1 from 11:00, keeping the room, live for ten minutes. */
+    h.holder = "session:9";
+    h.staff_id = w.staff1;
+    h.location_id = w.loc1;
+    h.start_at = T0 + 11 * H;
+    h.end_at = T0 + 12 * H;
+    h.occupied_start = T0 + 11 * H - 15 * M;
+    h.occupied_end = T0 + 12 * H;
+    h.service_ids = "[1]";
+    h.created_at = T0;
+    h.expires_at = T0 + 10 * M;
+    assert_int_equal(store_hold_insert(f->c, &h, hash, sizeof(hash),
+                                       (struct store_unit_use[]){{room, 1, 0, 0}}, 1, &hold_id),
+                     ERR_OK);
+    assert_int_equal(store_hold_count(f->c, "session:9", T0, &live), ERR_OK);
+    assert_int_equal(live, 1);
+    assert_int_equal(store_hold_by_token(f->c, hash, sizeof(hash), T0, &f->arena, &got), ERR_OK);
+    assert_int_equal(got.id, hold_id);
+    assert_string_equal(got.holder, "session:9");
+    assert_int_equal(got.occupied_start, T0 + 11 * H - 15 * M);
+    assert_int_equal(store_hold_busy(f->c, (int64_t[]){w.staff2, w.staff1}, 2, T0, T0 + 86400,
+                                     &anyone, &f->arena, &busy, &n),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_busy(&busy[0], w.staff1, T0 + 11 * H - 15 * M, T0 + 12 * H);
+    assert_int_equal(busy[0].at, T0 + 11 * H);
+    assert_int_equal(store_hold_unit_uses(f->c, (int64_t[]){room}, 1, T0, T0 + 86400, &not_mine,
+                                          &f->arena, &held, &n),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(held[0].end, T0 + 12 * H);
+    /* Its own session and its own id leave it out; so does its expiry. */
+    not_mine.holder = "session:9";
+    assert_int_equal(
+        store_hold_busy(f->c, &w.staff1, 1, T0, T0 + 86400, &not_mine, &f->arena, &busy, &n),
+        ERR_OK);
+    assert_int_equal(n, 0);
+    anyone.hold_id = hold_id;
+    assert_int_equal(store_hold_unit_uses(f->c, (int64_t[]){room}, 1, T0, T0 + 86400, &anyone,
+                                          &f->arena, &held, &n),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+    anyone.hold_id = 0;
+    anyone.now = T0 + 10 * M;
+    assert_int_equal(
+        store_hold_busy(f->c, &w.staff1, 1, T0, T0 + 86400, &anyone, &f->arena, &busy, &n), ERR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_hold_by_token(f->c, hash, sizeof(hash), T0 + 10 * M, &f->arena, &got),
+                     ERR_NOT_FOUND);
+    assert_int_equal(store_hold_delete(f->c, hold_id, "session:1"), ERR_NOT_FOUND);
+    assert_int_equal(store_holds_purge(f->c, T0 + 10 * M), ERR_OK);
+    assert_int_equal(store_hold_delete(f->c, hold_id, NULL), ERR_NOT_FOUND);
+
+    /* Freeing a booking's units. */
+    assert_int_equal(store_booking_units_set(f->c, b1, NULL, 0), ERR_OK);
+    assert_int_equal(
+        store_unit_uses(f->c, (int64_t[]){room}, 1, T0, T0 + 86400, 0, &f->arena, &uses, &n),
+        ERR_OK);
+    assert_int_equal(n, 0);
+}
+
 static void
 test_avail_busy_group_service(void **state)
 {
@@ -2438,6 +2566,7 @@ main(void)
         T(test_shifts_replace_get),
         T(test_avail_shifts_filters),
         T(test_avail_busy),
+        T(test_resource_units_and_holds),
         T(test_avail_busy_group_service),
         T(test_booking_insert_get),
         T(test_booking_overlap_refused_by_database),

@@ -57,6 +57,7 @@ enum pq_lock_kind {
     PQ_LOCK_MIGRATE = 1,
     PQ_LOCK_STAFF = 2,   /* a staff member's bookings, shifts and links */
     PQ_LOCK_INVOICE = 3, /* a year's invoice numbers */
+    PQ_LOCK_RESOURCE = 4, /* the units of a resource taken by bookings */
 };
 
 /* Runs sql with parameters bound from fmt, one character each:

@@ -11,6 +11,9 @@
 /* No single booking or appointment lasts longer than this, which bounds the
  * index range scanned for events overlapping a window. */
 #define EVENT_MAX_S (24 * 3600)
+/* A booking's buffers together are at most this long (2 * 240 minutes). */
+#define BUFFERS_MAX_S (8 * 3600)
+#define BUFFERS_MAX_SQL "28800"
 
 /* The same bound on a filter's service list as the SQLite backend's. */
 #define SERVICE_LIST_MAX 16384
@@ -43,23 +46,27 @@ static const char SQL_AVAIL_STAFF_SHIFTS[] =
 /* Every asked-for staff member's events in one round trip (availability
  * asks for a whole clinic), grouped in the order of the ids given. */
 static const char SQL_AVAIL_BUSY[] =
-    "SELECT staff_id, start_at, end_at, g FROM ("
-    "SELECT staff_id, start_at, end_at, group_service_id AS g FROM bookings "
-    "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' AND start_at < $3::bigint "
-    "AND start_at > $4::bigint AND end_at > $2::bigint AND id <> $5::bigint "
-    "UNION ALL SELECT staff_id, start_at, end_at, NULL FROM appointments "
+    "SELECT staff_id, o_start, o_end, g, at FROM ("
+    "SELECT staff_id, start_at - buffer_before_min * 60 AS o_start, "
+    "end_at + buffer_after_min * 60 AS o_end, group_service_id AS g, start_at AS at "
+    "FROM bookings WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' "
+    "AND start_at < $3::bigint + " BUFFERS_MAX_SQL " AND start_at > $4::bigint "
+    "AND start_at - buffer_before_min * 60 < $3::bigint "
+    "AND end_at + buffer_after_min * 60 > $2::bigint AND id <> $5::bigint "
+    "UNION ALL SELECT staff_id, start_at, end_at, NULL, start_at FROM appointments "
     "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' AND start_at < $3::bigint "
     "AND start_at > $4::bigint AND end_at > $2::bigint "
-    "UNION ALL SELECT staff_id, start_at, end_at, NULL FROM time_off "
+    "UNION ALL SELECT staff_id, start_at, end_at, NULL, start_at FROM time_off "
     "WHERE staff_id = ANY($1::bigint[]) AND start_at < $3::bigint AND end_at > $2::bigint) e "
-    "ORDER BY array_position($1::bigint[], staff_id), start_at, end_at";
+    "ORDER BY array_position($1::bigint[], staff_id), o_start, o_end";
 /* NULLIF: an id of 0 is stored as NULL, as the SQLite backend leaves it
  * unbound. */
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
     "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
-    "booking_referral) VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, "
-    "$9, $10, $10, $11) RETURNING id";
+    "booking_referral, buffer_before_min, buffer_after_min) "
+    "VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, $9, $10, $10, "
+    "$11, $12, $13) RETURNING id";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -70,7 +77,10 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "b.attendance, b.booking_referral, "                                                           \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
-    "WHERE booking_id = b.id)::text AS service_ids, p.name AS patient_name, "                      \
+    "WHERE booking_id = b.id)::text AS service_ids, "                                              \
+    "(SELECT json_agg(json_build_object('resource_id', resource_id, 'unit', unit) "                \
+    "ORDER BY resource_id) FROM booking_resources WHERE booking_id = b.id)::text AS resources, "   \
+    "p.name AS patient_name, "                                                                     \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
     "coalesce((SELECT CASE WHEN credited <> 0 THEN paid - refunded ELSE 0 END FROM invoices "      \
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
@@ -89,7 +99,8 @@ static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FO
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = $1";
 static const char SQL_BOOKING_SET_GROUP[] =
-    "UPDATE bookings SET group_service_id = NULLIF($1::bigint, 0) WHERE id = $2";
+    "UPDATE bookings SET group_service_id = NULLIF($1::bigint, 0), buffer_before_min = $2, "
+    "buffer_after_min = $3 WHERE id = $4";
 static const char SQL_LOCATION_BOOKINGS[] =
     "SELECT id, staff_id, start_at, end_at FROM bookings WHERE location_id = $1::bigint "
     "AND status <> 'cancelled' AND start_at >= $2::bigint ORDER BY start_at, id";
@@ -100,6 +111,11 @@ static const char SQL_LOCATION_STAFF[] =
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
     "updated_at = $5 WHERE id = $6";
+/* The units a booking holds follow its occupied interval. */
+static const char SQL_BOOKING_UNITS_MOVE[] =
+    "UPDATE booking_resources r SET start_at = b.start_at - b.buffer_before_min * 60, "
+    "end_at = b.end_at + b.buffer_after_min * 60 FROM bookings b "
+    "WHERE b.id = $1 AND r.booking_id = b.id";
 static const char SQL_BOOKING_NOTES[] =
     "UPDATE bookings SET notes = $1, updated_at = $2 WHERE id = $3";
 /* One statement: the check that it is still live and the change cannot
@@ -279,8 +295,8 @@ pgsql_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
     buf_init(&ids, 24 * n_staff + 8);
     rc = id_array(&ids, staff_ids, n_staff);
     if (rc == ERR_OK)
-        rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "tiiii", ids.data, from, to, from - EVENT_MAX_S,
-                     skip_booking_id);
+        rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "tiiii", ids.data, from, to,
+                     from - EVENT_MAX_S - BUFFERS_MAX_S, skip_booking_id);
     if (rc != ERR_OK)
         goto out;
     rows = PQntuples(r);
@@ -294,6 +310,7 @@ pgsql_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
         (*out)[i].start = pq_get_int64(r, i, 1);
         (*out)[i].end = pq_get_int64(r, i, 2);
         (*out)[i].group_service_id = pq_get_int64(r, i, 3); /* NULL reads as 0 */
+        (*out)[i].at = pq_get_int64(r, i, 4);
     }
     *n = (size_t)rows;
 out:
@@ -316,16 +333,17 @@ insert_booking_services(struct store_conn *c, int64_t id, const struct store_ser
 }
 
 /* The caller holds the staff lock (store_lock_staff) and has checked the
- * slot; bookings_no_overlap still refuses an overlapping individual
- * booking (23P01, ERR_CONFLICT) should that ever be bypassed. */
+ * slot; bookings_no_overlap still refuses an individual booking whose
+ * occupied interval overlaps another's (23P01, ERR_CONFLICT) should that
+ * ever be bypassed. */
 int
 pgsql_booking_insert(struct store_conn *c, const struct store_booking *b,
                      const struct store_service *services, size_t n_services, int64_t *id)
 {
-    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiitttit", b->patient_id, b->staff_id,
+    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiitttitdd", b->patient_id, b->staff_id,
                       b->location_id, b->start_at, b->end_at, optional_id(b->group_service_id),
                       b->notes ? b->notes : "", b->source, b->payment_status, b->created_at,
-                      b->referral);
+                      b->referral, b->buffer_before_min, b->buffer_after_min);
 
     if (rc == ERR_OK)
         rc = insert_booking_services(c, *id, services, n_services);
@@ -338,7 +356,8 @@ pgsql_booking_insert(struct store_conn *c, const struct store_booking *b,
  * booking is left to the foreign key, as on SQLite. */
 int
 pgsql_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
-                           size_t n, int64_t group_service_id)
+                           size_t n, int64_t group_service_id, int buffer_before_min,
+                           int buffer_after_min)
 {
     int64_t locked = 0;
     int rc = pq_int64(c, &locked, SQL_BOOKING_LOCK, "i", id);
@@ -350,18 +369,27 @@ pgsql_booking_set_services(struct store_conn *c, int64_t id, const struct store_
     if (rc == ERR_OK)
         rc = insert_booking_services(c, id, services, n);
     if (rc == ERR_OK)
-        rc = pq_cmd(c, NULL, SQL_BOOKING_SET_GROUP, "ii", optional_id(group_service_id), id);
+        rc = pq_cmd(c, NULL, SQL_BOOKING_SET_GROUP, "iddi", optional_id(group_service_id),
+                    buffer_before_min, buffer_after_min, id);
     return rc;
 }
 
-/* service_ids comes out as JSON text; make it a real array. */
+/* service_ids and resources come out as JSON text; make them real
+ * arrays. */
+static void
+parse_json_array(json_t *row, const char *key)
+{
+    const char *text = json_string_value(json_object_get(row, key));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, key, ids ? ids : json_array());
+}
+
 static void
 parse_service_ids(json_t *row)
 {
-    const char *text = json_string_value(json_object_get(row, "service_ids"));
-    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
-
-    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+    parse_json_array(row, "service_ids");
+    parse_json_array(row, "resources");
 }
 
 int
@@ -414,7 +442,10 @@ int
 pgsql_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                    int64_t start, int64_t end, int64_t now)
 {
-    return pq_cmd(c, NULL, SQL_BOOKING_MOVE, "iiiiii", staff_id, location_id, start, end, now, id);
+    int rc =
+        pq_cmd(c, NULL, SQL_BOOKING_MOVE, "iiiiii", staff_id, location_id, start, end, now, id);
+
+    return rc == ERR_OK ? pq_cmd(c, NULL, SQL_BOOKING_UNITS_MOVE, "i", id) : rc;
 }
 
 int

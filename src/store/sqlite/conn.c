@@ -21,9 +21,23 @@ struct sqlite_store {
  * tracked by staff member (sql_staff_changed); any other table counts as a
  * change to everything, so a new table is safe by default. */
 static const char *const unscheduled_tables[] = {
-    "sessions",        "login_failures",   "audit_log",   "users",          "api_tokens",
-    "booking_history", "booking_services", "patients",    "outbox",         "sync_issues",
-    "webhooks",        "templates",        "feed_tokens", "reminders_sent",
+    "sessions",
+    "login_failures",
+    "audit_log",
+    "users",
+    "api_tokens",
+    "booking_history",
+    "booking_services",
+    "patients",
+    "outbox",
+    "sync_issues",
+    "webhooks",
+    "templates",
+    "feed_tokens",
+    "reminders_sent",
+    /* Holds are read anew by every availability request, never cached. */
+    "holds",
+    "hold_resources",
 };
 
 static void

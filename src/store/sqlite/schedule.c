@@ -10,6 +10,9 @@
 /* No single booking or appointment lasts longer than this, which bounds the
  * index range scanned for events overlapping a window. */
 #define EVENT_MAX_S (24 * 3600)
+/* A booking's buffers together are at most this long (2 * 240 minutes). */
+#define BUFFERS_MAX_S (8 * 3600)
+#define BUFFERS_MAX_SQL "28800"
 
 static const char SQL_SERVICE_GET[] =
     "SELECT s.id, s.duration_min, s.price, s.online_booking, s.capacity, s.buffer_before_min, "
@@ -34,17 +37,23 @@ static const char SQL_AVAIL_SHIFTS[] =
     AVAIL_SHIFTS "AND ?1 = 0 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_AVAIL_STAFF_SHIFTS[] =
     AVAIL_SHIFTS "AND sh.staff_id = ?1 ORDER BY sh.staff_id, sh.weekday, sh.start_min";
+/* Bookings by their occupied interval: ?4 bounds the index range (the
+ * longest booking plus both buffers before from). */
 static const char SQL_AVAIL_BUSY[] =
-    "SELECT start_at, end_at, group_service_id FROM bookings WHERE staff_id = ?1 "
-    "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 AND id <> ?5 "
-    "UNION ALL SELECT start_at, end_at, NULL FROM appointments WHERE staff_id = ?1 "
+    "SELECT start_at - buffer_before_min * 60, end_at + buffer_after_min * 60, group_service_id, "
+    "start_at FROM bookings WHERE staff_id = ?1 AND status <> 'cancelled' "
+    "AND start_at < ?3 + " BUFFERS_MAX_SQL " AND start_at > ?4 "
+    "AND start_at - buffer_before_min * 60 < ?3 AND end_at + buffer_after_min * 60 > ?2 "
+    "AND id <> ?5 "
+    "UNION ALL SELECT start_at, end_at, NULL, start_at FROM appointments WHERE staff_id = ?1 "
     "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
-    "UNION ALL SELECT start_at, end_at, NULL FROM time_off WHERE staff_id = ?1 "
+    "UNION ALL SELECT start_at, end_at, NULL, start_at FROM time_off WHERE staff_id = ?1 "
     "AND start_at < ?3 AND end_at > ?2 ORDER BY 1";
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
     "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
-    "booking_referral) VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)";
+    "booking_referral, buffer_before_min, buffer_after_min) "
+    "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES (?, ?, ?, ?, ?)";
@@ -53,7 +62,10 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
     "b.attendance, b.booking_referral, "                                                           \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
-    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, p.name AS patient_name, "         \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids, "                                 \
+    "(SELECT json_group_array(json_object('resource_id', resource_id, 'unit', unit)) FROM "        \
+    "(SELECT resource_id, unit FROM booking_resources WHERE booking_id = b.id "                    \
+    "ORDER BY resource_id)) AS resources, p.name AS patient_name, "                                \
     "(SELECT id FROM invoices WHERE booking_id = b.id) AS invoice_id, "                            \
     "coalesce((SELECT CASE WHEN credited THEN paid - refunded ELSE 0 END FROM invoices "           \
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
@@ -66,7 +78,9 @@ static const char SQL_BOOKING_LIST[] =
                     "AND b.id > ?7 ORDER BY b.id LIMIT ?8";
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = ?";
-static const char SQL_BOOKING_SET_GROUP[] = "UPDATE bookings SET group_service_id = ? WHERE id = ?";
+static const char SQL_BOOKING_SET_GROUP[] =
+    "UPDATE bookings SET group_service_id = ?, buffer_before_min = ?, buffer_after_min = ? "
+    "WHERE id = ?";
 static const char SQL_BOOKING_STAFF[] = "SELECT staff_id FROM bookings WHERE id = ?";
 static const char SQL_LOCATION_BOOKINGS[] =
     "SELECT id, staff_id, start_at, end_at FROM bookings WHERE location_id = ?1 "
@@ -77,6 +91,11 @@ static const char SQL_LOCATION_STAFF[] =
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
+/* The units a booking holds follow its occupied interval. */
+static const char SQL_BOOKING_UNITS_MOVE[] =
+    "UPDATE booking_resources SET start_at = (SELECT start_at - buffer_before_min * 60 "
+    "FROM bookings WHERE id = ?1), end_at = (SELECT end_at + buffer_after_min * 60 "
+    "FROM bookings WHERE id = ?1) WHERE booking_id = ?1";
 static const char SQL_BOOKING_NOTES[] =
     "UPDATE bookings SET notes = ?, updated_at = ? WHERE id = ?";
 static const char SQL_BOOKING_CANCEL[] =
@@ -238,8 +257,8 @@ query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int
     struct store_busy *grown;
     int rc;
 
-    if (!st ||
-        sql_bind(c, st, "iiiii", staff_id, from, to, (int64_t)(from - EVENT_MAX_S), skip) != ERR_OK)
+    if (!st || sql_bind(c, st, "iiiii", staff_id, from, to,
+                        (int64_t)(from - EVENT_MAX_S - BUFFERS_MAX_S), skip) != ERR_OK)
         return ERR_STORE;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == *cap) {
@@ -257,6 +276,7 @@ query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int
         (*v)[*n].start = sqlite3_column_int64(st, 0);
         (*v)[*n].end = sqlite3_column_int64(st, 1);
         (*v)[*n].group_service_id = sqlite3_column_int64(st, 2);
+        (*v)[*n].at = sqlite3_column_int64(st, 3);
         (*n)++;
     }
     sqlite3_reset(st);
@@ -340,10 +360,10 @@ sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
     int rc;
 
-    if (!st ||
-        sql_bind(c, st, "iiiiiotttiit", b->patient_id, b->staff_id, b->location_id, b->start_at,
-                 b->end_at, b->group_service_id, b->notes ? b->notes : "", b->source,
-                 b->payment_status, b->created_at, b->created_at, b->referral) != ERR_OK)
+    if (!st || sql_bind(c, st, "iiiiiotttiitdd", b->patient_id, b->staff_id, b->location_id,
+                        b->start_at, b->end_at, b->group_service_id, b->notes ? b->notes : "",
+                        b->source, b->payment_status, b->created_at, b->created_at, b->referral,
+                        b->buffer_before_min, b->buffer_after_min) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)
@@ -355,7 +375,8 @@ sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
 
 int
 sqlite_booking_set_services(struct store_conn *c, int64_t id, const struct store_service *services,
-                            size_t n, int64_t group_service_id)
+                            size_t n, int64_t group_service_id, int buffer_before_min,
+                            int buffer_after_min)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_SERVICES_DELETE);
     int rc = st ? mark_booking_staff(c, id) : ERR_STORE;
@@ -369,18 +390,26 @@ sqlite_booking_set_services(struct store_conn *c, int64_t id, const struct store
     st = rc == ERR_OK ? sql_prepare(c, SQL_BOOKING_SET_GROUP) : NULL;
     if (rc != ERR_OK || !st)
         return rc != ERR_OK ? rc : ERR_STORE;
-    rc = sql_bind(c, st, "oi", group_service_id, id);
+    rc = sql_bind(c, st, "oddi", group_service_id, buffer_before_min, buffer_after_min, id);
     return rc == ERR_OK ? sql_exec_step(c, st) : rc;
 }
 
-/* service_ids comes out of SQLite as JSON text; make it a real array. */
+/* service_ids and resources come out of SQLite as JSON text; make them
+ * real arrays. */
+static void
+parse_json_array(json_t *row, const char *key)
+{
+    const char *text = json_string_value(json_object_get(row, key));
+    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
+
+    json_object_set_new(row, key, ids ? ids : json_array());
+}
+
 static void
 parse_service_ids(json_t *row)
 {
-    const char *text = json_string_value(json_object_get(row, "service_ids"));
-    json_t *ids = text ? json_loads(text, 0, NULL) : NULL;
-
-    json_object_set_new(row, "service_ids", ids ? ids : json_array());
+    parse_json_array(row, "service_ids");
+    parse_json_array(row, "resources");
 }
 
 int
@@ -468,7 +497,12 @@ sqlite_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t 
     st = sql_prepare(c, SQL_BOOKING_MOVE);
     if (!st || sql_bind(c, st, "iiiiii", staff_id, location_id, start, end, now, id) != ERR_OK)
         return ERR_STORE;
-    return sql_exec_step(c, st);
+    rc = sql_exec_step(c, st);
+    st = rc == ERR_OK ? sql_prepare(c, SQL_BOOKING_UNITS_MOVE) : NULL;
+    if (rc != ERR_OK || !st)
+        return rc != ERR_OK ? rc : ERR_STORE;
+    rc = sql_bind(c, st, "i", id);
+    return rc == ERR_OK ? sql_exec_step(c, st) : rc;
 }
 
 int

@@ -620,4 +620,17 @@ export default {
   'settings.package_expiry_reminder_days': 'تذكير انتهاء الباقة (أيام قبله)',
   'settings.package_expiry_reminder_days.help': 'يُراسَل المرضى الذين لديهم زيارات متبقية في باقة قبل انتهائها بهذا العدد من الأيام. 0 = بلا تذكير.',
   'portal.pkg.badge': 'زيارة ضمن باقة',
+  // Capacity: resources (rooms, chairs, machines) and holds
+  'nav.resources': 'الموارد',
+  'capacity.kind': 'النوع',
+  'capacity.kind_hint': 'مثل غرفة، كرسي، جهاز أشعة',
+  'capacity.location': 'الموقع',
+  'capacity.choose_location': 'اختر موقعًا',
+  'capacity.quantity': 'الوحدات',
+  'capacity.quantity_hint': 'كم وحدة منه في الموقع (واحدة على الأقل).',
+  'capacity.service_resources': 'الموارد المطلوبة',
+  'capacity.service_resources_hint': 'يأخذ الحجز وحدة شاغرة من كل منها في موقعه.',
+  'capacity.hold_left': 'هذا الموعد محجوز لك مؤقتًا لمدة {time}.',
+  'capacity.hold_expired': 'انتهى الحجز المؤقت لهذا الموعد؛ قد يأخذه شخص آخر.',
+  'capacity.hold_failed': 'أُخذ هذا الموعد للتو. يرجى اختيار موعد آخر.',
 };

@@ -600,4 +600,17 @@ export default {
   'settings.package_expiry_reminder_days': 'Package expiry reminder (days before)',
   'settings.package_expiry_reminder_days.help': 'Patients with visits left in a package are e-mailed this many days before it expires. 0 = no reminder.',
   'portal.pkg.badge': 'Package visit',
+  // Capacity: resources (rooms, chairs, machines) and holds
+  'nav.resources': 'Resources',
+  'capacity.kind': 'Kind',
+  'capacity.kind_hint': 'e.g. room, chair, X-ray',
+  'capacity.location': 'Location',
+  'capacity.choose_location': 'Choose a location',
+  'capacity.quantity': 'Units',
+  'capacity.quantity_hint': 'How many of it the location has (at least 1).',
+  'capacity.service_resources': 'Resources needed',
+  'capacity.service_resources_hint': 'A booking takes one free unit of each at its location.',
+  'capacity.hold_left': 'This time is held for you for {time}.',
+  'capacity.hold_expired': 'Your hold on this time has run out; it may be taken by someone else.',
+  'capacity.hold_failed': 'This time was just taken. Please choose another.',
 };

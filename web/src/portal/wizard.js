@@ -41,6 +41,9 @@ export function BookingWizard({ cat, user, onUser }) {
   const [notes, setNotes] = useState('');
   const [pay, setPay] = useState(null);
   const [booking, setBooking] = useState(null);
+  const [hold, setHold] = useState(null);
+  const [holdError, setHoldError] = useState(null);
+  const holdRef = useRef(null); // the live hold, for releasing it without a stale closure
   const headRef = useRef(null);
 
   const services = serviceIds.map((id) => cat.services.find((s) => s.id === id)).filter(Boolean);
@@ -59,8 +62,34 @@ export function BookingWizard({ cat, user, onUser }) {
     setStep(Math.max(0, Math.min(steps.length - 1, to)));
   }
 
+  // Picking a time holds it for this session (POST /holds) while the
+  // patient finishes; another pick or none releases the last hold.
+  async function pickSlot(next) {
+    const old = holdRef.current;
+    holdRef.current = null;
+    setHold(null);
+    setHoldError(null);
+    if (old) api.del(`/holds/${old.id}`).catch(() => {});
+    setSlot(next);
+    if (!next) return;
+    try {
+      const h = await api.post('/holds', { staff_id: next.staff_id, service_ids: serviceIds, start: next.start });
+      const minutes = Number(settings.hold_minutes) || 0;
+      // The browser's own clock counts down, whatever the server's says.
+      const until = minutes ? Date.now() + minutes * 60000 : Date.parse(h.expires_at);
+      holdRef.current = { ...h, until };
+      setHold(holdRef.current);
+    } catch (e) {
+      if (e.status === 409) {
+        setSlot(null);
+        setHoldError(t('capacity.hold_failed'));
+      }
+    }
+  }
+  const clearSlot = () => pickSlot(null);
+
   function toggleService(id) {
-    setSlot(null);
+    clearSlot();
     const next = single
       ? serviceIds.includes(id) ? [] : [id]
       : serviceIds.includes(id) ? serviceIds.filter((x) => x !== id) : [...serviceIds, id];
@@ -72,6 +101,8 @@ export function BookingWizard({ cat, user, onUser }) {
   function restart() {
     setServiceIds([]);
     setStaffId(ANY);
+    holdRef.current = null;
+    setHold(null);
     setSlot(null);
     setNotes('');
     setPay(null);
@@ -92,22 +123,23 @@ export function BookingWizard({ cat, user, onUser }) {
     details: true,
   };
 
-  const summary = html`<${Summary} cat=${cat} services=${services} staffId=${staffId} slot=${slot} total=${total}
+  const summary = html`<${Summary} cat=${cat} services=${services} staffId=${staffId} slot=${slot} hold=${hold} total=${total}
     duration=${duration} onRemoveService=${(id) => {
       toggleService(id);
       if (serviceIds.length === 1) go(0);
     }}
-    onRemoveStaff=${step > 1 ? () => { setStaffId(ANY); setSlot(null); } : null} />`;
+    onRemoveStaff=${step > 1 ? () => { setStaffId(ANY); clearSlot(); } : null} />`;
 
   let body;
   if (name === 'service') body = html`<${ServiceStep} cat=${cat} single=${single} selected=${serviceIds} onToggle=${toggleService} />`;
   else if (name === 'staff')
     body = html`<${StaffStep} cat=${cat} serviceIds=${serviceIds} value=${staffId}
-      onChange=${(v) => { setStaffId(v); setSlot(null); }} />`;
+      onChange=${(v) => { setStaffId(v); clearSlot(); }} />`;
   else if (name === 'datetime')
     body = html`<${DateTimeStep} cat=${cat} tz=${tz} serviceIds=${serviceIds} staffId=${staffId} date=${date}
-      onDate=${(d) => { setDate(d); setSlot(null); }} slot=${slot} onSlot=${setSlot}
-      linked=${link && !link.done ? link : null} onLinked=${(s) => { setSlot(s); setLink({ ...link, done: true }); go(step + 1); }} />`;
+      onDate=${(d) => { setDate(d); clearSlot(); }} slot=${slot} onSlot=${pickSlot}
+      linked=${link && !link.done ? link : null} onLinked=${(s) => { pickSlot(s); setLink({ ...link, done: true }); go(step + 1); }} />
+      ${holdError ? html`<p class="error-box" role="alert">${holdError}</p>` : null}`;
   else if (name === 'notes')
     body = html`<${Textarea} label=${t('portal.notes.label')} value=${notes} onInput=${setNotes} rows="4" maxlength="2000"
       aria-describedby="notes-hint" /><small id="notes-hint" class="hint">${t('portal.notes.hint')}</small>`;
@@ -116,7 +148,7 @@ export function BookingWizard({ cat, user, onUser }) {
       onChoose=${(v) => { setPay(v); go(step + 1); }} />`;
   else
     body = html`<${DetailsStep} cat=${cat} user=${user} onUser=${onUser} services=${services} staffId=${staffId}
-      slot=${slot} notes=${notes} pay=${pay} total=${total} referral=${link?.referral} onBooked=${setBooking}
+      slot=${slot} hold=${hold} notes=${notes} pay=${pay} total=${total} referral=${link?.referral} onBooked=${(b) => { holdRef.current = null; setBooking(b); }}
       onPickTime=${() => go(steps.indexOf('datetime'))} />`;
 
   const showNext = name !== 'details' && name !== 'payment';
@@ -146,7 +178,20 @@ export function BookingWizard({ cat, user, onUser }) {
   </div>`;
 }
 
-function Summary({ cat, services, staffId, slot, total, duration, onRemoveService, onRemoveStaff }) {
+/** How long the picked time stays held, counting down each second. */
+function HoldTimer({ hold }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [hold.id]);
+  const left = Math.max(0, Math.ceil((hold.until - now) / 1000));
+  if (left === 0) return html`<p class="hold-timer expired" role="alert">${t('capacity.hold_expired')}</p>`;
+  const time = digits(`${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`);
+  return html`<p class="hold-timer" role="timer">${t('capacity.hold_left', { time })}</p>`;
+}
+
+function Summary({ cat, services, staffId, slot, hold, total, duration, onRemoveService, onRemoveStaff }) {
   return html`<aside class="card wizard-summary" aria-labelledby="summary-title">
     <h2 id="summary-title">${t('portal.summary.title')}</h2>
     <h3>${t('portal.summary.selected')}</h3>
@@ -169,7 +214,8 @@ function Summary({ cat, services, staffId, slot, total, duration, onRemoveServic
       : null}
     ${slot
       ? html`<h3>${t('portal.summary.when')}</h3>
-          <p>${longDate(dateOf(slot.start), locale())}, ${t('portal.time.range', { start: timeOf(slot.start), end: timeOf(slot.end) })}</p>`
+          <p>${longDate(dateOf(slot.start), locale())}, ${t('portal.time.range', { start: timeOf(slot.start), end: timeOf(slot.end) })}</p>
+          ${hold ? html`<${HoldTimer} hold=${hold} />` : null}`
       : null}
     ${services.length
       ? html`<p class="summary-total"><span>${t('portal.summary.total')}</span>
@@ -317,7 +363,7 @@ function fieldError(err, ...names) {
   return '';
 }
 
-function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, total, referral, onBooked, onPickTime }) {
+function DetailsStep({ cat, user, onUser, services, staffId, slot, hold, notes, pay, total, referral, onBooked, onPickTime }) {
   const signup = cat.settings?.allow_self_signup !== false;
   const [mode, setMode] = useState(signup ? 'new' : 'existing');
   const [form, setForm] = useState({ name: '', phone: '', email: '', password: '' });
@@ -337,6 +383,7 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, notes, pay, t
     const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
     if (pay) Object.assign(body, payBody(pay));
     if (referral) body.booking_referral = referral;
+    if (hold) body.hold_token = hold.token;
     if (!isPatient && mode === 'existing') {
       me = await login(form.email.trim(), form.password);
       onUser(me);

@@ -5,7 +5,7 @@ import { AppointmentFormPage } from './appointment_form.js';
 import { AppointmentsPage } from './appointments_list.js';
 import { BookingsPage } from './bookings_list.js';
 import { PatientsPage, PatientProfilePage } from './patients.js';
-import { ServicesPage, ActionsPage, LocationsPage, StaffPage } from './setup_pages.js';
+import { ServicesPage, ActionsPage, LocationsPage, StaffPage, ResourcesPage } from './setup_pages.js';
 import { PackagesPage } from './packages.js';
 import { StaffDetailPage } from './staff_detail.js';
 import { ProductsPage, StoragesPage, StockPage, ServiceConsumablesPage } from './stock_pages.js';
@@ -29,6 +29,7 @@ export const pages = [
   { path: '/actions', component: ActionsPage },
   { path: '/packages', component: PackagesPage },
   { path: '/locations', component: LocationsPage },
+  { path: '/resources', component: ResourcesPage },
   { path: '/staff', component: StaffPage },
   { path: '/staff/:id', component: StaffDetailPage },
   { path: '/settings', component: SettingsPage },

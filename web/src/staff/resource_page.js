@@ -28,9 +28,10 @@ export function FieldControl({ field, value, onChange, error }) {
     return html`<div><${Checkbox} label=${label} checked=${!!value} onChange=${onChange} />${hint ? html`<small class="hint">${hint}</small>` : null}</div>`;
   }
   if (field.type === 'choice') {
-    // numeric: the options are ids, sent as numbers (none as null).
-    const pick = field.numeric ? (v) => onChange(v === '' ? null : Number(v)) : onChange;
-    return html`<${Select} label=${label} hint=${hint} error=${error} value=${value ?? ''} onChange=${pick} placeholder=${field.optional ? t('common.none') : undefined}
+    // numeric: the options are ids, sent as numbers; placeholder: a first "choose" entry.
+    const placeholder = field.optional ? t('common.none') : field.placeholder ? t(field.placeholder) : undefined;
+    const changed = field.numeric ? (v) => onChange(v === '' ? (field.optional ? null : '') : Number(v)) : onChange;
+    return html`<${Select} label=${label} hint=${hint} error=${error} value=${value ?? ''} onChange=${changed} placeholder=${placeholder}
       options=${field.options.map((o) => (typeof o === 'object' ? o : { value: o, label: t(`${field.label}.${o}`) }))} />`;
   }
   if (field.type === 'multi') {

@@ -8,14 +8,24 @@ import { ResourcePage } from './resource_page.js';
 
 const yesNo = (v) => (v ? t('common.yes') : t('common.no'));
 
+async function servicesExtra() {
+  const [resources, locations] = await Promise.all([listAll('/resources'), listAll('/locations')]);
+  return { resources, locations };
+}
+
+const resourceLabel = (r, extra) => {
+  const loc = extra.locations.find((l) => l.id === r.location_id);
+  return loc ? `${r.name} (${loc.name})` : r.name;
+};
+
 export function ServicesPage({ user }) {
   const refs = useAsync(() => loadRefs(), []);
   if (!refs.data && !refs.error) return html`<${Loading} />`;
   const currency = refs.data?.settings?.currency;
-  return html`<${ResourcePage} user=${user} title="nav.services" path="/services"
+  return html`<${ResourcePage} user=${user} title="nav.services" path="/services" extraLoad=${servicesExtra}
     rowLink=${(s) => `#/services/${s.id}/consumables`}
-    blank=${{ name: '', category: '', duration_min: 30, price: 0, online_booking: true, capacity: 1, buffer_before_min: 0, buffer_after_min: 0 }}
-    fields=${[
+    blank=${{ name: '', category: '', duration_min: 30, price: 0, online_booking: true, capacity: 1, buffer_before_min: 0, buffer_after_min: 0, resource_ids: [] }}
+    fields=${(extra) => [
       { name: 'name', label: 'field.name', required: true },
       { name: 'category', label: 'service.category' },
       { name: 'duration_min', label: 'service.duration', type: 'int', required: true },
@@ -24,6 +34,8 @@ export function ServicesPage({ user }) {
       { name: 'buffer_before_min', label: 'service.buffer_before', type: 'int' },
       { name: 'buffer_after_min', label: 'service.buffer_after', type: 'int' },
       { name: 'online_booking', label: 'service.online', type: 'bool' },
+      { name: 'resource_ids', label: 'capacity.service_resources', type: 'multi', hint: 'capacity.service_resources_hint',
+        options: extra.resources.map((r) => ({ value: r.id, label: resourceLabel(r, extra) })) },
     ]}
     columns=${[
       { label: 'field.name', render: (s) => s.name },
@@ -31,6 +43,30 @@ export function ServicesPage({ user }) {
       { label: 'service.duration', render: (s) => t('common.minutes', { n: s.duration_min }) },
       { label: 'service.price', render: (s) => money(s.price, currency) },
       { label: 'service.online', render: (s) => yesNo(s.online_booking) },
+      { label: 'capacity.service_resources', render: (s, extra) => (s.resource_ids || []).map((id) => extra.resources.find((r) => r.id === id)?.name).join(', ') },
+    ]} />`;
+}
+
+async function resourcesExtra() {
+  return { locations: await listAll('/locations') };
+}
+
+/** Rooms, chairs and machines: units at a location that services need. */
+export function ResourcesPage({ user }) {
+  return html`<${ResourcePage} user=${user} title="nav.resources" path="/resources" extraLoad=${resourcesExtra}
+    blank=${{ name: '', kind: '', quantity: 1, location_id: '' }}
+    fields=${(extra) => [
+      { name: 'name', label: 'field.name', required: true },
+      { name: 'kind', label: 'capacity.kind', hint: 'capacity.kind_hint' },
+      { name: 'location_id', label: 'capacity.location', type: 'choice', numeric: true, required: true, placeholder: 'capacity.choose_location',
+        options: extra.locations.map((l) => ({ value: l.id, label: l.name })) },
+      { name: 'quantity', label: 'capacity.quantity', type: 'int', required: true, hint: 'capacity.quantity_hint' },
+    ]}
+    columns=${[
+      { label: 'field.name', render: (r) => r.name },
+      { label: 'capacity.kind', render: (r) => r.kind },
+      { label: 'capacity.location', render: (r, extra) => extra.locations.find((l) => l.id === r.location_id)?.name || '' },
+      { label: 'capacity.quantity', render: (r) => String(r.quantity) },
     ]} />`;
 }
 

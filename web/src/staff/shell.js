@@ -22,6 +22,7 @@ const MENU = [
   ['/products', 'nav.products'],
   ['/storages', 'nav.storages'],
   ['/stock', 'nav.stock'],
+  ['/resources', 'nav.resources'],
   ['/money/takings', 'nav.takings'],
   ['/money/receivables', 'nav.receivables'],
   ['/money/refunds', 'nav.refunds'],
