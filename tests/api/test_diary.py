@@ -20,6 +20,7 @@ import zoneinfo
 
 import helpers
 import realservers as rs
+import standards
 from helpers import API, book_ok, check, eq, local_iso, make_patient, make_service, next_weekday
 
 SERVERS = {"radicale": rs.Radicale, "xandikos": rs.Xandikos}
@@ -520,6 +521,20 @@ def test_unreachable_alert_on_time_whatever_the_backoff(ctx):
         _extra.remove(srv)
         smtp.stop()
         rs.remove(folder)
+
+
+def test_zy_every_diary_object_passes_libical_and_icalendar(ctx):
+    """Every event the worker put into either diary in the tests above, as
+    the server received it: libical's restriction check and
+    python3-icalendar accept it as a plain calendar (no METHOD)."""
+    items = []
+    for kind, d in sorted(_env.items()):
+        for r in d.proxy.seen("PUT"):
+            if r["body"].startswith("BEGIN:VCALENDAR"):
+                items.append(("%s %s" % (kind, r["path"]), r["body"], None))
+    check(len(items) >= 2 * len(SERVERS), "diary objects recorded: %d" % len(items))
+    for info in standards.check_calendars(items):
+        eq(info["name"], "VCALENDAR", "a calendar")
 
 
 def test_zz_servers_stop_cleanly(ctx):
