@@ -20,6 +20,9 @@
 #define FHIR_MAX_ARGS 32
 #define FHIR_COUNT_DEFAULT 50
 #define FHIR_COUNT_MAX 500
+/* The identifier system of a $hold's token on the pending Appointment
+ * (its period.end: when the hold expires); $book wants it back. */
+#define FHIR_HOLD_SYSTEM "urn:chairside:hold-token"
 
 /* 1 when path is /fhir or below it. */
 int fhir_is_path(const char *path);
@@ -123,6 +126,7 @@ int api_fhir_appointment_read(struct http_req *req, struct http_resp *resp);
 int api_fhir_appointment_search(struct http_req *req, struct http_resp *resp);
 
 int api_fhir_find(struct http_req *req, struct http_resp *resp);
+int api_fhir_hold(struct http_req *req, struct http_resp *resp);
 int api_fhir_book(struct http_req *req, struct http_resp *resp);
 
 int api_fhir_bulk_publish(struct http_req *req, struct http_resp *resp);

@@ -41,6 +41,7 @@ static const char capability_json[] =
     "{\"name\":\"practitioner\",\"type\":\"reference\"},"
     "{\"name\":\"status\",\"type\":\"token\"}],"
     "\"operation\":[{\"name\":\"find\",\"definition\":\"" IHE_OP "appointment-find\"},"
+    "{\"name\":\"hold\",\"definition\":\"" IHE_OP "appointment-hold\"},"
     "{\"name\":\"book\",\"definition\":\"" IHE_OP "appointment-book\"}]}],"
     "\"operation\":[{\"name\":\"bulk-publish\","
     "\"definition\":\"http://hl7.org/fhir/uv/bulkdata/OperationDefinition/bulk-publish\"}]}]}";

@@ -1,8 +1,9 @@
 /* The IHE ITI Scheduling operations on Appointment: $find (ITI-115)
- * proposes appointments from free slots, $book (ITI-117) books one
- * through the booking use case of POST /bookings. Both take a Parameters
- * resource ($book also a bare Appointment). $hold (ITI-116) waits for
- * holds (service/fhir.h, fhir_book_in.hold). */
+ * proposes appointments from free slots, $hold (ITI-116) keeps one for
+ * the caller through the holds use case of POST /holds, $book (ITI-117)
+ * books one (or a held one) through the booking use case of POST
+ * /bookings. Each takes a Parameters resource ($hold and $book also a
+ * bare Appointment). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "api/app.h"
 #include "api/auth.h"
 #include "api/fhir.h"
+#include "api/holds.h"
 #include "api/input.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -225,6 +227,111 @@ api_fhir_find(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
+/* --- $hold --------------------------------------------------------------------- */
+
+/* Who holds through FHIR: an API token by its id, so that the token which
+ * held a time is the one that may book it (not any holder of the hold's
+ * secret); a session as POST /holds names it. */
+static void
+fhir_holder(struct http_req *req, char *out)
+{
+    if (req->auth.token_id > 0) {
+        snprintf(out, HOLDS_HOLDER_LEN, "api-token:%lld", (long long)req->auth.token_id);
+        return;
+    }
+    api_holder(req, NULL, out);
+}
+
+static const json_t *book_appointment(struct http_req *req);
+static int requested_slot(struct http_req *req, const json_t *appt, struct fhir_slot *slot);
+static int participant(struct http_req *req, const json_t *appt, const char *type, int64_t *id);
+
+/* The slot to hold: appointment-resource (a proposal of $find, or an
+ * Appointment naming start, Practitioner and serviceType) and, shown on
+ * the answer only, its Patient participant. */
+static int
+read_hold(struct http_req *req, struct fhir_slot *slot, int64_t *patient_id)
+{
+    const json_t *appt = book_appointment(req);
+    int rc;
+
+    *patient_id = 0;
+    if (!json_is_object(appt) || strcmp(row_text(appt, "resourceType"), "Appointment") != 0)
+        return http_field_error(req, "appointment-resource",
+                                "is required (an Appointment $find proposed)");
+    rc = requested_slot(req, appt, slot);
+    if (rc == ERR_OK)
+        rc = participant(req, appt, "Patient", patient_id);
+    if (rc == ERR_OK && (*patient_id || req->auth.role == HTTP_ROLE_PATIENT))
+        rc = check_patient(req, "participant", patient_id);
+    return rc;
+}
+
+/* The pending Appointment of a hold: the proposal, with the hold's id and
+ * its token as an identifier whose period ends when the hold does. */
+static json_t *
+held_appointment(const struct fhir_slot *slot, int64_t patient_id, const json_t *services,
+                 const struct hold_made *made)
+{
+    char id[32], expires[TZ_RFC3339_LEN];
+    json_t *a = proposal(slot, patient_id, services);
+
+    if (!a)
+        return NULL;
+    snprintf(id, sizeof(id), "hold-%lld", (long long)made->id);
+    tz_format_rfc3339(made->expires_at, 0, expires);
+    if (json_object_set_new(a, "id", json_string(id)) ||
+        json_object_set_new(a, "status", json_string("pending")) ||
+        json_object_set_new(a, "identifier",
+                            json_pack("[{s:s, s:s, s:s, s:{s:s}}]", "use", "secondary", "system",
+                                      FHIR_HOLD_SYSTEM, "value", made->token, "period", "end",
+                                      expires))) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+int
+api_fhir_hold(struct http_req *req, struct http_resp *resp)
+{
+    static const char *const types[] = {"Parameters", "Appointment", NULL};
+    struct svc sv = api_svc(req);
+    char holder[HOLDS_HOLDER_LEN];
+    struct fhir_bundle b = {0};
+    struct fhir_slot slot;
+    struct hold_made made;
+    json_t *services = NULL;
+    int64_t patient_id = 0;
+    int online = req->auth.role == HTTP_ROLE_PATIENT;
+    int rc = read_body(req, types);
+
+    if (rc == ERR_OK)
+        rc = read_hold(req, &slot, &patient_id);
+    fhir_holder(req, holder);
+    if (rc == ERR_OK && !holder[0])
+        rc = http_fail(req, ERR_UNAUTHORIZED, "holding a time needs a bearer token");
+    /* The slot must be free and where its id says; the hold's own
+     * transaction checks it again under the staff member's lock. */
+    if (rc == ERR_OK)
+        rc = fhir_slot_check(&sv, &slot, online);
+    if (rc == ERR_NOT_FOUND)
+        rc = http_fail(req, ERR_CONFLICT, "that slot is not free (taken, held, or never offered)");
+    if (rc == ERR_OK)
+        rc = fhir_hold(&sv, holder, &slot, online, &made);
+    if (rc == ERR_OK)
+        rc = fhir_services(&sv, online, &services);
+    if (rc == ERR_OK)
+        rc = fhir_bundle_init(req, &b, "collection");
+    if (rc == ERR_OK)
+        rc = fhir_bundle_add(&b, held_appointment(&slot, patient_id, services, &made));
+    if (rc == ERR_OK)
+        rc = fhir_reply(resp, 200, fhir_bundle_take(&b));
+    fhir_bundle_cleanup(&b);
+    json_decref(services);
+    return rc;
+}
+
 /* --- $book --------------------------------------------------------------------- */
 
 /* The participant of type, as an id (0 when none). */
@@ -286,22 +393,88 @@ book_appointment(struct http_req *req)
     return json_object_get(param(req->json, "appointment-resource"), "resource");
 }
 
+/* The hold token among identifier (one Identifier or an array of them):
+ * the value of the FHIR_HOLD_SYSTEM one, "" when there is none. */
+static const char *
+hold_token(const json_t *identifier)
+{
+    const json_t *one;
+    size_t i;
+
+    if (json_is_object(identifier))
+        return strcmp(row_text(identifier, "system"), FHIR_HOLD_SYSTEM) == 0
+                   ? row_text(identifier, "value")
+                   : "";
+    json_array_foreach(identifier, i, one)
+    {
+        if (strcmp(row_text(one, "system"), FHIR_HOLD_SYSTEM) == 0)
+            return row_text(one, "value");
+    }
+    return "";
+}
+
+/* A held Appointment's id ("hold-<id>") as *hold_id, and its token from
+ * identifier: the token is what books the held time, the id says which
+ * hold the caller means. */
 static int
-read_book(struct http_req *req, struct fhir_book_in *in)
+held_id(struct http_req *req, const char *field, const char *id, const json_t *identifier,
+        int64_t *hold_id, const char **token)
+{
+    long long v = 0;
+    int used = 0;
+
+    if (sscanf(id, "hold-%lld%n", &v, &used) != 1 || id[used] || v <= 0)
+        return http_field_error(req, field, "must name an Appointment $hold answered (hold-<id>)");
+    *token = hold_token(identifier);
+    if (!**token)
+        return http_field_error(req, field,
+                                "needs the hold's token: the identifier of system " FHIR_HOLD_SYSTEM
+                                " that $hold answered");
+    *hold_id = v;
+    return ERR_OK;
+}
+
+/* appointment-reference: "Appointment/hold-<id>" (or a URL ending so)
+ * with the hold's token as the Reference's identifier. */
+static int
+held_reference(struct http_req *req, const json_t *ref, int64_t *hold_id, const char **token)
+{
+    const char *text = row_text(ref, "reference");
+    const char *slash = strrchr(text, '/');
+    static const char type[] = "Appointment";
+    size_t tlen = sizeof(type) - 1;
+
+    if (!slash || (size_t)(slash - text) < tlen || strncmp(slash - tlen, type, tlen) != 0)
+        return http_field_error(req, "appointment-reference",
+                                "must reference an Appointment $hold answered (Appointment/hold-"
+                                "<id>)");
+    return held_id(req, "appointment-reference", slash + 1, json_object_get(ref, "identifier"),
+                   hold_id, token);
+}
+
+/* What $book books: a held Appointment (*hold_id and in->hold set, the
+ * slot is the hold's), or the slot an appointment-resource asks for. */
+static int
+read_book(struct http_req *req, struct fhir_book_in *in, int64_t *hold_id)
 {
     const json_t *appt = book_appointment(req);
+    const json_t *ref =
+        json_object_get(param(req->json, "appointment-reference"), "valueReference");
     const json_t *patient = json_object_get(param(req->json, "patient-resource"), "resource");
     const char *comment = row_text(param(req->json, "comment"), "valueString");
     int rc;
 
     memset(in, 0, sizeof(*in));
+    *hold_id = 0;
     if (!appt && param(req->json, "appointment-reference"))
-        return http_field_error(req, "appointment-reference",
-                                "booking a held appointment needs $hold, which this server does "
-                                "not offer yet: send appointment-resource");
-    if (!json_is_object(appt) || strcmp(row_text(appt, "resourceType"), "Appointment") != 0)
+        rc = held_reference(req, ref, hold_id, &in->hold);
+    else if (!json_is_object(appt) || strcmp(row_text(appt, "resourceType"), "Appointment") != 0)
         return http_field_error(req, "appointment-resource", "is required (an Appointment)");
-    rc = requested_slot(req, appt, &in->slot);
+    else if (strncmp(row_text(appt, "id"), "hold-", 5) == 0)
+        rc = held_id(req, "appointment-resource", row_text(appt, "id"),
+                     json_object_get(appt, "identifier"), hold_id, &in->hold);
+    else
+        rc = requested_slot(req, appt, &in->slot);
     if (rc == ERR_OK)
         rc = participant(req, appt, "Patient", &in->patient_id);
     if (rc == ERR_OK && !in->patient_id && patient) {
@@ -309,6 +482,9 @@ read_book(struct http_req *req, struct fhir_book_in *in)
         if (in->patient_id <= 0)
             rc = http_field_error(req, "patient-resource", "must be a Patient of this server");
     }
+    if (rc == ERR_OK && !in->patient_id)
+        rc = ref_id(req, "patient-reference", param_ref(req->json, "patient-reference"), "Patient",
+                    &in->patient_id);
     if (rc == ERR_OK)
         rc = check_patient(req, "participant", &in->patient_id);
     if (rc == ERR_OK && !in->patient_id)
@@ -318,6 +494,26 @@ read_book(struct http_req *req, struct fhir_book_in *in)
         rc = http_field_error(req, "comment", "is too long");
     in->by_patient = req->auth.role == HTTP_ROLE_PATIENT;
     return rc;
+}
+
+/* The hold $book names, if it is live and the caller's: its slot is what
+ * gets booked. Someone else's hold is refused even with its token. */
+static int
+use_hold(struct http_req *req, const struct svc *sv, int64_t hold_id, struct fhir_book_in *in)
+{
+    char holder[HOLDS_HOLDER_LEN];
+    struct fhir_held held;
+    int rc = fhir_hold_find(sv, in->hold, &held);
+
+    if (rc != ERR_OK)
+        return rc;
+    fhir_holder(req, holder);
+    if (held.id != hold_id)
+        return http_field_error(req, "appointment-reference", "that token is not this hold's");
+    if (!holder[0] || strcmp(held.holder, holder) != 0)
+        return http_fail(req, ERR_CONFLICT, "that time is held by someone else");
+    in->slot = held.slot;
+    return ERR_OK;
 }
 
 int
@@ -330,14 +526,17 @@ api_fhir_book(struct http_req *req, struct http_resp *resp)
     struct store_audit audit;
     char address[64];
     json_t *row = NULL, *res = NULL;
-    int64_t id = 0;
+    int64_t id = 0, hold_id = 0;
     int rc = read_body(req, types);
 
     if (rc == ERR_OK)
-        rc = read_book(req, &in);
+        rc = read_book(req, &in, &hold_id);
+    if (rc == ERR_OK && hold_id)
+        rc = use_hold(req, &sv, hold_id, &in);
     /* The slot must be free and where its id says; the booking's own
-     * transaction checks it again under the staff member's lock. */
-    if (rc == ERR_OK)
+     * transaction checks it again under the staff member's lock. A held
+     * slot is free only to its hold, which the booking checks itself. */
+    else if (rc == ERR_OK)
         rc = fhir_slot_check(&sv, &in.slot, in.by_patient);
     if (rc == ERR_NOT_FOUND)
         rc = http_fail(req, ERR_CONFLICT, "that slot is not free (taken, or never offered)");

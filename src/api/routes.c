@@ -203,6 +203,7 @@ const struct http_route api_routes[] = {
     {"GET", "/fhir/Slot/busy-{id}", api_fhir_busy_slot_read, ANYONE, NULL},
     {"GET", "/fhir/Appointment", api_fhir_appointment_search, ANYONE, NULL},
     {"POST", "/fhir/Appointment/$find", api_fhir_find, ANYONE, NULL},
+    {"POST", "/fhir/Appointment/$hold", api_fhir_hold, ANYONE, NULL},
     {"POST", "/fhir/Appointment/$book", api_fhir_book, ANYONE, NULL},
     /* SMART Scheduling Links: public, like the booking portal they feed. */
     {"GET", "/fhir/$bulk-publish", api_fhir_bulk_publish, PUBLIC, NULL},

