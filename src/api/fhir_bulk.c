@@ -19,6 +19,30 @@
 
 static const char *const published[] = {"Location", "Schedule", "Slot", NULL};
 
+/* One Slot file per service offered online (url?service-type=ID): four
+ * weeks of a whole clinic's free times in one answer would grow without
+ * bound, while one service's stay the size a slot finder fetches at once
+ * (SMART Scheduling Links lets a manifest name several files of a type). */
+static int
+add_slot_files(struct http_req *req, json_t *output, const char *url)
+{
+    struct svc sv = api_svc(req);
+    json_t *services = NULL, *row;
+    const char *key;
+    char one[700];
+    int rc = fhir_services(&sv, 1, &services);
+
+    json_object_foreach(services, key, row)
+    {
+        snprintf(one, sizeof(one), "%s?service-type=%s", url, key);
+        if (rc == ERR_OK &&
+            json_array_append_new(output, json_pack("{s:s, s:s}", "type", "Slot", "url", one)))
+            rc = ERR_NOMEM;
+    }
+    json_decref(services);
+    return rc;
+}
+
 int
 api_fhir_bulk_publish(struct http_req *req, struct http_resp *resp)
 {
@@ -36,13 +60,15 @@ api_fhir_bulk_publish(struct http_req *req, struct http_resp *resp)
     output = json_object_get(m, "output");
     for (i = 0; m && published[i]; i++) {
         snprintf(url, sizeof(url), "%s/$bulk-publish/%s.ndjson", base, published[i]);
-        if (json_array_append_new(output,
-                                  json_pack("{s:s, s:s}", "type", published[i], "url", url)))
+        if (strcmp(published[i], "Slot") == 0)
+            rc = add_slot_files(req, output, url);
+        else if (json_array_append_new(output,
+                                       json_pack("{s:s, s:s}", "type", published[i], "url", url)))
             rc = ERR_NOMEM;
     }
-    if (rc != ERR_OK) {
+    if (!m || rc != ERR_OK) {
         json_decref(m);
-        return rc;
+        return m ? rc : ERR_NOMEM;
     }
     return http_reply_json(resp, 200, m);
 }
@@ -112,9 +138,19 @@ put_slots(struct http_req *req, struct http_resp *resp)
     struct fhir_slot *slots = NULL;
     json_t *services = NULL;
     char origin[512];
+    const char *type = http_query(req, "service-type");
+    int64_t service_id = 0;
+    char *end = NULL;
     size_t n = 0, i;
     int rc = fhir_origin(req, origin, sizeof(origin));
 
+    if (type) {
+        service_id = strtoll(type, &end, 10);
+        if (!*type || *end || service_id <= 0)
+            return http_fail(req, ERR_MALFORMED, "service-type must be a service id");
+        q.service_ids = &service_id;
+        q.n_services = 1;
+    }
     q.from = req->now;
     q.to = req->now + (int64_t)FHIR_PUBLISH_DAYS * 86400;
     q.online = 1;
