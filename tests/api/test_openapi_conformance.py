@@ -401,7 +401,7 @@ def test_walk_resources_and_holds(ctx):
             {"service_ids": [svc["id"], other["id"], roomy["id"]]}).expect(200)
     b = s.post(API + "/bookings", {"patient_id": p["id"], "staff_id": st["id"],
                                    "service_ids": [roomy["id"]], "use_package": False,
-                                   "start": local_iso(day2, "11:00")}).expect(201)
+                                   "start": local_iso(day2, "16:00")}).expect(201)
     s.get(API + "/bookings/%d" % b["id"]).expect(200)
     day = day2.isoformat()
     s.get(API + "/calendar", date=day, location_id=loc["id"], view="resources").expect(200)
