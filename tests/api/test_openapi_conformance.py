@@ -460,9 +460,22 @@ def test_walk_card_checkout_and_gateway_webhook(ctx):
         post(sign(SECRET, wrong), wrong).expect_problem(422)
         post(sign(SECRET, payload)).expect(200)
         post(sign(SECRET, payload)).expect(200)
+        unknown = gw.completed_event(sid)
+        unknown["data"]["object"]["id"] = "cs_test_nobody"
+        unknown = json.dumps(unknown).encode()
+        post(sign(SECRET, unknown), unknown).expect_problem(404)
         me.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
         me.post(API + "/payments/%d/checkout" % pid, {}).expect_problem(409)
         v.post(API + "/payments/%d/checkout" % pid, {}).expect_problem(401)
+        # A gateway that refuses the key: no session, the payment still waits.
+        a.patch(API + "/settings", {"card_gateway_key": "sk_refused"}).expect(200)
+        b2 = me.post(API + "/bookings", {"staff_id": st["id"], "service_ids": [svc["id"]],
+                                         "start": local_iso(day2, "17:00"), "pay": "now",
+                                         "pay_method": "card", "use_package": False}).expect(201)
+        pid2 = me.get(API + "/invoices/%d" % b2["invoice_id"]).expect(200)["payments"][0]["id"]
+        me.post(API + "/payments/%d/checkout" % pid2, {}).expect_problem(503)
+        a.patch(API + "/settings", {"card_gateway_key": KEY}).expect(200)
+        me.post(API + "/bookings/%d/cancel" % b2["id"], {"reason": "paid elsewhere"}).expect(200)
 
 
 def test_walk_visitor_signup_and_merge(ctx):
