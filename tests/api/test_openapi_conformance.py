@@ -2,10 +2,12 @@
 the OpenAPI document it serves. The walk goes through the API as staff,
 an admin, a patient (also through login-as) and a visitor: setup, patients,
 availability, bookings, appointments, visits, the calendar, money, reports,
-notifications, tokens, users and the usual errors. Each response is
-recorded and validated afterwards with jsonschema (Draft 2020-12, as
-OpenAPI 3.1), formats included; the walk must reach every operation the
-document lists."""
+notifications, tokens, users, products and stock, consumables, product
+sales, packages, resources, holds, card checkout with the gateway's signed
+webhook, and the usual errors. Each response is recorded and validated
+afterwards with jsonschema (Draft 2020-12, as OpenAPI 3.1), formats
+included; the walk must reach every operation the document lists outside
+/fhir (FHIR bodies are checked by test_fhir against the FHIR R4 schema)."""
 
 import datetime
 import json
@@ -403,6 +405,11 @@ def test_walk_resources_and_holds(ctx):
                                    "service_ids": [roomy["id"]], "use_package": False,
                                    "start": local_iso(day2, "16:00")}).expect(201)
     s.get(API + "/bookings/%d" % b["id"]).expect(200)
+    # Moved without telling the patient; a flag that is no boolean moves nothing.
+    s.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day2, "16:30"),
+                                             "notify_patient": False}).expect(200)
+    s.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day2, "16:00"),
+                                             "notify_patient": "no"}).expect_problem(422)
     day = day2.isoformat()
     s.get(API + "/calendar", date=day, location_id=loc["id"], view="resources").expect(200)
     s.get(API + "/calendar", date=day, location_id=loc["id"], view="rooms").expect_problem(422)
