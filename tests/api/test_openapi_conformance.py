@@ -2,17 +2,21 @@
 the OpenAPI document it serves. The walk goes through the API as staff,
 an admin, a patient (also through login-as) and a visitor: setup, patients,
 availability, bookings, appointments, visits, the calendar, money, reports,
-notifications, tokens, users and the usual errors. Each response is
-recorded and validated afterwards with jsonschema (Draft 2020-12, as
-OpenAPI 3.1), formats included; the walk must reach every operation the
-document lists."""
+notifications, tokens, users, products and stock, consumables, product
+sales, packages, resources, holds, card checkout with the gateway's signed
+webhook, and the usual errors. Each response is recorded and validated
+afterwards with jsonschema (Draft 2020-12, as OpenAPI 3.1), formats
+included; the walk must reach every operation the document lists outside
+/fhir (FHIR bodies are checked by test_fhir against the FHIR R4 schema)."""
 
 import datetime
+import json
 
 import helpers
 import openapi_check
+from checkout_standin import CheckoutStandin, sign
 from helpers import (ADMIN_EMAIL, ADMIN_PASSWORD, API, STAFF_EMAIL, STAFF_PASSWORD, check,
-                     eq, local_iso, next_weekday, unique)
+                     eq, local_iso, next_weekday, settings_changed, unique)
 
 _rec = openapi_check.Recorder()
 _Client = openapi_check.recording_client_class(helpers.Client)
@@ -48,7 +52,8 @@ def test_walk_setup(ctx):
     walk_settings = {"booking_time_divider_min": 15, "allow_self_signup": True,
                      "client_payment": "optional", "notification_email": "desk@clinic.test"}
     before = a.get(API + "/settings").expect(200)
-    _state["settings_before"] = {k: before[k] for k in walk_settings}
+    _state["settings_before"] = {k: before[k] for k in list(walk_settings) + [
+        "hold_minutes", "package_expiry_reminder_days"]}
     a.patch(API + "/settings", walk_settings).expect(200)
     loc = a.post(API + "/locations", {"name": unique("Walk clinic"), "timezone": "Europe/Berlin",
                                       "address": "Hauptstr. 1"}).expect(201)
@@ -213,8 +218,8 @@ def test_walk_patient_portal(ctx):
     later = me.post(API + "/bookings", {"staff_id": st["id"], "service_ids": [svc["id"]],
                                         "start": local_iso(day, "15:30"), "pay": "skip"}
                     ).expect(201)
-    me.post(API + "/invoices/%d/payments" % later["invoice_id"],
-            {"amount": 1000, "method": "online"}).expect(201)
+    # No payment_methods set: the patient names no method (the single provider).
+    me.post(API + "/invoices/%d/payments" % later["invoice_id"], {"amount": 1000}).expect(201)
     me.get(API + "/bookings/%d" % _state["booking"]["id"]).expect(200)
     me.get(API + "/patients").expect_problem(403)
     me.get(API + "/bookings/999999").expect_problem(404)
@@ -241,6 +246,243 @@ def test_walk_patient_portal(ctx):
     as_p.get(API + "/me/profile").expect(200)
     as_p.get(API + "/me/appointments").expect(200)
     as_p.post(API + "/auth/logout").expect(200)
+
+
+def test_walk_stock_and_product_sales(ctx):
+    a, s, v = _clients(ctx)
+    loc, svc, st, day, tax, p = (_state[k] for k in ("loc", "svc", "st", "day", "tax", "patient"))
+    day2 = day + datetime.timedelta(days=7)
+    prod = a.post(API + "/products", {"name": unique("Gloves"), "sku": unique("SKU"),
+                                      "unit": "box", "sale_price": 1200, "cost_price": 400,
+                                      "min_quantity": 5, "tax_rate_id": tax["id"]}).expect(201)
+    bare = a.post(API + "/products", {"name": unique("Swab")}).expect(201)
+    a.get(API + "/products").expect(200)
+    s.get(API + "/products/%d" % prod["id"]).expect(200)
+    a.patch(API + "/products/%d" % bare["id"], {"archived": True}).expect(200)
+    a.get(API + "/products", archived=1).expect(200)
+    a.post(API + "/products", {"sku": "x"}).expect_problem(422)
+    s.post(API + "/products", {"name": "x"}).expect_problem(403)
+    a.get(API + "/products/999999").expect_problem(404)
+    store = a.post(API + "/storages", {"name": unique("Cupboard"), "location_id": loc["id"],
+                                       "kind": "consumables"}).expect(201)
+    shelf = a.post(API + "/storages", {"name": unique("Shelf"), "location_id": loc["id"],
+                                       "kind": "sales"}).expect(201)
+    a.get(API + "/storages").expect(200)
+    s.get(API + "/storages/%d" % store["id"]).expect(200)
+    a.patch(API + "/storages/%d" % store["id"], {"name": unique("Cupboard 2")}).expect(200)
+    a.post(API + "/storages", {"name": "x", "kind": "sales"}).expect_problem(422)
+    a.get(API + "/storages/999999").expect_problem(404)
+    for where in (store, shelf):
+        a.post(API + "/stock/movements", {"product_id": prod["id"], "storage_id": where["id"],
+                                          "quantity": 20, "reason": "receipt",
+                                          "unit_cost": 400}).expect(201)
+    a.post(API + "/stock/movements", {"product_id": prod["id"], "storage_id": store["id"],
+                                      "quantity": 0, "reason": "receipt"}).expect_problem(422)
+    a.get(API + "/stock").expect(200)
+    a.get(API + "/stock", storage_id=store["id"], below_min=1).expect(200)
+    a.get(API + "/stock", below_min=2).expect_problem(422)
+    a.get(API + "/stock/movements", product_id=prod["id"]).expect(200)
+    for path, body in (("/products", {"name": unique("Gone")}),
+                       ("/storages", {"name": unique("Gone"), "location_id": loc["id"],
+                                      "kind": "consumables"})):
+        made = a.post(API + path, body).expect(201)
+        a.delete(API + "%s/%d" % (path, made["id"])).expect(200)
+        a.delete(API + "%s/%d" % (path, made["id"])).expect_problem(404)
+    # Consumables of a service and of one booking.
+    a.put(API + "/services/%d/consumables" % svc["id"],
+          {"items": [{"product_id": prod["id"], "quantity": 1}]}).expect(200)
+    s.get(API + "/services/%d/consumables" % svc["id"]).expect(200)
+    s.put(API + "/services/%d/consumables" % svc["id"], {"items": []}).expect_problem(403)
+    a.put(API + "/services/%d/consumables" % svc["id"],
+          {"items": [{"product_id": 999999, "quantity": 1}]}).expect_problem(422)
+    a.put(API + "/services/999999/consumables", {"items": []}).expect_problem(404)
+    b = s.post(API + "/bookings", {"patient_id": p["id"], "staff_id": st["id"],
+                                   "service_ids": [svc["id"]], "use_package": False,
+                                   "start": local_iso(day2, "09:00")}).expect(201)
+    s.get(API + "/bookings/%d/consumables" % b["id"]).expect(200)
+    s.put(API + "/bookings/%d/consumables" % b["id"],
+          {"items": [{"product_id": prod["id"], "storage_id": store["id"],
+                      "quantity": 2}]}).expect(200)
+    s.put(API + "/bookings/%d/consumables" % b["id"],
+          {"items": [{"product_id": prod["id"], "quantity": -1}]}).expect_problem(422)
+    s.get(API + "/bookings/999999/consumables").expect_problem(404)
+    # A product sold on the visit, and undone.
+    sold = s.post(API + "/bookings/%d/products" % b["id"],
+                  {"product_id": prod["id"], "quantity": 1}).expect(201)
+    s.post(API + "/bookings/%d/products" % b["id"],
+           {"product_id": prod["id"], "quantity": 0}).expect_problem(422)
+    s.post(API + "/bookings/999999/products",
+           {"product_id": prod["id"], "quantity": 1}).expect_problem(404)
+    s.delete(API + "/bookings/%d/products/%d" % (b["id"], sold["line_id"])).expect(200)
+    s.delete(API + "/bookings/%d/products/%d" % (b["id"], sold["line_id"])).expect_problem(404)
+    s.post(API + "/bookings/%d/attendance" % b["id"], {"attendance": "arrived"}).expect(200)
+    s.get(API + "/bookings/%d/consumables" % b["id"]).expect(200)
+    a.get(API + "/stock/movements", booking_id=b["id"]).expect(200)
+    a.put(API + "/services/%d/consumables" % svc["id"], {"items": []}).expect(200)
+    _state.update(day2=day2)
+
+
+def test_walk_packages(ctx):
+    a, s, v = _clients(ctx)
+    svc, st, p, day2 = (_state[k] for k in ("svc", "st", "patient", "day2"))
+    pkg = a.post(API + "/packages", {"name": unique("Course"), "price": 10000,
+                                     "items": [{"service_id": svc["id"], "quantity": 2}],
+                                     "online_purchase": True, "valid_days": 365}).expect(201)
+    desk = a.post(API + "/packages", {"name": unique("Desk course"), "price": 5000,
+                                      "items": [{"service_id": svc["id"], "quantity": 1}],
+                                      "staff_ids": [st["id"]]}).expect(201)
+    a.post(API + "/packages", {"name": unique("Empty"), "items": []}).expect_problem(422)
+    s.post(API + "/packages", {"name": "x"}).expect_problem(403)
+    for c in (a, s, v):
+        c.get(API + "/packages").expect(200)
+        c.get(API + "/packages/%d" % pkg["id"]).expect(200)
+    v.get(API + "/packages/%d" % desk["id"]).expect_problem(404)
+    a.patch(API + "/packages/%d" % desk["id"], {"price": 4500}).expect(200)
+    a.patch(API + "/packages/%d" % desk["id"], {"price": -1}).expect_problem(422)
+    a.get(API + "/packages/999999").expect_problem(404)
+    gone = a.post(API + "/packages", {"name": unique("Gone"), "price": 100,
+                                      "items": [{"service_id": svc["id"], "quantity": 1}]}
+                  ).expect(201)
+    a.delete(API + "/packages/%d" % gone["id"]).expect(200)
+    a.delete(API + "/packages/999999").expect_problem(404)
+    sold = s.post(API + "/patients/%d/packages" % p["id"], {"package_id": desk["id"]}).expect(201)
+    s.post(API + "/patients/%d/packages" % p["id"], {"package_id": gone["id"]}).expect_problem(422)
+    s.post(API + "/patients/999999/packages", {"package_id": desk["id"]}).expect_problem(404)
+    s.get(API + "/patients/%d/packages" % p["id"]).expect(200)
+    s.get(API + "/patient-packages/%d" % sold["id"]).expect(200)
+    s.get(API + "/patient-packages/999999").expect_problem(404)
+    url = API + "/invoices/%d/lines/%d/booking" % (sold["invoice_id"], sold["items"][0]["line_id"])
+    s.post(url, {"staff_id": st["id"], "start": local_iso(day2, "10:00"),
+                 "check_only": True}).expect(200)
+    s.post(url, {"staff_id": st["id"], "start": local_iso(day2, "09:00"),
+                 "check_only": True}).expect(200)
+    s.post(url, {"staff_id": st["id"]}).expect_problem(422)
+    b = s.post(url, {"staff_id": st["id"], "start": local_iso(day2, "10:00")}).expect(201)
+    s.get(API + "/bookings/%d" % b["id"]).expect(200)
+    s.post(url, {"staff_id": st["id"], "start": local_iso(day2, "14:00")}).expect_problem(409)
+    s.get(API + "/patient-packages/%d" % sold["id"]).expect(200)
+    s.delete(url).expect(200)
+    s.delete(url).expect_problem(409)
+    s.post(API + "/invoices/%d/lines/999999/booking" % sold["invoice_id"],
+           {"staff_id": st["id"], "start": local_iso(day2, "10:00")}).expect_problem(404)
+    s.get(API + "/reports/package-liability").expect(200)
+    me = _login(ctx, _state["email"], "walk-patient-1")
+    me.get(API + "/packages").expect(200)
+    me.post(API + "/me/packages", {"package_id": desk["id"]}).expect_problem(422)
+    mine = me.post(API + "/me/packages", {"package_id": pkg["id"], "pay": "skip"}).expect(201)
+    me.get(API + "/me/packages").expect(200)
+    me.get(API + "/patient-packages/%d" % mine["id"]).expect(200)
+    me.post(API + "/patients/%d/packages" % p["id"], {"package_id": pkg["id"]}).expect_problem(403)
+    a.delete(API + "/packages/%d" % pkg["id"]).expect(200)
+    _state["me"] = me
+
+
+def test_walk_resources_and_holds(ctx):
+    a, s, v = _clients(ctx)
+    loc, svc, other, st, p, day2, me = (_state[k] for k in (
+        "loc", "svc", "other", "st", "patient", "day2", "me"))
+    room = a.post(API + "/resources", {"name": unique("Room"), "location_id": loc["id"],
+                                       "kind": "room", "quantity": 1}).expect(201)
+    a.get(API + "/resources").expect(200)
+    s.get(API + "/resources/%d" % room["id"]).expect(200)
+    a.patch(API + "/resources/%d" % room["id"], {"quantity": 2}).expect(200)
+    a.patch(API + "/resources/%d" % room["id"], {"quantity": -1}).expect_problem(422)
+    a.post(API + "/resources", {"name": "Homeless", "quantity": 1}).expect_problem(422)
+    s.post(API + "/resources", {"name": "x", "location_id": loc["id"]}).expect_problem(403)
+    v.get(API + "/resources").expect_problem(401)
+    me.get(API + "/resources").expect_problem(403)
+    a.get(API + "/resources/999999").expect_problem(404)
+    gone = a.post(API + "/resources", {"name": unique("Gone"), "location_id": loc["id"],
+                                       "kind": "chair", "quantity": 1}).expect(201)
+    a.delete(API + "/resources/%d" % gone["id"]).expect(200)
+    a.delete(API + "/resources/%d" % gone["id"]).expect_problem(404)
+    roomy = a.post(API + "/services", {"name": unique("Surgery"), "duration_min": 30,
+                                       "price": 9000, "resource_ids": [room["id"]]}).expect(201)
+    a.get(API + "/services/%d" % roomy["id"]).expect(200)
+    a.patch(API + "/staff/%d" % st["id"],
+            {"service_ids": [svc["id"], other["id"], roomy["id"]]}).expect(200)
+    b = s.post(API + "/bookings", {"patient_id": p["id"], "staff_id": st["id"],
+                                   "service_ids": [roomy["id"]], "use_package": False,
+                                   "start": local_iso(day2, "16:00")}).expect(201)
+    s.get(API + "/bookings/%d" % b["id"]).expect(200)
+    # Moved without telling the patient; a flag that is no boolean moves nothing.
+    s.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day2, "16:30"),
+                                             "notify_patient": False}).expect(200)
+    s.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day2, "16:00"),
+                                             "notify_patient": "no"}).expect_problem(422)
+    day = day2.isoformat()
+    s.get(API + "/calendar", date=day, location_id=loc["id"], view="resources").expect(200)
+    s.get(API + "/calendar", date=day, location_id=loc["id"], view="rooms").expect_problem(422)
+    a.patch(API + "/settings", {"hold_minutes": _state["settings_before"]["hold_minutes"],
+                                "package_expiry_reminder_days": _state["settings_before"][
+                                    "package_expiry_reminder_days"]}).expect(200)
+    a.patch(API + "/settings", {"hold_minutes": 0}).expect_problem(422)
+    held = me.post(API + "/holds", {"staff_id": st["id"], "service_ids": [svc["id"]],
+                                    "start": local_iso(day2, "13:00")}).expect(201)
+    me.post(API + "/holds", {"staff_id": st["id"], "service_ids": [svc["id"]],
+                             "start": local_iso(day2, "09:00")}).expect_problem(409)
+    me.post(API + "/holds", {"service_ids": [svc["id"]],
+                             "start": local_iso(day2, "13:00")}).expect_problem(422)
+    v.delete(API + "/holds/%d" % held["id"]).expect_problem(404)
+    me.delete(API + "/holds/%d" % held["id"]).expect(200)
+    me.delete(API + "/holds/%d" % held["id"]).expect_problem(404)
+
+
+KEY = "sk_test_walk"
+SECRET = "whsec_test_walk"
+
+
+def test_walk_card_checkout_and_gateway_webhook(ctx):
+    """Online card payment through the Checkout-style stand-in; the
+    gateway's webhook is sent by this walk, signed as the gateway signs."""
+    a, s, v = _clients(ctx)
+    svc, st, day2, me = (_state[k] for k in ("svc", "st", "day2", "me"))
+    hook = API + "/payment-webhooks/checkout"
+    with CheckoutStandin(KEY, SECRET, None) as gw, settings_changed(
+            a, client_payment="optional", payment_methods="card,bank_transfer",
+            bank_details="Walk Clinic, IBAN DE02 1203 0000 0000 2020 51",
+            allow_private_targets=True, card_gateway_url=gw.url, card_gateway_key=KEY,
+            card_webhook_secret=SECRET, public_url="http://clinic.test"):
+        v.get(API + "/settings").expect(200)
+        a.get(API + "/settings").expect(200)
+        b = me.post(API + "/bookings", {"staff_id": st["id"], "service_ids": [svc["id"]],
+                                        "start": local_iso(day2, "15:00"), "pay": "now",
+                                        "pay_method": "card", "use_package": False}).expect(201)
+        inv = me.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+        me.get(API + "/me/invoices").expect(200)
+        pid = inv["payments"][0]["id"]
+        s.post(API + "/payments/999999/checkout", {}).expect_problem(404)
+        r = me.post(API + "/payments/%d/checkout" % pid, {}).expect(201)
+        sid = r["redirect_url"].rsplit("/", 1)[1]
+        gw.sessions[sid]["payment_status"] = "paid"
+        payload = json.dumps(gw.completed_event(sid)).encode()
+
+        def post(sig, body=payload):
+            return v.request("POST", hook, raw=body, headers={"Stripe-Signature": sig})
+
+        post(sign("whsec_wrong", payload)).expect_problem(400)
+        wrong = json.loads(payload)
+        wrong["data"]["object"]["amount_total"] = 1
+        wrong = json.dumps(wrong).encode()
+        post(sign(SECRET, wrong), wrong).expect_problem(422)
+        post(sign(SECRET, payload)).expect(200)
+        post(sign(SECRET, payload)).expect(200)
+        unknown = gw.completed_event(sid)
+        unknown["data"]["object"]["id"] = "cs_test_nobody"
+        unknown = json.dumps(unknown).encode()
+        post(sign(SECRET, unknown), unknown).expect_problem(404)
+        me.get(API + "/invoices/%d" % b["invoice_id"]).expect(200)
+        me.post(API + "/payments/%d/checkout" % pid, {}).expect_problem(409)
+        v.post(API + "/payments/%d/checkout" % pid, {}).expect_problem(401)
+        # A gateway that refuses the key: no session, the payment still waits.
+        a.patch(API + "/settings", {"card_gateway_key": "sk_refused"}).expect(200)
+        b2 = me.post(API + "/bookings", {"staff_id": st["id"], "service_ids": [svc["id"]],
+                                         "start": local_iso(day2, "17:00"), "pay": "now",
+                                         "pay_method": "card", "use_package": False}).expect(201)
+        pid2 = me.get(API + "/invoices/%d" % b2["invoice_id"]).expect(200)["payments"][0]["id"]
+        me.post(API + "/payments/%d/checkout" % pid2, {}).expect_problem(503)
+        a.patch(API + "/settings", {"card_gateway_key": KEY}).expect(200)
+        me.post(API + "/bookings/%d/cancel" % b2["id"], {"reason": "paid elsewhere"}).expect(200)
 
 
 def test_walk_visitor_signup_and_merge(ctx):
@@ -397,5 +639,8 @@ def test_zz_settings_restored(ctx):
 
 def test_zz_the_walk_reaches_every_operation(ctx):
     _, walked, listed = _result(ctx)
+    # /fhir/* answers application/fhir+json, validated against the official
+    # FHIR R4 JSON schema by test_fhir; this walk leaves those operations out.
+    listed = {op for op in listed if not op.split(" ", 1)[1].startswith("/fhir/")}
     missing = sorted(listed - walked)
     check(not missing, "operations the walk did not reach: %s" % ", ".join(missing))
