@@ -55,8 +55,8 @@ int pgsql_store_open(const char *url, int n_conns, struct store **out);
 /* Advisory lock namespaces (the first key of pg_advisory_xact_lock). */
 enum pq_lock_kind {
     PQ_LOCK_MIGRATE = 1,
-    PQ_LOCK_STAFF = 2,   /* a staff member's bookings, shifts and links */
-    PQ_LOCK_INVOICE = 3, /* a year's invoice numbers */
+    PQ_LOCK_STAFF = 2,    /* a staff member's bookings, shifts and links */
+    PQ_LOCK_INVOICE = 3,  /* a year's invoice numbers */
     PQ_LOCK_RESOURCE = 4, /* the units of a resource taken by bookings */
 };
 
@@ -72,6 +72,11 @@ enum pq_lock_kind {
  * logged, other errors are, without the message of classes 22 and 23
  * (it quotes values). */
 int pq_exec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, ...);
+/* pq_exec with n values already as text (lengths and formats NULL) or
+ * binary: for statements whose parameters are known only at run time,
+ * such as a whole row of a generic table, however many columns it has. */
+int pq_exec_values(struct store_conn *c, PGresult **res, const char *sql, int n,
+                   const char *const *values, const int *lengths, const int *formats);
 int pq_vexec(struct store_conn *c, PGresult **res, const char *sql, const char *fmt, va_list ap);
 /* A statement without result rows; *changed (may be NULL) = rows affected. */
 int pq_cmd(struct store_conn *c, int64_t *changed, const char *sql, const char *fmt, ...);

@@ -15,18 +15,20 @@
  * known only at run time, while pq_exec binds from a format string and
  * varargs. Every value travels as text and the server parses it as the
  * type of the column or the cast it meets, exactly as a typed bind would. */
+/* A row's values and the id or cursor beside them: more than any table's
+ * columns (settings has the most). */
+#define ROW_MAX_PARAMS 128
+
 struct params {
-    const char *v[PQ_MAX_PARAMS];
-    char ints[PQ_MAX_PARAMS][24];
+    const char *v[ROW_MAX_PARAMS];
+    char ints[ROW_MAX_PARAMS][24];
     int n;
 };
-
-_Static_assert(PQ_MAX_PARAMS == 32, "params_exec passes exactly PQ_MAX_PARAMS values");
 
 static int
 params_text(struct params *p, const char *s)
 {
-    if (p->n == PQ_MAX_PARAMS)
+    if (p->n == ROW_MAX_PARAMS)
         return ERR_INVALID;
     p->v[p->n++] = s;
     return ERR_OK;
@@ -35,7 +37,7 @@ params_text(struct params *p, const char *s)
 static int
 params_int(struct params *p, int64_t v)
 {
-    if (p->n == PQ_MAX_PARAMS)
+    if (p->n == ROW_MAX_PARAMS)
         return ERR_INVALID;
     snprintf(p->ints[p->n], sizeof(p->ints[p->n]), "%lld", (long long)v);
     p->v[p->n] = p->ints[p->n];
@@ -62,19 +64,10 @@ params_json(struct params *p, const struct store_column *col, json_t *v)
     return ERR_INVALID;
 }
 
-/* pq_exec with p's values: every slot is passed (unused ones are NULL)
- * and the format string says how many of them are bound. */
 static int
 params_exec(struct store_conn *c, PGresult **res, const char *sql, const struct params *p)
 {
-    char fmt[PQ_MAX_PARAMS + 1];
-    const char *const *v = p->v;
-
-    memset(fmt, 't', (size_t)p->n);
-    fmt[p->n] = '\0';
-    return pq_exec(c, res, sql, fmt, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                   v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20],
-                   v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28], v[29], v[30], v[31]);
+    return pq_exec_values(c, res, sql, p->n, p->v, NULL, NULL);
 }
 
 /* Booleans are stored as 0/1; turn them back into JSON booleans. */

@@ -129,21 +129,16 @@ prepared_name(struct pgsql_conn *c, const char *sql, int n_params, char *name, s
 int
 pq_vexec(struct store_conn *conn, PGresult **res, const char *sql, const char *fmt, va_list ap)
 {
-    struct pgsql_conn *c = pq(conn);
     const char *values[PQ_MAX_PARAMS];
     int lengths[PQ_MAX_PARAMS], formats[PQ_MAX_PARAMS];
-    char ints[PQ_MAX_PARAMS][24], name[24];
-    PGresult *r = NULL;
-    int n = 0, rc = ERR_INVALID;
-    ExecStatusType status;
+    char ints[PQ_MAX_PARAMS][24];
+    int n;
 
     if (res)
         *res = NULL;
-    if (c->broken)
-        return ERR_UNAVAILABLE;
-    for (; fmt && fmt[n]; n++) {
+    for (n = 0; fmt && fmt[n]; n++) {
         if (n == PQ_MAX_PARAMS)
-            goto out;
+            return ERR_INVALID;
         lengths[n] = formats[n] = 0;
         switch (fmt[n]) {
         case 'i':
@@ -163,9 +158,26 @@ pq_vexec(struct store_conn *conn, PGresult **res, const char *sql, const char *f
             formats[n] = 1;
             break;
         default:
-            goto out;
+            return ERR_INVALID;
         }
     }
+    return pq_exec_values(conn, res, sql, n, values, lengths, formats);
+}
+
+int
+pq_exec_values(struct store_conn *conn, PGresult **res, const char *sql, int n,
+               const char *const *values, const int *lengths, const int *formats)
+{
+    struct pgsql_conn *c = pq(conn);
+    PGresult *r = NULL;
+    char name[24];
+    ExecStatusType status;
+    int rc;
+
+    if (res)
+        *res = NULL;
+    if (c->broken)
+        return ERR_UNAVAILABLE;
     rc = prepared_name(c, sql, n, name, sizeof(name));
     if (rc == ERR_OK)
         r = PQexecPrepared(c->pg, name, n, values, lengths, formats, 0);
