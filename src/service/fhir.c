@@ -60,17 +60,11 @@ static int
 push_slot(const struct svc *s, const struct fhir_slot *slot, struct fhir_slot **out, size_t *n,
           size_t *cap)
 {
-    if (*n == *cap) {
-        size_t bigger = *cap ? *cap * 2 : 256;
-        struct fhir_slot *grown = arena_array(s->arena, bigger, sizeof(*grown));
+    struct fhir_slot *grown = arena_grow(s->arena, *out, *n, cap, sizeof(*grown), 256);
 
-        if (!grown)
-            return ERR_NOMEM;
-        if (*n)
-            memcpy(grown, *out, *n * sizeof(*grown));
-        *out = grown;
-        *cap = bigger;
-    }
+    if (!grown)
+        return ERR_NOMEM;
+    *out = grown;
     (*out)[(*n)++] = *slot;
     return ERR_OK;
 }

@@ -78,6 +78,17 @@ store_names_refused(const char *name)
 }
 
 int
+store_id_list(struct buf *b, const int64_t *ids, size_t n, const char *open, const char *close)
+{
+    size_t i;
+    int rc = buf_puts(b, open);
+
+    for (i = 0; rc == ERR_OK && i < n; i++)
+        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    return rc == ERR_OK ? buf_puts(b, close) : rc;
+}
+
+int
 store_history_changes(json_t *items)
 {
     json_t *row;

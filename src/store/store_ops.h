@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 struct store_ops {
     const char *kind; /* "sqlite" or "postgresql", as store_kind says */
@@ -50,6 +51,11 @@ void store_pool_cleanup(struct store *s);
 int store_identifier(const char *s);
 int store_table_names_valid(const struct store_table *t);
 int store_names_refused(const char *name);
+
+/* Appends ids to b between open and close, comma-separated: "[1,2]" is
+ * JSON text for SQLite's json_each, "{1,2}" an array literal for a
+ * PostgreSQL bigint[] parameter. */
+int store_id_list(struct buf *b, const int64_t *ids, size_t n, const char *open, const char *close);
 
 /* History rows keep their changes as JSON text; this turns each row's
  * "changes" into the object it holds ({} when it holds none). */

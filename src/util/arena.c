@@ -97,3 +97,20 @@ arena_strdup(struct arena *a, const char *s)
         memcpy(p, s, n);
     return p;
 }
+
+void *
+arena_grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t bigger = *cap ? *cap * 2 : first;
+    void *grown;
+
+    if (n < *cap)
+        return old;
+    grown = arena_calloc(a, bigger, size);
+    if (!grown)
+        return NULL;
+    if (n)
+        memcpy(grown, old, n * size);
+    *cap = bigger;
+    return grown;
+}

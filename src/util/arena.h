@@ -20,5 +20,9 @@ void *arena_calloc(struct arena *a, size_t n, size_t size);
  * filled completely. */
 void *arena_array(struct arena *a, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
+/* old (an array of *cap items of size bytes, n of them used) with room for
+ * one more: old itself while n < *cap, else a zeroed copy twice as large
+ * (first items the first time). NULL when out of memory, *cap unchanged. */
+void *arena_grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size, size_t first);
 
 #endif

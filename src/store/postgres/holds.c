@@ -38,17 +38,6 @@ static const char SQL_HOLD_UNIT_USES[] =
     "AND h.id <> $5::bigint "
     "ORDER BY array_position($1::bigint[], r.resource_id), r.unit, h.occupied_start";
 
-static int
-id_array(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "{");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    return rc == ERR_OK ? buf_puts(b, "}") : rc;
-}
-
 int
 pgsql_hold_insert(struct store_conn *c, const struct store_hold *h, const unsigned char *token_hash,
                   size_t hash_len, const struct store_unit_use *units, size_t n, int64_t *id)
@@ -124,7 +113,7 @@ window_exec(struct store_conn *c, PGresult **r, const char *sql, const int64_t *
     int rc;
 
     buf_init(&arr, ID_LIST_MAX);
-    rc = id_array(&arr, ids, n);
+    rc = store_id_list(&arr, ids, n, "{", "}");
     if (rc == ERR_OK)
         rc = pq_exec(c, r, sql, "tiitii", arr.data, from, to, skip->holder, skip->hold_id,
                      skip->now);

@@ -46,18 +46,6 @@ static const char SQL_LOCATION_UNIT_USES[] =
     "WHERE res.location_id = $1::bigint AND r.start_at < $3::bigint AND r.end_at > $2::bigint "
     "ORDER BY r.resource_id, r.unit, r.start_at";
 
-/* "{1,2,3}": ids as an array literal for a bigint[] parameter. */
-static int
-id_array(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "{");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    return rc == ERR_OK ? buf_puts(b, "}") : rc;
-}
-
 int
 pgsql_service_resources_get(struct store_conn *c, int64_t service_id, json_t **ids)
 {
@@ -83,7 +71,7 @@ pgsql_service_resources_set(struct store_conn *c, int64_t service_id, const int6
     int rc;
 
     buf_init(&arr, 24 * n + 8);
-    rc = id_array(&arr, ids, n);
+    rc = store_id_list(&arr, ids, n, "{", "}");
     if (rc == ERR_OK)
         rc = pq_int64(c, &missing, SQL_RESOURCES_MISSING, "t", arr.data);
     if (rc == ERR_OK && missing > 0)
@@ -110,7 +98,7 @@ pgsql_resources_needed(struct store_conn *c, const int64_t *service_ids, size_t 
     *out = NULL;
     *n_out = 0;
     buf_init(&arr, ID_LIST_MAX);
-    rc = id_array(&arr, service_ids, n);
+    rc = store_id_list(&arr, service_ids, n, "{", "}");
     if (rc == ERR_OK)
         rc = pq_exec(c, &r, SQL_RESOURCES_NEEDED, "t", arr.data);
     if (rc != ERR_OK)
@@ -172,7 +160,7 @@ pgsql_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int
     *out = NULL;
     *n_out = 0;
     buf_init(&arr, ID_LIST_MAX);
-    rc = id_array(&arr, resource_ids, n);
+    rc = store_id_list(&arr, resource_ids, n, "{", "}");
     if (rc == ERR_OK)
         rc = pq_exec(c, &r, SQL_UNIT_USES, "tiii", arr.data, from, to, skip_booking_id);
     if (rc != ERR_OK)

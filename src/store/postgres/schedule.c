@@ -239,20 +239,6 @@ pgsql_shifts_replace(struct store_conn *c, int64_t staff_id, const struct store_
     return rc;
 }
 
-/* "{1,2,3}": ids as a PostgreSQL array literal for a bigint[] parameter. */
-static int
-id_array(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "{");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    if (rc == ERR_OK)
-        rc = buf_puts(b, "}");
-    return rc;
-}
-
 int
 pgsql_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f, struct arena *a,
                    struct store_shift **out, size_t *n)
@@ -266,7 +252,7 @@ pgsql_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *
     *n = 0;
     buf_init(&ids, SERVICE_LIST_MAX);
     if (f->required_services)
-        rc = id_array(&ids, f->required_services, f->n_required);
+        rc = store_id_list(&ids, f->required_services, f->n_required, "{", "}");
     if (rc != ERR_OK)
         goto out;
     rc = pq_exec(c, &r, sql, "iiti", f->staff_id, f->location_id,
@@ -293,7 +279,7 @@ pgsql_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
     if (n_staff == 0)
         return ERR_OK;
     buf_init(&ids, 24 * n_staff + 8);
-    rc = id_array(&ids, staff_ids, n_staff);
+    rc = store_id_list(&ids, staff_ids, n_staff, "{", "}");
     if (rc == ERR_OK)
         rc = pq_exec(c, &r, SQL_AVAIL_BUSY, "tiiii", ids.data, from, to,
                      from - EVENT_MAX_S - BUFFERS_MAX_S, skip_booking_id);

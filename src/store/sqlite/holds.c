@@ -37,17 +37,6 @@ static const char SQL_HOLD_UNIT_USES[] =
     "AND (?4 IS NULL OR h.holder <> ?4) AND h.id <> ?5 "
     "ORDER BY j.key, r.unit, h.occupied_start";
 
-static int
-id_json(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "[");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    return rc == ERR_OK ? buf_puts(b, "]") : rc;
-}
-
 int
 sqlite_hold_insert(struct store_conn *c, const struct store_hold *h,
                    const unsigned char *token_hash, size_t hash_len,
@@ -167,21 +156,16 @@ sqlite_hold_busy(struct store_conn *c, const int64_t *staff_ids, size_t n, int64
     *out = NULL;
     *n_out = 0;
     buf_init(&ids, ID_LIST_MAX);
-    rc = st ? id_json(&ids, staff_ids, n) : ERR_STORE;
+    rc = st ? store_id_list(&ids, staff_ids, n, "[", "]") : ERR_STORE;
     if (rc == ERR_OK)
         rc = bind_window(c, st, &ids, from, to, skip);
     while (rc == ERR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n_out == cap) {
-            cap = cap ? cap * 2 : 16;
-            grown = arena_calloc(a, cap, sizeof(*grown));
-            if (!grown) {
-                rc = ERR_NOMEM;
-                break;
-            }
-            if (*n_out)
-                memcpy(grown, v, *n_out * sizeof(*v));
-            v = grown;
+        grown = arena_grow(a, v, *n_out, &cap, sizeof(*v), 16);
+        if (!grown) {
+            rc = ERR_NOMEM;
+            break;
         }
+        v = grown;
         v[*n_out].staff_id = sqlite3_column_int64(st, 0);
         v[*n_out].start = sqlite3_column_int64(st, 1);
         v[*n_out].end = sqlite3_column_int64(st, 2);
@@ -211,21 +195,16 @@ sqlite_hold_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t 
     *out = NULL;
     *n_out = 0;
     buf_init(&ids, ID_LIST_MAX);
-    rc = st ? id_json(&ids, resource_ids, n) : ERR_STORE;
+    rc = st ? store_id_list(&ids, resource_ids, n, "[", "]") : ERR_STORE;
     if (rc == ERR_OK)
         rc = bind_window(c, st, &ids, from, to, skip);
     while (rc == ERR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n_out == cap) {
-            cap = cap ? cap * 2 : 16;
-            grown = arena_calloc(a, cap, sizeof(*grown));
-            if (!grown) {
-                rc = ERR_NOMEM;
-                break;
-            }
-            if (*n_out)
-                memcpy(grown, v, *n_out * sizeof(*v));
-            v = grown;
+        grown = arena_grow(a, v, *n_out, &cap, sizeof(*v), 16);
+        if (!grown) {
+            rc = ERR_NOMEM;
+            break;
         }
+        v = grown;
         v[*n_out].resource_id = sqlite3_column_int64(st, 0);
         v[*n_out].unit = sqlite3_column_int(st, 1);
         v[*n_out].start = sqlite3_column_int64(st, 2);

@@ -40,18 +40,6 @@ static const char SQL_LOCATION_UNIT_USES[] =
     "WHERE res.location_id = ?1 AND r.start_at < ?3 AND r.end_at > ?2 "
     "ORDER BY r.resource_id, r.unit, r.start_at";
 
-/* "[1,2,3]": ids as JSON text for json_each. */
-static int
-id_json(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "[");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    return rc == ERR_OK ? buf_puts(b, "]") : rc;
-}
-
 int
 sqlite_service_resources_get(struct store_conn *c, int64_t service_id, json_t **ids)
 {
@@ -143,7 +131,7 @@ sqlite_resources_needed(struct store_conn *c, const int64_t *service_ids, size_t
     *out = NULL;
     *n_out = 0;
     buf_init(&ids, ID_LIST_MAX);
-    rc = st ? id_json(&ids, service_ids, n) : ERR_STORE;
+    rc = st ? store_id_list(&ids, service_ids, n, "[", "]") : ERR_STORE;
     if (rc == ERR_OK)
         rc = sql_bind(c, st, "T", ids.data);
     while (rc == ERR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -190,7 +178,7 @@ sqlite_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, in
     *out = NULL;
     *n_out = 0;
     buf_init(&ids, ID_LIST_MAX);
-    rc = st ? id_json(&ids, resource_ids, n) : ERR_STORE;
+    rc = st ? store_id_list(&ids, resource_ids, n, "[", "]") : ERR_STORE;
     if (rc == ERR_OK)
         rc = sql_bind(c, st, "Tiii", ids.data, from, to, skip_booking_id);
     while (rc == ERR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -151,17 +151,12 @@ shift_rows(struct store_conn *c, sqlite3_stmt *st, struct arena *a, struct store
 
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            grown = arena_calloc(a, cap, sizeof(*v));
-            if (!grown) {
-                sqlite3_reset(st);
-                return ERR_NOMEM;
-            }
-            if (*n)
-                memcpy(grown, v, *n * sizeof(*v));
-            v = grown;
+        grown = arena_grow(a, v, *n, &cap, sizeof(*v), 64);
+        if (!grown) {
+            sqlite3_reset(st);
+            return ERR_NOMEM;
         }
+        v = grown;
         v[*n].staff_id = sqlite3_column_int64(st, 0);
         v[*n].weekday = sqlite3_column_int(st, 1);
         v[*n].start_min = sqlite3_column_int(st, 2);
@@ -261,17 +256,12 @@ query_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, int
                         (int64_t)(from - EVENT_MAX_S - BUFFERS_MAX_S), skip) != ERR_OK)
         return ERR_STORE;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 256;
-            grown = arena_calloc(a, *cap, sizeof(*grown));
-            if (!grown) {
-                sqlite3_reset(st);
-                return ERR_NOMEM;
-            }
-            if (*n)
-                memcpy(grown, *v, *n * sizeof(*grown));
-            *v = grown;
+        grown = arena_grow(a, *v, *n, cap, sizeof(*grown), 256);
+        if (!grown) {
+            sqlite3_reset(st);
+            return ERR_NOMEM;
         }
+        *v = grown;
         (*v)[*n].staff_id = staff_id;
         (*v)[*n].start = sqlite3_column_int64(st, 0);
         (*v)[*n].end = sqlite3_column_int64(st, 1);
