@@ -1,0 +1,131 @@
+"""The patient's e-mails in Arabic (settings.mail_language "ar"): the
+booking confirmation and the reschedule arrive with an Arabic subject and
+body, a right-to-left HTML part, the date and time in Arabic (Gulf month
+names, Arabic-Indic digits) and the same iMIP invitation as in English;
+the practice's own notice stays English; "en" changes nothing; a value
+other than "en" or "ar" is refused naming the field. Runs its own
+chairside and SMTP sink, since the setting is the whole clinic's."""
+
+import atexit
+import datetime as dt
+import os
+
+import helpers
+import realservers as rs
+from helpers import (API, book_ok, check, clinic_with_staff, eq, expect_field_error, local_iso,
+                     make_patient, make_service, next_weekday)
+
+_env = {}
+
+MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+          "أكتوبر", "نوفمبر", "ديسمبر"]
+DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _stop_all():
+    for key in ("chairside", "smtp"):
+        if _env.get(key):
+            _env[key].stop()
+    if _env.get("scratch"):
+        rs.remove(_env["scratch"])
+    _env.clear()
+
+
+atexit.register(_stop_all)
+
+
+def _setup(ctx):
+    if not _env:
+        scratch = rs.scratch_dir("chairside-mail-ar-")
+        _env["scratch"] = scratch
+        _env["smtp"] = rs.SmtpSink(os.path.join(scratch, "mail")).start()
+        _env["chairside"] = rs.Chairside(ctx.bin, scratch).start()
+        _env["chairside"].admin.patch(API + "/settings", {
+            "smtp_url": _env["smtp"].url, "mail_from": "clinic@chairside.test",
+            "notification_email": "desk@chairside.test"}).expect(200)
+    return _env["chairside"], _env["smtp"]
+
+
+def _arabic_date(day):
+    return ("%d %s %d" % (day.day, MONTHS[day.month - 1], day.year)).translate(DIGITS)
+
+
+def _booking(c, weekday):
+    cl, st = clinic_with_staff(c, weekday, "08:00", "18:00")
+    svc = make_service(c, 30, name=helpers.unique("تنظيف الأسنان"))
+    p = make_patient(c, name=helpers.unique("فاطمة"),
+                     email="%s@patients.test" % helpers.unique("ar"))
+    return cl, st, svc, p, next_weekday(weekday)
+
+
+def _dtstart(ics):
+    return [line for line in ics.splitlines() if line.startswith("DTSTART")]
+
+
+def test_arabic_confirmation_and_reschedule(ctx):
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    eq(c.patch(API + "/settings", {"mail_language": "ar"}).expect(200)["mail_language"], "ar",
+       "the setting is stored")
+    try:
+        cl, st, svc, p, day = _booking(c, 2)
+        b = book_ok(c, st["id"], [svc["id"]], local_iso(day, "10:00"), p["id"])
+        mail = smtp.wait_for(p["email"])[0]
+        subject = str(mail["subject"])
+        check("حجزك" in subject and _arabic_date(day) in subject and "١٠:٠٠" in subject,
+              "Arabic subject with the Arabic date and time: %r" % subject)
+        plain, html, attachments = rs.text_parts(mail)
+        for needle in ("تم تأكيد حجزك", _arabic_date(day), "١٠:٠٠", p["name"], svc["name"],
+                       st["name"], "Europe/Berlin", "/book#/appointments?booking=%d" % b["id"]):
+            check(needle in plain, "plain text lacks %r:\n%s" % (needle, plain))
+            check(needle in html, "html lacks %r:\n%s" % (needle, html))
+        check('dir="rtl"' in html and 'lang="ar"' in html, "right-to-left HTML: %s" % html)
+        check(day.isoformat() not in plain, "no ISO date in the Arabic text: %s" % plain)
+        eq(len(attachments), 1, "the invitation is attached as in English")
+        method, ics, _ = rs.invitation(mail)
+        eq(method, "REQUEST", "an invitation")
+        check("UID:booking-%d@chairside" % b["id"] in ics, "ics UID: %s" % ics)
+        start_utc = helpers.parse_ts(b["start"]).astimezone(dt.timezone.utc)
+        eq(_dtstart(ics), ["DTSTART:%s" % start_utc.strftime("%Y%m%dT%H%M%SZ")],
+           "the calendar keeps its UTC times")
+        # The practice reads its own notice in English, with the ISO date.
+        desk = smtp.wait_for("desk@chairside.test", "New booking: %s" % p["name"])[0]
+        desk_plain, desk_html, _ = rs.text_parts(desk)
+        check(day.isoformat() in desk_plain and 'dir="rtl"' not in desk_html,
+              "practice notice stays English: %s" % desk_plain)
+
+        c.patch(API + "/bookings/%d" % b["id"], {"start": local_iso(day, "15:30")}).expect(200)
+        moved = smtp.wait_for(p["email"], "تم نقل حجزك")[0]
+        check(_arabic_date(day) in str(moved["subject"]) and "١٥:٣٠" in str(moved["subject"]),
+              "reschedule subject: %r" % str(moved["subject"]))
+        plain, html, _ = rs.text_parts(moved)
+        check("١٥:٣٠" in plain and _arabic_date(day) in plain, "reschedule text: %s" % plain)
+        check('dir="rtl"' in html and "١٥:٣٠" in html, "reschedule html: %s" % html)
+        method, ics, _ = rs.invitation(moved)
+        eq(method, "REQUEST", "the move is an invitation")
+        check("SEQUENCE:1" in ics, "with a higher SEQUENCE: %s" % ics)
+    finally:
+        c.patch(API + "/settings", {"mail_language": "en"}).expect(200)
+
+
+def test_english_mails_unchanged(ctx):
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    eq(c.get(API + "/settings").expect(200)["mail_language"], "en", "English by default")
+    cl, st, svc, p, day = _booking(c, 3)
+    book_ok(c, st["id"], [svc["id"]], local_iso(day, "11:00"), p["id"])
+    mail = smtp.wait_for(p["email"])[0]
+    subject = str(mail["subject"])
+    check(subject.startswith("Your booking at") and day.isoformat() in subject
+          and "11:00" in subject, "English subject: %r" % subject)
+    plain, html, _ = rs.text_parts(mail)
+    check("your booking is confirmed" in plain and 'dir="rtl"' not in html,
+          "English body: %s" % plain)
+
+
+def test_bad_mail_language_is_refused(ctx):
+    srv, _ = _setup(ctx)
+    c = srv.admin
+    for bad in ("fr", "AR", "", 1):
+        expect_field_error(c.patch(API + "/settings", {"mail_language": bad}), "mail_language")
+    eq(c.get(API + "/settings").expect(200)["mail_language"], "en", "a refused value changes nothing")
