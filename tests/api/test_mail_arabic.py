@@ -129,3 +129,41 @@ def test_bad_mail_language_is_refused(ctx):
     for bad in ("fr", "AR", "", 1):
         expect_field_error(c.patch(API + "/settings", {"mail_language": bad}), "mail_language")
     eq(c.get(API + "/settings").expect(200)["mail_language"], "en", "a refused value changes nothing")
+
+
+def test_arabic_templates_are_editable_and_shared_appointments_arabic(ctx):
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    by_name = {t["name"]: t for t in c.get(API + "/templates", limit=100).expect(200)["items"]}
+    for name in ("booking_confirmation", "booking_rescheduled", "booking_cancelled",
+                 "booking_reminder", "appointment_shared", "appointment_changed",
+                 "appointment_cancelled"):
+        t = by_name.get(name + "_ar")
+        check(t and 'dir="rtl"' in t["body_html"], "Arabic twin of %s: %s" % (name, t))
+    t = by_name["booking_confirmation_ar"]
+    old = {k: t[k] for k in ("subject", "body_text", "body_html")}
+    c.patch(API + "/settings", {"mail_language": "ar"}).expect(200)
+    try:
+        c.patch(API + "/templates/%d" % t["id"], {
+            "subject": "تأكيد: {{date}}", "body_text": "أهلًا {{patient}} {{time}}",
+            "body_html": '<p dir="rtl" lang="ar">أهلًا {{patient}}</p>'}).expect(200)
+        cl, st, svc, p, day = _booking(c, 4)
+        book_ok(c, st["id"], [svc["id"]], local_iso(day, "12:00"), p["id"])
+        mail = smtp.wait_for(p["email"])[0]
+        eq(str(mail["subject"]), "تأكيد: %s" % _arabic_date(day), "the edited Arabic subject")
+        plain, _, _ = rs.text_parts(mail)
+        eq(plain, "أهلًا %s ١٢:٠٠" % p["name"], "the edited Arabic text")
+
+        q = make_patient(c, name=helpers.unique("خالد"),
+                         email="%s@patients.test" % helpers.unique("ar"))
+        c.post(API + "/appointments", {"patient_id": q["id"], "staff_id": st["id"],
+                                       "start": local_iso(day, "16:00"), "duration_min": 20,
+                                       "notes": "فحص", "share_with_patient": True}).expect(201)
+        shared = smtp.wait_for(q["email"])[0]
+        check(str(shared["subject"]).startswith("موعدك") and "١٦:٠٠" in str(shared["subject"]),
+              "Arabic shared appointment: %r" % str(shared["subject"]))
+        method, _, _ = rs.invitation(shared)
+        eq(method, "REQUEST", "with its invitation")
+    finally:
+        c.patch(API + "/templates/%d" % t["id"], old).expect(200)
+        c.patch(API + "/settings", {"mail_language": "en"}).expect(200)
