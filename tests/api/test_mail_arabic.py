@@ -1,5 +1,5 @@
 """The patient's e-mails in Arabic (settings.mail_language "ar"): the
-booking confirmation and the reschedule arrive with an Arabic subject and
+booking confirmation, the reschedule and the cancellation arrive with an Arabic subject and
 body, a right-to-left HTML part, the date and time in Arabic (Gulf month
 names, Arabic-Indic digits) and the same iMIP invitation as in English;
 the practice's own notice stays English; "en" changes nothing; a value
@@ -104,6 +104,13 @@ def test_arabic_confirmation_and_reschedule(ctx):
         method, ics, _ = rs.invitation(moved)
         eq(method, "REQUEST", "the move is an invitation")
         check("SEQUENCE:1" in ics, "with a higher SEQUENCE: %s" % ics)
+
+        c.post(API + "/bookings/%d/cancel" % b["id"], {"reason": "مريضة"}).expect(200)
+        gone = smtp.wait_for(p["email"], "تم إلغاء حجزك")[0]
+        check("١٥:٣٠" in str(gone["subject"]), "cancel subject: %r" % str(gone["subject"]))
+        method, ics, _ = rs.invitation(gone)
+        eq(method, "CANCEL", "the cancellation cancels the event")
+        check("STATUS:CANCELLED" in ics, "cancel ics: %s" % ics)
     finally:
         c.patch(API + "/settings", {"mail_language": "en"}).expect(200)
 
