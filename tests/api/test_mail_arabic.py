@@ -1,5 +1,5 @@
 """The patient's e-mails in Arabic (settings.mail_language "ar"): the
-booking confirmation, the reschedule and the cancellation arrive with an Arabic subject and
+booking confirmation, the reschedule, the cancellation and the reminder arrive with an Arabic subject and
 body, a right-to-left HTML part, the date and time in Arabic (Gulf month
 names, Arabic-Indic digits) and the same iMIP invitation as in English;
 the practice's own notice stays English; "en" changes nothing; a value
@@ -174,3 +174,25 @@ def test_arabic_templates_are_editable_and_shared_appointments_arabic(ctx):
     finally:
         c.patch(API + "/templates/%d" % t["id"], old).expect(200)
         c.patch(API + "/settings", {"mail_language": "en"}).expect(200)
+
+
+def test_arabic_reminder(ctx):
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    day = dt.date.today() + dt.timedelta(days=2)
+    cl, st = clinic_with_staff(c, day.isoweekday(), "00:00", "24:00")
+    svc = make_service(c, 30)
+    p = make_patient(c, name=helpers.unique("مريم"),
+                     email="%s@patients.test" % helpers.unique("ar"))
+    c.patch(API + "/settings", {"mail_language": "ar", "reminder_before_min": 60}).expect(200)
+    try:
+        book_ok(c, st["id"], [svc["id"]], local_iso(day, "12:00"), p["id"])
+        smtp.wait_for(p["email"])
+        # Reminders three days ahead: this booking's is due at once.
+        c.patch(API + "/settings", {"reminder_before_min": 4320}).expect(200)
+        rem = smtp.wait_for(p["email"], "تذكير")[0]
+        check(_arabic_date(day) in str(rem["subject"]), "reminder subject: %r" % str(rem["subject"]))
+        plain, html, _ = rs.text_parts(rem)
+        check("١٢:٠٠" in plain and 'dir="rtl"' in html, "Arabic reminder: %s" % plain)
+    finally:
+        c.patch(API + "/settings", {"mail_language": "en", "reminder_before_min": 1440}).expect(200)
