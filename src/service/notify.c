@@ -201,8 +201,8 @@ arabic_vars(const struct notice *n, struct tpl_var *vars)
 }
 
 /* Renders tpl_name, or with arabic its Arabic twin <tpl_name>_ar when the
- * clinic has one: a template without a twin (the package mails) is still
- * sent, in English, rather than not at all. */
+ * clinic has one: a mail whose twin is missing is still sent, in English,
+ * rather than not at all. */
 static int
 render_parts(const struct svc *c, struct notice *n, const char *tpl_name, int arabic,
              struct buf *subject, struct buf *text, struct buf *html)

@@ -3,7 +3,7 @@ booking confirmation, the reschedule, the cancellation and the reminder
 arrive with an Arabic subject and body, a right-to-left HTML part, the
 date and time in Arabic (Gulf month names, Arabic-Indic digits) and the
 same iMIP invitation as in English; the practice's own notice stays
-English; "en" changes nothing; a value other than "en" or "ar" is refused
+English; a package purchase is Arabic too; "en" changes nothing; a value other than "en" or "ar" is refused
 naming the field. Runs its own chairside and SMTP sink, since the setting
 is the whole clinic's."""
 
@@ -197,3 +197,28 @@ def test_arabic_reminder(ctx):
         check("١٢:٠٠" in plain and 'dir="rtl"' in html, "Arabic reminder: %s" % plain)
     finally:
         c.patch(API + "/settings", {"mail_language": "en", "reminder_before_min": 1440}).expect(200)
+
+
+def test_arabic_package_mail(ctx):
+    srv, smtp = _setup(ctx)
+    c = srv.admin
+    svc = make_service(c, 30, price=5000)
+    pkg = c.post(API + "/packages", {"name": helpers.unique("باقة"), "price": 20000,
+                                     "valid_days": 10,
+                                     "items": [{"service_id": svc["id"], "quantity": 3}]}
+                 ).expect(201)
+    p = make_patient(c, name=helpers.unique("سارة"),
+                     email="%s@patients.test" % helpers.unique("ar"))
+    c.patch(API + "/settings", {"mail_language": "ar"}).expect(200)
+    try:
+        sold = c.post(API + "/patients/%d/packages" % p["id"],
+                      {"package_id": pkg["id"]}).expect(201)
+        mail = smtp.wait_for(p["email"])[0]
+        check(str(mail["subject"]).startswith("باقتك"), "Arabic subject: %r" % str(mail["subject"]))
+        plain, html, _ = rs.text_parts(mail)
+        expires = dt.date.fromisoformat(sold["expires_on"])
+        check("صالحة حتى %s." % _arabic_date(expires) in plain and "(٣ زيارات)" in plain,
+              "Arabic validity and units: %s" % plain)
+        check('dir="rtl"' in html, "right-to-left HTML: %s" % html)
+    finally:
+        c.patch(API + "/settings", {"mail_language": "en"}).expect(200)

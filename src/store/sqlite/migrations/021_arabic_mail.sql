@@ -4,9 +4,8 @@ ALTER TABLE settings ADD COLUMN mail_language TEXT NOT NULL DEFAULT 'en' CHECK (
 -- The patient's e-mails in Arabic: a clinic whose patients read Arabic
 -- sets mail_language to 'ar'. Each patient template then has an Arabic
 -- twin named <name>_ar, edited through /api/v1/templates like the others;
--- a template without a twin (the practice's own notices, packages) stays
--- English. The HTML is right-to-left; {{date}} and {{time}} arrive
--- already written in Arabic (service/notify.c).
+-- the practice's own notices stay English. The HTML is right-to-left;
+-- {{date}} and {{time}} arrive already written in Arabic (service/notify.c).
 INSERT INTO templates (name, subject, body_text, body_html) VALUES
 ('booking_confirmation_ar', 'حجزك في {{location}} يوم {{date}} الساعة {{time}}',
  'مرحبًا {{patient}}،
@@ -66,3 +65,24 @@ INSERT INTO templates (name, subject, body_text, body_html) VALUES
 تم إلغاء موعدك ({{services}}) مع {{staff}} يوم {{date}} الساعة {{time}} ({{timezone}}).
 ',
  '<div dir="rtl" lang="ar"><p>مرحبًا {{patient}}،</p><p>تم إلغاء موعدك ({{services}}) مع {{staff}} يوم {{date}} الساعة {{time}} ({{timezone}}).</p></div>');
+
+-- The package mails too: {{units}} and {{expires_on}} in Arabic digits,
+-- {{validity}} an Arabic sentence (service/package_notify.c).
+INSERT INTO templates (name, subject, body_text, body_html) VALUES
+('package_purchased_ar', 'باقتك: {{package}}',
+ 'مرحبًا {{patient}}،
+
+شكرًا لشرائك {{package}} ({{units}} زيارات)، الفاتورة {{invoice}}.
+{{validity}}
+
+احجز زياراتك: {{manage_url}}
+',
+ '<div dir="rtl" lang="ar"><p>مرحبًا {{patient}}،</p><p>شكرًا لشرائك {{package}} ({{units}} زيارات)، الفاتورة {{invoice}}.</p><p>{{validity}}</p><p><a href="{{manage_url}}">احجز زياراتك</a></p></div>'),
+('package_expiring_ar', 'تنتهي صلاحية باقتك {{package}} في {{expires_on}}',
+ 'مرحبًا {{patient}}،
+
+تنتهي صلاحية باقتك {{package}} في {{expires_on}} وفيها {{units}} زيارات لم تُحجز بعد.
+
+احجزها: {{manage_url}}
+',
+ '<div dir="rtl" lang="ar"><p>مرحبًا {{patient}}،</p><p>تنتهي صلاحية باقتك {{package}} في {{expires_on}} وفيها {{units}} زيارات لم تُحجز بعد.</p><p><a href="{{manage_url}}">احجزها</a></p></div>');
