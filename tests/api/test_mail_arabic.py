@@ -1,11 +1,11 @@
 """The patient's e-mails in Arabic (settings.mail_language "ar"): the
-booking confirmation, the reschedule, the cancellation and the reminder
-arrive with an Arabic subject and body, a right-to-left HTML part, the
-date and time in Arabic (Gulf month names, Arabic-Indic digits) and the
-same iMIP invitation as in English; the practice's own notice stays
-English; a package purchase is Arabic too; "en" changes nothing; a value other than "en" or "ar" is refused
-naming the field. Runs its own chairside and SMTP sink, since the setting
-is the whole clinic's."""
+booking confirmation, the reschedule, the cancellation, the reminder and
+a package purchase arrive with an Arabic subject and body, a
+right-to-left HTML part, the date and time in Arabic (Gulf month names,
+Arabic-Indic digits) and, for bookings, the same iMIP invitation as in
+English; the practice's own notice stays English; "en" changes nothing;
+a value other than "en" or "ar" is refused naming the field. Runs its own
+chairside and SMTP sink, since the setting is the whole clinic's."""
 
 import atexit
 import datetime as dt
