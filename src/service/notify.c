@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arabic.h"
 #include "core/civil.h"
 #include "core/email.h"
 #include "core/ics.h"
@@ -33,6 +34,8 @@ struct notice {
     struct tpl_var vars[NOTIFY_N_VARS];
     size_t n_vars;
     char date[CIVIL_DATE_LEN], time[CIVIL_HHMM_LEN], id[24], url[600];
+    /* The same date and time for an Arabic template (mail_language "ar"). */
+    char date_ar[AR_DATE_LEN], time_ar[AR_HHMM_LEN];
     char summary[NOTIFY_SUMMARY_LEN];
 };
 
@@ -63,6 +66,8 @@ format_when(const struct svc *c, struct notice *n)
     day = civil_day_of(local);
     civil_format_date(day, n->date);
     civil_format_hhmm((int)((local - day * 86400) / 60), n->time);
+    ar_format_date(day, n->date_ar);
+    ar_format_hhmm((int)((local - day * 86400) / 60), n->time_ar);
     return ERR_OK;
 }
 
@@ -181,19 +186,49 @@ make_ids(char *message_id, size_t id_size, char *boundary, size_t b_size)
     snprintf(boundary, b_size, "cs-%s", hex);
 }
 
-static int
-render_parts(const struct svc *c, struct notice *n, const char *tpl_name, struct buf *subject,
-             struct buf *text, struct buf *html)
+/* n's placeholders with date and time written in Arabic, for an Arabic
+ * template; vars has room for n->n_vars. */
+static void
+arabic_vars(const struct notice *n, struct tpl_var *vars)
 {
-    json_t *tpl = NULL;
-    int rc = store_template_get(c->db, tpl_name, &tpl);
+    for (size_t i = 0; i < n->n_vars; i++) {
+        vars[i] = n->vars[i];
+        if (strcmp(vars[i].name, "date") == 0)
+            vars[i].value = n->date_ar;
+        else if (strcmp(vars[i].name, "time") == 0)
+            vars[i].value = n->time_ar;
+    }
+}
 
+/* Renders tpl_name, or with arabic its Arabic twin <tpl_name>_ar when the
+ * clinic has one: a mail whose twin is missing is still sent, in English,
+ * rather than not at all. */
+static int
+render_parts(const struct svc *c, struct notice *n, const char *tpl_name, int arabic,
+             struct buf *subject, struct buf *text, struct buf *html)
+{
+    struct tpl_var ar[NOTIFY_N_VARS];
+    const struct tpl_var *vars = n->vars;
+    char ar_name[96];
+    json_t *tpl = NULL;
+    int rc = ERR_NOT_FOUND;
+
+    if (arabic) {
+        snprintf(ar_name, sizeof(ar_name), "%s_ar", tpl_name);
+        rc = store_template_get(c->db, ar_name, &tpl);
+        arabic_vars(n, ar);
+        vars = ar;
+    }
+    if (rc == ERR_NOT_FOUND) {
+        vars = n->vars;
+        rc = store_template_get(c->db, tpl_name, &tpl);
+    }
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "subject"), n->vars, n->n_vars, 0, subject);
+        rc = tpl_render(row_text(tpl, "subject"), vars, n->n_vars, 0, subject);
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "body_text"), n->vars, n->n_vars, 0, text);
+        rc = tpl_render(row_text(tpl, "body_text"), vars, n->n_vars, 0, text);
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "body_html"), n->vars, n->n_vars, 1, html);
+        rc = tpl_render(row_text(tpl, "body_html"), vars, n->n_vars, 1, html);
     json_decref(tpl);
     /* A subject never spans lines, whatever the template says. */
     for (size_t i = 0; rc == ERR_OK && i < subject->len; i++) {
@@ -208,6 +243,7 @@ render_parts(const struct svc *c, struct notice *n, const char *tpl_name, struct
 struct recipient {
     const char *email;
     const char *name;
+    int patient; /* the patient's mails follow mail_language */
 };
 
 /* Renders template tpl_name for n and queues it to `to`, with an iMIP
@@ -235,7 +271,9 @@ queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *
     buf_init(&html, NOTIFY_MAIL_LIMIT);
     buf_init(&ics, NOTIFY_MAIL_LIMIT);
     buf_init(&msg, 4 * NOTIFY_MAIL_LIMIT);
-    rc = render_parts(c, n, tpl_name, &subject, &text, &html);
+    rc = render_parts(c, n, tpl_name,
+                      to.patient && strcmp(row_text(n->settings, "mail_language"), "ar") == 0,
+                      &subject, &text, &html);
     if (rc == ERR_OK && method)
         rc = build_ics(c, n, method, rcpt, to.name, &ics);
     make_ids(message_id, sizeof(message_id), boundary, sizeof(boundary));
@@ -270,13 +308,13 @@ queue_mail(const struct svc *c, struct notice *n, const char *kind, const char *
 static struct recipient
 patient_of(const struct notice *n)
 {
-    return (struct recipient){row_text(n->row, "patient_email"), row_text(n->row, "patient")};
+    return (struct recipient){row_text(n->row, "patient_email"), row_text(n->row, "patient"), 1};
 }
 
 static struct recipient
 practice_of(const struct notice *n)
 {
-    return (struct recipient){row_text(n->settings, "notification_email"), ""};
+    return (struct recipient){row_text(n->settings, "notification_email"), "", 0};
 }
 
 static int

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arabic.h"
+#include "core/civil.h"
 #include "core/mime.h"
 #include "core/template.h"
 #include "service/notify.h"
@@ -22,6 +24,8 @@
 struct pkg_notice {
     json_t *pkg, *patient, *settings, *invoice; /* owned */
     char units[16], url[600], validity[96];
+    /* The same for an Arabic template (mail_language "ar"). */
+    char units_ar[40], expires_ar[AR_DATE_LEN], validity_ar[192];
 };
 
 static void
@@ -31,6 +35,24 @@ notice_cleanup(struct pkg_notice *n)
     json_decref(n->patient);
     json_decref(n->settings);
     json_decref(n->invoice);
+}
+
+/* units, expires_on and validity written for an Arabic template. */
+static void
+arabic_texts(struct pkg_notice *n)
+{
+    const char *expires = row_text(n->pkg, "expires_on");
+    int64_t day;
+
+    ar_digits(n->units, n->units_ar, sizeof(n->units_ar));
+    if (*expires && civil_parse_date(expires, &day) == ERR_OK)
+        ar_format_date(day, n->expires_ar);
+    else
+        ar_digits(expires, n->expires_ar, sizeof(n->expires_ar));
+    if (*expires)
+        snprintf(n->validity_ar, sizeof(n->validity_ar), "صالحة حتى %s.", n->expires_ar);
+    else
+        snprintf(n->validity_ar, sizeof(n->validity_ar), "لا تنتهي صلاحيتها.");
 }
 
 /* units: how many items are in `status` (NULL: all). */
@@ -62,25 +84,41 @@ notice_load(const struct svc *s, int64_t id, const char *status, struct pkg_noti
                  row_text(n->pkg, "expires_on"));
     else
         snprintf(n->validity, sizeof(n->validity), "It does not expire.");
+    arabic_texts(n);
 out:
     json_decref(items);
     return rc;
 }
 
+/* Renders tpl_name, or with arabic its Arabic twin <tpl_name>_ar (with
+ * ar_vars) when the clinic has one; without a twin the mail goes out in
+ * English rather than not at all. */
 static int
-render(const struct svc *s, const char *tpl_name, const struct tpl_var *vars, size_t n_vars,
-       struct buf *subject, struct buf *text, struct buf *html)
+render(const struct svc *s, const char *tpl_name, int arabic, const struct tpl_var *vars,
+       const struct tpl_var *ar_vars, size_t n_vars, struct buf *subject, struct buf *text,
+       struct buf *html)
 {
+    const struct tpl_var *use = vars;
     json_t *tpl = NULL;
+    char ar_name[96];
     size_t i;
-    int rc = store_template_get(s->db, tpl_name, &tpl);
+    int rc = ERR_NOT_FOUND;
 
+    if (arabic) {
+        snprintf(ar_name, sizeof(ar_name), "%s_ar", tpl_name);
+        rc = store_template_get(s->db, ar_name, &tpl);
+        use = ar_vars;
+    }
+    if (rc == ERR_NOT_FOUND) {
+        use = vars;
+        rc = store_template_get(s->db, tpl_name, &tpl);
+    }
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "subject"), vars, n_vars, 0, subject);
+        rc = tpl_render(row_text(tpl, "subject"), use, n_vars, 0, subject);
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "body_text"), vars, n_vars, 0, text);
+        rc = tpl_render(row_text(tpl, "body_text"), use, n_vars, 0, text);
     if (rc == ERR_OK)
-        rc = tpl_render(row_text(tpl, "body_html"), vars, n_vars, 1, html);
+        rc = tpl_render(row_text(tpl, "body_html"), use, n_vars, 1, html);
     json_decref(tpl);
     /* A subject never spans lines, whatever the template says. */
     for (i = 0; rc == ERR_OK && i < subject->len; i++) {
@@ -102,6 +140,16 @@ queue(const struct svc *s, const struct pkg_notice *n, const char *kind)
         {"validity", n->validity},
         {"manage_url", n->url},
     };
+    /* In the same order as vars. */
+    const struct tpl_var ar_vars[] = {
+        {"patient", row_text(n->patient, "name")},
+        {"package", row_text(n->pkg, "name")},
+        {"units", n->units_ar},
+        {"invoice", row_text(n->invoice, "number")},
+        {"expires_on", n->expires_ar},
+        {"validity", n->validity_ar},
+        {"manage_url", n->url},
+    };
     const char *to = row_text(n->patient, "email"), *from = row_text(n->settings, "mail_from");
     struct store_outbox_row row = {0};
     struct mime_message m;
@@ -120,7 +168,8 @@ queue(const struct svc *s, const struct pkg_notice *n, const char *kind)
     sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
     snprintf(message_id, sizeof(message_id), "%s@chairside", hex);
     snprintf(boundary, sizeof(boundary), "cs-%s", hex);
-    rc = render(s, kind, vars, sizeof(vars) / sizeof(vars[0]), &subject, &text, &html);
+    rc = render(s, kind, strcmp(row_text(n->settings, "mail_language"), "ar") == 0, vars, ar_vars,
+                sizeof(vars) / sizeof(vars[0]), &subject, &text, &html);
     m = (struct mime_message){*from ? from : "chairside@localhost",
                               to,
                               subject.data ? subject.data : "",

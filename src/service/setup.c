@@ -144,6 +144,8 @@ const struct setup_resource setup_patients = {
 
 static const char *const payment_choices[] = {"disabled", "enabled", "optional", NULL};
 static const char *const mode_choices[] = {"individual", "group", "mixed", NULL};
+/* The language of the patient's e-mails (service/notify.c). */
+static const char *const mail_language_choices[] = {"en", "ar", NULL};
 
 static const struct setup_field settings_fields[] = {
     INT("booking_time_divider_min", 0, 1, 720),
@@ -187,6 +189,7 @@ static const struct setup_field settings_fields[] = {
     BOOL("show_hijri_dates"),
     /* How long POST /holds keeps a time for its session. */
     INT("hold_minutes", 0, 1, 120),
+    CHOICE("mail_language", mail_language_choices),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */

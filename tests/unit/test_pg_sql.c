@@ -259,7 +259,7 @@ test_migrate_again_is_a_no_op(void **state)
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM schema_version"), pg_migration_count);
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM settings WHERE id = 1"), 1);
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM ledger_accounts"), 11);
-    assert_int_equal(count_of(f->c, "SELECT count(*) FROM templates"), 14);
+    assert_int_equal(count_of(f->c, "SELECT count(*) FROM templates"), 23);
     assert_int_equal(count_of(f->c, "SELECT count(*) FROM pg_extension WHERE extname IN "
                                     "('btree_gist', 'citext')"),
                      2);

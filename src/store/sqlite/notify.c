@@ -57,7 +57,7 @@ static const char SQL_NOTICE_APPT[] =
     "WHERE a.id = ?";
 static const char SQL_NOTICE_SETTINGS[] =
     "SELECT notification_email, smtp_url, mail_from, diary_url, diary_user, diary_password, "
-    "sync_alert_after_s, reminder_before_min, public_url, allow_private_targets "
+    "sync_alert_after_s, reminder_before_min, public_url, allow_private_targets, mail_language "
     "FROM settings WHERE id = 1";
 static const char SQL_ICAL_BUMP_BOOKING[] =
     "UPDATE bookings SET ical_sequence = ical_sequence + 1 WHERE id = ?2";

@@ -556,6 +556,11 @@ export default {
   'patient.err_password_short': 'استخدم ٨ أحرف على الأقل.',
   'patient.err_password_needs_email': 'يحتاج تسجيل الدخول إلى بريد إلكتروني أيضًا.',
   'patient.password_hint': 'اختياري: يمنح المريض تسجيل دخول. ٨ أحرف على الأقل.',
+  // The language of the patient's e-mails
+  'settings.mail_language': 'لغة رسائل المرضى',
+  'settings.mail_language.help': 'العربية ترسل رسائل التأكيد والنقل والإلغاء والتذكير والمواعيد المشتركة من القوالب العربية (<name>_ar)، من اليمين إلى اليسار، وبتواريخ مثل ١ ديسمبر ٢٠٢٦. تبقى إشعارات العيادة بالإنجليزية.',
+  'settings.mail_language.en': 'الإنجليزية',
+  'settings.mail_language.ar': 'العربية',
   // Hijri dates beside the Gregorian ones
   'settings.show_hijri_dates': 'عرض التاريخ الهجري',
   'settings.show_hijri_dates.help': 'تعرض التواريخ في تطبيق الموظفين وبوابة الحجز التاريخ الهجري (أم القرى) أيضًا بجانب الميلادي.',

@@ -536,6 +536,11 @@ export default {
   'patient.err_password_short': 'Use at least 8 characters.',
   'patient.err_password_needs_email': 'A login needs an e-mail address as well.',
   'patient.password_hint': 'Optional: gives the patient a login. At least 8 characters.',
+  // The language of the patient's e-mails
+  'settings.mail_language': 'Language of patient e-mails',
+  'settings.mail_language.help': 'Arabic sends confirmations, moves, cancellations, reminders and shared appointments from the Arabic templates (<name>_ar), right to left, with dates such as ١ ديسمبر ٢٠٢٦. Notices to the practice stay English.',
+  'settings.mail_language.en': 'English',
+  'settings.mail_language.ar': 'Arabic',
   // Hijri dates beside the Gregorian ones
   'settings.show_hijri_dates': 'Show Hijri dates',
   'settings.show_hijri_dates.help': 'Dates in the staff app and the booking portal also show the Hijri (Umm al-Qura) date, e.g. Tue, 1 Dec 2026 (21 Jumada II 1448 AH).',

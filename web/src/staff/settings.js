@@ -31,6 +31,7 @@ const SETTINGS = [
   { name: 'package_expiry_reminder_days', type: 'int', optional: true },
   { name: 'public_url', optional: true },
   { name: 'show_hijri_dates', type: 'bool', optional: true },
+  { name: 'mail_language', type: 'choice', options: ['en', 'ar'] },
   { name: 'payment_methods', type: 'multi', optional: true, options: ['bank_transfer', 'card', 'desk'] },
   { name: 'bank_details', type: 'textarea', optional: true },
   { name: 'card_gateway_url', optional: true },
