@@ -13,9 +13,9 @@
 #define TZ_HEADER_LEN 44
 #define TZ_MAX_FOOTER 128
 /* RFC 8536 bounds UT offsets to -25:59:59..+25:59:59 in practice; anything
- * wider is treated as a corrupt file. The local_to_utc search window must
- * stay wider than any offset. */
-#define TZ_MAX_OFFSET (26 * 3600)
+ * wider (26:00:00 included: found by fuzz_tzif) is treated as a corrupt
+ * file. The local_to_utc search window must stay wider than any offset. */
+#define TZ_MAX_OFFSET (26 * 3600 - 1)
 #define TZ_SEARCH_WINDOW (2 * 86400)
 /* Instants are clamped to +-2^62 s before arithmetic so that adding offsets
  * and windows can never overflow. */

@@ -626,6 +626,15 @@ test_tzif_rejects(void **state)
     s.n = 2;
     len = build_tzif(buf, &s);
     expect_invalid(buf, len, "unsorted times");
+    /* Found by fuzz_tzif (corpus/tzif/crash-offset-26h): a UT offset of
+     * exactly 26 hours, one second past what RFC 8536 allows. */
+    for (size_t i = 0; i < 2; i++) {
+        static const int32_t too_far[] = {26 * HOUR, -26 * HOUR};
+
+        s = (struct tzif_spec){.version = 2, .types = &too_far[i], .ntypes = 1, .footer = ""};
+        len = build_tzif(buf, &s);
+        expect_invalid(buf, len, "a UT offset of 26 hours");
+    }
 }
 
 /* ---- RFC 3339 ---- */
