@@ -230,7 +230,9 @@ sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *fi
         for (h0 = h; h < n_held && held[h].staff_id == ids[i]; h++)
             ;
         out->staff[i].busy = all + b0 + h0;
-        out->staff[i].n_busy = merge_busy(busy + b0, b - b0, held + h0, h - h0, all + b0 + h0);
+        /* Either list may be NULL when empty: no pointer arithmetic on it. */
+        out->staff[i].n_busy = merge_busy(busy ? busy + b0 : NULL, b - b0, held ? held + h0 : NULL,
+                                          h - h0, all + b0 + h0);
     }
     return ERR_OK;
 }
