@@ -133,9 +133,10 @@ def query(path, **params):
 class Client:
     """One user's view of the API: a cookie jar and the CSRF token."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", source=None):
         self.host = host
         self.port = port
+        self.source = source  # a local address to connect from (127.0.0.0/8)
         self.cookies = {}
         self.csrf = None
         self.user = None
@@ -156,7 +157,9 @@ class Client:
             hdrs["X-CSRF-Token"] = self.csrf
         if headers:
             hdrs.update(headers)
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout,
+                                          source_address=(self.source, 0) if self.source
+                                          else None)
         try:
             try:
                 conn.request(method, path, body=data, headers=hdrs)

@@ -1,0 +1,612 @@
+"""Capacity, as a property: a random clinic (services with durations,
+buffers and resources, staff with shifts, resources of 1-3 units, group
+slots of small capacity) is raced by 64 clients at once, staff and
+patients each in a session of their own, for a bounded time: they book
+what availability offers, reschedule, cancel, hold and book held times.
+Afterwards the database must show that nothing was double-booked (staff
+occupied intervals, resource units, group seats) and every time still
+offered must really be bookable.
+
+The clinic comes from a seed, printed at the start; CHAIRSIDE_PROP_SEED
+replays it (the racers' choices follow per-racer seeds too, but their
+interleaving is the server's), CHAIRSIDE_PROP_SECONDS sets how long the
+racers run (default 20)."""
+
+import collections
+import datetime as dt
+import os
+import random
+import threading
+import time
+
+from helpers import (API, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, Client,
+                     check, eq, make_location, make_patient, make_service, make_staff,
+                     next_weekday, parse_ts, put_shifts, unique)
+
+RACERS = 64
+# Patients and staff, each in a session of its own. A login hashes its
+# password (Argon2id, a third of a second of a shared CPU), so most patient
+# racers are staff viewing as a patient (login-as), a patient session made
+# without one; a few log in to accounts of their own.
+PATIENT_ACCOUNTS = 4
+PATIENT_RACERS = 44
+ADMIN_RACERS = 4  # the other 16 are staff
+# The server drops the oldest of more than 32 connections one address has
+# waiting for their requests to be read (src/http/server.c); 64 clients of
+# a clinic come from many addresses, so the racers use eight of loopback's.
+SOURCES = ["127.0.0.%d" % (2 + i) for i in range(8)]
+PATIENT_PASSWORD = "patient-pass-1"
+
+
+def _seed():
+    v = os.environ.get("CHAIRSIDE_PROP_SEED")
+    return int(v) if v else random.SystemRandom().randrange(1, 2 ** 31)
+
+
+def _seconds():
+    v = os.environ.get("CHAIRSIDE_PROP_SECONDS")
+    return float(v) if v else 20.0
+
+
+def _in_list(ids):
+    return "(%s)" % ",".join("?" * len(ids))
+
+
+# --- the clinic -------------------------------------------------------------------
+
+
+class World:
+    """What the seed built: ids and their properties, for racers and checks."""
+
+    def __init__(self):
+        self.locations = []
+        self.resources = {}  # id -> {"location_id", "quantity", "kind"}
+        self.services = {}  # id -> the service as created
+        self.individual = []  # ids of services with capacity 1
+        self.group = []  # ids of services with capacity > 1 (shared slots)
+        self.online = []  # ids patients may book
+        self.staff = []  # ids
+        self.staff_location = {}
+        self.days = []
+        self.patients = []  # ids for staff bookings
+
+
+def build_world(c, rng):
+    w = World()
+    w.locations = [make_location(c)["id"] for _ in range(2)]
+    # Resource kinds exist at both locations, with their own unit counts.
+    kinds = []
+    for k in range(3):
+        per_loc = {}
+        for loc in w.locations:
+            qty = rng.randint(1, 3)
+            r = c.post(API + "/resources", {"name": unique("Res%d" % k), "location_id": loc,
+                                            "kind": "kind%d" % k, "quantity": qty}).expect(201)
+            w.resources[r["id"]] = {"location_id": loc, "quantity": qty, "kind": k}
+            per_loc[loc] = r["id"]
+        kinds.append(per_loc)
+    for i in range(7):
+        fields = {"buffer_before_min": rng.choice([0, 0, 5, 10, 15]),
+                  "buffer_after_min": rng.choice([0, 0, 5, 10, 15]),
+                  "online_booking": i < 4 or rng.random() < 0.5}
+        if i % 3 != 2:  # two in three need resources
+            picked = rng.sample(range(len(kinds)), rng.choice([1, 1, 2]))
+            fields["resource_ids"] = sorted(kinds[k][loc] for k in picked for loc in w.locations)
+        svc = make_service(c, rng.choice([15, 20, 30, 30, 45, 60]), **fields)
+        w.services[svc["id"]] = svc
+        w.individual.append(svc["id"])
+    for _ in range(2):
+        svc = make_service(c, rng.choice([30, 45, 60]), capacity=rng.randint(2, 4),
+                           online_booking=True, buffer_after_min=rng.choice([0, 10]))
+        check(svc.get("capacity", 0) > 1, "a group service keeps its capacity: %r" % svc)
+        w.services[svc["id"]] = svc
+        w.group.append(svc["id"])
+    w.online = [s for s in w.services if w.services[s].get("online_booking")]
+    # Two days well ahead (the clock is not the subject here), two weekdays.
+    weekdays = rng.sample(range(1, 6), 2)
+    w.days = sorted(next_weekday(wd, min_ahead=40 + rng.randint(0, 20)) for wd in weekdays)
+    for i in range(8):
+        loc = w.locations[i % 2]
+        st = make_staff(c, [loc], list(w.services))
+        shifts = []
+        for day in w.days:
+            first = rng.choice(["08:00", "08:30", "09:00", "10:00"])
+            h, m = (int(x) for x in first.split(":"))
+            length = rng.choice([120, 150, 180])
+            end = h * 60 + m + length
+            shifts.append((day.isoweekday(), first, "%02d:%02d" % divmod(end, 60), loc))
+            if rng.random() < 0.5:  # an afternoon after a break
+                a = end + rng.choice([30, 60])
+                shifts.append((day.isoweekday(), "%02d:%02d" % divmod(a, 60),
+                               "%02d:%02d" % divmod(a + rng.choice([60, 90]), 60), loc))
+        put_shifts(c, st["id"], shifts)
+        w.staff.append(st["id"])
+        w.staff_location[st["id"]] = loc
+    w.patients = [make_patient(c)["id"] for _ in range(12)]
+    return w
+
+
+# --- racers ----------------------------------------------------------------------
+
+
+class Tally:
+    """Outcomes of every request the racers made, by what it was."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = collections.Counter()  # (what, status) -> n
+        self.failures = []
+
+    def add(self, what, status):
+        with self.lock:
+            self.counts[(what, status)] += 1
+
+    def fail(self, text):
+        with self.lock:
+            if len(self.failures) < 40:
+                self.failures.append(text)
+
+    def n(self, what=None, status=None):
+        return sum(v for (w, s), v in self.counts.items()
+                   if (what is None or w == what) and (status is None or s == status))
+
+    def summary(self):
+        lines = []
+        for what in sorted({w for w, _ in self.counts}):
+            by = {s: v for (w, s), v in self.counts.items() if w == what}
+            lines.append("  %-14s %s" % (what, " ".join("%s:%d" % kv for kv in sorted(by.items()))))
+        return "\n".join(lines)
+
+
+# Statuses each kind of request may answer under contention; 503 (a write
+# the database kept aborting) is allowed for writes but counted.
+ALLOWED = {
+    "availability": {200},
+    "book": {201, 409},
+    "book_held": {201},
+    "reschedule": {200, 409},
+    "cancel": {200},
+    "hold": {201, 409},
+    "release": {200},
+    "invalid": {422},
+}
+WRITES = {"book", "book_held", "reschedule", "cancel", "hold", "release", "invalid"}
+
+
+class Racer:
+    def __init__(self, i, kind, client, world, tally, rng, deadline, patient_id=None):
+        self.i = i
+        self.kind = kind  # "staff" | "admin" | "patient"
+        self.c = client
+        self.w = world
+        self.tally = tally
+        self.rng = rng
+        self.deadline = deadline
+        self.patient_id = patient_id
+        self.mine = {}  # booking id -> {"staff_id", "service_ids", "start"}
+        self.seen = {}  # service ids tuple -> slots (possibly stale)
+        self.reported = False
+        self.error = None
+
+    # Every request goes through here: counted, and checked against ALLOWED.
+    def call(self, what, method, path, body=None, **params):
+        if method == "GET":
+            r = self.c.get(path, **params)
+        else:
+            r = self.c.request(method, path, body=body)
+        self.tally.add(what, r.status)
+        if r.status not in ALLOWED[what] and not (r.status == 503 and what in WRITES):
+            self.tally.fail("racer %d (%s) %s: %s" % (self.i, self.kind, what, r.describe()))
+        return r
+
+    def services_choice(self):
+        rng = self.rng
+        pool = self.w.online if self.kind == "patient" else list(self.w.services)
+        first = rng.choice(pool)
+        if (self.kind != "patient" and first in self.w.individual and rng.random() < 0.2):
+            second = rng.choice(self.w.individual)
+            if second != first:
+                return (first, second)
+        return (first,)
+
+    def slots(self, sids, fresh=True, staff_id=None):
+        key = (sids, staff_id)
+        if fresh or key not in self.seen:
+            params = {"service_ids": list(sids), "from": str(self.w.days[0]),
+                      "to": str(self.w.days[-1])}
+            if staff_id is not None:
+                params["staff_id"] = staff_id
+            r = self.call("availability", "GET", API + "/availability", **params)
+            if r.status != 200:
+                return []
+            self.seen[key] = r.json.get("slots") or []
+        return self.seen[key]
+
+    def pick(self, slots):
+        """A slot among the first few of one staff member on one day, so
+        that racers often want the same times."""
+        if not slots:
+            return None
+        staff = sorted({s["staff_id"] for s in slots})
+        st = self.rng.choice(staff)
+        mine = [s for s in slots if s["staff_id"] == st]
+        day = self.rng.choice(sorted({s["start"][:10] for s in mine}))
+        mine = [s for s in mine if s["start"][:10] == day]
+        return self.rng.choice(mine[:4])
+
+    def booking_body(self, sids, slot, **extra):
+        body = {"staff_id": slot["staff_id"], "service_ids": list(sids), "start": slot["start"]}
+        if self.kind != "patient":
+            body["patient_id"] = self.rng.choice(self.w.patients)
+        body.update(extra)
+        return body
+
+    def remember(self, r, sids):
+        b = r.json or {}
+        if not isinstance(b.get("id"), int):
+            self.tally.fail("racer %d: booking answer without id: %s" % (self.i, r.describe()))
+            return
+        if tuple(b.get("service_ids") or ()) != tuple(sids):
+            self.tally.fail("racer %d: booked other services: %s" % (self.i, r.describe()))
+        self.mine[b["id"]] = {"staff_id": b.get("staff_id"), "service_ids": sids,
+                              "start": b.get("start")}
+
+    # --- operations ---
+
+    def op_book(self):
+        sids = self.services_choice()
+        slot = self.pick(self.slots(sids, fresh=self.rng.random() < 0.7))
+        if slot is None:
+            return
+        r = self.call("book", "POST", API + "/bookings", self.booking_body(sids, slot))
+        if r.status == 201:
+            self.remember(r, sids)
+
+    def op_hold(self):
+        sids = self.services_choice()
+        slot = self.pick(self.slots(sids))
+        if slot is None:
+            return
+        body = {"staff_id": slot["staff_id"], "service_ids": list(sids), "start": slot["start"]}
+        r = self.call("hold", "POST", API + "/holds", body)
+        if r.status != 201:
+            return
+        held = r.json or {}
+        if not (isinstance(held.get("id"), int) and held.get("token")):
+            self.tally.fail("racer %d: hold without id or token: %s" % (self.i, r.describe()))
+            return
+        time.sleep(self.rng.random() * 0.05)  # the patient types their name
+        if self.rng.random() < 0.75:
+            # A live hold is the holder's: booking it cannot lose the race.
+            r = self.call("book_held", "POST", API + "/bookings",
+                          self.booking_body(sids, slot, hold_token=held["token"]))
+            if r.status == 201:
+                self.remember(r, sids)
+                return
+        # Not booked (or the booking failed): release it.
+        self.call("release", "DELETE", API + "/holds/%d" % held["id"])
+
+    def op_reschedule(self):
+        if not self.mine:
+            return self.op_book()
+        bid = self.rng.choice(sorted(self.mine))
+        b = self.mine[bid]
+        move_staff = self.rng.random() < 0.3
+        slots = self.slots(b["service_ids"], staff_id=None if move_staff else b["staff_id"])
+        slot = self.pick(slots)
+        if slot is None:
+            return
+        body = {"start": slot["start"]}
+        if slot["staff_id"] != b["staff_id"]:
+            body["staff_id"] = slot["staff_id"]
+        r = self.call("reschedule", "PATCH", API + "/bookings/%d" % bid, body)
+        if r.status == 200:
+            got = r.json or {}
+            if parse_ts(got.get("start", "")) != parse_ts(slot["start"]) or \
+                    got.get("staff_id") != slot["staff_id"]:
+                self.tally.fail("racer %d: the move did not land: %s" % (self.i, r.describe()))
+            b["staff_id"], b["start"] = slot["staff_id"], slot["start"]
+
+    def op_cancel(self):
+        if not self.mine:
+            return self.op_book()
+        bid = self.rng.choice(sorted(self.mine))
+        r = self.call("cancel", "POST", API + "/bookings/%d/cancel" % bid, {"reason": "prop"})
+        if r.status == 200:
+            del self.mine[bid]
+
+    def op_invalid(self):
+        # Refused input under load stays a 422 and stores nothing.
+        slot = {"staff_id": self.rng.choice(self.w.staff),
+                "start": "%sT10:00:00+01:00" % self.w.days[0]}
+        self.call("invalid", "POST", API + "/bookings", self.booking_body((), slot))
+
+    def run(self):
+        ops = [(self.op_book, 40), (self.op_hold, 20), (self.op_cancel, 17),
+               (self.op_invalid, 3)]
+        if self.kind != "patient":
+            ops.append((self.op_reschedule, 20))
+        funcs = [f for f, _ in ops]
+        weights = [wt for _, wt in ops]
+        try:
+            while time.monotonic() < self.deadline:
+                self.rng.choices(funcs, weights)[0]()
+        except Exception as exc:  # reported with the others
+            self.error = repr(exc)
+        self.reported = True
+
+
+def _login_one(ctx, i, world):
+    """Racer i's session: staff and admins log in as the suite's users do;
+    a patient racer logs in to an account of its own or is a staff
+    member's view as the patient (POST /patients/{id}/login-as)."""
+    client = Client(ctx.port, source=SOURCES[i % len(SOURCES)])
+    patient_id = None
+    if i < PATIENT_RACERS:
+        kind = "patient"
+        p = make_patient(ctx.admin)
+        patient_id = p["id"]
+        if i < PATIENT_ACCOUNTS:
+            email = unique("prop-patient") + "@test.test"
+            ctx.admin.post(API + "/patients/%d/account" % p["id"],
+                           {"email": email, "password": PATIENT_PASSWORD}).expect(201)
+            body = client.login(email, PATIENT_PASSWORD).expect(200)
+        else:
+            # Inside the staff session, which the racer does not use itself.
+            client.cookies, client.csrf = dict(ctx.staff.cookies), ctx.staff.csrf
+            r = client.post(API + "/patients/%d/login-as" % p["id"])
+            body = r.expect(200)
+            client.user = body.get("user")
+            client.csrf = (client.user or {}).get("csrf_token") or client.csrf
+        me = client.get(API + "/me").expect(200)
+        eq((me.get("role"), me.get("patient_id")), ("patient", p["id"]),
+           "racer %d is the patient's session" % i)
+    elif i < PATIENT_RACERS + ADMIN_RACERS:
+        kind = "admin"
+        body = client.login(ADMIN_EMAIL, ADMIN_PASSWORD).expect(200)
+    else:
+        kind = "staff"
+        body = client.login(STAFF_EMAIL, STAFF_PASSWORD).expect(200)
+    check(client.csrf, "login gave a csrf_token: %r" % body)
+    return kind, client, patient_id
+
+
+def login_racers(ctx, world, tally, seed):
+    """64 sessions, made two at a time."""
+    made = [None] * RACERS
+    errors = []
+    todo = list(range(RACERS))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not todo or errors:
+                    return
+                i = todo.pop(0)
+            try:
+                made[i] = _login_one(ctx, i, world)
+            except Exception as exc:  # re-raised below
+                with lock:
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return [Racer(i, kind, client, world, tally, random.Random(seed * 1000 + i), 0, pid)
+            for i, (kind, client, pid) in enumerate(made)]
+
+
+# --- the checks -----------------------------------------------------------------
+
+
+def check_staff_intervals(ctx, w, seed):
+    ids = w.staff
+    rows = ctx.sql_rows(
+        "SELECT x.id, y.id, x.staff_id, x.start_at, x.end_at, y.start_at, y.end_at "
+        "FROM bookings x JOIN bookings y ON y.staff_id = x.staff_id AND x.id < y.id "
+        "WHERE x.staff_id IN %s AND x.status <> 'cancelled' AND y.status <> 'cancelled' "
+        "AND x.start_at - x.buffer_before_min * 60 < y.end_at + y.buffer_after_min * 60 "
+        "AND y.start_at - y.buffer_before_min * 60 < x.end_at + x.buffer_after_min * 60 "
+        "AND NOT (x.group_service_id IS NOT NULL AND x.group_service_id = y.group_service_id "
+        "AND x.start_at = y.start_at AND x.end_at = y.end_at)" % _in_list(ids), ids)
+    eq(rows, [], "seed %d: overlapping occupied intervals of one staff member "
+       "(id, id, staff, start, end, start, end)" % seed)
+    # Seats of a group slot share it whole: same service, same times.
+    rows = ctx.sql_rows(
+        "SELECT b.staff_id, b.group_service_id, b.start_at, count(*), s.capacity "
+        "FROM bookings b JOIN services s ON s.id = b.group_service_id "
+        "WHERE b.staff_id IN %s AND b.status <> 'cancelled' "
+        "GROUP BY b.staff_id, b.group_service_id, b.start_at, s.capacity "
+        "HAVING count(*) > s.capacity" % _in_list(ids), ids)
+    eq(rows, [], "seed %d: group slots holding more than their capacity" % seed)
+    # Every live booking lies inside a shift of its staff member? Availability
+    # decides that; here: live bookings start and end in the chosen days.
+    return ctx.sql_rows("SELECT count(*) FROM bookings WHERE staff_id IN %s "
+                        "AND status <> 'cancelled'" % _in_list(ids), ids)[0][0]
+
+
+def check_resource_units(ctx, w, seed):
+    res = sorted(w.resources)
+    rows = ctx.sql_rows(
+        "SELECT x.booking_id, y.booking_id, x.resource_id, x.unit "
+        "FROM booking_resources x JOIN booking_resources y ON y.resource_id = x.resource_id "
+        "AND y.unit = x.unit AND x.booking_id < y.booking_id "
+        "AND x.start_at < y.end_at AND y.start_at < x.end_at "
+        "JOIN bookings b1 ON b1.id = x.booking_id JOIN bookings b2 ON b2.id = y.booking_id "
+        "WHERE x.resource_id IN %s AND b1.status <> 'cancelled' AND b2.status <> 'cancelled'"
+        % _in_list(res), res)
+    eq(rows, [], "seed %d: a resource unit used twice at once (booking, booking, resource, unit)"
+       % seed)
+    # Each live booking holds one unit (within the quantity) of each of its
+    # services' resources at its location, for its occupied interval; a
+    # cancelled one holds none.
+    ids = w.staff
+    live = ctx.sql_rows(
+        "SELECT id, location_id, start_at - buffer_before_min * 60, "
+        "end_at + buffer_after_min * 60, group_service_id FROM bookings "
+        "WHERE staff_id IN %s AND status <> 'cancelled'" % _in_list(ids), ids)
+    services = collections.defaultdict(set)
+    for bid, sid in ctx.sql_rows(
+            "SELECT bs.booking_id, bs.service_id FROM booking_services bs JOIN bookings b "
+            "ON b.id = bs.booking_id WHERE b.staff_id IN %s AND b.status <> 'cancelled'"
+            % _in_list(ids), ids):
+        services[bid].add(sid)
+    used = collections.defaultdict(dict)
+    for bid, rid, unit, a, b in ctx.sql_rows(
+            "SELECT r.booking_id, r.resource_id, r.unit, r.start_at, r.end_at "
+            "FROM booking_resources r JOIN bookings b ON b.id = r.booking_id "
+            "WHERE b.staff_id IN %s" % _in_list(ids), ids):
+        used[bid][rid] = (unit, a, b)
+    live_ids = {row[0] for row in live}
+    stray = sorted(bid for bid in used if bid not in live_ids)
+    eq(stray, [], "seed %d: cancelled bookings still holding units" % seed)
+    wrong = []
+    for bid, loc, occ_start, occ_end, group in live:
+        need = set()
+        if not group:
+            for sid in services[bid]:
+                for rid in w.services[sid].get("resource_ids") or []:
+                    if w.resources[rid]["location_id"] == loc:
+                        need.add(rid)
+        got = used.get(bid, {})
+        if set(got) != need:
+            wrong.append((bid, "resources", sorted(got), sorted(need)))
+            continue
+        for rid, (unit, a, b) in got.items():
+            if not 1 <= unit <= w.resources[rid]["quantity"] or (a, b) != (occ_start, occ_end):
+                wrong.append((bid, rid, unit, a, b, occ_start, occ_end))
+    eq(wrong, [], "seed %d: bookings whose units do not match their services" % seed)
+    return sum(len(v) for bid, v in used.items() if bid in live_ids)
+
+
+def _offered(c, w):
+    offered = []
+    for sid in w.services:
+        body = c.get(API + "/availability", service_ids=[sid], **{
+            "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)
+        offered += [((sid,), s) for s in body["slots"]]
+    return offered
+
+
+def check_offered_is_bookable(ctx, w, rng, seed):
+    """Every sampled slot availability still offers is really bookable:
+    booked (then cancelled again) by staff. When the racers left the
+    clinic too full to sample enough, some of its bookings are cancelled
+    first, which must free their times."""
+    c = ctx.admin
+    offered = _offered(c, w)
+    freed = 0
+    while len(offered) < 48:
+        live = [r[0] for r in ctx.sql_rows(
+            "SELECT id FROM bookings WHERE staff_id IN %s AND status <> 'cancelled' "
+            "ORDER BY id" % _in_list(w.staff), w.staff)]
+        check(live, "seed %d: only %d slots offered in an empty clinic" % (seed, len(offered)))
+        for bid in rng.sample(live, max(1, len(live) // 4)):
+            c.post(API + "/bookings/%d/cancel" % bid, {"reason": "make room"}).expect(200)
+            freed += 1
+        before, offered = len(offered), _offered(c, w)
+        check(len(offered) > before, "seed %d: cancelling bookings freed no slots (%d, %d)"
+              % (seed, before, len(offered)))
+    sample = rng.sample(offered, 48)
+    refused = []
+    for sids, slot in sample:
+        r = c.post(API + "/bookings", {"staff_id": slot["staff_id"], "service_ids": list(sids),
+                                       "start": slot["start"],
+                                       "patient_id": rng.choice(w.patients)})
+        if r.status != 201:
+            refused.append(r.describe())
+            continue
+        c.post(API + "/bookings/%d/cancel" % r.json["id"], {"reason": "probe"}).expect(200)
+    eq(refused, [], "seed %d: offered slots that could not be booked" % seed)
+    return len(sample), len(offered), freed
+
+
+# --- the test -----------------------------------------------------------------------
+
+
+def test_capacity_property(ctx):
+    seed = _seed()
+    seconds = _seconds()
+    print("capacity property: seed %d, %d racers for %.0f s (replay: CHAIRSIDE_PROP_SEED=%d)"
+          % (seed, RACERS, seconds, seed), flush=True)
+    rng = random.Random(seed)
+    t0 = time.monotonic()
+    w = build_world(ctx.admin, rng)
+    tally = Tally()
+    check(ctx.staff.csrf, "the staff session patient views live in")
+    racers = login_racers(ctx, w, tally, seed)
+    setup_s = time.monotonic() - t0
+    start = threading.Barrier(RACERS + 1)
+    for r in racers:
+        r.deadline = time.monotonic() + 3600  # set for real once all are ready
+
+    def run(racer):
+        try:
+            start.wait(timeout=60)
+        except threading.BrokenBarrierError as exc:
+            racer.error = repr(exc)
+            racer.reported = True
+            return
+        racer.run()
+
+    threads = [threading.Thread(target=run, args=(r,), daemon=True) for r in racers]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + seconds
+    for r in racers:
+        r.deadline = deadline
+    start.wait(timeout=60)
+    for t in threads:
+        t.join(max(1.0, deadline + 90 - time.monotonic()))
+    race_s = time.monotonic() - deadline + seconds
+    print("capacity property: setup %.1f s, racing %.1f s\n%s"
+          % (setup_s, race_s, tally.summary()), flush=True)
+
+    silent = [r.i for r in racers if not r.reported]
+    eq(silent, [], "seed %d: racers that never reported" % seed)
+    errors = ["racer %d: %s" % (r.i, r.error) for r in racers if r.error]
+    eq(errors, [], "seed %d: racers that raised" % seed)
+    eq(tally.failures, [], "seed %d: unexpected answers" % seed)
+    total = tally.n()
+    retries = tally.n(status=503)
+    check(retries * 100 <= total, "seed %d: 503 answers are rare (%d of %d requests)"
+          % (seed, retries, total))
+    # Real contention, or the checks below prove nothing.
+    booked = tally.n("book", 201) + tally.n("book_held", 201)
+    lost = tally.n("book", 409) + tally.n("hold", 409) + tally.n("reschedule", 409)
+    check(booked >= 60, "seed %d: only %d bookings made\n%s" % (seed, booked, tally.summary()))
+    check(lost >= 20, "seed %d: only %d races lost (409)\n%s" % (seed, lost, tally.summary()))
+    for what, status, least in (("hold", 201, 5), ("book_held", 201, 3), ("cancel", 200, 10),
+                                ("reschedule", 200, 5), ("book", 409, 5), ("invalid", 422, 1)):
+        check(tally.n(what, status) >= least, "seed %d: %s answered %d at least %d times\n%s"
+              % (seed, what, status, least, tally.summary()))
+    patient_booked = sum(len(r.mine) for r in racers if r.kind == "patient")
+    check(patient_booked > 0, "seed %d: patients booked something too" % seed)
+
+    # Every racer's view matches the database: what it holds is live.
+    ids = sorted(bid for r in racers for bid in r.mine)
+    live = {row[0] for row in ctx.sql_rows(
+        "SELECT id FROM bookings WHERE status <> 'cancelled' AND id IN %s" % _in_list(ids),
+        ids)} if ids else set()
+    eq(sorted(set(ids) - live), [], "seed %d: bookings a racer made that are not live" % seed)
+    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE staff_id IN %s AND expires_at > ?"
+                    % _in_list(w.staff), w.staff + [int(time.time())])[0][0], 0,
+       "seed %d: holds left live (each was booked or released)" % seed)
+    # Nothing the refused input sent was stored: every live booking has services.
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings b WHERE b.staff_id IN %s AND NOT EXISTS "
+                    "(SELECT 1 FROM booking_services s WHERE s.booking_id = b.id)"
+                    % _in_list(w.staff), w.staff)[0][0], 0,
+       "seed %d: bookings without services" % seed)
+
+    n_live = check_staff_intervals(ctx, w, seed)
+    n_units = check_resource_units(ctx, w, seed)
+    check(n_units > 0, "seed %d: some live bookings hold resource units" % seed)
+    probed, n_offered, freed = check_offered_is_bookable(ctx, w, rng, seed)
+    print("capacity property: %d live bookings, %d units in use; %d of %d offered slots "
+          "booked and cancelled again (%d bookings cancelled first to make room); %.1f s"
+          % (n_live, n_units, probed, n_offered, freed, time.monotonic() - t0), flush=True)
