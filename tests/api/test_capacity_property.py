@@ -13,7 +13,7 @@ interleaving is the server's), CHAIRSIDE_PROP_SECONDS sets how long the
 racers run (default 20)."""
 
 import collections
-import datetime as dt
+import contextlib
 import os
 import random
 import threading
@@ -21,7 +21,7 @@ import time
 
 from helpers import (API, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, Client,
                      check, eq, make_location, make_patient, make_service, make_staff,
-                     next_weekday, parse_ts, put_shifts, unique)
+                     next_weekday, parse_ts, put_shifts, settings_changed, unique)
 
 RACERS = 64
 # Patients and staff, each in a session of its own. A login hashes its
@@ -69,6 +69,8 @@ class World:
         self.staff_location = {}
         self.days = []
         self.patients = []  # ids for staff bookings
+        self.events = False  # whether the server has group events
+        self.max_seats = 1
 
 
 def build_world(c, rng):
@@ -95,9 +97,11 @@ def build_world(c, rng):
         svc = make_service(c, rng.choice([15, 20, 30, 30, 45, 60]), **fields)
         w.services[svc["id"]] = svc
         w.individual.append(svc["id"])
-    for _ in range(2):
+    for g in range(2):
+        # A class takes its room once (group events); its ad-hoc seats none.
+        more = {"resource_ids": sorted(kinds[0].values())} if g == 0 else {}
         svc = make_service(c, rng.choice([30, 45, 60]), capacity=rng.randint(2, 4),
-                           online_booking=True, buffer_after_min=rng.choice([0, 10]))
+                           online_booking=True, buffer_after_min=rng.choice([0, 10]), **more)
         check(svc.get("capacity", 0) > 1, "a group service keeps its capacity: %r" % svc)
         w.services[svc["id"]] = svc
         w.group.append(svc["id"])
@@ -169,8 +173,20 @@ ALLOWED = {
     "hold": {201, 409},
     "release": {200},
     "invalid": {422},
+    # Group events: a participant's booking may be cancelled with its event
+    # by another racer, and a held seat may lose its event the same way;
+    # those 409s are checked against the database afterwards.
+    "events": {200},
+    "event_create": {201, 409},
+    "event_cancel": {200, 409},
+    "join": {201, 409},
+    "cancel_seat": {200, 409},
+    "hold_seats": {201, 409},
+    "book_held_seats": {201, 409},
 }
-WRITES = {"book", "book_held", "reschedule", "cancel", "hold", "release", "invalid"}
+WRITES = {"book", "book_held", "reschedule", "cancel", "hold", "release", "invalid",
+          "event_create", "event_cancel", "join", "cancel_seat", "hold_seats",
+          "book_held_seats"}
 
 
 class Racer:
@@ -184,6 +200,9 @@ class Racer:
         self.deadline = deadline
         self.patient_id = patient_id
         self.mine = {}  # booking id -> {"staff_id", "service_ids", "start"}
+        self.seats = {}  # participant booking id -> group event id
+        self.lost_seats = []  # (booking id, event id) a cancel answered 409 for
+        self.lost_holds = []  # event ids whose held seats could not be booked
         self.seen = {}  # service ids tuple -> slots (possibly stale)
         self.reported = False
         self.error = None
@@ -258,6 +277,8 @@ class Racer:
         slot = self.pick(self.slots(sids, fresh=self.rng.random() < 0.7))
         if slot is None:
             return
+        if slot.get("group_event_id"):
+            return self.join(slot["group_event_id"])
         r = self.call("book", "POST", API + "/bookings", self.booking_body(sids, slot))
         if r.status == 201:
             self.remember(r, sids)
@@ -267,6 +288,8 @@ class Racer:
         slot = self.pick(self.slots(sids))
         if slot is None:
             return
+        if slot.get("group_event_id"):
+            return self.hold_seats(slot["group_event_id"])
         body = {"staff_id": slot["staff_id"], "service_ids": list(sids), "start": slot["start"]}
         r = self.call("hold", "POST", API + "/holds", body)
         if r.status != 201:
@@ -308,6 +331,14 @@ class Racer:
             b["staff_id"], b["start"] = slot["staff_id"], slot["start"]
 
     def op_cancel(self):
+        if self.seats and (not self.mine or self.rng.random() < 0.3):
+            bid = self.rng.choice(sorted(self.seats))
+            r = self.call("cancel_seat", "POST", API + "/bookings/%d/cancel" % bid,
+                          {"reason": "prop"})
+            event_id = self.seats.pop(bid)
+            if r.status == 409:
+                self.lost_seats.append((bid, event_id))
+            return
         if not self.mine:
             return self.op_book()
         bid = self.rng.choice(sorted(self.mine))
@@ -317,15 +348,109 @@ class Racer:
 
     def op_invalid(self):
         # Refused input under load stays a 422 and stores nothing.
+        if self.w.events and self.rng.random() < 0.5:
+            event = self.rng.choice(self.events() or [{"id": 999999}])
+            body = {"group_event_id": event["id"], "seats": self.w.max_seats + 1}
+            if self.kind != "patient":
+                body["patient_id"] = self.rng.choice(self.w.patients)
+            self.call("invalid", "POST", API + "/bookings", body)
+            return
         slot = {"staff_id": self.rng.choice(self.w.staff),
                 "start": "%sT10:00:00+01:00" % self.w.days[0]}
         self.call("invalid", "POST", API + "/bookings", self.booking_body((), slot))
+
+    # --- group events ---
+
+    def events(self):
+        r = self.call("events", "GET", API + "/group-events", limit=500,
+                      **{"from": str(self.w.days[0]), "to": str(self.w.days[-1])})
+        items = (r.json or {}).get("items") if r.status == 200 else None
+        mine = set(self.w.staff)
+        return [e for e in items or [] if e.get("staff_id") in mine
+                and e.get("status") == "scheduled"]
+
+    def seats_wanted(self):
+        return 1 if self.w.max_seats == 1 or self.rng.random() < 0.6 else self.w.max_seats
+
+    def join(self, event_id, hold_token=None):
+        body = {"group_event_id": event_id, "seats": self.seats_wanted()}
+        if self.kind != "patient":
+            body["patient_id"] = self.rng.choice(self.w.patients)
+        what = "join"
+        if hold_token:
+            body["hold_token"], body["seats"] = hold_token, self.held_seats
+            what = "book_held_seats"
+        r = self.call(what, "POST", API + "/bookings", body)
+        if r.status == 201:
+            b = r.json or {}
+            if b.get("group_event_id") != event_id or b.get("seats") != body["seats"]:
+                self.tally.fail("racer %d: joined otherwise: %s" % (self.i, r.describe()))
+            if isinstance(b.get("id"), int):
+                self.seats[b["id"]] = event_id
+        return r
+
+    def op_join(self):
+        events = self.events()
+        if not events:
+            return self.op_event_create() if self.kind != "patient" else None
+        # Mostly events with seats left; sometimes a full one (409).
+        open_ = [e for e in events if e.get("seats_left", 0) > 0]
+        event = self.rng.choice(open_ if open_ and self.rng.random() < 0.85 else events)
+        self.join(event["id"])
+
+    def hold_seats(self, event_id):
+        self.held_seats = self.seats_wanted()
+        r = self.call("hold_seats", "POST", API + "/holds",
+                      {"group_event_id": event_id, "seats": self.held_seats})
+        if r.status != 201:
+            return
+        held = r.json or {}
+        if not (isinstance(held.get("id"), int) and held.get("token")):
+            self.tally.fail("racer %d: hold without id or token: %s" % (self.i, r.describe()))
+            return
+        time.sleep(self.rng.random() * 0.05)
+        if self.rng.random() < 0.75:
+            r = self.join(event_id, hold_token=held["token"])
+            if r.status == 201:
+                return
+            self.lost_holds.append(event_id)  # the event must have been cancelled
+        self.call("release", "DELETE", API + "/holds/%d" % held["id"])
+
+    def op_hold_seats(self):
+        events = [e for e in self.events() if e.get("seats_left", 0) > 0]
+        if events:
+            self.hold_seats(self.rng.choice(events)["id"])
+
+    def op_event_create(self):
+        sid = self.rng.choice(self.w.group)
+        slot = self.pick([x for x in self.slots((sid,)) if not x.get("group_event_id")])
+        if slot is None:
+            return
+        body = {"service_id": sid, "staff_id": slot["staff_id"], "start": slot["start"]}
+        if self.rng.random() < 0.5:
+            body["capacity"] = self.rng.randint(1, 4)
+        r = self.call("event_create", "POST", API + "/group-events", body)
+        if r.status == 201:
+            ev = r.json or {}
+            if ev.get("capacity") != body.get("capacity", self.w.services[sid]["capacity"]):
+                self.tally.fail("racer %d: event capacity: %s" % (self.i, r.describe()))
+
+    def op_event_cancel(self):
+        events = self.events()
+        if events:
+            event = self.rng.choice(events)
+            self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
+                      {"scope": "this"})
 
     def run(self):
         ops = [(self.op_book, 40), (self.op_hold, 20), (self.op_cancel, 17),
                (self.op_invalid, 3)]
         if self.kind != "patient":
             ops.append((self.op_reschedule, 20))
+        if self.w.events:
+            ops += [(self.op_join, 14), (self.op_hold_seats, 5)]
+            if self.kind != "patient":
+                ops += [(self.op_event_create, 6), (self.op_event_cancel, 1)]
         funcs = [f for f, _ in ops]
         weights = [wt for _, wt in ops]
         try:
@@ -404,84 +529,151 @@ def login_racers(ctx, world, tally, seed):
 # --- the checks -----------------------------------------------------------------
 
 
-def check_staff_intervals(ctx, w, seed):
+def _overlaps(items):
+    """Pairs of (start, end, what) items that overlap: a sweep by start."""
+    out = []
+    items = sorted(items)
+    for k, (a, b, what) in enumerate(items):
+        for a2, b2, what2 in items[k + 1:]:
+            if a2 >= b:
+                break
+            out.append((what, what2))
+    return out
+
+
+def live_state(ctx, w):
+    """Live bookings and group events of the clinic's staff, from the database."""
     ids = w.staff
-    rows = ctx.sql_rows(
-        "SELECT x.id, y.id, x.staff_id, x.start_at, x.end_at, y.start_at, y.end_at "
-        "FROM bookings x JOIN bookings y ON y.staff_id = x.staff_id AND x.id < y.id "
-        "WHERE x.staff_id IN %s AND x.status <> 'cancelled' AND y.status <> 'cancelled' "
-        "AND x.start_at - x.buffer_before_min * 60 < y.end_at + y.buffer_after_min * 60 "
-        "AND y.start_at - y.buffer_before_min * 60 < x.end_at + x.buffer_after_min * 60 "
-        "AND NOT (x.group_service_id IS NOT NULL AND x.group_service_id = y.group_service_id "
-        "AND x.start_at = y.start_at AND x.end_at = y.end_at)" % _in_list(ids), ids)
-    eq(rows, [], "seed %d: overlapping occupied intervals of one staff member "
-       "(id, id, staff, start, end, start, end)" % seed)
-    # Seats of a group slot share it whole: same service, same times.
-    rows = ctx.sql_rows(
-        "SELECT b.staff_id, b.group_service_id, b.start_at, count(*), s.capacity "
-        "FROM bookings b JOIN services s ON s.id = b.group_service_id "
-        "WHERE b.staff_id IN %s AND b.status <> 'cancelled' "
-        "GROUP BY b.staff_id, b.group_service_id, b.start_at, s.capacity "
-        "HAVING count(*) > s.capacity" % _in_list(ids), ids)
-    eq(rows, [], "seed %d: group slots holding more than their capacity" % seed)
-    # Every live booking lies inside a shift of its staff member? Availability
-    # decides that; here: live bookings start and end in the chosen days.
-    return ctx.sql_rows("SELECT count(*) FROM bookings WHERE staff_id IN %s "
-                        "AND status <> 'cancelled'" % _in_list(ids), ids)[0][0]
+    cols = "id, staff_id, location_id, start_at, end_at, buffer_before_min, buffer_after_min, " \
+        "group_service_id"
+    cols += ", group_event_id, seats" if w.events else ", NULL, 1"
+    bookings = ctx.sql_rows("SELECT %s FROM bookings WHERE staff_id IN %s AND status <> "
+                            "'cancelled'" % (cols, _in_list(ids)), ids)
+    events = []
+    if w.events:
+        events = ctx.sql_rows(
+            "SELECT id, staff_id, location_id, start_at, end_at, buffer_before_min, "
+            "buffer_after_min, capacity, service_id FROM group_events "
+            "WHERE staff_id IN %s AND status <> 'cancelled'" % _in_list(ids), ids)
+    return bookings, events
 
 
-def check_resource_units(ctx, w, seed):
+def check_staff_intervals(ctx, w, seed, bookings, events):
+    """No two things of one staff member overlap in their occupied intervals:
+    individual bookings, ad-hoc group slots (their seats share one slot)
+    and group events (their participants share the event's time)."""
+    live_events = {e[0]: e for e in events}
+    per_staff = collections.defaultdict(dict)
+    bad = []
+    slots = collections.Counter()
+    for bid, staff, loc, a, b, bb, ba, group, event_id, seats in bookings:
+        occ = (a - bb * 60, b + ba * 60)
+        if event_id:
+            e = live_events.get(event_id)
+            if e is None:
+                bad.append(("participant of a cancelled event", bid, event_id))
+            elif (staff, loc, a, b) != (e[1], e[2], e[3], e[4]):
+                bad.append(("participant off its event's time", bid, event_id))
+            continue
+        if group:
+            key = ("group slot", group, a, b)
+            slots[(staff, group, a)] += seats
+        else:
+            key = ("booking", bid)
+        per_staff[staff][key] = occ
+    for e in events:
+        per_staff[e[1]][("event", e[0])] = (e[3] - e[5] * 60, e[4] + e[6] * 60)
+    for staff, items in per_staff.items():
+        for pair in _overlaps([(a, b, key) for key, (a, b) in items.items()]):
+            bad.append(("overlap", staff) + pair)
+    for (staff, group, a), n in slots.items():
+        if n > w.services[group]["capacity"]:
+            bad.append(("group slot over capacity", staff, group, a, n))
+    seats = collections.Counter()
+    for row in bookings:
+        if row[8]:
+            seats[row[8]] += row[9]
+    for e in events:
+        if seats[e[0]] > e[7]:
+            bad.append(("event over capacity", e[0], seats[e[0]], e[7]))
+    eq(bad, [], "seed %d: staff time or seats taken twice" % seed)
+    return seats
+
+
+def check_resource_units(ctx, w, seed, bookings, events):
+    """No unit is used twice at once; each live booking and event holds one
+    unit (within the quantity) of each resource its services need at its
+    location, for its occupied interval; nothing else holds one."""
     res = sorted(w.resources)
-    rows = ctx.sql_rows(
-        "SELECT x.booking_id, y.booking_id, x.resource_id, x.unit "
-        "FROM booking_resources x JOIN booking_resources y ON y.resource_id = x.resource_id "
-        "AND y.unit = x.unit AND x.booking_id < y.booking_id "
-        "AND x.start_at < y.end_at AND y.start_at < x.end_at "
-        "JOIN bookings b1 ON b1.id = x.booking_id JOIN bookings b2 ON b2.id = y.booking_id "
-        "WHERE x.resource_id IN %s AND b1.status <> 'cancelled' AND b2.status <> 'cancelled'"
-        % _in_list(res), res)
-    eq(rows, [], "seed %d: a resource unit used twice at once (booking, booking, resource, unit)"
-       % seed)
-    # Each live booking holds one unit (within the quantity) of each of its
-    # services' resources at its location, for its occupied interval; a
-    # cancelled one holds none.
-    ids = w.staff
-    live = ctx.sql_rows(
-        "SELECT id, location_id, start_at - buffer_before_min * 60, "
-        "end_at + buffer_after_min * 60, group_service_id FROM bookings "
-        "WHERE staff_id IN %s AND status <> 'cancelled'" % _in_list(ids), ids)
+    owner = "booking_id, group_event_id" if w.events else "booking_id, NULL"
+    rows = ctx.sql_rows("SELECT %s, resource_id, unit, start_at, end_at FROM booking_resources "
+                        "WHERE resource_id IN %s" % (owner, _in_list(res)), res)
     services = collections.defaultdict(set)
+    ids = w.staff
     for bid, sid in ctx.sql_rows(
             "SELECT bs.booking_id, bs.service_id FROM booking_services bs JOIN bookings b "
             "ON b.id = bs.booking_id WHERE b.staff_id IN %s AND b.status <> 'cancelled'"
             % _in_list(ids), ids):
         services[bid].add(sid)
-    used = collections.defaultdict(dict)
-    for bid, rid, unit, a, b in ctx.sql_rows(
-            "SELECT r.booking_id, r.resource_id, r.unit, r.start_at, r.end_at "
-            "FROM booking_resources r JOIN bookings b ON b.id = r.booking_id "
-            "WHERE b.staff_id IN %s" % _in_list(ids), ids):
-        used[bid][rid] = (unit, a, b)
-    live_ids = {row[0] for row in live}
-    stray = sorted(bid for bid in used if bid not in live_ids)
-    eq(stray, [], "seed %d: cancelled bookings still holding units" % seed)
-    wrong = []
-    for bid, loc, occ_start, occ_end, group in live:
+    expected = {}
+    for bid, staff, loc, a, b, bb, ba, group, event_id, seats in bookings:
         need = set()
-        if not group:
+        if not group and not event_id:  # seats take no room; their class does
             for sid in services[bid]:
-                for rid in w.services[sid].get("resource_ids") or []:
-                    if w.resources[rid]["location_id"] == loc:
-                        need.add(rid)
-        got = used.get(bid, {})
-        if set(got) != need:
-            wrong.append((bid, "resources", sorted(got), sorted(need)))
+                need |= {r for r in w.services[sid].get("resource_ids") or []
+                         if w.resources[r]["location_id"] == loc}
+        expected[("booking", bid)] = (need, (a - bb * 60, b + ba * 60))
+    for eid, staff, loc, a, b, bb, ba, cap, sid in events:
+        need = {r for r in w.services[sid].get("resource_ids") or []
+                if w.resources[r]["location_id"] == loc}
+        expected[("event", eid)] = (need, (a - bb * 60, b + ba * 60))
+    got = collections.defaultdict(dict)
+    units = collections.defaultdict(list)
+    bad = []
+    for bid, eid, rid, unit, a, b in rows:
+        key = ("booking", bid) if bid is not None else ("event", eid)
+        if key not in expected:
+            # Another test's booking, or one of ours that is not live.
+            if bid is not None and ctx.sql_rows(
+                    "SELECT count(*) FROM bookings WHERE id = ? AND staff_id IN %s"
+                    % _in_list(ids), [bid] + ids)[0][0]:
+                bad.append(("unit held by a cancelled booking", bid, rid, unit))
+            elif eid is not None:
+                bad.append(("unit held by a cancelled event", eid, rid, unit))
             continue
-        for rid, (unit, a, b) in got.items():
-            if not 1 <= unit <= w.resources[rid]["quantity"] or (a, b) != (occ_start, occ_end):
-                wrong.append((bid, rid, unit, a, b, occ_start, occ_end))
-    eq(wrong, [], "seed %d: bookings whose units do not match their services" % seed)
-    return sum(len(v) for bid, v in used.items() if bid in live_ids)
+        got[key][rid] = (unit, a, b)
+        units[(rid, unit)].append((a, b, key))
+    for key, (need, occ) in expected.items():
+        have = got.get(key, {})
+        if set(have) != need:
+            bad.append(("units of", key, sorted(have), sorted(need)))
+            continue
+        for rid, (unit, a, b) in have.items():
+            if not 1 <= unit <= w.resources[rid]["quantity"] or (a, b) != occ:
+                bad.append(("unit", key, rid, unit, a, b, occ))
+    for (rid, unit), items in units.items():
+        for pair in _overlaps(items):
+            bad.append(("unit used twice", rid, unit) + pair)
+    eq(bad, [], "seed %d: resource units" % seed)
+    return sum(len(v) for v in got.values())
+
+
+def check_events_api(ctx, w, seed, events, seats):
+    """What the API says of each live event agrees with the database."""
+    if not w.events:
+        return
+    listed = ctx.admin.get(API + "/group-events", limit=500, **{
+        "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)["items"]
+    by_id = {e["id"]: e for e in listed}
+    bad = []
+    for e in events:
+        got = by_id.get(e[0])
+        want = (e[7], seats[e[0]], e[7] - seats[e[0]], "scheduled")
+        have = got and (got.get("capacity"), got.get("seats_taken"), got.get("seats_left"),
+                        got.get("status"))
+        if have != want:
+            bad.append((e[0], have, want))
+    eq(bad, [], "seed %d: events' capacity, seats taken and left (API vs database)" % seed)
 
 
 def _offered(c, w):
@@ -495,9 +687,9 @@ def _offered(c, w):
 
 def check_offered_is_bookable(ctx, w, rng, seed):
     """Every sampled slot availability still offers is really bookable:
-    booked (then cancelled again) by staff. When the racers left the
-    clinic too full to sample enough, some of its bookings are cancelled
-    first, which must free their times."""
+    booked (then cancelled again) by staff, a seat of an event by joining
+    it. When the racers left the clinic too full to sample enough, some of
+    its bookings are cancelled first, which must free their times."""
     c = ctx.admin
     offered = _offered(c, w)
     freed = 0
@@ -515,15 +707,51 @@ def check_offered_is_bookable(ctx, w, rng, seed):
     sample = rng.sample(offered, 48)
     refused = []
     for sids, slot in sample:
-        r = c.post(API + "/bookings", {"staff_id": slot["staff_id"], "service_ids": list(sids),
-                                       "start": slot["start"],
-                                       "patient_id": rng.choice(w.patients)})
+        body = {"patient_id": rng.choice(w.patients)}
+        if slot.get("group_event_id"):
+            body["group_event_id"] = slot["group_event_id"]
+        else:
+            body.update({"staff_id": slot["staff_id"], "service_ids": list(sids),
+                         "start": slot["start"]})
+        r = c.post(API + "/bookings", body)
         if r.status != 201:
             refused.append(r.describe())
             continue
         c.post(API + "/bookings/%d/cancel" % r.json["id"], {"reason": "probe"}).expect(200)
     eq(refused, [], "seed %d: offered slots that could not be booked" % seed)
-    return len(sample), len(offered), freed
+    return len(sample), len(offered), freed, sum(1 for _, x in sample if x.get("group_event_id"))
+
+
+def has_group_events(ctx):
+    """Whether the server has group events: /group-events answers 404 "no
+    such endpoint" only while it has none; once it exists it must work."""
+    r = ctx.admin.get(API + "/group-events")
+    if r.status == 404 and (r.json or {}).get("detail") == "no such endpoint":
+        return False
+    r.expect(200)
+    return True
+
+
+def make_events(c, w, rng, seed):
+    """A few events to join from the start."""
+    made = 0
+    for sid in w.group:
+        for _ in range(4):
+            body = c.get(API + "/availability", service_ids=[sid], **{
+                "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)
+            free = [x for x in body["slots"] if not x.get("group_event_id")]
+            if not free:
+                break
+            slot = rng.choice(free)
+            r = c.post(API + "/group-events", {"service_id": sid, "staff_id": slot["staff_id"],
+                                               "start": slot["start"],
+                                               "capacity": rng.randint(1, 4)})
+            if r.status != 201:
+                r.expect_problem(409)  # another event of the staff member is near
+                continue
+            made += 1
+    check(made >= 2, "seed %d: only %d group events made" % (seed, made))
+    return made
 
 
 # --- the test -----------------------------------------------------------------------
@@ -534,16 +762,29 @@ def test_capacity_property(ctx):
     seconds = _seconds()
     print("capacity property: seed %d, %d racers for %.0f s (replay: CHAIRSIDE_PROP_SEED=%d)"
           % (seed, RACERS, seconds, seed), flush=True)
+    events = has_group_events(ctx)
+    if not events:
+        print("capacity property: this server has no /group-events; "
+              "group events are left out", flush=True)
+    modes = settings_changed(ctx.admin, appointment_mode="mixed", max_seats_per_client=2) \
+        if events else contextlib.nullcontext()
+    with modes:
+        run_property(ctx, seed, seconds, events)
+
+
+def run_property(ctx, seed, seconds, events):
     rng = random.Random(seed)
     t0 = time.monotonic()
     w = build_world(ctx.admin, rng)
+    w.events = events
+    if events:
+        w.max_seats = 2
+        make_events(ctx.admin, w, rng, seed)
     tally = Tally()
     check(ctx.staff.csrf, "the staff session patient views live in")
     racers = login_racers(ctx, w, tally, seed)
     setup_s = time.monotonic() - t0
     start = threading.Barrier(RACERS + 1)
-    for r in racers:
-        r.deadline = time.monotonic() + 3600  # set for real once all are ready
 
     def run(racer):
         try:
@@ -559,7 +800,7 @@ def test_capacity_property(ctx):
         t.start()
     deadline = time.monotonic() + seconds
     for r in racers:
-        r.deadline = deadline
+        r.deadline = deadline  # read by each racer once the barrier lets it go
     start.wait(timeout=60)
     for t in threads:
         t.join(max(1.0, deadline + 90 - time.monotonic()))
@@ -581,21 +822,37 @@ def test_capacity_property(ctx):
     lost = tally.n("book", 409) + tally.n("hold", 409) + tally.n("reschedule", 409)
     check(booked >= 60, "seed %d: only %d bookings made\n%s" % (seed, booked, tally.summary()))
     check(lost >= 20, "seed %d: only %d races lost (409)\n%s" % (seed, lost, tally.summary()))
-    for what, status, least in (("hold", 201, 5), ("book_held", 201, 3), ("cancel", 200, 10),
-                                ("reschedule", 200, 5), ("book", 409, 5), ("invalid", 422, 1)):
+    wanted = [("hold", 201, 5), ("book_held", 201, 3), ("cancel", 200, 10),
+              ("reschedule", 200, 5), ("book", 409, 5), ("invalid", 422, 1)]
+    if events:
+        wanted += [("join", 201, 10), ("join", 409, 3), ("event_create", 201, 3),
+                   ("event_cancel", 200, 1), ("hold_seats", 201, 2),
+                   ("book_held_seats", 201, 1), ("cancel_seat", 200, 1)]
+    for what, status, least in wanted:
         check(tally.n(what, status) >= least, "seed %d: %s answered %d at least %d times\n%s"
               % (seed, what, status, least, tally.summary()))
     patient_booked = sum(len(r.mine) for r in racers if r.kind == "patient")
     check(patient_booked > 0, "seed %d: patients booked something too" % seed)
 
-    # Every racer's view matches the database: what it holds is live.
+    # Every racer's view matches the database: what it booked is live, and
+    # a seat it lost went with its cancelled event.
     ids = sorted(bid for r in racers for bid in r.mine)
     live = {row[0] for row in ctx.sql_rows(
         "SELECT id FROM bookings WHERE status <> 'cancelled' AND id IN %s" % _in_list(ids),
         ids)} if ids else set()
     eq(sorted(set(ids) - live), [], "seed %d: bookings a racer made that are not live" % seed)
-    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE staff_id IN %s AND expires_at > ?"
-                    % _in_list(w.staff), w.staff + [int(time.time())])[0][0], 0,
+    lost_events = sorted({e for r in racers for _, e in r.lost_seats} |
+                         {e for r in racers for e in r.lost_holds})
+    if lost_events:
+        eq(ctx.sql_rows("SELECT id FROM group_events WHERE status <> 'cancelled' AND id IN %s"
+                        % _in_list(lost_events), lost_events), [],
+           "seed %d: seats refused (409) though their event is not cancelled" % seed)
+    held = "staff_id IN %s" % _in_list(w.staff)
+    if events:
+        held = "(%s OR group_event_id IN (SELECT id FROM group_events WHERE staff_id IN %s))" \
+            % (held, _in_list(w.staff))
+    eq(ctx.sql_rows("SELECT count(*) FROM holds WHERE %s AND expires_at > ?" % held,
+                    w.staff * (2 if events else 1) + [int(time.time())])[0][0], 0,
        "seed %d: holds left live (each was booked or released)" % seed)
     # Nothing the refused input sent was stored: every live booking has services.
     eq(ctx.sql_rows("SELECT count(*) FROM bookings b WHERE b.staff_id IN %s AND NOT EXISTS "
@@ -603,10 +860,14 @@ def test_capacity_property(ctx):
                     % _in_list(w.staff), w.staff)[0][0], 0,
        "seed %d: bookings without services" % seed)
 
-    n_live = check_staff_intervals(ctx, w, seed)
-    n_units = check_resource_units(ctx, w, seed)
+    bookings, live_events = live_state(ctx, w)
+    seats = check_staff_intervals(ctx, w, seed, bookings, live_events)
+    n_units = check_resource_units(ctx, w, seed, bookings, live_events)
     check(n_units > 0, "seed %d: some live bookings hold resource units" % seed)
-    probed, n_offered, freed = check_offered_is_bookable(ctx, w, rng, seed)
-    print("capacity property: %d live bookings, %d units in use; %d of %d offered slots "
-          "booked and cancelled again (%d bookings cancelled first to make room); %.1f s"
-          % (n_live, n_units, probed, n_offered, freed, time.monotonic() - t0), flush=True)
+    check_events_api(ctx, w, seed, live_events, seats)
+    probed, n_offered, freed, probed_seats = check_offered_is_bookable(ctx, w, rng, seed)
+    print("capacity property: %d live bookings, %d live group events (%d seats taken), "
+          "%d units in use; %d of %d offered slots booked and cancelled again (%d of them "
+          "seats; %d bookings cancelled first to make room); %.1f s"
+          % (len(bookings), len(live_events), sum(seats.values()), n_units, probed, n_offered,
+             probed_seats, freed, time.monotonic() - t0), flush=True)
