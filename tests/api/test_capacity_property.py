@@ -10,12 +10,14 @@ offered must really be bookable.
 The clinic comes from a seed, printed at the start; CHAIRSIDE_PROP_SEED
 replays it (the racers' choices follow per-racer seeds too, but their
 interleaving is the server's), CHAIRSIDE_PROP_SECONDS sets how long the
-racers run (default 20)."""
+racers run (default 20); CHAIRSIDE_PROP_REASONS=1 prints the reasons of
+their 409s."""
 
 import collections
 import contextlib
 import os
 import random
+import re
 import threading
 import time
 
@@ -140,10 +142,13 @@ class Tally:
         self.lock = threading.Lock()
         self.counts = collections.Counter()  # (what, status) -> n
         self.failures = []
+        self.details = collections.Counter()  # (what, status, detail) -> n
 
-    def add(self, what, status):
+    def add(self, what, status, detail=None):
         with self.lock:
             self.counts[(what, status)] += 1
+            if detail is not None:
+                self.details[(what, status, detail)] += 1
 
     def fail(self, text):
         with self.lock:
@@ -158,8 +163,12 @@ class Tally:
         lines = []
         for what in sorted({w for w, _ in self.counts}):
             by = {s: v for (w, s), v in self.counts.items() if w == what}
-            lines.append("  %-14s %s" % (what, " ".join("%s:%d" % kv for kv in sorted(by.items()))))
+            lines.append("  %-15s %s" % (what, " ".join("%s:%d" % kv for kv in sorted(by.items()))))
         return "\n".join(lines)
+
+    def reasons(self):
+        return "\n".join("  %-15s %d %s: %s" % (w, n, s, d) for (w, s, d), n in
+                         sorted(self.details.items(), key=lambda kv: (kv[0][0], -kv[1])))
 
 
 # Statuses each kind of request may answer under contention; 503 (a write
@@ -213,7 +222,11 @@ class Racer:
             r = self.c.get(path, **params)
         else:
             r = self.c.request(method, path, body=body)
-        self.tally.add(what, r.status)
+        detail = None
+        if r.status == 409 and isinstance(r.json, dict):
+            # The reason, without the times and numbers it names.
+            detail = re.sub(r"[0-9][0-9T:+-]*", "#", str(r.json.get("detail")))
+        self.tally.add(what, r.status, detail)
         if r.status not in ALLOWED[what] and not (r.status == 503 and what in WRITES):
             self.tally.fail("racer %d (%s) %s: %s" % (self.i, self.kind, what, r.describe()))
         return r
@@ -437,7 +450,7 @@ class Racer:
 
     def op_event_cancel(self):
         events = self.events()
-        if events:
+        if len(events) > 4:  # keep a few to join
             event = self.rng.choice(events)
             self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
                       {"scope": "this"})
@@ -450,7 +463,7 @@ class Racer:
         if self.w.events:
             ops += [(self.op_join, 14), (self.op_hold_seats, 5)]
             if self.kind != "patient":
-                ops += [(self.op_event_create, 6), (self.op_event_cancel, 1)]
+                ops += [(self.op_event_create, 10), (self.op_event_cancel, 1)]
         funcs = [f for f, _ in ops]
         weights = [wt for _, wt in ops]
         try:
@@ -704,7 +717,12 @@ def check_offered_is_bookable(ctx, w, rng, seed):
         before, offered = len(offered), _offered(c, w)
         check(len(offered) > before, "seed %d: cancelling bookings freed no slots (%d, %d)"
               % (seed, before, len(offered)))
-    sample = rng.sample(offered, 48)
+    # Seats of events too, when there are any (a few dozen times outnumber them).
+    seats = [x for x in offered if x[1].get("group_event_id")]
+    seats = rng.sample(seats, min(8, len(seats)))
+    rest = [x for x in offered if not x[1].get("group_event_id")]
+    sample = seats + rng.sample(rest, min(len(rest), 48 - len(seats)))
+    check(len(sample) >= 36, "seed %d: only %d slots to sample" % (seed, len(sample)))
     refused = []
     for sids, slot in sample:
         body = {"patient_id": rng.choice(w.patients)}
@@ -736,7 +754,7 @@ def make_events(c, w, rng, seed):
     """A few events to join from the start."""
     made = 0
     for sid in w.group:
-        for _ in range(4):
+        for _ in range(5):
             body = c.get(API + "/availability", service_ids=[sid], **{
                 "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)
             free = [x for x in body["slots"] if not x.get("group_event_id")]
@@ -807,6 +825,8 @@ def run_property(ctx, seed, seconds, events):
     race_s = time.monotonic() - deadline + seconds
     print("capacity property: setup %.1f s, racing %.1f s\n%s"
           % (setup_s, race_s, tally.summary()), flush=True)
+    if os.environ.get("CHAIRSIDE_PROP_REASONS"):
+        print("409s by reason:\n" + tally.reasons(), flush=True)
 
     silent = [r.i for r in racers if not r.reported]
     eq(silent, [], "seed %d: racers that never reported" % seed)
