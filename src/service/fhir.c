@@ -377,7 +377,7 @@ int
 fhir_hold(const struct svc *s, const char *holder, const struct fhir_slot *slot, int online,
           struct hold_made *out)
 {
-    struct hold_new in = {holder, online, slot->staff_id, &slot->service_id, 1, slot->start};
+    struct hold_new in = {holder, online, slot->staff_id, &slot->service_id, 1, slot->start, 0, 0};
 
     return holds_create(s, &in, out);
 }
