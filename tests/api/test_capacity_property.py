@@ -2,10 +2,13 @@
 buffers and resources, staff with shifts, resources of 1-3 units, group
 slots of small capacity) is raced by 64 clients at once, staff and
 patients each in a session of their own, for a bounded time: they book
-what availability offers, reschedule, cancel, hold and book held times.
-Afterwards the database must show that nothing was double-booked (staff
-occupied intervals, resource units, group seats) and every time still
-offered must really be bookable.
+what availability offers, reschedule, cancel, hold and book held times,
+and (in mixed mode, on a server with /group-events) create group events,
+join them with seats, hold seats and cancel events. Afterwards the
+database must show that nothing was double-booked (staff occupied
+intervals, events included; resource units of bookings and events; seats
+of group slots and events) and every time still offered must really be
+bookable.
 
 The clinic comes from a seed, printed at the start; CHAIRSIDE_PROP_SEED
 replays it (the racers' choices follow per-racer seeds too, but their
@@ -31,7 +34,8 @@ RACERS = 64
 # racers are staff viewing as a patient (login-as), a patient session made
 # without one; a few log in to accounts of their own.
 PATIENT_ACCOUNTS = 4
-PATIENT_RACERS = 44
+VISITORS = 4  # no login: they hold by a cookie of their own and sign up to book
+PATIENT_RACERS = 44  # of them, counting the accounts and the visitors
 ADMIN_RACERS = 4  # the other 16 are staff
 # The server drops the oldest of more than 32 connections one address has
 # waiting for their requests to be read (src/http/server.c); 64 clients of
@@ -201,7 +205,9 @@ WRITES = {"book", "book_held", "reschedule", "cancel", "hold", "release", "inval
 class Racer:
     def __init__(self, i, kind, client, world, tally, rng, deadline, patient_id=None):
         self.i = i
-        self.kind = kind  # "staff" | "admin" | "patient"
+        self.kind = kind  # "staff" | "admin" | "patient" | "visitor"
+        self.staff_side = kind in ("staff", "admin")
+        self.visited = kind == "visitor"  # started as a visitor
         self.c = client
         self.w = world
         self.tally = tally
@@ -233,9 +239,9 @@ class Racer:
 
     def services_choice(self):
         rng = self.rng
-        pool = self.w.online if self.kind == "patient" else list(self.w.services)
+        pool = list(self.w.services) if self.staff_side else self.w.online
         first = rng.choice(pool)
-        if (self.kind != "patient" and first in self.w.individual and rng.random() < 0.2):
+        if (self.staff_side and first in self.w.individual and rng.random() < 0.2):
             second = rng.choice(self.w.individual)
             if second != first:
                 return (first, second)
@@ -266,10 +272,34 @@ class Racer:
         mine = [s for s in mine if s["start"][:10] == day]
         return self.rng.choice(mine[:4])
 
+    def for_whom(self, body):
+        """Staff book for a patient, a visitor as a new one, a patient for itself."""
+        if self.staff_side:
+            body["patient_id"] = self.rng.choice(self.w.patients)
+        elif self.kind == "visitor":
+            # Signs up while booking (and is a patient from then on).
+            body["patient"] = {"name": unique("Visitor"),
+                               "phone": "+49 30 %d" % self.rng.randrange(10 ** 6, 10 ** 7),
+                               "email": unique("prop-visitor") + "@test.test",
+                               "password": PATIENT_PASSWORD}
+        return body
+
+    def signed_up(self):
+        """After a visitor's first booking: the patient session it started."""
+        if self.kind != "visitor":
+            return
+        me = self.c.get(API + "/me")
+        if me.status != 200 or (me.json or {}).get("role") != "patient":
+            self.tally.fail("racer %d: no patient session after signing up: %s"
+                            % (self.i, me.describe()))
+            return
+        self.c.csrf = me.json.get("csrf_token")
+        self.kind = "patient"
+        self.visited = True
+
     def booking_body(self, sids, slot, **extra):
         body = {"staff_id": slot["staff_id"], "service_ids": list(sids), "start": slot["start"]}
-        if self.kind != "patient":
-            body["patient_id"] = self.rng.choice(self.w.patients)
+        self.for_whom(body)
         body.update(extra)
         return body
 
@@ -282,6 +312,7 @@ class Racer:
             self.tally.fail("racer %d: booked other services: %s" % (self.i, r.describe()))
         self.mine[b["id"]] = {"staff_id": b.get("staff_id"), "service_ids": sids,
                               "start": b.get("start")}
+        self.signed_up()
 
     # --- operations ---
 
@@ -314,6 +345,7 @@ class Racer:
         time.sleep(self.rng.random() * 0.05)  # the patient types their name
         if self.rng.random() < 0.75:
             # A live hold is the holder's: booking it cannot lose the race.
+            # (A visitor signs up with it.)
             r = self.call("book_held", "POST", API + "/bookings",
                           self.booking_body(sids, slot, hold_token=held["token"]))
             if r.status == 201:
@@ -363,9 +395,7 @@ class Racer:
         # Refused input under load stays a 422 and stores nothing.
         if self.w.events and self.rng.random() < 0.5:
             event = self.rng.choice(self.events() or [{"id": 999999}])
-            body = {"group_event_id": event["id"], "seats": self.w.max_seats + 1}
-            if self.kind != "patient":
-                body["patient_id"] = self.rng.choice(self.w.patients)
+            body = self.for_whom({"group_event_id": event["id"], "seats": self.w.max_seats + 1})
             self.call("invalid", "POST", API + "/bookings", body)
             return
         slot = {"staff_id": self.rng.choice(self.w.staff),
@@ -386,9 +416,7 @@ class Racer:
         return 1 if self.w.max_seats == 1 or self.rng.random() < 0.6 else self.w.max_seats
 
     def join(self, event_id, hold_token=None):
-        body = {"group_event_id": event_id, "seats": self.seats_wanted()}
-        if self.kind != "patient":
-            body["patient_id"] = self.rng.choice(self.w.patients)
+        body = self.for_whom({"group_event_id": event_id, "seats": self.seats_wanted()})
         what = "join"
         if hold_token:
             body["hold_token"], body["seats"] = hold_token, self.held_seats
@@ -400,12 +428,13 @@ class Racer:
                 self.tally.fail("racer %d: joined otherwise: %s" % (self.i, r.describe()))
             if isinstance(b.get("id"), int):
                 self.seats[b["id"]] = event_id
+            self.signed_up()
         return r
 
     def op_join(self):
         events = self.events()
         if not events:
-            return self.op_event_create() if self.kind != "patient" else None
+            return self.op_event_create() if self.staff_side else None
         # Mostly events with seats left; sometimes a full one (409).
         open_ = [e for e in events if e.get("seats_left", 0) > 0]
         event = self.rng.choice(open_ if open_ and self.rng.random() < 0.85 else events)
@@ -455,19 +484,26 @@ class Racer:
             self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
                       {"scope": "this"})
 
-    def run(self):
-        ops = [(self.op_book, 40), (self.op_hold, 20), (self.op_cancel, 17),
-               (self.op_invalid, 3)]
-        if self.kind != "patient":
+    def ops(self):
+        # A visitor holds a time (or seats) by its cookie, signs up booking
+        # it, and is a patient from then on.
+        if self.kind == "visitor":
+            return [self.op_hold, self.op_hold_seats], [3, 1 if self.w.events else 0]
+        ops = [(self.op_book, 40), (self.op_hold, 20), (self.op_invalid, 3)]
+        if self.kind != "visitor":
+            ops.append((self.op_cancel, 17))
+        if self.staff_side:
             ops.append((self.op_reschedule, 20))
         if self.w.events:
             ops += [(self.op_join, 14), (self.op_hold_seats, 5)]
-            if self.kind != "patient":
+            if self.staff_side:
                 ops += [(self.op_event_create, 10), (self.op_event_cancel, 1)]
-        funcs = [f for f, _ in ops]
-        weights = [wt for _, wt in ops]
+        return [f for f, _ in ops], [wt for _, wt in ops]
+
+    def run(self):
         try:
             while time.monotonic() < self.deadline:
+                funcs, weights = self.ops()
                 self.rng.choices(funcs, weights)[0]()
         except Exception as exc:  # reported with the others
             self.error = repr(exc)
@@ -480,6 +516,8 @@ def _login_one(ctx, i, world):
     member's view as the patient (POST /patients/{id}/login-as)."""
     client = Client(ctx.port, source=SOURCES[i % len(SOURCES)])
     patient_id = None
+    if PATIENT_ACCOUNTS <= i < PATIENT_ACCOUNTS + VISITORS:
+        return "visitor", client, None
     if i < PATIENT_RACERS:
         kind = "patient"
         p = make_patient(ctx.admin)
@@ -851,8 +889,11 @@ def run_property(ctx, seed, seconds, events):
     for what, status, least in wanted:
         check(tally.n(what, status) >= least, "seed %d: %s answered %d at least %d times\n%s"
               % (seed, what, status, least, tally.summary()))
-    patient_booked = sum(len(r.mine) for r in racers if r.kind == "patient")
-    check(patient_booked > 0, "seed %d: patients booked something too" % seed)
+    check(sum(len(r.mine) for r in racers if r.kind == "patient") > 0,
+          "seed %d: patients booked something too" % seed)
+    check([r.i for r in racers if r.visited and r.kind == "patient"],
+          "seed %d: a visitor signed up booking what it held" % seed)
+
 
     # Every racer's view matches the database: what it booked is live, and
     # a seat it lost went with its cancelled event.
@@ -867,6 +908,11 @@ def run_property(ctx, seed, seconds, events):
         eq(ctx.sql_rows("SELECT id FROM group_events WHERE status <> 'cancelled' AND id IN %s"
                         % _in_list(lost_events), lost_events), [],
            "seed %d: seats refused (409) though their event is not cancelled" % seed)
+    lost_seats = sorted(b for r in racers for b, _ in r.lost_seats)
+    if lost_seats:
+        eq(ctx.sql_rows("SELECT id FROM bookings WHERE status <> 'cancelled' AND id IN %s"
+                        % _in_list(lost_seats), lost_seats), [],
+           "seed %d: seats whose cancel was refused (409) but are live" % seed)
     held = "staff_id IN %s" % _in_list(w.staff)
     if events:
         held = "(%s OR group_event_id IN (SELECT id FROM group_events WHERE staff_id IN %s))" \
