@@ -18,6 +18,7 @@ their 409s."""
 
 import collections
 import contextlib
+import datetime as dt
 import os
 import random
 import re
@@ -194,11 +195,12 @@ ALLOWED = {
     "event_cancel": {200, 409},
     "join": {201, 409},
     "cancel_seat": {200, 409},
+    "move_seat": {409},
     "hold_seats": {201, 409},
     "book_held_seats": {201, 409},
 }
 WRITES = {"book", "book_held", "reschedule", "cancel", "hold", "release", "invalid",
-          "event_create", "event_cancel", "join", "cancel_seat", "hold_seats",
+          "event_create", "event_cancel", "join", "cancel_seat", "move_seat", "hold_seats",
           "book_held_seats"}
 
 
@@ -355,6 +357,14 @@ class Racer:
         self.call("release", "DELETE", API + "/holds/%d" % held["id"])
 
     def op_reschedule(self):
+        if self.seats and self.rng.random() < 0.1:
+            # A participant moves only with its event.
+            bid = self.rng.choice(sorted(self.seats))
+            slot = self.pick(self.slots((self.rng.choice(self.w.individual),)))
+            if slot:
+                self.call("move_seat", "PATCH", API + "/bookings/%d" % bid,
+                          {"start": slot["start"], "staff_id": slot["staff_id"]})
+            return
         if not self.mine:
             return self.op_book()
         bid = self.rng.choice(sorted(self.mine))
@@ -473,6 +483,11 @@ class Racer:
         body = {"service_id": sid, "staff_id": slot["staff_id"], "start": slot["start"]}
         if self.rng.random() < 0.5:
             body["capacity"] = self.rng.randint(1, 4)
+        if self.rng.random() < 0.25:
+            # A series: later occurrences may meet the other day's bookings.
+            first = dt.date.fromisoformat(slot["start"][:10])
+            body["recurrence"] = {"every": "day", "interval": self.rng.randint(1, 7),
+                                  "until": str(first + dt.timedelta(self.rng.randint(1, 30)))}
         r = self.call("event_create", "POST", API + "/group-events", body)
         if r.status == 201:
             ev = r.json or {}
@@ -483,8 +498,10 @@ class Racer:
         events = self.events()
         if len(events) > 4 or (first and events):  # keep a few to join
             event = self.rng.choice(events)
+            scope = "this" if not event.get("series_id") else \
+                self.rng.choice(["this", "this", "following", "series"])
             self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
-                      {"scope": "this"})
+                      {"scope": scope})
 
     def ops(self):
         # A visitor holds a time (or seats) by its cookie, signs up booking
@@ -724,6 +741,9 @@ def check_events_api(ctx, w, seed, events, seats):
     listed = ctx.admin.get(API + "/group-events", limit=500, **{
         "from": str(w.days[0]), "to": str(w.days[-1])}).expect(200)["items"]
     by_id = {e["id"]: e for e in listed}
+    for e in events:  # a series' later occurrences lie after the racers' days
+        if e[0] not in by_id:
+            by_id[e[0]] = ctx.admin.get(API + "/group-events/%d" % e[0]).expect(200)
     bad = []
     for e in events:
         got = by_id.get(e[0])
