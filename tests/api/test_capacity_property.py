@@ -88,7 +88,7 @@ def build_world(c, rng):
     for k in range(3):
         per_loc = {}
         for loc in w.locations:
-            qty = rng.randint(1, 3)
+            qty = rng.choice([1, 1, 2, 3])
             r = c.post(API + "/resources", {"name": unique("Res%d" % k), "location_id": loc,
                                             "kind": "kind%d" % k, "quantity": qty}).expect(201)
             w.resources[r["id"]] = {"location_id": loc, "quantity": qty, "kind": k}
@@ -116,7 +116,7 @@ def build_world(c, rng):
     # Two days well ahead (the clock is not the subject here), two weekdays.
     weekdays = rng.sample(range(1, 6), 2)
     w.days = sorted(next_weekday(wd, min_ahead=40 + rng.randint(0, 20)) for wd in weekdays)
-    for i in range(8):
+    for i in range(rng.randint(6, 10)):
         loc = w.locations[i % 2]
         st = make_staff(c, [loc], list(w.services))
         shifts = []
