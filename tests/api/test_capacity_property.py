@@ -218,8 +218,10 @@ class Racer:
         self.patient_id = patient_id
         self.mine = {}  # booking id -> {"staff_id", "service_ids", "start"}
         self.seats = {}  # participant booking id -> group event id
-        self.lost_seats = []  # (booking id, event id) a cancel answered 409 for
-        self.lost_holds = []  # events whose held seats could not be booked, or cancelled
+        self.lost_seats = []  # (booking id, event id, answer): a cancel answered 409
+        # (event id, what, answer): held seats not booked, or the event not
+        # cancelled (409)
+        self.lost_holds = []
         self.seen = {}  # service ids tuple -> slots (possibly stale)
         self.reported = False
         self.error = None
@@ -394,7 +396,7 @@ class Racer:
                           {"reason": "prop"})
             event_id = self.seats.pop(bid)
             if r.status == 409:
-                self.lost_seats.append((bid, event_id))
+                self.lost_seats.append((bid, event_id, r.describe()))
             return
         if not self.mine:
             return self.op_book()
@@ -467,7 +469,8 @@ class Racer:
             r = self.join(event_id, hold_token=held["token"])
             if r.status == 201:
                 return
-            self.lost_holds.append(event_id)  # the event must have been cancelled
+            # The event must have been cancelled meanwhile.
+            self.lost_holds.append((event_id, "booking held seats", r.describe()))
         self.call("release", "DELETE", API + "/holds/%d" % held["id"])
 
     def op_hold_seats(self):
@@ -503,7 +506,7 @@ class Racer:
             r = self.call("event_cancel", "POST", API + "/group-events/%d/cancel" % event["id"],
                           {"scope": scope})
             if r.status == 409:  # another racer was first
-                self.lost_holds.append(event["id"])
+                self.lost_holds.append((event["id"], "cancel " + scope, r.describe()))
 
     def ops(self):
         # A visitor holds a time (or seats) by its cookie, signs up booking
@@ -938,13 +941,16 @@ def run_property(ctx, seed, seconds, events):
         "SELECT id FROM bookings WHERE status <> 'cancelled' AND id IN %s" % _in_list(ids),
         ids)} if ids else set()
     eq(sorted(set(ids) - live), [], "seed %d: bookings a racer made that are not live" % seed)
-    lost_events = sorted({e for r in racers for _, e in r.lost_seats} |
-                         {e for r in racers for e in r.lost_holds})
-    if lost_events:
-        eq(ctx.sql_rows("SELECT id FROM group_events WHERE status <> 'cancelled' AND id IN %s"
-                        % _in_list(lost_events), lost_events), [],
-           "seed %d: seats or a cancel refused (409) though the event is not cancelled" % seed)
-    lost_seats = sorted(b for r in racers for b, _ in r.lost_seats)
+    lost = [(e, "cancelling a seat", answer) for r in racers for _, e, answer in r.lost_seats]
+    lost += [x for r in racers for x in r.lost_holds]
+    if lost:
+        ids = sorted({x[0] for x in lost})
+        live = {row[0] for row in ctx.sql_rows(
+            "SELECT id FROM group_events WHERE status <> 'cancelled' AND id IN %s"
+            % _in_list(ids), ids)}
+        eq([x for x in lost if x[0] in live], [],
+           "seed %d: refused (409) though the event is not cancelled" % seed)
+    lost_seats = sorted(b for r in racers for b, _, _ in r.lost_seats)
     if lost_seats:
         eq(ctx.sql_rows("SELECT id FROM bookings WHERE status <> 'cancelled' AND id IN %s"
                         % _in_list(lost_seats), lost_seats), [],
