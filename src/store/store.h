@@ -289,6 +289,9 @@ int store_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **
  * session of it. Run it in a write transaction so both happen or
  * neither. ERR_NOT_FOUND when id is no staff or admin login. */
 int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
+/* Replaces the password hash of login id (the same password hashed with
+ * today's parameters). ERR_NOT_FOUND when there is no such login. */
+int store_user_set_password_hash(struct store_conn *c, int64_t id, const char *password_hash);
 /* The first patient without a login whose e-mail is email (in any case):
  * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
 int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
