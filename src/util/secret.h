@@ -14,7 +14,7 @@ int secret_init(void);
 /* out must hold crypto_pwhash_STRBYTES (128). */
 int secret_password_hash(const char *password, char *out, size_t size);
 /* Hashing and checking passwords wait for one of secret_hash_slots()
- * slots (the CPUs, at least 2): each Argon2id run holds 19 MiB.
+ * slots (the CPUs, at least 2): each Argon2id run holds 12 MiB.
  * ERR_OK when password matches hash, else ERR_UNAUTHORIZED. */
 int secret_password_verify(const char *hash, const char *password);
 /* Whether hash was made with other parameters than secret_password_hash
