@@ -442,6 +442,13 @@ def test_resources_taken_by_events(ctx):
         check("resource" in prob.get("detail", ""), "409 names the resource: %r" % prob)
         book_ok(c, b["id"], [scan["id"]], local_iso(day, "12:00"), make_patient(c)["id"])
         _event(c, a["id"], yoga["id"], local_iso(day, "12:00")).expect_problem(409)
+        view = c.get(API + "/calendar", date=str(day), location_id=cl.loc_id,
+                     view="resources").expect(200)
+        col = [r for r in view["resources"] if r["resource_id"] == room["id"]][0]
+        eq([(e["kind"], e["id"], e["staff_id"], e["patient"], e["start"]) for e in col["events"]
+            if e["kind"] == "group_event"],
+           [("group_event", ev["id"], a["id"], None, ev["start"])],
+           "the resource view shows the event in the room's column")
         # Cancelled, the event gives the room back.
         c.post(API + "/group-events/%d/cancel" % ev["id"], {}).expect(200)
         book_ok(c, b["id"], [scan["id"]], local_iso(day, "10:30"), make_patient(c)["id"])
