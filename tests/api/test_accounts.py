@@ -653,13 +653,12 @@ def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
             known.append(_login_seconds(srv.port, ADMIN_EMAIL, "wrong-pass-%d" % i, 401))
             unknown.append(_login_seconds(srv.port, "nobody-%d@test.test" % i, "wrong-pass-1",
                                           401))
-        known.sort()
-        unknown.sort()
         # An Argon2id check takes tens of milliseconds; a lookup that finds
-        # nobody and stops there takes one or two.
-        check(unknown[1] >= 0.5 * known[1],
-              "unknown e-mail answered in %.3fs, known in %.3fs (medians)"
-              % (unknown[1], known[1]))
+        # nobody and stops there takes one or two. A loaded machine only
+        # adds time, so the fastest of each shows the work done.
+        check(min(unknown) >= 0.5 * min(known),
+              "unknown e-mail answered in %.3fs, known in %.3fs (fastest of 3)"
+              % (min(unknown), min(known)))
 
         # A failure that cannot be counted fails the login as a server error.
         if is_url(srv.db):
