@@ -365,9 +365,13 @@ main(int argc, char **argv)
     size_t i;
 
     /* Response buffers of a few hundred kB come and go per request; keep
-     * glibc from returning that memory to the kernel after each one. */
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+     * glibc from returning that memory to the kernel after each one, but
+     * hold at most 8 MiB free per arena and use a few arenas, not glibc's
+     * eight per CPU, each keeping its own: the server's memory budget is
+     * 64 MiB with a burst of logins hashing (util/secret.c). */
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_ARENA_MAX, 4);
     if (argc < 2)
         goto bad;
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

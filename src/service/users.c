@@ -48,6 +48,22 @@ users_add_patient(const struct svc *s, int64_t patient_id, const char *email, co
     return rc;
 }
 
+/* Hashes the password again with today's parameters, the only moment the
+ * server knows it. A login whose new hash cannot be saved still fails
+ * loudly: the old hash stays valid, so nothing is lost by trying again. */
+static int
+rehash(const struct svc *s, struct store_user *u, const char *password)
+{
+    char hash[sizeof(u->password_hash)];
+    int rc = secret_password_hash(password, hash, sizeof(hash));
+
+    if (rc == ERR_OK)
+        rc = store_user_set_password_hash(s->db, u->id, hash);
+    if (rc == ERR_OK)
+        memcpy(u->password_hash, hash, sizeof(hash));
+    return rc;
+}
+
 int
 users_authenticate(const struct svc *s, const char *email, const char *password,
                    const char *address, struct store_user *u)
@@ -80,6 +96,8 @@ users_authenticate(const struct svc *s, const char *email, const char *password,
     /* Said only after the right password, so it tells a guesser nothing. */
     if (rc == ERR_OK && u->disabled_at > 0)
         return svc_fail(s, ERR_FORBIDDEN, "this account is disabled; ask an administrator");
+    if (rc == ERR_OK && secret_password_needs_rehash(u->password_hash))
+        rc = rehash(s, u, password);
     return rc;
 }
 

@@ -292,6 +292,9 @@ int store_user_list(struct store_conn *c, int64_t after_id, int limit, json_t **
  * session of it. Run it in a write transaction so both happen or
  * neither. ERR_NOT_FOUND when id is no staff or admin login. */
 int store_user_set_disabled(struct store_conn *c, int64_t id, int64_t at);
+/* Replaces the password hash of login id (the same password hashed with
+ * today's parameters). ERR_NOT_FOUND when there is no such login. */
+int store_user_set_password_hash(struct store_conn *c, int64_t id, const char *password_hash);
 /* The first patient without a login whose e-mail is email (in any case):
  * who a sign-up with that address may be; ERR_NOT_FOUND when none. */
 int store_patient_duplicate_of(struct store_conn *c, const char *email, int64_t *id);
@@ -416,9 +419,11 @@ int store_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n,
 int store_booking_units_set(struct store_conn *c, int64_t booking_id,
                             const struct store_unit_use *units, size_t n);
 /* Units held at location_id over intervals overlapping [from, to), with
- * their bookings: [{resource_id, unit, booking_id, start_at, end_at,
- * booking_start_at, booking_end_at, status, patient_id, patient_name,
- * staff_id}] by resource, unit and start. */
+ * their bookings or group events: [{resource_id, unit, booking_id,
+ * group_event_id (one of the two is null), start_at, end_at,
+ * booking_start_at, booking_end_at (the holder's own times), status,
+ * patient_id, patient_name (null for an event), staff_id}] by resource,
+ * unit and start. */
 int store_location_unit_uses(struct store_conn *c, int64_t location_id, int64_t from, int64_t to,
                              json_t **items);
 

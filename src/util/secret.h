@@ -14,9 +14,13 @@ int secret_init(void);
 /* out must hold crypto_pwhash_STRBYTES (128). */
 int secret_password_hash(const char *password, char *out, size_t size);
 /* Hashing and checking passwords wait for one of secret_hash_slots()
- * slots (the CPUs, at least 2): each Argon2id run holds 64 MiB.
+ * slots (the CPUs, at least 2): each Argon2id run holds 12 MiB.
  * ERR_OK when password matches hash, else ERR_UNAUTHORIZED. */
 int secret_password_verify(const char *hash, const char *password);
+/* Whether hash was made with other parameters than secret_password_hash
+ * uses now (or is no Argon2id hash of ours): 1 when it should be made
+ * again from the password at the next good login. */
+int secret_password_needs_rehash(const char *hash);
 /* Does the work of secret_password_verify for a login that has no hash
  * (an unknown e-mail), so that both take the same time; matches nothing. */
 void secret_password_verify_dummy(const char *password);

@@ -653,13 +653,12 @@ def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
             known.append(_login_seconds(srv.port, ADMIN_EMAIL, "wrong-pass-%d" % i, 401))
             unknown.append(_login_seconds(srv.port, "nobody-%d@test.test" % i, "wrong-pass-1",
                                           401))
-        known.sort()
-        unknown.sort()
         # An Argon2id check takes tens of milliseconds; a lookup that finds
-        # nobody and stops there takes one or two.
-        check(unknown[1] >= 0.5 * known[1],
-              "unknown e-mail answered in %.3fs, known in %.3fs (medians)"
-              % (unknown[1], known[1]))
+        # nobody and stops there takes one or two. A loaded machine only
+        # adds time, so the fastest of each shows the work done.
+        check(min(unknown) >= 0.5 * min(known),
+              "unknown e-mail answered in %.3fs, known in %.3fs (fastest of 3)"
+              % (min(unknown), min(known)))
 
         # A failure that cannot be counted fails the login as a server error.
         if is_url(srv.db):
@@ -684,7 +683,30 @@ def test_login_same_time_for_unknown_email_and_counter_failure_fails(ctx):
 
 # --- concurrent logins and memory --------------------------------------------------------
 
-ARGON2_MEMORY = 64 << 20  # bytes per hash (libsodium's INTERACTIVE limit, util/secret.c)
+ARGON2_MEMORY = 12288 << 10  # bytes per hash (OWASP's m=12 MiB at t=3, util/secret.c)
+
+# A hash of OLD_PASSWORD made with the parameters of earlier releases
+# (libsodium's INTERACTIVE level: m=64 MiB, t=2), as a database from
+# then holds it.
+OLD_PASSWORD = "old-parameters-1"
+OLD_HASH = "$argon2id$v=19$m=65536,t=2,p=1$K+R64SB3Hgz6rPhiW/gzVg$9CdvysrasXIcJ3amd8WRnpt+ek9LVgXO0G5PU/OGuyA"
+
+
+def test_old_password_hash_is_made_again_at_login(ctx):
+    a = ctx.admin
+    email = unique("rehash") + "@test.test"
+    uid = a.post(API + "/users", {"email": email, "role": "staff",
+                                  "password": STAFF_PASSWORD}).expect(201)["id"]
+    ctx.sql_rows("UPDATE users SET password_hash = ? WHERE id = ?", (OLD_HASH, uid))
+    Client(ctx.port).login(email, STAFF_PASSWORD).expect_problem(401)
+    eq(ctx.sql_rows("SELECT password_hash FROM users WHERE id = ?", (uid,))[0][0], OLD_HASH,
+       "a failed login leaves the old hash")
+    logged_in(ctx.port, email, OLD_PASSWORD).get(API + "/me").expect(200)
+    now = ctx.sql_rows("SELECT password_hash FROM users WHERE id = ?", (uid,))[0][0]
+    check(now.startswith("$argon2id$v=19$m=12288,t=3,p=1$"),
+          "the good login hashed the password again with today's parameters: %s" % now[:40])
+    logged_in(ctx.port, email, OLD_PASSWORD).get(API + "/me").expect(200)
+    Client(ctx.port).login(email, STAFF_PASSWORD).expect_problem(401)
 
 
 def _status_kib(pid, field):
@@ -747,6 +769,9 @@ def test_concurrent_logins_keep_memory_bounded(ctx):
         bound = base + slots * ARGON2_MEMORY + (64 << 20) + ((320 << 20) if asan else 0)
         check(hwm <= bound, "peak RSS %d MiB over the bound %d MiB (base %d MiB, %d hash slots)"
               % (hwm >> 20, bound >> 20, base >> 20, slots))
+        # The server's memory budget (64 MiB) holds a burst of logins too.
+        check(asan or hwm < 64 << 20, "peak RSS %d MiB under 64 logins, over 64 MiB (base %d MiB)"
+              % (hwm >> 20, base >> 20))
 
 
 # --- sign-up with an existing patient's e-mail, and merging -------------------------------

@@ -691,6 +691,14 @@ test_users(void **state)
 
     assert_int_equal(store_user_by_email(f->c, "nobody@example.org", &u), ERR_NOT_FOUND);
     assert_int_equal(store_user_get(f->c, patient + 100, &u), ERR_NOT_FOUND);
+
+    /* A hash made again replaces only that login's. */
+    assert_int_equal(store_user_set_password_hash(f->c, patient, "$argon2id$z"), ERR_OK);
+    assert_int_equal(store_user_get(f->c, patient, &u), ERR_OK);
+    assert_string_equal(u.password_hash, "$argon2id$z");
+    assert_int_equal(store_user_get(f->c, admin, &u), ERR_OK);
+    assert_string_equal(u.password_hash, "$argon2id$x");
+    assert_int_equal(store_user_set_password_hash(f->c, patient + 100, "h"), ERR_NOT_FOUND);
 }
 
 /* Staff logins are listed (patients' never) and disabled with their

@@ -24,6 +24,8 @@ static const char SQL_USER_LIST[] =
     "LIMIT CASE WHEN $2::bigint >= 0 THEN $2::bigint END";
 /* One statement: two admins disabling one login at once keep the first
  * time (READ COMMITTED rechecks the row it waited for). */
+static const char SQL_USER_SET_PASSWORD_HASH[] =
+    "UPDATE users SET password_hash = $1 WHERE id = $2";
 static const char SQL_USER_SET_DISABLED[] =
     "UPDATE users SET disabled_at = CASE WHEN $1::bigint = 0 THEN NULL "
     "ELSE coalesce(disabled_at, $1::bigint) END WHERE id = $2 AND role IN ('admin', 'staff')";
@@ -163,6 +165,17 @@ pgsql_user_set_disabled(struct store_conn *c, int64_t id, int64_t at)
         rc = ERR_NOT_FOUND;
     if (rc == ERR_OK && at > 0)
         rc = pq_cmd(c, NULL, SQL_USER_SESSIONS_DELETE, "i", id);
+    return rc;
+}
+
+int
+pgsql_user_set_password_hash(struct store_conn *c, int64_t id, const char *password_hash)
+{
+    int64_t changed = 0;
+    int rc = pq_cmd(c, &changed, SQL_USER_SET_PASSWORD_HASH, "ti", password_hash, id);
+
+    if (rc == ERR_OK && changed == 0)
+        rc = ERR_NOT_FOUND;
     return rc;
 }
 

@@ -18,6 +18,7 @@ static const char SQL_USER_SET_DISABLED[] =
     "UPDATE users SET disabled_at = CASE WHEN ?1 = 0 THEN NULL "
     "ELSE coalesce(disabled_at, ?1) END WHERE id = ?2 AND role IN ('admin', 'staff')";
 static const char SQL_USER_SESSIONS_DELETE[] = "DELETE FROM sessions WHERE user_id = ?";
+static const char SQL_USER_SET_PASSWORD_HASH[] = "UPDATE users SET password_hash = ? WHERE id = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
     "expires_at, as_patient_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -181,6 +182,20 @@ sqlite_user_set_disabled(struct store_conn *c, int64_t id, int64_t at)
         rc = ERR_NOT_FOUND;
     if (rc == ERR_OK && at > 0)
         rc = exec_id(c, SQL_USER_SESSIONS_DELETE, id, 0, 1);
+    return rc;
+}
+
+int
+sqlite_user_set_password_hash(struct store_conn *c, int64_t id, const char *password_hash)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_USER_SET_PASSWORD_HASH);
+    int rc;
+
+    if (!st || sql_bind(c, st, "ti", password_hash, id) != ERR_OK)
+        return ERR_STORE;
+    rc = sql_exec_step(c, st);
+    if (rc == ERR_OK && sqlite3_changes(lite(c)->db) == 0)
+        rc = ERR_NOT_FOUND;
     return rc;
 }
 
