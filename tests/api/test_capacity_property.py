@@ -31,9 +31,9 @@ from helpers import (API, ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_EMAIL, STAFF_PASSWO
 
 RACERS = 64
 # Patients and staff, each in a session of its own. A login hashes its
-# password (Argon2id, a third of a second of a shared CPU), so most patient
-# racers are staff viewing as a patient (login-as), a patient session made
-# without one; a few log in to accounts of their own.
+# password (Argon2id, costly on a shared CPU), so most patient racers are
+# staff viewing as a patient (login-as), a patient session made without
+# one; a few log in to accounts of their own.
 PATIENT_ACCOUNTS = 4
 VISITORS = 4  # no login: they hold by a cookie of their own and sign up to book
 PATIENT_RACERS = 44  # of them, counting the accounts and the visitors
