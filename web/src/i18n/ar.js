@@ -638,4 +638,10 @@ export default {
   'capacity.hold_left': 'هذا الموعد محجوز لك مؤقتًا لمدة {time}.',
   'capacity.hold_expired': 'انتهى الحجز المؤقت لهذا الموعد؛ قد يأخذه شخص آخر.',
   'capacity.hold_failed': 'أُخذ هذا الموعد للتو. يرجى اختيار موعد آخر.',
+  'cal.resources': 'الموارد',
+  'cal.resource_unit': '{name} {unit}',
+  'cal.resource_picker': 'المورد',
+  'cal.resources_of': '{date} — الموارد',
+  'cal.no_resources': 'لا توجد في هذا الموقع موارد (غرف، كراسٍ، أجهزة) بعد. أضفها في صفحة',
+  'cal.legend_buffer': 'وقت فاصل قبل الموعد أو بعده',
 };

@@ -618,4 +618,10 @@ export default {
   'capacity.hold_left': 'This time is held for you for {time}.',
   'capacity.hold_expired': 'Your hold on this time has run out; it may be taken by someone else.',
   'capacity.hold_failed': 'This time was just taken. Please choose another.',
+  'cal.resources': 'Resources',
+  'cal.resource_unit': '{name} {unit}',
+  'cal.resource_picker': 'Resource',
+  'cal.resources_of': '{date} — resources',
+  'cal.no_resources': 'This location has no resources (rooms, chairs, machines) yet. Add them on the page',
+  'cal.legend_buffer': 'Buffer before or after',
 };
