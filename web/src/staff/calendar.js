@@ -8,14 +8,15 @@ import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
+import { addDays, dateOf, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
 import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
 import { MoveDialog, MovedNotice, dropMove } from './move_dialog.js';
+import { groupEventsOn, seatsText } from './group_events.js';
 
-const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
+const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff', group_event: 'ev-group' };
 
 /** Calendar events (and shaded shifts) for one staff member's day. */
 function toEvents(member, resourced) {
@@ -31,8 +32,13 @@ function toEvents(member, resourced) {
       id: `${e.kind}-${e.id}`,
       start: wall(e.start),
       end: wall(e.end),
-      title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
-      editable: !cancelled && e.kind !== 'time_off',
+      title: e.kind === 'time_off'
+        ? t('cal.time_off', { reason: e.title || '' })
+        : e.kind === 'group_event'
+          ? `${e.title || ''} · ${seatsText(e)}`
+          : who ? `${who} · ${e.title || ''}` : e.title || '',
+      // A group event moves with its participants: it is changed from its own window, not dragged.
+      editable: !cancelled && e.kind !== 'time_off' && e.kind !== 'group_event',
       classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : '', !cancelled && e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
       backgroundColor: e.kind === 'booking' && !cancelled ? readableBackground(member.color) : undefined,
       extendedProps: { kind: e.kind, id: e.id, status: e.status, attendance: e.attendance, staffId: member.id, patient: e.patient },
@@ -149,9 +155,32 @@ function hoursFor(days) {
   return { slotMinTime: hh(Math.max(0, min - 60)), slotMaxTime: hh(Math.min(24 * 60, Math.ceil(max / 60) * 60 + 60)) };
 }
 
-async function loadDays(dates, locationId, view) {
-  const extra = view === 'resources' ? { view: 'resources' } : {};
-  return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId, ...extra })));
+async function loadDays(dates, locationId, view, refs) {
+  if (view === 'resources') return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId, view: 'resources' })));
+  const [days, groups] = await Promise.all([
+    Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId }))),
+    groupEventsOn(dates[0], dates[dates.length - 1], locationId),
+  ]);
+  for (const day of days) addGroupEvents(day, groups, refs);
+  return days;
+}
+
+/**
+ * Group events in their staff member's column, with seats taken of their
+ * capacity (the day's own group events get their seats from the list).
+ */
+function addGroupEvents(day, groups, refs) {
+  for (const m of day.staff || []) {
+    m.events ||= [];
+    for (const g of groups) {
+      if (String(g.staff_id) !== String(m.id) || dateOf(g.start) !== day.date) continue;
+      const seats = { seats_taken: g.seats_taken, capacity: g.capacity, seats_left: g.seats_left, service_id: g.service_id };
+      const have = m.events.find((e) => e.kind === 'group_event' && String(e.id) === String(g.id));
+      if (have) Object.assign(have, seats);
+      else m.events.push({ kind: 'group_event', id: g.id, start: g.start, end: g.end, status: g.status, title: byId(refs.services, g.service_id)?.name || '', ...seats });
+    }
+    m.events.sort((a, b) => a.start.localeCompare(b.start));
+  }
 }
 
 const VIEWS = ['day', 'week', 'resources'];
@@ -182,7 +211,7 @@ function Calendar({ refs, params }) {
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   // Staff days and resource days have different shapes: while one loads, the other's data is not shown.
   const byUnit = view === 'resources';
-  const loaded = useAsync(async () => ({ byUnit, list: await loadDays(dates, locationId, view) }), [dates.join(), locationId, view, reload]);
+  const loaded = useAsync(async () => ({ byUnit, list: await loadDays(dates, locationId, view, refs) }), [dates.join(), locationId, view, reload]);
   const days = { ...loaded, data: loaded.data?.byUnit === byUnit ? loaded.data.list : null };
   // The resource view of a phone shows one unit at a time, with a picker.
   const units = view === 'resources' && days.data?.[0]?.resources ? unitColumns(days.data[0]) : [];
@@ -213,6 +242,14 @@ function Calendar({ refs, params }) {
     setMoved(null);
     setNotice(t('quick.booked', { name: name || '', time: timeOf(b.start), staff: byId(refs.staff, b.staff_id)?.name || '' }));
     setReload((n) => n + 1);
+  }
+
+  function onGroupCreated(r, n) {
+    setQuick(null);
+    setMoveError(null);
+    setMoved(null);
+    setNotice(t('group.saved', { n }));
+    setReload((k) => k + 1);
   }
 
   return html`<section class="calendar-page">
@@ -293,6 +330,7 @@ function Calendar({ refs, params }) {
           <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
           <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
           <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
+          <span class="swatch ev-group"></span>${t('cal.legend_group')}
           <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
         </p>`}
     <p class="muted legend attendance-legend">
@@ -301,7 +339,7 @@ function Calendar({ refs, params }) {
     </p>
     ${quick
       ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
-          onClose=${() => setQuick(null)} onBooked=${onBooked} />`
+          onClose=${() => setQuick(null)} onBooked=${onBooked} onGroupCreated=${onGroupCreated} />`
       : null}
     ${move
       ? html`<${MoveDialog} move=${move} refs=${refs} onMoved=${(m) => { setMove(null); setMoved(m); setReload((n) => n + 1); }}
