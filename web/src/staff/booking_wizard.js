@@ -219,6 +219,7 @@ function Summary({ refs, services, staffId, slot, patient }) {
       <dt>${t('wizard.price')}</dt><dd>${money(total, cur)}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, staffId)?.name || t('common.none')}</dd>
       <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${clock(slot.start)}` : t('common.none')}</dd>
+      ${slot?.group_event_id ? html`<dt>${t('group.seats_col')}</dt><dd>${t('seats.left', { n: Number(slot.seats_left) })}</dd>` : null}
       <dt>${t('booking.patient')}</dt><dd>${patient?.name || t('common.none')}</dd>
     </dl>
   </aside>`;

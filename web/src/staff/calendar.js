@@ -63,11 +63,12 @@ export function unitColumns(day) {
  * The resource view's blocks: each booking holding a unit, with its staff
  * member's name, and its buffers (the occupied interval) shaded behind it.
  */
-function unitEvents(column, staff) {
+function unitEvents(column, staff, services) {
   const out = [];
   const rid = { resourceIds: [column.id] };
   for (const e of column.col.events || []) {
-    const who = e.patient?.name;
+    const kind = e.kind || 'booking';
+    const who = kind === 'group_event' ? byId(services, e.service_id)?.name || e.title : e.patient?.name;
     const by = staff.find((s) => String(s.id) === String(e.staff_id));
     if (e.occupied_start !== e.start || e.occupied_end !== e.end) {
       out.push({ start: wall(e.occupied_start), end: wall(e.occupied_end), display: 'background', classNames: ['ev-occupied'], ...rid });
@@ -76,11 +77,11 @@ function unitEvents(column, staff) {
       id: `unit-${column.id}-${e.id}`,
       start: wall(e.start),
       end: wall(e.end),
-      title: [who, by?.name].filter(Boolean).join(' · '),
+      title: [who, by?.name, kind === 'group_event' && e.capacity ? seatsText(e) : ''].filter(Boolean).join(' · '),
       editable: false,
-      classNames: ['ev-booking', e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
-      backgroundColor: readableBackground(by?.color),
-      extendedProps: { kind: 'booking', id: e.id, status: e.status, attendance: e.attendance, staffId: e.staff_id, patient: e.patient },
+      classNames: [KIND_CLASS[kind] || 'ev-booking', e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
+      backgroundColor: kind === 'booking' ? readableBackground(by?.color) : undefined,
+      extendedProps: { kind, id: e.id, status: e.status, attendance: e.attendance, staffId: e.staff_id, patient: e.patient },
       ...rid,
     });
   }
@@ -171,7 +172,8 @@ async function loadDays(dates, locationId, view, refs) {
  */
 function addGroupEvents(day, groups, refs) {
   for (const m of day.staff || []) {
-    m.events ||= [];
+    // A participant's booking is drawn as its group event, once for all of them.
+    m.events = (m.events || []).filter((e) => !(e.kind === 'booking' && e.group_event_id));
     for (const g of groups) {
       if (String(g.staff_id) !== String(m.id) || dateOf(g.start) !== day.date) continue;
       const seats = { seats_taken: g.seats_taken, capacity: g.capacity, seats_left: g.seats_left, service_id: g.service_id };
@@ -307,7 +309,7 @@ function Calendar({ refs, params }) {
       ? html`<p class="card muted no-resources">${t('cal.no_resources')} <a href=${href('/resources')}>${t('nav.resources')}</a></p>`
       : null}
     ${days.data && view === 'resources' && units.length
-      ? html`<${CalendarView} key="resources" days=${days.data} view=${view} date=${date} staff=${refs.staff}
+      ? html`<${CalendarView} key="resources" days=${days.data} view=${view} date=${date} staff=${refs.staff} services=${refs.services}
           units=${narrow ? units.filter((u) => u.id === unitId) : units} oneStaff=${narrow} now=${nowWall(tz)}
           onEventClick=${(p) => setOpen(p)} />`
       : null}
@@ -352,7 +354,7 @@ function Calendar({ refs, params }) {
   </section>`;
 }
 
-function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick, units, staff }) {
+function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick, units, staff, services }) {
   const el = useRef(null);
   const ec = useRef(null);
   const handlers = useRef({});
@@ -363,7 +365,7 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
   const byUnit = view === 'resources';
   if (byUnit) {
     resources = units.map((u) => ({ id: u.id, title: u.title }));
-    for (const u of units) events.push(...unitEvents(u, staff));
+    for (const u of units) events.push(...unitEvents(u, staff, services));
   } else if (view === 'day') {
     const day = days[0];
     const shown = oneStaff ? day.staff.filter((m) => String(m.id) === String(staffId)) : day.staff;
