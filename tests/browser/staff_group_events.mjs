@@ -57,8 +57,8 @@ export const tests = {
       assert(made.every((g) => g.capacity === 3 && g.seats_taken === 0 && g.start.slice(11, 16) === time), 'three seats each, at the time');
 
       // The list by date range, staff member and service, with the seats.
-      await p.getByLabel('From').fill(day);
-      await p.getByLabel('To').fill(until);
+      await p.getByLabel('From', { exact: true }).fill(day);
+      await p.getByLabel('To', { exact: true }).fill(until);
       await p.getByRole('search').getByLabel('Staff member').selectOption('3');
       await p.getByRole('search').getByLabel('Service').selectOption(String(service.id));
       const rows = p.locator('tr[data-group-event]');
