@@ -42,8 +42,8 @@ read_ref(struct http_req *req, const char *field, int64_t *id)
 /* The recurrence object is read by hand rather than with the in_*
  * readers so that its errors name "recurrence.<field>". A missing
  * interval means every single day, week or month. */
-static int
-read_recurrence(struct http_req *req, struct recur_rule *rule)
+int
+api_read_recurrence(struct http_req *req, struct recur_rule *rule)
 {
     json_t *r = json_object_get(req->json, "recurrence");
     json_t *every = json_object_get(r, "every"), *interval = json_object_get(r, "interval");
@@ -87,7 +87,7 @@ read_create(struct http_req *req, struct appt_new *in)
     in->recurring =
         !json_is_null(json_object_get(req->json, "recurrence")) && in_present(req, "recurrence");
     if (in->recurring)
-        bad |= read_recurrence(req, &in->rule) != ERR_OK;
+        bad |= api_read_recurrence(req, &in->rule) != ERR_OK;
     return bad ? ERR_INVALID : ERR_OK;
 }
 
@@ -308,8 +308,8 @@ api_appointments_update(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-static int
-read_scope(struct http_req *req, const char **scope)
+int
+api_read_scope(struct http_req *req, const char **scope)
 {
     int rc = req->body.len ? http_body_object(req) : ERR_OK;
 
@@ -328,7 +328,7 @@ api_appointments_cancel(struct http_req *req, struct http_resp *resp)
     struct svc sv = api_svc(req);
     const char *scope;
     int n = 0;
-    int rc = read_scope(req, &scope);
+    int rc = api_read_scope(req, &scope);
 
     if (rc == ERR_OK)
         rc = appointments_cancel(&sv, req->ids[0], scope, &n);

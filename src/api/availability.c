@@ -76,7 +76,19 @@ render_slots(struct http_resp *resp, int duration_min, const struct avail_result
         if (rc == ERR_OK)
             rc = buf_append(b, format_time(&tw, s->end, s->end_utc_offset), TZ_RFC3339_LEN - 1);
         if (rc == ERR_OK)
-            rc = buf_append(b, "\"}", 2);
+            rc = buf_append(b, "\"", 1);
+        /* A group event's seats: book them by the event's id. */
+        if (rc == ERR_OK && s->group_event_id > 0) {
+            rc = buf_puts(b, ",\"group_event_id\":");
+            if (rc == ERR_OK)
+                rc = buf_put_i64(b, s->group_event_id);
+            if (rc == ERR_OK)
+                rc = buf_puts(b, ",\"seats_left\":");
+            if (rc == ERR_OK)
+                rc = buf_put_i64(b, s->seats_left);
+        }
+        if (rc == ERR_OK)
+            rc = buf_append(b, "}", 1);
     }
     if (rc == ERR_OK)
         rc = buf_puts(b, "]}");

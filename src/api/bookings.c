@@ -29,6 +29,7 @@ struct booking_input {
     const char *pay_method;
     int use_package; /* 0: "use_package": false */
     const char *hold_token;
+    int64_t group_event_id, seats; /* a group event's participant */
     /* a new patient booked in the same request */
     const char *new_name, *new_phone, *new_email, *new_password;
 };
@@ -124,9 +125,17 @@ read_input(struct http_req *req, struct booking_input *in)
     else if (req->auth.role != HTTP_ROLE_PATIENT || in_present(req, "patient_id"))
         bad |= in_int(req, "patient_id", req->auth.role != HTTP_ROLE_PATIENT, 1, INT64_MAX,
                       &in->patient_id) != ERR_OK;
-    bad |= in_int(req, "staff_id", 1, 1, INT64_MAX, &in->staff_id) != ERR_OK;
-    bad |= in_service_ids(req, "service_ids", 1, in->service_ids, &in->n_services) != ERR_OK;
-    bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
+    /* A group event gives its participant staff member, service and time. */
+    bad |= in_int(req, "group_event_id", 0, 1, INT64_MAX, &in->group_event_id) != ERR_OK;
+    bad |= in_int(req, "seats", 0, 1, 10000, &in->seats) != ERR_OK;
+    if (!bad && in->seats && !in->group_event_id)
+        bad |=
+            http_field_error(req, "seats", "is only for a group event (group_event_id)") != ERR_OK;
+    if (!in->group_event_id) {
+        bad |= in_int(req, "staff_id", 1, 1, INT64_MAX, &in->staff_id) != ERR_OK;
+        bad |= in_service_ids(req, "service_ids", 1, in->service_ids, &in->n_services) != ERR_OK;
+        bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
+    }
     bad |= in_text(req, "notes", 0, 10000, &in->notes) != ERR_OK;
     bad |= in_text(req, "pay", 0, 8, &in->pay) != ERR_OK;
     bad |= in_text(req, "booking_referral", 0, 200, &in->referral) != ERR_OK;
@@ -195,7 +204,9 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .new_password = in.new_password,
                              .audit = &audit,
                              .no_package = !in.use_package,
-                             .hold_token = in.hold_token};
+                             .hold_token = in.hold_token,
+                             .group_event_id = in.group_event_id,
+                             .seats = (int)in.seats};
     auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
     rc = bookings_create(&sv, &b, &id);
     if (rc != ERR_OK)

@@ -1,8 +1,9 @@
 /* The calendar's day view: for one location and one local date, a column
  * per staff member working there, with that weekday's shifts and the day's
- * bookings, appointments and time off, all rendered in the location's
- * zone. The day is [local midnight, next local midnight), so DST days
- * really are 23 or 25 hours long. */
+ * bookings, appointments, time off and group events (a class as one
+ * event with its seats; its participants are not shown beside it), all
+ * rendered in the location's zone. The day is [local midnight, next local
+ * midnight), so DST days really are 23 or 25 hours long. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "api/resource.h"
 #include "api/schedule.h"
 #include "core/civil.h"
+#include "service/group_events.h"
 #include "service/visits.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -28,9 +30,9 @@
 #define CAL_TITLE_MAX 8192
 
 /* Also the order of events that start at the same instant. */
-enum cal_kind { CAL_BOOKING, CAL_APPOINTMENT, CAL_TIME_OFF };
+enum cal_kind { CAL_BOOKING, CAL_APPOINTMENT, CAL_TIME_OFF, CAL_GROUP_EVENT };
 
-static const char *const cal_kind_names[] = {"booking", "appointment", "time_off"};
+static const char *const cal_kind_names[] = {"booking", "appointment", "time_off", "group_event"};
 
 /* What each list read from the store holds. */
 enum cal_list {
@@ -39,6 +41,7 @@ enum cal_list {
     CAL_LIST_BOOKINGS,
     CAL_LIST_APPOINTMENTS,
     CAL_LIST_TIME_OFF,
+    CAL_LIST_GROUP_EVENTS,
     CAL_LIST_COUNT
 };
 
@@ -104,6 +107,12 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
         .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
     struct store_event_filter ef = {
         .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
+    struct store_group_event_filter gf = {.from = d->from - CAL_EVENT_MAX_S,
+                                          .to = d->to,
+                                          .live_only = 1,
+                                          .after_id = after,
+                                          .limit = CAL_PAGE};
+    struct svc sv = api_svc(req);
 
     switch (list) {
     case CAL_LIST_STAFF:
@@ -118,6 +127,8 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
         /* Time off can be long; the store matches it by overlap. */
         ef.from = d->from;
         return store_time_off_list(req->db, &ef, page);
+    case CAL_LIST_GROUP_EVENTS:
+        return group_events_list(&sv, &gf, page);
     case CAL_LIST_COUNT:
         break;
     }
@@ -235,7 +246,8 @@ add_bookings(const struct cal_day *d, json_t **lists, struct cal_events *ev)
     buf_init(&title, CAL_TITLE_MAX);
     json_array_foreach(lists[CAL_LIST_BOOKINGS], i, row)
     {
-        if (rc != ERR_OK || !is_live(d, row))
+        /* A group event's participants are in its event, not beside it. */
+        if (rc != ERR_OK || !is_live(d, row) || row_int(row, "group_event_id") > 0)
             continue;
         rc = booking_title(lists[CAL_LIST_SERVICES], row, &title);
         if (rc == ERR_OK)
@@ -243,6 +255,40 @@ add_bookings(const struct cal_day *d, json_t **lists, struct cal_events *ev)
                            json_string_value(json_object_get(row, "status")), patient_json(row));
     }
     buf_cleanup(&title);
+    return rc;
+}
+
+/* A class shows in its staff member's column as one event, with how many
+ * of its seats are taken. */
+static int
+add_group_events(const struct cal_day *d, json_t **lists, struct cal_events *ev)
+{
+    json_t *row, *svc, *ids;
+    const char *title;
+    size_t i, j;
+    int rc = ERR_OK;
+
+    json_array_foreach(lists[CAL_LIST_GROUP_EVENTS], i, row)
+    {
+        if (rc != ERR_OK || !is_live(d, row))
+            continue;
+        title = "Group event";
+        ids = lists[CAL_LIST_SERVICES];
+        json_array_foreach(ids, j, svc)
+        {
+            if (row_int(svc, "id") == row_int(row, "service_id"))
+                title = json_string_value(json_object_get(svc, "name"));
+        }
+        rc = add_event(ev, d, row, CAL_GROUP_EVENT, title ? title : "Group event", "scheduled",
+                       NULL);
+        if (rc == ERR_OK &&
+            (json_object_set(ev->v[ev->n - 1].json, "seats_taken",
+                             json_object_get(row, "seats_taken")) ||
+             json_object_set(ev->v[ev->n - 1].json, "capacity", json_object_get(row, "capacity")) ||
+             json_object_set(ev->v[ev->n - 1].json, "service_id",
+                             json_object_get(row, "service_id"))))
+            rc = ERR_NOMEM;
+    }
     return rc;
 }
 
@@ -299,7 +345,7 @@ add_visit_ids(struct http_req *req, const struct cal_day *d, struct cal_events *
     int rc = visits_day_ids(&sv, d->day, d->location_id, &ids);
 
     for (i = 0; rc == ERR_OK && i < ev->n; i++) {
-        if (ev->v[i].kind == CAL_TIME_OFF)
+        if (ev->v[i].kind == CAL_TIME_OFF || ev->v[i].kind == CAL_GROUP_EVENT)
             continue;
         snprintf(key, sizeof(key), "%s:%lld", cal_kind_names[ev->v[i].kind],
                  (long long)ev->v[i].id);
@@ -316,9 +362,9 @@ add_visit_ids(struct http_req *req, const struct cal_day *d, struct cal_events *
 static int
 collect_events(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_events *ev)
 {
-    size_t cap = json_array_size(lists[CAL_LIST_BOOKINGS]) +
-                 json_array_size(lists[CAL_LIST_APPOINTMENTS]) +
-                 json_array_size(lists[CAL_LIST_TIME_OFF]);
+    size_t cap =
+        json_array_size(lists[CAL_LIST_BOOKINGS]) + json_array_size(lists[CAL_LIST_APPOINTMENTS]) +
+        json_array_size(lists[CAL_LIST_TIME_OFF]) + json_array_size(lists[CAL_LIST_GROUP_EVENTS]);
     int rc;
 
     ev->v = arena_calloc(&req->arena, cap ? cap : 1, sizeof(*ev->v));
@@ -327,6 +373,8 @@ collect_events(struct http_req *req, const struct cal_day *d, json_t **lists, st
     rc = add_bookings(d, lists, ev);
     if (rc == ERR_OK)
         rc = add_others(d, lists, ev);
+    if (rc == ERR_OK)
+        rc = add_group_events(d, lists, ev);
     if (rc == ERR_OK)
         rc = add_visit_ids(req, d, ev);
     if (rc == ERR_OK && ev->n > 1)

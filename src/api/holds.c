@@ -50,19 +50,29 @@ api_holder(struct http_req *req, struct http_resp *resp, char *out)
              VISITOR_COOKIE_AGE_S, req->app->secure_cookies ? "; Secure" : "");
 }
 
+/* A time ({staff_id, service_ids, start}) or seats of a group event
+ * ({group_event_id, seats}). */
 static int
 read_hold(struct http_req *req, struct hold_new *in, int64_t *ids)
 {
-    int64_t staff_id = 0;
+    int64_t staff_id = 0, event_id = 0, seats = 1;
     int bad = 0, rc = http_body_object(req);
 
     if (rc != ERR_OK)
         return rc;
+    if (in_present(req, "group_event_id")) {
+        bad |= in_int(req, "group_event_id", 1, 1, INT64_MAX, &event_id) != ERR_OK;
+        bad |= in_int(req, "seats", 0, 1, 100, &seats) != ERR_OK;
+        in->group_event_id = event_id;
+        in->seats = (int)seats;
+        return bad ? ERR_INVALID : ERR_OK;
+    }
     bad |= in_int(req, "staff_id", 1, 1, INT64_MAX, &staff_id) != ERR_OK;
     bad |= in_ids(req, "service_ids", 1, ids, &in->n_services) != ERR_OK;
     bad |= in_time(req, "start", 1, &in->start) != ERR_OK;
-    if (in_present(req, "group_event_id"))
-        bad |= http_field_error(req, "group_event_id", "group events cannot be held yet") != ERR_OK;
+    if (in_present(req, "seats"))
+        bad |=
+            http_field_error(req, "seats", "is only for a group event (group_event_id)") != ERR_OK;
     in->staff_id = staff_id;
     in->service_ids = ids;
     return bad ? ERR_INVALID : ERR_OK;
@@ -92,7 +102,13 @@ api_holds_create(struct http_req *req, struct http_resp *resp)
         return rc;
     out = json_pack("{s:I, s:s, s:o, s:I, s:o}", "id", (json_int_t)made.id, "token", made.token,
                     "expires_at", sched_time_json(made.expires_at, zone), "staff_id",
-                    (json_int_t)in.staff_id, "start", sched_time_json(in.start, zone));
+                    (json_int_t)made.staff_id, "start", sched_time_json(made.start, zone));
+    if (out && in.group_event_id &&
+        (json_object_set_new(out, "group_event_id", json_integer(in.group_event_id)) ||
+         json_object_set_new(out, "seats", json_integer(in.seats)))) {
+        json_decref(out);
+        out = NULL;
+    }
     return out ? http_reply_json(resp, 201, out) : ERR_NOMEM;
 }
 

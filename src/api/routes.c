@@ -17,6 +17,7 @@
 #include "api/portal.h"
 #include "api/product_sales.h"
 #include "api/resource.h"
+#include "api/group_events.h"
 #include "api/holds.h"
 #include "api/staff_schedule.h"
 #include "api/stock.h"
@@ -116,6 +117,12 @@ const struct http_route api_routes[] = {
     {"POST", V1 "/bookings/{id}/products", api_booking_products_add, STAFF, NULL},
     {"DELETE", V1 "/bookings/{id}/products/{id}", api_booking_products_remove, STAFF, NULL},
 
+    /* Listed and read by anyone: patients and visitors see online ones. */
+    {"POST", V1 "/group-events", api_group_events_create, STAFF, NULL},
+    {"GET", V1 "/group-events", api_group_events_list, PUBLIC, NULL},
+    {"GET", V1 "/group-events/{id}", api_group_events_get, PUBLIC, NULL},
+    {"POST", V1 "/group-events/{id}/cancel", api_group_events_cancel, STAFF, NULL},
+    {"GET", V1 "/group-events/{id}/participants", api_group_events_participants, STAFF, NULL},
     {"POST", V1 "/appointments", api_appointments_create, STAFF, NULL},
     {"GET", V1 "/appointments", api_appointments_list, STAFF, NULL},
     {"GET", V1 "/appointments/{id}", api_appointments_get, STAFF, NULL},

@@ -123,6 +123,37 @@ out:
     return rc;
 }
 
+int
+avail_result_add(struct avail_result *r, const struct avail_slot *slot)
+{
+    int rc = avail_reserve(r, 1);
+
+    if (rc == ERR_OK)
+        r->slots[r->n++] = *slot;
+    return rc;
+}
+
+static int
+avail_result_cmp(const void *a, const void *b)
+{
+    const struct avail_slot *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->staff_id != y->staff_id)
+        return x->staff_id < y->staff_id ? -1 : 1;
+    if (x->group_event_id != y->group_event_id)
+        return x->group_event_id < y->group_event_id ? -1 : 1;
+    return 0;
+}
+
+void
+avail_result_sort(struct avail_result *r)
+{
+    if (r->n > 1)
+        qsort(r->slots, r->n, sizeof(*r->slots), avail_result_cmp);
+}
+
 static int64_t
 avail_floor_div(int64_t a, int64_t b)
 {
@@ -316,6 +347,8 @@ avail_gen_piece(struct avail_gen *g, const struct avail_staff *st, const struct 
         sl->end = t + g->dur;
         sl->utc_offset = off;
         sl->end_utc_offset = sl->end < change ? off : tz_offset_at(sh->zone, sl->end);
+        sl->group_event_id = 0;
+        sl->seats_left = 0;
     }
 out:
     return rc;

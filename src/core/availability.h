@@ -68,6 +68,8 @@ struct avail_slot {
     int64_t end;            /* start + duration */
     int32_t utc_offset;     /* the location's offset at start, for rendering */
     int32_t end_utc_offset; /* and at end, which differs across a clock change */
+    int64_t group_event_id; /* > 0: seats of this group event, not a free time */
+    int seats_left;         /* with group_event_id: its free seats */
 };
 
 /* A growable list of slots; owned by whoever called avail_result_init. */
@@ -79,6 +81,12 @@ struct avail_result {
 
 void avail_result_init(struct avail_result *r);
 void avail_result_cleanup(struct avail_result *r);
+
+/* Appends one slot (a group event's seats, found outside the engine). */
+int avail_result_add(struct avail_result *r, const struct avail_slot *slot);
+/* Orders the slots by start, then staff_id, then group_event_id, as
+ * avail_compute leaves them. */
+void avail_result_sort(struct avail_result *r);
 
 /* Appends every slot of every staff member in q's date range to out,
  * ordered by start, then staff_id. Returns ERR_OK, ERR_INVALID (bad query)

@@ -64,42 +64,11 @@ check_refs(const struct svc *s, const struct store_appointment *a)
     return ERR_OK;
 }
 
-/* Start instants of the occurrences. The first is start itself; the
- * others take start's wall-clock time of day in zone on each local day of
- * the rule, so a weekly 09:00 stays at 09:00 when the clocks change. */
 static int
 expand(const struct svc *s, const struct appt_new *in, const struct tz_zone *zone, int64_t **starts,
        size_t *n)
 {
-    int64_t local = tz_utc_to_local(zone, in->start), first_day = civil_day_of(local);
-    int64_t time_of_day = local - first_day * 86400, *days;
-    char message[96];
-    size_t i;
-    int rc;
-
-    *n = 1;
-    *starts = arena_calloc(s->arena, in->recurring ? RECUR_MAX_OCCURRENCES : 1, sizeof(**starts));
-    if (!*starts)
-        return ERR_NOMEM;
-    (*starts)[0] = in->start;
-    if (!in->recurring)
-        return ERR_OK;
-    days = arena_calloc(s->arena, RECUR_MAX_OCCURRENCES, sizeof(*days));
-    if (!days)
-        return ERR_NOMEM;
-    if (in->rule.until_day < first_day)
-        return svc_field_error(s, "recurrence.until", "must not be before the start date");
-    if (first_day < civil_days_from_date(1900, 1, 1))
-        return svc_field_error(s, "start", "is too early for a recurring series");
-    rc = recur_expand_days(&in->rule, first_day, days, RECUR_MAX_OCCURRENCES, n);
-    if (rc == ERR_INVALID) {
-        snprintf(message, sizeof(message), "makes the series longer than %d occurrences",
-                 RECUR_MAX_OCCURRENCES);
-        return svc_field_error(s, "recurrence.until", message);
-    }
-    for (i = 1; rc == ERR_OK && i < *n; i++)
-        (*starts)[i] = tz_local_to_utc(zone, days[i] * 86400 + time_of_day);
-    return rc;
+    return sched_recur_starts(s, in->start, in->recurring ? &in->rule : NULL, zone, starts, n);
 }
 
 /* Adds a warning to warnings when a's staff member has anything else

@@ -57,14 +57,15 @@ billing_post(const struct billing_ctx *b, const char *source, const char *memo, 
 }
 
 static void
-lines_from_services(const struct store_service *services, size_t n, struct store_invoice_line *out,
-                    struct money_line *money, struct money_totals *totals)
+lines_from_services(const struct store_service *services, size_t n, int quantity,
+                    struct store_invoice_line *out, struct money_line *money,
+                    struct money_totals *totals)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         money[i] = (struct money_line){.unit_price = services[i].price,
-                                       .quantity = 1,
+                                       .quantity = quantity,
                                        .rate_bp = services[i].tax_rate_bp,
                                        .inclusive = services[i].tax_inclusive};
     }
@@ -90,6 +91,14 @@ int
 billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
                         const struct store_service *services, size_t n, int64_t *invoice_id)
 {
+    return billing_invoice_seats(b, booking_id, patient_id, services, n, 1, invoice_id);
+}
+
+int
+billing_invoice_seats(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                      const struct store_service *services, size_t n, int seats,
+                      int64_t *invoice_id)
+{
     struct store_invoice_line lines[MONEY_MAX_LINES];
     struct money_line money[MONEY_MAX_LINES];
     struct store_invoice inv = {0};
@@ -100,7 +109,7 @@ billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t
     if (n > MONEY_MAX_LINES)
         return ERR_INVALID;
     civil_date_from_days(local_day(b), &year, &month, &day);
-    lines_from_services(services, n, lines, money, &inv.totals);
+    lines_from_services(services, n, seats, lines, money, &inv.totals);
     inv.patient_id = patient_id;
     inv.booking_id = booking_id;
     inv.issued_at = b->now;
@@ -249,7 +258,7 @@ billing_booking_services_changed(const struct billing_ctx *b, int64_t booking_id
         return rc != ERR_OK ? rc : ERR_CONFLICT;
     /* Posted entries never change: take the old invoice back, post anew. */
     rc = post_reversal(b, &inv, "void", "Correction: services changed");
-    lines_from_services(services, n, lines, money, &inv.totals);
+    lines_from_services(services, n, 1, lines, money, &inv.totals);
     if (rc == ERR_OK)
         rc = store_invoice_set_lines(b->db, inv.id, lines, n, &inv.totals);
     if (rc == ERR_OK)

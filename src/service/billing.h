@@ -29,6 +29,11 @@ int billing_ctx_init(const struct svc *s, struct billing_ctx *b);
  * booking recorded, numbered without gaps within the year. */
 int billing_invoice_booking(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
                             const struct store_service *services, size_t n, int64_t *invoice_id);
+/* The same for a group event's participant: each line's quantity is the
+ * seats booked, so the total is the price times the seats. */
+int billing_invoice_seats(const struct billing_ctx *b, int64_t booking_id, int64_t patient_id,
+                          const struct store_service *services, size_t n, int seats,
+                          int64_t *invoice_id);
 /* A cancelled booking voids its invoice when nothing was paid, else
  * credits it: what was paid is then owed back to the patient. */
 int billing_booking_cancelled(const struct billing_ctx *b, int64_t booking_id);

@@ -1,5 +1,7 @@
 #include "service/booking_rules.h"
 
+#include <string.h>
+
 #include "core/civil.h"
 #include "util/err.h"
 
@@ -54,6 +56,11 @@ booking_slot_check(const struct svc *s, const struct sched_settings *settings,
     int64_t day = civil_day_of(start);
     int rc;
 
+    /* In group mode a service with seats is booked through its events. */
+    if (strcmp(settings->appointment_mode, "group") == 0 && svc->group_service_id > 0)
+        return svc_fail(s, ERR_CONFLICT,
+                        "this service is booked through its group events only "
+                        "(appointment_mode is group)");
     if (settings->book_one_service_only && svc->n > 1)
         return svc_fail(s, ERR_CONFLICT, "too many services: only one may be booked at a time");
     if (settings->assign_services_to_staff && !staff_is_assigned(s, svc, staff_id))

@@ -6,6 +6,7 @@
 
 #include "service/billing.h"
 #include "service/booking_rules.h"
+#include "service/group_events.h"
 #include "service/notify.h"
 #include "service/packages.h"
 #include "service/payments.h"
@@ -48,7 +49,8 @@ online_rules(const struct svc *s, const struct sched_settings *st, const struct 
 
     if (in->by == BOOKING_BY_SIGNUP && !st->allow_self_signup)
         return svc_fail(s, ERR_UNAUTHORIZED, "the clinic does not take sign-ups online; log in");
-    for (i = 0; i < svc->n; i++) {
+    /* A group event is offered online on its own account. */
+    for (i = 0; !in->group_event_id && i < svc->n; i++) {
         if (!svc->items[i].online_booking)
             return svc_field_error(s, "service_ids", "is not offered for online booking");
     }
@@ -114,14 +116,14 @@ check_patient(const struct svc *s, int64_t patient_id)
  * leaves with a payment waiting for the clinic to confirm. */
 static int
 invoice_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
-                const struct sched_services *svc, int64_t patient_id, int64_t id)
+                const struct sched_services *svc, int seats, int64_t patient_id, int64_t id)
 {
     struct billing_ctx b;
     int64_t invoice_id = 0, payment_id = 0;
     int rc = billing_ctx_init(s, &b);
 
     if (rc == ERR_OK)
-        rc = billing_invoice_booking(&b, id, patient_id, svc->items, svc->n, &invoice_id);
+        rc = billing_invoice_seats(&b, id, patient_id, svc->items, svc->n, seats, &invoice_id);
     if (rc == ERR_OK && in->by != BOOKING_BY_STAFF && strcmp(st->client_payment, "disabled") != 0 &&
         in->pay_now)
         rc = payments_online(s, invoice_id, 0, in->pay_method, &payment_id);
@@ -159,22 +161,75 @@ history_created(const struct svc *s, const struct store_booking *b,
 /* The live hold a booking brings its token for; holds->hold_id stays 0
  * when there is none (an expired hold is simply no hold). */
 static int
-find_hold(const struct svc *s, const char *token, struct store_hold_skip *holds)
+find_hold(const struct svc *s, const char *token, struct store_hold_skip *holds,
+          struct store_hold *h)
 {
     unsigned char hash[SECRET_HASH_LEN];
-    struct store_hold h;
     int rc;
 
     holds->holder = NULL;
     holds->hold_id = 0;
     holds->now = s->now;
+    memset(h, 0, sizeof(*h));
     if (!token || !*token)
         return ERR_OK;
     secret_token_hash(token, hash);
-    rc = store_hold_by_token(s->db, hash, sizeof(hash), s->now, s->arena, &h);
+    rc = store_hold_by_token(s->db, hash, sizeof(hash), s->now, s->arena, h);
     if (rc == ERR_OK)
-        holds->hold_id = h.id;
+        holds->hold_id = h->id;
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}
+
+/* A participant takes the event's staff member, place, time and buffers;
+ * its seats are checked under the event's staff lock. A hold on seats of
+ * this event is this booking's own: its seats are not counted against it. */
+static int
+participant_slot(const struct svc *s, const struct booking_new *in, const struct store_hold *h,
+                 struct store_hold_skip *holds, struct store_booking *b)
+{
+    struct store_group_event e;
+    int64_t own = h->group_event_id == in->group_event_id ? h->id : 0;
+    int rc;
+
+    /* A time hold (or another event's) is no hold on these seats. */
+    if (!own)
+        holds->hold_id = 0;
+    /* Without seats asked for, a participant books what its hold keeps. */
+    b->seats = in->seats > 0 ? in->seats : own ? h->seats : 1;
+    rc = group_events_take_seats(s, in->group_event_id, b->seats, own, &e);
+    if (rc != ERR_OK)
+        return rc;
+    if (in->by != BOOKING_BY_STAFF && !e.online_booking)
+        return svc_field_error(s, "group_event_id", "is not offered for online booking");
+    b->staff_id = e.staff_id;
+    b->location_id = e.location_id;
+    b->start_at = e.start_at;
+    b->end_at = e.end_at;
+    b->group_event_id = in->group_event_id;
+    b->buffer_before_min = e.buffer_before_min;
+    b->buffer_after_min = e.buffer_after_min;
+    return ERR_OK;
+}
+
+/* An individual slot: availability's rules, the units the services need. */
+static int
+individual_slot(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
+                const struct sched_services *svc, const struct store_hold_skip *holds,
+                struct resource_needs *needs, struct store_booking *b)
+{
+    int rc =
+        booking_slot_check(s, st, svc, in->staff_id, in->start, 0, holds, &b->location_id, needs);
+
+    if (rc != ERR_OK)
+        return rc;
+    b->staff_id = in->staff_id;
+    b->start_at = in->start;
+    b->end_at = in->start + (int64_t)svc->duration_min * 60;
+    b->group_service_id = svc->group_service_id;
+    b->buffer_before_min = svc->buffer_before_min;
+    b->buffer_after_min = svc->buffer_after_min;
+    b->seats = 1;
+    return ERR_OK;
 }
 
 static int
@@ -184,7 +239,8 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     struct store_booking b = {0};
     struct sched_services rest;
     struct store_hold_skip holds;
-    struct resource_needs needs;
+    struct store_hold hold;
+    struct resource_needs needs = {0};
     int rc = store_begin(s->db, 1);
 
     if (rc != ERR_OK)
@@ -193,18 +249,12 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     rc = in->new_name ? create_patient(s, in, password_hash, &b.patient_id)
                       : check_patient(s, in->patient_id);
     if (rc == ERR_OK)
-        rc = find_hold(s, in->hold_token, &holds);
+        rc = find_hold(s, in->hold_token, &holds, &hold);
     if (rc == ERR_OK)
-        rc = booking_slot_check(s, st, svc, in->staff_id, in->start, 0, &holds, &b.location_id,
-                                &needs);
+        rc = in->group_event_id ? participant_slot(s, in, &hold, &holds, &b)
+                                : individual_slot(s, in, st, svc, &holds, &needs, &b);
     if (rc != ERR_OK)
         goto out;
-    b.staff_id = in->staff_id;
-    b.start_at = in->start;
-    b.end_at = in->start + (int64_t)svc->duration_min * 60;
-    b.group_service_id = svc->group_service_id;
-    b.buffer_before_min = svc->buffer_before_min;
-    b.buffer_after_min = svc->buffer_after_min;
     b.notes = in->notes;
     b.referral = in->referral;
     b.created_at = s->now;
@@ -230,7 +280,7 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     /* Last: the invoice number holds the year's lock until the commit, and
      * every booking of every staff member waits for that lock. */
     if (rc == ERR_OK && rest.n)
-        rc = invoice_booking(s, in, st, &rest, b.patient_id, *id);
+        rc = invoice_booking(s, in, st, &rest, b.seats, b.patient_id, *id);
     /* After the invoice, so that the event names it; cheap when no webhook
      * wants it, which matters while the year's lock is held. */
     if (rc == ERR_OK)
@@ -243,15 +293,52 @@ out:
     return rc;
 }
 
+/* The event's service is what a participant books; which event it is,
+ * how many seats and whether the clinic has group events at all are
+ * checked before the transaction (the seats left, inside it). */
+static int
+participant_rules(const struct svc *s, const struct sched_settings *st, struct booking_new *in,
+                  struct sched_services *svc)
+{
+    json_t *row = NULL;
+    int64_t service_id;
+    int rc;
+
+    if (in->seats > st->max_seats_per_client) {
+        char message[96];
+
+        snprintf(message, sizeof(message), "must be at most %d (max_seats_per_client)",
+                 st->max_seats_per_client);
+        return svc_field_error(s, "seats", message);
+    }
+    if (strcmp(st->appointment_mode, "individual") == 0)
+        return svc_fail(s, ERR_CONFLICT,
+                        "the clinic takes individual appointments only (appointment_mode)");
+    rc = store_group_event_get(s->db, in->group_event_id, s->now, &row);
+    if (rc == ERR_NOT_FOUND)
+        rc = svc_field_error(s, "group_event_id", "names a group event that does not exist");
+    service_id = row_int(row, "service_id");
+    json_decref(row);
+    if (rc == ERR_OK)
+        rc = sched_services_load(s, "group_event_id", &service_id, 1, svc);
+    return rc;
+}
+
 int
-bookings_create(const struct svc *s, const struct booking_new *in, int64_t *id)
+bookings_create(const struct svc *s, const struct booking_new *given, int64_t *id)
 {
     struct sched_settings settings;
     struct sched_services svc;
+    struct booking_new in_copy = *given, *in = &in_copy;
     char hash[160];
     int rc = sched_settings_load(s, &settings);
 
-    if (rc == ERR_OK)
+    /* A package unit covers one seat: more are invoiced whole. */
+    if (in->group_event_id && in->seats > 1)
+        in->no_package = 1;
+    if (rc == ERR_OK && in->group_event_id)
+        rc = participant_rules(s, &settings, in, &svc);
+    else if (rc == ERR_OK)
         rc = sched_services_load(s, "service_ids", in->service_ids, in->n_services, &svc);
     if (rc == ERR_OK && in->by != BOOKING_BY_STAFF)
         rc = online_rules(s, &settings, &svc, in);
@@ -398,6 +485,12 @@ apply_update(const struct svc *s, json_t *row, const struct booking_change *c, j
 
     if (strcmp(json_string_value(json_object_get(row, "status")), "cancelled") == 0)
         return svc_fail(s, ERR_CONFLICT, "the booking is cancelled");
+    /* A participant keeps its event's time; only its notes change. */
+    if (row_int(row, "group_event_id") > 0 &&
+        (c->staff_id || c->start != BOOKING_UNCHANGED || c->n_services))
+        return svc_fail(s, ERR_CONFLICT,
+                        "a group event's participant moves with its event only: "
+                        "cancel and book another event");
     new_services = c->n_services &&
                    !same_ids(json_object_get(row, "service_ids"), c->service_ids, c->n_services);
     rc = new_services ? sched_services_load(s, "service_ids", c->service_ids, c->n_services, &svc)
@@ -511,6 +604,14 @@ bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_pati
     struct cancel_args a = {id, reason ? reason : "", by_patient};
 
     return svc_write(s, cancel_booking, &a);
+}
+
+int
+bookings_cancel_tx(const struct svc *s, int64_t id, const char *reason)
+{
+    struct cancel_args a = {id, reason ? reason : "", 0};
+
+    return cancel_booking(s, &a);
 }
 
 /* A setup row's name by id, as a new JSON string (null when gone). */

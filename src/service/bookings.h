@@ -47,6 +47,11 @@ struct booking_new {
     /* A hold's token (POST /holds): its time is not taken for this
      * booking, and the hold ends with it. NULL or an expired token: none. */
     const char *hold_token;
+    /* > 0: a participant of this group event, which gives the staff
+     * member, location, time and service (staff_id, service_ids and start
+     * are not read); seats (0: 1) at most max_seats_per_client. */
+    int64_t group_event_id;
+    int seats;
 };
 
 /* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,
@@ -71,6 +76,9 @@ int bookings_update(const struct svc *s, int64_t id, const struct booking_change
 /* Cancels booking id; the invoice is voided or credited. A patient
  * cancelling themselves must give the clinic's notice. */
 int bookings_cancel(const struct svc *s, int64_t id, const char *reason, int by_patient);
+/* The same inside the caller's write transaction (a group event
+ * cancelled with its participants). */
+int bookings_cancel_tx(const struct svc *s, int64_t id, const char *reason);
 
 /* The booking's change history, oldest first, as people read it: times
  * in zone, the actor in words (see store_history_list) and, beside

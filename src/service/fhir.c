@@ -139,7 +139,7 @@ static int
 add_busy_slots(const struct svc *s, const struct fhir_slot_query *q, const int64_t *ids,
                size_t n_ids, struct fhir_slot **out, size_t *n, size_t *cap)
 {
-    struct store_booking_filter f = {q->from, q->to, q->staff_id, 0, NULL, NULL, 0, 500};
+    struct store_booking_filter f = {q->from, q->to, q->staff_id, 0, NULL, NULL, 0, 500, 0};
     json_t *items = NULL, *row;
     size_t i, got;
     int rc;
@@ -377,7 +377,7 @@ int
 fhir_hold(const struct svc *s, const char *holder, const struct fhir_slot *slot, int online,
           struct hold_made *out)
 {
-    struct hold_new in = {holder, online, slot->staff_id, &slot->service_id, 1, slot->start};
+    struct hold_new in = {holder, online, slot->staff_id, &slot->service_id, 1, slot->start, 0, 0};
 
     return holds_create(s, &in, out);
 }

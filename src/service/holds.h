@@ -22,6 +22,11 @@ struct hold_new {
     const int64_t *service_ids;
     size_t n_services;
     int64_t start;
+    /* > 0: seats of this group event instead of a time (staff_id,
+     * service_ids and start are not read); seats at most
+     * max_seats_per_client. */
+    int64_t group_event_id;
+    int seats;
 };
 
 struct hold_made {
@@ -29,6 +34,7 @@ struct hold_made {
     char token[SECRET_TOKEN_LEN]; /* shown once; only its hash is kept */
     int64_t expires_at;
     int64_t location_id;
+    int64_t staff_id, start; /* of the time held (the event's, for seats) */
 };
 
 /* Keeps the slot if availability would offer it (409 otherwise, with the

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/civil.h"
 #include "service/setup.h"
 #include "util/err.h"
 #include "util/row.h"
@@ -23,6 +24,9 @@ sched_settings_load(const struct svc *s, struct sched_settings *out)
         out->allow_self_signup = row_bool(row, "allow_self_signup");
         out->client_cancel_notice_min = (int)row_int(row, "client_cancel_notice_min");
         out->hold_minutes = (int)row_int(row, "hold_minutes");
+        out->max_seats_per_client = (int)row_int(row, "max_seats_per_client");
+        snprintf(out->appointment_mode, sizeof(out->appointment_mode), "%s",
+                 row_text(row, "appointment_mode"));
         snprintf(out->client_payment, sizeof(out->client_payment), "%s",
                  row_text(row, "client_payment"));
         snprintf(out->timezone, sizeof(out->timezone), "%s", row_text(row, "timezone"));
@@ -235,4 +239,42 @@ sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter *fi
                                           h - h0, all + b0 + h0);
     }
     return ERR_OK;
+}
+
+/* Start instants of the occurrences. The first is start itself; the
+ * others take start's wall-clock time of day in zone on each local day of
+ * the rule, so a weekly 09:00 stays at 09:00 when the clocks change. */
+int
+sched_recur_starts(const struct svc *s, int64_t start, const struct recur_rule *rule,
+                   const struct tz_zone *zone, int64_t **starts, size_t *n)
+{
+    int64_t local = tz_utc_to_local(zone, start), first_day = civil_day_of(local);
+    int64_t time_of_day = local - first_day * 86400, *days;
+    char message[96];
+    size_t i;
+    int rc;
+
+    *n = 1;
+    *starts = arena_calloc(s->arena, rule ? RECUR_MAX_OCCURRENCES : 1, sizeof(**starts));
+    if (!*starts)
+        return ERR_NOMEM;
+    (*starts)[0] = start;
+    if (!rule)
+        return ERR_OK;
+    days = arena_calloc(s->arena, RECUR_MAX_OCCURRENCES, sizeof(*days));
+    if (!days)
+        return ERR_NOMEM;
+    if (rule->until_day < first_day)
+        return svc_field_error(s, "recurrence.until", "must not be before the start date");
+    if (first_day < civil_days_from_date(1900, 1, 1))
+        return svc_field_error(s, "start", "is too early for a recurring series");
+    rc = recur_expand_days(rule, first_day, days, RECUR_MAX_OCCURRENCES, n);
+    if (rc == ERR_INVALID) {
+        snprintf(message, sizeof(message), "makes the series longer than %d occurrences",
+                 RECUR_MAX_OCCURRENCES);
+        return svc_field_error(s, "recurrence.until", message);
+    }
+    for (i = 1; rc == ERR_OK && i < *n; i++)
+        (*starts)[i] = tz_local_to_utc(zone, days[i] * 86400 + time_of_day);
+    return rc;
 }

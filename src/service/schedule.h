@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/availability.h"
+#include "core/recurrence.h"
 #include "core/tz.h"
 #include "service/svc.h"
 #include "store/store.h"
@@ -26,6 +27,8 @@ struct sched_settings {
     int allow_self_signup;
     int client_cancel_notice_min;
     int hold_minutes;
+    int max_seats_per_client;
+    char appointment_mode[16]; /* individual | group | mixed */
     char client_payment[16];
     char timezone[65];
     char currency[8];
@@ -80,5 +83,13 @@ int sched_inputs_load(const struct svc *s, const struct store_avail_staff_filter
 /* An avail_query from settings, services and the request time. */
 void sched_query_init(struct avail_query *q, const struct sched_settings *s,
                       const struct sched_services *svc, int64_t now);
+
+/* Start instants of a series: the first is start itself; the others take
+ * start's wall-clock time of day in zone on each local day of rule (NULL:
+ * start alone), so a weekly 09:00 stays at 09:00 when the clocks change.
+ * *starts is in s->arena. Bad rules are field errors on recurrence.until
+ * and start. */
+int sched_recur_starts(const struct svc *s, int64_t start, const struct recur_rule *rule,
+                       const struct tz_zone *zone, int64_t **starts, size_t *n);
 
 #endif

@@ -190,6 +190,8 @@ static const struct setup_field settings_fields[] = {
     /* How long POST /holds keeps a time for its session. */
     INT("hold_minutes", 0, 1, 120),
     CHOICE("mail_language", mail_language_choices),
+    /* Seats of one group event one patient may book at once. */
+    INT("max_seats_per_client", 0, 1, 100),
 };
 
 /* What a patient booking online needs to know of the clinic's rules. */
@@ -207,6 +209,8 @@ static const char *const settings_public_cols[] = {"booking_time_divider_min",
                                                    "bank_details",
                                                    "show_hijri_dates",
                                                    "hold_minutes",
+                                                   "appointment_mode",
+                                                   "max_seats_per_client",
                                                    NULL};
 const struct setup_resource setup_settings = {
     .table = TABLE("settings", NULL, settings_fields),

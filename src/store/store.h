@@ -149,8 +149,10 @@ struct store_booking {
     int64_t start_at;
     int64_t end_at;
     int64_t group_service_id;
-    int buffer_before_min; /* of its services: the first one's before, */
-    int buffer_after_min;  /* the last one's after */
+    int64_t group_event_id; /* > 0: a participant of that group event */
+    int seats;              /* a participant's seats (1 otherwise) */
+    int buffer_before_min;  /* of its services: the first one's before, */
+    int buffer_after_min;   /* the last one's after */
     char status[16];
     char source[16];
     char payment_status[16];
@@ -167,6 +169,7 @@ struct store_booking_filter {
     const char *status, *payment_status;
     int64_t after_id;
     int limit;
+    int64_t group_event_id; /* 0 = any */
 };
 
 struct store_appointment {
@@ -309,10 +312,12 @@ int store_shifts_replace(struct store_conn *c, int64_t staff_id, const struct st
 /* Shifts of every staff member matching f, ordered by staff_id. */
 int store_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter *f,
                        struct arena *a, struct store_shift **out, size_t *n);
-/* Live bookings, appointments and time off of the given staff members
- * whose occupied intervals (bookings' buffers included) overlap [from,
- * to), grouped by staff in the order of staff_ids, then ordered by the
- * occupied start; the booking skip_booking_id (being moved) is left out. */
+/* Live bookings, group events, appointments and time off of the given
+ * staff members whose occupied intervals (bookings' and events' buffers
+ * included) overlap [from, to), grouped by staff in the order of
+ * staff_ids, then ordered by the occupied start; the booking
+ * skip_booking_id (being moved) is left out, and so are the participants
+ * of group events (their event occupies the staff member for them). */
 int store_avail_busy(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
                      int64_t to, int64_t skip_booking_id, struct arena *a, struct store_busy **out,
                      size_t *n);
@@ -430,6 +435,10 @@ struct store_hold {
     const char *service_ids;              /* JSON array text */
     int64_t created_at;
     int64_t expires_at;
+    /* > 0: the hold keeps seats of this group event, not a time (its
+     * occupied interval is then empty) */
+    int64_t group_event_id;
+    int seats;
 };
 
 /* Holds whose holder is not skip_holder (NULL: anyone) and whose id is
@@ -465,6 +474,61 @@ int store_hold_busy(struct store_conn *c, const int64_t *staff_ids, size_t n, in
 int store_hold_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n, int64_t from,
                          int64_t to, const struct store_hold_skip *skip, struct arena *a,
                          struct store_unit_use **out, size_t *n_out);
+
+/* --- Group events ---------------------------------------------------------- */
+
+/* A class or group session: one service, one staff member, a time and a
+ * number of seats that participant bookings take. */
+struct store_group_event {
+    int64_t series_id; /* 0: none yet */
+    int64_t service_id;
+    int64_t staff_id;
+    int64_t location_id;
+    int64_t start_at, end_at;
+    int capacity;
+    int online_booking;
+    int buffer_before_min, buffer_after_min; /* the service's, kept with the event */
+    int64_t created_at;
+};
+
+struct store_group_event_filter {
+    int64_t from, to; /* start_at in [from, to); 0 = open */
+    int64_t staff_id, service_id;
+    int online_only;  /* only events open for online booking */
+    int live_only;    /* only scheduled (not cancelled) events */
+    int64_t after_id; /* keyset: id > after_id */
+    int limit;        /* < 0: no limit */
+};
+
+/* The staff lock (store_lock_staff) is held; group_events_no_overlap
+ * refuses an event overlapping another live one of its staff member
+ * (ERR_CONFLICT). */
+int store_group_event_insert(struct store_conn *c, const struct store_group_event *e, int64_t *id);
+int store_group_event_set_series(struct store_conn *c, int64_t id, int64_t series_id);
+/* Row as JSON {id, series_id, service_id, staff_id, location_id,
+ * start_at, end_at, capacity, online_booking (0/1), status,
+ * buffer_before_min, buffer_after_min, created_at, cancelled_at,
+ * seats_taken (live participants' seats), seats_held (seats kept by holds
+ * live at now)}; ERR_NOT_FOUND when none. */
+int store_group_event_get(struct store_conn *c, int64_t id, int64_t now, json_t **out);
+/* Events matching f as store_group_event_get renders them, by id (the
+ * keyset), as a new array. */
+int store_group_event_list(struct store_conn *c, const struct store_group_event_filter *f,
+                           int64_t now, json_t **items);
+/* The ids of the live events scope ("this", "following", "series") of
+ * event id covers, by start: "following" is id's series from id's start
+ * on; an event without a series is its own. A new array. */
+int store_group_event_scope(struct store_conn *c, int64_t id, const char *scope, json_t **ids);
+/* Cancels a live event at now; ERR_CONFLICT when it is already cancelled. */
+int store_group_event_cancel(struct store_conn *c, int64_t id, int64_t now);
+/* Seats of event id taken by live participants and kept by holds live at
+ * now but hold skip_hold_id. */
+int store_group_event_seats(struct store_conn *c, int64_t id, int64_t now, int64_t skip_hold_id,
+                            int *taken, int *held);
+/* Replaces the units event id holds with units[0..n), in the table
+ * booking units are in (one backstop for both). */
+int store_group_event_units_set(struct store_conn *c, int64_t id,
+                                const struct store_unit_use *units, size_t n);
 
 /* --- Visits and attendance ------------------------------------------------ */
 

@@ -3,7 +3,8 @@ the OpenAPI document it serves. The walk goes through the API as staff,
 an admin, a patient (also through login-as) and a visitor: setup, patients,
 availability, bookings, appointments, visits, the calendar, money, reports,
 notifications, tokens, users, products and stock, consumables, product
-sales, packages, resources, holds, card checkout with the gateway's signed
+sales, packages, resources, holds, group events and their seats, card
+checkout with the gateway's signed
 webhook, and the usual errors. Each response is recorded and validated
 afterwards with jsonschema (Draft 2020-12, as OpenAPI 3.1), formats
 included; the walk must reach every operation the document lists outside
@@ -53,7 +54,8 @@ def test_walk_setup(ctx):
                      "client_payment": "optional", "notification_email": "desk@clinic.test"}
     before = a.get(API + "/settings").expect(200)
     _state["settings_before"] = {k: before[k] for k in list(walk_settings) + [
-        "hold_minutes", "package_expiry_reminder_days"]}
+        "hold_minutes", "package_expiry_reminder_days", "appointment_mode",
+        "max_seats_per_client"]}
     a.patch(API + "/settings", walk_settings).expect(200)
     loc = a.post(API + "/locations", {"name": unique("Walk clinic"), "timezone": "Europe/Berlin",
                                       "address": "Hauptstr. 1"}).expect(201)
@@ -426,6 +428,63 @@ def test_walk_resources_and_holds(ctx):
     v.delete(API + "/holds/%d" % held["id"]).expect_problem(404)
     me.delete(API + "/holds/%d" % held["id"]).expect(200)
     me.delete(API + "/holds/%d" % held["id"]).expect_problem(404)
+
+
+def test_walk_group_events(ctx):
+    a, s, v = _clients(ctx)
+    loc, p, me = (_state[k] for k in ("loc", "patient", "me"))
+    a.patch(API + "/settings", {"appointment_mode": "mixed", "max_seats_per_client": 2}).expect(200)
+    coach = a.post(API + "/staff", {"name": unique("Coach"), "location_ids": [loc["id"]]}
+                   ).expect(201)
+    a.put(API + "/staff/%d/shifts" % coach["id"],
+          {"shifts": [{"weekday": 4, "start": "08:00", "end": "18:00",
+                       "location_id": loc["id"]}]}).expect(200)
+    yoga = a.post(API + "/services", {"name": unique("Yoga"), "duration_min": 60, "price": 1500,
+                                      "capacity": 6, "online_booking": True}).expect(201)
+    day = next_weekday(4)
+    until = (day + datetime.timedelta(days=7)).isoformat()
+    ev = s.post(API + "/group-events", {"service_id": yoga["id"], "staff_id": coach["id"],
+                                        "start": local_iso(day, "10:00"),
+                                        "recurrence": {"every": "week", "until": until}}
+                ).expect(201)
+    s.post(API + "/group-events", {"service_id": yoga["id"], "staff_id": coach["id"],
+                                   "start": local_iso(day, "10:30")}).expect_problem(409)
+    s.post(API + "/group-events", {"service_id": yoga["id"], "staff_id": coach["id"],
+                                   "start": "soon"}).expect_problem(422)
+    me.post(API + "/group-events", {"service_id": yoga["id"], "staff_id": coach["id"],
+                                    "start": local_iso(day, "15:00")}).expect_problem(403)
+    v.post(API + "/group-events", {}).expect_problem(401)
+    for c in (s, v, me):
+        c.get(API + "/group-events", staff_id=coach["id"]).expect(200)
+        c.get(API + "/group-events/%d" % ev["id"]).expect(200)
+        c.get(API + "/availability", service_ids=yoga["id"], **{
+            "from": day.isoformat(), "to": day.isoformat()}).expect(200)
+    s.get(API + "/group-events", limit=1).expect(200)
+    s.get(API + "/group-events", staff_id="x").expect_problem(422)
+    s.get(API + "/group-events/999999").expect_problem(404)
+    b = s.post(API + "/bookings", {"group_event_id": ev["id"], "patient_id": p["id"],
+                                   "seats": 2, "use_package": False}).expect(201)
+    s.post(API + "/bookings", {"group_event_id": ev["id"], "patient_id": p["id"],
+                               "seats": 3}).expect_problem(422)
+    held = me.post(API + "/holds", {"group_event_id": ev["id"], "seats": 1}).expect(201)
+    me.post(API + "/bookings", {"group_event_id": ev["id"],
+                                "hold_token": held["token"]}).expect(201)
+    s.get(API + "/bookings/%d" % b["id"]).expect(200)
+    s.get(API + "/group-events/%d/participants" % ev["id"]).expect(200)
+    me.get(API + "/group-events/%d/participants" % ev["id"]).expect_problem(403)
+    v.get(API + "/group-events/%d/participants" % ev["id"]).expect_problem(401)
+    s.get(API + "/calendar", date=day.isoformat(), location_id=loc["id"]).expect(200)
+    second = ev["events"][1]["id"]
+    s.post(API + "/group-events/%d/cancel" % second, {"scope": "sometimes"}).expect_problem(422)
+    me.post(API + "/group-events/%d/cancel" % second, {}).expect_problem(403)
+    v.post(API + "/group-events/%d/cancel" % second, {}).expect_problem(401)
+    s.post(API + "/group-events/%d/cancel" % ev["id"], {"scope": "series"}).expect(200)
+    s.post(API + "/group-events/%d/cancel" % ev["id"], {}).expect_problem(409)
+    s.post(API + "/group-events/999999/cancel", {}).expect_problem(404)
+    s.get(API + "/group-events/999999/participants").expect_problem(404)
+    a.patch(API + "/settings", {
+        "appointment_mode": _state["settings_before"]["appointment_mode"],
+        "max_seats_per_client": _state["settings_before"]["max_seats_per_client"]}).expect(200)
 
 
 KEY = "sk_test_walk"

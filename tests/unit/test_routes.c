@@ -50,6 +50,10 @@ static const struct route_key public_routes[] = {
     {"GET", "/api/v1/settings"},
     /* The card gateway carries no login; its signature is checked. */
     {"POST", "/api/v1/payment-webhooks/checkout"},
+    /* Visitors see the group events offered online (never their
+     * participants) to choose a class before they sign up. */
+    {"GET", "/api/v1/group-events"},
+    {"GET", "/api/v1/group-events/{id}"},
     /* Visitors browse the packages offered online before they sign up. */
     {"GET", "/api/v1/packages"},
     {"GET", "/api/v1/packages/{id}"},

@@ -2540,6 +2540,148 @@ test_stock_and_booking_consumables(void **state)
     (void)shelf;
 }
 
+/* Group events: stored with their buffers, busy for their staff member
+ * (their participants are not), seats counted from live participants and
+ * live holds, a series' scopes, the database refusing two live events of
+ * one staff member at once, and units held in the bookings' table. */
+static void
+test_group_events(void **state)
+{
+    struct fixture *f = *state;
+    struct booking_world w;
+    struct store_group_event e = {0};
+    struct store_group_event_filter all = {0};
+    struct store_booking b = {0};
+    struct store_hold h = {0};
+    struct store_busy *busy = NULL;
+    struct store_unit_use *uses = NULL;
+    unsigned char hash[32] = {9};
+    json_t *row = NULL, *ids = NULL, *items = NULL;
+    int64_t ev1 = 0, ev2 = 0, ev3 = 0, part = 0, hold_id = 0, room;
+    int taken = 0, held = 0;
+    size_t n = 0;
+
+    booking_world_init(f->c, &w);
+    e.service_id = w.svc[0].id;
+    e.staff_id = w.staff1;
+    e.location_id = w.loc1;
+    e.start_at = T0 + 10 * H;
+    e.end_at = T0 + 11 * H;
+    e.capacity = 4;
+    e.online_booking = 1;
+    e.buffer_after_min = 15;
+    e.created_at = T0;
+    assert_int_equal(store_group_event_insert(f->c, &e, &ev1), ERR_OK);
+    assert_int_equal(store_group_event_set_series(f->c, ev1, ev1), ERR_OK);
+    e.series_id = ev1;
+    e.start_at += 7 * 86400;
+    e.end_at += 7 * 86400;
+    assert_int_equal(store_group_event_insert(f->c, &e, &ev2), ERR_OK);
+    e.start_at += 7 * 86400;
+    e.end_at += 7 * 86400;
+    assert_int_equal(store_group_event_insert(f->c, &e, &ev3), ERR_OK);
+    /* Inside the first one's buffer after: refused by the database. */
+    e.series_id = 0;
+    e.start_at = T0 + 11 * H + 10 * M;
+    e.end_at = T0 + 12 * H;
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(store_group_event_insert(f->c, &e, &part), ERR_CONFLICT);
+    store_rollback(f->c);
+
+    /* A participant of two seats and a hold of one on the first event. */
+    b.patient_id = w.pat1;
+    b.staff_id = w.staff1;
+    b.location_id = w.loc1;
+    b.start_at = T0 + 10 * H;
+    b.end_at = T0 + 11 * H;
+    b.group_event_id = ev1;
+    b.seats = 2;
+    snprintf(b.source, sizeof(b.source), "staff");
+    snprintf(b.payment_status, sizeof(b.payment_status), "unpaid");
+    b.created_at = T0;
+    assert_int_equal(store_booking_insert(f->c, &b, &w.svc[0], 1, &part), ERR_OK);
+    h.holder = "session:5";
+    h.staff_id = w.staff1;
+    h.location_id = w.loc1;
+    h.start_at = h.end_at = h.occupied_start = h.occupied_end = T0 + 10 * H;
+    h.service_ids = "[1]";
+    h.created_at = T0;
+    h.expires_at = T0 + 10 * M;
+    h.group_event_id = ev1;
+    h.seats = 1;
+    assert_int_equal(store_hold_insert(f->c, &h, hash, sizeof(hash), NULL, 0, &hold_id), ERR_OK);
+    assert_int_equal(store_group_event_seats(f->c, ev1, T0, 0, &taken, &held), ERR_OK);
+    assert_int_equal(taken * 10 + held, 21);
+    assert_int_equal(store_group_event_seats(f->c, ev1, T0, hold_id, &taken, &held), ERR_OK);
+    assert_int_equal(held, 0);
+    assert_int_equal(store_group_event_seats(f->c, ev1, T0 + 10 * M, 0, &taken, &held), ERR_OK);
+    assert_int_equal(held, 0); /* expired */
+    assert_int_equal(store_group_event_get(f->c, ev1, T0, &row), ERR_OK);
+    assert_int_equal(json_integer_value(json_object_get(row, "seats_taken")), 2);
+    assert_int_equal(json_integer_value(json_object_get(row, "seats_held")), 1);
+    assert_int_equal(json_integer_value(json_object_get(row, "buffer_after_min")), 15);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "scheduled");
+    json_decref(row);
+    row = NULL;
+    assert_int_equal(store_booking_get(f->c, part, &row), ERR_OK);
+    assert_int_equal(json_integer_value(json_object_get(row, "group_event_id")), ev1);
+    assert_int_equal(json_integer_value(json_object_get(row, "seats")), 2);
+    json_decref(row);
+
+    /* The event is busy with its buffer; its participant is not. */
+    assert_int_equal(
+        store_avail_busy(f->c, &w.staff1, 1, T0 + 8 * H, T0 + 14 * H, 0, &f->arena, &busy, &n),
+        ERR_OK);
+    assert_int_equal(n, 1);
+    assert_busy(&busy[0], w.staff1, T0 + 10 * H, T0 + 11 * H + 15 * M);
+
+    /* Scopes of the series, and cancelling. */
+    assert_int_equal(store_group_event_scope(f->c, ev2, "following", &ids), ERR_OK);
+    assert_int_equal(json_array_size(ids), 2);
+    assert_int_equal(json_integer_value(json_array_get(ids, 0)), ev2);
+    json_decref(ids);
+    assert_int_equal(store_group_event_scope(f->c, ev2, "this", &ids), ERR_OK);
+    assert_int_equal(json_array_size(ids), 1);
+    json_decref(ids);
+    assert_int_equal(store_group_event_cancel(f->c, ev2, T0), ERR_OK);
+    assert_int_equal(store_group_event_cancel(f->c, ev2, T0), ERR_CONFLICT);
+    assert_int_equal(store_group_event_scope(f->c, ev1, "series", &ids), ERR_OK);
+    assert_int_equal(json_array_size(ids), 2); /* the cancelled one is left out */
+    json_decref(ids);
+    all.limit = -1;
+    assert_int_equal(store_group_event_list(f->c, &all, T0, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 3);
+    json_decref(items);
+    all.live_only = 1;
+    all.from = T0 + 86400;
+    assert_int_equal(store_group_event_list(f->c, &all, T0, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+
+    /* An event's unit and a booking's share one backstop. */
+    room = insert_row(f->c, &setup_resources.table,
+                      json_pack("{s:s, s:I, s:i}", "name", "Studio", "location_id",
+                                (json_int_t)w.loc1, "quantity", 1));
+    assert_int_equal(
+        store_group_event_units_set(
+            f->c, ev1, (struct store_unit_use[]){{room, 1, T0 + 10 * H, T0 + 11 * H}}, 1),
+        ERR_OK);
+    assert_int_equal(store_unit_uses(f->c, &room, 1, T0, T0 + 86400, 0, &f->arena, &uses, &n),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    part = add_booking(f->c, &w, w.pat2, w.staff2, T0 + 10 * H, T0 + 11 * H, "unpaid");
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(
+        store_booking_units_set(f->c, part,
+                                (struct store_unit_use[]){{room, 1, T0 + 10 * H, T0 + 11 * H}}, 1),
+        ERR_CONFLICT);
+    store_rollback(f->c);
+    assert_int_equal(store_group_event_units_set(f->c, ev1, NULL, 0), ERR_OK);
+    assert_int_equal(store_unit_uses(f->c, &room, 1, T0, T0 + 86400, 0, &f->arena, &uses, &n),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int
@@ -2568,6 +2710,7 @@ main(void)
         T(test_avail_busy),
         T(test_resource_units_and_holds),
         T(test_avail_busy_group_service),
+        T(test_group_events),
         T(test_booking_insert_get),
         T(test_booking_overlap_refused_by_database),
         T(test_booking_list_filters),

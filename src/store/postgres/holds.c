@@ -11,8 +11,9 @@
 
 static const char SQL_HOLD_INSERT[] =
     "INSERT INTO holds (token_hash, holder, staff_id, location_id, start_at, end_at, "
-    "occupied_start, occupied_end, service_ids, created_at, expires_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    "occupied_start, occupied_end, service_ids, created_at, expires_at, group_event_id, seats) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12::bigint, 0), $13) "
+    "RETURNING id";
 static const char SQL_HOLD_UNIT_INSERT[] =
     "INSERT INTO hold_resources (hold_id, resource_id, unit) VALUES ($1, $2, $3)";
 static const char SQL_HOLDS_PURGE[] = "DELETE FROM holds WHERE expires_at <= $1";
@@ -20,7 +21,8 @@ static const char SQL_HOLD_COUNT[] =
     "SELECT count(*) FROM holds WHERE holder = $1 AND expires_at > $2::bigint";
 static const char SQL_HOLD_BY_TOKEN[] =
     "SELECT id, holder, staff_id, location_id, start_at, end_at, occupied_start, occupied_end, "
-    "service_ids, created_at, expires_at FROM holds WHERE token_hash = $1 "
+    "service_ids, created_at, expires_at, coalesce(group_event_id, 0), seats "
+    "FROM holds WHERE token_hash = $1 "
     "AND expires_at > $2::bigint";
 static const char SQL_HOLD_DELETE[] =
     "DELETE FROM holds WHERE id = $1::bigint AND ($2::text IS NULL OR holder = $2::text)";
@@ -43,9 +45,10 @@ pgsql_hold_insert(struct store_conn *c, const struct store_hold *h, const unsign
                   size_t hash_len, const struct store_unit_use *units, size_t n, int64_t *id)
 {
     size_t i;
-    int rc = pq_int64(c, id, SQL_HOLD_INSERT, "btiiiiiitii", token_hash, hash_len, h->holder,
+    int rc = pq_int64(c, id, SQL_HOLD_INSERT, "btiiiiiitiiid", token_hash, hash_len, h->holder,
                       h->staff_id, h->location_id, h->start_at, h->end_at, h->occupied_start,
-                      h->occupied_end, h->service_ids, h->created_at, h->expires_at);
+                      h->occupied_end, h->service_ids, h->created_at, h->expires_at,
+                      h->group_event_id, h->seats);
 
     for (i = 0; rc == ERR_OK && i < n; i++)
         rc = pq_cmd(c, NULL, SQL_HOLD_UNIT_INSERT, "iid", *id, units[i].resource_id, units[i].unit);
@@ -90,6 +93,8 @@ pgsql_hold_by_token(struct store_conn *c, const unsigned char *token_hash, size_
         out->service_ids = pq_get_arena_text(r, 0, 8, a);
         out->created_at = pq_get_int64(r, 0, 9);
         out->expires_at = pq_get_int64(r, 0, 10);
+        out->group_event_id = pq_get_int64(r, 0, 11);
+        out->seats = (int)pq_get_int64(r, 0, 12);
         rc = out->holder && out->service_ids ? ERR_OK : ERR_NOMEM;
     }
     PQclear(r);

@@ -31,7 +31,7 @@ static const char SQL_RESOURCES_NEEDED[] =
 static const char SQL_UNIT_USES[] =
     "SELECT resource_id, unit, start_at, end_at FROM booking_resources "
     "WHERE resource_id = ANY($1::bigint[]) AND start_at < $3::bigint AND end_at > $2::bigint "
-    "AND booking_id <> $4::bigint "
+    "AND (booking_id IS NULL OR booking_id <> $4::bigint) "
     "ORDER BY array_position($1::bigint[], resource_id), unit, start_at";
 static const char SQL_UNITS_DELETE[] = "DELETE FROM booking_resources WHERE booking_id = $1";
 static const char SQL_UNIT_INSERT[] =

@@ -53,6 +53,13 @@ static const char SQL_AVAIL_BUSY[] =
     "AND start_at < $3::bigint + " BUFFERS_MAX_SQL " AND start_at > $4::bigint "
     "AND start_at - buffer_before_min * 60 < $3::bigint "
     "AND end_at + buffer_after_min * 60 > $2::bigint AND id <> $5::bigint "
+    "AND group_event_id IS NULL "
+    "UNION ALL SELECT staff_id, start_at - buffer_before_min * 60, "
+    "end_at + buffer_after_min * 60, NULL, start_at FROM group_events "
+    "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' "
+    "AND start_at < $3::bigint + " BUFFERS_MAX_SQL " AND start_at > $4::bigint "
+    "AND start_at - buffer_before_min * 60 < $3::bigint "
+    "AND end_at + buffer_after_min * 60 > $2::bigint "
     "UNION ALL SELECT staff_id, start_at, end_at, NULL, start_at FROM appointments "
     "WHERE staff_id = ANY($1::bigint[]) AND status <> 'cancelled' AND start_at < $3::bigint "
     "AND start_at > $4::bigint AND end_at > $2::bigint "
@@ -64,9 +71,9 @@ static const char SQL_AVAIL_BUSY[] =
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
     "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
-    "booking_referral, buffer_before_min, buffer_after_min) "
+    "booking_referral, buffer_before_min, buffer_after_min, group_event_id, seats) "
     "VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0), 'confirmed', $7, $8, $9, $10, $10, "
-    "$11, $12, $13) RETURNING id";
+    "$11, $12, $13, NULLIF($14::bigint, 0), $15) RETURNING id";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -75,7 +82,7 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
-    "b.attendance, b.booking_referral, "                                                           \
+    "b.attendance, b.booking_referral, b.group_event_id, b.seats, "                                \
     "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
     "WHERE booking_id = b.id)::text AS service_ids, "                                              \
     "(SELECT json_agg(json_build_object('resource_id', resource_id, 'unit', unit) "                \
@@ -93,6 +100,7 @@ static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS
     "AND ($4::bigint = 0 OR b.patient_id = $4::bigint) "
     "AND ($5::text IS NULL OR b.status = $5::text) "
     "AND ($6::text IS NULL OR b.payment_status = $6::text) "
+    "AND ($9::bigint = 0 OR b.group_event_id = $9::bigint) "
     "AND b.id > $7::bigint ORDER BY b.id "
     "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END";
 static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
@@ -326,10 +334,11 @@ int
 pgsql_booking_insert(struct store_conn *c, const struct store_booking *b,
                      const struct store_service *services, size_t n_services, int64_t *id)
 {
-    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiitttitdd", b->patient_id, b->staff_id,
+    int rc = pq_int64(c, id, SQL_BOOKING_INSERT, "iiiiiitttitddid", b->patient_id, b->staff_id,
                       b->location_id, b->start_at, b->end_at, optional_id(b->group_service_id),
                       b->notes ? b->notes : "", b->source, b->payment_status, b->created_at,
-                      b->referral, b->buffer_before_min, b->buffer_after_min);
+                      b->referral, b->buffer_before_min, b->buffer_after_min,
+                      optional_id(b->group_event_id), b->seats > 0 ? b->seats : 1);
 
     if (rc == ERR_OK)
         rc = insert_booking_services(c, *id, services, n_services);
@@ -392,8 +401,9 @@ int
 pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
     size_t i;
-    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittid", f->from, f->to, f->staff_id,
-                          f->patient_id, f->status, f->payment_status, f->after_id, f->limit);
+    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittidi", f->from, f->to, f->staff_id,
+                          f->patient_id, f->status, f->payment_status, f->after_id, f->limit,
+                          f->group_event_id);
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));

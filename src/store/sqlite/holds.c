@@ -11,8 +11,8 @@
 
 static const char SQL_HOLD_INSERT[] =
     "INSERT INTO holds (token_hash, holder, staff_id, location_id, start_at, end_at, "
-    "occupied_start, occupied_end, service_ids, created_at, expires_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "occupied_start, occupied_end, service_ids, created_at, expires_at, group_event_id, seats) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_HOLD_UNIT_INSERT[] =
     "INSERT INTO hold_resources (hold_id, resource_id, unit) VALUES (?, ?, ?)";
 static const char SQL_HOLDS_PURGE[] = "DELETE FROM holds WHERE expires_at <= ?";
@@ -20,7 +20,8 @@ static const char SQL_HOLD_COUNT[] =
     "SELECT count(*) FROM holds WHERE holder = ? AND expires_at > ?";
 static const char SQL_HOLD_BY_TOKEN[] =
     "SELECT id, holder, staff_id, location_id, start_at, end_at, occupied_start, occupied_end, "
-    "service_ids, created_at, expires_at FROM holds WHERE token_hash = ? AND expires_at > ?";
+    "service_ids, created_at, expires_at, coalesce(group_event_id, 0), seats "
+    "FROM holds WHERE token_hash = ? AND expires_at > ?";
 static const char SQL_HOLD_DELETE[] =
     "DELETE FROM holds WHERE id = ?1 AND (?2 IS NULL OR holder = ?2)";
 /* ?4 holder to leave out (NULL: none), ?5 hold id to leave out, ?6 now. */
@@ -46,9 +47,10 @@ sqlite_hold_insert(struct store_conn *c, const struct store_hold *h,
     size_t i;
     int rc;
 
-    if (!st || sql_bind(c, st, "btiiiiiitii", token_hash, hash_len, h->holder, h->staff_id,
+    if (!st || sql_bind(c, st, "btiiiiiitiiod", token_hash, hash_len, h->holder, h->staff_id,
                         h->location_id, h->start_at, h->end_at, h->occupied_start, h->occupied_end,
-                        h->service_ids, h->created_at, h->expires_at) != ERR_OK)
+                        h->service_ids, h->created_at, h->expires_at, h->group_event_id,
+                        h->seats) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)
@@ -112,6 +114,8 @@ sqlite_hold_by_token(struct store_conn *c, const unsigned char *token_hash, size
         out->service_ids = sql_arena_text(st, 8, a);
         out->created_at = sqlite3_column_int64(st, 9);
         out->expires_at = sqlite3_column_int64(st, 10);
+        out->group_event_id = sqlite3_column_int64(st, 11);
+        out->seats = sqlite3_column_int(st, 12);
         rc = out->holder && out->service_ids ? ERR_OK : ERR_NOMEM;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);

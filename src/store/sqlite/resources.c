@@ -25,7 +25,7 @@ static const char SQL_RESOURCES_NEEDED[] =
 static const char SQL_UNIT_USES[] =
     "SELECT r.resource_id, r.unit, r.start_at, r.end_at FROM booking_resources r "
     "JOIN json_each(?1) j ON j.value = r.resource_id "
-    "WHERE r.start_at < ?3 AND r.end_at > ?2 AND r.booking_id <> ?4 "
+    "WHERE r.start_at < ?3 AND r.end_at > ?2 AND (r.booking_id IS NULL OR r.booking_id <> ?4) "
     "ORDER BY j.key, r.unit, r.start_at";
 static const char SQL_UNITS_DELETE[] = "DELETE FROM booking_resources WHERE booking_id = ?";
 static const char SQL_UNIT_INSERT[] =

@@ -44,7 +44,11 @@ static const char SQL_AVAIL_BUSY[] =
     "start_at FROM bookings WHERE staff_id = ?1 AND status <> 'cancelled' "
     "AND start_at < ?3 + " BUFFERS_MAX_SQL " AND start_at > ?4 "
     "AND start_at - buffer_before_min * 60 < ?3 AND end_at + buffer_after_min * 60 > ?2 "
-    "AND id <> ?5 "
+    "AND id <> ?5 AND group_event_id IS NULL "
+    "UNION ALL SELECT start_at - buffer_before_min * 60, end_at + buffer_after_min * 60, NULL, "
+    "start_at FROM group_events WHERE staff_id = ?1 AND status <> 'cancelled' "
+    "AND start_at < ?3 + " BUFFERS_MAX_SQL " AND start_at > ?4 "
+    "AND start_at - buffer_before_min * 60 < ?3 AND end_at + buffer_after_min * 60 > ?2 "
     "UNION ALL SELECT start_at, end_at, NULL, start_at FROM appointments WHERE staff_id = ?1 "
     "AND status <> 'cancelled' AND start_at < ?3 AND start_at > ?4 AND end_at > ?2 "
     "UNION ALL SELECT start_at, end_at, NULL, start_at FROM time_off WHERE staff_id = ?1 "
@@ -52,15 +56,15 @@ static const char SQL_AVAIL_BUSY[] =
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (patient_id, staff_id, location_id, start_at, end_at, "
     "group_service_id, status, notes, source, payment_status, created_at, updated_at, "
-    "booking_referral, buffer_before_min, buffer_after_min) "
-    "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?)";
+    "booking_referral, buffer_before_min, buffer_after_min, group_event_id, seats) "
+    "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_BOOKING_SERVICE_INSERT[] =
     "INSERT INTO booking_services (booking_id, position, service_id, duration_min, price) "
     "VALUES (?, ?, ?, ?, ?)";
 #define BOOKING_COLUMNS                                                                            \
     "SELECT b.id, b.patient_id, b.staff_id, b.location_id, b.start_at, b.end_at, b.status, "       \
     "b.notes, b.source, b.payment_status, b.cancel_reason, b.created_at, b.updated_at, "           \
-    "b.attendance, b.booking_referral, "                                                           \
+    "b.attendance, b.booking_referral, b.group_event_id, b.seats, "                                \
     "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
     "WHERE booking_id = b.id ORDER BY position)) AS service_ids, "                                 \
     "(SELECT json_group_array(json_object('resource_id', resource_id, 'unit', unit)) FROM "        \
@@ -75,6 +79,7 @@ static const char SQL_BOOKING_LIST[] =
     BOOKING_COLUMNS "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "
                     "AND (?3 = 0 OR b.staff_id = ?3) AND (?4 = 0 OR b.patient_id = ?4) "
                     "AND (?5 IS NULL OR b.status = ?5) AND (?6 IS NULL OR b.payment_status = ?6) "
+                    "AND (?9 = 0 OR b.group_event_id = ?9) "
                     "AND b.id > ?7 ORDER BY b.id LIMIT ?8";
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = ?";
@@ -350,10 +355,11 @@ sqlite_booking_insert(struct store_conn *c, const struct store_booking *b,
     sqlite3_stmt *st = sql_prepare(c, SQL_BOOKING_INSERT);
     int rc;
 
-    if (!st || sql_bind(c, st, "iiiiiotttiitdd", b->patient_id, b->staff_id, b->location_id,
-                        b->start_at, b->end_at, b->group_service_id, b->notes ? b->notes : "",
-                        b->source, b->payment_status, b->created_at, b->created_at, b->referral,
-                        b->buffer_before_min, b->buffer_after_min) != ERR_OK)
+    if (!st ||
+        sql_bind(c, st, "iiiiiotttiitddod", b->patient_id, b->staff_id, b->location_id, b->start_at,
+                 b->end_at, b->group_service_id, b->notes ? b->notes : "", b->source,
+                 b->payment_status, b->created_at, b->created_at, b->referral, b->buffer_before_min,
+                 b->buffer_after_min, b->group_event_id, b->seats > 0 ? b->seats : 1) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc != ERR_OK)
@@ -424,8 +430,8 @@ sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, 
     size_t i;
     int rc;
 
-    if (!st || sql_bind(c, st, "iiiittid", f->from, f->to, f->staff_id, f->patient_id, f->status,
-                        f->payment_status, f->after_id, f->limit) != ERR_OK)
+    if (!st || sql_bind(c, st, "iiiittidi", f->from, f->to, f->staff_id, f->patient_id, f->status,
+                        f->payment_status, f->after_id, f->limit, f->group_event_id) != ERR_OK)
         return ERR_STORE;
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
