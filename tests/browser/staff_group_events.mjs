@@ -81,7 +81,7 @@ export const tests = {
       await win.getByRole('button', { name: 'Add to the event' }).click();
       await win.getByText('Jonas Becker has a seat.').waitFor();
       await win.locator('[data-seats]').filter({ hasText: '1/3 seats taken' }).waitFor();
-      await win.getByRole('cell', { name: 'Jonas Becker' }).waitFor();
+      await win.getByRole('cell', { name: 'Jonas Becker', exact: true }).waitFor();
       await t.shot('group-event-participant');
       assertEqual((await axeViolations(p)).join('\n'), '', 'axe-core finds nothing in the event window');
       const people = (await admin.get(`/group-events/${made[0].id}/participants`)).items;
@@ -136,7 +136,7 @@ export const tests = {
       await block.focus();
       await p.keyboard.press('Enter');
       const win = p.getByRole('dialog', { name: 'Group event' });
-      await win.getByRole('cell', { name: (await admin.get('/patients/3')).name }).waitFor();
+      await win.getByRole('cell', { name: (await admin.get('/patients/3')).name, exact: true }).waitFor();
       assert((await win.textContent()).includes('1/4 seats taken'), 'the window says the seats');
     });
   },
