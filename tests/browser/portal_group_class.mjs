@@ -96,7 +96,8 @@ export const tests = {
 
       // The desk's booking is refused and says so.
       await desk.getByRole('button', { name: 'Complete Reservation' }).click();
-      await desk.getByRole('alert').first().waitFor();
+      const refusal = desk.getByRole('alert').filter({ hasText: /full/i });
+      await refusal.waitFor();
       await t.shot('wizard-refused', desk);
       assertEqual(await desk.getByRole('heading', { name: 'Booking confirmed' }).count(), 0, 'nothing is booked');
       const people = (await admin.get(`/group-events/${g.id}/participants`)).items.filter((b) => b.status !== 'cancelled');

@@ -712,4 +712,5 @@ export default {
   'seats.hold_full': 'امتلأت هذه الفعالية للتو. يرجى اختيار غيرها.',
   'settings.max_seats_per_client': 'مقاعد المريض الواحد في فعالية جماعية',
   'settings.max_seats_per_client.help': 'كم مقعدًا يمكن لمريض واحد حجزه في فعالية جماعية واحدة (واحد على الأقل).',
+  'group.number': 'رقم الفعالية',
 };

@@ -674,4 +674,5 @@ export default {
   'seats.hold_full': 'This event has just filled up. Please choose another.',
   'settings.max_seats_per_client': 'Seats per patient in a group event',
   'settings.max_seats_per_client.help': 'How many seats one patient may book in one group event (at least 1).',
+  'group.number': 'Event number',
 };

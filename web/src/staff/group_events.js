@@ -223,7 +223,7 @@ export function GroupEventDetails({ id, refs, tz, onChanged, onClose }) {
       <dt>${t('group.seats_col')}</dt><dd><span class="seats ${full ? 'full' : ''}" data-seats>${seatsText(g)}</span></dd>
       <dt>${t('group.online_booking')}</dt><dd>${g.online_booking ? t('common.yes') : t('common.no')}</dd>
       <dt>${t('booking.status')}</dt><dd><span class="badge ${g.status}">${t('status.' + g.status)}</span></dd>
-      <dt>${t('booking.number')}</dt><dd>#${g.id}</dd>
+      <dt>${t('group.number')}</dt><dd>#${g.id}</dd>
     </dl>
     <h3 id=${`participants-${g.id}`}>${t('group.participants_n', { n: people.length })}</h3>
     ${people.length
