@@ -8,13 +8,13 @@ import '@event-calendar/core/index.css';
 import { api } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
-import { addDays, dateOf, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
+import { addDays, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
 import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
 import { MoveDialog, MovedNotice, dropMove } from './move_dialog.js';
-import { groupEventsOn, seatsText } from './group_events.js';
+import { seatsText } from './group_events.js';
 
 const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff', group_event: 'ev-group' };
 
@@ -156,33 +156,11 @@ function hoursFor(days) {
   return { slotMinTime: hh(Math.max(0, min - 60)), slotMaxTime: hh(Math.min(24 * 60, Math.ceil(max / 60) * 60 + 60)) };
 }
 
-async function loadDays(dates, locationId, view, refs) {
-  if (view === 'resources') return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId, view: 'resources' })));
-  const [days, groups] = await Promise.all([
-    Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId }))),
-    groupEventsOn(dates[0], dates[dates.length - 1], locationId),
-  ]);
-  for (const day of days) addGroupEvents(day, groups, refs);
-  return days;
-}
-
-/**
- * Group events in their staff member's column, with seats taken of their
- * capacity (the day's own group events get their seats from the list).
- */
-function addGroupEvents(day, groups, refs) {
-  for (const m of day.staff || []) {
-    // A participant's booking is drawn as its group event, once for all of them.
-    m.events = (m.events || []).filter((e) => !(e.kind === 'booking' && e.group_event_id));
-    for (const g of groups) {
-      if (String(g.staff_id) !== String(m.id) || dateOf(g.start) !== day.date) continue;
-      const seats = { seats_taken: g.seats_taken, capacity: g.capacity, seats_left: g.seats_left, service_id: g.service_id };
-      const have = m.events.find((e) => e.kind === 'group_event' && String(e.id) === String(g.id));
-      if (have) Object.assign(have, seats);
-      else m.events.push({ kind: 'group_event', id: g.id, start: g.start, end: g.end, status: g.status, title: byId(refs.services, g.service_id)?.name || '', ...seats });
-    }
-    m.events.sort((a, b) => a.start.localeCompare(b.start));
-  }
+// A staff day's group events (`kind: "group_event"`, with `seats_taken` and
+// `capacity`) stand for their participants, whose bookings are not beside them.
+async function loadDays(dates, locationId, view) {
+  const extra = view === 'resources' ? { view: 'resources' } : {};
+  return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId, ...extra })));
 }
 
 const VIEWS = ['day', 'week', 'resources'];
@@ -213,7 +191,7 @@ function Calendar({ refs, params }) {
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
   // Staff days and resource days have different shapes: while one loads, the other's data is not shown.
   const byUnit = view === 'resources';
-  const loaded = useAsync(async () => ({ byUnit, list: await loadDays(dates, locationId, view, refs) }), [dates.join(), locationId, view, reload]);
+  const loaded = useAsync(async () => ({ byUnit, list: await loadDays(dates, locationId, view) }), [dates.join(), locationId, view, reload]);
   const days = { ...loaded, data: loaded.data?.byUnit === byUnit ? loaded.data.list : null };
   // The resource view of a phone shows one unit at a time, with a picker.
   const units = view === 'resources' && days.data?.[0]?.resources ? unitColumns(days.data[0]) : [];

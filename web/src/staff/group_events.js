@@ -28,18 +28,6 @@ export function seatsText(ev) {
   return ev.capacity && (ev.seats_left ?? ev.capacity - ev.seats_taken) <= 0 ? t('group.full_seats', n) : t('group.seats', n);
 }
 
-/** The live group events of a date range ({from, to} inclusive) at a location; [] while the API has none. */
-export async function groupEventsOn(from, to, locationId) {
-  let items;
-  try {
-    items = await listAll('/group-events', { from, to });
-  } catch (e) {
-    if (e.status === 404 || e.status === 405) return [];
-    throw e;
-  }
-  return items.filter((g) => g.status !== 'cancelled' && (!locationId || !g.location_id || String(g.location_id) === String(locationId)));
-}
-
 export function GroupEventsPage({ params, user }) {
   const data = useAsync(async () => {
     const refs = await loadRefs();
@@ -297,8 +285,4 @@ function CancelGroupEvent({ event, onDone }) {
   </form>`;
 }
 
-/** The calendar's block for a group event: its service and seats, in its staff member's column. */
-export function groupEventTitle(g, refs) {
-  return `${byId(refs.services, g.service_id)?.name || ''} · ${seatsText(g)}`;
-}
 
