@@ -41,7 +41,7 @@ export const tests = {
       await page.getByRole('button', { name: 'Next', exact: true }).click();
       await page.getByRole('button', { name: 'Skip payment' }).click();
       await page.getByRole('heading', { level: 1, name: 'Your details' }).waitFor();
-      await page.getByLabel('Name').fill('Greta Gruppe');
+      await page.getByLabel('Name').fill('Klara Kursteil');
       await page.getByLabel('Phone').fill('+49 30 5550101');
       await page.getByLabel('Email').fill(`class.${Date.now()}@example.test`);
       await page.getByLabel('Password').fill('a-good-password');
@@ -50,7 +50,7 @@ export const tests = {
       await t.shot('portal-seat-booked', page);
       const people = (await admin.get(`/group-events/${g.id}/participants`)).items;
       assertEqual(people.length, 1, 'one participant');
-      assertEqual(people[0].patient?.name, 'Greta Gruppe', 'the visitor');
+      assertEqual(people[0].patient?.name, 'Klara Kursteil', 'the visitor');
       assertEqual(people[0].source, 'online', 'booked online');
       assertEqual(people[0].start, slot.start, 'at the class\'s time');
       assertEqual((await admin.get(`/group-events/${g.id}`)).seats_left, 2, 'two seats left');
