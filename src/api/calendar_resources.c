@@ -36,18 +36,23 @@ unit_columns(struct http_req *req, int64_t location_id, json_t **columns)
     return rc;
 }
 
+/* A booking's unit names its patient; a group event's (a class) none. */
 static json_t *
 use_event(json_t *use, const struct tz_zone *zone)
 {
-    return json_pack("{s:s, s:O, s:o, s:o, s:o, s:o, s:O, s:O, s:{s:O, s:O}}", "kind", "booking",
-                     "id", json_object_get(use, "booking_id"), "start",
-                     sched_time_json(row_int(use, "booking_start_at"), zone), "end",
-                     sched_time_json(row_int(use, "booking_end_at"), zone), "occupied_start",
-                     sched_time_json(row_int(use, "start_at"), zone), "occupied_end",
-                     sched_time_json(row_int(use, "end_at"), zone), "status",
-                     json_object_get(use, "status"), "staff_id", json_object_get(use, "staff_id"),
-                     "patient", "id", json_object_get(use, "patient_id"), "name",
-                     json_object_get(use, "patient_name"));
+    int event = json_is_integer(json_object_get(use, "group_event_id"));
+    json_t *patient = event ? json_null()
+                            : json_pack("{s:O, s:O}", "id", json_object_get(use, "patient_id"),
+                                        "name", json_object_get(use, "patient_name"));
+
+    return json_pack(
+        "{s:s, s:O, s:o, s:o, s:o, s:o, s:O, s:O, s:o}", "kind", event ? "group_event" : "booking",
+        "id", json_object_get(use, event ? "group_event_id" : "booking_id"), "start",
+        sched_time_json(row_int(use, "booking_start_at"), zone), "end",
+        sched_time_json(row_int(use, "booking_end_at"), zone), "occupied_start",
+        sched_time_json(row_int(use, "start_at"), zone), "occupied_end",
+        sched_time_json(row_int(use, "end_at"), zone), "status", json_object_get(use, "status"),
+        "staff_id", json_object_get(use, "staff_id"), "patient", patient);
 }
 
 /* Uses and columns come in the same (resource, unit) order, so one pass

@@ -416,9 +416,11 @@ int store_unit_uses(struct store_conn *c, const int64_t *resource_ids, size_t n,
 int store_booking_units_set(struct store_conn *c, int64_t booking_id,
                             const struct store_unit_use *units, size_t n);
 /* Units held at location_id over intervals overlapping [from, to), with
- * their bookings: [{resource_id, unit, booking_id, start_at, end_at,
- * booking_start_at, booking_end_at, status, patient_id, patient_name,
- * staff_id}] by resource, unit and start. */
+ * their bookings or group events: [{resource_id, unit, booking_id,
+ * group_event_id (one of the two is null), start_at, end_at,
+ * booking_start_at, booking_end_at (the holder's own times), status,
+ * patient_id, patient_name (null for an event), staff_id}] by resource,
+ * unit and start. */
 int store_location_unit_uses(struct store_conn *c, int64_t location_id, int64_t from, int64_t to,
                              json_t **items);
 

@@ -186,6 +186,8 @@ def test_participant_booking_takes_the_events_time_and_invoices_seats(ctx):
         expect_field_error(_join(c, ev["id"], make_patient(c)["id"], seats=4), "seats")
         expect_field_error(_join(c, ev["id"], make_patient(c)["id"], seats=0), "seats")
         expect_field_error(_join(c, 999999, make_patient(c)["id"]), "group_event_id")
+        expect_field_error(book(c, st["id"], [svc["id"]], local_iso(day, "15:00"),
+                                make_patient(c)["id"], seats=2), "seats")
         eq(c.get(API + "/group-events/%d" % ev["id"]).expect(200)["seats_taken"], 2,
            "refusals took no seats")
         # Cancelling a participant gives its seats back.
@@ -396,6 +398,48 @@ def test_event_and_booking_overlap_both_ways(ctx):
        1, "only the free event was stored")
 
 
+def test_events_and_bookings_race_one_winner(ctx):
+    # Racers for one staff member's 10:00: half schedule a class, half
+    # book a check-up inside it. The staff lock lets exactly one through.
+    c = ctx.admin
+    day = next_weekday(5, min_ahead=28)
+    _, st, svc = _class(c, 5, capacity=4)
+    single = make_service(c, 30)
+    n = 10
+    patients = [make_patient(c)["id"] for _ in range(n)]
+    results = [None] * n
+    barrier = threading.Barrier(n)
+    clients = [Client(ctx.port) for _ in range(n)]
+    for cl in clients:
+        cl.cookies, cl.csrf = dict(c.cookies), c.csrf
+
+    def racer(i):
+        try:
+            barrier.wait(timeout=30)
+            if i % 2:
+                r = _event(clients[i], st["id"], svc["id"], local_iso(day, "10:00"))
+            else:
+                r = book(clients[i], st["id"], [single["id"]], local_iso(day, "10:30"),
+                         patients[i])
+            results[i] = r.status
+        except Exception as exc:  # reported with the others below
+            results[i] = repr(exc)
+
+    with _mode(c, "mixed"):
+        threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    check(all(r in (201, 409) for r in results), "every racer reported 201 or 409: %r" % results)
+    eq(results.count(201), 1, "exactly one of events and bookings won: %r" % results)
+    live = (ctx.sql_rows("SELECT count(*) FROM group_events WHERE staff_id = ? "
+                         "AND status <> 'cancelled'", (st["id"],))[0][0]
+            + ctx.sql_rows("SELECT count(*) FROM bookings WHERE staff_id = ? "
+                           "AND status <> 'cancelled'", (st["id"],))[0][0])
+    eq(live, 1, "one thing stored for that time")
+
+
 def test_database_refuses_overlapping_events(ctx):
     c = ctx.admin
     day = next_weekday(2, min_ahead=21)
@@ -442,6 +486,13 @@ def test_resources_taken_by_events(ctx):
         check("resource" in prob.get("detail", ""), "409 names the resource: %r" % prob)
         book_ok(c, b["id"], [scan["id"]], local_iso(day, "12:00"), make_patient(c)["id"])
         _event(c, a["id"], yoga["id"], local_iso(day, "12:00")).expect_problem(409)
+        view = c.get(API + "/calendar", date=str(day), location_id=cl.loc_id,
+                     view="resources").expect(200)
+        col = [r for r in view["resources"] if r["resource_id"] == room["id"]][0]
+        eq([(e["kind"], e["id"], e["staff_id"], e["patient"], e["start"]) for e in col["events"]
+            if e["kind"] == "group_event"],
+           [("group_event", ev["id"], a["id"], None, ev["start"])],
+           "the resource view shows the event in the room's column")
         # Cancelled, the event gives the room back.
         c.post(API + "/group-events/%d/cancel" % ev["id"], {}).expect(200)
         book_ok(c, b["id"], [scan["id"]], local_iso(day, "10:30"), make_patient(c)["id"])
@@ -543,6 +594,10 @@ def test_holds_on_seats(ctx):
            "held seats are not left for others")
         expect_field_error(cb.post(API + "/holds", {"group_event_id": ev["id"], "seats": 3}),
                            "seats")
+        expect_field_error(cb.post(API + "/holds", {"staff_id": st["id"],
+                                                    "service_ids": [svc["id"]],
+                                                    "start": local_iso(day, "15:00"),
+                                                    "seats": 2}), "seats")
         cb.post(API + "/holds", {"group_event_id": ev["id"], "seats": 2}).expect_problem(409)
         _join(cb, ev["id"], seats=2).expect_problem(409)
         _join(cb, ev["id"]).expect(201)  # the one seat left

@@ -439,8 +439,11 @@ def test_walk_group_events(ctx):
     a.put(API + "/staff/%d/shifts" % coach["id"],
           {"shifts": [{"weekday": 4, "start": "08:00", "end": "18:00",
                        "location_id": loc["id"]}]}).expect(200)
+    studio = a.post(API + "/resources", {"name": unique("Studio"), "location_id": loc["id"],
+                                         "kind": "room", "quantity": 1}).expect(201)
     yoga = a.post(API + "/services", {"name": unique("Yoga"), "duration_min": 60, "price": 1500,
-                                      "capacity": 6, "online_booking": True}).expect(201)
+                                      "capacity": 6, "online_booking": True,
+                                      "resource_ids": [studio["id"]]}).expect(201)
     day = next_weekday(4)
     until = (day + datetime.timedelta(days=7)).isoformat()
     ev = s.post(API + "/group-events", {"service_id": yoga["id"], "staff_id": coach["id"],
@@ -474,6 +477,8 @@ def test_walk_group_events(ctx):
     me.get(API + "/group-events/%d/participants" % ev["id"]).expect_problem(403)
     v.get(API + "/group-events/%d/participants" % ev["id"]).expect_problem(401)
     s.get(API + "/calendar", date=day.isoformat(), location_id=loc["id"]).expect(200)
+    s.get(API + "/calendar", date=day.isoformat(), location_id=loc["id"],
+          view="resources").expect(200)
     second = ev["events"][1]["id"]
     s.post(API + "/group-events/%d/cancel" % second, {"scope": "sometimes"}).expect_problem(422)
     me.post(API + "/group-events/%d/cancel" % second, {}).expect_problem(403)

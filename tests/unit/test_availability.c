@@ -1408,6 +1408,47 @@ test_result_append_and_empty(void **state)
     expect_reason(&q, &none, utc(2026, 6, 1, 7, 0), "outside the staff member's shifts");
 }
 
+/* A group event's seats join the engine's slots: computed slots carry no
+ * event, and the list is put back in start, staff, event order. */
+static void
+test_result_add_event_slots(void **state)
+{
+    struct fixture *f = *state;
+    int64_t d = day_of(2026, 6, 1);
+    struct avail_shift sh = shift_on(d, 9 * 60, 10 * 60, f->berlin);
+    struct avail_staff st = staff_of(2, &sh, 1, NULL, 0);
+    struct avail_query q = query_on(d);
+    struct avail_slot ev = {0};
+    struct avail_result r;
+    size_t i;
+
+    avail_result_init(&r);
+    assert_int_equal(avail_compute(&q, &st, 1, &r), ERR_OK);
+    assert_int_equal(r.n, 3); /* 09:00, 09:15, 09:30 for 30 minutes */
+    for (i = 0; i < r.n; i++)
+        assert_int_equal(r.slots[i].group_event_id, 0);
+    ev.staff_id = 1;
+    ev.start = utc(2026, 6, 1, 7, 15);
+    ev.end = ev.start + 3600;
+    ev.group_event_id = 42;
+    ev.seats_left = 3;
+    assert_int_equal(avail_result_add(&r, &ev), ERR_OK);
+    ev.staff_id = 2;
+    ev.start = utc(2026, 6, 1, 6, 0);
+    ev.group_event_id = 7;
+    assert_int_equal(avail_result_add(&r, &ev), ERR_OK);
+    avail_result_sort(&r);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.slots[0].group_event_id, 7);
+    assert_int_equal(r.slots[1].start, utc(2026, 6, 1, 7, 0));
+    /* Same start: staff 1's event before staff 2's slot. */
+    assert_int_equal(r.slots[2].group_event_id, 42);
+    assert_int_equal(r.slots[2].seats_left, 3);
+    assert_int_equal(r.slots[3].staff_id, 2);
+    assert_int_equal(r.slots[3].start, utc(2026, 6, 1, 7, 15));
+    avail_result_cleanup(&r);
+}
+
 /* The size of the benchmark case: 50 staff, a week, two shifts a day and
  * about 11 busy entries per staff-day. Timing is measured outside the
  * tests; here the answer must be complete and ordered. */
@@ -1505,6 +1546,7 @@ main(void)
         cmocka_unit_test(test_invalid_query),
         cmocka_unit_test(test_invalid_staff),
         cmocka_unit_test(test_result_append_and_empty),
+        cmocka_unit_test(test_result_add_event_slots),
         cmocka_unit_test(test_fifty_staff_week),
     };
 

@@ -31,12 +31,15 @@ static const char SQL_UNITS_DELETE[] = "DELETE FROM booking_resources WHERE book
 static const char SQL_UNIT_INSERT[] =
     "INSERT INTO booking_resources (booking_id, resource_id, unit, start_at, end_at) "
     "VALUES (?, ?, ?, ?, ?)";
+/* A unit is a booking's or a group event's (then without a patient). */
 static const char SQL_LOCATION_UNIT_USES[] =
-    "SELECT r.resource_id, r.unit, r.booking_id, r.start_at, r.end_at, "
-    "b.start_at AS booking_start_at, b.end_at AS booking_end_at, b.status, b.patient_id, "
-    "p.name AS patient_name, b.staff_id "
+    "SELECT r.resource_id, r.unit, r.booking_id, r.group_event_id, r.start_at, r.end_at, "
+    "coalesce(b.start_at, e.start_at) AS booking_start_at, "
+    "coalesce(b.end_at, e.end_at) AS booking_end_at, coalesce(b.status, e.status) AS status, "
+    "b.patient_id, p.name AS patient_name, coalesce(b.staff_id, e.staff_id) AS staff_id "
     "FROM booking_resources r JOIN resources res ON res.id = r.resource_id "
-    "JOIN bookings b ON b.id = r.booking_id JOIN patients p ON p.id = b.patient_id "
+    "LEFT JOIN bookings b ON b.id = r.booking_id LEFT JOIN patients p ON p.id = b.patient_id "
+    "LEFT JOIN group_events e ON e.id = r.group_event_id "
     "WHERE res.location_id = ?1 AND r.start_at < ?3 AND r.end_at > ?2 "
     "ORDER BY r.resource_id, r.unit, r.start_at";
 
