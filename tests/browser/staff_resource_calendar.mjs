@@ -4,6 +4,7 @@
 import { assert, assertEqual, DEMO } from './_harness.mjs';
 import { axeViolations } from './_axe.mjs';
 import { addDays, today } from './portal_lib.mjs';
+import { withMode, freeDayStart } from './_group.mjs';
 
 /** A day well beyond the other tests' two to four weeks where staff 1 and 2 are both free at one time. */
 async function commonFreeTime(admin, serviceId) {
@@ -82,6 +83,35 @@ export const tests = {
     await p.getByRole('heading', { name: 'Free time' }).waitFor();
     await p.locator('.ec-header', { hasText: name(1) }).waitFor();
     assertEqual(await p.locator('.ec-header', { hasText: 'Hygiene chair' }).count(), 0, 'no chair columns in the staff view');
+  },
+
+  async 'a class holds one unit for all its seats and opens as its group event'(t) {
+    const admin = await t.apiAs(DEMO.admin);
+    const p = t.page;
+    const chair = (await admin.get('/resources')).items.find((r) => r.name === 'Hygiene chair');
+    assert(chair, 'the chair of the test above');
+    const service = await admin.post('/services', {
+      name: 'Brushing class', duration_min: 45, price: 1500, capacity: 4, resource_ids: [chair.id],
+    });
+    const slot = await freeDayStart(admin, 3, 130);
+    const day = slot.start.slice(0, 10);
+    await withMode(admin, 'mixed', async () => {
+      const g = await admin.post('/group-events', { service_id: service.id, staff_id: 3, location_id: chair.location_id, start: slot.start });
+      await admin.post('/bookings', { group_event_id: g.id, patient_id: 2 });
+      await admin.post('/bookings', { group_event_id: g.id, patient_id: 3 });
+      await t.staffLogin();
+      await p.goto(`/#/calendar?date=${day}&view=resources`);
+      const block = p.getByRole('button', { name: /Brushing class · Clara Jensen/ });
+      await block.waitFor();
+      assertEqual(await block.count(), 1, 'one block for the class, not one per participant');
+      await block.scrollIntoViewIfNeeded();
+      assert(await inColumn(p, 'Hygiene chair 1', block), 'in the first chair\'s column');
+      await t.shot('resource-view-class');
+      await block.click();
+      const win = p.getByRole('dialog', { name: 'Group event' });
+      await win.getByText('2/4 seats taken').waitFor();
+      assert((await win.textContent()).includes('Brushing class'), 'the window is the class\'s');
+    });
   },
 
   async 'a phone shows one unit at a time with a picker'(t) {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
-import { api } from '../lib/api.js';
+import { api, listAll } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
 import { addDays, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
@@ -68,7 +68,8 @@ function unitEvents(column, staff, services) {
   const rid = { resourceIds: [column.id] };
   for (const e of column.col.events || []) {
     const kind = e.kind || 'booking';
-    const who = kind === 'group_event' ? byId(services, e.service_id)?.name || e.title : e.patient?.name;
+    // A class holds one unit for all its seats, and names no patient.
+    const who = kind === 'group_event' ? byId(services, e.service_id)?.name || e.title || t('kind.group_event') : e.patient?.name;
     const by = staff.find((s) => String(s.id) === String(e.staff_id));
     if (e.occupied_start !== e.start || e.occupied_end !== e.end) {
       out.push({ start: wall(e.occupied_start), end: wall(e.occupied_end), display: 'background', classNames: ['ev-occupied'], ...rid });
@@ -159,8 +160,24 @@ function hoursFor(days) {
 // A staff day's group events (`kind: "group_event"`, with `seats_taken` and
 // `capacity`) stand for their participants, whose bookings are not beside them.
 async function loadDays(dates, locationId, view) {
-  const extra = view === 'resources' ? { view: 'resources' } : {};
-  return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId, ...extra })));
+  if (view === 'resources') return [await loadUnits(dates[0], locationId)];
+  return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId })));
+}
+
+/**
+ * The resource view's day. A unit a class holds names only the event: its
+ * service and seats come from the day's group events.
+ */
+async function loadUnits(date, locationId) {
+  const day = await api.get('/calendar', { date, location_id: locationId, view: 'resources' });
+  const held = (day.resources || []).flatMap((c) => c.events || []).filter((e) => e.kind === 'group_event');
+  if (!held.length) return day;
+  const groups = await listAll('/group-events', { from: date, to: date });
+  for (const e of held) {
+    const g = groups.find((x) => String(x.id) === String(e.id));
+    if (g) Object.assign(e, { service_id: g.service_id, seats_taken: g.seats_taken, capacity: g.capacity, seats_left: g.seats_left });
+  }
+  return day;
 }
 
 const VIEWS = ['day', 'week', 'resources'];
