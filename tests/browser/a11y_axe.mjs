@@ -10,10 +10,12 @@ const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch:
 const STAFF_SCREENS = (day) => [
   ['calendar', `/#/calendar?date=${day}`],
   ['calendar-week', `/#/calendar?date=${day}&view=week&staff_id=1`],
+  ['calendar-resources', `/#/calendar?date=${day}&view=resources`],
   ['create-booking', '/#/booking/new'],
   ['new-appointment', '/#/appointments/new'],
   ['manage-bookings', '/#/bookings'],
   ['appointments', '/#/appointments'],
+  ['group-events', '/#/group-events'],
   ['patients', '/#/patients'],
   ['patient-profile', '/#/patients/1'],
   ['services', '/#/services'],

@@ -11,6 +11,7 @@ import { staffName, money, paymentLabel, Problem, offeredStaff } from './catalog
 import { signupProblems } from './checks.js';
 import { MethodStep, PaymentNote, goToCard, payBody, payChoiceText, payMethods, pendingPayment, notedPending } from './payment.js';
 import { PackageCoverage } from './packages.js';
+import { availabilityWithSeats, isFull, slotLabel } from '../lib/seats.js';
 
 const ANY = 'any';
 const PATIENT_FIELDS = ['patient.name', 'patient.phone', 'patient.email', 'patient.password', 'name', 'phone', 'email', 'password'];
@@ -73,7 +74,10 @@ export function BookingWizard({ cat, user, onUser }) {
     setSlot(next);
     if (!next) return;
     try {
-      const h = await api.post('/holds', { staff_id: next.staff_id, service_ids: serviceIds, start: next.start });
+      // A seat in a group event is held by the event, any other time by staff, services and start.
+      const h = await api.post('/holds', next.group_event_id
+        ? { group_event_id: next.group_event_id, seats: 1 }
+        : { staff_id: next.staff_id, service_ids: serviceIds, start: next.start });
       const minutes = Number(settings.hold_minutes) || 0;
       // The browser's own clock counts down, whatever the server's says.
       const until = minutes ? Date.now() + minutes * 60000 : Date.parse(h.expires_at);
@@ -82,7 +86,7 @@ export function BookingWizard({ cat, user, onUser }) {
     } catch (e) {
       if (e.status === 409) {
         setSlot(null);
-        setHoldError(t('capacity.hold_failed'));
+        setHoldError(next.group_event_id ? t('seats.hold_full') : t('capacity.hold_failed'));
       }
     }
   }
@@ -136,7 +140,7 @@ export function BookingWizard({ cat, user, onUser }) {
     body = html`<${StaffStep} cat=${cat} serviceIds=${serviceIds} value=${staffId}
       onChange=${(v) => { setStaffId(v); clearSlot(); }} />`;
   else if (name === 'datetime')
-    body = html`<${DateTimeStep} cat=${cat} tz=${tz} serviceIds=${serviceIds} staffId=${staffId} date=${date}
+    body = html`<${DateTimeStep} cat=${cat} tz=${tz} serviceIds=${serviceIds} services=${services} staffId=${staffId} date=${date}
       onDate=${(d) => { setDate(d); clearSlot(); }} slot=${slot} onSlot=${pickSlot}
       linked=${link && !link.done ? link : null} onLinked=${(s) => { pickSlot(s); setLink({ ...link, done: true }); go(step + 1); }} />
       ${holdError ? html`<p class="error-box" role="alert">${holdError}</p>` : null}`;
@@ -215,6 +219,7 @@ function Summary({ cat, services, staffId, slot, hold, total, duration, onRemove
     ${slot
       ? html`<h3>${t('portal.summary.when')}</h3>
           <p>${longDate(dateOf(slot.start), locale())}, ${t('portal.time.range', { start: timeOf(slot.start), end: timeOf(slot.end) })}</p>
+          ${slot.group_event_id ? html`<p class="muted">${t('seats.left', { n: Number(slot.seats_left) })}</p>` : null}
           ${hold ? html`<${HoldTimer} hold=${hold} />` : null}`
       : null}
     ${services.length
@@ -263,11 +268,11 @@ function availabilityParams(serviceIds, staffId, from, to) {
   return { service_ids: serviceIds.join(','), from, to, staff_id: staffId === ANY ? undefined : staffId };
 }
 
-function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot, linked, onLinked }) {
+function DateTimeStep({ cat, tz, serviceIds, services, staffId, date, onDate, slot, onSlot, linked, onLinked }) {
   const today = todayIn(tz);
   const advance = cat.settings?.max_advance_days;
   const last = advance > 0 ? addDays(today, advance) : undefined;
-  const avail = useAsync(() => api.get('/availability', availabilityParams(serviceIds, staffId, date, date)), [
+  const avail = useAsync(() => availabilityWithSeats(availabilityParams(serviceIds, staffId, date, date), services, date), [
     serviceIds.join(','),
     staffId,
     date,
@@ -280,12 +285,13 @@ function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot
     if (s) onLinked(s);
   }, [avail.data]);
 
-  // One button per start time; with "any" staff the first free one takes it.
+  // One button per start time (per group event); with "any" staff the first free one takes it.
   const times = [];
   const seen = new Set();
   for (const s of avail.data?.slots || []) {
-    if (seen.has(s.start)) continue;
-    seen.add(s.start);
+    const key = s.group_event_id ? `g${s.group_event_id}` : s.start;
+    if (seen.has(key)) continue;
+    seen.add(key);
     times.push(s);
   }
 
@@ -294,7 +300,7 @@ function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot
     const from = addDays(date, 1);
     try {
       const r = await api.get('/availability', availabilityParams(serviceIds, staffId, from, addDays(from, 60)));
-      const first = r.slots?.[0];
+      const first = r.slots?.find((s) => !isFull(s));
       setSearch({ busy: false, none: !first, error: null });
       if (first) onDate(dateOf(first.start));
     } catch (e) {
@@ -325,9 +331,9 @@ function DateTimeStep({ cat, tz, serviceIds, staffId, date, onDate, slot, onSlot
       ${!avail.loading && times.length
         ? html`<div class="time-grid">
             ${times.map((s) => {
-              const on = slot && slot.start === s.start && (staffId === ANY || slot.staff_id === s.staff_id);
-              return html`<button type="button" class="time ${on ? 'selected' : 'secondary'}" aria-pressed=${on ? 'true' : 'false'}
-                onClick=${() => onSlot(s)}>${digits(timeOf(s.start))}</button>`;
+              const on = slot && slot.start === s.start && (staffId === ANY || slot.staff_id === s.staff_id) && slot.group_event_id === s.group_event_id;
+              return html`<button type="button" class="time ${on ? 'selected' : 'secondary'} ${s.group_event_id ? 'seat-slot' : ''}" aria-pressed=${on ? 'true' : 'false'}
+                disabled=${isFull(s)} onClick=${() => onSlot(s)}>${slotLabel(s)}</button>`;
             })}
           </div>`
         : null}
@@ -380,7 +386,9 @@ function DetailsStep({ cat, user, onUser, services, staffId, slot, hold, notes, 
   const { submit: complete, busy, error } = useSubmit(async () => {
     if (Object.keys(local).length) return setReveal(true);
     let me = user;
-    const body = { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
+    const body = slot.group_event_id
+      ? { group_event_id: slot.group_event_id, notes }
+      : { staff_id: slot.staff_id, service_ids: services.map((s) => s.id), start: slot.start, notes };
     if (pay) Object.assign(body, payBody(pay));
     if (referral) body.booking_referral = referral;
     if (hold) body.hold_token = hold.token;

@@ -9,6 +9,7 @@ import { addDays, dateOf, timeOf, todayIn, longDate, clock } from '../lib/time.j
 import { t, locale, money } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch, newPatientProblems } from './patient_picker.js';
+import { availabilityWithSeats, isFull, slotLabel } from '../lib/seats.js';
 
 const STEPS = ['service', 'staff', 'datetime', 'patient', 'notes'];
 
@@ -60,7 +61,8 @@ function Wizard({ refs, params }) {
   }
 
   const { submit: complete, busy, error, setError } = useSubmit(async () => {
-    const body = { staff_id: staffId, service_ids: serviceIds, start: slot.start, notes };
+    // A seat in a group event is booked by the event; other times by staff, services and start.
+    const body = slot.group_event_id ? { group_event_id: slot.group_event_id, notes } : { staff_id: staffId, service_ids: serviceIds, start: slot.start, notes };
     if (patient) body.patient_id = patient.id;
     else {
       body.patient = { name: newPatient.name.trim(), phone: newPatient.phone.trim() };
@@ -97,7 +99,7 @@ function Wizard({ refs, params }) {
         ${step === 0 ? html`<${ServiceStep} refs=${refs} selected=${serviceIds} single=${single} onToggle=${toggleService} />` : null}
         ${step === 1 ? html`<${StaffStep} staff=${staff} selected=${staffId} onSelect=${(id) => { setStaffId(id); setSlot(null); }} />` : null}
         ${step === 2
-          ? html`<${SlotPicker} serviceIds=${serviceIds} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
+          ? html`<${SlotPicker} serviceIds=${serviceIds} services=${services} staffId=${staffId} locationId=${locationId} date=${date} setDate=${setDate}
               slot=${slot} setSlot=${setSlot} wantTime=${params.time} />`
           : null}
         ${step === 3
@@ -151,9 +153,9 @@ function StaffStep({ staff, selected, onSelect }) {
 }
 
 /** Free times of the services with a staff member on a date, as buttons; also rescheduling's picker (reschedule.js). */
-export function SlotPicker({ serviceIds, staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
+export function SlotPicker({ serviceIds, services = [], staffId, locationId, date, setDate, slot, setSlot, wantTime }) {
   const avail = useAsync(
-    () => api.get('/availability', { service_ids: serviceIds, staff_id: staffId, location_id: locationId, from: date, to: date }),
+    () => availabilityWithSeats({ service_ids: serviceIds, staff_id: staffId, location_id: locationId, from: date, to: date }, services, date),
     [date, staffId, serviceIds.join()],
   );
   const [searching, setSearching] = useState(false);
@@ -162,7 +164,7 @@ export function SlotPicker({ serviceIds, staffId, locationId, date, setDate, slo
 
   useEffect(() => {
     if (!slot && wantTime && slots.length) {
-      const s = slots.find((x) => timeOf(x.start) === wantTime);
+      const s = slots.find((x) => timeOf(x.start) === wantTime && !isFull(x));
       if (s) setSlot(s);
     }
   }, [avail.data]);
@@ -195,8 +197,8 @@ export function SlotPicker({ serviceIds, staffId, locationId, date, setDate, slo
         ? html`<fieldset><legend>${t('wizard.free_times', { date: longDate(date, locale()), min: avail.data.duration_min })}</legend>
             <div class="slots">
               ${slots.map(
-                (s) => html`<button type="button" class=${slot?.start === s.start ? '' : 'secondary'} aria-pressed=${slot?.start === s.start}
-                  onClick=${() => setSlot(s)}>${clock(s.start)}</button>`,
+                (s) => html`<button type="button" class="${slot?.start === s.start ? '' : 'secondary'} ${s.group_event_id ? 'seat-slot' : ''}"
+                  aria-pressed=${slot?.start === s.start} disabled=${isFull(s)} onClick=${() => setSlot(s)}>${slotLabel(s)}</button>`,
               )}
             </div></fieldset>`
         : html`<p class="muted">${t('wizard.no_slots')}</p>`
@@ -217,6 +219,7 @@ function Summary({ refs, services, staffId, slot, patient }) {
       <dt>${t('wizard.price')}</dt><dd>${money(total, cur)}</dd>
       <dt>${t('booking.staff')}</dt><dd>${byId(refs.staff, staffId)?.name || t('common.none')}</dd>
       <dt>${t('booking.when')}</dt><dd>${slot ? `${longDate(dateOf(slot.start), locale())} ${clock(slot.start)}` : t('common.none')}</dd>
+      ${slot?.group_event_id ? html`<dt>${t('group.seats_col')}</dt><dd>${t('seats.left', { n: Number(slot.seats_left) })}</dd>` : null}
       <dt>${t('booking.patient')}</dt><dd>${patient?.name || t('common.none')}</dd>
     </dl>
   </aside>`;

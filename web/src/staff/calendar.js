@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { createCalendar, destroyCalendar, ResourceTimeGrid, TimeGrid, Interaction } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
-import { api } from '../lib/api.js';
+import { api, listAll } from '../lib/api.js';
 import { html, ErrorBox, Loading, useAsync, useMedia, ZoneNote } from '../lib/ui.js';
 import { navigate, href } from '../lib/router.js';
 import { addDays, todayIn, wall, wallFromDate, weekStart, longDate, timeOf, nowWall } from '../lib/time.js';
@@ -14,8 +14,9 @@ import { loadRefs, byId, clinicZone } from './data.js';
 import { EventWindow } from './event_window.js';
 import { QuickBook, FreeTimeList, FreeTimeWeek, isFreeAt } from './quick_book.js';
 import { MoveDialog, MovedNotice, dropMove } from './move_dialog.js';
+import { seatsText } from './group_events.js';
 
-const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff' };
+const KIND_CLASS = { booking: 'ev-booking', appointment: 'ev-appointment', time_off: 'ev-timeoff', group_event: 'ev-group' };
 
 /** Calendar events (and shaded shifts) for one staff member's day. */
 function toEvents(member, resourced) {
@@ -31,11 +32,57 @@ function toEvents(member, resourced) {
       id: `${e.kind}-${e.id}`,
       start: wall(e.start),
       end: wall(e.end),
-      title: e.kind === 'time_off' ? t('cal.time_off', { reason: e.title || '' }) : who ? `${who} · ${e.title || ''}` : e.title || '',
-      editable: !cancelled && e.kind !== 'time_off',
+      title: e.kind === 'time_off'
+        ? t('cal.time_off', { reason: e.title || '' })
+        : e.kind === 'group_event'
+          ? `${e.title || ''} · ${seatsText(e)}`
+          : who ? `${who} · ${e.title || ''}` : e.title || '',
+      // A group event moves with its participants: it is changed from its own window, not dragged.
+      editable: !cancelled && e.kind !== 'time_off' && e.kind !== 'group_event',
       classNames: [KIND_CLASS[e.kind] || 'ev-booking', cancelled ? 'ev-cancelled' : '', !cancelled && e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
       backgroundColor: e.kind === 'booking' && !cancelled ? readableBackground(member.color) : undefined,
       extendedProps: { kind: e.kind, id: e.id, status: e.status, attendance: e.attendance, staffId: member.id, patient: e.patient },
+      ...rid,
+    });
+  }
+  return out;
+}
+
+/** The columns of the resource view: one per unit, named "Room 2" when a resource has more than one. */
+export function unitColumns(day) {
+  const units = {};
+  for (const c of day.resources || []) units[c.resource_id] = (units[c.resource_id] || 0) + 1;
+  return (day.resources || []).map((c) => ({
+    id: `${c.resource_id}-${c.unit}`,
+    title: units[c.resource_id] > 1 ? t('cal.resource_unit', { name: c.name, unit: c.unit }) : c.name,
+    col: c,
+  }));
+}
+
+/**
+ * The resource view's blocks: each booking holding a unit, with its staff
+ * member's name, and its buffers (the occupied interval) shaded behind it.
+ */
+function unitEvents(column, staff, services) {
+  const out = [];
+  const rid = { resourceIds: [column.id] };
+  for (const e of column.col.events || []) {
+    const kind = e.kind || 'booking';
+    // A class holds one unit for all its seats, and names no patient.
+    const who = kind === 'group_event' ? byId(services, e.service_id)?.name || e.title || t('kind.group_event') : e.patient?.name;
+    const by = staff.find((s) => String(s.id) === String(e.staff_id));
+    if (e.occupied_start !== e.start || e.occupied_end !== e.end) {
+      out.push({ start: wall(e.occupied_start), end: wall(e.occupied_end), display: 'background', classNames: ['ev-occupied'], ...rid });
+    }
+    out.push({
+      id: `unit-${column.id}-${e.id}`,
+      start: wall(e.start),
+      end: wall(e.end),
+      title: [who, by?.name, kind === 'group_event' && e.capacity ? seatsText(e) : ''].filter(Boolean).join(' · '),
+      editable: false,
+      classNames: [KIND_CLASS[kind] || 'ev-booking', e.attendance ? `att-${e.attendance}` : ''].filter(Boolean),
+      backgroundColor: kind === 'booking' ? readableBackground(by?.color) : undefined,
+      extendedProps: { kind, id: e.id, status: e.status, attendance: e.attendance, staffId: e.staff_id, patient: e.patient },
       ...rid,
     });
   }
@@ -98,8 +145,8 @@ function hoursFor(days) {
   let max = 18 * 60;
   const mins = (iso) => +iso.slice(11, 13) * 60 + +iso.slice(14, 16);
   for (const day of days) {
-    for (const m of day.staff || []) {
-      for (const s of [...(m.shifts || []), ...(m.events || [])]) {
+    for (const m of [...(day.staff || []), ...(day.resources || [])]) {
+      for (const s of [...(m.shifts || []), ...(m.events || []).map((e) => ({ start: e.occupied_start || e.start, end: e.occupied_end || e.end }))]) {
         min = Math.min(min, mins(s.start));
         const end = s.end.slice(0, 10) > s.start.slice(0, 10) ? 24 * 60 : mins(s.end);
         max = Math.max(max, end);
@@ -110,9 +157,30 @@ function hoursFor(days) {
   return { slotMinTime: hh(Math.max(0, min - 60)), slotMaxTime: hh(Math.min(24 * 60, Math.ceil(max / 60) * 60 + 60)) };
 }
 
-async function loadDays(dates, locationId) {
+// A staff day's group events (`kind: "group_event"`, with `seats_taken` and
+// `capacity`) stand for their participants, whose bookings are not beside them.
+async function loadDays(dates, locationId, view) {
+  if (view === 'resources') return [await loadUnits(dates[0], locationId)];
   return Promise.all(dates.map((date) => api.get('/calendar', { date, location_id: locationId })));
 }
+
+/**
+ * The resource view's day. A unit a class holds names only the event: its
+ * service and seats come from the day's group events.
+ */
+async function loadUnits(date, locationId) {
+  const day = await api.get('/calendar', { date, location_id: locationId, view: 'resources' });
+  const held = (day.resources || []).flatMap((c) => c.events || []).filter((e) => e.kind === 'group_event');
+  if (!held.length) return day;
+  const groups = await listAll('/group-events', { from: date, to: date });
+  for (const e of held) {
+    const g = groups.find((x) => String(x.id) === String(e.id));
+    if (g) Object.assign(e, { service_id: g.service_id, seats_taken: g.seats_taken, capacity: g.capacity, seats_left: g.seats_left });
+  }
+  return day;
+}
+
+const VIEWS = ['day', 'week', 'resources'];
 
 export function CalendarPage({ params }) {
   const refs = useAsync(() => loadRefs(), []);
@@ -125,11 +193,11 @@ function Calendar({ refs, params }) {
   const locationId = params.location_id || refs.locations[0]?.id;
   const tz = clinicZone(refs, locationId);
   const date = params.date || todayIn(tz);
-  const view = params.view === 'week' ? 'week' : 'day';
+  const view = VIEWS.includes(params.view) ? params.view : 'day';
   const staffId = params.staff_id || refs.staff[0]?.id;
   // On a phone the day view shows one staff member at a time, with a picker.
   const narrow = useMedia('(max-width: 640px)');
-  const oneStaff = view === 'week' || narrow;
+  const oneStaff = view === 'week' || (narrow && view === 'day');
   const [reload, setReload] = useState(0);
   const [open, setOpen] = useState(null);
   const [moveError, setMoveError] = useState(null);
@@ -138,9 +206,17 @@ function Calendar({ refs, params }) {
   const [move, setMove] = useState(null);
   const [moved, setMoved] = useState(null);
   const dates = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart(date), i)) : [date];
-  const days = useAsync(() => loadDays(dates, locationId), [dates.join(), locationId, reload]);
+  // Staff days and resource days have different shapes: while one loads, the other's data is not shown.
+  const byUnit = view === 'resources';
+  const loaded = useAsync(async () => ({ byUnit, list: await loadDays(dates, locationId, view) }), [dates.join(), locationId, view, reload]);
+  const days = { ...loaded, data: loaded.data?.byUnit === byUnit ? loaded.data.list : null };
+  // The resource view of a phone shows one unit at a time, with a picker.
+  const units = view === 'resources' && days.data?.[0]?.resources ? unitColumns(days.data[0]) : [];
+  const unitId = units.some((u) => u.id === params.unit) ? params.unit : units[0]?.id;
 
-  const go = (changes) => navigate('/calendar', { location_id: locationId, date, view, staff_id: oneStaff ? staffId : undefined, ...changes });
+  const go = (changes) => navigate('/calendar', {
+    location_id: locationId, date, view, staff_id: oneStaff ? staffId : undefined, unit: view === 'resources' && narrow ? unitId : undefined, ...changes,
+  });
   const step = view === 'week' ? 7 : 1;
 
   // A drop asks first (move_dialog.js); a move can be undone from its notice.
@@ -163,6 +239,14 @@ function Calendar({ refs, params }) {
     setMoved(null);
     setNotice(t('quick.booked', { name: name || '', time: timeOf(b.start), staff: byId(refs.staff, b.staff_id)?.name || '' }));
     setReload((n) => n + 1);
+  }
+
+  function onGroupCreated(r, n) {
+    setQuick(null);
+    setMoveError(null);
+    setMoved(null);
+    setNotice(t('group.saved', { n }));
+    setReload((k) => k + 1);
   }
 
   return html`<section class="calendar-page">
@@ -189,6 +273,7 @@ function Calendar({ refs, params }) {
       <div class="seg" role="group" aria-label=${t('cal.view')}>
         <button type="button" class=${view === 'day' ? '' : 'secondary'} aria-pressed=${view === 'day'} onClick=${() => go({ view: 'day', staff_id: undefined })}>${t('cal.day')}</button>
         <button type="button" class=${view === 'week' ? '' : 'secondary'} aria-pressed=${view === 'week'} onClick=${() => go({ view: 'week', staff_id: staffId })}>${t('cal.week')}</button>
+        <button type="button" class=${view === 'resources' ? '' : 'secondary'} aria-pressed=${view === 'resources'} onClick=${() => go({ view: 'resources', staff_id: undefined })}>${t('cal.resources')}</button>
       </div>
       ${oneStaff
         ? html`<label class="inline staff-picker">${t('cal.staff_member')}
@@ -196,8 +281,16 @@ function Calendar({ refs, params }) {
               ${refs.staff.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
             </select></label>`
         : null}
+      ${view === 'resources' && narrow && units.length
+        ? html`<label class="inline staff-picker">${t('cal.resource_picker')}
+            <select value=${unitId} onChange=${(e) => go({ unit: e.currentTarget.value })}>
+              ${units.map((u) => html`<option value=${u.id}>${u.title}</option>`)}
+            </select></label>`
+        : null}
     </div>
-    <h2 class="cal-title">${view === 'week'
+    <h2 class="cal-title">${view === 'resources'
+      ? t('cal.resources_of', { date: longDate(date, locale()) })
+      : view === 'week'
       ? t('cal.week_of', { date: longDate(dates[0], locale()), name: byId(refs.staff, staffId)?.name || '' })
       : narrow
         ? t('cal.day_of', { date: longDate(date, locale()), name: byId(refs.staff, staffId)?.name || '' })
@@ -207,8 +300,16 @@ function Calendar({ refs, params }) {
     <${ErrorBox} error=${moveError} />
     ${days.error ? html`<${ErrorBox} error=${days.error} />` : null}
     ${days.loading && !days.data ? html`<${Loading} />` : null}
-    ${days.data
-      ? html`<${CalendarView} days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'} now=${nowWall(tz)}
+    ${days.data && view === 'resources' && !units.length
+      ? html`<p class="card muted no-resources">${t('cal.no_resources')} <a href=${href('/resources')}>${t('nav.resources')}</a></p>`
+      : null}
+    ${days.data && view === 'resources' && units.length
+      ? html`<${CalendarView} key="resources" days=${days.data} view=${view} date=${date} staff=${refs.staff} services=${refs.services}
+          units=${narrow ? units.filter((u) => u.id === unitId) : units} oneStaff=${narrow} now=${nowWall(tz)}
+          onEventClick=${(p) => setOpen(p)} />`
+      : null}
+    ${days.data && view !== 'resources'
+      ? html`<${CalendarView} key="staff" days=${days.data} view=${view} staffId=${staffId} date=${date} oneStaff=${narrow && view === 'day'} now=${nowWall(tz)}
           onDrop=${onDrop} onFreeClick=${onFreeClick} onEventClick=${(p) => setOpen(p)} />`
       : null}
     ${days.data && view === 'week'
@@ -217,19 +318,25 @@ function Calendar({ refs, params }) {
     ${days.data && view === 'day'
       ? html`<${FreeTimeList} now=${nowWall(tz)} day=${narrow ? { ...days.data[0], staff: days.data[0].staff.filter((m) => String(m.id) === String(staffId)) } : days.data[0]} onPick=${({ staffId: sid, time }) => setQuick({ staffId: sid, date, time })} />`
       : null}
-    <p class="muted legend">
-      <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
-      <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
-      <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
-      <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
-    </p>
+    ${view === 'resources'
+      ? html`<p class="muted legend">
+          <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
+          <span class="swatch ev-occupied"></span>${t('cal.legend_buffer')}
+        </p>`
+      : html`<p class="muted legend">
+          <span class="swatch ev-shift"></span>${t('cal.legend_shift')}
+          <span class="swatch ev-booking"></span>${t('cal.legend_booking')}
+          <span class="swatch ev-appointment"></span>${t('cal.legend_appointment')}
+          <span class="swatch ev-group"></span>${t('cal.legend_group')}
+          <span class="swatch ev-timeoff"></span>${t('cal.legend_time_off')}
+        </p>`}
     <p class="muted legend attendance-legend">
       ${t('cal.legend_attendance')}
       ${ATTENDANCES.map((a) => html`<span class="swatch att-${a}"></span>${t('attendance.' + a)}`)}
     </p>
     ${quick
       ? html`<${QuickBook} refs=${refs} date=${quick.date} time=${quick.time} staffId=${quick.staffId} locationId=${locationId}
-          onClose=${() => setQuick(null)} onBooked=${onBooked} />`
+          onClose=${() => setQuick(null)} onBooked=${onBooked} onGroupCreated=${onGroupCreated} />`
       : null}
     ${move
       ? html`<${MoveDialog} move=${move} refs=${refs} onMoved=${(m) => { setMove(null); setMoved(m); setReload((n) => n + 1); }}
@@ -242,7 +349,7 @@ function Calendar({ refs, params }) {
   </section>`;
 }
 
-function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick }) {
+function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFreeClick, onEventClick, units, staff, services }) {
   const el = useRef(null);
   const ec = useRef(null);
   const handlers = useRef({});
@@ -250,7 +357,11 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
 
   let resources = [];
   let events = [];
-  if (view === 'day') {
+  const byUnit = view === 'resources';
+  if (byUnit) {
+    resources = units.map((u) => ({ id: u.id, title: u.title }));
+    for (const u of units) events.push(...unitEvents(u, staff, services));
+  } else if (view === 'day') {
     const day = days[0];
     const shown = oneStaff ? day.staff.filter((m) => String(m.id) === String(staffId)) : day.staff;
     resources = shown.map((m) => ({ id: m.id, title: m.name }));
@@ -269,6 +380,7 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
     return day?.staff.find((m) => String(m.id) === String(id));
   }
   function freeUnder(ev) {
+    if (byUnit) return false;
     const m = memberAt(ev);
     const w = wallFromDate(ev.start);
     return !!m && isFreeAt(m, w.slice(11, 16), w.slice(0, 10), now);
@@ -281,8 +393,8 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
   handlers.current.pointerHtml = pointerHtml;
   handlers.current.freeUnder = freeUnder;
   const options = {
-    view: view === 'day' ? 'resourceTimeGridDay' : 'timeGridWeek',
-    date: view === 'day' ? date : weekStart(date),
+    view: view === 'week' ? 'timeGridWeek' : 'resourceTimeGridDay',
+    date: view === 'week' ? weekStart(date) : date,
     resources,
     events,
     headerToolbar: { start: '', center: '', end: '' },
@@ -295,7 +407,8 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
     slotMinTime: hours.slotMinTime,
     slotMaxTime: hours.slotMaxTime,
     height: 'auto',
-    editable: true,
+    // The resource view shows who holds each unit; moving is done in the staff views.
+    editable: !byUnit,
     eventDurationEditable: false,
     eventStartEditable: true,
     selectable: false,
@@ -304,7 +417,7 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
     eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
     slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
     // Hovering free time shows "New booking" (the pointer follows the mouse).
-    pointer: true,
+    pointer: !byUnit,
     eventContent: (info) =>
       info.event.display === 'pointer'
         ? { html: handlers.current.pointerHtml(info) }
@@ -312,9 +425,9 @@ function CalendarView({ days, view, staffId, date, oneStaff, now, onDrop, onFree
           ? undefined
           : { html: `<button type="button" class="ev-btn"><time>${esc(info.timeText)}</time> <span class="ev-title">${esc(info.event.title)}</span>${attendanceText(info.event.extendedProps)}</button>` },
     eventClassNames: (info) => (info.event.display === 'pointer' && !handlers.current.freeUnder(info.event) ? ['ec-pointer-busy'] : []),
-    dateClick: (info) => handlers.current.onFreeClick(info),
-    eventClick: (info) => handlers.current.onEventClick(info.event.extendedProps),
-    eventDrop: (info) => handlers.current.onDrop(info),
+    dateClick: (info) => handlers.current.onFreeClick?.(info),
+    eventClick: (info) => info.event.extendedProps?.kind && handlers.current.onEventClick(info.event.extendedProps),
+    eventDrop: (info) => handlers.current.onDrop?.(info),
   };
 
   useEffect(() => {

@@ -11,6 +11,7 @@ import { byId } from './data.js';
 import { ConsumablesSection, ProductsSection, VisitPayment, PatientZone } from './visit_parts.js';
 import { BookingReschedule } from './reschedule.js';
 import { packageLine } from './packages.js';
+import { GroupEventDetails } from './group_events.js';
 
 async function loadBooking(id) {
   const [booking, history] = await Promise.all([api.get(`/bookings/${id}`), api.get(`/bookings/${id}/history`)]);
@@ -27,7 +28,9 @@ export function EventWindow({ event, refs, tz, onClose, onChanged }) {
       ? html`<${BookingDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
       : event.kind === 'appointment'
         ? html`<${AppointmentDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
-        : html`<p>${t('cal.time_off', { reason: '' })}</p>`}
+        : event.kind === 'group_event'
+          ? html`<${GroupEventDetails} id=${event.id} refs=${refs} tz=${tz} onChanged=${onChanged} onClose=${onClose} />`
+          : html`<p>${t('cal.time_off', { reason: '' })}</p>`}
   <//>`;
 }
 

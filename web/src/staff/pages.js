@@ -3,6 +3,7 @@ import { CalendarPage } from './calendar.js';
 import { BookingWizardPage } from './booking_wizard.js';
 import { AppointmentFormPage } from './appointment_form.js';
 import { AppointmentsPage } from './appointments_list.js';
+import { GroupEventsPage } from './group_events.js';
 import { BookingsPage } from './bookings_list.js';
 import { PatientsPage, PatientProfilePage } from './patients.js';
 import { ServicesPage, ActionsPage, LocationsPage, StaffPage, ResourcesPage } from './setup_pages.js';
@@ -18,6 +19,7 @@ export const pages = [
   { path: '/booking/new', component: BookingWizardPage },
   { path: '/appointments/new', component: AppointmentFormPage },
   { path: '/appointments', component: AppointmentsPage },
+  { path: '/group-events', component: GroupEventsPage },
   { path: '/bookings', component: BookingsPage },
   { path: '/patients', component: PatientsPage },
   { path: '/patients/:id', component: PatientProfilePage },

@@ -10,6 +10,7 @@ import { dateOf, timeOf, wall, longDate, clock } from '../lib/time.js';
 import { t, locale, money, digits } from '../i18n/index.js';
 import { byId } from './data.js';
 import { PatientSearch } from './patient_picker.js';
+import { GroupEventForm } from './group_events.js';
 
 const mins = (w) => +w.slice(11, 13) * 60 + +w.slice(14, 16);
 const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -92,7 +93,39 @@ export function FreeTimeWeek({ days, staffId, now, onPick }) {
   </section>`;
 }
 
-export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBooked }) {
+/**
+ * What a click on free time can make, by the clinic's appointment mode:
+ * a booking (individual), a group event of a group service (group), or
+ * either, chosen first (mixed).
+ */
+export function freeTimeKinds(settings) {
+  const mode = settings?.appointment_mode || 'individual';
+  return mode === 'mixed' ? ['booking', 'group'] : mode === 'group' ? ['group'] : ['booking'];
+}
+
+export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBooked, onGroupCreated }) {
+  const kinds = freeTimeKinds(refs.settings);
+  const [kind, setKind] = useState(kinds[0]);
+  const member = byId(refs.staff, staffId);
+  const title = kinds.length === 1 && kinds[0] === 'group' ? t('group.new') : t('cal.new_booking');
+  return html`<${Modal} title=${title} onClose=${onClose}>
+    ${kinds.length > 1
+      ? html`<fieldset class="kind-choice">
+          <legend>${t('quick.kind')}</legend>
+          ${kinds.map((k) => html`<label class="choice-inline">
+            <input type="radio" name="quick-kind" value=${k} checked=${kind === k} onChange=${() => setKind(k)} />
+            ${t('quick.kind_' + k)}</label>`)}
+        </fieldset>`
+      : null}
+    ${kind === 'group'
+      ? html`<p class="quick-when"><strong>${member?.name}</strong> · ${longDate(date, locale())}, ${digits(time)}</p>
+          <${GroupEventForm} refs=${refs} staffId=${staffId} date=${date} time=${time} locationId=${locationId} compact
+            onSaved=${(r, n) => onGroupCreated?.(r, n)} />`
+      : html`<${QuickBooking} refs=${refs} date=${date} time=${time} staffId=${staffId} locationId=${locationId} onClose=${onClose} onBooked=${onBooked} />`}
+  <//>`;
+}
+
+function QuickBooking({ refs, date, time, staffId, locationId, onClose, onBooked }) {
   const { settings } = refs;
   const member = byId(refs.staff, staffId);
   const services = refs.services.filter(
@@ -134,8 +167,7 @@ export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBo
   });
 
   const wizard = href('/booking/new', { staff_id: staffId, date, time: start, location_id: locationId, service_id: serviceId || undefined });
-  return html`<${Modal} title=${t('cal.new_booking')} onClose=${onClose}>
-    <form class="quick-book" onSubmit=${submit}>
+  return html`<form class="quick-book" onSubmit=${submit}>
       <p class="quick-when"><strong>${member?.name}</strong> · ${longDate(date, locale())}, ${digits(start)}</p>
       <${ErrorBox} error=${error} />
       <${Select} label=${t('quick.service')} value=${serviceId} onChange=${setServiceId} placeholder=${t('quick.pick_service')} required
@@ -158,6 +190,5 @@ export function QuickBook({ refs, date, time, staffId, locationId, onClose, onBo
         <button type="submit" disabled=${busy || !chosen || !patientOk}>${busy ? t('wizard.booking') : t('quick.book')}</button>
         <a class="button secondary" href=${wizard} onClick=${onClose}>${t('quick.full_wizard')}</a>
       </div>
-    </form>
-  <//>`;
+    </form>`;
 }

@@ -14,6 +14,7 @@ const SETTINGS = [
   { name: 'assign_services_to_staff', type: 'bool' },
   { name: 'visit_interval_min', type: 'int' },
   { name: 'appointment_mode', type: 'choice', options: ['individual', 'group', 'mixed'] },
+  { name: 'max_seats_per_client', type: 'int', optional: true },
   { name: 'min_notice_min', type: 'int' },
   { name: 'max_advance_days', type: 'int' },
   { name: 'allow_self_signup', type: 'bool', optional: true },

@@ -13,6 +13,7 @@ const MENU = [
   ['/appointments/new', 'nav.new_appointment'],
   ['/bookings', 'nav.manage_bookings'],
   ['/appointments', 'nav.appointments'],
+  ['/group-events', 'nav.group_events'],
   ['/patients', 'nav.patients'],
   ['/services', 'nav.services'],
   ['/actions', 'nav.actions'],
