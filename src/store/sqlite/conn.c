@@ -35,10 +35,19 @@ static const char *const unscheduled_tables[] = {
     "templates",
     "feed_tokens",
     "reminders_sent",
-    /* Holds are read anew by every availability request, never cached. */
+    /* Holds are read anew by every availability request, never cached
+     * (on_row_change still notes them for cached answers). */
     "holds",
     "hold_resources",
 };
+
+/* Holds are read anew by every availability request, so they leave the busy
+ * cache alone, but a cached availability answer shows them. */
+static int
+is_hold_table(const char *table)
+{
+    return strcmp(table, "holds") == 0 || strcmp(table, "hold_resources") == 0;
+}
 
 static void
 on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
@@ -51,6 +60,10 @@ on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int6
     (void)rowid;
     if (strcmp(table, "bookings") == 0) {
         lite(c)->changed_bookings = 1;
+        return;
+    }
+    if (is_hold_table(table)) {
+        lite(c)->changed_holds = 1;
         return;
     }
     for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
@@ -73,7 +86,7 @@ sql_staff_changed(struct store_conn *c, int64_t staff_id)
 static void
 forget_changes(struct store_conn *c)
 {
-    lite(c)->changed_all = lite(c)->changed_bookings = 0;
+    lite(c)->changed_all = lite(c)->changed_bookings = lite(c)->changed_holds = 0;
     lite(c)->n_staff_changed = 0;
 }
 
@@ -93,7 +106,9 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     /* Booking rows changed without saying whose: assume anyone's. */
     if (lite(c)->changed_bookings && !lite(c)->n_staff_changed)
         lite(c)->changed_all = 1;
-    if (lite(c)->changed_all || lite(c)->n_staff_changed)
+    /* A change of holds alone moves the generation without dropping any
+     * busy entry (none is recorded against a staff member or everything). */
+    if (lite(c)->changed_all || lite(c)->n_staff_changed || lite(c)->changed_holds)
         busy_cache_committed(lite(c)->cache, lite(c)->staff_changed, lite(c)->n_staff_changed,
                              lite(c)->changed_all);
     forget_changes(c);
@@ -523,6 +538,14 @@ sqlite_begin(struct store_conn *c, int write)
     lite(c)->in_read = rc == ERR_OK && !write;
     lite(c)->read_gen = busy_cache_generation(lite(c)->cache);
     return rc;
+}
+
+int
+sqlite_avail_version(struct store_conn *c, uint64_t *version)
+{
+    /* In a read, the generation taken at BEGIN: no newer than its snapshot. */
+    *version = lite(c)->in_read ? lite(c)->read_gen : busy_cache_generation(lite(c)->cache);
+    return ERR_OK;
 }
 
 int
