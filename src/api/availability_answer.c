@@ -78,6 +78,8 @@ avail_answer_lookup(struct http_req *req, struct http_resp *resp,
     if (rc != ERR_OK)
         return rc;
     make_key(r, own, lk->key);
+    if (!lk->version)
+        lk->key[0] = '\0'; /* the store cannot place this snapshot */
     a = lk->key[0] ? answer_cache_get(req->app->answers, lk->key, lk->version, req->now) : NULL;
     if (a) {
         serve(req, resp, a);

@@ -226,9 +226,12 @@ void store_rollback(struct store_conn *c);
  * read transaction it is no newer than the transaction's snapshot, so an
  * answer computed in that transaction may be kept under it; equal numbers
  * later mean nothing it read has changed since. SQLite counts this
- * process's commits (one server process per database file); PostgreSQL
- * sums a counter bumped in every such writing transaction by triggers
- * (migration 023), so it covers every process on the database. */
+ * process's commits, and a read that finds another connection committed
+ * since that connection last looked (PRAGMA data_version: perhaps another
+ * process, which no hook saw) moves it and gets 0; PostgreSQL sums a
+ * counter bumped in every such writing transaction by triggers (migration
+ * 023), so it covers every process on the database. 0 means the backend
+ * cannot place this snapshot: keep nothing computed in it. */
 int store_avail_version(struct store_conn *c, uint64_t *version);
 
 /* The booking guarantee. Inside a write transaction, before checking

@@ -295,7 +295,7 @@ pgsql_avail_version(struct store_conn *c, uint64_t *version)
     int64_t v = 0;
     int rc = pq_int64(c, &v, SQL_AVAIL_VERSION, "");
 
-    *version = (uint64_t)v;
+    *version = (uint64_t)v + 1; /* never 0, which means "cannot tell" */
     return rc;
 }
 

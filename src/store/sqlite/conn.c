@@ -543,8 +543,35 @@ sqlite_begin(struct store_conn *c, int write)
 int
 sqlite_avail_version(struct store_conn *c, uint64_t *version)
 {
-    /* In a read, the generation taken at BEGIN: no newer than its snapshot. */
-    *version = lite(c)->in_read ? lite(c)->read_gen : busy_cache_generation(lite(c)->cache);
+    sqlite3_stmt *st;
+    int64_t seen;
+    int rc;
+
+    *version = busy_cache_generation(lite(c)->cache);
+    if (!lite(c)->in_read)
+        return ERR_OK;
+    st = sql_prepare(c, "PRAGMA data_version");
+    if (!st)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    seen = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sql_err(c, rc);
+    if (lite(c)->data_version_seen && seen == lite(c)->data_version) {
+        /* The generation taken at BEGIN: no newer than the snapshot. */
+        *version = lite(c)->read_gen;
+        return ERR_OK;
+    }
+    /* Another connection committed since this one last looked: one of this
+     * process's (whose commit moved the generation already) or another
+     * process's, which no hook here saw. Moving the generation retires
+     * every answer kept so far; this snapshot's place in that order is
+     * unknown, so its answers are neither served from nor kept in a cache. */
+    lite(c)->data_version = seen;
+    lite(c)->data_version_seen = 1;
+    busy_cache_committed(lite(c)->cache, NULL, 0, 0);
+    *version = 0;
     return ERR_OK;
 }
 
