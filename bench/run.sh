@@ -39,7 +39,7 @@ BIN=$(realpath "${1:-build/chairside}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT="$HERE/out"
 PY="python3 $HERE/client.py"
-SEQ_N=${BENCH_SEQ_N:-2000}
+SEQ_COUNT=${BENCH_SEQ_N:-2000} # not SEQ_N: `take seq` sets that
 SEQ_MAXSEC=${BENCH_SEQ_MAXSEC:-25}
 WRK_S=${BENCH_WRK_SECONDS:-10}
 BENCH_PG=${BENCH_PG:-1}
@@ -236,9 +236,9 @@ A0=$(logsize "$LOG")
 take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$WEEKS" "$SEQ_MAXSEC"
 A1=$(logsize "$LOG")
 take logstats "$LOG" "$A0" "$A1" GET /api/v1/availability A_COLD
-say "(a) $SEQ_N sequential availability requests (50 staff, 7 days, varying weeks, kept)"
+say "(a) $SEQ_COUNT sequential availability requests (50 staff, 7 days, varying weeks, kept)"
 A0=$(logsize "$LOG")
-take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
 put A_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
 put A_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
 A1=$(logsize "$LOG")
@@ -301,9 +301,9 @@ LOG="$OUT/server-anchor.log"
 start_server "$TMP/anchor.db" "$PORT" "$LOG"
 ANCHOR_PID=$SERVER_PID
 eval "$($PY login "$BASE/api/v1/auth/login" "$EMAIL" "$PASSWORD")"
-say "(d) $SEQ_N sequential availability requests (1 staff, 1 day)"
+say "(d) $SEQ_COUNT sequential availability requests (1 staff, 1 day)"
 D0=$(logsize "$LOG")
-take seq "$BASE" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+take seq "$BASE" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
 D1=$(logsize "$LOG")
 take logstats "$LOG" "$D0" "$D1" GET /api/v1/availability D_SEQ
 DAY=$(date -d "$TODAY + 3 days" +%F)
@@ -437,10 +437,10 @@ pg_bench() {
     take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$WEEKS" "$SEQ_MAXSEC"
     e1=$(logsize "$log1")
     take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_COLD
-    say "(e1) $SEQ_N sequential availability requests on PostgreSQL (kept)"
+    say "(e1) $SEQ_COUNT sequential availability requests on PostgreSQL (kept)"
     e0=$(logsize "$log1")
     cpu_mark CA "$pid1"
-    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
     cpu_mark CB "$pid1"
     put E_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
     put E_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
@@ -551,7 +551,7 @@ pg_anchor() {
     pid=$SERVER_PID
     eval "$($PY login "$base/api/v1/auth/login" "$EMAIL" "$PASSWORD")"
     a0=$(logsize "$log")
-    take seq "$base" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+    take seq "$base" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
     a1=$(logsize "$log")
     take logstats "$log" "$a0" "$a1" GET /api/v1/availability E5_SEQ
     say "(e5) wrk -t2 -c32 -d${WRK_S}s on $D_PATH, PostgreSQL"
