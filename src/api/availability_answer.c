@@ -96,11 +96,18 @@ avail_answer_keep(struct http_req *req, struct http_resp *resp,
     struct svc sv = api_svc(req);
     struct answer *a = NULL;
     int64_t until = req->now;
+    char *body;
+    size_t len;
     int rc = availability_valid_until(&sv, r, res, &until);
 
-    if (rc == ERR_OK)
-        rc = answer_cache_put(lk->key[0] ? req->app->answers : NULL, lk->key, lk->version, until,
-                              resp->raw.data, resp->raw.len, &a);
+    if (rc != ERR_OK)
+        return rc;
+    /* The answer takes the rendered buffer over. */
+    body = resp->raw.data;
+    len = resp->raw.len;
+    buf_init(&resp->raw, resp->raw.limit);
+    rc = answer_cache_put(lk->key[0] ? req->app->answers : NULL, lk->key, lk->version, until, body,
+                          len, &a);
     if (rc != ERR_OK)
         return rc;
     serve(req, resp, a);

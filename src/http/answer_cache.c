@@ -26,7 +26,7 @@ struct answer {
     char etag[ANSWER_ETAG_LEN];
     char etag_gzip[ANSWER_ETAG_LEN]; /* another representation, another tag */
     size_t len;
-    char body[];
+    char *body; /* owned */
 };
 
 /* One kept answer: in its bucket's chain and in the LRU list. */
@@ -92,6 +92,7 @@ answer_release(void *p)
     if (!a || atomic_fetch_sub(&a->refs, 1) != 1)
         return;
     free(atomic_load(&a->gz));
+    free(a->body);
     free(a);
 }
 
@@ -193,7 +194,8 @@ etag_of(const char *body, size_t len, char *out)
         adler = adler32(adler, (const Bytef *)body + done, part);
         done += part;
     }
-    snprintf(out, ANSWER_ETAG_LEN - 8, "%zx-%08lx%08lx", len, crc & 0xffffffffUL, adler & 0xffffffffUL);
+    snprintf(out, ANSWER_ETAG_LEN - 8, "%zx-%08lx%08lx", len, crc & 0xffffffffUL,
+             adler & 0xffffffffUL);
 }
 
 /* Keeps a (adding a reference) under key; lock held. */
@@ -232,23 +234,26 @@ entry_add(struct answer_cache *c, const char *key, uint64_t hash, struct answer 
 
 int
 answer_cache_put(struct answer_cache *c, const char *key, uint64_t version, int64_t valid_until,
-                 const char *body, size_t len, struct answer **out)
+                 char *body, size_t len, struct answer **out)
 {
-    struct answer *a = malloc(sizeof(*a) + len + 1);
+    struct answer *a = malloc(sizeof(*a));
     char tag[ANSWER_ETAG_LEN - 8];
 
     *out = NULL;
-    if (!a)
+    if (a && !body && !len)
+        body = calloc(1, 1);
+    if (!a || !body) {
+        free(a);
+        free(body);
         return ERR_NOMEM;
+    }
     atomic_init(&a->refs, 1);
     atomic_init(&a->gz, NULL);
     atomic_init(&a->gz_failed, 0);
     a->version = version;
     a->valid_until = valid_until;
     a->len = len;
-    if (len)
-        memcpy(a->body, body, len);
-    a->body[len] = '\0';
+    a->body = body;
     etag_of(a->body, len, tag);
     snprintf(a->etag, sizeof(a->etag), "\"%s\"", tag);
     snprintf(a->etag_gzip, sizeof(a->etag_gzip), "\"%s-gz\"", tag);

@@ -30,12 +30,14 @@ void answer_cache_free(struct answer_cache *c);
 struct answer *answer_cache_get(struct answer_cache *c, const char *key, uint64_t version,
                                 int64_t now);
 
-/* Makes an answer of body[0..len) (copied) and, when c is not NULL and
- * the key and body fit, keeps it under key in place of any answer of the
- * same or an older version. *out gets a reference to the new answer
- * either way. ERR_NOMEM when it cannot be made. */
+/* Makes an answer of body[0..len) and, when c is not NULL and the key and
+ * body fit, keeps it under key in place of any answer of the same or an
+ * older version. body (malloc'd; NULL when len is 0) belongs to the answer
+ * from here on, even when this fails: a rendered body is adopted, not
+ * copied. *out gets a reference to the new answer either way. ERR_NOMEM
+ * when it cannot be made. */
 int answer_cache_put(struct answer_cache *c, const char *key, uint64_t version, int64_t valid_until,
-                     const char *body, size_t len, struct answer **out);
+                     char *body, size_t len, struct answer **out);
 
 /* Drops a reference (void * so that it can be a response's release
  * callback). NULL is fine. */

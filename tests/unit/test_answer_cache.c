@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -21,7 +22,10 @@ put(struct answer_cache *c, const char *key, uint64_t version, int64_t until, co
 {
     struct answer *a = NULL;
 
-    assert_int_equal(answer_cache_put(c, key, version, until, body, strlen(body), &a), ERR_OK);
+    char *copy = strdup(body);
+
+    assert_non_null(copy);
+    assert_int_equal(answer_cache_put(c, key, version, until, copy, strlen(body), &a), ERR_OK);
     assert_non_null(a);
     return a;
 }
