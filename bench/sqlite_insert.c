@@ -50,8 +50,10 @@ main(int argc, char **argv)
                      "CREATE INDEX IF NOT EXISTS rows_staff ON rows (staff_id, start_at);",
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO rows (staff_id, start_at, end_at, notes) "
-                               "VALUES (?, ?, ?, 'bench')", -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO rows (staff_id, start_at, end_at, notes) "
+                           "VALUES (?, ?, ?, 'bench')",
+                           -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL) != SQLITE_OK) {
         fprintf(stderr, "sqlite_insert: %s\n", db ? sqlite3_errmsg(db) : "no memory");
         goto out;
