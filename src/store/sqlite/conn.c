@@ -385,6 +385,22 @@ conn_exec(struct store_conn *c, const char *sql)
     return ERR_OK;
 }
 
+/* PRAGMA data_version: moves when another connection, of this process or
+ * another, committed since this one last looked. */
+static int
+data_version(struct store_conn *c, int64_t *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, "PRAGMA data_version");
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+}
+
 static int
 conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
 {
@@ -406,9 +422,14 @@ conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
     /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
      * a commit survive a crash of the process (it is in the WAL before the
      * response goes out); only a power cut can lose the newest commits. */
-    return conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                        "PRAGMA mmap_size=268435456;");
+    rc = conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                      "PRAGMA mmap_size=268435456;");
+    /* Looked once now, so a connection's first read is no change. */
+    if (rc == ERR_OK)
+        rc = data_version(c, &lite(c)->data_version);
+    lite(c)->data_version_seen = rc == ERR_OK;
+    return rc;
 }
 
 static void
@@ -543,21 +564,15 @@ sqlite_begin(struct store_conn *c, int write)
 int
 sqlite_avail_version(struct store_conn *c, uint64_t *version)
 {
-    sqlite3_stmt *st;
     int64_t seen;
     int rc;
 
     *version = busy_cache_generation(lite(c)->cache);
     if (!lite(c)->in_read)
         return ERR_OK;
-    st = sql_prepare(c, "PRAGMA data_version");
-    if (!st)
-        return ERR_STORE;
-    rc = sqlite3_step(st);
-    seen = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return sql_err(c, rc);
+    rc = data_version(c, &seen);
+    if (rc != ERR_OK)
+        return rc;
     if (lite(c)->data_version_seen && seen == lite(c)->data_version) {
         /* The generation taken at BEGIN: no newer than the snapshot. */
         *version = lite(c)->read_gen;
