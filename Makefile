@@ -2,6 +2,8 @@
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libsodium libical libcurl
 PKGS += libpq libidn2
+# zlib: availability answers are sent gzip-compressed to clients that take it.
+PKGS += zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

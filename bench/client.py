@@ -22,7 +22,7 @@ Subcommands (all print to stdout; key=value lines are for `eval` in sh):
                               (threads included), of PostgreSQL's postmaster
                               PGPID and its children (0: none), and of the
                               whole machine (busy and all); SC_CLK_TCK ticks/s
-  report ENVFILE OUT          the figures table
+  report ENVFILE OUT [JSON]   the figures table (and its rows as JSON)
 """
 import datetime as dt
 import http.client
@@ -284,7 +284,11 @@ def fnum(v, digits=0):
     return "{:,.{}f}".format(x, digits)
 
 
-def cmd_report(envfile, out):
+def cmd_report(envfile, out, out_json=None):
+    """One table: every figure with its target, the baseline measured in
+    the same run (nginx serving the same body for HTTP, a plain SQLite
+    insert loop for the write path) and the ratio against it; the same
+    rows go to out_json."""
     e = {}
     for line in open(envfile):
         line = line.strip()
@@ -295,12 +299,6 @@ def cmd_report(envfile, out):
     def g(k, default=None):
         return e.get(k, default)
 
-    def verdict(ok):
-        return "ok" if ok else "MISSED"
-
-    def mib(kb):
-        return "%s MiB" % fnum(kb / 1024.0, 1) if kb else "n/a"
-
     def flt(k):
         try:
             return float(g(k))
@@ -309,143 +307,121 @@ def cmd_report(envfile, out):
 
     rows = []
 
-    def row(label, value, target="", status=""):
-        rows.append((label, value, target, status))
+    def row(backend, figure, key=None, value=None, unit="", target=None, base_label="",
+            base_key=None, text=None):
+        """target: (op, number) with op '<', '>=', '==' or '>=x' (ratio
+        against the baseline at least number)."""
+        v = flt(key) if key else value
+        b = flt(base_key) if base_key else None
+        ratio = v / b if v is not None and b else None
+        status, target_text = "", ""
+        if target:
+            op, num = target
+            if op == ">=x":
+                target_text = ">= %s x baseline" % fnum(num, 1)
+                ok = ratio is not None and ratio >= num
+                known = ratio is not None
+            else:
+                target_text = "%s %s%s" % (op, fnum(num), (" " + unit) if unit else "")
+                ok = v is not None and ((op == "<" and v < num) or (op == ">=" and v >= num)
+                                        or (op == "==" and v == num))
+                known = v is not None
+            status = ("ok" if ok else "MISSED") if known else "n/a"
+        rows.append({
+            "backend": backend, "figure": figure,
+            "value": v if text is None else text, "unit": unit,
+            "value_text": text if text is not None else (
+                ("%s %s" % (fnum(v), unit)).strip() if v is not None else "n/a"),
+            "target": target_text, "baseline": base_label,
+            "baseline_value": b, "baseline_text": fnum(b) if b is not None else "",
+            "ratio": ratio, "ratio_text": fnum(ratio, 3) if ratio is not None else "",
+            "status": status})
 
-    def section(title):
-        rows.append((title, None, None, None))
-
-    p99 = flt("A_SEQ_P99_US")
-    srv, ngx = flt("A_WRK_RPS"), flt("A_NGINX_RPS")
-    ratio = srv / ngx if srv and ngx else None
-    bps = flt("B_BOOKINGS_PER_S")
-    section("(a) availability: 1 service, all %s staff, 7 days (%s bookings in the year)"
-            % (g("MAIN_STAFF", "?"), fnum(g("MAIN_BOOKINGS"))))
-    row("server us/request median (sequential, n=%s)" % g("A_SEQ_N", "?"),
-        fnum(g("A_SEQ_MEDIAN_US")))
-    row("server us/request p99 (sequential)", fnum(g("A_SEQ_P99_US")), "p99 < 1000 us",
-        verdict(p99 is not None and p99 < 1000) if p99 is not None else "n/a")
-    row("  p90 / max (sequential)", "%s / %s" % (fnum(g("A_SEQ_P90_US")),
-                                                 fnum(g("A_SEQ_MAX_US"))))
-    row("  requests over 1000 us (sequential)",
-        "%s of %s" % (g("A_SEQ_OVER_1MS", "?"), g("A_SEQ_N", "?")))
-    row("response: avg bytes / avg slots (sequential)",
-        "%s / %s" % (fnum(g("A_SEQ_AVG_BYTES")), fnum(g("A_SEQ_AVG_SLOTS"))))
-    row("HTTP req/s, chairside (wrk -t2 -c32 -d10s)", fnum(g("A_WRK_RPS")))
-    row("HTTP req/s, nginx static same %s-byte body" % fnum(g("A_BODY_BYTES")),
-        fnum(g("A_NGINX_RPS")))
-    row("ratio chairside / nginx", fnum(ratio, 3) if ratio else "n/a", ">= 0.5",
-        verdict(ratio >= 0.5) if ratio else "n/a")
-    row("server us/request under wrk load, median / p99",
-        "%s / %s" % (fnum(g("A_LOAD_MEDIAN_US")), fnum(g("A_LOAD_P99_US"))))
-    row("wrk non-2xx / socket errors (chairside)",
-        "%s / %s" % (g("A_WRK_NON2XX", "0"), g("A_WRK_SOCKERR", "0")))
-    section("(b) bookings over HTTP, 16 concurrent clients (wrk -t2 -c16 -d10s, Lua)")
-    row("bookings/s (HTTP 201 per second)", fnum(g("B_BOOKINGS_PER_S")), ">= 10,000",
-        verdict(bps is not None and bps >= 10000) if bps is not None else "n/a")
-    row("requests/s (wrk)", fnum(g("B_WRK_RPS")))
-    row("HTTP 201 / 409 / other (server log)",
-        "%s / %s / %s" % (g("B_LOG_STATUS_201", "0"), g("B_LOG_STATUS_409", "0"),
-                          g("B_OTHER", "0")))
-    row("server us/booking median / p99",
-        "%s / %s" % (fnum(g("B_LOG_MEDIAN_US")), fnum(g("B_LOG_P99_US"))))
-    row("new bookings in DB vs 201 answers",
-        "%s vs %s" % (g("B_DB_NEW", "?"), int(g("B_LOG_STATUS_201", "0")) +
-                      int(g("RACE_201", "0"))))
-    row("race: %s clients x same %s overlapping slots: 201 / 409"
-        % (g("RACE_CLIENTS", "16"), g("RACE_SLOTS", "?")),
-        "%s / %s" % (g("RACE_201", "?"), g("RACE_409", "?")))
-    ovl = g("B_DB_OVERLAPS")
-    row("bookings overlapping another live one (SQL)", ovl if ovl is not None else "?",
-        "0", verdict(ovl == "0") if ovl is not None else "n/a")
-    section("(c) memory (kB from /proc/PID/status)")
-    row("chairside peak RSS (VmHWM) at end, main clinic", mib(flt("C_MAIN_HWM_KB")))
-    row("  VmHWM before the first login / VmRSS at end",
-        "%s / %s" % (mib(flt("C_MAIN_HWM_IDLE_KB")), mib(flt("C_MAIN_RSS_KB"))))
-    row("chairside peak RSS (VmHWM) at end, anchor clinic", mib(flt("D_HWM_KB")))
-    section("(d) anchor-shaped: 10 staff, 08-20 daily, %s bookings / 60 days (%s%% booked)"
-            % (fnum(g("D_BOOKINGS")), fnum(100 * (flt("D_BOOKED_SHARE") or 0), 1)))
-    row("availability 1 staff, 1 day: HTTP req/s (wrk -t2 -c32 -d10s)", fnum(g("D_WRK_RPS")))
-    row("server us/request median / p99 (sequential, n=%s)" % g("D_SEQ_N", "?"),
-        "%s / %s" % (fnum(g("D_SEQ_MEDIAN_US")), fnum(g("D_SEQ_P99_US"))))
-    row("server us/request under wrk load, median / p99",
-        "%s / %s" % (fnum(g("D_LOAD_MEDIAN_US")), fnum(g("D_LOAD_P99_US"))))
-    def cpu_row(k, what):
-        row("  CPU us/%s: serve / PostgreSQL; machine busy, ours" % what,
-            "%s / %s; %s%%, %s%%" % (fnum(g(k + "_SRV_CPU_US")), fnum(g(k + "_PG_CPU_US")),
-                                     g(k + "_BUSY_PCT", "?"), g(k + "_OURS_PCT", "?")))
-
-    if g("E_PG"):
-        e1, e2 = flt("E1_BOOKINGS_PER_S"), flt("E2_BOOKINGS_PER_S")
-        section("(e) PostgreSQL 15 (scratch cluster on loopback), the same main clinic")
-        row("loaded by COPY from the generated SQLite file", "%s s" % fnum(g("E_LOAD_SECONDS"), 1))
-        row("availability server us/request median (sequential, n=%s)" % g("E_SEQ_N", "?"),
-            fnum(g("E_SEQ_MEDIAN_US")))
-        row("availability server us/request p99 (sequential)", fnum(g("E_SEQ_P99_US")))
-        row("  p90 / max (sequential); non-200", "%s / %s; %s" % (
-            fnum(g("E_SEQ_P90_US")), fnum(g("E_SEQ_MAX_US")),
-            int(g("E_SEQ_N", "0")) - int(g("E_SEQ_STATUS_200", "0"))))
-        cpu_row("E_SEQ", "request")
-        row("  response: avg bytes / avg slots (sequential; SQLite in (a))",
-            "%s / %s" % (fnum(g("E_SEQ_AVG_BYTES")), fnum(g("E_SEQ_AVG_SLOTS"))))
-        for n, k, what in ((1, "E1", "1 serve process, wrk -t2 -c16"),
-                           (2, "E2", "2 serve processes, 2 x wrk -t1 -c8")):
-            v = flt(k + "_BOOKINGS_PER_S")
-            row("bookings/s, %s" % what, fnum(v), ">= 5,000",
-                verdict(v >= 5000) if v is not None else "n/a")
-            row("  HTTP 201 / 409 / other (server logs)", "%s / %s / %s" % (
-                g(k + "_201", "0"), g(k + "_409", "0"), g(k + "_OTHER", "0")))
-            row("  server us/booking median / p99",
-                "%s / %s" % (fnum(g(k + "_MEDIAN_US")), fnum(g(k + "_P99_US"))))
-            cpu_row(k, "booking")
-        for v, what in ((e1, "1 process"), (e2, "2 processes")):
-            r = v / bps if v is not None and bps else None
-            row("ratio PostgreSQL (%s) / SQLite bookings/s, this run" % what,
-                fnum(r, 3) if r is not None else "n/a")
-        row("new bookings in DB vs 201 answers", "%s vs %s" % (
-            g("E_DB_NEW", "?"), int(g("E1_201", "0")) + int(g("E2_201", "0")) +
-            int(g("E_RACE_201", "0"))))
-        row("race: %s clients over 2 processes x same %s slots: 201 / 409 / other"
-            % (g("E_RACE_CLIENTS", "16"), g("E_RACE_SLOTS", "?")),
-            "%s / %s / %s" % (g("E_RACE_201", "?"), g("E_RACE_409", "?"),
-                              g("E_RACE_OTHER", "?")))
-        ovl = g("E_DB_OVERLAPS")
-        row("bookings overlapping another live one (SQL)", ovl if ovl is not None else "?",
-            "0", verdict(ovl == "0") if ovl is not None else "n/a")
-        row("chairside peak RSS (VmHWM), PostgreSQL, process 1 / 2", "%s / %s" % (
-            mib(flt("E_HWM1_KB")), mib(flt("E_HWM2_KB"))))
-        if g("E_SKIPPED"):
-            row("  stopped early: " + g("E_SKIPPED"), "")
-    elif g("E_SKIPPED"):
-        section("(e) PostgreSQL: skipped (%s)" % g("E_SKIPPED"))
-    section("HTTP")
+    S, P = "SQLite", "PostgreSQL"
+    ngx = "nginx, same body"
+    ins = "SQLite insert loop"
+    row(S, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("A_SEQ_N", "?"),
+        "A_SEQ_P99_US", unit="us", target=("<", 500))
+    row(S, "  same, median us", "A_SEQ_MEDIAN_US", unit="us")
+    row(S, "  same, p99 us, computed (each week once, n=%s)" % g("A_COLD_N", "?"),
+        "A_COLD_P99_US", unit="us", target=("<", 500))
+    row(S, "  same, median us, computed", "A_COLD_MEDIAN_US", unit="us")
+    row(S, "  HTTP req/s (wrk -t2 -c32, %s-byte body)" % fnum(g("A_BODY_BYTES")),
+        "A_WRK_RPS", target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
+    row(S, "  server us under wrk load, p99", "A_LOAD_P99_US", unit="us")
+    row(S, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s (%s-byte body)"
+        % fnum(g("D_BODY_BYTES")), "D_WRK_RPS", target=(">=", 35000), base_label=ngx,
+        base_key="D_NGINX_RPS")
+    row(S, "  anchor p99 us (sequential, n=%s)" % g("D_SEQ_N", "?"), "D_SEQ_P99_US", unit="us")
+    row(S, "bookings/s, 16 clients (HTTP 201/s)", "B_BOOKINGS_PER_S", target=(">=", 10000),
+        base_label=ins, base_key="W_INSERT_PER_S")
+    row(S, "  server us/booking p99", "B_LOG_P99_US", unit="us")
+    row(S, "  race: 201 answers for %s contested slots" % g("RACE_SLOTS", "?"), "RACE_201")
+    row(S, "  overlapping live bookings (SQL)", "B_DB_OVERLAPS", target=("==", 0))
+    row(S, "peak RSS, main clinic (MiB)", value=(flt("C_MAIN_HWM_KB") or 0) / 1024 or None,
+        unit="MiB")
     for k, what in (("KEEPALIVE_GET", "GET"), ("KEEPALIVE_POST", "POST")):
         v = g(k, "?")
-        row("keep-alive, 2 x %s on one connection (curl -v)" % what, v, "reused",
-            verdict(v == "reused"))
-    if g("KEEPALIVE_NOTE"):
-        row("  " + g("KEEPALIVE_NOTE"), "")
-
-    w1 = max(len(r[0]) for r in rows if r[1] is not None) + 2
-    w2 = max(len(r[1]) for r in rows if r[1] is not None) + 2
-    w3 = 15
-    head = "%-*s%*s  %-*s%s" % (w1, "figure", w2, "value", w3, "target", "status")
-    lines = ["Chairside benchmark  %s  (%s CPUs)  %s" % (g("WHEN", ""), g("CPUS", "?"),
-                                                       g("BIN", "")),
-             "", head, "-" * (len(head) + 4)]
-    for label, value, target, status in rows:
-        if value is None:
-            lines.append("")
-            lines.append(label)
+        rows.append({"backend": S, "figure": "keep-alive, 2 x %s on one connection" % what,
+                     "value": v, "unit": "", "value_text": v, "target": "reused",
+                     "baseline": "", "baseline_value": None, "baseline_text": "",
+                     "ratio": None, "ratio_text": "",
+                     "status": "ok" if v == "reused" else "MISSED"})
+    if g("E_PG"):
+        row(P, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("E_SEQ_N", "?"),
+            "E_SEQ_P99_US", unit="us", target=("<", 500))
+        row(P, "  same, median us", "E_SEQ_MEDIAN_US", unit="us")
+        row(P, "  same, p99 us, computed (each week once, n=%s)" % g("E_COLD_N", "?"),
+            "E_COLD_P99_US", unit="us", target=("<", 500))
+        row(P, "  same, median us, computed", "E_COLD_MEDIAN_US", unit="us")
+        row(P, "  HTTP req/s (wrk -t2 -c32, same body)", "E_AVAIL_WRK_RPS",
+            target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
+        row(P, "bookings/s, 1 process, 16 clients", "E1_BOOKINGS_PER_S", target=(">=", 5000),
+            base_label=ins, base_key="W_INSERT_PER_S")
+        row(P, "  server us/booking p99", "E1_P99_US", unit="us")
+        row(P, "bookings/s, 2 processes, 2 x 8 clients", "E2_BOOKINGS_PER_S",
+            target=(">=", 5000), base_label=ins, base_key="W_INSERT_PER_S")
+        row(P, "  server us/booking p99", "E2_P99_US", unit="us")
+        row(P, "  race over 2 processes: 201 answers for %s slots" % g("E_RACE_SLOTS", "?"),
+            "E_RACE_201")
+        row(P, "  overlapping live bookings (SQL)", "E_DB_OVERLAPS", target=("==", 0))
+        if g("E5_PG"):
+            row(P, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s", "E5_WRK_RPS",
+                target=(">=", 35000), base_label=ngx, base_key="D_NGINX_RPS")
+            row(P, "  anchor p99 us (sequential, n=%s)" % g("E5_SEQ_N", "?"), "E5_SEQ_P99_US",
+                unit="us")
         else:
-            lines.append(("  %-*s%*s  %-*s%s" % (w1 - 2, label, w2, value, w3, target,
-                                                  status)).rstrip())
+            row(P, "anchor shape", text="skipped: %s" % g("E5_SKIPPED", "?"))
+    else:
+        row(P, "every figure", text="skipped: %s" % g("E_SKIPPED", "?"))
+
+    heads = ("backend", "figure", "value", "target", "baseline", "baseline value", "ratio",
+             "status")
+    cells = [(r["backend"], r["figure"], r["value_text"], r["target"], r["baseline"],
+              r["baseline_text"], r["ratio_text"], r["status"]) for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    right = {2, 5, 6}
+
+    def line(c):
+        return "  ".join(c[i].rjust(widths[i]) if i in right else c[i].ljust(widths[i])
+                         for i in range(len(heads))).rstrip()
+
+    lines = ["Chairside benchmark  %s  (%s CPUs, shared machine)  %s" % (
+        g("WHEN", ""), g("CPUS", "?"), g("BIN", "")), "", line(heads),
+        "-" * (sum(widths) + 2 * (len(heads) - 1))]
+    lines += [line(c) for c in cells]
     lines.append("")
-    lines.append("run took %s s; log lines and raw wrk output in %s"
-                 % (g("RUN_SECONDS", "?"), os.path.dirname(os.path.abspath(out))))
+    lines.append("run took %s s; wrk %s s per run; raw figures, logs and wrk output in %s"
+                 % (g("RUN_SECONDS", "?"), g("WRK_SECONDS_SET", "?"),
+                    os.path.dirname(os.path.abspath(out))))
     text = "\n".join(lines) + "\n"
     with open(out, "w") as f:
         f.write(text)
+    if out_json:
+        with open(out_json, "w") as f:
+            json.dump({"when": g("WHEN"), "cpus": g("CPUS"), "bin": g("BIN"),
+                       "rows": rows, "figures": e}, f, indent=1)
+            f.write("\n")
     sys.stdout.write(text)
 
 

@@ -3,36 +3,43 @@
 #
 #  (a) availability, one service, all 50 staff, 7 days, against a clinic of
 #      200,000 bookings: server-side us per request (median, p99) from the
-#      request log over sequential requests at varying week offsets, and
-#      requests/s with wrk beside nginx serving the very same body as a
-#      static file;
+#      request log, first over each week once (every answer computed),
+#      then over sequential requests at varying week offsets (answers
+#      kept); requests/s with wrk beside nginx serving the very same body
+#      as a static file (the HTTP baseline);
 #  (b) bookings/s from 16 concurrent clients (wrk + bench/book.lua posting
-#      distinct free slots), a race of 16 clients over the same overlapping
-#      slots, then a SQL check that no two live bookings of one staff
-#      member overlap;
+#      distinct free slots) beside a plain SQLite insert loop, one row per
+#      transaction with the server's journal and synchronous settings
+#      (bench/sqlite_insert.c, the write path's baseline); a race of 16
+#      clients over the same overlapping slots, then a SQL check that no
+#      two live bookings of one staff member overlap;
 #  (c) the server's peak RSS (VmHWM);
 #  (d) an anchor-shaped clinic: 10 staff, 08:00-20:00 daily, 10,000
-#      bookings over 60 days; availability for one staff member and day.
+#      bookings over 60 days; availability for one staff member and day,
+#      beside nginx serving that body.
 #  (e) PostgreSQL 15: a scratch cluster (scripts/pg_scratch.sh) under the
 #      temp dir, migrated by the server and loaded with the same generated
-#      main clinic (bench/copy_to_pg.py); availability median/p99 as in (a);
-#      bookings/s as in (b) against one serve process, then against two on
-#      the same database (two wrk runs at once, 8 connections each, on
-#      their own slots), summed; a race of 16 clients split over both
-#      processes; then the same SQL overlap check on PostgreSQL.
+#      main clinic (bench/copy_to_pg.py); availability as in (a) (wrk
+#      against the same nginx figure); bookings/s as in (b) against one
+#      serve process, then against two on the same database (two wrk runs
+#      at once, 8 connections each, on their own slots), summed; a race of
+#      16 clients split over both processes; the same SQL overlap check;
+#      then the anchor clinic of (d) in a database of its own.
 #  Plus a keep-alive check with curl -v.
 #
 # Everything listens on 127.0.0.1 only. Servers and nginx are stopped on
-# exit. Figures go to stdout and bench/out/results.txt; missed targets are
-# reported, never fatal. Tunables (environment): BENCH_SEQ_N (2000),
-# BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10), BENCH_PG (1; 0 skips (e)).
+# exit. One table of every figure (value, target, baseline, ratio) goes to
+# stdout and bench/out/results.txt, its rows to bench/out/results.json;
+# missed targets are reported, never fatal. Tunables (environment):
+# BENCH_SEQ_N (2000), BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10),
+# BENCH_PG (1; 0 skips (e)).
 set -euo pipefail
 
 BIN=$(realpath "${1:-build/chairside}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT="$HERE/out"
 PY="python3 $HERE/client.py"
-SEQ_N=${BENCH_SEQ_N:-2000}
+SEQ_COUNT=${BENCH_SEQ_N:-2000} # not SEQ_N: `take seq` sets that
 SEQ_MAXSEC=${BENCH_SEQ_MAXSEC:-25}
 WRK_S=${BENCH_WRK_SECONDS:-10}
 BENCH_PG=${BENCH_PG:-1}
@@ -80,6 +87,7 @@ say() { printf '%s [%3ds] %s\n' "bench:" "$SECONDS" "$*" >&2; }
 logsize() { stat -c %s "$1"; }
 
 put WHEN "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+put WRK_SECONDS_SET "$WRK_S"
 put CPUS "$(nproc)"
 put BIN "$BIN"
 
@@ -117,6 +125,51 @@ wrk_parse() {
     WRK_NON2XX=${WRK_NON2XX:-0}
     WRK_SOCKERR=${WRK_SOCKERR:-none}
     WRK_SECONDS=${WRK_SECONDS:-$WRK_S}
+}
+
+# nginx_rps NAME BODY PATH : nginx serves file BODY at PATH (its query
+# ignored) and wrk measures it as it measures chairside; sets WRK_RPS.
+nginx_rps() {
+    local name=$1 body=$2 path=$3 ngx="$TMP/nginx-$1" port status file
+    file=${path%%\?*}
+    port=$($PY port)
+    mkdir -p "$ngx/www$(dirname "$file")" "$ngx/tmp"
+    cp "$body" "$ngx/www$file"
+    chmod -R a+rX "$TMP"
+    cat >"$ngx/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes auto;
+pid $ngx/nginx.pid;
+error_log $ngx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $ngx/tmp/body;
+    proxy_temp_path $ngx/tmp/proxy;
+    fastcgi_temp_path $ngx/tmp/fastcgi;
+    uwsgi_temp_path $ngx/tmp/uwsgi;
+    scgi_temp_path $ngx/tmp/scgi;
+    default_type application/json;
+    server {
+        listen 127.0.0.1:$port;
+        root $ngx/www;
+        location / { }
+    }
+}
+EOF
+    nginx -e "$ngx/error.log" -p "$ngx" -c "$ngx/nginx.conf" &
+    local npid=$!
+    PIDS+=("$npid")
+    $PY wait "http://127.0.0.1:$port$file" 10
+    status=$($PY get "http://127.0.0.1:$port$path" "$COOKIE" "$ngx/got.json")
+    cmp -s "$body" "$ngx/got.json" || say "warning: nginx body differs ($status)"
+    wrk_run "$name" -t2 -c32 -d"${WRK_S}s" -H "Cookie: $COOKIE" "http://127.0.0.1:$port$path"
+    kill -QUIT "$npid" 2>/dev/null || true
+    wait "$npid" 2>/dev/null || true
 }
 
 # --- data --------------------------------------------------------------------
@@ -175,9 +228,17 @@ keepalive GET -o /dev/null -o /dev/null -H "Cookie: $COOKIE" "$BASE$AVAIL_PATH" 
 keepalive POST -o /dev/null -o /dev/null -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \
     -H "Content-Type: application/json" -d '{}' "$BASE/api/v1/bookings" "$BASE/api/v1/bookings"
 
-say "(a) $SEQ_N sequential availability requests (50 staff, 7 days, varying weeks)"
+# Each week once: every answer is computed (the engine); then the same
+# weeks over and over, answered from the kept answers.
+WEEKS=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["days"] // 7)' "$OUT/main-meta.json")
+say "(a) $WEEKS sequential availability requests, each week once (computed)"
 A0=$(logsize "$LOG")
-take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$WEEKS" "$SEQ_MAXSEC"
+A1=$(logsize "$LOG")
+take logstats "$LOG" "$A0" "$A1" GET /api/v1/availability A_COLD
+say "(a) $SEQ_COUNT sequential availability requests (50 staff, 7 days, varying weeks, kept)"
+A0=$(logsize "$LOG")
+take seq "$BASE" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
 put A_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
 put A_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
 A1=$(logsize "$LOG")
@@ -197,48 +258,17 @@ A3=$(logsize "$LOG")
 take logstats "$LOG" "$A2" "$A3" GET /api/v1/availability A_LOAD
 
 say "(a) nginx serving the same body as a static file"
-NGX="$TMP/nginx"
-NGX_PORT=$($PY port)
-mkdir -p "$NGX/www/api/v1" "$NGX/tmp"
-cp "$TMP/body.json" "$NGX/www/api/v1/availability"
-chmod -R a+rX "$TMP"
-cat >"$NGX/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes auto;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $NGX/tmp/body;
-    proxy_temp_path $NGX/tmp/proxy;
-    fastcgi_temp_path $NGX/tmp/fastcgi;
-    uwsgi_temp_path $NGX/tmp/uwsgi;
-    scgi_temp_path $NGX/tmp/scgi;
-    default_type application/json;
-    server {
-        listen 127.0.0.1:$NGX_PORT;
-        root $NGX/www;
-        location / { }
-    }
-}
-EOF
-nginx -e "$NGX/error.log" -p "$NGX" -c "$NGX/nginx.conf" &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
-$PY wait "http://127.0.0.1:$NGX_PORT/api/v1/availability" 10
-NGX_STATUS=$($PY get "http://127.0.0.1:$NGX_PORT$AVAIL_PATH" "$COOKIE" "$TMP/nginx-body.json")
-cmp -s "$TMP/body.json" "$TMP/nginx-body.json" || say "warning: nginx body differs ($NGX_STATUS)"
-wrk_run avail-nginx -t2 -c32 -d"${WRK_S}s" -H "Cookie: $COOKIE" "http://127.0.0.1:$NGX_PORT$AVAIL_PATH"
+nginx_rps avail-nginx "$TMP/body.json" "$AVAIL_PATH"
 put A_NGINX_RPS "$WRK_RPS"
-kill -QUIT "$NGINX_PID" 2>/dev/null || true
-wait "$NGINX_PID" 2>/dev/null || true
 
 # --- (b) bookings --------------------------------------------------------------------
+say "(b) baseline: a plain SQLite insert loop, one row per transaction, ${WRK_S}s"
+cc -O2 -o "$TMP/sqlite_insert" "$HERE/sqlite_insert.c" -lsqlite3
+INSERT_FIGURES=$("$TMP/sqlite_insert" "$TMP/insert-baseline.db" "$WRK_S")
+eval "$INSERT_FIGURES"
+put W_INSERT_N "$INSERT_N"
+put W_INSERT_PER_S "$INSERT_PER_S"
+
 say "(b) wrk -t2 -c$CLIENTS -d${WRK_S}s POST /bookings, distinct free slots"
 B0=$(logsize "$LOG")
 wrk_run bookings -t2 -c"$CLIENTS" -d"${WRK_S}s" -s "$HERE/book.lua" \
@@ -271,9 +301,9 @@ LOG="$OUT/server-anchor.log"
 start_server "$TMP/anchor.db" "$PORT" "$LOG"
 ANCHOR_PID=$SERVER_PID
 eval "$($PY login "$BASE/api/v1/auth/login" "$EMAIL" "$PASSWORD")"
-say "(d) $SEQ_N sequential availability requests (1 staff, 1 day)"
+say "(d) $SEQ_COUNT sequential availability requests (1 staff, 1 day)"
 D0=$(logsize "$LOG")
-take seq "$BASE" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+take seq "$BASE" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
 D1=$(logsize "$LOG")
 take logstats "$LOG" "$D0" "$D1" GET /api/v1/availability D_SEQ
 DAY=$(date -d "$TODAY + 3 days" +%F)
@@ -286,6 +316,12 @@ sleep 0.3
 D3=$(logsize "$LOG")
 take logstats "$LOG" "$D2" "$D3" GET /api/v1/availability D_LOAD
 put D_HWM_KB "$(hwm_kb "$ANCHOR_PID")"
+STATUS=$($PY get "$BASE$D_PATH" "$COOKIE" "$TMP/anchor-body.json")
+[ "$STATUS" = 200 ] || say "warning: anchor availability answered $STATUS"
+put D_BODY_BYTES "$(stat -c %s "$TMP/anchor-body.json")"
+say "(d) nginx serving the same anchor body as a static file"
+nginx_rps anchor-nginx "$TMP/anchor-body.json" "$D_PATH"
+put D_NGINX_RPS "$WRK_RPS"
 stop_server "$ANCHOR_PID"
 
 # --- (e) PostgreSQL -------------------------------------------------------------------------
@@ -395,17 +431,26 @@ pg_bench() {
     fi
     eval "$login"
 
-    say "(e1) $SEQ_N sequential availability requests on PostgreSQL"
+    say "(e1) $WEEKS sequential availability requests on PostgreSQL, each week once (computed)"
     local e0 e1
     e0=$(logsize "$log1")
+    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$WEEKS" "$SEQ_MAXSEC"
+    e1=$(logsize "$log1")
+    take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_COLD
+    say "(e1) $SEQ_COUNT sequential availability requests on PostgreSQL (kept)"
+    e0=$(logsize "$log1")
     cpu_mark CA "$pid1"
-    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_N" "$SEQ_MAXSEC"
+    take seq "$base1" "$COOKIE" week "$OUT/main-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
     cpu_mark CB "$pid1"
     put E_SEQ_AVG_BYTES "$SEQ_AVG_BYTES"
     put E_SEQ_AVG_SLOTS "$SEQ_AVG_SLOTS"
     e1=$(logsize "$log1")
     take logstats "$log1" "$e0" "$e1" GET /api/v1/availability E_SEQ
     cpu_figures E_SEQ CA CB "$E_SEQ_N"
+    say "(e1) wrk -t2 -c32 -d${WRK_S}s on $AVAIL_PATH, PostgreSQL"
+    wrk_run pg-avail -t2 -c32 -d"${WRK_S}s" -H "Cookie: $COOKIE" "$base1$AVAIL_PATH"
+    put E_AVAIL_WRK_RPS "$WRK_RPS"
+    put E_AVAIL_WRK_NON2XX "$WRK_NON2XX"
 
     # Distinct slots for each run: the first half of the bodies for (e2),
     # the third and fourth quarters for the two processes of (e3).
@@ -483,11 +528,40 @@ pg_bench() {
     local verify
     verify=$("$pgpy" "$HERE/client.py" verify "$url" "$(meta "$OUT/main-meta.json" bodies_from_utc)" E_DB)
     echo "$verify" >>"$ENV"
+    pg_anchor "$pgpy"
     "$PG_SCRATCH" stop "$PG_DIR" >/dev/null 2>&1 || true
     PG_DIR=""
+}
+# (e5) the anchor-shaped clinic of (d) on PostgreSQL, its own database.
+pg_anchor() {
+    local pgpy=$1 url port base log="$OUT/server-pg-anchor.log" pid a0 a1
+    say "(e5) PostgreSQL: the anchor clinic"
+    if ! url=$("$PG_SCRATCH" createdb "$PG_DIR" chairside_anchor 2>>"$OUT/pg-createdb.txt") ||
+        ! "$BIN" migrate --db "$url" >>"$OUT/pg-migrate.log" 2>&1 ||
+        ! "$pgpy" "$HERE/copy_to_pg.py" "$TMP/anchor.db" "$url" >>"$OUT/pg-copy.txt" 2>&1; then
+        put E5_SKIPPED "the anchor clinic could not be loaded (see $OUT/pg-copy.txt)"
+        return 0
+    fi
+    port=$($PY port)
+    base="http://127.0.0.1:$port"
+    if ! start_server "$url" "$port" "$log"; then
+        put E5_SKIPPED "serve on the anchor database did not answer (see $log)"
+        return 0
+    fi
+    pid=$SERVER_PID
+    eval "$($PY login "$base/api/v1/auth/login" "$EMAIL" "$PASSWORD")"
+    a0=$(logsize "$log")
+    take seq "$base" "$COOKIE" day "$OUT/anchor-meta.json" "$SEQ_COUNT" "$SEQ_MAXSEC"
+    a1=$(logsize "$log")
+    take logstats "$log" "$a0" "$a1" GET /api/v1/availability E5_SEQ
+    say "(e5) wrk -t2 -c32 -d${WRK_S}s on $D_PATH, PostgreSQL"
+    wrk_run pg-anchor -t2 -c32 -d"${WRK_S}s" -H "Cookie: $COOKIE" "$base$D_PATH"
+    put E5_WRK_RPS "$WRK_RPS"
+    put E5_PG 1
+    stop_server "$pid"
 }
 pg_bench
 
 put RUN_SECONDS "$SECONDS"
 echo >&2
-$PY report "$ENV" "$OUT/results.txt"
+$PY report "$ENV" "$OUT/results.txt" "$OUT/results.json"

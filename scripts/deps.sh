@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libical-dev libcurl4-openssl-dev libcmocka-dev tzdata python3
-python3-aiosmtpd radicale xandikos openssl libidn2-dev"
+python3-aiosmtpd radicale xandikos openssl libidn2-dev zlib1g-dev"
 # The API tests parse every mail and feed with a third-party iCalendar
 # parser besides libical's own checks (tests/tools/ics_check.c).
 PKGS="$PKGS python3-icalendar"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include "http/answer_cache.h"
 #include "api/auth.h"
 #include "cli/demo.h"
 #include "http/server.h"
@@ -27,6 +28,8 @@
 #define DEFAULT_DB "var/chairside.db"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_WEB "build/web"
+#define SERVE_ANSWERS_MAX 1024
+#define SERVE_ANSWER_BYTES_MAX (64u << 20)
 
 struct options {
     const char *db;
@@ -212,7 +215,8 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
                       0,
                       env_seconds("CHAIRSIDE_SESSION_IDLE_S", AUTH_IDLE_S),
                       env_seconds("CHAIRSIDE_SESSION_MAX_S", AUTH_ABSOLUTE_S),
-                      &transport_net_post};
+                      &transport_net_post,
+                      NULL};
     char host[64];
     char web[4096];
     sigset_t set;
@@ -236,9 +240,15 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     cfg.handle = api_handle;
     pick_web_root(o, web, sizeof(web));
     cfg.web_root = web[0] ? web : NULL;
+    /* A clinic's busiest queries (each day, week and staff member asked
+     * for) fit easily; the bodies of a large clinic's weeks are ~1 MiB. */
+    rc = answer_cache_new(SERVE_ANSWERS_MAX, SERVE_ANSWER_BYTES_MAX, &app.answers);
+    if (rc != ERR_OK)
+        return rc;
     rc = http_server_start(&cfg, &server);
     if (rc != ERR_OK) {
         fprintf(stderr, "chairside: cannot listen on %s\n", o->listen);
+        answer_cache_free(app.answers);
         return rc;
     }
     log_line(LOG_INFO, "msg=listening address=%s threads=%u hash_slots=%u", o->listen, threads,
@@ -250,6 +260,7 @@ cmd_serve(const struct options *o, struct store *store, struct tzdb *tzdb, unsig
     log_line(LOG_INFO, "msg=\"shutting down\" signal=%d", sig);
     http_server_stop(server);
     outbox_stop(outbox);
+    answer_cache_free(app.answers);
     return rc;
 }
 

@@ -12,14 +12,16 @@
 struct store;
 struct tzdb;
 struct net_post;
+struct answer_cache;
 
 struct app {
     struct store *store;
     struct tzdb *tzdb;
-    int secure_cookies;         /* add "Secure" to cookies (served over TLS) */
-    int session_idle_s;         /* a session unused this long ends */
-    int session_max_s;          /* and none lives longer than this */
-    const struct net_post *net; /* how the card gateway is reached; NULL: not at all */
+    int secure_cookies;           /* add "Secure" to cookies (served over TLS) */
+    int session_idle_s;           /* a session unused this long ends */
+    int session_max_s;            /* and none lives longer than this */
+    const struct net_post *net;   /* how the card gateway is reached; NULL: not at all */
+    struct answer_cache *answers; /* rendered availability answers; NULL: none kept */
 };
 
 /* The use-case context of a request: its connection, zones, arena, time,

@@ -5,6 +5,7 @@
 #include "api/app.h"
 #include "api/holds.h"
 #include "api/availability.h"
+#include "api/availability_answer.h"
 #include "api/input.h"
 #include "api/schedule.h"
 #include "service/availability.h"
@@ -124,7 +125,8 @@ api_availability(struct http_req *req, struct http_resp *resp)
     struct availability_request r = {.service_ids = ids};
     struct avail_result result;
     char holder[HOLDS_HOLDER_LEN];
-    int duration_min = 0, rc;
+    struct avail_lookup kept;
+    int duration_min = 0, served = 0, rc;
 
     avail_result_init(&result);
     r.online = req->auth.role != HTTP_ROLE_STAFF && req->auth.role != HTTP_ROLE_ADMIN;
@@ -132,10 +134,15 @@ api_availability(struct http_req *req, struct http_resp *resp)
     api_holder(req, NULL, holder);
     r.holder = holder[0] ? holder : NULL;
     rc = read_query(req, ids, &r);
+    /* A kept answer is sent as it is; a new one is kept for the next. */
     if (rc == ERR_OK)
+        rc = avail_answer_lookup(req, resp, &r, &kept, &served);
+    if (rc == ERR_OK && !served)
         rc = availability_search(&sv, &r, &result, &duration_min);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK && !served)
         rc = render_slots(resp, duration_min, &result);
+    if (rc == ERR_OK && !served)
+        rc = avail_answer_keep(req, resp, &r, &result, &kept);
     avail_result_cleanup(&result);
     return rc;
 }

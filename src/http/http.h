@@ -68,12 +68,28 @@ struct http_resp {
     const char *content_type;
     char set_cookie[256];
     char extra_header[128]; /* "Name: value" or empty */
+    /* Representation headers, each sent when set. cache_control replaces
+     * the default "no-store". */
+    const char *cache_control;
+    const char *content_encoding;
+    const char *vary;
+    char etag[64];
+    /* A body someone else owns, kept alive by a reference that
+     * shared_release(shared_cls) drops once it is sent (or the response is
+     * cleaned up unsent); takes the place of raw and json. */
+    const char *shared_body;
+    size_t shared_len;
+    void (*shared_release)(void *cls);
+    void *shared_cls;
 };
 
 void http_req_init(struct http_req *req);
 void http_req_cleanup(struct http_req *req);
 void http_resp_init(struct http_resp *resp);
 void http_resp_cleanup(struct http_resp *resp);
+/* Makes body[0..len) the response body, shared as described above. */
+void http_resp_share(struct http_resp *resp, const char *body, size_t len,
+                     void (*release)(void *cls), void *cls);
 
 /* Query string and header values; NULL when absent. */
 const char *http_query(struct http_req *req, const char *name);

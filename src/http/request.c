@@ -45,6 +45,23 @@ http_resp_cleanup(struct http_resp *resp)
     json_decref(resp->json);
     resp->json = NULL;
     buf_cleanup(&resp->raw);
+    if (resp->shared_release)
+        resp->shared_release(resp->shared_cls);
+    resp->shared_release = NULL;
+    resp->shared_body = NULL;
+}
+
+void
+http_resp_share(struct http_resp *resp, const char *body, size_t len, void (*release)(void *cls),
+                void *cls)
+{
+    if (resp->shared_release)
+        resp->shared_release(resp->shared_cls);
+    buf_reset(&resp->raw);
+    resp->shared_body = body;
+    resp->shared_len = len;
+    resp->shared_release = release;
+    resp->shared_cls = cls;
 }
 
 const char *
@@ -252,5 +269,8 @@ http_reply_problem(struct http_req *req, struct http_resp *resp, int err)
     json_decref(resp->json);
     resp->json = p;
     buf_reset(&resp->raw);
+    http_resp_share(resp, NULL, 0, NULL, NULL);
+    resp->cache_control = resp->content_encoding = resp->vary = NULL;
+    resp->etag[0] = '\0';
     resp->content_type = "application/problem+json";
 }

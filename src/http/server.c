@@ -121,12 +121,53 @@ reaper_main(void *arg)
 }
 
 static void
+add_headers(struct MHD_Response *r, const struct http_resp *resp)
+{
+    if (resp->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            resp->cache_control ? resp->cache_control : "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (resp->content_encoding)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, resp->content_encoding);
+    if (resp->vary)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, resp->vary);
+    if (resp->etag[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
+    if (resp->set_cookie[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+    if (resp->extra_header[0]) {
+        char name[64];
+        const char *colon = strchr(resp->extra_header, ':');
+
+        if (colon && (size_t)(colon - resp->extra_header) < sizeof(name)) {
+            memcpy(name, resp->extra_header, (size_t)(colon - resp->extra_header));
+            name[colon - resp->extra_header] = '\0';
+            MHD_add_response_header(r, name, colon + 2);
+        }
+    }
+}
+
+static void
 send_response(struct MHD_Connection *conn, struct http_resp *resp)
 {
     struct MHD_Response *r;
     char *text = NULL;
     size_t len = 0;
 
+    if (resp->shared_body) {
+        /* libmicrohttpd drops the reference once the body is sent. */
+        r = MHD_create_response_from_buffer_with_free_callback_cls(
+            resp->shared_len, (void *)resp->shared_body, resp->shared_release, resp->shared_cls);
+        if (!r)
+            return; /* http_resp_cleanup drops the reference */
+        resp->shared_release = NULL;
+        resp->shared_body = NULL;
+        add_headers(r, resp);
+        MHD_queue_response(conn, (unsigned)resp->status, r);
+        MHD_destroy_response(r);
+        return;
+    }
     if (resp->raw.len) {
         /* The rendered body is handed to libmicrohttpd rather than copied. */
         text = resp->raw.data;
@@ -142,22 +183,7 @@ send_response(struct MHD_Connection *conn, struct http_resp *resp)
         free(text);
         return;
     }
-    if (resp->content_type)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (resp->set_cookie[0])
-        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
-    if (resp->extra_header[0]) {
-        char name[64];
-        const char *colon = strchr(resp->extra_header, ':');
-
-        if (colon && (size_t)(colon - resp->extra_header) < sizeof(name)) {
-            memcpy(name, resp->extra_header, (size_t)(colon - resp->extra_header));
-            name[colon - resp->extra_header] = '\0';
-            MHD_add_response_header(r, name, colon + 2);
-        }
-    }
+    add_headers(r, resp);
     MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
 }

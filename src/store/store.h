@@ -222,6 +222,21 @@ int store_commit(struct store_conn *c);
 /* Does nothing outside a transaction. */
 void store_rollback(struct store_conn *c);
 
+/* A number that changes whenever anything availability reads commits a
+ * change: bookings, appointments, time off, shifts, staff, services,
+ * resources, holds, group events, settings (any table outside the
+ * backend's short list of tables availability never reads). Read inside a
+ * read transaction it is no newer than the transaction's snapshot, so an
+ * answer computed in that transaction may be kept under it; equal numbers
+ * later mean nothing it read has changed since. SQLite counts this
+ * process's commits, and a read that finds another connection committed
+ * since that connection last looked (PRAGMA data_version: perhaps another
+ * process, which no hook saw) moves it and gets 0; PostgreSQL sums a
+ * counter bumped in every such writing transaction by triggers (migration
+ * 023), so it covers every process on the database. 0 means the backend
+ * cannot place this snapshot: keep nothing computed in it. */
+int store_avail_version(struct store_conn *c, uint64_t *version);
+
 /* The booking guarantee. Inside a write transaction, before checking
  * whether staff_ids[0..n) are free and writing their bookings, take their
  * locks with this: until commit or rollback no other transaction, in this
@@ -460,6 +475,9 @@ int store_hold_insert(struct store_conn *c, const struct store_hold *h,
                       const struct store_unit_use *units, size_t n, int64_t *id);
 /* Deletes holds that expired before now. */
 int store_holds_purge(struct store_conn *c, int64_t now);
+/* When the next live hold ends: the least expires_at after now, 0 when no
+ * hold is live. An availability answer showing holds is good until then. */
+int store_holds_next_expiry(struct store_conn *c, int64_t now, int64_t *at);
 /* How many of holder's holds are live at now. */
 int store_hold_count(struct store_conn *c, const char *holder, int64_t now, int *n);
 /* The live hold with this token; ERR_NOT_FOUND when none (or expired). */

@@ -30,6 +30,11 @@ REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
            500: "Internal Server Error", 503: "Service Unavailable"}
 
 
+# Response headers checked against the schema of the headers a response
+# documents (others the document describes in prose).
+CHECKED_HEADERS = ("etag", "cache-control", "vary", "content-encoding")
+
+
 class Recorder:
     """What a test saw: responses of API calls and bodies of a schema."""
 
@@ -44,7 +49,9 @@ class Recorder:
         body = r.json if ctype in ("application/json", "application/problem+json") else None
         self.records.append({"method": r.method, "path": r.path, "status": r.status,
                              "content_type": ctype, "body": body,
-                             "has_body": bool(r.body)})
+                             "has_body": bool(r.body),
+                             "headers": {k: v for k, v in r.headers.items()
+                                         if k in CHECKED_HEADERS}})
 
     def body(self, schema_ref, value, where):
         """value must match the schema at schema_ref ("#/components/...")."""
@@ -250,6 +257,15 @@ def _main(spec_path, records_path):
                               % (where, status, method.upper(), template))
             continue
         resp = resolve(resp)
+        documented = {k.lower(): resolve(v) for k, v in (resp.get("headers") or {}).items()}
+        for name, value in rec.get("headers", {}).items():
+            h = documented.get(name)
+            if h is not None and h.get("schema"):
+                mismatches += errors_of(("header", template, method, status, name),
+                                        h["schema"], value, "%s: header %s" % (where, name))
+        for name, h in documented.items():
+            if name == "etag" and name not in rec.get("headers", {}):
+                mismatches.append("%s: the documented ETag header is missing" % where)
         if not rec["has_body"] or method == "head":
             continue
         content = resp.get("content", {})

@@ -124,8 +124,16 @@ def test_walk_patients_bookings_money(ctx):
     s.post(API + "/patients/%d/account" % p["id"],
            {"email": email, "password": "walk-patient-1"}).expect(201)
     for c in (a, s, v):
-        c.get(API + "/availability", service_ids=svc["id"], **{"from": day.isoformat(),
-                                                               "to": day.isoformat()}).expect(200)
+        got = c.get(API + "/availability", service_ids=svc["id"], **{"from": day.isoformat(),
+                                                                     "to": day.isoformat()})
+        got.expect(200)
+        # Revalidated (304, no body) and compressed: headers as documented.
+        path = helpers.query(API + "/availability", service_ids=svc["id"],
+                             **{"from": day.isoformat(), "to": day.isoformat()})
+        eq(c.request("GET", path, headers={"If-None-Match": got.headers.get("etag")}).status,
+           304, "If-None-Match with the answer's ETag")
+        eq(c.request("GET", path, headers={"Accept-Encoding": "gzip"}).headers.get(
+            "content-encoding"), "gzip", "gzip when accepted")
     b = s.post(API + "/bookings", {"patient_id": p["id"], "staff_id": st["id"],
                                    "service_ids": [svc["id"], other["id"]],
                                    "start": local_iso(day, "09:00"),

@@ -286,6 +286,19 @@ cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The counters of migration 023, summed in the caller's snapshot. */
+static const char SQL_AVAIL_VERSION[] = "SELECT coalesce(sum(v), 0)::bigint FROM avail_version";
+
+int
+pgsql_avail_version(struct store_conn *c, uint64_t *version)
+{
+    int64_t v = 0;
+    int rc = pq_int64(c, &v, SQL_AVAIL_VERSION, "");
+
+    *version = (uint64_t)v + 1; /* never 0, which means "cannot tell" */
+    return rc;
+}
+
 int
 pgsql_lock_staff(struct store_conn *c, const int64_t *staff_ids, size_t n)
 {

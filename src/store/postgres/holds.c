@@ -19,6 +19,8 @@ static const char SQL_HOLD_UNIT_INSERT[] =
 static const char SQL_HOLDS_PURGE[] = "DELETE FROM holds WHERE expires_at <= $1";
 static const char SQL_HOLD_COUNT[] =
     "SELECT count(*) FROM holds WHERE holder = $1 AND expires_at > $2::bigint";
+static const char SQL_HOLDS_NEXT_EXPIRY[] =
+    "SELECT coalesce(min(expires_at), 0) FROM holds WHERE expires_at > $1::bigint";
 static const char SQL_HOLD_BY_TOKEN[] =
     "SELECT id, holder, staff_id, location_id, start_at, end_at, occupied_start, occupied_end, "
     "service_ids, created_at, expires_at, coalesce(group_event_id, 0), seats "
@@ -69,6 +71,13 @@ pgsql_hold_count(struct store_conn *c, const char *holder, int64_t now, int *n)
 
     *n = (int)count;
     return rc;
+}
+
+int
+pgsql_holds_next_expiry(struct store_conn *c, int64_t now, int64_t *at)
+{
+    *at = 0;
+    return pq_int64(c, at, SQL_HOLDS_NEXT_EXPIRY, "i", now);
 }
 
 int

@@ -35,10 +35,19 @@ static const char *const unscheduled_tables[] = {
     "templates",
     "feed_tokens",
     "reminders_sent",
-    /* Holds are read anew by every availability request, never cached. */
+    /* Holds are read anew by every availability request, never cached
+     * (on_row_change still notes them for cached answers). */
     "holds",
     "hold_resources",
 };
+
+/* Holds are read anew by every availability request, so they leave the busy
+ * cache alone, but a cached availability answer shows them. */
+static int
+is_hold_table(const char *table)
+{
+    return strcmp(table, "holds") == 0 || strcmp(table, "hold_resources") == 0;
+}
 
 static void
 on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
@@ -51,6 +60,10 @@ on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int6
     (void)rowid;
     if (strcmp(table, "bookings") == 0) {
         lite(c)->changed_bookings = 1;
+        return;
+    }
+    if (is_hold_table(table)) {
+        lite(c)->changed_holds = 1;
         return;
     }
     for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
@@ -73,7 +86,7 @@ sql_staff_changed(struct store_conn *c, int64_t staff_id)
 static void
 forget_changes(struct store_conn *c)
 {
-    lite(c)->changed_all = lite(c)->changed_bookings = 0;
+    lite(c)->changed_all = lite(c)->changed_bookings = lite(c)->changed_holds = 0;
     lite(c)->n_staff_changed = 0;
 }
 
@@ -93,7 +106,9 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     /* Booking rows changed without saying whose: assume anyone's. */
     if (lite(c)->changed_bookings && !lite(c)->n_staff_changed)
         lite(c)->changed_all = 1;
-    if (lite(c)->changed_all || lite(c)->n_staff_changed)
+    /* A change of holds alone moves the generation without dropping any
+     * busy entry (none is recorded against a staff member or everything). */
+    if (lite(c)->changed_all || lite(c)->n_staff_changed || lite(c)->changed_holds)
         busy_cache_committed(lite(c)->cache, lite(c)->staff_changed, lite(c)->n_staff_changed,
                              lite(c)->changed_all);
     forget_changes(c);
@@ -370,6 +385,22 @@ conn_exec(struct store_conn *c, const char *sql)
     return ERR_OK;
 }
 
+/* PRAGMA data_version: moves when another connection, of this process or
+ * another, committed since this one last looked. */
+static int
+data_version(struct store_conn *c, int64_t *out)
+{
+    sqlite3_stmt *st = sql_prepare(c, "PRAGMA data_version");
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+}
+
 static int
 conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
 {
@@ -391,9 +422,14 @@ conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
     /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
      * a commit survive a crash of the process (it is in the WAL before the
      * response goes out); only a power cut can lose the newest commits. */
-    return conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                        "PRAGMA mmap_size=268435456;");
+    rc = conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                      "PRAGMA mmap_size=268435456;");
+    /* Looked once now, so a connection's first read is no change. */
+    if (rc == ERR_OK)
+        rc = data_version(c, &lite(c)->data_version);
+    lite(c)->data_version_seen = rc == ERR_OK;
+    return rc;
 }
 
 static void
@@ -523,6 +559,35 @@ sqlite_begin(struct store_conn *c, int write)
     lite(c)->in_read = rc == ERR_OK && !write;
     lite(c)->read_gen = busy_cache_generation(lite(c)->cache);
     return rc;
+}
+
+int
+sqlite_avail_version(struct store_conn *c, uint64_t *version)
+{
+    int64_t seen;
+    int rc;
+
+    *version = busy_cache_generation(lite(c)->cache);
+    if (!lite(c)->in_read)
+        return ERR_OK;
+    rc = data_version(c, &seen);
+    if (rc != ERR_OK)
+        return rc;
+    if (lite(c)->data_version_seen && seen == lite(c)->data_version) {
+        /* The generation taken at BEGIN: no newer than the snapshot. */
+        *version = lite(c)->read_gen;
+        return ERR_OK;
+    }
+    /* Another connection committed since this one last looked: one of this
+     * process's (whose commit moved the generation already) or another
+     * process's, which no hook here saw. Moving the generation retires
+     * every answer kept so far; this snapshot's place in that order is
+     * unknown, so its answers are neither served from nor kept in a cache. */
+    lite(c)->data_version = seen;
+    lite(c)->data_version_seen = 1;
+    busy_cache_committed(lite(c)->cache, NULL, 0, 0);
+    *version = 0;
+    return ERR_OK;
 }
 
 int

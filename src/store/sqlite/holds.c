@@ -18,6 +18,8 @@ static const char SQL_HOLD_UNIT_INSERT[] =
 static const char SQL_HOLDS_PURGE[] = "DELETE FROM holds WHERE expires_at <= ?";
 static const char SQL_HOLD_COUNT[] =
     "SELECT count(*) FROM holds WHERE holder = ? AND expires_at > ?";
+static const char SQL_HOLDS_NEXT_EXPIRY[] =
+    "SELECT coalesce(min(expires_at), 0) FROM holds WHERE expires_at > ?";
 static const char SQL_HOLD_BY_TOKEN[] =
     "SELECT id, holder, staff_id, location_id, start_at, end_at, occupied_start, occupied_end, "
     "service_ids, created_at, expires_at, coalesce(group_event_id, 0), seats "
@@ -87,6 +89,22 @@ sqlite_hold_count(struct store_conn *c, const char *holder, int64_t now, int *n)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
+}
+
+int
+sqlite_holds_next_expiry(struct store_conn *c, int64_t now, int64_t *at)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_HOLDS_NEXT_EXPIRY);
+    int rc;
+
+    *at = 0;
+    if (!st || sql_bind(c, st, "i", now) != ERR_OK)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *at = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
 }

@@ -34,9 +34,13 @@ struct sqlite_conn {
     /* What this transaction changed, for the cache (see sqlite_cache.h). */
     int changed_all;      /* scheduling data other than bookings */
     int changed_bookings; /* booking rows, by staff_changed when known */
+    int changed_holds;    /* holds: no busy entry, but cached answers */
     size_t n_staff_changed;
     int64_t staff_changed[16];
     uint64_t read_gen; /* cache generation when that began */
+    /* PRAGMA data_version when store_avail_version last read it. */
+    int64_t data_version;
+    int data_version_seen;
     size_t n_stmts;
     struct sql_cached stmts[SQL_CACHE_SIZE];
 };
