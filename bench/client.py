@@ -360,6 +360,14 @@ def cmd_report(envfile, out, out_json=None):
     row(S, "  overlapping live bookings (SQL)", "B_DB_OVERLAPS", target=("==", 0))
     row(S, "peak RSS, main clinic (MiB)", value=(flt("C_MAIN_HWM_KB") or 0) / 1024 or None,
         unit="MiB")
+    if g("SOAK_PEAK_KB"):
+        row(S, "mixed run, %s min x %s clients: peak RSS (MiB)"
+            % (g("SOAK_MINUTES"), g("SOAK_CLIENTS")),
+            value=flt("SOAK_PEAK_KB") / 1024, unit="MiB", target=("<", 64))
+        row(S, "  RSS growth, first to last fifth of the run (%)", "SOAK_RSS_GROWTH_PCT",
+            unit="%", target=("<", 10))
+        row(S, "  requests answered 5xx or not at all", "SOAK_REQUESTS_FAILED",
+            target=("==", 0))
     for k, what in (("KEEPALIVE_GET", "GET"), ("KEEPALIVE_POST", "POST")):
         v = g(k, "?")
         rows.append({"backend": S, "figure": "keep-alive, 2 x %s on one connection" % what,

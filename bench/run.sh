@@ -25,6 +25,9 @@
 #      at once, 8 connections each, on their own slots), summed; a race of
 #      16 clients split over both processes; the same SQL overlap check;
 #      then the anchor clinic of (d) in a database of its own.
+#  (f) memory over a mixed run (bench/soak.py): the demo clinic under
+#      logins, availability, calendar, booking and cancelling for
+#      BENCH_SOAK_MINUTES; peak RSS and its growth over the run.
 #  Plus a keep-alive check with curl -v.
 #
 # Everything listens on 127.0.0.1 only. Servers and nginx are stopped on
@@ -32,7 +35,7 @@
 # stdout and bench/out/results.txt, its rows to bench/out/results.json;
 # missed targets are reported, never fatal. Tunables (environment):
 # BENCH_SEQ_N (2000), BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10),
-# BENCH_PG (1; 0 skips (e)).
+# BENCH_PG (1; 0 skips (e)), BENCH_SOAK_MINUTES (10; 0 skips (f)).
 set -euo pipefail
 
 BIN=$(realpath "${1:-build/chairside}")
@@ -43,6 +46,7 @@ SEQ_COUNT=${BENCH_SEQ_N:-2000} # not SEQ_N: `take seq` sets that
 SEQ_MAXSEC=${BENCH_SEQ_MAXSEC:-25}
 WRK_S=${BENCH_WRK_SECONDS:-10}
 BENCH_PG=${BENCH_PG:-1}
+SOAK_MIN=${BENCH_SOAK_MINUTES:-10}
 PG_SCRATCH="$HERE/../scripts/pg_scratch.sh"
 CLIENTS=16
 
@@ -561,6 +565,14 @@ pg_anchor() {
     stop_server "$pid"
 }
 pg_bench
+
+# --- (f) memory over a mixed run ---------------------------------------------------------
+if [ "$SOAK_MIN" != 0 ]; then
+    say "(f) ${SOAK_MIN}-minute mixed run on the demo clinic (logins, availability, calendar, booking, cancelling)"
+    take_soak=$(python3 "$HERE/soak.py" --bin "$BIN" --minutes "$SOAK_MIN" --out "$OUT/soak.json") ||
+        say "warning: the mixed run failed (see $OUT/soak.json)"
+    echo "$take_soak" >>"$ENV"
+fi
 
 put RUN_SECONDS "$SECONDS"
 echo >&2
