@@ -274,6 +274,10 @@ cancel_one(const struct svc *s, int64_t id, struct cancel_args *a)
         rc = bookings_cancel_tx(s, row_int(b, "id"), "the group event was cancelled");
         if (rc == ERR_OK)
             a->n_bookings++;
+        /* Its patient cancelled it since it was read: a booking's own
+         * cancel takes no staff lock, so it may commit in between. */
+        else if (rc == ERR_CONFLICT)
+            rc = ERR_OK;
     }
     if (rc == ERR_OK)
         a->n_events++;
@@ -292,12 +296,18 @@ cancel_events(const struct svc *s, void *arg)
 
     if (rc == ERR_NOT_FOUND)
         rc = svc_fail(s, rc, "no such group event");
-    if (rc == ERR_OK && strcmp(row_text(row, "status"), "cancelled") == 0)
-        rc = svc_fail(s, ERR_CONFLICT, "the group event is already cancelled");
-    /* Seats are not taken while their event goes. */
+    /* Seats are not taken while their event goes; the status is read
+     * again under the lock, so of two cancels of one event one wins. */
     staff_id = row_int(row, "staff_id");
     if (rc == ERR_OK)
         rc = store_lock_staff(s->db, &staff_id, 1);
+    if (rc == ERR_OK) {
+        json_decref(row);
+        row = NULL;
+        rc = store_group_event_get(s->db, a->id, s->now, &row);
+    }
+    if (rc == ERR_OK && strcmp(row_text(row, "status"), "cancelled") == 0)
+        rc = svc_fail(s, ERR_CONFLICT, "the group event is already cancelled");
     if (rc == ERR_OK)
         rc = store_group_event_scope(s->db, a->id, a->scope, &ids);
     json_array_foreach(ids, i, v)

@@ -286,6 +286,63 @@ def test_race_for_the_last_seat_has_one_winner(ctx):
        "seats taken never exceed the capacity")
 
 
+def _race(ctx, c, calls):
+    """Runs every (method, path, body) of calls at once, each on its own
+    connection with c's session; the statuses, or the exception."""
+    results = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+    clients = [Client(ctx.port) for _ in calls]
+    for cl in clients:
+        cl.cookies, cl.csrf = dict(c.cookies), c.csrf
+
+    def racer(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = clients[i].post(calls[i][0], calls[i][1]).status
+        except Exception as exc:  # reported with the others by the caller
+            results[i] = repr(exc)
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def test_event_cancel_racing_its_participants_cancels(ctx):
+    c = ctx.admin
+    day = next_weekday(2, min_ahead=21)
+    _, st, svc = _class(c, 2, capacity=20)
+    with _mode(c, "mixed"):
+        ev = _event_ok(c, st["id"], svc["id"], local_iso(day, "09:00"))
+        ids = [_join(c, ev["id"], make_patient(c)["id"]).expect(201)["id"] for _ in range(10)]
+        calls = [(API + "/group-events/%d/cancel" % ev["id"], {"scope": "this"})]
+        calls += [(API + "/bookings/%d/cancel" % b, {"reason": "cannot come"}) for b in ids]
+        results = _race(ctx, c, calls)
+    eq(results[0], 200, "the event cancel wins over its participants' own cancels: %r" % results)
+    check(all(r in (200, 409) for r in results[1:]),
+          "every participant's cancel answered 200 or 409: %r" % results)
+    eq(c.get(API + "/group-events/%d" % ev["id"]).expect(200)["status"], "cancelled",
+       "the event is cancelled")
+    eq(ctx.sql_rows("SELECT count(*) FROM bookings WHERE group_event_id = ? "
+                    "AND status <> 'cancelled'", (ev["id"],))[0][0], 0,
+       "no participant is left booked")
+
+
+def test_concurrent_cancels_of_one_event_have_one_winner(ctx):
+    c = ctx.admin
+    day = next_weekday(3, min_ahead=21)
+    _, st, svc = _class(c, 3, capacity=4)
+    with _mode(c, "mixed"):
+        ev = _event_ok(c, st["id"], svc["id"], local_iso(day, "09:00"))
+        _join(c, ev["id"], make_patient(c)["id"]).expect(201)
+        results = _race(ctx, c, [(API + "/group-events/%d/cancel" % ev["id"],
+                                  {"scope": "this"})] * 8)
+    check(all(r in (200, 409) for r in results), "every cancel answered 200 or 409: %r" % results)
+    eq(results.count(200), 1, "exactly one cancel of the event succeeded: %r" % results)
+
+
 # --- cancelling -----------------------------------------------------------
 
 
