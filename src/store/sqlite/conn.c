@@ -327,6 +327,24 @@ sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out)
     return rc;
 }
 
+int
+sql_one_json_array(struct store_conn *c, sqlite3_stmt *st, json_t **out)
+{
+    const char *text;
+    int rc = sqlite3_step(st);
+
+    *out = NULL;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        text = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        *out = text ? json_loads(text, 0, NULL) : json_array();
+        rc = *out ? ERR_OK : ERR_NOMEM;
+    } else {
+        rc = sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 sqlite3_stmt *
 sql_prepare_list(struct store_conn *c, const char *sql, json_t **items)
 {

@@ -102,22 +102,11 @@ int
 sqlite_group_event_scope(struct store_conn *c, int64_t id, const char *scope, json_t **ids)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_EVENT_SCOPE);
-    const char *text;
-    int rc;
 
     *ids = NULL;
     if (!st || sql_bind(c, st, "it", id, scope) != ERR_OK)
         return ERR_STORE;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        text = (const char *)sqlite3_column_text(st, 0);
-        *ids = text ? json_loads(text, 0, NULL) : json_array();
-        rc = *ids ? ERR_OK : ERR_NOMEM;
-    } else {
-        rc = sql_err(c, rc);
-    }
-    sqlite3_reset(st);
-    return rc;
+    return sql_one_json_array(c, st, ids);
 }
 
 /* The event's staff member's busy times change with it: the cache is told. */

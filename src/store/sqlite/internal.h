@@ -86,6 +86,9 @@ json_t *sql_row_json(sqlite3_stmt *st);
 /* Steps to the one row st selects, as sql_row_json; ERR_NOT_FOUND when
  * there is none. Resets st. */
 int sql_one_json(struct store_conn *c, sqlite3_stmt *st, json_t **out);
+/* Steps to the one row st selects and parses its first column, a JSON
+ * array of ids built by the statement ([] when NULL or no row). Resets st. */
+int sql_one_json_array(struct store_conn *c, sqlite3_stmt *st, json_t **out);
 /* sql_prepare for a list: *items becomes a new empty array, owned by the
  * caller whatever happens. NULL when either fails. */
 sqlite3_stmt *sql_prepare_list(struct store_conn *c, const char *sql, json_t **items);

@@ -47,22 +47,11 @@ int
 sqlite_service_resources_get(struct store_conn *c, int64_t service_id, json_t **ids)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SERVICE_RESOURCES);
-    const char *text;
-    int rc;
 
     *ids = NULL;
     if (!st || sql_bind(c, st, "i", service_id) != ERR_OK)
         return ERR_STORE;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        text = (const char *)sqlite3_column_text(st, 0);
-        *ids = text ? json_loads(text, 0, NULL) : json_array();
-        rc = *ids ? ERR_OK : ERR_NOMEM;
-    } else {
-        rc = sql_err(c, rc);
-    }
-    sqlite3_reset(st);
-    return rc;
+    return sql_one_json_array(c, st, ids);
 }
 
 static int
