@@ -498,6 +498,8 @@ class Racer:
                 self.tally.fail("racer %d: event capacity: %s" % (self.i, r.describe()))
 
     def op_event_cancel(self, first=False):
+        """Cancels one event when there are a few to spare, or (first) any;
+        returns whether it tried."""
         events = self.events()
         if len(events) > 4 or (first and events):  # keep a few to join
             event = self.rng.choice(events)
@@ -507,6 +509,8 @@ class Racer:
                           {"scope": scope})
             if r.status == 409:  # another racer was first
                 self.lost_holds.append((event["id"], "cancel " + scope, r.describe()))
+            return True
+        return False
 
     def ops(self):
         # A visitor holds a time (or seats) by its cookie, signs up booking
@@ -530,9 +534,12 @@ class Racer:
             # admins cancel one, while others join it.
             if self.w.events and self.staff_side:
                 self.op_event_create()
-            if self.w.events and self.kind == "admin":
-                self.op_event_cancel(first=True)
+            # An admin who finds no event yet (their own create lost its
+            # race) cancels the first one there is.
+            must_cancel = self.w.events and self.kind == "admin"
             while time.monotonic() < self.deadline:
+                if must_cancel:
+                    must_cancel = not self.op_event_cancel(first=True)
                 funcs, weights = self.ops()
                 self.rng.choices(funcs, weights)[0]()
         except Exception as exc:  # reported with the others
