@@ -42,7 +42,7 @@ export const tests = {
       await page.getByRole('button', { name: 'Skip payment' }).click();
       await page.getByRole('heading', { level: 1, name: 'Your details' }).waitFor();
       await page.getByLabel('Name').fill('Klara Kursteil');
-      await page.getByLabel('Phone').fill('+49 30 5550101');
+      await page.getByLabel('Phone').fill('+49 30 9753124');
       await page.getByLabel('Email').fill(`class.${Date.now()}@example.test`);
       await page.getByLabel('Password').fill('a-good-password');
       await page.getByRole('button', { name: 'Complete Reservation' }).click();
