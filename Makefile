@@ -189,13 +189,23 @@ browser: build/chairside $(WEB_OUT)
 	    --results build/results/browser.txt || { \
 	    [ -s build/results/browser.txt ] || echo "0 1 0" > build/results/browser.txt; exit 1; }
 
-# Every suite on SQLite, the store and API suites on PostgreSQL, all of it
+# The browser suite again with the server on a fresh PostgreSQL database.
+.PHONY: pg-browser
+pg-browser: build/chairside $(WEB_OUT)
+	@scripts/pg_scratch.sh start $(PG_DIR) >/dev/null
+	@url=$$(scripts/pg_scratch.sh createdb $(PG_DIR) chairside_browser_$$$$) && \
+	    node tests/browser/run.mjs --bin build/chairside --web build/web --db-url "$$url" \
+	    --results build/results/pg-browser.txt || { \
+	    [ -s build/results/pg-browser.txt ] || echo "0 1 0" > build/results/pg-browser.txt; exit 1; }
+
+# Every suite on SQLite, the store, API and browser suites on PostgreSQL, all of it
 # again (but the browser) under ASan+UBSan, then every fuzz target
 # briefly; one total line last.
 check: deps
 	@rm -rf build/results build-asan/results
 	@$(MAKE) -k --no-print-directory all unit api layers pg-unit pg-api || true
 	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory browser || true)
+	@$(if $(filter 1,$(NO_WEB)),true,$(MAKE) --no-print-directory pg-browser || true)
 	@$(MAKE) -k --no-print-directory SANITIZE=1 all unit api pg-unit pg-api || true
 	@scripts/pg_scratch.sh stop $(PG_DIR) >/dev/null 2>&1 || true
 	@$(MAKE) --no-print-directory fuzz-check || true

@@ -4,11 +4,11 @@
 set -u
 p=0; f=0; s=0; missing=0
 for dir in "$@"; do
-    for suite in unit api pg-unit pg-api layers browser fuzz; do
+    for suite in unit api pg-unit pg-api layers browser pg-browser fuzz; do
         file="$dir/$suite.txt"
-        # The browser tests, the include check and the fuzz targets run once,
-        # not again under ASan.
-        case "$suite" in browser | layers | fuzz) [ -e "$file" ] || continue ;; esac
+        # The browser tests (once per backend), the include check and the
+        # fuzz targets do not run again under ASan.
+        case "$suite" in browser | pg-browser | layers | fuzz) [ -e "$file" ] || continue ;; esac
         if [ ! -s "$file" ]; then
             echo "suite $file produced no result"
             missing=1

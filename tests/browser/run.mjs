@@ -37,6 +37,7 @@ function parseArgs(argv) {
     else if (a === '--web') o.web = argv[++i];
     else if (a === '--results') o.results = argv[++i];
     else if (a === '-k') o.pattern = argv[++i];
+    else if (a === '--db-url') o.dbUrl = argv[++i];
     else throw new Error('unknown option ' + a);
   }
   return o;
@@ -102,7 +103,9 @@ async function main() {
   if (!existsSync(join(web, 'index.html'))) throw new Error(`no web build at ${web} (run make first)`);
 
   const scratch = mkdtempSync(join(tmpdir(), 'chairside-browser-'));
-  const db = join(scratch, 'chairside.db');
+  // An empty PostgreSQL database (scripts/pg_scratch.sh createdb) or a
+  // scratch SQLite file: the same demo clinic and the same tests on both.
+  const db = opts.dbUrl || join(scratch, 'chairside.db');
   const demo = spawnSync(bin, ['demo', '--db', db], { encoding: 'utf8' });
   if (demo.status !== 0) throw new Error('demo failed: ' + demo.stderr + demo.stdout);
   const port = await freePort();
