@@ -45,7 +45,9 @@ export function GroupEventsPage({ params, user }) {
   if (data.error) return html`<${ErrorBox} error=${data.error} />`;
   if (!data.data) return html`<${Loading} />`;
   const { refs, items, from, to, tz } = data.data;
-  const filter = { from, to, staff_id: params.staff_id, service_id: params.service_id };
+  // From the address, not the loaded answer: while a change is loading the
+  // old answer is still shown, and a second change must not undo the first.
+  const filter = { from: params.from || from, to: params.to || to, staff_id: params.staff_id, service_id: params.service_id };
   const go = (changes) => navigate('/group-events', { ...filter, ...changes });
   const reload = () => data.reload();
   return html`<section class="group-events">
@@ -55,8 +57,8 @@ export function GroupEventsPage({ params, user }) {
     ${!allowsGroups(refs.settings) ? html`<p class="warn-box">${t('group.mode_individual')}</p>` : null}
     ${notice ? html`<p class="ok-box" role="status">${notice}</p>` : null}
     <form class="card" role="search" aria-label=${t('group.filter')} onSubmit=${(e) => e.preventDefault()}><div class="form-grid">
-      <${Input} label=${t('bookings.from')} type="date" value=${from} onInput=${(v) => v && go({ from: v })} />
-      <${Input} label=${t('bookings.to')} type="date" value=${to} onInput=${(v) => v && go({ to: v })} />
+      <${Input} label=${t('bookings.from')} type="date" value=${filter.from} onInput=${(v) => v && go({ from: v })} />
+      <${Input} label=${t('bookings.to')} type="date" value=${filter.to} onInput=${(v) => v && go({ to: v })} />
       <${Select} label=${t('booking.staff')} value=${params.staff_id || ''} onChange=${(v) => go({ staff_id: v })} placeholder=${t('group.any_staff')}
         options=${refs.staff.map((s) => ({ value: s.id, label: s.name }))} />
       <${Select} label=${t('group.service')} value=${params.service_id || ''} onChange=${(v) => go({ service_id: v })} placeholder=${t('group.any_service')}
