@@ -78,6 +78,20 @@ store_names_refused(const char *name)
 }
 
 int
+store_sql_name(struct buf *b, const char *before, const char *name, const char *after)
+{
+    int rc = store_identifier(name) ? ERR_OK : store_names_refused(name);
+
+    if (rc == ERR_OK && before)
+        rc = buf_puts(b, before);
+    if (rc == ERR_OK)
+        rc = buf_puts(b, name);
+    if (rc == ERR_OK && after)
+        rc = buf_puts(b, after);
+    return rc;
+}
+
+int
 store_id_list(struct buf *b, const int64_t *ids, size_t n, const char *open, const char *close)
 {
     size_t i;

@@ -51,6 +51,11 @@ void store_pool_cleanup(struct store *s);
 int store_identifier(const char *s);
 int store_table_names_valid(const struct store_table *t);
 int store_names_refused(const char *name);
+/* The one way the generic row SQL puts a name into its text: appends
+ * before, name and after to b, refusing (store_names_refused) a name that
+ * is no plain identifier. before and after are SQL text of the caller's
+ * own (NULL for none); values never go this way, they are bound. */
+int store_sql_name(struct buf *b, const char *before, const char *name, const char *after);
 
 /* Appends ids to b between open and close, comma-separated: "[1,2]" is
  * JSON text for SQLite's json_each, "{1,2}" an array literal for a

@@ -85,6 +85,19 @@ fix_bools(const struct store_table *t, json_t *row)
     }
 }
 
+/* Appends before, "$n" and after: a reference to bound value n. */
+static int
+param_ref(struct buf *b, const char *before, int n, const char *after)
+{
+    int rc = buf_puts(b, before);
+
+    if (rc == ERR_OK)
+        rc = buf_puts(b, "$");
+    if (rc == ERR_OK)
+        rc = buf_put_i64(b, n);
+    return rc == ERR_OK ? buf_puts(b, after) : rc;
+}
+
 static int
 select_list(struct buf *b, const struct store_table *t)
 {
@@ -92,9 +105,9 @@ select_list(struct buf *b, const struct store_table *t)
     int rc = buf_puts(b, "SELECT id");
 
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++)
-        rc = buf_printf(b, ", %s", store_table_col(t, i)->name);
+        rc = store_sql_name(b, ", ", store_table_col(t, i)->name, NULL);
     if (rc == ERR_OK)
-        rc = buf_printf(b, " FROM %s", t->read_from ? t->read_from : t->name);
+        rc = store_sql_name(b, " FROM ", t->read_from ? t->read_from : t->name, NULL);
     return rc;
 }
 
@@ -114,10 +127,10 @@ present_columns(struct buf *sql, const struct store_table *t, json_t *obj, int a
         if (!v)
             continue;
         rc = params_json(p, col, v);
+        if (rc == ERR_OK)
+            rc = store_sql_name(sql, p->n > 1 ? ", " : NULL, col->name, NULL);
         if (rc == ERR_OK && assign)
-            rc = buf_printf(sql, "%s%s = $%d", p->n > 1 ? ", " : "", col->name, p->n);
-        else if (rc == ERR_OK)
-            rc = buf_printf(sql, "%s%s", p->n > 1 ? ", " : "", col->name);
+            rc = param_ref(sql, " = ", p->n, "");
     }
     return rc;
 }
@@ -136,15 +149,19 @@ pgsql_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj,
     buf_init(&cols, SQL_MAX);
     rc = present_columns(&cols, t, obj, 0, &p);
     if (rc == ERR_OK && p.n)
-        rc = buf_printf(&sql, "INSERT INTO %s (%s) VALUES (", t->name, cols.data);
+        rc = store_sql_name(&sql, "INSERT INTO ", t->name, " (");
+    if (rc == ERR_OK && p.n)
+        rc = buf_puts(&sql, cols.data);
+    if (rc == ERR_OK && p.n)
+        rc = buf_puts(&sql, ") VALUES (");
     /* An object naming no column: the SQLite backend's text for this is
      * "INSERT INTO t () DEFAULT VALUES", which SQLite rejects as a syntax
      * error (ERR_STORE); this is what it means, so here the table's own
      * constraints answer (ERR_CONFLICT for a NOT NULL column). */
     else if (rc == ERR_OK)
-        rc = buf_printf(&sql, "INSERT INTO %s DEFAULT VALUES", t->name);
+        rc = store_sql_name(&sql, "INSERT INTO ", t->name, " DEFAULT VALUES");
     for (i = 1; rc == ERR_OK && i <= p.n; i++)
-        rc = buf_printf(&sql, i > 1 ? ", $%d" : "$%d", i);
+        rc = param_ref(&sql, i > 1 ? ", " : "", i, "");
     if (rc == ERR_OK && p.n)
         rc = buf_puts(&sql, ")");
     /* RETURNING stands in for sqlite3_last_insert_rowid. */
@@ -200,7 +217,7 @@ pgsql_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
+    rc = store_sql_name(&sql, "UPDATE ", t->name, " SET ");
     if (rc == ERR_OK)
         rc = present_columns(&sql, t, obj, 1, &p);
     /* With no known column the update still says whether the row exists. */
@@ -209,7 +226,7 @@ pgsql_row_update(struct store_conn *c, const struct store_table *t, int64_t id, 
     if (rc == ERR_OK)
         rc = params_int(&p, id);
     if (rc == ERR_OK)
-        rc = buf_printf(&sql, " WHERE id = $%d", p.n);
+        rc = param_ref(&sql, " WHERE id = ", p.n, "");
     if (rc != ERR_OK)
         goto out;
     rc = params_exec(c, &r, sql.data, &p);
@@ -232,7 +249,7 @@ pgsql_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "DELETE FROM %s WHERE id = $1", t->name);
+    rc = store_sql_name(&sql, "DELETE FROM ", t->name, " WHERE id = $1");
     if (rc != ERR_OK)
         goto out;
     rc = pq_cmd(c, &changed, sql.data, "i", id);
@@ -262,11 +279,11 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > $1::bigint");
     for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
-        rc = store_identifier(f->eq_col[i]) ? ERR_OK : store_names_refused(f->eq_col[i]);
+        rc = store_sql_name(sql, " AND ", f->eq_col[i], NULL);
         if (rc == ERR_OK)
             rc = params_int(p, f->eq_val[i]);
         if (rc == ERR_OK)
-            rc = buf_printf(sql, " AND %s = $%d::bigint", f->eq_col[i], p->n);
+            rc = param_ref(sql, " = ", p->n, "::bigint");
     }
     if (rc == ERR_OK && f && f->search && f->n_search) {
         rc = params_text(p, f->search);
@@ -274,13 +291,10 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
         if (rc == ERR_OK)
             rc = buf_puts(sql, " AND (");
         for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
-            rc = store_identifier(f->search_cols[i]) ? ERR_OK
-                                                     : store_names_refused(f->search_cols[i]);
+            rc = store_sql_name(sql, i ? " OR strpos(lower(" : "strpos(lower(", f->search_cols[i],
+                                "::text COLLATE \"C\"), lower(");
             if (rc == ERR_OK)
-                rc = buf_printf(
-                    sql,
-                    "%sstrpos(lower(%s::text COLLATE \"C\"), lower($%d::text COLLATE \"C\")) > 0",
-                    i ? " OR " : "", f->search_cols[i], search);
+                rc = param_ref(sql, "", search, "::text COLLATE \"C\")) > 0");
         }
         if (rc == ERR_OK)
             rc = buf_puts(sql, ")");
@@ -288,7 +302,7 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
     if (rc == ERR_OK)
         rc = limit < 0 ? params_text(p, NULL) : params_int(p, limit);
     if (rc == ERR_OK)
-        rc = buf_printf(sql, " ORDER BY id LIMIT $%d::bigint", p->n);
+        rc = param_ref(sql, " ORDER BY id LIMIT ", p->n, "::bigint");
     return rc;
 }
 
@@ -357,20 +371,6 @@ pgsql_staff_links_get(struct store_conn *c, int64_t staff_id, const char *which,
     return rc;
 }
 
-/* The ids as a PostgreSQL array literal, "{1,2,3}", bound as one value. */
-static int
-ids_literal(struct buf *b, const int64_t *ids, size_t n)
-{
-    size_t i;
-    int rc = buf_puts(b, "{");
-
-    for (i = 0; rc == ERR_OK && i < n; i++)
-        rc = buf_printf(b, i ? ",%lld" : "%lld", (long long)ids[i]);
-    if (rc == ERR_OK)
-        rc = buf_puts(b, "}");
-    return rc;
-}
-
 int
 pgsql_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which, const int64_t *ids,
                       size_t n)
@@ -380,7 +380,7 @@ pgsql_staff_links_set(struct store_conn *c, int64_t staff_id, const char *which,
     int rc;
 
     buf_init(&arr, 24 * n + 8);
-    rc = ids_literal(&arr, ids, n);
+    rc = store_id_list(&arr, ids, n, "{", "}");
     if (rc != ERR_OK)
         goto out;
     /* Delete-then-insert replaces the set only if no other transaction

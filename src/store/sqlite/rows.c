@@ -70,9 +70,9 @@ select_list(struct buf *b, const struct store_table *t)
     int rc = buf_puts(b, "SELECT id");
 
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++)
-        rc = buf_printf(b, ", %s", store_table_col(t, i)->name);
+        rc = store_sql_name(b, ", ", store_table_col(t, i)->name, NULL);
     if (rc == ERR_OK)
-        rc = buf_printf(b, " FROM %s", t->read_from ? t->read_from : t->name);
+        rc = store_sql_name(b, " FROM ", t->read_from ? t->read_from : t->name, NULL);
     return rc;
 }
 
@@ -87,10 +87,10 @@ sqlite_row_insert(struct store_conn *c, const struct store_table *t, json_t *obj
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "INSERT INTO %s", t->name);
+    rc = store_sql_name(&sql, "INSERT INTO ", t->name, NULL);
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
         if (json_object_get(obj, store_table_col(t, i)->name))
-            rc = buf_printf(&sql, "%s%s", n++ ? ", " : " (", store_table_col(t, i)->name);
+            rc = store_sql_name(&sql, n++ ? ", " : " (", store_table_col(t, i)->name, NULL);
     }
     if (rc == ERR_OK)
         rc = buf_puts(&sql, n ? ") VALUES (" : " DEFAULT VALUES");
@@ -161,13 +161,13 @@ sqlite_row_update(struct store_conn *c, const struct store_table *t, int64_t id,
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "UPDATE %s SET ", t->name);
+    rc = store_sql_name(&sql, "UPDATE ", t->name, " SET ");
     for (i = 0; rc == ERR_OK && i < t->n_cols; i++) {
         if (json_object_get(obj, store_table_col(t, i)->name))
-            rc = buf_printf(&sql, "%s%s = ?", n++ ? ", " : "", store_table_col(t, i)->name);
+            rc = store_sql_name(&sql, n++ ? ", " : NULL, store_table_col(t, i)->name, " = ?");
     }
     if (rc == ERR_OK)
-        rc = n ? buf_puts(&sql, " WHERE id = ?") : buf_printf(&sql, "id = id WHERE id = ?");
+        rc = buf_puts(&sql, n ? " WHERE id = ?" : "id = id WHERE id = ?");
     if (rc != ERR_OK)
         goto out;
     rc = ERR_STORE;
@@ -196,7 +196,7 @@ sqlite_row_delete(struct store_conn *c, const struct store_table *t, int64_t id)
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
     buf_init(&sql, SQL_MAX);
-    rc = buf_printf(&sql, "DELETE FROM %s WHERE id = ?", t->name);
+    rc = store_sql_name(&sql, "DELETE FROM ", t->name, " WHERE id = ?");
     if (rc != ERR_OK)
         goto out;
     rc = ERR_STORE;
@@ -219,20 +219,13 @@ list_sql(struct buf *sql, const struct store_table *t, const struct store_filter
 
     if (rc == ERR_OK)
         rc = buf_puts(sql, " WHERE id > ?");
-    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++) {
-        rc = store_identifier(f->eq_col[i]) ? ERR_OK : store_names_refused(f->eq_col[i]);
-        if (rc == ERR_OK)
-            rc = buf_printf(sql, " AND %s = ?", f->eq_col[i]);
-    }
+    for (i = 0; rc == ERR_OK && f && i < f->n_eq; i++)
+        rc = store_sql_name(sql, " AND ", f->eq_col[i], " = ?");
     if (rc == ERR_OK && f && f->search && f->n_search) {
         rc = buf_puts(sql, " AND (");
-        for (i = 0; rc == ERR_OK && i < f->n_search; i++) {
-            rc = store_identifier(f->search_cols[i]) ? ERR_OK
-                                                     : store_names_refused(f->search_cols[i]);
-            if (rc == ERR_OK)
-                rc = buf_printf(sql, "%sinstr(lower(%s), lower(?)) > 0", i ? " OR " : "",
-                                f->search_cols[i]);
-        }
+        for (i = 0; rc == ERR_OK && i < f->n_search; i++)
+            rc = store_sql_name(sql, i ? " OR instr(lower(" : "instr(lower(", f->search_cols[i],
+                                "), lower(?)) > 0");
         if (rc == ERR_OK)
             rc = buf_puts(sql, ")");
     }

@@ -214,7 +214,7 @@ sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter 
 {
     sqlite3_stmt *st = sql_prepare(c, f->staff_id ? SQL_AVAIL_STAFF_SHIFTS : SQL_AVAIL_SHIFTS);
     struct buf ids;
-    size_t i, services_at;
+    size_t services_at;
     int rc, hit;
 
     if (!st)
@@ -223,13 +223,8 @@ sqlite_avail_shifts(struct store_conn *c, const struct store_avail_staff_filter 
     /* The cache key: the filter's values, services as a JSON array. */
     rc = buf_printf(&ids, "%lld %lld ", (long long)f->staff_id, (long long)f->location_id);
     services_at = ids.len; /* the services' JSON array, also bound below */
-    if (rc == ERR_OK && f->required_services) {
-        rc = buf_puts(&ids, "[");
-        for (i = 0; rc == ERR_OK && i < f->n_required; i++)
-            rc = buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f->required_services[i]);
-        if (rc == ERR_OK)
-            rc = buf_puts(&ids, "]");
-    }
+    if (rc == ERR_OK && f->required_services)
+        rc = store_id_list(&ids, f->required_services, f->n_required, "[", "]");
     hit =
         rc == ERR_OK && lite(c)->in_read ? shift_cache_get(lite(c)->cache, ids.data, a, out, n) : 0;
     if (rc != ERR_OK || hit != 0) {
