@@ -251,41 +251,6 @@ def test_patient_books_an_online_event_for_itself(ctx):
               "the participant booking is among the patient's appointments: %r" % mine)
 
 
-def test_race_for_the_last_seat_has_one_winner(ctx):
-    c = ctx.admin
-    day = next_weekday(4, min_ahead=14)
-    _, st, svc = _class(c, 4, capacity=3)
-    n = 12
-    with _mode(c, "mixed"):
-        ev = _event_ok(c, st["id"], svc["id"], local_iso(day, "10:00"))
-        _join(c, ev["id"], make_patient(c)["id"]).expect(201)
-        _join(c, ev["id"], make_patient(c)["id"]).expect(201)
-        patients = [make_patient(c)["id"] for _ in range(n)]
-        results = [None] * n
-        barrier = threading.Barrier(n)
-        clients = [Client(ctx.port) for _ in range(n)]
-        for cl in clients:
-            cl.cookies, cl.csrf = dict(c.cookies), c.csrf
-
-        def racer(i):
-            try:
-                barrier.wait(timeout=30)
-                results[i] = _join(clients[i], ev["id"], patients[i]).status
-            except Exception as exc:  # reported with the others below
-                results[i] = repr(exc)
-
-        threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-    check(all(r in (201, 409) for r in results), "every racer reported 201 or 409: %r" % results)
-    eq(results.count(201), 1, "exactly one racer won the last seat: %r" % results)
-    eq(ctx.sql_rows("SELECT coalesce(sum(seats), 0) FROM bookings WHERE group_event_id = ? "
-                    "AND status <> 'cancelled'", (ev["id"],))[0][0], 3,
-       "seats taken never exceed the capacity")
-
-
 def _race(ctx, c, calls):
     """Runs every (method, path, body) of calls at once, each on its own
     connection with c's session; the statuses, or the exception."""
@@ -308,6 +273,25 @@ def _race(ctx, c, calls):
     for t in threads:
         t.join(timeout=120)
     return results
+
+
+def test_race_for_the_last_seat_has_one_winner(ctx):
+    c = ctx.admin
+    day = next_weekday(4, min_ahead=14)
+    _, st, svc = _class(c, 4, capacity=3)
+    n = 12
+    with _mode(c, "mixed"):
+        ev = _event_ok(c, st["id"], svc["id"], local_iso(day, "10:00"))
+        _join(c, ev["id"], make_patient(c)["id"]).expect(201)
+        _join(c, ev["id"], make_patient(c)["id"]).expect(201)
+        results = _race(ctx, c, [(API + "/bookings", {"group_event_id": ev["id"],
+                                                      "patient_id": make_patient(c)["id"]})
+                                 for _ in range(n)])
+    check(all(r in (201, 409) for r in results), "every racer reported 201 or 409: %r" % results)
+    eq(results.count(201), 1, "exactly one racer won the last seat: %r" % results)
+    eq(ctx.sql_rows("SELECT coalesce(sum(seats), 0) FROM bookings WHERE group_event_id = ? "
+                    "AND status <> 'cancelled'", (ev["id"],))[0][0], 3,
+       "seats taken never exceed the capacity")
 
 
 def test_event_cancel_racing_its_participants_cancels(ctx):
@@ -462,32 +446,15 @@ def test_events_and_bookings_race_one_winner(ctx):
     day = next_weekday(5, min_ahead=28)
     _, st, svc = _class(c, 5, capacity=4)
     single = make_service(c, 30)
-    n = 10
-    patients = [make_patient(c)["id"] for _ in range(n)]
-    results = [None] * n
-    barrier = threading.Barrier(n)
-    clients = [Client(ctx.port) for _ in range(n)]
-    for cl in clients:
-        cl.cookies, cl.csrf = dict(c.cookies), c.csrf
-
-    def racer(i):
-        try:
-            barrier.wait(timeout=30)
-            if i % 2:
-                r = _event(clients[i], st["id"], svc["id"], local_iso(day, "10:00"))
-            else:
-                r = book(clients[i], st["id"], [single["id"]], local_iso(day, "10:30"),
-                         patients[i])
-            results[i] = r.status
-        except Exception as exc:  # reported with the others below
-            results[i] = repr(exc)
-
+    event = {"staff_id": st["id"], "service_id": svc["id"], "start": local_iso(day, "10:00")}
+    calls = []
+    for i in range(10):
+        calls.append((API + "/group-events", event) if i % 2 else
+                     (API + "/bookings", {"staff_id": st["id"], "service_ids": [single["id"]],
+                                          "start": local_iso(day, "10:30"),
+                                          "patient_id": make_patient(c)["id"]}))
     with _mode(c, "mixed"):
-        threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        results = _race(ctx, c, calls)
     check(all(r in (201, 409) for r in results), "every racer reported 201 or 409: %r" % results)
     eq(results.count(201), 1, "exactly one of events and bookings won: %r" % results)
     live = (ctx.sql_rows("SELECT count(*) FROM group_events WHERE staff_id = ? "
