@@ -10,6 +10,7 @@ import { dateOf, timeOf, todayIn, zoned, longDate, clock, dayOf } from '../lib/t
 import { t, locale } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch } from './patient_picker.js';
+import { useRecurrence, RecurrenceFields } from './recurrence.js';
 
 export function AppointmentFormPage({ params }) {
   const refs = useAsync(() => loadRefs(), []);
@@ -27,10 +28,7 @@ function AppointmentForm({ refs, params }) {
   const [actionId, setActionId] = useState(String(refs.actions[0]?.id || ''));
   const [notes, setNotes] = useState('');
   const [share, setShare] = useState(false);
-  const [recurring, setRecurring] = useState(false);
-  const [every, setEvery] = useState('week');
-  const [interval, setInterval] = useState('1');
-  const [until, setUntil] = useState('');
+  const rec = useRecurrence();
   const [assign, setAssign] = useState(!!params.staff_id);
   const [staffId, setStaffId] = useState(String(params.staff_id || refs.staff[0]?.id || ''));
   const [result, setResult] = useState(null);
@@ -46,7 +44,7 @@ function AppointmentForm({ refs, params }) {
     };
     if (actionId) body.action_id = Number(actionId);
     if (assign && staffId) body.staff_id = Number(staffId);
-    if (recurring) body.recurrence = { every, interval: Number(interval) || 1, until };
+    if (rec.recurring) body.recurrence = rec.value();
     setResult(await api.post('/appointments', body));
   });
 
@@ -70,15 +68,7 @@ function AppointmentForm({ refs, params }) {
       </div>
       <${Textarea} label=${t('field.notes')} value=${notes} onInput=${setNotes} />
       <${Checkbox} label=${t('appt.share')} checked=${share} onChange=${setShare} />
-      <${Checkbox} label=${t('appt.recurring')} checked=${recurring} onChange=${setRecurring} />
-      ${recurring
-        ? html`<fieldset><legend>${t('appt.recurrence')}</legend><div class="form-grid">
-            <${Select} label=${t('appt.every')} value=${every} onChange=${setEvery}
-              options=${['day', 'week', 'month'].map((x) => ({ value: x, label: t('appt.every_' + x) }))} />
-            <${Input} label=${t('appt.interval')} type="number" min="1" max="365" value=${interval} onInput=${setInterval} />
-            <${Input} label=${t('appt.until')} type="date" required min=${date} value=${until} onInput=${setUntil} error=${fe('recurrence.until')} />
-          </div></fieldset>`
-        : null}
+      <${RecurrenceFields} r=${rec} day=${date} fe=${fe} />
       <${Checkbox} label=${t('appt.assign')} checked=${assign} onChange=${setAssign} />
       ${assign
         ? html`<${Select} label=${t('booking.staff')} value=${staffId} onChange=${setStaffId}

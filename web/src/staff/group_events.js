@@ -12,6 +12,7 @@ import { addDays, dateOf, todayIn, zoned, longDate, clock } from '../lib/time.js
 import { t, locale, digits } from '../i18n/index.js';
 import { loadRefs, byId, clinicZone } from './data.js';
 import { PatientSearch } from './patient_picker.js';
+import { useRecurrence, RecurrenceFields } from './recurrence.js';
 import { isGroupService } from '../lib/seats.js';
 
 export { isGroupService };
@@ -109,10 +110,7 @@ export function GroupEventForm({ refs, staffId, date, time, locationId, onSaved,
   const [at, setAt] = useState(time || '09:00');
   const [capacity, setCapacity] = useState(first ? String(first.capacity) : '');
   const [online, setOnline] = useState(first ? first.online_booking !== false : true);
-  const [recurring, setRecurring] = useState(false);
-  const [every, setEvery] = useState('week');
-  const [interval, setInterval] = useState('1');
-  const [until, setUntil] = useState('');
+  const rec = useRecurrence();
   const tz = clinicZone(refs, location);
 
   function pickService(v) {
@@ -133,7 +131,7 @@ export function GroupEventForm({ refs, staffId, date, time, locationId, onSaved,
       capacity: Number(capacity),
       online_booking: online,
     };
-    if (recurring) body.recurrence = { every, interval: Number(interval) || 1, until };
+    if (rec.recurring) body.recurrence = rec.value();
     const r = await api.post('/group-events', body);
     onSaved(r, r?.events?.length || r?.occurrences?.length || 1);
   });
@@ -155,15 +153,7 @@ export function GroupEventForm({ refs, staffId, date, time, locationId, onSaved,
       <${Input} label=${t('group.capacity')} type="number" min="1" max="1000" required value=${capacity} onInput=${setCapacity} error=${fe('capacity')} />
     </div>
     <${Checkbox} label=${t('group.online_booking')} checked=${online} onChange=${setOnline} />
-    <${Checkbox} label=${t('appt.recurring')} checked=${recurring} onChange=${setRecurring} />
-    ${recurring
-      ? html`<fieldset><legend>${t('appt.recurrence')}</legend><div class="form-grid">
-          <${Select} label=${t('appt.every')} value=${every} onChange=${setEvery}
-            options=${['day', 'week', 'month'].map((x) => ({ value: x, label: t('appt.every_' + x) }))} />
-          <${Input} label=${t('appt.interval')} type="number" min="1" max="365" value=${interval} onInput=${setInterval} />
-          <${Input} label=${t('appt.until')} type="date" required min=${day} value=${until} onInput=${setUntil} error=${fe('recurrence.until')} />
-        </div></fieldset>`
-      : null}
+    <${RecurrenceFields} r=${rec} day=${day} fe=${fe} />
     <div class="actions">
       <button type="submit" disabled=${busy || !serviceId}>${busy ? t('common.loading') : compact ? t('group.create_short') : t('group.create')}</button>
     </div>
