@@ -3,6 +3,7 @@ Radicale and Xandikos (CalDAV) on free loopback ports, a recording proxy
 in front of a CalDAV server, and extra chairside processes
 with their own database and environment (fast outbox polling)."""
 
+import atexit
 import base64
 import glob
 import http.client
@@ -384,6 +385,25 @@ def self_signed_cert(folder):
                        capture_output=True, text=True)
     helpers.check(r.returncode == 0, "openssl req failed: %s" % r.stderr)
     return cert, key
+
+
+class ModuleServers(dict):
+    """A test module's long-lived servers by name (anything with stop()),
+    and their scratch folder under "scratch": stop_all stops them, the last
+    started first, and removes the folder; it also runs when the suite's
+    process ends, so a failed module leaves nothing behind."""
+
+    def __init__(self):
+        super().__init__()
+        atexit.register(self.stop_all)
+
+    def stop_all(self):
+        for key, server in reversed(list(self.items())):
+            if key != "scratch" and server is not None:
+                server.stop()
+        if self.get("scratch"):
+            remove(self["scratch"])
+        self.clear()
 
 
 def scratch_dir(prefix):

@@ -6,7 +6,6 @@ clock has moved a slot it offers into the past or the minimum notice; on
 PostgreSQL a write through one server process is seen by the next answer
 of another."""
 
-import atexit
 import datetime as dt
 import gzip
 import os
@@ -206,19 +205,7 @@ def test_clock_drops_a_slot_entering_the_notice(ctx):
 
 # --- several server processes on one PostgreSQL database ----------------------
 
-_env = {}
-
-
-def _stop_all():
-    for key in ("node_a", "node_b"):
-        if _env.get(key):
-            _env[key].stop()
-    if _env.get("scratch"):
-        rs.remove(_env["scratch"])
-    _env.clear()
-
-
-atexit.register(_stop_all)
+_env = rs.ModuleServers()
 
 
 def _nodes(ctx):

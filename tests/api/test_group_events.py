@@ -330,23 +330,12 @@ def test_concurrent_cancels_of_one_event_have_one_winner(ctx):
 # --- cancelling -----------------------------------------------------------
 
 
-_env = {}
-
-
-def _stop_all():
-    for key in ("chairside", "smtp"):
-        if _env.get(key):
-            _env[key].stop()
-    if _env.get("scratch"):
-        rs.remove(_env["scratch"])
-    _env.clear()
+_env = rs.ModuleServers()
 
 
 def _mail_server(ctx):
     """A chairside of its own that mails through a real SMTP sink."""
     if not _env:
-        import atexit
-        atexit.register(_stop_all)
         scratch = rs.scratch_dir("chairside-group-")
         _env["scratch"] = scratch
         _env["smtp"] = rs.SmtpSink(os.path.join(scratch, "mail")).start()

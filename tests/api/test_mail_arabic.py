@@ -7,7 +7,6 @@ English; the practice's own notice stays English; "en" changes nothing;
 a value other than "en" or "ar" is refused naming the field. Runs its own
 chairside and SMTP sink, since the setting is the whole clinic's."""
 
-import atexit
 import datetime as dt
 import os
 
@@ -16,23 +15,11 @@ import realservers as rs
 from helpers import (API, book_ok, check, clinic_with_staff, eq, expect_field_error, local_iso,
                      make_patient, make_service, next_weekday)
 
-_env = {}
+_env = rs.ModuleServers()
 
 MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
           "أكتوبر", "نوفمبر", "ديسمبر"]
 DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
-def _stop_all():
-    for key in ("chairside", "smtp"):
-        if _env.get(key):
-            _env[key].stop()
-    if _env.get("scratch"):
-        rs.remove(_env["scratch"])
-    _env.clear()
-
-
-atexit.register(_stop_all)
 
 
 def _setup(ctx):

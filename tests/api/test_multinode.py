@@ -6,7 +6,6 @@ delivered exactly once although both nodes' workers poll the same outbox.
 SQLite runs one server process per database file, so there this module
 has nothing to test."""
 
-import atexit
 import os
 import threading
 
@@ -16,19 +15,7 @@ from helpers import (API, Client, Skip, book, check, clinic_with_staff, eq, grid
                      make_service, next_weekday, parse_ts)
 
 N_CLIENTS = 64
-_env = {}
-
-
-def _stop_all():
-    for key in ("node_a", "node_b", "smtp"):
-        if _env.get(key):
-            _env[key].stop()
-    if _env.get("scratch"):
-        rs.remove(_env["scratch"])
-    _env.clear()
-
-
-atexit.register(_stop_all)
+_env = rs.ModuleServers()
 
 
 def _nodes(ctx):

@@ -5,7 +5,6 @@ admin-editable templates, the outbox list, and delivery after the server
 was killed between the booking and the send. Runs its own chairside
 processes so that the outbox polls fast and settings stay its own."""
 
-import atexit
 import datetime as dt
 import os
 import time
@@ -16,19 +15,7 @@ import standards
 from helpers import (API, book_ok, check, clinic_with_staff, eq, expect_field_error, local_iso,
                      make_patient, make_service, next_weekday)
 
-_env = {}
-
-
-def _stop_all():
-    for key in ("chairside", "smtp"):
-        if _env.get(key):
-            _env[key].stop()
-    if _env.get("scratch"):
-        rs.remove(_env["scratch"])
-    _env.clear()
-
-
-atexit.register(_stop_all)
+_env = rs.ModuleServers()
 
 
 def _setup(ctx):
@@ -589,4 +576,4 @@ def test_zz_servers_stop_cleanly(ctx):
     if _env.get("chairside"):
         eq(_env["chairside"].stop(), 0, "chairside exits 0 on SIGTERM with workers running")
         _env["chairside"] = None
-    _stop_all()
+    _env.stop_all()
