@@ -145,7 +145,7 @@ run: deps all
 
 # The tests of the store contract run on both backends; test_pg_sql only
 # on PostgreSQL.
-PG_UNIT_BIN := $(filter %/test_store %/test_outbox %/test_pg_sql %/test_store_packages,$(UNIT_BIN))
+PG_UNIT_BIN := $(filter %/test_store %/test_store_write %/test_outbox %/test_pg_sql %/test_store_packages,$(UNIT_BIN))
 
 unit: $(UNIT_BIN)
 	@scripts/run_unit.sh $(BUILD) $(filter-out %/test_pg_sql,$(UNIT_BIN))

@@ -232,29 +232,39 @@ individual_slot(const struct svc *s, const struct booking_new *in, const struct 
     return ERR_OK;
 }
 
+/* What the booking's write transaction needs, as svc_write passes it. */
+struct insert_args {
+    const struct booking_new *in;
+    const struct sched_settings *st;
+    const struct sched_services *svc;
+    const char *password_hash;
+    int64_t *id;
+};
+
 static int
-insert_booking(const struct svc *s, const struct booking_new *in, const struct sched_settings *st,
-               const struct sched_services *svc, const char *password_hash, int64_t *id)
+insert_booking(const struct svc *s, void *arg)
 {
+    const struct insert_args *a = arg;
+    const struct booking_new *in = a->in;
+    const struct sched_services *svc = a->svc;
+    int64_t *id = a->id;
     struct store_booking b = {0};
     struct sched_services rest;
     struct store_hold_skip holds;
     struct store_hold hold;
     struct resource_needs needs = {0};
-    int rc = store_begin(s->db, 1);
+    int rc;
 
-    if (rc != ERR_OK)
-        return rc;
     b.patient_id = in->patient_id;
-    rc = in->new_name ? create_patient(s, in, password_hash, &b.patient_id)
+    rc = in->new_name ? create_patient(s, in, a->password_hash, &b.patient_id)
                       : check_patient(s, in->patient_id);
     if (rc == ERR_OK)
         rc = find_hold(s, in->hold_token, &holds, &hold);
     if (rc == ERR_OK)
         rc = in->group_event_id ? participant_slot(s, in, &hold, &holds, &b)
-                                : individual_slot(s, in, st, svc, &holds, &needs, &b);
+                                : individual_slot(s, in, a->st, svc, &holds, &needs, &b);
     if (rc != ERR_OK)
-        goto out;
+        return rc;
     b.notes = in->notes;
     b.referral = in->referral;
     b.created_at = s->now;
@@ -280,16 +290,11 @@ insert_booking(const struct svc *s, const struct booking_new *in, const struct s
     /* Last: the invoice number holds the year's lock until the commit, and
      * every booking of every staff member waits for that lock. */
     if (rc == ERR_OK && rest.n)
-        rc = invoice_booking(s, in, st, &rest, b.seats, b.patient_id, *id);
+        rc = invoice_booking(s, in, a->st, &rest, b.seats, b.patient_id, *id);
     /* After the invoice, so that the event names it; cheap when no webhook
      * wants it, which matters while the year's lock is held. */
     if (rc == ERR_OK)
         rc = webhooks_booking_event(s, *id, "booking.created");
-    if (rc == ERR_OK)
-        rc = store_commit(s->db);
-out:
-    if (rc != ERR_OK)
-        store_rollback(s->db);
     return rc;
 }
 
@@ -331,6 +336,7 @@ bookings_create(const struct svc *s, const struct booking_new *given, int64_t *i
     struct sched_services svc;
     struct booking_new in_copy = *given, *in = &in_copy;
     char hash[160];
+    struct insert_args args = {in, &settings, &svc, NULL, id};
     int rc = sched_settings_load(s, &settings);
 
     /* A package unit covers one seat: more are invoiced whole. */
@@ -345,9 +351,8 @@ bookings_create(const struct svc *s, const struct booking_new *given, int64_t *i
     /* Hashing is slow by design; do it before the write transaction. */
     if (rc == ERR_OK && in->new_password)
         rc = secret_password_hash(in->new_password, hash, sizeof(hash));
-    if (rc == ERR_OK)
-        rc = insert_booking(s, in, &settings, &svc, in->new_password ? hash : NULL, id);
-    return rc;
+    args.password_hash = in->new_password ? hash : NULL;
+    return rc == ERR_OK ? svc_write(s, insert_booking, &args) : rc;
 }
 
 /* The booking's services as they are now, for re-checking a new time. */

@@ -22,17 +22,28 @@ svc_field_error(const struct svc *s, const char *field, const char *message)
     return problem_field(s->problem, field, message);
 }
 
+/* What store_write runs: the use case on whichever connection the store
+ * writes through (on SQLite its writer's, not the caller's). */
+struct svc_job {
+    const struct svc *s;
+    int (*fn)(const struct svc *s, void *arg);
+    void *arg;
+};
+
+static int
+run_job(struct store_conn *c, void *arg)
+{
+    const struct svc_job *j = arg;
+    struct svc on_c = *j->s;
+
+    on_c.db = c;
+    return j->fn(&on_c, j->arg);
+}
+
 int
 svc_write(const struct svc *s, int (*fn)(const struct svc *s, void *arg), void *arg)
 {
-    int rc = store_begin(s->db, 1);
+    struct svc_job j = {s, fn, arg};
 
-    if (rc != ERR_OK)
-        return rc;
-    rc = fn(s, arg);
-    if (rc == ERR_OK)
-        rc = store_commit(s->db);
-    if (rc != ERR_OK)
-        store_rollback(s->db);
-    return rc;
+    return store_write(s->db, run_job, &j);
 }

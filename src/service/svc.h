@@ -29,8 +29,11 @@ int svc_fail(const struct svc *s, int err, const char *fmt, ...)
 /* A field at fault; returns ERR_INVALID. */
 int svc_field_error(const struct svc *s, const char *field, const char *message);
 
-/* Runs a write transaction on s->db around fn: commits when fn returns
- * ERR_OK, else rolls back and returns fn's error. */
+/* Runs fn in a write transaction (store_write): commits when fn returns
+ * ERR_OK, else undoes its work and returns fn's error. fn gets a copy of
+ * s whose db may be another connection (the store's writer): it must
+ * read and write through that one only. Returns once the commit is
+ * durable. */
 int svc_write(const struct svc *s, int (*fn)(const struct svc *s, void *arg), void *arg);
 
 #endif

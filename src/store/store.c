@@ -119,6 +119,21 @@ store_history_changes(json_t *items)
     return ERR_OK;
 }
 
+int
+store_write_alone(struct store_conn *c, store_write_fn *fn, void *arg)
+{
+    int rc = c->ops->begin(c, 1);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = fn(c, arg);
+    if (rc == ERR_OK)
+        rc = c->ops->commit(c);
+    if (rc != ERR_OK)
+        c->ops->rollback(c);
+    return rc;
+}
+
 void
 store_pool_init(struct store *s, const struct store_ops *ops)
 {

@@ -222,6 +222,17 @@ int store_commit(struct store_conn *c);
 /* Does nothing outside a transaction. */
 void store_rollback(struct store_conn *c);
 
+/* One write transaction's work: reads and writes through c only, returns
+ * ERR_OK to have it committed, else an error to have it undone. */
+typedef int store_write_fn(struct store_conn *c, void *arg);
+/* Runs fn in a write transaction and returns once what it did is durable
+ * (or undone): fn's result, or the commit's error. On SQLite fn runs on
+ * the store's writer connection, in one transaction with other callers'
+ * (group commit), each under a savepoint of its own so that a refusal
+ * undoes only its own work; fn sees what those before it in the group did.
+ * Not for use inside a transaction of c's (ERR_INVALID on SQLite). */
+int store_write(struct store_conn *c, store_write_fn *fn, void *arg);
+
 /* A number that changes whenever anything availability reads commits a
  * change: bookings, appointments, time off, shifts, staff, services,
  * resources, holds, group events, settings (any table outside the

@@ -38,6 +38,10 @@ struct store {
     struct store_conn *free_list;
 };
 
+/* For backends: fn in a transaction of c's own (begin, fn, commit or
+ * rollback), as store_write asks when nothing groups the writes. */
+int store_write_alone(struct store_conn *c, store_write_fn *fn, void *arg);
+
 /* For backends: an empty pool, the connections it hands out, its end. */
 void store_pool_init(struct store *s, const struct store_ops *ops);
 void store_pool_add(struct store *s, struct store_conn *c);

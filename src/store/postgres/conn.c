@@ -278,6 +278,14 @@ pgsql_rollback(struct store_conn *c)
     pq(c)->in_tx = 0;
 }
 
+/* PostgreSQL commits concurrent transactions side by side (and groups
+ * their WAL flushes itself): each runs on its caller's connection. */
+int
+pgsql_write(struct store_conn *c, store_write_fn *fn, void *arg)
+{
+    return store_write_alone(c, fn, arg);
+}
+
 static int
 cmp_id(const void *a, const void *b)
 {

@@ -11,9 +11,10 @@
 
 struct sqlite_store {
     struct store base;
-    struct sqlite_conn *conns;
+    struct sqlite_conn *conns; /* n_conns for the pool, then the writer's */
     int n_conns;
     struct busy_cache *cache;
+    struct sqlite_writer *writer;
 };
 
 /* Tables whose changes never alter availability: writing them (a session
@@ -419,8 +420,29 @@ data_version(struct store_conn *c, int64_t *out)
     return rc == SQLITE_ROW ? ERR_OK : sql_err(c, rc);
 }
 
+/* synchronous=FULL makes a commit survive a power cut: the WAL is synced
+ * before the writer answers, once for a whole group (writer.c). NORMAL
+ * (CHAIRSIDE_SQLITE_SYNCHRONOUS=normal) syncs only at checkpoints: a
+ * commit survives a crash of the process, but the newest ones may be lost
+ * on power loss. */
 static int
-conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
+synchronous_pragma(const char **out)
+{
+    const char *v = getenv("CHAIRSIDE_SQLITE_SYNCHRONOUS");
+
+    if (!v || !v[0] || strcmp(v, "full") == 0)
+        *out = "PRAGMA synchronous=FULL;";
+    else if (strcmp(v, "normal") == 0)
+        *out = "PRAGMA synchronous=NORMAL;";
+    else {
+        log_line(LOG_ERROR, "msg=\"CHAIRSIDE_SQLITE_SYNCHRONOUS must be full or normal\"");
+        return ERR_INVALID;
+    }
+    return ERR_OK;
+}
+
+static int
+conn_open(const char *path, const char *synchronous, struct sqlite_store *s, struct store_conn *c)
 {
     int rc = sqlite3_open_v2(
         path, &lite(c)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -430,19 +452,19 @@ conn_open(const char *path, struct busy_cache *cache, struct store_conn *c)
                  sqlite3_errstr(rc));
         return ERR_IO;
     }
-    lite(c)->cache = cache;
+    lite(c)->cache = s->cache;
+    lite(c)->writer = s->writer;
     sqlite3_busy_timeout(lite(c)->db, 10000);
     /* WITHOUT ROWID tables (staff links) raise no row hook; they only
      * change together with their staff row, which does. */
     sqlite3_update_hook(lite(c)->db, on_row_change, c);
     sqlite3_rollback_hook(lite(c)->db, on_rollback, c);
     sqlite3_wal_hook(lite(c)->db, on_wal_commit, c);
-    /* WAL lets readers run beside the one writer. synchronous=NORMAL makes
-     * a commit survive a crash of the process (it is in the WAL before the
-     * response goes out); only a power cut can lose the newest commits. */
-    rc = conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+    /* WAL lets readers run beside the one writer. */
+    rc = conn_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                       "PRAGMA mmap_size=268435456;");
+    if (rc == ERR_OK)
+        rc = conn_exec(c, synchronous);
     /* Looked once now, so a connection's first read is no change. */
     if (rc == ERR_OK)
         rc = data_version(c, &lite(c)->data_version);
@@ -520,6 +542,8 @@ int
 sqlite_store_open(const char *path, int n_conns, struct store **out)
 {
     struct sqlite_store *s;
+    struct store_conn *writer_conn;
+    const char *synchronous;
     int rc = ERR_NOMEM, i;
 
     *out = NULL;
@@ -527,23 +551,28 @@ sqlite_store_open(const char *path, int n_conns, struct store **out)
     if (!s)
         goto out;
     store_pool_init(&s->base, &sqlite_ops);
-    s->conns = calloc((size_t)n_conns, sizeof(*s->conns));
+    s->conns = calloc((size_t)n_conns + 1, sizeof(*s->conns));
     if (!s->conns)
         goto out;
-    s->n_conns = n_conns;
-    rc = busy_cache_new(&s->cache);
-    for (i = 0; rc == ERR_OK && i < n_conns; i++) {
+    s->n_conns = n_conns + 1;
+    writer_conn = &s->conns[n_conns].base;
+    rc = synchronous_pragma(&synchronous);
+    if (rc == ERR_OK)
+        rc = busy_cache_new(&s->cache);
+    if (rc == ERR_OK)
+        rc = sqlite_writer_start(writer_conn, &s->writer);
+    for (i = 0; rc == ERR_OK && i <= n_conns; i++) {
         s->conns[i].base.ops = &sqlite_ops;
-        rc = conn_open(path, s->cache, &s->conns[i].base);
+        rc = conn_open(path, synchronous, s, &s->conns[i].base);
         if (rc == ERR_OK && i == 0)
             rc = migrate(&s->conns[0].base);
-        if (rc != ERR_OK)
-            goto out;
-        store_pool_add(&s->base, &s->conns[i].base);
+        if (rc == ERR_OK && i < n_conns)
+            store_pool_add(&s->base, &s->conns[i].base);
     }
-    *out = &s->base;
-    s = NULL;
-    rc = ERR_OK;
+    if (rc == ERR_OK) {
+        *out = &s->base;
+        s = NULL;
+    }
 out:
     if (s)
         sqlite_close(&s->base);
@@ -554,8 +583,16 @@ static void
 sqlite_close(struct store *base)
 {
     struct sqlite_store *s = (struct sqlite_store *)(void *)base;
+    struct sqlite_writer_stats st;
     int i;
 
+    if (s->writer) {
+        sqlite_writer_stats(s->writer, &st);
+        log_line(LOG_INFO, "msg=\"group commit\" writes=%llu commits=%llu largest=%llu",
+                 (unsigned long long)st.jobs, (unsigned long long)st.groups,
+                 (unsigned long long)st.largest);
+    }
+    sqlite_writer_stop(s->writer);
     for (i = 0; s->conns && i < s->n_conns; i++) {
         if (s->conns[i].db)
             conn_close(&s->conns[i].base);

@@ -26,11 +26,14 @@ struct busy_cache;
 
 /* The SQLite backend's connection; base first, so a struct store_conn *
  * from the contract is one of these (lite()). */
+struct sqlite_writer;
+
 struct sqlite_conn {
     struct store_conn base;
     sqlite3 *db;
-    struct busy_cache *cache; /* shared by every connection of the store */
-    int in_read;              /* inside sqlite_begin(c, 0) */
+    struct busy_cache *cache;     /* shared by every connection of the store */
+    struct sqlite_writer *writer; /* the same: where store_write queues */
+    int in_read;                  /* inside sqlite_begin(c, 0) */
     /* What this transaction changed, for the cache (see sqlite_cache.h). */
     int changed_all;      /* scheduling data other than bookings */
     int changed_bookings; /* booking rows, by staff_changed when known */
@@ -52,6 +55,18 @@ lite(struct store_conn *c)
 }
 
 int sqlite_store_open(const char *path, int n_conns, struct store **out);
+
+/* The group-commit writer (writer.c): a thread that runs every queued
+ * store_write on conn, which it then owns until sqlite_writer_stop. */
+struct sqlite_writer_stats {
+    uint64_t groups;  /* transactions committed (or tried) */
+    uint64_t jobs;    /* store_write calls answered */
+    uint64_t largest; /* most calls in one transaction */
+};
+int sqlite_writer_start(struct store_conn *conn, struct sqlite_writer **out);
+/* Answers what is queued, then ends the thread; NULL is ignored. */
+void sqlite_writer_stop(struct sqlite_writer *w);
+void sqlite_writer_stats(struct sqlite_writer *w, struct sqlite_writer_stats *out);
 
 /* A prepared, reset statement for sql, cached per connection; owned by the
  * connection. NULL on error (logged). */
