@@ -278,10 +278,11 @@ booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int stat
     int64_t visit_id = 0;
     int rc = booking_load(req, id, &row);
 
+    /* Before rendering, which turns the times into text. */
+    if (rc == ERR_OK)
+        rc = visits_id_of_item(&sv, "booking", row, &visit_id);
     if (rc == ERR_OK)
         rc = booking_render(req, row);
-    if (rc == ERR_OK)
-        rc = visits_id_of(&sv, "booking", id, &visit_id);
     if (rc == ERR_OK)
         rc = package_of(&sv, row);
     if (rc == ERR_OK) {

@@ -120,24 +120,24 @@ day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patien
     return rc;
 }
 
-/* The visits of the day item kind/id is on, and (borrowed from *all) the
- * one holding it; *visit NULL when it is in none. */
+/* The visits of the day item (a booking or appointment row as the store
+ * reads it) is on, and (borrowed from *all) the one holding it; *visit
+ * NULL when it is in none. */
 static int
-locate(const struct svc *s, const char *kind, int64_t id, json_t **all, json_t **visit)
+locate_item(const struct svc *s, const char *kind, const json_t *item, json_t **all, json_t **visit)
 {
     const struct tz_zone *zone;
-    json_t *item = NULL, *rows = NULL, *row, *v, *found = NULL;
+    json_t *rows = NULL, *row, *v, *found = NULL;
     struct store_visit_filter f = {0};
-    int64_t day = 0;
+    int64_t day = 0, id = row_int(item, "id");
     size_t i, j;
     int booking = strcmp(kind, "booking") == 0;
-    int rc =
-        booking ? store_booking_get(s->db, id, &item) : store_appointment_get(s->db, id, &item);
+    int rc = ERR_OK;
 
     *all = NULL;
     *visit = NULL;
-    if (rc != ERR_OK || row_int(item, "patient_id") <= 0)
-        goto out;
+    if (row_int(item, "patient_id") <= 0)
+        return ERR_OK;
     f.patient_id = row_int(item, "patient_id");
     f.from = row_int(item, "start_at") - DAY_S;
     f.to = row_int(item, "start_at") + DAY_S;
@@ -162,6 +162,20 @@ locate(const struct svc *s, const char *kind, int64_t id, json_t **all, json_t *
     }
 out:
     json_decref(rows);
+    return rc;
+}
+
+static int
+locate(const struct svc *s, const char *kind, int64_t id, json_t **all, json_t **visit)
+{
+    json_t *item = NULL;
+    int rc = strcmp(kind, "booking") == 0 ? store_booking_get(s->db, id, &item)
+                                          : store_appointment_get(s->db, id, &item);
+
+    *all = NULL;
+    *visit = NULL;
+    if (rc == ERR_OK)
+        rc = locate_item(s, kind, item, all, visit);
     json_decref(item);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
@@ -178,6 +192,17 @@ find_visit(const struct svc *s, int64_t visit_id, json_t **all, json_t **visit)
         rc = locate(s, visit_id % 2 ? "appointment" : "booking", visit_id / 2, all, visit);
     if (rc == ERR_OK && (!*visit || item_visit_id(json_array_get(*visit, 0)) != visit_id))
         rc = svc_fail(s, ERR_NOT_FOUND, "no such visit");
+    return rc;
+}
+
+int
+visits_id_of_item(const struct svc *s, const char *kind, const json_t *item, int64_t *visit_id)
+{
+    json_t *all = NULL, *visit = NULL;
+    int rc = locate_item(s, kind, item, &all, &visit);
+
+    *visit_id = visit ? item_visit_id(json_array_get(visit, 0)) : 0;
+    json_decref(all);
     return rc;
 }
 

@@ -35,6 +35,9 @@ int visits_no_show_fee_charge(const struct svc *s, const struct billing_ctx *b, 
 /* The visit item kind/id belongs to; *visit_id 0 when it is in none (no
  * patient or location, or cancelled). */
 int visits_id_of(const struct svc *s, const char *kind, int64_t id, int64_t *visit_id);
+/* The same for a row the caller has just read (store_booking_get or
+ * store_appointment_get), which saves reading it again. */
+int visits_id_of_item(const struct svc *s, const char *kind, const json_t *item, int64_t *visit_id);
 /* The visit ids of local day `day` at location_id: *ids maps "booking:7"
  * and "appointment:9" to their visit's id. *ids is the caller's. */
 int visits_day_ids(const struct svc *s, int64_t day, int64_t location_id, json_t **ids);
