@@ -11,7 +11,7 @@
 
 struct sqlite_store {
     struct store base;
-    struct sqlite_conn *conns; /* n_conns for the pool, then the writer's */
+    struct sqlite_conn *conns; /* n_conns for the pool, the writer's, the checkpointer's */
     int n_conns;
     struct busy_cache *cache;
     struct sqlite_writer *writer;
@@ -98,7 +98,8 @@ on_rollback(void *arg)
 }
 
 /* Runs after each commit, once it is visible to other connections. Setting
- * it replaces SQLite's automatic checkpoint, so that is done here too. */
+ * it replaces SQLite's automatic checkpoint, which the writer's
+ * checkpointer does instead, off the committing thread. */
 static int
 on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
@@ -113,8 +114,11 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
         busy_cache_committed(lite(c)->cache, lite(c)->staff_changed, lite(c)->n_staff_changed,
                              lite(c)->changed_all);
     forget_changes(c);
-    if (pages >= 1000)
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    (void)db;
+    (void)name;
+    /* No writer yet while the store opens (migrations). */
+    if (pages >= 1000 && lite(c)->writer)
+        sqlite_writer_checkpoint_soon(lite(c)->writer);
     return SQLITE_OK;
 }
 
@@ -442,7 +446,7 @@ synchronous_pragma(const char **out)
 }
 
 static int
-conn_open(const char *path, const char *synchronous, struct sqlite_store *s, struct store_conn *c)
+conn_open(const char *path, const char *synchronous, struct busy_cache *cache, struct store_conn *c)
 {
     int rc = sqlite3_open_v2(
         path, &lite(c)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -452,8 +456,7 @@ conn_open(const char *path, const char *synchronous, struct sqlite_store *s, str
                  sqlite3_errstr(rc));
         return ERR_IO;
     }
-    lite(c)->cache = s->cache;
-    lite(c)->writer = s->writer;
+    lite(c)->cache = cache;
     sqlite3_busy_timeout(lite(c)->db, 10000);
     /* WITHOUT ROWID tables (staff links) raise no row hook; they only
      * change together with their staff row, which does. */
@@ -542,7 +545,6 @@ int
 sqlite_store_open(const char *path, int n_conns, struct store **out)
 {
     struct sqlite_store *s;
-    struct store_conn *writer_conn;
     const char *synchronous;
     int rc = ERR_NOMEM, i;
 
@@ -551,22 +553,24 @@ sqlite_store_open(const char *path, int n_conns, struct store **out)
     if (!s)
         goto out;
     store_pool_init(&s->base, &sqlite_ops);
-    s->conns = calloc((size_t)n_conns + 1, sizeof(*s->conns));
+    s->conns = calloc((size_t)n_conns + 2, sizeof(*s->conns));
     if (!s->conns)
         goto out;
-    s->n_conns = n_conns + 1;
-    writer_conn = &s->conns[n_conns].base;
+    s->n_conns = n_conns + 2;
     rc = synchronous_pragma(&synchronous);
     if (rc == ERR_OK)
         rc = busy_cache_new(&s->cache);
-    if (rc == ERR_OK)
-        rc = sqlite_writer_start(writer_conn, &s->writer);
-    for (i = 0; rc == ERR_OK && i <= n_conns; i++) {
+    for (i = 0; rc == ERR_OK && i < s->n_conns; i++) {
         s->conns[i].base.ops = &sqlite_ops;
-        rc = conn_open(path, synchronous, s, &s->conns[i].base);
+        rc = conn_open(path, synchronous, s->cache, &s->conns[i].base);
         if (rc == ERR_OK && i == 0)
             rc = migrate(&s->conns[0].base);
-        if (rc == ERR_OK && i < n_conns)
+    }
+    if (rc == ERR_OK)
+        rc = sqlite_writer_start(&s->conns[n_conns].base, &s->conns[n_conns + 1].base, &s->writer);
+    for (i = 0; rc == ERR_OK && i < s->n_conns; i++) {
+        s->conns[i].writer = s->writer;
+        if (i < n_conns)
             store_pool_add(&s->base, &s->conns[i].base);
     }
     if (rc == ERR_OK) {

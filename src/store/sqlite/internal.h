@@ -57,13 +57,17 @@ lite(struct store_conn *c)
 int sqlite_store_open(const char *path, int n_conns, struct store **out);
 
 /* The group-commit writer (writer.c): a thread that runs every queued
- * store_write on conn, which it then owns until sqlite_writer_stop. */
+ * store_write on conn, and one that checkpoints on checkpoint_conn when
+ * asked (sqlite_writer_checkpoint_soon); both connections are theirs until
+ * sqlite_writer_stop. */
 struct sqlite_writer_stats {
     uint64_t groups;  /* transactions committed (or tried) */
     uint64_t jobs;    /* store_write calls answered */
     uint64_t largest; /* most calls in one transaction */
 };
-int sqlite_writer_start(struct store_conn *conn, struct sqlite_writer **out);
+int sqlite_writer_start(struct store_conn *conn, struct store_conn *checkpoint_conn,
+                        struct sqlite_writer **out);
+void sqlite_writer_checkpoint_soon(struct sqlite_writer *w);
 /* Answers what is queued, then ends the thread; NULL is ignored. */
 void sqlite_writer_stop(struct sqlite_writer *w);
 void sqlite_writer_stats(struct sqlite_writer *w, struct sqlite_writer_stats *out);

@@ -5,7 +5,9 @@
  * writer thread. The writer takes everything queued, runs each piece on its
  * own connection in one transaction, each under a savepoint so that a
  * refusal undoes only its own work, commits once, and only then answers
- * every caller: one fsync makes the whole group durable. */
+ * every caller: one fsync makes the whole group durable. Checkpoints,
+ * which copy the WAL back into the database, run on a thread of their own
+ * so that no write waits for one. */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -32,6 +34,12 @@ struct sqlite_writer {
     pthread_t thread;
     struct store_conn *conn; /* the writer's own; no one else uses it */
     struct sqlite_writer_stats stats;
+    /* The checkpointer: the same lock, its own wake-up and connection. */
+    pthread_cond_t wal_long;
+    int checkpoint_due;
+    int checkpointer_started;
+    pthread_t checkpointer;
+    struct store_conn *checkpoint_conn;
 };
 
 static int
@@ -162,8 +170,41 @@ sqlite_write(struct store_conn *c, store_write_fn *fn, void *arg)
     return j.rc;
 }
 
+/* PASSIVE: copies what no reader still needs, never waiting for anyone;
+ * the writer goes on appending meanwhile. */
+static void *
+checkpointer_main(void *arg)
+{
+    struct sqlite_writer *w = arg;
+
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->checkpoint_due && !w->stop)
+            pthread_cond_wait(&w->wal_long, &w->lock);
+        if (w->stop)
+            break;
+        w->checkpoint_due = 0;
+        pthread_mutex_unlock(&w->lock);
+        sqlite3_wal_checkpoint_v2(lite(w->checkpoint_conn)->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                  NULL, NULL);
+        pthread_mutex_lock(&w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+void
+sqlite_writer_checkpoint_soon(struct sqlite_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->checkpoint_due = 1;
+    pthread_cond_signal(&w->wal_long);
+    pthread_mutex_unlock(&w->lock);
+}
+
 int
-sqlite_writer_start(struct store_conn *conn, struct sqlite_writer **out)
+sqlite_writer_start(struct store_conn *conn, struct store_conn *checkpoint_conn,
+                    struct sqlite_writer **out)
 {
     struct sqlite_writer *w = calloc(1, sizeof(*w));
 
@@ -172,13 +213,17 @@ sqlite_writer_start(struct store_conn *conn, struct sqlite_writer **out)
         return ERR_NOMEM;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->queued, NULL);
+    pthread_cond_init(&w->wal_long, NULL);
     w->tail = &w->head;
     w->conn = conn;
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    w->checkpoint_conn = checkpoint_conn;
+    w->started = pthread_create(&w->thread, NULL, writer_main, w) == 0;
+    w->checkpointer_started =
+        w->started && pthread_create(&w->checkpointer, NULL, checkpointer_main, w) == 0;
+    if (!w->checkpointer_started) {
         sqlite_writer_stop(w);
         return ERR_NOMEM;
     }
-    w->started = 1;
     *out = w;
     return ERR_OK;
 }
@@ -188,13 +233,16 @@ sqlite_writer_stop(struct sqlite_writer *w)
 {
     if (!w)
         return;
-    if (w->started) {
-        pthread_mutex_lock(&w->lock);
-        w->stop = 1;
-        pthread_cond_signal(&w->queued);
-        pthread_mutex_unlock(&w->lock);
+    pthread_mutex_lock(&w->lock);
+    w->stop = 1;
+    pthread_cond_signal(&w->queued);
+    pthread_cond_signal(&w->wal_long);
+    pthread_mutex_unlock(&w->lock);
+    if (w->started)
         pthread_join(w->thread, NULL);
-    }
+    if (w->checkpointer_started)
+        pthread_join(w->checkpointer, NULL);
+    pthread_cond_destroy(&w->wal_long);
     pthread_cond_destroy(&w->queued);
     pthread_mutex_destroy(&w->lock);
     free(w);
