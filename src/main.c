@@ -128,9 +128,11 @@ parse_listen(const char *listen, char *host, size_t size, uint16_t *port)
     return ERR_OK;
 }
 
-/* One HTTP worker per CPU (2 to 16), four per CPU (up to 32) on PostgreSQL
- * where requests mostly wait for the database's answers, unless
- * CHAIRSIDE_THREADS (2 to 64) says otherwise. */
+/* Requests mostly wait: for PostgreSQL's answers, or on SQLite for the
+ * group commit they joined (the more requests wait on one commit, the
+ * more one sync serves). So several HTTP workers per CPU: four (up to
+ * 32) on PostgreSQL, eight (8 to 32) on SQLite, unless CHAIRSIDE_THREADS
+ * (2 to 64) says otherwise. */
 static unsigned
 worker_threads(const char *db)
 {
@@ -147,7 +149,7 @@ worker_threads(const char *db)
     }
     if (store_is_url(db))
         return n < 1 ? 2 : n > 8 ? 32 : (unsigned)n * 4;
-    return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+    return n < 1 ? 8 : n > 4 ? 32 : (unsigned)n * 8;
 }
 
 /* Session lifetimes and the request timeout may be shortened (tests, kiosks)
