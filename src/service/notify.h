@@ -1,7 +1,9 @@
-/* Turns a change into outbox rows: e-mails rendered from the templates
- * (with the event as an .ics attachment), diary operations and webhook
- * deliveries. Every function here runs inside the caller's write
- * transaction, so the rows commit or vanish together with the change. */
+/* Turns a change into outbox rows: e-mails (each with the event as an
+ * .ics attachment), diary operations and webhook deliveries. Every
+ * function here runs inside the caller's write transaction, so the rows
+ * commit or vanish together with the change. An e-mail row holds the
+ * event, its facts frozen as they are now; the worker renders template,
+ * MIME and iCalendar when it sends (jobs/outbox_render.h). */
 #ifndef CHAIRSIDE_SERVICE_NOTIFY_H
 #define CHAIRSIDE_SERVICE_NOTIFY_H
 
@@ -22,7 +24,7 @@ enum notify_event {
  * 6047) addressed to its recipient: REQUEST, or CANCEL for a
  * cancellation; a reschedule or cancellation first raises the booking's
  * SEQUENCE. A new booking's webhooks are the caller's to queue, after its
- * invoice (service/webhooks.h). Uses s->db, s->tzdb and s->now. */
+ * invoice (service/webhooks.h). Uses s->db and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
 /* A booking moved: as notify_booking(NOTIFY_RESCHEDULED), without the
  * patient's e-mail unless tell_patient (staff may move quietly, e.g. to

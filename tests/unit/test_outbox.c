@@ -144,16 +144,16 @@ test_lease_expires_and_old_owner_cannot_finish(void **state)
     /* Worker 1 vanished; after the lease worker 2 takes the row over. */
     assert_int_equal(store_outbox_claim(c, 2, T0 + 61, T0 + 121, &a, &row), ERR_OK);
     assert_int_equal(row.attempts, 2);
-    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", T0, T0 + 62), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", NULL, T0, T0 + 62), ERR_OK);
     assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 0);
     json_decref(items);
     /* A retry waits for its time. */
-    assert_int_equal(store_outbox_finish(c, row.id, 2, "queued", "down", T0 + 100, T0 + 62),
+    assert_int_equal(store_outbox_finish(c, row.id, 2, "queued", "down", NULL, T0 + 100, T0 + 62),
                      ERR_OK);
     assert_int_equal(store_outbox_claim(c, 3, T0 + 99, T0 + 159, &a, &row), ERR_NOT_FOUND);
     assert_int_equal(store_outbox_claim(c, 3, T0 + 100, T0 + 160, &a, &row), ERR_OK);
-    assert_int_equal(store_outbox_finish(c, row.id, 3, "sent", "", T0, T0 + 101), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, row.id, 3, "sent", "", NULL, T0, T0 + 101), ERR_OK);
     assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 1);
     json_decref(items);
@@ -179,7 +179,7 @@ test_diary_rows_of_one_booking_in_order(void **state)
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
     assert_int_equal(row.booking_id, 10);
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_NOT_FOUND);
-    assert_int_equal(store_outbox_finish(c, first.id, 1, "sent", "", T0, T0), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, first.id, 1, "sent", "", NULL, T0, T0), ERR_OK);
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
     assert_int_equal(row.booking_id, 9);
     assert_true(row.id > first.id);
