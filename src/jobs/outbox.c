@@ -239,8 +239,8 @@ load_inputs(struct outbox *o, const struct store_outbox_row *row, struct inputs 
     if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
         rc = store_webhook_secret(c, row->webhook_id, in->secret, sizeof(in->secret));
     if (rc == ERR_OK && strcmp(row->channel, "email") == 0 && *row->event)
-        in->render_rc = outbox_render_email(c, o->cfg.tzdb, row, in->settings, &in->subject,
-                                            &in->message);
+        in->render_rc =
+            outbox_render_email(c, o->cfg.tzdb, row, in->settings, &in->subject, &in->message);
     store_rollback(c);
     store_release(o->cfg.store, c);
     return rc;

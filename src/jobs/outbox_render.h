@@ -1,18 +1,21 @@
 /* The e-mail of an outbox row that records its event (store_outbox_row
  * .event), rendered when a worker claims the row rather than inside the
- * write transaction that queued it. The event is a JSON object:
+ * write transaction that queued it (service/mail_event.h). The event is a
+ * JSON object:
  *
  *   template    the template's name; with "arabic" its twin <name>_ar
- *               when the clinic has one, with date and time in Arabic
+ *               when the clinic has one, with dates and numbers in Arabic
  *   arabic      true for a patient's mail under mail_language "ar"
- *   method      the iMIP invitation's METHOD ("REQUEST", "CANCEL"), or
- *               absent for a mail without one
- *   attendee    the recipient's name in the invitation
- *   uid_kind    "booking" or "appointment": the event's UID
  *   message_id  the Message-ID, the same for every attempt
  *   public_url  where the patient portal is ("" = the default)
- *   facts       the booking or appointment as store_notice_booking or
- *               store_notice_appointment read it when the change committed
+ *   about       "booking", "appointment" or "package": what facts holds
+ *   facts       a booking or an appointment as store_notice_booking or
+ *               store_notice_appointment read it when the change
+ *               committed; a package's patient, package, units, invoice
+ *               and expires_on
+ *   method      a booking's or an appointment's iMIP invitation METHOD
+ *               ("REQUEST", "CANCEL"); absent for a mail without one
+ *   attendee    the recipient's name in that invitation
  *
  * The facts are frozen at the event: a confirmation sent after the booking
  * moved still says the time that was booked. */

@@ -3,26 +3,21 @@
 #include "service/notify.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/email.h"
+#include "service/mail_event.h"
 #include "service/webhooks.h"
 #include "store/store.h"
 #include "util/err.h"
-#include "util/log.h"
 #include "util/row.h"
-
-#define NOTIFY_EVENT_ID_LEN 25
 
 /* The booking (or appointment) and the settings one event's rows are
  * made from. */
 struct notice {
-    json_t *row;          /* store_notice_*; owned */
-    json_t *settings;     /* owned */
-    const char *uid_kind; /* "booking" or "appointment" */
+    json_t *row;       /* store_notice_*; owned */
+    json_t *settings;  /* owned */
+    const char *about; /* "booking" or "appointment" */
 };
 
 static void
@@ -40,22 +35,12 @@ notice_load(const struct svc *c, struct notice *n, int64_t id, int appointment)
     int rc;
 
     memset(n, 0, sizeof(*n));
-    n->uid_kind = appointment ? "appointment" : "booking";
+    n->about = appointment ? "appointment" : "booking";
     rc = appointment ? store_notice_appointment(c->db, id, &n->row)
                      : store_notice_booking(c->db, id, &n->row);
     if (rc == ERR_OK)
         rc = store_notice_settings(c->db, &n->settings);
     return rc;
-}
-
-/* A Message-ID chosen now, so every attempt at the mail sends the same. */
-static void
-make_message_id(char *out, size_t size)
-{
-    unsigned char raw[12];
-
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(out, size, raw, sizeof(raw));
 }
 
 /* One recipient of a message: the address as stored and, for the
@@ -66,57 +51,18 @@ struct recipient {
     int patient; /* the patient's mails follow mail_language */
 };
 
-/* The event of the mail of template tpl_name for n to `to`, with an
- * iMIP invitation of the given method (NULL: none), as
- * jobs/outbox_render.h reads it. */
-static json_t *
-mail_event(const struct notice *n, const char *tpl_name, struct recipient to, const char *method)
-{
-    char message_id[NOTIFY_EVENT_ID_LEN];
-    int arabic = to.patient && strcmp(row_text(n->settings, "mail_language"), "ar") == 0;
-
-    make_message_id(message_id, sizeof(message_id));
-    return json_pack("{s:s, s:b, s:s?, s:s, s:s, s:s, s:s, s:O}", "template", tpl_name, "arabic",
-                     arabic, "method", method, "attendee", to.name, "uid_kind", n->uid_kind,
-                     "message_id", message_id, "public_url", row_text(n->settings, "public_url"),
-                     "facts", n->row);
-}
-
-/* Queues the mail of template tpl_name (also the row's kind) for n to
- * `to` as its event: the worker renders it (jobs/outbox_render.c), so the
- * change's transaction spends no time on templates, MIME or iCalendar. */
+/* Queues the mail of template tpl_name for n to `to`, with an iMIP
+ * invitation of the given method (NULL: none). */
 static int
 queue_mail(const struct svc *c, const struct notice *n, const char *tpl_name, struct recipient to,
            const char *method, int64_t booking_id)
 {
-    struct store_outbox_row row = {0};
-    char rcpt[EMAIL_MAX_LEN + 1];
-    json_t *event = NULL;
-    char *text = NULL;
-    int rc = ERR_OK;
+    int arabic = to.patient && strcmp(row_text(n->settings, "mail_language"), "ar") == 0;
+    json_t *event = json_pack("{s:s, s:b, s:s?, s:s, s:s, s:O}", "about", n->about, "arabic",
+                              arabic, "method", method, "attendee", to.name, "public_url",
+                              row_text(n->settings, "public_url"), "facts", n->row);
+    int rc = event ? mail_event_queue(c, tpl_name, to.email, booking_id, event) : ERR_NOMEM;
 
-    if (!*to.email)
-        goto out;
-    /* Addresses are checked when stored; one stored before that check
-     * that cannot be written in ASCII is not sent at all. */
-    if (email_ascii(to.email, rcpt, sizeof(rcpt)) != ERR_OK) {
-        log_line(LOG_WARN, "msg=\"mail not queued: the address cannot be sent to\" kind=%s",
-                 tpl_name);
-        goto out;
-    }
-    rc = ERR_NOMEM;
-    event = mail_event(n, tpl_name, to, method);
-    text = event ? json_dumps(event, JSON_COMPACT) : NULL;
-    if (!text)
-        goto out;
-    snprintf(row.channel, sizeof(row.channel), "email");
-    snprintf(row.kind, sizeof(row.kind), "%s", tpl_name);
-    row.booking_id = booking_id;
-    row.recipient = rcpt;
-    row.event = text;
-    rc = store_outbox_add(c->db, &row, c->now, NULL);
-out:
-    free(text);
     json_decref(event);
     return rc;
 }

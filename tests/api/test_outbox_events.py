@@ -4,7 +4,8 @@ booking's facts as JSON and no rendered message; a booking made and then
 moved before any worker ran is told in two mails, the first with the time
 that was booked, the second with the new one; a row queued with its
 message already rendered (as before the outbox recorded events) is still
-sent as it is. Mail arrives at a real SMTP server (aiosmtpd) and is read
+sent as it is; one that cannot be rendered is retried and then fails,
+saying why. Mail arrives at a real SMTP server (aiosmtpd) and is read
 with Python's email and icalendar packages."""
 
 import email.message
@@ -76,7 +77,7 @@ def test_booking_row_holds_the_event_not_the_message(ctx):
         ev = json.loads(event)
         eq(ev["template"], kind, "the template is the row's kind")
         eq(ev["method"], "REQUEST", "an invitation is to be attached")
-        eq(ev["uid_kind"], "booking", "the event's UID names a booking")
+        eq(ev["about"], "booking", "the facts are a booking's")
         facts = ev["facts"]
         eq(facts["id"], b["id"], "facts: the booking")
         eq(facts["start_at"], _epoch(b["start"]), "facts: the start as booked")
@@ -169,6 +170,29 @@ def test_row_rendered_before_events_is_still_sent(ctx):
     eq(row["subject"], "Rendered before the upgrade", "its subject stays")
     eq(cs.stop(), 0, "stops cleanly")
     _env["legacy"] = None
+
+
+def test_event_that_cannot_render_is_retried_then_failed(ctx):
+    """A row whose template is gone is not sent, says why, and is retried
+    like any mail that could not go out until its attempts run out."""
+    cs, smtp = _server(ctx, "broken", 2)
+    to = "%s@patients.test" % helpers.unique("broken")
+    event = {"template": "no_such_template", "arabic": False, "message_id": "0123456789abcdef",
+             "public_url": "", "about": "package",
+             "facts": {"patient": "P", "package": "K", "units": 1, "invoice": "", "expires_on": ""}}
+    now = int(time.time())
+    helpers.sql_rows(cs.db, "INSERT INTO outbox (channel, kind, recipient, event, "
+                     "next_attempt_at, created_at) VALUES ('email', 'package_purchased', ?, ?, "
+                     "?, ?)", (to, json.dumps(event), now, now))
+    row = rs.wait_until(lambda: [i for i in rs.notifications(cs.admin, channel="email")
+                                 if i["to"] == to and i["status"] == "failed"] or None,
+                        timeout=30, what="the row failed")[0]
+    eq(row["attempts"], 10, "every attempt was made")
+    check(row["last_error"].startswith("cannot render the message"), "why: %r" % row)
+    eq(row["subject"], "", "nothing rendered")
+    eq(smtp.to(to), [], "nothing sent")
+    eq(cs.stop(), 0, "stops cleanly")
+    _env["broken"] = None
 
 
 def test_zz_servers_stop_cleanly(ctx):

@@ -147,9 +147,9 @@ int
 pgsql_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now, int64_t *id)
 {
     int64_t new_id = 0;
-    int rc = pq_int64(c, &new_id, SQL_OUTBOX_ADD, "ttiittttii", r->channel, r->kind,
-                      r->booking_id, r->webhook_id, r->recipient ? r->recipient : "",
-                      r->subject ? r->subject : "", r->body ? r->body : "", r->event, now, now);
+    int rc = pq_int64(c, &new_id, SQL_OUTBOX_ADD, "ttiittttii", r->channel, r->kind, r->booking_id,
+                      r->webhook_id, r->recipient ? r->recipient : "", r->subject ? r->subject : "",
+                      r->body ? r->body : "", r->event, now, now);
 
     if (rc == ERR_OK && id)
         *id = new_id;
