@@ -24,7 +24,7 @@ enum notify_event {
  * 6047) addressed to its recipient: REQUEST, or CANCEL for a
  * cancellation; a reschedule or cancellation first raises the booking's
  * SEQUENCE. A new booking's webhooks are the caller's to queue, after its
- * invoice (service/webhooks.h). Uses s->db and s->now. */
+ * invoice (service/webhooks.h). Uses s->db, s->tzdb and s->now. */
 int notify_booking(const struct svc *s, int64_t booking_id, enum notify_event ev);
 /* A booking moved: as notify_booking(NOTIFY_RESCHEDULED), without the
  * patient's e-mail unless tell_patient (staff may move quietly, e.g. to
