@@ -2,7 +2,6 @@
  * package_notify.h. */
 #include "service/package_notify.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "service/mail_event.h"
