@@ -10,9 +10,11 @@
 #include "core/backoff.h"
 #include "core/email.h"
 #include "jobs/diary.h"
-#include "service/notify.h"
+#include "jobs/outbox_render.h"
 #include "jobs/transport.h"
+#include "service/notify.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/row.h"
@@ -24,6 +26,7 @@
 #define OUTBOX_LEASE_S 60
 #define OUTBOX_REMINDER_BATCH 50
 #define OUTBOX_WEBHOOK_USER_AGENT "Chairside-Webhooks/1"
+#define OUTBOX_MAIL_LIMIT (4 * 1024 * 1024)
 
 struct outbox {
     struct outbox_config cfg;
@@ -84,8 +87,8 @@ now_s(void)
 }
 
 static void
-send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *settings,
-           struct outcome *o)
+send_email(const struct outbox *ob, const struct store_outbox_row *row, const char *message,
+           json_t *settings, struct outcome *o)
 {
     const char *from = row_text(settings, "mail_from");
     char envelope_from[EMAIL_MAX_LEN + 1], rcpt[EMAIL_MAX_LEN + 1];
@@ -104,7 +107,7 @@ send_email(const struct outbox *ob, const struct store_outbox_row *row, json_t *
         return;
     }
     if (transport_smtp_send(row_text(settings, "smtp_url"), ob->cfg.smtp_ca_file, envelope_from,
-                            rcpt, row->body, o->error) == ERR_OK)
+                            rcpt, message, o->error) == ERR_OK)
         o->kind = OUT_SENT;
     else
         o->kind = OUT_RETRY;
@@ -190,35 +193,64 @@ sync_diary(struct outbox *ob, json_t *booking, json_t *settings, struct store_di
     snprintf(o->etag, sizeof(o->etag), "%s", st->etag);
 }
 
-/* Reads what the delivery needs while holding a connection, then lets the
- * connection go before any network traffic. */
+/* What one delivery needs from the database. */
+struct inputs {
+    json_t *settings, *booking; /* owned */
+    struct store_diary_state diary;
+    char secret[128];
+    /* An event row's message and subject, and whether it rendered. */
+    struct buf subject, message;
+    int render_rc;
+};
+
+static void
+inputs_init(struct inputs *in)
+{
+    memset(in, 0, sizeof(*in));
+    buf_init(&in->subject, 4096);
+    buf_init(&in->message, OUTBOX_MAIL_LIMIT);
+    in->render_rc = ERR_OK;
+}
+
+static void
+inputs_cleanup(struct inputs *in)
+{
+    json_decref(in->settings);
+    json_decref(in->booking);
+    buf_cleanup(&in->subject);
+    buf_cleanup(&in->message);
+}
+
+/* Reads what the delivery needs, and renders an event row's e-mail from
+ * the templates, while holding a connection; then lets the connection go
+ * before any network traffic. */
 static int
-load_inputs(struct outbox *o, const struct store_outbox_row *row, json_t **settings,
-            json_t **booking, struct store_diary_state *diary, char *secret, size_t size)
+load_inputs(struct outbox *o, const struct store_outbox_row *row, struct inputs *in)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
     int rc = store_begin(c, 0);
 
     if (rc == ERR_OK)
-        rc = store_notice_settings(c, settings);
+        rc = store_notice_settings(c, &in->settings);
     if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
-        rc = store_notice_booking(c, row->booking_id, booking);
+        rc = store_notice_booking(c, row->booking_id, &in->booking);
     if (rc == ERR_OK && strcmp(row->channel, "diary") == 0)
-        rc = store_diary_state_get(c, row->booking_id, diary);
+        rc = store_diary_state_get(c, row->booking_id, &in->diary);
     if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
-        rc = store_webhook_secret(c, row->webhook_id, secret, size);
+        rc = store_webhook_secret(c, row->webhook_id, in->secret, sizeof(in->secret));
+    if (rc == ERR_OK && strcmp(row->channel, "email") == 0 && *row->event)
+        in->render_rc =
+            outbox_render_email(c, o->cfg.tzdb, row, in->settings, &in->subject, &in->message);
     store_rollback(c);
     store_release(o->cfg.store, c);
     return rc;
 }
 
 static void
-deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *out, long *status)
+deliver(struct outbox *o, const struct store_outbox_row *row, struct inputs *in,
+        struct outcome *out, long *status)
 {
-    json_t *settings = NULL, *booking = NULL;
-    struct store_diary_state diary = {"", ""};
-    char secret[128] = "";
-    int rc = load_inputs(o, row, &settings, &booking, &diary, secret, sizeof(secret));
+    int rc = load_inputs(o, row, in);
 
     if (rc == ERR_NOT_FOUND) {
         out->kind = OUT_FAILED;
@@ -226,15 +258,19 @@ deliver(struct outbox *o, const struct store_outbox_row *row, struct outcome *ou
     } else if (rc != ERR_OK) {
         out->kind = OUT_RETRY;
         snprintf(out->error, sizeof(out->error), "cannot read the database (%s)", err_name(rc));
+    } else if (in->render_rc != ERR_OK) {
+        /* A template put back or repaired lets a later attempt through. */
+        out->kind = OUT_RETRY;
+        snprintf(out->error, sizeof(out->error), "cannot render the message (%s)",
+                 err_name(in->render_rc));
     } else if (strcmp(row->channel, "email") == 0) {
-        send_email(o, row, settings, out);
+        /* A row queued before events holds its message as rendered then. */
+        send_email(o, row, *row->event ? in->message.data : row->body, in->settings, out);
     } else if (strcmp(row->channel, "webhook") == 0) {
-        send_webhook(row, settings, secret, out, status);
+        send_webhook(row, in->settings, in->secret, out, status);
     } else {
-        sync_diary(o, booking, settings, &diary, out);
+        sync_diary(o, in->booking, in->settings, &in->diary, out);
     }
-    json_decref(settings);
-    json_decref(booking);
 }
 
 /* The sync issue side of a diary outcome, in the recording transaction. */
@@ -286,9 +322,10 @@ diary_next_at(struct store_conn *c, const struct store_outbox_row *row, int64_t 
     return rc;
 }
 
+/* subject: the rendered subject of an event row, NULL for any other. */
 static int
 record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
-       const struct outcome *out, long http_status)
+       const struct outcome *out, const char *subject, long http_status)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
     int64_t now = now_s(), next = now;
@@ -306,7 +343,7 @@ record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
     if (rc == ERR_OK && diary && strcmp(status, "queued") == 0)
         rc = diary_next_at(c, row, now, &next);
     if (rc == ERR_OK)
-        rc = store_outbox_finish(c, row->id, worker, status, out->error, next, now);
+        rc = store_outbox_finish(c, row->id, worker, status, out->error, subject, next, now);
     if (rc == ERR_OK && diary && out->etag_changed)
         rc = store_diary_etag_set(c, row->booking_id, out->etag, now);
     if (rc == ERR_OK && diary)
@@ -330,6 +367,7 @@ run_once(struct outbox *o, int64_t worker)
 {
     struct store_outbox_row row;
     struct outcome out = {0};
+    struct inputs in;
     struct arena a;
     struct store_conn *c;
     int64_t now = now_s();
@@ -341,8 +379,11 @@ run_once(struct outbox *o, int64_t worker)
     rc = store_outbox_claim(c, worker, now, now + OUTBOX_LEASE_S, &a, &row);
     store_release(o->cfg.store, c);
     if (rc == ERR_OK) {
-        deliver(o, &row, &out, &http_status);
-        record(o, worker, &row, &out, http_status);
+        inputs_init(&in);
+        deliver(o, &row, &in, &out, &http_status);
+        record(o, worker, &row, &out, *row.event && in.subject.data ? in.subject.data : NULL,
+               http_status);
+        inputs_cleanup(&in);
     }
     arena_cleanup(&a);
     return rc == ERR_OK;

@@ -1,7 +1,9 @@
-/* Turns a change into outbox rows: e-mails rendered from the templates
- * (with the event as an .ics attachment), diary operations and webhook
- * deliveries. Every function here runs inside the caller's write
- * transaction, so the rows commit or vanish together with the change. */
+/* Turns a change into outbox rows: e-mails (each with the event as an
+ * .ics attachment), diary operations and webhook deliveries. Every
+ * function here runs inside the caller's write transaction, so the rows
+ * commit or vanish together with the change. An e-mail row holds the
+ * event, its facts frozen as they are now; the worker renders template,
+ * MIME and iCalendar when it sends (jobs/outbox_render.h). */
 #ifndef CHAIRSIDE_SERVICE_NOTIFY_H
 #define CHAIRSIDE_SERVICE_NOTIFY_H
 

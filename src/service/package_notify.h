@@ -1,7 +1,8 @@
 /* The e-mails of packages, queued in the outbox inside the caller's
  * write transaction: the purchase confirmation and the reminder that a
  * package with visits left expires soon (templates "package_purchased"
- * and "package_expiring"). A patient without an e-mail gets none. */
+ * and "package_expiring"), each as its event for the worker to render
+ * (service/mail_event.h). A patient without an e-mail gets none. */
 #ifndef CHAIRSIDE_SERVICE_PACKAGE_NOTIFY_H
 #define CHAIRSIDE_SERVICE_PACKAGE_NOTIFY_H
 

@@ -793,6 +793,9 @@ struct store_outbox_row {
     const char *recipient;
     const char *subject;
     const char *body;
+    /* An e-mail's event as JSON (jobs/outbox_render.h), rendered by the
+     * worker; NULL or "" for a row queued with its message in body. */
+    const char *event;
     int attempts; /* including the one just claimed */
     int64_t created_at;
 };
@@ -877,9 +880,11 @@ int store_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int
 int store_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
                        struct arena *a, struct store_outbox_row *out);
 /* Ends worker's lease: status "sent", "failed" or "queued" (retry at
- * next_attempt_at) with error as last_error. */
+ * next_attempt_at) with error as last_error, and subject as the row's
+ * subject unless it is NULL (an event row's, known once rendered). */
 int store_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
-                        const char *error, int64_t next_attempt_at, int64_t now);
+                        const char *error, const char *subject, int64_t next_attempt_at,
+                        int64_t now);
 int store_outbox_list(struct store_conn *c, const struct store_outbox_filter *f, json_t **items);
 /* What messages about a booking or appointment say: names, e-mails, the
  * location, its zone and the services, as one JSON object. */

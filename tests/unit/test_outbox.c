@@ -1,8 +1,8 @@
 /* The outbox in the store (store_outbox_*): claims are exclusive, even
  * for threads racing on separate connections; leases expire; a worker
  * whose lease was taken over cannot record an outcome; a booking's diary
- * operations run one at a time in order; the diary's installation id and
- * ETags. */
+ * operations run one at a time in order; an e-mail's event and rendered
+ * subject; the diary's installation id and ETags. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,16 +144,16 @@ test_lease_expires_and_old_owner_cannot_finish(void **state)
     /* Worker 1 vanished; after the lease worker 2 takes the row over. */
     assert_int_equal(store_outbox_claim(c, 2, T0 + 61, T0 + 121, &a, &row), ERR_OK);
     assert_int_equal(row.attempts, 2);
-    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", T0, T0 + 62), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", NULL, T0, T0 + 62), ERR_OK);
     assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 0);
     json_decref(items);
     /* A retry waits for its time. */
-    assert_int_equal(store_outbox_finish(c, row.id, 2, "queued", "down", T0 + 100, T0 + 62),
+    assert_int_equal(store_outbox_finish(c, row.id, 2, "queued", "down", NULL, T0 + 100, T0 + 62),
                      ERR_OK);
     assert_int_equal(store_outbox_claim(c, 3, T0 + 99, T0 + 159, &a, &row), ERR_NOT_FOUND);
     assert_int_equal(store_outbox_claim(c, 3, T0 + 100, T0 + 160, &a, &row), ERR_OK);
-    assert_int_equal(store_outbox_finish(c, row.id, 3, "sent", "", T0, T0 + 101), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, row.id, 3, "sent", "", NULL, T0, T0 + 101), ERR_OK);
     assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 1);
     json_decref(items);
@@ -179,10 +179,50 @@ test_diary_rows_of_one_booking_in_order(void **state)
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
     assert_int_equal(row.booking_id, 10);
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_NOT_FOUND);
-    assert_int_equal(store_outbox_finish(c, first.id, 1, "sent", "", T0, T0), ERR_OK);
+    assert_int_equal(store_outbox_finish(c, first.id, 1, "sent", "", NULL, T0, T0), ERR_OK);
     assert_int_equal(store_outbox_claim(c, 2, T0, T0 + 60, &a, &row), ERR_OK);
     assert_int_equal(row.booking_id, 9);
     assert_true(row.id > first.id);
+    arena_cleanup(&a);
+    store_release(f->s, c);
+}
+
+/* An event row comes back with its event and an empty body; a row added
+ * without one (as before events) with its body and an empty event. The
+ * subject an outcome records replaces the row's; none keeps it. */
+static void
+test_event_rows_and_subjects(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c = store_acquire(f->s);
+    struct store_outbox_row r = {0}, row;
+    struct store_outbox_filter filter = {NULL, "email", 0, 0, 10};
+    json_t *items = NULL;
+    struct arena a;
+
+    arena_init(&a);
+    snprintf(r.channel, sizeof(r.channel), "email");
+    snprintf(r.kind, sizeof(r.kind), "booking_confirmation");
+    r.recipient = "x@y.test";
+    r.event = "{\"template\":\"booking_confirmation\"}";
+    assert_int_equal(store_outbox_add(c, &r, T0, NULL), ERR_OK);
+    add_row(c, "email", 0, T0 + 1);
+    assert_int_equal(store_outbox_claim(c, 1, T0 + 1, T0 + 61, &a, &row), ERR_OK);
+    assert_string_equal(row.event, "{\"template\":\"booking_confirmation\"}");
+    assert_string_equal(row.body, "");
+    assert_string_equal(row.subject, "");
+    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", "Rendered", T0, T0 + 2), ERR_OK);
+    assert_int_equal(store_outbox_claim(c, 1, T0 + 2, T0 + 62, &a, &row), ERR_OK);
+    assert_string_equal(row.event, "");
+    assert_string_equal(row.body, "b");
+    assert_int_equal(store_outbox_finish(c, row.id, 1, "sent", "", NULL, T0, T0 + 3), ERR_OK);
+    assert_int_equal(store_outbox_list(c, &filter, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "subject")),
+                        "Rendered");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "subject")),
+                        "s");
+    json_decref(items);
     arena_cleanup(&a);
     store_release(f->s, c);
 }
@@ -235,6 +275,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lease_expires_and_old_owner_cannot_finish, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_diary_rows_of_one_booking_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_rows_and_subjects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diary_state, setup, teardown),
     };
 

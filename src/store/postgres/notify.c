@@ -16,8 +16,9 @@
  * backend binds it. A negative LIMIT means none, as on SQLite. */
 static const char SQL_OUTBOX_ADD[] =
     "INSERT INTO outbox (channel, kind, booking_id, webhook_id, recipient, subject, body, "
-    "next_attempt_at, created_at) VALUES ($1, $2, CASE WHEN $3::bigint > 0 THEN $3::bigint END, "
-    "CASE WHEN $4::bigint > 0 THEN $4::bigint END, $5, $6, $7, $8, $9) RETURNING id";
+    "event, next_attempt_at, created_at) VALUES ($1, $2, "
+    "CASE WHEN $3::bigint > 0 THEN $3::bigint END, CASE WHEN $4::bigint > 0 THEN $4::bigint END, "
+    "$5, $6, $7, $8, $9, $10) RETURNING id";
 /* One row whose time has come and that nobody holds; for the diary, only
  * the oldest open row of a booking, so one booking's operations run in
  * order and never side by side. SKIP LOCKED passes over a row another
@@ -34,7 +35,7 @@ static const char SQL_OUTBOX_CLAIM[] =
     "p.channel = 'diary' AND p.booking_id = o.booking_id AND p.status = 'queued' "
     "AND p.id < o.id)) ORDER BY o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED) "
     "RETURNING id, channel, kind, coalesce(booking_id, 0), coalesce(webhook_id, 0), recipient, "
-    "subject, body, attempts, created_at";
+    "subject, body, attempts, created_at, coalesce(event, '')";
 /* Checked first, outside a transaction: an idle outbox costs a read. */
 static const char SQL_OUTBOX_ANY_DUE[] =
     "SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1::bigint "
@@ -42,8 +43,8 @@ static const char SQL_OUTBOX_ANY_DUE[] =
 static const char SQL_OUTBOX_FINISH[] =
     "UPDATE outbox SET status = $2::text, last_error = $3, next_attempt_at = $4, "
     "claimed_by = NULL, claimed_until = NULL, "
-    "sent_at = CASE WHEN $2::text = 'sent' THEN $5::bigint ELSE sent_at END "
-    "WHERE id = $1 AND claimed_by = $6";
+    "sent_at = CASE WHEN $2::text = 'sent' THEN $5::bigint ELSE sent_at END, "
+    "subject = coalesce($7::text, subject) WHERE id = $1 AND claimed_by = $6";
 static const char SQL_OUTBOX_LIST[] =
     "SELECT id, channel, kind, booking_id, recipient AS \"to\", subject, status, attempts, "
     "last_error, created_at, sent_at, next_attempt_at FROM outbox "
@@ -146,9 +147,9 @@ int
 pgsql_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_t now, int64_t *id)
 {
     int64_t new_id = 0;
-    int rc = pq_int64(c, &new_id, SQL_OUTBOX_ADD, "ttiitttii", r->channel, r->kind, r->booking_id,
+    int rc = pq_int64(c, &new_id, SQL_OUTBOX_ADD, "ttiittttii", r->channel, r->kind, r->booking_id,
                       r->webhook_id, r->recipient ? r->recipient : "", r->subject ? r->subject : "",
-                      r->body ? r->body : "", now, now);
+                      r->body ? r->body : "", r->event, now, now);
 
     if (rc == ERR_OK && id)
         *id = new_id;
@@ -169,7 +170,8 @@ read_claimed(const PGresult *r, struct arena *a, struct store_outbox_row *out)
     out->body = pq_get_arena_text(r, 0, 7, a);
     out->attempts = (int)pq_get_int64(r, 0, 8);
     out->created_at = pq_get_int64(r, 0, 9);
-    return out->body && out->recipient && out->subject ? ERR_OK : ERR_NOMEM;
+    out->event = pq_get_arena_text(r, 0, 10, a);
+    return out->body && out->recipient && out->subject && out->event ? ERR_OK : ERR_NOMEM;
 }
 
 int
@@ -197,10 +199,10 @@ pgsql_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t le
 
 int
 pgsql_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
-                    const char *error, int64_t next_attempt_at, int64_t now)
+                    const char *error, const char *subject, int64_t next_attempt_at, int64_t now)
 {
-    return pq_cmd(c, NULL, SQL_OUTBOX_FINISH, "ittiii", id, status, error ? error : "",
-                  next_attempt_at, now, worker);
+    return pq_cmd(c, NULL, SQL_OUTBOX_FINISH, "ittiiit", id, status, error ? error : "",
+                  next_attempt_at, now, worker, subject);
 }
 
 /* A list on error is NULL, as the SQLite backend leaves it. */

@@ -7,7 +7,7 @@
 
 static const char SQL_OUTBOX_ADD[] =
     "INSERT INTO outbox (channel, kind, booking_id, webhook_id, recipient, subject, body, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "event, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /* One row whose time has come and that nobody holds; for the diary, only
  * the oldest open row of a booking, so one booking's operations run in
  * order and never side by side. */
@@ -19,15 +19,15 @@ static const char SQL_OUTBOX_CLAIM[] =
     "p.channel = 'diary' AND p.booking_id = o.booking_id AND p.status = 'queued' "
     "AND p.id < o.id)) ORDER BY o.next_attempt_at, o.id LIMIT 1) "
     "RETURNING id, channel, kind, booking_id, webhook_id, recipient, subject, body, attempts, "
-    "created_at";
+    "created_at, coalesce(event, '')";
 /* Checked first, without the write lock: an idle outbox costs a read. */
 static const char SQL_OUTBOX_ANY_DUE[] =
     "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
     "AND (claimed_until IS NULL OR claimed_until < ?1))";
 static const char SQL_OUTBOX_FINISH[] =
     "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = ?4, claimed_by = NULL, "
-    "claimed_until = NULL, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END "
-    "WHERE id = ?1 AND claimed_by = ?6";
+    "claimed_until = NULL, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
+    "subject = coalesce(?7, subject) WHERE id = ?1 AND claimed_by = ?6";
 static const char SQL_OUTBOX_LIST[] =
     "SELECT id, channel, kind, booking_id, recipient AS \"to\", subject, status, attempts, "
     "last_error, created_at, sent_at, next_attempt_at FROM outbox "
@@ -112,9 +112,9 @@ sqlite_outbox_add(struct store_conn *c, const struct store_outbox_row *r, int64_
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ADD);
     int rc;
 
-    if (!st || sql_bind(c, st, "ttootttii", r->channel, r->kind, r->booking_id, r->webhook_id,
+    if (!st || sql_bind(c, st, "ttoottttii", r->channel, r->kind, r->booking_id, r->webhook_id,
                         r->recipient ? r->recipient : "", r->subject ? r->subject : "",
-                        r->body ? r->body : "", now, now) != ERR_OK)
+                        r->body ? r->body : "", r->event, now, now) != ERR_OK)
         return ERR_STORE;
     rc = sql_exec_step(c, st);
     if (rc == ERR_OK && id)
@@ -136,6 +136,7 @@ read_claimed(sqlite3_stmt *st, struct arena *a, struct store_outbox_row *out)
     out->body = sql_arena_text(st, 7, a);
     out->attempts = sqlite3_column_int(st, 8);
     out->created_at = sqlite3_column_int64(st, 9);
+    out->event = sql_arena_text(st, 10, a);
 }
 
 int
@@ -162,7 +163,7 @@ sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t l
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_claimed(st, a, out);
-        rc = out->body && out->recipient && out->subject ? ERR_OK : ERR_NOMEM;
+        rc = out->body && out->recipient && out->subject && out->event ? ERR_OK : ERR_NOMEM;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
     }
@@ -175,12 +176,12 @@ sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t l
 
 int
 sqlite_outbox_finish(struct store_conn *c, int64_t id, int64_t worker, const char *status,
-                     const char *error, int64_t next_attempt_at, int64_t now)
+                     const char *error, const char *subject, int64_t next_attempt_at, int64_t now)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_FINISH);
 
-    if (!st || sql_bind(c, st, "ittiii", id, status, error ? error : "", next_attempt_at, now,
-                        worker) != ERR_OK)
+    if (!st || sql_bind(c, st, "ittiiit", id, status, error ? error : "", next_attempt_at, now,
+                        worker, subject) != ERR_OK)
         return ERR_STORE;
     return sql_exec_step(c, st);
 }
