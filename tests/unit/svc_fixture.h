@@ -19,6 +19,8 @@
 #include "util/err.h"
 #include "util/tzdb.h"
 
+#include "test_db.h"
+
 /* 2026-03-02 00:00 UTC, a Monday; 08:00 UTC is 09:00 in Berlin. */
 #define T0 INT64_C(1772409600)
 #define H (INT64_C(3600))
@@ -33,22 +35,6 @@ struct fixture {
     struct svc svc;
     int64_t staff, service, patient;
 };
-
-static inline void
-remove_dir(const char *dir)
-{
-    struct dirent *e;
-    DIR *d = opendir(dir);
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static inline int64_t
 insert(struct store_conn *c, const struct store_table *t, json_t *row)
@@ -104,7 +90,7 @@ fx_setup(void **state)
     if (store_open(f->path, 1, &f->s) != ERR_OK || tzdb_new(NULL, &f->tzdb) != ERR_OK) {
         if (f->s)
             store_close(f->s);
-        remove_dir(f->dir);
+        test_db_remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -130,7 +116,7 @@ fx_teardown(void **state)
     tzdb_free(f->tzdb);
     problem_cleanup(&f->problem);
     arena_cleanup(&f->arena);
-    remove_dir(f->dir);
+    test_db_remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef CHAIRSIDE_TESTS_TEST_DB_H
 #define CHAIRSIDE_TESTS_TEST_DB_H
 
+#include <dirent.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,24 @@ test_db_fresh(char *dir, size_t dir_size, char *target, size_t size)
     }
     snprintf(target, size, "%s/test.db", dir);
     return 0;
+}
+
+/* Removes every file in dir (a database, its -wal and -shm, backups),
+ * then dir itself. */
+static inline void
+test_db_remove_dir(const char *dir)
+{
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+    rmdir(dir);
 }
 
 #endif

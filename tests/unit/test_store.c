@@ -44,25 +44,6 @@ struct fixture {
     struct arena arena; /* for store_* results; freed even when a test fails */
 };
 
-/* Removes every file in dir (the database, its -wal and -shm, backups),
- * then dir itself. */
-static void
-remove_dir(const char *dir)
-{
-    struct dirent *e;
-    DIR *d = opendir(dir);
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int
 fx_setup(void **state)
 {
@@ -76,7 +57,7 @@ fx_setup(void **state)
     }
     arena_init(&f->arena);
     if (store_open(f->path, 2, &f->s) != ERR_OK) {
-        remove_dir(f->dir);
+        test_db_remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -96,7 +77,7 @@ fx_teardown(void **state)
         store_release(f->s, f->c);
         store_close(f->s);
     }
-    remove_dir(f->dir);
+    test_db_remove_dir(f->dir);
     arena_cleanup(&f->arena);
     free(f);
     return 0;

@@ -33,22 +33,6 @@ struct fixture {
     int64_t patient, staff, location, service, invoice, package, sold, booking;
 };
 
-static void
-remove_dir(const char *dir)
-{
-    struct dirent *e;
-    DIR *d = opendir(dir);
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int64_t
 insert_row(struct store_conn *c, const struct store_table *t, json_t *obj)
 {
@@ -139,7 +123,7 @@ fx_teardown(void **state)
 
     store_release(f->s, f->c);
     store_close(f->s);
-    remove_dir(f->dir);
+    test_db_remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -33,22 +33,6 @@ struct fixture {
     struct store_conn *c;
 };
 
-static void
-remove_dir(const char *dir)
-{
-    struct dirent *e;
-    DIR *d = opendir(dir);
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int
 fx_setup(void **state)
 {
@@ -59,7 +43,7 @@ fx_setup(void **state)
         return -1;
     }
     if (store_open(f->path, RACERS + 1, &f->s) != ERR_OK) {
-        remove_dir(f->dir);
+        test_db_remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -75,7 +59,7 @@ fx_teardown(void **state)
 
     store_release(f->s, f->c);
     store_close(f->s);
-    remove_dir(f->dir);
+    test_db_remove_dir(f->dir);
     free(f);
     return 0;
 }
