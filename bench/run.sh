@@ -295,6 +295,9 @@ take race "$BASE" "$COOKIE" "$CSRF" "$TMP/race.txt" "$CLIENTS"
 put C_MAIN_HWM_KB "$(hwm_kb "$MAIN_PID")"
 put C_MAIN_RSS_KB "$(awk '/^VmRSS:/ {print $2}' "/proc/$MAIN_PID/status")"
 stop_server "$MAIN_PID"
+# The writer's tally, logged as the store closes: store_write calls and commits.
+put B_WRITES_PER_COMMIT "$(sed -n 's/.*msg="group commit" writes=\([0-9]*\) commits=\([0-9]*\).*/\1 \2/p' "$LOG" |
+    tail -1 | awk '{ if ($2 > 0) printf "%.1f", $1 / $2 }')"
 say "(b) checking the database for double bookings"
 take verify "$TMP/main.db" "$(meta "$OUT/main-meta.json" bodies_from_utc)" B_DB
 

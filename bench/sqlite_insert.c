@@ -43,7 +43,7 @@ main(int argc, char **argv)
     }
     if (sqlite3_open(argv[1], &db) != SQLITE_OK ||
         sqlite3_exec(db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                      "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, "
                      "staff_id INTEGER NOT NULL, start_at INTEGER NOT NULL, "
                      "end_at INTEGER NOT NULL, notes TEXT NOT NULL);"
