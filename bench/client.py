@@ -356,7 +356,8 @@ def cmd_report(envfile, out, out_json=None):
     row(S, "bookings/s, 16 clients (HTTP 201/s)", "B_BOOKINGS_PER_S", target=(">=", 10000),
         base_label=ins, base_key="W_INSERT_PER_S")
     row(S, "  server us/booking p99", "B_LOG_P99_US", unit="us")
-    row(S, "  writes per SQLite commit (group commit, whole run)", "B_WRITES_PER_COMMIT")
+    row(S, "  writes per SQLite commit (group commit, whole run)", "B_WRITES_PER_COMMIT",
+        text=g("B_WRITES_PER_COMMIT") or "n/a")
     row(S, "  race: 201 answers for %s contested slots" % g("RACE_SLOTS", "?"), "RACE_201")
     row(S, "  overlapping live bookings (SQL)", "B_DB_OVERLAPS", target=("==", 0))
     row(S, "peak RSS, main clinic (MiB)", value=(flt("C_MAIN_HWM_KB") or 0) / 1024 or None,
