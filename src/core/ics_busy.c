@@ -232,18 +232,40 @@ instance_busy(const struct walk *w, struct icaltimetype t)
     return hits(w->q, s, e) && !excluded(w, t, s);
 }
 
+/* utc as a time of the same kind as like: in like's zone, in UTC, or on
+ * the practice's wall clock for a floating time or a date. */
+static struct icaltimetype
+time_like(const struct ics_busy_query *q, struct icaltimetype like, int64_t utc)
+{
+    int64_t wall = q->local ? tz_utc_to_local(q->local, utc) : utc;
+
+    if (!like.is_date && (icaltime_is_utc(like) || like.zone))
+        return icaltime_from_timet_with_zone((time_t)utc, 0,
+                                             like.zone ? (icaltimezone *)like.zone
+                                                       : icaltimezone_get_utc_timezone());
+    return icaltime_from_timet_with_zone((time_t)wall, like.is_date, NULL);
+}
+
 static int
 rule_busy(const struct walk *w, struct icalrecurrencetype rule, struct icaltimetype dtstart)
 {
     icalrecur_iterator *it = icalrecur_iterator_new(rule, dtstart);
+    /* A COUNT must be counted from DTSTART; any other rule starts just
+     * before the window (a day and one instance's length, for zones and
+     * instances that reach into it), so an event repeating since long
+     * ago costs what its instances near the window cost. */
+    int max = rule.count ? ICS_BUSY_MAX_COUNTED : ICS_BUSY_MAX_INSTANCES;
+    int64_t from = w->q->start - w->length_s - (w->length_days + 1) * 86400;
     struct icaltimetype t;
     int n, busy = 0;
 
     /* An unreadable rule leaves the DTSTART instance, looked at already. */
     if (!it)
         return 0;
+    if (!rule.count && from > instant(w->q, dtstart))
+        icalrecur_iterator_set_start(it, time_like(w->q, dtstart, from));
     for (n = 0; !busy; n++) {
-        if (n >= ICS_BUSY_MAX_INSTANCES) {
+        if (n >= max) {
             busy = 1;
             break;
         }

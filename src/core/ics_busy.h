@@ -35,6 +35,9 @@ struct ics_busy_query {
  * more (a minutely rule running for years) counts as busy, so a booking
  * is flagged for a person to check rather than put over a real event. */
 #define ICS_BUSY_MAX_INSTANCES 100000
+/* The same for a rule with COUNT, whose instances are counted from the
+ * first; beyond this many the walk costs more than any real diary needs. */
+#define ICS_BUSY_MAX_COUNTED 10000
 
 /* Looks through every VCALENDAR in text (plain, or inside a CalDAV
  * multistatus with XML escapes) for an instance of a VEVENT of q->who

@@ -308,12 +308,32 @@ test_other_installations_and_old_names(void **state)
 static void
 test_endless_fine_rule_counts_as_busy(void **state)
 {
-    /* Every minute since January: more instances before the window than
-     * are looked at. */
+    /* Every other minute since January, with a COUNT: counted from the
+     * first, more instances before the window than are looked at. */
+    assert_true(busy(state,
+                     "UID:h@pms\r\nDTSTART:20260101T030000Z\r\nDURATION:PT1M\r\n"
+                     "RRULE:FREQ=MINUTELY;INTERVAL=2;COUNT=1000000\r\n",
+                     utc(2026, 12, 7, 9, 1), 0));
+    /* Without COUNT the walk starts at the window, in step with DTSTART:
+     * 09:00 and 09:02 are instances, 09:01 is not. */
+    assert_false(busy(state,
+                      "UID:h@pms\r\nDTSTART:20260101T030000Z\r\nDURATION:PT1M\r\n"
+                      "RRULE:FREQ=MINUTELY;INTERVAL=2\r\n",
+                      utc(2026, 12, 7, 9, 1), 1));
     assert_true(busy(state,
                      "UID:h@pms\r\nDTSTART:20260101T030000Z\r\nDURATION:PT1M\r\n"
                      "RRULE:FREQ=MINUTELY;INTERVAL=2\r\n",
-                     utc(2026, 12, 7, 9, 1), 0));
+                     utc(2026, 12, 7, 9, 2), 1));
+    /* A zoned weekly event since Friday 6 December 1901: found on Friday
+     * 4 December 2026 at 10:00 Berlin (09:00 UTC), not on the Monday. */
+    assert_true(busy(state,
+                     "UID:h@pms\r\nDTSTART;TZID=W. Europe Standard Time:19011206T100000\r\n"
+                     "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\n",
+                     utc(2026, 12, 4, 9, 30), 15));
+    assert_false(busy(state,
+                      "UID:h@pms\r\nDTSTART;TZID=W. Europe Standard Time:19011206T100000\r\n"
+                      "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\n",
+                      utc(2026, 12, 7, 9, 30), 15));
     /* Within reach a rule is read exactly: 03:00-03:59 every day. */
     assert_false(busy(state,
                       "UID:h@pms\r\nDTSTART:20261201T030000Z\r\nDURATION:PT1M\r\n"
