@@ -322,42 +322,60 @@ diary_next_at(struct store_conn *c, const struct store_outbox_row *row, int64_t 
     return rc;
 }
 
-/* subject: the rendered subject of an event row, NULL for any other. */
+/* What a delivery attempt leaves in the outbox row and beside it. */
+struct attempt {
+    struct outbox *o;
+    int64_t worker, now, next;
+    const struct store_outbox_row *row;
+    const struct outcome *out;
+    const char *status;
+    const char *subject; /* the rendered subject of an event row, NULL for any other */
+    long http_status;
+    int diary;
+};
+
+static int
+record_attempt(struct store_conn *c, void *arg)
+{
+    struct attempt *t = arg;
+    int rc = ERR_OK;
+
+    if (t->diary && strcmp(t->status, "queued") == 0)
+        rc = diary_next_at(c, t->row, t->now, &t->next);
+    if (rc == ERR_OK)
+        rc = store_outbox_finish(c, t->row->id, t->worker, t->status, t->out->error, t->subject,
+                                 t->next, t->now);
+    if (rc == ERR_OK && t->diary && t->out->etag_changed)
+        rc = store_diary_etag_set(c, t->row->booking_id, t->out->etag, t->now);
+    if (rc == ERR_OK && t->diary)
+        rc = record_issue(t->o, c, t->row, t->out, t->now);
+    if (rc == ERR_OK && strcmp(t->row->channel, "webhook") == 0)
+        rc = store_webhook_result(c, t->row->webhook_id, (int)t->http_status, t->now);
+    return rc;
+}
+
 static int
 record(struct outbox *o, int64_t worker, const struct store_outbox_row *row,
        const struct outcome *out, const char *subject, long http_status)
 {
     struct store_conn *c = store_acquire(o->cfg.store);
-    int64_t now = now_s(), next = now;
-    const char *status = out->kind == OUT_SENT     ? "sent"
-                         : out->kind == OUT_FAILED ? "failed"
-                                                   : "queued";
-    int diary = strcmp(row->channel, "diary") == 0;
-    int rc = store_begin(c, 1);
+    struct attempt t = {o,   worker, now_s(), 0,           row,
+                        out, NULL,   subject, http_status, strcmp(row->channel, "diary") == 0};
+    int rc;
 
-    if (out->kind == OUT_RETRY && !diary && row->attempts >= o->cfg.max_attempts)
-        status = "failed";
-    if (strcmp(status, "queued") == 0)
-        next = now +
-               (backoff_delay_ms(row->attempts, o->cfg.retry_ms, o->cfg.retry_max_ms) + 999) / 1000;
-    if (rc == ERR_OK && diary && strcmp(status, "queued") == 0)
-        rc = diary_next_at(c, row, now, &next);
-    if (rc == ERR_OK)
-        rc = store_outbox_finish(c, row->id, worker, status, out->error, subject, next, now);
-    if (rc == ERR_OK && diary && out->etag_changed)
-        rc = store_diary_etag_set(c, row->booking_id, out->etag, now);
-    if (rc == ERR_OK && diary)
-        rc = record_issue(o, c, row, out, now);
-    if (rc == ERR_OK && strcmp(row->channel, "webhook") == 0)
-        rc = store_webhook_result(c, row->webhook_id, (int)http_status, now);
-    if (rc == ERR_OK)
-        rc = store_commit(c);
-    if (rc != ERR_OK)
-        store_rollback(c);
+    t.next = t.now;
+    t.status = out->kind == OUT_SENT ? "sent" : out->kind == OUT_FAILED ? "failed" : "queued";
+    if (out->kind == OUT_RETRY && !t.diary && row->attempts >= o->cfg.max_attempts)
+        t.status = "failed";
+    if (strcmp(t.status, "queued") == 0)
+        t.next =
+            t.now +
+            (backoff_delay_ms(row->attempts, o->cfg.retry_ms, o->cfg.retry_max_ms) + 999) / 1000;
+    rc = store_write(c, record_attempt, &t);
     store_release(o->cfg.store, c);
     log_line(out->kind == OUT_SENT ? LOG_INFO : LOG_WARN,
              "msg=outbox id=%lld channel=%s kind=%s status=%s attempts=%d", (long long)row->id,
-             row->channel, row->kind, status, row->attempts);
+             row->channel, row->kind, t.status, row->attempts);
     return rc;
 }
 

@@ -139,39 +139,49 @@ read_claimed(sqlite3_stmt *st, struct arena *a, struct store_outbox_row *out)
     out->event = sql_arena_text(st, 10, a);
 }
 
+/* The claim proper, a write of its own (through the group commit). */
+struct claim {
+    int64_t worker, now, lease_until;
+    struct arena *a;
+    struct store_outbox_row *out;
+};
+
+static int
+claim_due(struct store_conn *c, void *arg)
+{
+    struct claim *cl = arg;
+    sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_CLAIM);
+    int rc;
+
+    if (!st || sql_bind(c, st, "iii", cl->worker, cl->now, cl->lease_until) != ERR_OK)
+        return ERR_STORE;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_claimed(st, cl->a, cl->out);
+        rc = cl->out->body && cl->out->recipient && cl->out->subject && cl->out->event ? ERR_OK
+                                                                                       : ERR_NOMEM;
+    } else {
+        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 int
 sqlite_outbox_claim(struct store_conn *c, int64_t worker, int64_t now, int64_t lease_until,
                     struct arena *a, struct store_outbox_row *out)
 {
+    struct claim cl = {worker, now, lease_until, a, out};
     sqlite3_stmt *st = sql_prepare(c, SQL_OUTBOX_ANY_DUE);
     int rc;
 
+    /* Most looks find nothing: no write for those. */
     if (!st || sql_bind(c, st, "i", now) != ERR_OK)
         return ERR_STORE;
     rc = sqlite3_step(st);
     rc = rc == SQLITE_ROW ? (sqlite3_column_int(st, 0) ? ERR_OK : ERR_NOT_FOUND) : sql_err(c, rc);
     sqlite3_reset(st);
-    if (rc == ERR_OK)
-        rc = sqlite_begin(c, 1);
-    if (rc != ERR_OK)
-        return rc;
-    st = sql_prepare(c, SQL_OUTBOX_CLAIM);
-    if (!st || sql_bind(c, st, "iii", worker, now, lease_until) != ERR_OK) {
-        sqlite_rollback(c);
-        return ERR_STORE;
-    }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        read_claimed(st, a, out);
-        rc = out->body && out->recipient && out->subject && out->event ? ERR_OK : ERR_NOMEM;
-    } else {
-        rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
-    }
-    sqlite3_reset(st);
-    if (rc == ERR_OK)
-        return sqlite_commit(c);
-    sqlite_rollback(c);
-    return rc;
+    return rc == ERR_OK ? sqlite_write(c, claim_due, &cl) : rc;
 }
 
 int
