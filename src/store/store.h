@@ -170,6 +170,7 @@ struct store_booking_filter {
     int64_t after_id;
     int limit;
     int64_t group_event_id; /* 0 = any */
+    int live_only;          /* not cancelled */
 };
 
 struct store_appointment {
