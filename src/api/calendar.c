@@ -117,6 +117,7 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
                                       .to = d->to,
                                       .staff_id = staff_id,
                                       .live_only = 1,
+                                      .ends_after = d->from,
                                       .after_id = after,
                                       .limit = CAL_PAGE};
     struct store_event_filter ef = {

@@ -13,6 +13,9 @@
 /* A booking's buffers together are at most this long (2 * 240 minutes). */
 #define BUFFERS_MAX_S (8 * 3600)
 #define BUFFERS_MAX_SQL "28800"
+/* What a busy-cache miss loads beyond the window asked for. */
+#define BUSY_BACK_S (7 * 86400)
+#define BUSY_AHEAD_S (28 * 86400)
 
 static const char SQL_SERVICE_GET[] =
     "SELECT s.id, s.duration_min, s.price, s.online_booking, s.capacity, s.buffer_before_min, "
@@ -78,7 +81,8 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 #define BOOKING_LIST_REST                                                                          \
     "AND (?4 = 0 OR b.patient_id = ?4) AND (?5 IS NULL OR b.status = ?5) "                         \
     "AND (?6 IS NULL OR b.payment_status = ?6) AND (?9 = 0 OR b.group_event_id = ?9) "             \
-    "AND (?10 = 0 OR b.status <> 'cancelled') AND b.id > ?7 ORDER BY b.id LIMIT ?8"
+    "AND (?10 = 0 OR b.status <> 'cancelled') AND (?11 = 0 OR b.end_at > ?11) "                    \
+    "AND b.id > ?7 ORDER BY b.id LIMIT ?8"
 static const char SQL_BOOKING_LIST[] =
     BOOKING_COLUMNS "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "
                     "AND (?3 = 0 OR b.staff_id = ?3) " BOOKING_LIST_REST;
@@ -284,9 +288,10 @@ static int
 cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
             struct store_busy **v, size_t *n, size_t *cap)
 {
-    /* A staff member's whole diary from a month back is a few thousand rows;
-     * loading it once makes every later week a hit until it changes. */
-    int64_t wide_from = from - 31 * 86400, wide_to = INT64_MAX / 2;
+    /* A miss loads a week back and four weeks ahead as well, so the weeks a
+     * client browses next are hits; not the whole diary, which at years of
+     * bookings is tens of thousands of rows per staff member. */
+    int64_t wide_from = from - BUSY_BACK_S, wide_to = to + BUSY_AHEAD_S;
     size_t first = *n;
     int hit = busy_cache_get(lite(c)->cache, staff_id, from, to, a, v, n, cap);
     int rc;
@@ -432,9 +437,9 @@ sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, 
     size_t i;
     int rc;
 
-    if (!st || sql_bind(c, st, "iiiittidid", f->from, f->to, f->staff_id, f->patient_id, f->status,
-                        f->payment_status, f->after_id, f->limit, f->group_event_id,
-                        f->live_only) != ERR_OK)
+    if (!st || sql_bind(c, st, "iiiittididi", f->from, f->to, f->staff_id, f->patient_id, f->status,
+                        f->payment_status, f->after_id, f->limit, f->group_event_id, f->live_only,
+                        f->ends_after) != ERR_OK)
         return ERR_STORE;
     rc = sql_rows_json(c, st, *items);
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)

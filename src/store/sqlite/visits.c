@@ -22,22 +22,26 @@ static const char SQL_APPT_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STO
     SQL_LOGIN_NAME) " AS actor, h.action, h.changes "
                     "FROM appointment_history h " STORE_ACTOR_JOINS
                     "WHERE h.appointment_id = ? ORDER BY h.id";
-static const char SQL_VISIT_ITEMS[] =
-    "SELECT * FROM (SELECT 'booking' AS kind, b.id, b.patient_id, p.name AS patient_name, "
-    "b.location_id, b.staff_id, s.name AS staff_name, b.start_at, b.end_at, b.attendance, "
-    "(SELECT i.id FROM invoices i WHERE i.booking_id = b.id) AS invoice_id "
-    "FROM bookings b JOIN patients p ON p.id = b.patient_id JOIN staff s ON s.id = b.staff_id "
-    "WHERE b.status <> 'cancelled' AND b.start_at >= ?1 AND b.start_at < ?2 "
-    "AND (?3 = 0 OR b.patient_id = ?3) "
-    "UNION ALL SELECT 'appointment', a.id, a.patient_id, p.name, "
-    "(SELECT min(sl.location_id) FROM staff_locations sl WHERE sl.staff_id = a.staff_id), "
-    "a.staff_id, s.name, a.start_at, a.end_at, a.attendance, NULL "
-    "FROM appointments a JOIN patients p ON p.id = a.patient_id "
-    "LEFT JOIN staff s ON s.id = a.staff_id "
-    "WHERE a.status <> 'cancelled' AND a.start_at >= ?1 AND a.start_at < ?2 "
-    "AND (?3 = 0 OR a.patient_id = ?3)) "
-    "WHERE location_id IS NOT NULL AND (?4 = 0 OR location_id = ?4) "
-    "ORDER BY patient_id, location_id, start_at, kind, id";
+/* BOOKINGS_AT narrows the bookings to the location inside the union, where
+ * the index by location and start can find them. */
+#define VISIT_ITEMS(BOOKINGS_AT)                                                                   \
+    "SELECT * FROM (SELECT 'booking' AS kind, b.id, b.patient_id, p.name AS patient_name, "        \
+    "b.location_id, b.staff_id, s.name AS staff_name, b.start_at, b.end_at, b.attendance, "        \
+    "(SELECT i.id FROM invoices i WHERE i.booking_id = b.id) AS invoice_id "                       \
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id JOIN staff s ON s.id = b.staff_id "    \
+    "WHERE b.status <> 'cancelled' " BOOKINGS_AT "AND b.start_at >= ?1 AND b.start_at < ?2 "       \
+    "AND (?3 = 0 OR b.patient_id = ?3) "                                                           \
+    "UNION ALL SELECT 'appointment', a.id, a.patient_id, p.name, "                                 \
+    "(SELECT min(sl.location_id) FROM staff_locations sl WHERE sl.staff_id = a.staff_id), "        \
+    "a.staff_id, s.name, a.start_at, a.end_at, a.attendance, NULL "                                \
+    "FROM appointments a JOIN patients p ON p.id = a.patient_id "                                  \
+    "LEFT JOIN staff s ON s.id = a.staff_id "                                                      \
+    "WHERE a.status <> 'cancelled' AND a.start_at >= ?1 AND a.start_at < ?2 "                      \
+    "AND (?3 = 0 OR a.patient_id = ?3)) "                                                          \
+    "WHERE location_id IS NOT NULL AND (?4 = 0 OR location_id = ?4) "                              \
+    "ORDER BY patient_id, location_id, start_at, kind, id"
+static const char SQL_VISIT_ITEMS[] = VISIT_ITEMS("");
+static const char SQL_VISIT_ITEMS_AT[] = VISIT_ITEMS("AND b.location_id = ?4 ");
 static const char SQL_ATTENDANCE_REPORT[] =
     "SELECT s.id AS staff_id, s.name AS staff_name, "
     "sum(e.attendance = 'pending') AS pending, sum(e.attendance = 'confirmed') AS confirmed, "
@@ -104,7 +108,8 @@ sqlite_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **
 int
 sqlite_visit_items(struct store_conn *c, const struct store_visit_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare_list(c, SQL_VISIT_ITEMS, items);
+    sqlite3_stmt *st =
+        sql_prepare_list(c, f->location_id ? SQL_VISIT_ITEMS_AT : SQL_VISIT_ITEMS, items);
 
     if (!st || sql_bind(c, st, "iiii", f->from, f->to, f->patient_id, f->location_id) != ERR_OK)
         return ERR_STORE;
