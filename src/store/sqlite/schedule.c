@@ -13,9 +13,6 @@
 /* A booking's buffers together are at most this long (2 * 240 minutes). */
 #define BUFFERS_MAX_S (8 * 3600)
 #define BUFFERS_MAX_SQL "28800"
-/* What a busy-cache miss loads beyond the window asked for. */
-#define BUSY_BACK_S (7 * 86400)
-#define BUSY_AHEAD_S (28 * 86400)
 
 static const char SQL_SERVICE_GET[] =
     "SELECT s.id, s.duration_min, s.price, s.online_booking, s.capacity, s.buffer_before_min, "
@@ -288,10 +285,12 @@ static int
 cached_busy(struct store_conn *c, int64_t staff_id, int64_t from, int64_t to, struct arena *a,
             struct store_busy **v, size_t *n, size_t *cap)
 {
-    /* A miss loads a week back and four weeks ahead as well, so the weeks a
-     * client browses next are hits; not the whole diary, which at years of
-     * bookings is tens of thousands of rows per staff member. */
-    int64_t wide_from = from - BUSY_BACK_S, wide_to = to + BUSY_AHEAD_S;
+    /* A miss loads one more window like the one asked for behind it and
+     * four ahead (whole days), so the windows a client browses next are
+     * hits; not the whole diary, which at years of bookings is tens of
+     * thousands of rows per staff member. */
+    int64_t span = (to - from + 86399) / 86400 * 86400;
+    int64_t wide_from = from - span, wide_to = to + 4 * span;
     size_t first = *n;
     int hit = busy_cache_get(lite(c)->cache, staff_id, from, to, a, v, n, cap);
     int rc;
