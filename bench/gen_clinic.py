@@ -177,8 +177,11 @@ def schema_version(bin_path):
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "schema.db")
         run([bin_path, "migrate", "--db", db])
-        with sqlite3.connect(db) as c:
+        c = sqlite3.connect(db)
+        try:
             return c.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            c.close()
 
 
 def kept(args, meta_path, schema):
@@ -187,8 +190,11 @@ def kept(args, meta_path, schema):
     try:
         with open(meta_path) as f:
             meta = json.load(f)
-        with sqlite3.connect("file:%s?mode=ro" % args.db, uri=True) as c:
+        c = sqlite3.connect("file:%s?mode=ro" % args.db, uri=True)
+        try:
             have = c.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            c.close()
     except (OSError, ValueError, sqlite3.Error):
         return None
     if (meta.get("generator_version"), meta.get("profile"), meta.get("schema_version"),
@@ -233,13 +239,9 @@ def generate(args):
     db.execute("UPDATE settings SET timezone = ?, currency = 'EUR', booking_time_divider_min = ? "
                "WHERE id = 1", (ZONE, GRID))
     n_locations = p.get("locations", 1)
-    if n_locations == 1:
-        db.execute("INSERT INTO locations (id, name, timezone, address) VALUES (1, ?, ?, ?)",
-                   ("Bench Clinic Mitte", ZONE, "Torstrasse 1, 10119 Berlin"))
-    else:
-        db.executemany("INSERT INTO locations (id, name, timezone, address) VALUES (?, ?, ?, ?)",
-                       [(i, "Bench Clinic %d" % i, ZONE, "Torstrasse %d, 10119 Berlin" % i)
-                        for i in range(1, n_locations + 1)])
+    db.executemany("INSERT INTO locations (id, name, timezone, address) VALUES (?, ?, ?, ?)",
+                   [(i, "Bench Clinic %s" % ("Mitte" if n_locations == 1 else i), ZONE,
+                     "Torstrasse %d, 10119 Berlin" % i) for i in range(1, n_locations + 1)])
     services = [(i + 1, s[0], s[1], s[2], s[3], s[4]) for i, s in enumerate(p["services"])]
     db.executemany("INSERT INTO services (id, name, category, duration_min, price, "
                    "online_booking) VALUES (?, ?, ?, ?, ?, ?)", services)
