@@ -405,8 +405,8 @@ def cmd_report(envfile, out, out_json=None):
                          "ratio": None, "ratio_text": "",
                          "status": "ok" if v == "reused" else "MISSED"})
         if g("E_PG"):
-            row(P, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("E_SEQ_N", "?"),
-                "E_SEQ_P99_US", unit="us", target=("<", 500))
+            row(P, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)"
+                % g("E_SEQ_N", "?"), "E_SEQ_P99_US", unit="us", target=("<", 500))
             row(P, "  same, median us", "E_SEQ_MEDIAN_US", unit="us")
             row(P, "  same, p99 us, computed (each week once, n=%s)" % g("E_COLD_N", "?"),
                 "E_COLD_P99_US", unit="us", target=("<", 500))
@@ -434,8 +434,8 @@ def cmd_report(envfile, out, out_json=None):
 
     if g("G_BOOKINGS"):
         big = "%s bookings" % fnum(g("G_BOOKINGS"))
-        row(S, "%s: generated in s (%s)" % (big, "kept from an earlier run" if g("G_REUSED") == "1"
-                                              else "this run"), "G_GEN_SECONDS", unit="s")
+        kept = "kept from an earlier run" if g("G_REUSED") == "True" else "this run"
+        row(S, "%s: generated in s (%s)" % (big, kept), "G_GEN_SECONDS", unit="s")
         row(S, "  database size (MiB)", value=flt("G_DB_BYTES") / 2**20, unit="MiB")
         row(S, "  day calendar, 1 location x 10 staff, p99 us (n=%s, each day once)"
             % g("G_CAL_N", "?"), "G_CAL_P99_US", unit="us", target=("<", 5000))

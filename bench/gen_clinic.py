@@ -362,7 +362,7 @@ def generate(args):
         meta.update(write_bodies(args, p, clock, today, staff, patients))
     with open(meta_path, "w") as f:
         json.dump(meta, f, indent=1)
-    print(json.dumps(meta))
+    print(json.dumps(dict(meta, reused=False)))
 
 
 def write_bodies(args, p, clock, today, staff, patients):

@@ -198,7 +198,7 @@ big_bench() {
     python3 "$HERE/gen_clinic.py" --bin "$BIN" --profile big --db "$db" --keep >"$meta"
     put G_BOOKINGS "$(meta "$meta" bookings)"
     put G_GEN_SECONDS "$(meta "$meta" seconds)"
-    put G_REUSED "$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1])).get("reused", False)))' "$meta")"
+    put G_REUSED "$(meta "$meta" reused)"
     put G_DB_BYTES "$(stat -c %s "$db")"
     port=$($PY port)
     base="http://127.0.0.1:$port"
@@ -216,7 +216,6 @@ big_bench() {
     g1=$(logsize "$log")
     take logstats "$log" "$g0" "$g1" GET /api/v1/availability G_AV
     put G_LOADAVG "$(cut -d' ' -f1-3 /proc/loadavg)"
-    put G_HWM_KB "$(hwm_kb "$pid")"
     stop_server "$pid"
 }
 report() {
