@@ -8,8 +8,9 @@ Subcommands (all print to stdout; key=value lines are for `eval` in sh):
   login URL EMAIL PASSWORD    COOKIE=... CSRF=...
   get URL COOKIE OUT          one GET; body saved to OUT; status on stdout
   seq BASE COOKIE MODE META N MAXSEC
-                              N sequential availability GETs on one
-                              keep-alive connection (MODE week|day)
+                              N sequential GETs on one keep-alive
+                              connection: availability (MODE week|day|
+                              staffday) or the day calendar (calendar)
   race BASE[,BASE...] COOKIE CSRF FILE CLIENTS
                               CLIENTS threads POST every body in FILE
                               (client i talks to BASE number i mod n)
@@ -28,6 +29,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import random
 import socket
 import sqlite3
 import sys
@@ -92,12 +94,38 @@ def cmd_get(url, cookie, out):
     print(r.status)
 
 
-def availability_paths(mode, meta, n):
+def random_days(m, n, count):
+    """n distinct (working day, i) pairs, i below count, drawn at random
+    (seeded) over the generated range, so that no answer repeats. Only days
+    after today: a kept database was generated some days ago, and the past
+    has no availability to compute."""
+    rng = random.Random(n)
+    first = dt.date.fromisoformat(m["today"]) + dt.timedelta(days=m["first_day"])
+    skip = max(0, (dt.date.today() - first).days + 1)
+    seen = set()
+    while len(seen) < n:
+        day = first + dt.timedelta(days=skip + rng.randrange(m["days"] - skip))
+        if day.isoweekday() in m["weekdays"]:
+            seen.add((day, rng.randrange(count)))
+    out = sorted(seen)
+    rng.shuffle(out)
+    return out
+
+
+def request_paths(mode, meta, n):
     """Sequential request paths: mode week = one service, all staff, 7 days
     at a different week offset each time; mode day = one staff member, one
-    day, cycling staff and days."""
+    day, cycling staff and days; mode staffday = one staff member, one day,
+    each (staff, day) once at random; mode calendar = the day calendar of a
+    location, each (location, day) once at random."""
     m = json.load(open(meta))
     today = dt.date.fromisoformat(m["today"])
+    if mode == "staffday":
+        return ["/api/v1/availability?service_ids=%d&from=%s&to=%s&staff_id=%d"
+                % (m["service_id"], day, day, 1 + i) for day, i in random_days(m, n, m["staff"])]
+    if mode == "calendar":
+        return ["/api/v1/calendar?date=%s&location_id=%d" % (day, 1 + i)
+                for day, i in random_days(m, n, m["locations"])]
     paths = []
     for i in range(n):
         if mode == "week":
@@ -114,7 +142,7 @@ def availability_paths(mode, meta, n):
 
 def cmd_seq(base, cookie, mode, meta, n, maxsec):
     host, port, _ = split_url(base)
-    paths = availability_paths(mode, meta, int(n))
+    paths = request_paths(mode, meta, int(n))
     c = http.client.HTTPConnection(host, port, timeout=30)
     deadline = time.monotonic() + float(maxsec)
     done, bad, size, slots = 0, 0, 0, 0
@@ -340,71 +368,84 @@ def cmd_report(envfile, out, out_json=None):
     S, P = "SQLite", "PostgreSQL"
     ngx = "nginx, same body"
     ins = "SQLite insert loop"
-    row(S, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("A_SEQ_N", "?"),
-        "A_SEQ_P99_US", unit="us", target=("<", 500))
-    row(S, "  same, median us", "A_SEQ_MEDIAN_US", unit="us")
-    row(S, "  same, p99 us, computed (each week once, n=%s)" % g("A_COLD_N", "?"),
-        "A_COLD_P99_US", unit="us", target=("<", 500))
-    row(S, "  same, median us, computed", "A_COLD_MEDIAN_US", unit="us")
-    row(S, "  HTTP req/s (wrk -t2 -c32, %s-byte body)" % fnum(g("A_BODY_BYTES")),
-        "A_WRK_RPS", target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
-    row(S, "  server us under wrk load, p99", "A_LOAD_P99_US", unit="us")
-    row(S, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s (%s-byte body)"
-        % fnum(g("D_BODY_BYTES")), "D_WRK_RPS", target=(">=", 35000), base_label=ngx,
-        base_key="D_NGINX_RPS")
-    row(S, "  anchor p99 us (sequential, n=%s)" % g("D_SEQ_N", "?"), "D_SEQ_P99_US", unit="us")
-    row(S, "bookings/s, 16 clients (HTTP 201/s)", "B_BOOKINGS_PER_S", target=(">=", 10000),
-        base_label=ins, base_key="W_INSERT_PER_S")
-    row(S, "  server us/booking p99", "B_LOG_P99_US", unit="us")
-    row(S, "  writes per SQLite commit (group commit, whole run)", "B_WRITES_PER_COMMIT",
-        text=g("B_WRITES_PER_COMMIT") or "n/a")
-    row(S, "  race: 201 answers for %s contested slots" % g("RACE_SLOTS", "?"), "RACE_201")
-    row(S, "  overlapping live bookings (SQL)", "B_DB_OVERLAPS", target=("==", 0))
-    row(S, "peak RSS, main clinic (MiB)", value=(flt("C_MAIN_HWM_KB") or 0) / 1024 or None,
-        unit="MiB")
-    if g("SOAK_PEAK_KB"):
-        row(S, "mixed run, %s min x %s clients: peak RSS (MiB)"
-            % (g("SOAK_MINUTES"), g("SOAK_CLIENTS")),
-            value=flt("SOAK_PEAK_KB") / 1024, unit="MiB", target=("<", 64))
-        row(S, "  RSS growth, first to last fifth of the run (%)", "SOAK_RSS_GROWTH_PCT",
-            unit="%", target=("<", 10))
-        row(S, "  requests answered 5xx or not at all", "SOAK_REQUESTS_FAILED",
-            target=("==", 0))
-    for k, what in (("KEEPALIVE_GET", "GET"), ("KEEPALIVE_POST", "POST")):
-        v = g(k, "?")
-        rows.append({"backend": S, "figure": "keep-alive, 2 x %s on one connection" % what,
-                     "value": v, "unit": "", "value_text": v, "target": "reused",
-                     "baseline": "", "baseline_value": None, "baseline_text": "",
-                     "ratio": None, "ratio_text": "",
-                     "status": "ok" if v == "reused" else "MISSED"})
-    if g("E_PG"):
-        row(P, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("E_SEQ_N", "?"),
-            "E_SEQ_P99_US", unit="us", target=("<", 500))
-        row(P, "  same, median us", "E_SEQ_MEDIAN_US", unit="us")
-        row(P, "  same, p99 us, computed (each week once, n=%s)" % g("E_COLD_N", "?"),
-            "E_COLD_P99_US", unit="us", target=("<", 500))
-        row(P, "  same, median us, computed", "E_COLD_MEDIAN_US", unit="us")
-        row(P, "  HTTP req/s (wrk -t2 -c32, same body)", "E_AVAIL_WRK_RPS",
-            target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
-        row(P, "bookings/s, 1 process, 16 clients", "E1_BOOKINGS_PER_S", target=(">=", 5000),
+    if g("ONLY") != "big":
+        row(S, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)" % g("A_SEQ_N", "?"),
+            "A_SEQ_P99_US", unit="us", target=("<", 500))
+        row(S, "  same, median us", "A_SEQ_MEDIAN_US", unit="us")
+        row(S, "  same, p99 us, computed (each week once, n=%s)" % g("A_COLD_N", "?"),
+            "A_COLD_P99_US", unit="us", target=("<", 500))
+        row(S, "  same, median us, computed", "A_COLD_MEDIAN_US", unit="us")
+        row(S, "  HTTP req/s (wrk -t2 -c32, %s-byte body)" % fnum(g("A_BODY_BYTES")),
+            "A_WRK_RPS", target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
+        row(S, "  server us under wrk load, p99", "A_LOAD_P99_US", unit="us")
+        row(S, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s (%s-byte body)"
+            % fnum(g("D_BODY_BYTES")), "D_WRK_RPS", target=(">=", 35000), base_label=ngx,
+            base_key="D_NGINX_RPS")
+        row(S, "  anchor p99 us (sequential, n=%s)" % g("D_SEQ_N", "?"), "D_SEQ_P99_US", unit="us")
+        row(S, "bookings/s, 16 clients (HTTP 201/s)", "B_BOOKINGS_PER_S", target=(">=", 10000),
             base_label=ins, base_key="W_INSERT_PER_S")
-        row(P, "  server us/booking p99", "E1_P99_US", unit="us")
-        row(P, "bookings/s, 2 processes, 2 x 8 clients", "E2_BOOKINGS_PER_S",
-            target=(">=", 5000), base_label=ins, base_key="W_INSERT_PER_S")
-        row(P, "  server us/booking p99", "E2_P99_US", unit="us")
-        row(P, "  race over 2 processes: 201 answers for %s slots" % g("E_RACE_SLOTS", "?"),
-            "E_RACE_201")
-        row(P, "  overlapping live bookings (SQL)", "E_DB_OVERLAPS", target=("==", 0))
-        if g("E5_PG"):
-            row(P, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s", "E5_WRK_RPS",
-                target=(">=", 35000), base_label=ngx, base_key="D_NGINX_RPS")
-            row(P, "  anchor p99 us (sequential, n=%s)" % g("E5_SEQ_N", "?"), "E5_SEQ_P99_US",
-                unit="us")
+        row(S, "  server us/booking p99", "B_LOG_P99_US", unit="us")
+        row(S, "  writes per SQLite commit (group commit, whole run)", "B_WRITES_PER_COMMIT",
+            text=g("B_WRITES_PER_COMMIT") or "n/a")
+        row(S, "  race: 201 answers for %s contested slots" % g("RACE_SLOTS", "?"), "RACE_201")
+        row(S, "  overlapping live bookings (SQL)", "B_DB_OVERLAPS", target=("==", 0))
+        row(S, "peak RSS, main clinic (MiB)", value=(flt("C_MAIN_HWM_KB") or 0) / 1024 or None,
+            unit="MiB")
+        if g("SOAK_PEAK_KB"):
+            row(S, "mixed run, %s min x %s clients: peak RSS (MiB)"
+                % (g("SOAK_MINUTES"), g("SOAK_CLIENTS")),
+                value=flt("SOAK_PEAK_KB") / 1024, unit="MiB", target=("<", 64))
+            row(S, "  RSS growth, first to last fifth of the run (%)", "SOAK_RSS_GROWTH_PCT",
+                unit="%", target=("<", 10))
+            row(S, "  requests answered 5xx or not at all", "SOAK_REQUESTS_FAILED",
+                target=("==", 0))
+        for k, what in (("KEEPALIVE_GET", "GET"), ("KEEPALIVE_POST", "POST")):
+            v = g(k, "?")
+            rows.append({"backend": S, "figure": "keep-alive, 2 x %s on one connection" % what,
+                         "value": v, "unit": "", "value_text": v, "target": "reused",
+                         "baseline": "", "baseline_value": None, "baseline_text": "",
+                         "ratio": None, "ratio_text": "",
+                         "status": "ok" if v == "reused" else "MISSED"})
+        if g("E_PG"):
+            row(P, "availability 50 staff x 7 days, p99 us, kept answers (n=%s)"
+                % g("E_SEQ_N", "?"), "E_SEQ_P99_US", unit="us", target=("<", 500))
+            row(P, "  same, median us", "E_SEQ_MEDIAN_US", unit="us")
+            row(P, "  same, p99 us, computed (each week once, n=%s)" % g("E_COLD_N", "?"),
+                "E_COLD_P99_US", unit="us", target=("<", 500))
+            row(P, "  same, median us, computed", "E_COLD_MEDIAN_US", unit="us")
+            row(P, "  HTTP req/s (wrk -t2 -c32, same body)", "E_AVAIL_WRK_RPS",
+                target=(">=x", 0.5), base_label=ngx, base_key="A_NGINX_RPS")
+            row(P, "bookings/s, 1 process, 16 clients", "E1_BOOKINGS_PER_S", target=(">=", 5000),
+                base_label=ins, base_key="W_INSERT_PER_S")
+            row(P, "  server us/booking p99", "E1_P99_US", unit="us")
+            row(P, "bookings/s, 2 processes, 2 x 8 clients", "E2_BOOKINGS_PER_S",
+                target=(">=", 5000), base_label=ins, base_key="W_INSERT_PER_S")
+            row(P, "  server us/booking p99", "E2_P99_US", unit="us")
+            row(P, "  race over 2 processes: 201 answers for %s slots" % g("E_RACE_SLOTS", "?"),
+                "E_RACE_201")
+            row(P, "  overlapping live bookings (SQL)", "E_DB_OVERLAPS", target=("==", 0))
+            if g("E5_PG"):
+                row(P, "anchor: 10 staff, 1 staff member x 1 day, HTTP req/s", "E5_WRK_RPS",
+                    target=(">=", 35000), base_label=ngx, base_key="D_NGINX_RPS")
+                row(P, "  anchor p99 us (sequential, n=%s)" % g("E5_SEQ_N", "?"), "E5_SEQ_P99_US",
+                    unit="us")
+            else:
+                row(P, "anchor shape", text="skipped: %s" % g("E5_SKIPPED", "?"))
         else:
-            row(P, "anchor shape", text="skipped: %s" % g("E5_SKIPPED", "?"))
-    else:
-        row(P, "every figure", text="skipped: %s" % g("E_SKIPPED", "?"))
+            row(P, "every figure", text="skipped: %s" % g("E_SKIPPED", "?"))
 
+    if g("G_BOOKINGS"):
+        big = "%s bookings" % fnum(g("G_BOOKINGS"))
+        kept = "kept from an earlier run" if g("G_REUSED") == "True" else "this run"
+        row(S, "%s: generated in s (%s)" % (big, kept), "G_GEN_SECONDS", unit="s")
+        row(S, "  database size (MiB)", value=flt("G_DB_BYTES") / 2**20, unit="MiB")
+        row(S, "  day calendar, 1 location x 10 staff, p99 us (n=%s, each day once)"
+            % g("G_CAL_N", "?"), "G_CAL_P99_US", unit="us", target=("<", 5000))
+        row(S, "  same, median us", "G_CAL_MEDIAN_US", unit="us")
+        row(S, "  availability 1 staff x 1 day, p99 us (n=%s, each computed)" % g("G_AV_N", "?"),
+            "G_AV_P99_US", unit="us", target=("<", 1000))
+        row(S, "  same, median us", "G_AV_MEDIAN_US", unit="us")
+        row(S, "  load average during the run", text=g("G_LOADAVG", "?"))
     heads = ("backend", "figure", "value", "target", "baseline", "baseline value", "ratio",
              "status")
     cells = [(r["backend"], r["figure"], r["value_text"], r["target"], r["baseline"],

@@ -12,6 +12,11 @@ Profiles:
   anchor  10 staff working 08:00-20:00 every day with a 12:00-13:00 break,
           one 30-minute service, 10,000 bookings over the next 60 days
           (about 75% of each working day booked).
+  big     20 locations of 10 staff each, the services of main, shifts
+          Mon-Sat 08:00-12:00 and 13:00-20:00, 10,000,000 bookings over the
+          3653 days starting tomorrow, 200,000 patients. Written without
+          journal and with the bookings' indexes other than the one the
+          overlap trigger reads built after the rows.
 
 Every booking lies inside a shift, on the 15-minute grid of local clock time,
 and no two bookings of one staff member overlap. Local wall times become UTC
@@ -24,9 +29,13 @@ that availability offers in full). With --race FILE it writes bodies that
 deliberately overlap (every 15-minute grid start of two staff members' day)
 for the double-booking race check.
 
-A JSON description of what was generated goes to --meta (default DB.json).
+A JSON description of what was generated goes to --meta (default DB.json),
+written last. With --keep an existing DB is reused, not regenerated, when
+its meta names this generator version and profile and its schema version
+is the one the server's migrations reach now.
 """
 import argparse
+import array
 import bisect
 import itertools
 import datetime as dt
@@ -36,6 +45,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from zoneinfo import ZoneInfo
 
@@ -78,7 +88,27 @@ PROFILES = {
         "services": (("Check-up", "General", 30, 5000, 1, 1.0),),
         "gap_p": 0.10,
     },
+    "big": {
+        "locations": 20,
+        "staff": 200,
+        "patients": 200_000,
+        "bookings": 10_000_000,
+        "first_day": 1,
+        "days": 3653,
+        "weekdays": (1, 2, 3, 4, 5, 6),
+        "blocks": ((8 * 60, 12 * 60), (13 * 60, 20 * 60)),
+        "services": (("Check-up", "General", 30, 5000, 1, 0.80),
+                     ("Cleaning", "Hygiene", 45, 8000, 1, 0.10),
+                     ("Filling", "Restorative", 60, 12000, 1, 0.10),
+                     ("Whitening", "Cosmetic", 90, 25000, 0, 0.0)),
+        "gap_p": 0.10,
+        "bulk": True,
+    },
 }
+# Rows per executemany when inserting bookings.
+BATCH = 100_000
+# Bump when what a profile generates changes, so kept databases are rebuilt.
+GENERATOR_VERSION = 1
 
 
 class Clock:
@@ -142,8 +172,50 @@ def plan_day(rng, blocks, durations, cum_weights, gap_p):
     return out
 
 
+def schema_version(bin_path):
+    """The schema version the server's migrations reach now."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "schema.db")
+        run([bin_path, "migrate", "--db", db])
+        c = sqlite3.connect(db)
+        try:
+            return c.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            c.close()
+
+
+def kept(args, meta_path, schema):
+    """The meta of a database generated before that still fits: same
+    generator version, profile and schema version; None otherwise."""
+    try:
+        with open(meta_path) as f:
+            meta = json.load(f)
+        c = sqlite3.connect("file:%s?mode=ro" % args.db, uri=True)
+        try:
+            have = c.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            c.close()
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    if (meta.get("generator_version"), meta.get("profile"), meta.get("schema_version"),
+            have) != (GENERATOR_VERSION, args.profile, schema, schema):
+        return None
+    return meta
+
+
 def generate(args):
     p = PROFILES[args.profile]
+    meta_path = args.meta or args.db + ".json"
+    schema = schema_version(args.bin)
+    if args.keep:
+        meta = kept(args, meta_path, schema)
+        if meta:
+            meta["reused"] = True
+            print(json.dumps(meta))
+            return
+        # A half-written database must not pass for a finished one.
+        if os.path.exists(meta_path):
+            os.remove(meta_path)
     rng = random.Random(args.seed)
     clock = Clock(ZONE)
     now = int(time.time())
@@ -155,31 +227,39 @@ def generate(args):
             os.remove(args.db + suffix)
     run([args.bin, "migrate", "--db", args.db])
 
+    bulk = p.get("bulk", False)
     db = sqlite3.connect(args.db, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
+    # A bulk database is rebuilt from scratch if anything fails, so it needs
+    # no journal; the server turns WAL on when it opens it.
+    db.execute("PRAGMA journal_mode=%s" % ("OFF" if bulk else "WAL"))
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA foreign_keys=OFF")
+    db.execute("PRAGMA cache_size=-1000000")
     db.execute("BEGIN")
     db.execute("UPDATE settings SET timezone = ?, currency = 'EUR', booking_time_divider_min = ? "
                "WHERE id = 1", (ZONE, GRID))
-    db.execute("INSERT INTO locations (id, name, timezone, address) VALUES (1, ?, ?, ?)",
-               ("Bench Clinic Mitte", ZONE, "Torstrasse 1, 10119 Berlin"))
+    n_locations = p.get("locations", 1)
+    db.executemany("INSERT INTO locations (id, name, timezone, address) VALUES (?, ?, ?, ?)",
+                   [(i, "Bench Clinic %s" % ("Mitte" if n_locations == 1 else i), ZONE,
+                     "Torstrasse %d, 10119 Berlin" % i) for i in range(1, n_locations + 1)])
     services = [(i + 1, s[0], s[1], s[2], s[3], s[4]) for i, s in enumerate(p["services"])]
     db.executemany("INSERT INTO services (id, name, category, duration_min, price, "
                    "online_booking) VALUES (?, ?, ?, ?, ?, ?)", services)
     staff = list(range(1, p["staff"] + 1))
+    per_location = len(staff) // n_locations
+    location_of = [0] + [1 + (s - 1) // per_location for s in staff]
     db.executemany("INSERT INTO staff (id, name, email, bookable, color) VALUES (?, ?, ?, 1, ?)",
                    [(s, "Dr. %s %s %d" % (FIRST_NAMES[s % len(FIRST_NAMES)],
                                          LAST_NAMES[s % len(LAST_NAMES)], s),
                      "staff%d@bench.test" % s, "#%06x" % rng.randrange(1 << 24))
                     for s in staff])
-    db.executemany("INSERT INTO staff_locations (staff_id, location_id) VALUES (?, 1)",
-                   [(s,) for s in staff])
+    db.executemany("INSERT INTO staff_locations (staff_id, location_id) VALUES (?, ?)",
+                   [(s, location_of[s]) for s in staff])
     db.executemany("INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)",
                    [(s, sv[0]) for s in staff for sv in services])
     db.executemany("INSERT INTO shifts (staff_id, weekday, start_min, end_min, location_id) "
-                   "VALUES (?, ?, ?, ?, 1)",
-                   [(s, wd, lo, hi) for s in staff for wd in p["weekdays"]
+                   "VALUES (?, ?, ?, ?, ?)",
+                   [(s, wd, lo, hi, location_of[s]) for s in staff for wd in p["weekdays"]
                     for lo, hi in p["blocks"]])
     db.executemany("INSERT INTO actions (name) VALUES (?)",
                    [("Consultation",), ("Follow-up call",)])
@@ -192,42 +272,69 @@ def generate(args):
     # Candidate bookings: every working day of every staff member packed
     # (with the odd 15-minute gap), then exactly the wanted number sampled,
     # which leaves realistic holes and keeps the rest non-overlapping.
+    # Compact arrays: the big profile has over ten million candidates.
     durations = [s[2] for s in p["services"]]
     cum_weights = list(itertools.accumulate(s[5] for s in p["services"]))
-    cands = []
+    c_staff, c_day, c_min, c_kind = (array.array("H"), array.array("H"), array.array("H"),
+                                     array.array("B"))
     for d in range(p["first_day"], p["first_day"] + p["days"]):
         day = today + dt.timedelta(days=d)
         if day.isoweekday() not in p["weekdays"]:
             continue
         for s in staff:
             for start_min, k in plan_day(rng, p["blocks"], durations, cum_weights, p["gap_p"]):
-                cands.append((s, day, start_min, k))
-    if len(cands) < p["bookings"]:
+                c_staff.append(s)
+                c_day.append(d)
+                c_min.append(start_min)
+                c_kind.append(k)
+    if len(c_staff) < p["bookings"]:
         sys.exit("gen_clinic: only %d candidate slots for %d bookings"
-                 % (len(cands), p["bookings"]))
+                 % (len(c_staff), p["bookings"]))
     n_patients = len(patients)
-    chosen = rng.sample(range(len(cands)), p["bookings"])
+    chosen = rng.sample(range(len(c_staff)), p["bookings"])
     chosen.sort()
-    bookings, lines = [], []
-    for n, i in enumerate(chosen, start=1):
-        s, day, start_min, k = cands[i]
-        start = clock.utc(day, start_min)
-        end = clock.utc(day, start_min + durations[k])
-        bookings.append((n, patients[int(rng.random() * n_patients)], s, start, end, now, now))
-        lines.append((n, 0, k + 1, durations[k], p["services"][k][3]))
-    db.executemany("INSERT INTO bookings (id, patient_id, staff_id, location_id, start_at, "
-                   "end_at, status, source, payment_status, created_at, updated_at) "
-                   "VALUES (?, ?, ?, 1, ?, ?, 'confirmed', 'staff', 'unpaid', ?, ?)", bookings)
-    db.executemany("INSERT INTO booking_services (booking_id, position, service_id, "
-                   "duration_min, price) VALUES (?, ?, ?, ?, ?)", lines)
+
+    # Indexes the overlap trigger does not read are cheaper built once,
+    # after the rows, than kept up row by row.
+    later = []
+    if bulk:
+        later = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND tbl_name IN ('bookings', 'booking_services') "
+                           "AND sql IS NOT NULL AND name <> 'bookings_staff_live'").fetchall()
+        for name, _ in later:
+            db.execute('DROP INDEX "%s"' % name)
+    booked_s = 0
+    for first in range(0, len(chosen), BATCH):
+        bookings, lines = [], []
+        for n in range(first + 1, min(first + BATCH, len(chosen)) + 1):
+            i = chosen[n - 1]
+            s, k, start_min = c_staff[i], c_kind[i], c_min[i]
+            day = today + dt.timedelta(days=c_day[i])
+            start = clock.utc(day, start_min)
+            end = clock.utc(day, start_min + durations[k])
+            booked_s += end - start
+            bookings.append((n, patients[int(rng.random() * n_patients)], s, location_of[s],
+                             start, end, now, now))
+            lines.append((n, 0, k + 1, durations[k], p["services"][k][3]))
+        db.executemany("INSERT INTO bookings (id, patient_id, staff_id, location_id, start_at, "
+                       "end_at, status, source, payment_status, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'confirmed', 'staff', 'unpaid', ?, ?)",
+                       bookings)
+        db.executemany("INSERT INTO booking_services (booking_id, position, service_id, "
+                       "duration_min, price) VALUES (?, ?, ?, ?, ?)", lines)
+    for _, sql in later:
+        db.execute(sql)
     db.execute("COMMIT")
+    if bulk:
+        db.execute("PRAGMA analysis_limit=1000")
     db.execute("ANALYZE")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if not bulk:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     run([args.bin, "user", "add", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD,
          "--role", "admin", "--db", args.db])
 
-    booked_min = sum(b[4] - b[3] for b in bookings) // 60
+    booked_min = booked_s // 60
     work_days = sum(1 for d in range(p["first_day"], p["first_day"] + p["days"])
                     if (today + dt.timedelta(days=d)).isoweekday() in p["weekdays"])
     shift_min = sum(hi - lo for lo, hi in p["blocks"]) * work_days * len(staff)
@@ -238,9 +345,13 @@ def generate(args):
         "today": today.isoformat(),
         "first_day": p["first_day"],
         "days": p["days"],
+        "weekdays": list(p["weekdays"]),
+        "generator_version": GENERATOR_VERSION,
+        "schema_version": schema,
+        "locations": n_locations,
         "staff": len(staff),
         "patients": len(patients),
-        "bookings": len(bookings),
+        "bookings": len(chosen),
         "service_id": 1,
         "booked_share": round(booked_min / shift_min, 3),
         "admin_email": ADMIN_EMAIL,
@@ -249,9 +360,9 @@ def generate(args):
     }
     if args.bodies:
         meta.update(write_bodies(args, p, clock, today, staff, patients))
-    with open(args.meta or args.db + ".json", "w") as f:
+    with open(meta_path, "w") as f:
         json.dump(meta, f, indent=1)
-    print(json.dumps(meta))
+    print(json.dumps(dict(meta, reused=False)))
 
 
 def write_bodies(args, p, clock, today, staff, patients):
@@ -304,6 +415,8 @@ def main():
     ap.add_argument("--profile", choices=sorted(PROFILES), default="main")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--meta")
+    ap.add_argument("--keep", action="store_true",
+                    help="reuse DB if its meta shows this generator, profile and schema")
     ap.add_argument("--bodies", help="write POST /bookings bodies here")
     ap.add_argument("--bodies-count", type=int, default=120_000)
     ap.add_argument("--race", help="write overlapping race bodies here")

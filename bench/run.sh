@@ -28,6 +28,15 @@
 #  (f) memory over a mixed run (bench/soak.py): the demo clinic under
 #      logins, availability, calendar, booking and cancelling for
 #      BENCH_SOAK_MINUTES; peak RSS and its growth over the run.
+#  (g) with BENCH_BIG=1: a clinic of 10,000,000 bookings (gen_clinic.py
+#      profile big: 20 locations x 10 staff, Mon-Sat, ten years), kept in
+#      ${BENCH_BIG_DIR:-/var/tmp/chairside-bench-big}/big.db and rebuilt
+#      only when its meta (big.db.json) names another generator version or
+#      schema version; server-side us (median, p99) of the day calendar of
+#      one location and of availability for one staff member and one day,
+#      BENCH_BIG_N (2000) sequential requests each, every (location, day)
+#      or (staff, day) once at random over the ten years, so every answer
+#      is computed. BENCH_ONLY=big runs (g) alone.
 #  Plus a keep-alive check with curl -v.
 #
 # Everything listens on 127.0.0.1 only. Servers and nginx are stopped on
@@ -35,7 +44,8 @@
 # stdout and bench/out/results.txt, its rows to bench/out/results.json;
 # missed targets are reported, never fatal. Tunables (environment):
 # BENCH_SEQ_N (2000), BENCH_SEQ_MAXSEC (25), BENCH_WRK_SECONDS (10),
-# BENCH_PG (1; 0 skips (e)), BENCH_SOAK_MINUTES (10; 0 skips (f)).
+# BENCH_PG (1; 0 skips (e)), BENCH_SOAK_MINUTES (10; 0 skips (f)),
+# BENCH_BIG (0; 1 adds (g)), BENCH_BIG_DIR, BENCH_BIG_N, BENCH_ONLY.
 set -euo pipefail
 
 BIN=$(realpath "${1:-build/chairside}")
@@ -46,6 +56,10 @@ SEQ_COUNT=${BENCH_SEQ_N:-2000} # not SEQ_N: `take seq` sets that
 SEQ_MAXSEC=${BENCH_SEQ_MAXSEC:-25}
 WRK_S=${BENCH_WRK_SECONDS:-10}
 BENCH_PG=${BENCH_PG:-1}
+BENCH_BIG=${BENCH_BIG:-0}
+BENCH_ONLY=${BENCH_ONLY:-}
+BIG_DIR=${BENCH_BIG_DIR:-/var/tmp/chairside-bench-big}
+BIG_N=${BENCH_BIG_N:-2000}
 SOAK_MIN=${BENCH_SOAK_MINUTES:-10}
 PG_SCRATCH="$HERE/../scripts/pg_scratch.sh"
 CLIENTS=16
@@ -176,6 +190,47 @@ EOF
     wait "$npid" 2>/dev/null || true
 }
 
+# --- (g) ten million bookings ------------------------------------------------------
+big_bench() {
+    local db="$BIG_DIR/big.db" meta="$OUT/big-meta.json" port base log="$OUT/server-big.log" pid g0 g1
+    mkdir -p "$BIG_DIR"
+    say "(g) the big clinic (10,000,000 bookings) in $db: reused if current, else generated"
+    python3 "$HERE/gen_clinic.py" --bin "$BIN" --profile big --db "$db" --keep >"$meta"
+    put G_BOOKINGS "$(meta "$meta" bookings)"
+    put G_GEN_SECONDS "$(meta "$meta" seconds)"
+    put G_REUSED "$(meta "$meta" reused)"
+    put G_DB_BYTES "$(stat -c %s "$db")"
+    port=$($PY port)
+    base="http://127.0.0.1:$port"
+    start_server "$db" "$port" "$log"
+    pid=$SERVER_PID
+    eval "$($PY login "$base/api/v1/auth/login" "$(meta "$meta" admin_email)" "$(meta "$meta" admin_password)")"
+    say "(g) $BIG_N sequential day calendars, each (location, day) once"
+    g0=$(logsize "$log")
+    take seq "$base" "$COOKIE" calendar "$meta" "$BIG_N" "$SEQ_MAXSEC"
+    g1=$(logsize "$log")
+    take logstats "$log" "$g0" "$g1" GET /api/v1/calendar G_CAL
+    say "(g) $BIG_N sequential availability requests (1 staff, 1 day), each (staff, day) once"
+    g0=$(logsize "$log")
+    take seq "$base" "$COOKIE" staffday "$meta" "$BIG_N" "$SEQ_MAXSEC"
+    g1=$(logsize "$log")
+    take logstats "$log" "$g0" "$g1" GET /api/v1/availability G_AV
+    put G_LOADAVG "$(cut -d' ' -f1-3 /proc/loadavg)"
+    stop_server "$pid"
+}
+report() {
+    put RUN_SECONDS "$SECONDS"
+    echo >&2
+    $PY report "$ENV" "$OUT/results.txt" "$OUT/results.json"
+}
+meta() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+if [ "$BENCH_ONLY" = big ]; then
+    put ONLY big
+    big_bench
+    report
+    exit 0
+fi
+
 # --- data --------------------------------------------------------------------
 say "generating the main clinic (50 staff, 200,000 bookings) and the anchor clinic"
 python3 "$HERE/gen_clinic.py" --bin "$BIN" --profile anchor --db "$TMP/anchor.db" \
@@ -189,7 +244,6 @@ if [ "$BENCH_PG" != 0 ]; then
     python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' \
         "$TMP/main.db" "$TMP/main-pg.db"
 fi
-meta() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 put MAIN_STAFF "$(meta "$OUT/main-meta.json" staff)"
 put MAIN_BOOKINGS "$(meta "$OUT/main-meta.json" bookings)"
 put D_BOOKINGS "$(meta "$OUT/anchor-meta.json" bookings)"
@@ -577,6 +631,7 @@ if [ "$SOAK_MIN" != 0 ]; then
     echo "$take_soak" >>"$ENV"
 fi
 
-put RUN_SECONDS "$SECONDS"
-echo >&2
-$PY report "$ENV" "$OUT/results.txt" "$OUT/results.json"
+if [ "$BENCH_BIG" = 1 ]; then
+    big_bench
+fi
+report

@@ -62,6 +62,14 @@ struct cal_event {
     json_t *json; /* owned until moved into a staff column */
 };
 
+/* A staff member of the list: whether they work at the location, and
+ * their shifts. */
+struct cal_staff {
+    struct store_shift *shifts; /* arena-owned */
+    size_t n_shifts;
+    int member;
+};
+
 /* Every staff member's events of the day, sorted by staff then start. */
 struct cal_events {
     struct cal_event *v; /* arena-owned */
@@ -99,12 +107,19 @@ read_day(struct http_req *req, struct cal_day *d)
     return ERR_OK;
 }
 
+/* Bookings are read one staff member at a time (staff_id): a day of every
+ * location's bookings is far more than one location's columns show. */
 static int
-fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t after,
-           json_t **page)
+fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t staff_id,
+           int64_t after, json_t **page)
 {
-    struct store_booking_filter bf = {
-        .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
+    struct store_booking_filter bf = {.from = d->from - CAL_EVENT_MAX_S,
+                                      .to = d->to,
+                                      .staff_id = staff_id,
+                                      .live_only = 1,
+                                      .ends_after = d->from,
+                                      .after_id = after,
+                                      .limit = CAL_PAGE};
     struct store_event_filter ef = {
         .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
     struct store_group_event_filter gf = {.from = d->from - CAL_EVENT_MAX_S,
@@ -135,25 +150,22 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
     return ERR_INVALID;
 }
 
-/* The whole list, page after page, into *out (owned by the caller even
- * on failure). */
+/* The whole list, page after page, appended to out. */
 static int
-fetch_all(struct http_req *req, const struct cal_day *d, enum cal_list list, json_t **out)
+fetch_all(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t staff_id,
+          json_t *out)
 {
     json_t *page = NULL;
     int64_t after = 0;
     size_t n = CAL_PAGE;
     int rc = ERR_OK;
 
-    *out = json_array();
-    if (!*out)
-        return ERR_NOMEM;
     while (rc == ERR_OK && n == CAL_PAGE) {
-        rc = fetch_page(req, d, list, after, &page);
+        rc = fetch_page(req, d, list, staff_id, after, &page);
         n = json_array_size(page);
         if (rc == ERR_OK && n > 0) {
             after = row_int(json_array_get(page, n - 1), "id");
-            rc = json_array_extend(*out, page) ? ERR_NOMEM : ERR_OK;
+            rc = json_array_extend(out, page) ? ERR_NOMEM : ERR_OK;
         }
         json_decref(page);
         page = NULL;
@@ -435,23 +447,43 @@ staff_shifts(struct http_req *req, const struct cal_day *d, int64_t staff_id,
     return rc;
 }
 
+/* Who of the staff list works at the location, and the day's bookings of
+ * those who do (staff: one per row of the list). */
+static int
+load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_staff **staff)
+{
+    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i;
+    struct cal_staff *s;
+    int64_t id;
+    int rc = ERR_OK;
+
+    *staff = arena_calloc(&req->arena, n ? n : 1, sizeof(**staff));
+    if (!*staff)
+        return ERR_NOMEM;
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        s = &(*staff)[i];
+        id = row_int(json_array_get(lists[CAL_LIST_STAFF], i), "id");
+        rc = staff_shifts(req, d, id, &s->shifts, &s->n_shifts, &s->member);
+        if (rc == ERR_OK && s->member)
+            rc = fetch_all(req, d, CAL_LIST_BOOKINGS, id, lists[CAL_LIST_BOOKINGS]);
+    }
+    return rc;
+}
+
 /* Appends staff's column to columns when they work at the location; their
  * events (the run at *next) move into it either way they are passed. */
 static int
-staff_column(struct http_req *req, const struct cal_day *d, json_t *staff, struct cal_events *ev,
-             size_t *next, json_t *columns)
+staff_column(const struct cal_day *d, json_t *staff, const struct cal_staff *cs,
+             struct cal_events *ev, size_t *next, json_t *columns)
 {
-    struct store_shift *shifts = NULL;
-    size_t n_shifts = 0;
     int64_t id = row_int(staff, "id");
     json_t *events, *name = json_object_get(staff, "name");
-    int member = 0, rc = staff_shifts(req, d, id, &shifts, &n_shifts, &member);
 
     /* Events of staff members not listed before this one stay behind. */
     while (*next < ev->n && ev->v[*next].staff_id < id)
         (*next)++;
-    if (rc != ERR_OK || !member)
-        return rc;
+    if (!cs->member)
+        return ERR_OK;
     events = json_array();
     for (; events && *next < ev->n && ev->v[*next].staff_id == id; (*next)++) {
         if (json_array_append_new(events, ev->v[*next].json)) {
@@ -461,18 +493,18 @@ staff_column(struct http_req *req, const struct cal_day *d, json_t *staff, struc
         }
         ev->v[*next].json = NULL;
     }
-    return json_array_append_new(columns,
-                                 json_pack("{s:I, s:O, s:O?, s:o, s:o}", "id", (json_int_t)id,
-                                           "name", name ? name : json_null(), "color",
-                                           json_object_get(staff, "color"), "shifts",
-                                           shifts_json(d, shifts, n_shifts), "events", events))
+    return json_array_append_new(
+               columns,
+               json_pack("{s:I, s:O, s:O?, s:o, s:o}", "id", (json_int_t)id, "name",
+                         name ? name : json_null(), "color", json_object_get(staff, "color"),
+                         "shifts", shifts_json(d, cs->shifts, cs->n_shifts), "events", events))
                ? ERR_NOMEM
                : ERR_OK;
 }
 
 static int
-build_columns(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_events *ev,
-              json_t **columns)
+build_columns(const struct cal_day *d, json_t **lists, const struct cal_staff *cs,
+              struct cal_events *ev, json_t **columns)
 {
     json_t *staff;
     size_t i, next = 0;
@@ -484,7 +516,7 @@ build_columns(struct http_req *req, const struct cal_day *d, json_t **lists, str
     json_array_foreach(lists[CAL_LIST_STAFF], i, staff)
     {
         if (rc == ERR_OK)
-            rc = staff_column(req, d, staff, ev, &next, *columns);
+            rc = staff_column(d, staff, &cs[i], ev, &next, *columns);
     }
     return rc;
 }
@@ -495,14 +527,22 @@ static int
 load_day(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_events *ev,
          json_t **columns)
 {
+    struct cal_staff *staff = NULL;
     int i, rc = ERR_OK;
 
-    for (i = 0; rc == ERR_OK && i < CAL_LIST_COUNT; i++)
-        rc = fetch_all(req, d, (enum cal_list)i, &lists[i]);
+    for (i = 0; rc == ERR_OK && i < CAL_LIST_COUNT; i++) {
+        lists[i] = json_array();
+        if (!lists[i])
+            rc = ERR_NOMEM;
+        else if (i != CAL_LIST_BOOKINGS)
+            rc = fetch_all(req, d, (enum cal_list)i, 0, lists[i]);
+    }
+    if (rc == ERR_OK)
+        rc = load_staff(req, d, lists, &staff);
     if (rc == ERR_OK)
         rc = collect_events(req, d, lists, ev);
     if (rc == ERR_OK)
-        rc = build_columns(req, d, lists, ev, columns);
+        rc = build_columns(d, lists, staff, ev, columns);
     return rc;
 }
 

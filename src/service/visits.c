@@ -67,17 +67,23 @@ item_day(const struct svc *s, const json_t *row, const struct tz_zone **zone, in
 static int
 group(const struct svc *s, json_t *rows, int64_t day, int64_t interval_min, json_t *visits)
 {
-    const struct tz_zone *zone;
+    const struct tz_zone *zone = NULL;
     json_t *cur = NULL, *row;
-    int64_t end = 0, patient = 0, location = 0, d = 0;
+    int64_t end = 0, patient = 0, location = 0, zone_location = 0, d = 0;
     size_t i;
     int rc = ERR_OK;
 
     json_array_foreach(rows, i, row)
     {
-        rc = item_day(s, row, &zone, &d);
-        if (rc != ERR_OK)
-            return rc;
+        /* One zone look-up per run of rows at the same location: just one
+         * when a single location was asked for. */
+        if (!zone || row_int(row, "location_id") != zone_location) {
+            zone_location = row_int(row, "location_id");
+            rc = sched_location_zone(s, zone_location, &zone);
+            if (rc != ERR_OK)
+                return rc;
+        }
+        d = civil_day_of(tz_utc_to_local(zone, row_int(row, "start_at")));
         if (d != day)
             continue;
         if (!cur || interval_min == 0 || row_int(row, "patient_id") != patient ||

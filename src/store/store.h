@@ -170,6 +170,8 @@ struct store_booking_filter {
     int64_t after_id;
     int limit;
     int64_t group_event_id; /* 0 = any */
+    int live_only;          /* not cancelled */
+    int64_t ends_after;     /* 0 = any; else only those ending after it */
 };
 
 struct store_appointment {

@@ -101,6 +101,8 @@ static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS
     "AND ($5::text IS NULL OR b.status = $5::text) "
     "AND ($6::text IS NULL OR b.payment_status = $6::text) "
     "AND ($9::bigint = 0 OR b.group_event_id = $9::bigint) "
+    "AND ($10::int = 0 OR b.status <> 'cancelled') "
+    "AND ($11::bigint = 0 OR b.end_at > $11::bigint) "
     "AND b.id > $7::bigint ORDER BY b.id "
     "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END";
 static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
@@ -401,9 +403,9 @@ int
 pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
     size_t i;
-    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittidi", f->from, f->to, f->staff_id,
+    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittididi", f->from, f->to, f->staff_id,
                           f->patient_id, f->status, f->payment_status, f->after_id, f->limit,
-                          f->group_event_id);
+                          f->group_event_id, f->live_only, f->ends_after);
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));

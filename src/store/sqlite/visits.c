@@ -22,25 +22,29 @@ static const char SQL_APPT_HISTORY_LIST[] = "SELECT h.at, h.actor_user_id, " STO
     SQL_LOGIN_NAME) " AS actor, h.action, h.changes "
                     "FROM appointment_history h " STORE_ACTOR_JOINS
                     "WHERE h.appointment_id = ? ORDER BY h.id";
-/* The items of a time range; one patient's (OF_PATIENT) read through the
- * (patient_id, start_at) indexes rather than every item of the range, so
- * the condition is in the text, not an "?3 = 0 OR" the plan cannot use. */
-#define SQL_VISIT_ITEMS(booking_patient, appointment_patient)                                      \
+/* The items of a time range, with the condition that picks them in the
+ * text rather than an "?3 = 0 OR" the plan cannot use: one patient's
+ * (OF_PATIENT) through the (patient_id, start_at) indexes, one location's
+ * bookings (AT) through the index by location and start, narrowed inside
+ * the union where that index can find them. */
+#define SQL_VISIT_ITEMS(booking_where, appointment_where)                                          \
     "SELECT * FROM (SELECT 'booking' AS kind, b.id, b.patient_id, p.name AS patient_name, "        \
     "b.location_id, b.staff_id, s.name AS staff_name, b.start_at, b.end_at, b.attendance, "        \
     "(SELECT i.id FROM invoices i WHERE i.booking_id = b.id) AS invoice_id "                       \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id JOIN staff s ON s.id = b.staff_id "    \
-    "WHERE b.status <> 'cancelled' AND b.start_at >= ?1 AND b.start_at < ?2 " booking_patient      \
+    "WHERE b.status <> 'cancelled' AND b.start_at >= ?1 AND b.start_at < ?2 " booking_where        \
     " UNION ALL SELECT 'appointment', a.id, a.patient_id, p.name, "                                \
     "(SELECT min(sl.location_id) FROM staff_locations sl WHERE sl.staff_id = a.staff_id), "        \
     "a.staff_id, s.name, a.start_at, a.end_at, a.attendance, NULL "                                \
     "FROM appointments a JOIN patients p ON p.id = a.patient_id "                                  \
     "LEFT JOIN staff s ON s.id = a.staff_id "                                                      \
-    "WHERE a.status <> 'cancelled' AND a.start_at >= ?1 AND a.start_at < ?2 " appointment_patient  \
+    "WHERE a.status <> 'cancelled' AND a.start_at >= ?1 AND a.start_at < ?2 " appointment_where    \
     ") "                                                                                           \
     "WHERE location_id IS NOT NULL AND (?4 = 0 OR location_id = ?4) "                              \
     "ORDER BY patient_id, location_id, start_at, kind, id"
 static const char SQL_VISIT_ITEMS_ALL[] = SQL_VISIT_ITEMS("AND ?3 = 0", "AND ?3 = 0");
+static const char SQL_VISIT_ITEMS_AT[] =
+    SQL_VISIT_ITEMS("AND ?3 = 0 AND b.location_id = ?4", "AND ?3 = 0");
 static const char SQL_VISIT_ITEMS_OF_PATIENT[] =
     SQL_VISIT_ITEMS("AND b.patient_id = ?3", "AND a.patient_id = ?3");
 static const char SQL_ATTENDANCE_REPORT[] =
@@ -109,8 +113,10 @@ sqlite_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **
 int
 sqlite_visit_items(struct store_conn *c, const struct store_visit_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare_list(
-        c, f->patient_id ? SQL_VISIT_ITEMS_OF_PATIENT : SQL_VISIT_ITEMS_ALL, items);
+    const char *sql = f->patient_id    ? SQL_VISIT_ITEMS_OF_PATIENT
+                      : f->location_id ? SQL_VISIT_ITEMS_AT
+                                       : SQL_VISIT_ITEMS_ALL;
+    sqlite3_stmt *st = sql_prepare_list(c, sql, items);
 
     if (!st || sql_bind(c, st, "iiii", f->from, f->to, f->patient_id, f->location_id) != ERR_OK)
         return ERR_STORE;
