@@ -31,8 +31,9 @@ for the double-booking race check.
 
 A JSON description of what was generated goes to --meta (default DB.json),
 written last. With --keep an existing DB is reused, not regenerated, when
-its meta names this generator version and profile and its schema version
-is the one the server's migrations reach now.
+its meta names this generator version and profile; one at an older schema
+version is brought up to date by the server's own migrations, as a
+clinic's database would be.
 """
 import argparse
 import array
@@ -186,7 +187,8 @@ def schema_version(bin_path):
 
 def kept(args, meta_path, schema):
     """The meta of a database generated before that still fits: same
-    generator version, profile and schema version; None otherwise."""
+    generator version and profile, migrated to schema when older; None
+    otherwise."""
     try:
         with open(meta_path) as f:
             meta = json.load(f)
@@ -197,9 +199,16 @@ def kept(args, meta_path, schema):
             c.close()
     except (OSError, ValueError, sqlite3.Error):
         return None
-    if (meta.get("generator_version"), meta.get("profile"), meta.get("schema_version"),
-            have) != (GENERATOR_VERSION, args.profile, schema, schema):
+    if (meta.get("generator_version"), meta.get("profile")) != (GENERATOR_VERSION, args.profile):
         return None
+    if have > schema or meta.get("schema_version") != have:
+        return None
+    if have < schema:
+        run([args.bin, "migrate", "--db", args.db])
+        meta["schema_version"] = schema
+        meta["migrated_from"] = have
+        with open(meta_path, "w") as f:
+            json.dump(meta, f, indent=1)
     return meta
 
 

@@ -119,7 +119,8 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
                                       .live_only = 1,
                                       .ends_after = d->from,
                                       .after_id = after,
-                                      .limit = CAL_PAGE};
+                                      .limit = CAL_PAGE,
+                                      .brief = 1};
     struct store_event_filter ef = {
         .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
     struct store_group_event_filter gf = {.from = d->from - CAL_EVENT_MAX_S,
@@ -421,52 +422,35 @@ shifts_json(const struct cal_day *d, const struct store_shift *s, size_t n)
     return out;
 }
 
-/* Staff of a location: linked to it, or with a shift there. */
-static int
-staff_shifts(struct http_req *req, const struct cal_day *d, int64_t staff_id,
-             struct store_shift **shifts, size_t *n, int *member)
-{
-    json_t *links = NULL, *v;
-    size_t i;
-    int rc = store_staff_links_get(req->db, staff_id, "locations", &links);
-
-    *member = 0;
-    *n = 0;
-    json_array_foreach(links, i, v)
-    {
-        if (json_integer_value(v) == d->location_id)
-            *member = 1;
-    }
-    json_decref(links);
-    if (rc == ERR_OK)
-        rc = store_shifts_get(req->db, staff_id, &req->arena, shifts, n);
-    for (i = 0; rc == ERR_OK && i < *n; i++) {
-        if ((*shifts)[i].location_id == d->location_id)
-            *member = 1;
-    }
-    return rc;
-}
-
-/* Who of the staff list works at the location, and the day's bookings of
- * those who do (staff: one per row of the list). */
+/* Who of the staff list works at the location (linked to it or with a
+ * shift there: one query for the whole list), with their shifts and the
+ * day's bookings (staff: one per row of the list). */
 static int
 load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_staff **staff)
 {
-    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i;
+    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i, m = 0;
+    json_t *members = NULL;
     struct cal_staff *s;
     int64_t id;
-    int rc = ERR_OK;
+    int rc = store_location_members(req->db, d->location_id, &members);
 
     *staff = arena_calloc(&req->arena, n ? n : 1, sizeof(**staff));
-    if (!*staff)
-        return ERR_NOMEM;
+    if (rc == ERR_OK && !*staff)
+        rc = ERR_NOMEM;
+    /* Both lists ascend by id: walk them together. */
     for (i = 0; rc == ERR_OK && i < n; i++) {
         s = &(*staff)[i];
         id = row_int(json_array_get(lists[CAL_LIST_STAFF], i), "id");
-        rc = staff_shifts(req, d, id, &s->shifts, &s->n_shifts, &s->member);
+        while (m < json_array_size(members) && json_integer_value(json_array_get(members, m)) < id)
+            m++;
+        s->member =
+            m < json_array_size(members) && json_integer_value(json_array_get(members, m)) == id;
+        if (s->member)
+            rc = store_shifts_get(req->db, id, &req->arena, &s->shifts, &s->n_shifts);
         if (rc == ERR_OK && s->member)
             rc = fetch_all(req, d, CAL_LIST_BOOKINGS, id, lists[CAL_LIST_BOOKINGS]);
     }
+    json_decref(members);
     return rc;
 }
 

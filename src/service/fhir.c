@@ -139,7 +139,8 @@ static int
 add_busy_slots(const struct svc *s, const struct fhir_slot_query *q, const int64_t *ids,
                size_t n_ids, struct fhir_slot **out, size_t *n, size_t *cap)
 {
-    struct store_booking_filter f = {q->from, q->to, q->staff_id, 0, NULL, NULL, 0, 500, 0, 0, 0};
+    struct store_booking_filter f = {
+        .from = q->from, .to = q->to, .staff_id = q->staff_id, .limit = 500};
     json_t *items = NULL, *row;
     size_t i, got;
     int rc;

@@ -104,13 +104,15 @@ group(const struct svc *s, json_t *rows, int64_t day, int64_t interval_min, json
     return rc;
 }
 
-/* Every visit of local day `day`, as arrays of item rows. */
+/* Every visit of local day `day`, as arrays of item rows (with keys_only,
+ * rows of what grouping needs: see store_visit_items). */
 static int
-day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patient_id,
+day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patient_id, int keys_only,
            json_t **visits)
 {
     struct store_visit_filter f = {day * DAY_S - ZONE_SLACK_S, (day + 1) * DAY_S + ZONE_SLACK_S,
-                                   patient_id, location_id};
+                                   patient_id, location_id, keys_only};
+    const struct tz_zone *zone;
     json_t *rows = NULL;
     int64_t interval = 0;
     int rc = settings_int(s, "visit_interval_min", &interval);
@@ -118,6 +120,13 @@ day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patien
     *visits = json_array();
     if (!*visits)
         return ERR_NOMEM;
+    /* One location's local day is known exactly: no slack rows to drop. */
+    if (rc == ERR_OK && location_id)
+        rc = sched_location_zone(s, location_id, &zone);
+    if (rc == ERR_OK && location_id) {
+        f.from = sched_day_start(zone, day);
+        f.to = sched_day_start(zone, day + 1);
+    }
     if (rc == ERR_OK)
         rc = store_visit_items(s->db, &f, &rows);
     if (rc == ERR_OK)
@@ -128,12 +137,14 @@ day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patien
 
 /* The visits of the day item (a booking or appointment row as the store
  * reads it) is on, and (borrowed from *all) the one holding it; *visit
- * NULL when it is in none. */
+ * NULL when it is in none. keys_only as for day_visits. */
 static int
-locate_item(const struct svc *s, const char *kind, const json_t *item, json_t **all, json_t **visit)
+locate_item(const struct svc *s, const char *kind, const json_t *item, int keys_only, json_t **all,
+            json_t **visit)
 {
     const struct tz_zone *zone;
-    json_t *rows = NULL, *row, *v, *found = NULL;
+    json_t *rows = NULL, *row, *v;
+    const json_t *found = NULL;
     struct store_visit_filter f = {0};
     int64_t day = 0, id = row_int(item, "id");
     size_t i, j;
@@ -145,19 +156,27 @@ locate_item(const struct svc *s, const char *kind, const json_t *item, json_t **
     if (row_int(item, "patient_id") <= 0)
         return ERR_OK;
     f.patient_id = row_int(item, "patient_id");
-    f.from = row_int(item, "start_at") - DAY_S;
-    f.to = row_int(item, "start_at") + DAY_S;
-    rc = store_visit_items(s->db, &f, &rows);
+    f.keys_only = 1;
+    /* A live booking is an item as it is (it names its location); an
+     * appointment's location comes from its staff member, as the store
+     * reads it. */
+    if (booking && strcmp(row_text(item, "status"), "cancelled") != 0) {
+        found = item;
+    } else if (!booking) {
+        f.from = row_int(item, "start_at") - DAY_S;
+        f.to = row_int(item, "start_at") + DAY_S;
+        rc = store_visit_items(s->db, &f, &rows);
+    }
     json_array_foreach(rows, i, row)
     {
-        if (row_int(row, "id") == id && is_booking(row) == booking)
+        if (row_int(row, "id") == id && !is_booking(row))
             found = row;
     }
     if (rc != ERR_OK || !found)
         goto out;
     rc = item_day(s, found, &zone, &day);
     if (rc == ERR_OK)
-        rc = day_visits(s, day, row_int(found, "location_id"), f.patient_id, all);
+        rc = day_visits(s, day, row_int(found, "location_id"), f.patient_id, keys_only, all);
     json_array_foreach(*all, i, v)
     {
         json_array_foreach(v, j, row)
@@ -172,7 +191,8 @@ out:
 }
 
 static int
-locate(const struct svc *s, const char *kind, int64_t id, json_t **all, json_t **visit)
+locate(const struct svc *s, const char *kind, int64_t id, int keys_only, json_t **all,
+       json_t **visit)
 {
     json_t *item = NULL;
     int rc = strcmp(kind, "booking") == 0 ? store_booking_get(s->db, id, &item)
@@ -181,7 +201,7 @@ locate(const struct svc *s, const char *kind, int64_t id, json_t **all, json_t *
     *all = NULL;
     *visit = NULL;
     if (rc == ERR_OK)
-        rc = locate_item(s, kind, item, all, visit);
+        rc = locate_item(s, kind, item, keys_only, all, visit);
     json_decref(item);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
@@ -195,7 +215,7 @@ find_visit(const struct svc *s, int64_t visit_id, json_t **all, json_t **visit)
     *all = NULL;
     *visit = NULL;
     if (visit_id >= 2)
-        rc = locate(s, visit_id % 2 ? "appointment" : "booking", visit_id / 2, all, visit);
+        rc = locate(s, visit_id % 2 ? "appointment" : "booking", visit_id / 2, 0, all, visit);
     if (rc == ERR_OK && (!*visit || item_visit_id(json_array_get(*visit, 0)) != visit_id))
         rc = svc_fail(s, ERR_NOT_FOUND, "no such visit");
     return rc;
@@ -205,7 +225,7 @@ int
 visits_id_of_item(const struct svc *s, const char *kind, const json_t *item, int64_t *visit_id)
 {
     json_t *all = NULL, *visit = NULL;
-    int rc = locate_item(s, kind, item, &all, &visit);
+    int rc = locate_item(s, kind, item, 1, &all, &visit);
 
     *visit_id = visit ? item_visit_id(json_array_get(visit, 0)) : 0;
     json_decref(all);
@@ -216,7 +236,7 @@ int
 visits_id_of(const struct svc *s, const char *kind, int64_t id, int64_t *visit_id)
 {
     json_t *all = NULL, *visit = NULL;
-    int rc = locate(s, kind, id, &all, &visit);
+    int rc = locate(s, kind, id, 1, &all, &visit);
 
     *visit_id = visit ? item_visit_id(json_array_get(visit, 0)) : 0;
     json_decref(all);
@@ -307,7 +327,7 @@ visits_list(const struct svc *s, int64_t day, int64_t location_id, int64_t patie
     *out = NULL;
     if (rc != ERR_OK)
         goto out;
-    rc = day_visits(s, day, location_id, patient_id, &all);
+    rc = day_visits(s, day, location_id, patient_id, 0, &all);
     json_array_foreach(all, i, v)
     {
         if (rc != ERR_OK)
@@ -332,7 +352,7 @@ visits_day_ids(const struct svc *s, int64_t day, int64_t location_id, json_t **i
     json_t *all = NULL, *v, *row;
     char key[48];
     size_t i, j;
-    int rc = day_visits(s, day, location_id, 0, &all);
+    int rc = day_visits(s, day, location_id, 0, 1, &all);
 
     *ids = json_object();
     if (!*ids)

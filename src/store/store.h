@@ -172,6 +172,10 @@ struct store_booking_filter {
     int64_t group_event_id; /* 0 = any */
     int live_only;          /* not cancelled */
     int64_t ends_after;     /* 0 = any; else only those ending after it */
+    /* 1 = a diary's columns only: id, patient_id, patient_name, staff_id,
+     * location_id, start_at, end_at, status, attendance, group_event_id
+     * and service_ids; none of the invoice, resources or notes. */
+    int brief;
 };
 
 struct store_appointment {
@@ -366,6 +370,9 @@ int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t f
  * zone: those with shifts there and those with live bookings there from
  * from on; ascending ids, as a new array of integers. */
 int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
+/* The staff members of location_id: linked to it or with a shift there;
+ * ascending ids, as a new array of integers. */
+int store_location_members(struct store_conn *c, int64_t location_id, json_t **ids);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
 /* Replaces the booking's services (prices as they are now) and the
@@ -574,6 +581,7 @@ struct store_visit_filter {
     int64_t from, to;    /* items starting in [from, to) */
     int64_t patient_id;  /* 0 = every patient */
     int64_t location_id; /* 0 = every location */
+    int keys_only;       /* 1 = only what grouping needs (see store_visit_items) */
 };
 
 /* Sets the attendance of a live booking or appointment (kind "booking" or
@@ -595,7 +603,9 @@ int store_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t
  * appointment's is its staff member's first location) starting in the
  * filter's window: [{kind, id, patient_id, patient_name, location_id,
  * staff_id, staff_name, start_at, end_at, attendance, invoice_id}]
- * ordered by patient, location, start, kind and id. */
+ * ordered by patient, location, start, kind and id. With keys_only,
+ * just {kind, id, patient_id, location_id, start_at, end_at}: what
+ * grouping items into visits needs, read without a join. */
 int store_visit_items(struct store_conn *c, const struct store_visit_filter *f, json_t **items);
 /* Appends line to the invoice and adds its amounts to the invoice's
  * totals. */

@@ -4,7 +4,7 @@ its bookings, appointments and time off."""
 import datetime as dt
 
 from helpers import (API, BERLIN, Clinic, book_ok, check, eq, local_iso, make_patient,
-                     make_service, next_weekday, parse_ts, same_instant)
+                     make_service, make_staff, next_weekday, parse_ts, put_shifts, same_instant)
 from zoneinfo import ZoneInfo
 
 
@@ -106,3 +106,26 @@ def test_calendar_validation(ctx):
     check(r.status in (404, 422), "unknown location: %s" % r.describe())
     ctx.client().get(API + "/calendar", date=str(next_weekday(1)),
                      location_id=loc).expect_problem(401)
+
+
+def test_calendar_columns_are_the_locations_staff(ctx):
+    """A column for each staff member linked to the location or with a shift
+    there, and for no one else."""
+    c = ctx.admin
+    day = next_weekday(3)
+    cl, elsewhere = Clinic(c), Clinic(c)
+    linked = make_staff(c, [cl.loc_id])
+    visiting = make_staff(c, [elsewhere.loc_id])
+    put_shifts(c, visiting["id"], [(3, "10:00", "11:00", cl.loc_id)])
+    away = elsewhere.add_staff([(3, "09:00", "12:00")])
+
+    cal = c.get(API + "/calendar", date=str(day), location_id=cl.loc_id).expect(200)
+    cols = {s["id"]: s for s in cal["staff"]}
+    check(linked["id"] in cols, "linked staff member without shifts missing: %r" % list(cols))
+    eq(cols[linked["id"]].get("shifts"), [], "no shifts for the linked member")
+    check(visiting["id"] in cols, "staff member with a shift here missing: %r" % list(cols))
+    eq([(_wall(s["start"], day), _wall(s["end"], day)) for s in cols[visiting["id"]]["shifts"]],
+       [("10:00", "11:00")], "the visiting member's shift here")
+    check(away["id"] not in cols, "staff member of another location shown: %r" % list(cols))
+    ids = [s["id"] for s in cal["staff"]]
+    eq(ids, sorted(ids), "columns in staff order")

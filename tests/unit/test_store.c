@@ -733,6 +733,7 @@ test_location_bookings_and_staff(void **state)
     struct fixture *f = *state;
     struct booking_world w;
     int64_t past, later, soon, gone, want[2];
+    struct store_shift shift = {.weekday = 1, .start_min = 540, .end_min = 720};
     json_t *items = NULL;
 
     booking_world_init(f->c, &w);
@@ -763,6 +764,23 @@ test_location_bookings_and_staff(void **state)
     /* From after every live booking, only staff with shifts there count. */
     assert_int_equal(store_location_staff(f->c, w.loc1, T0 + 86400, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+
+    /* Members: linked to the location or with a shift there, bookings
+     * aside. */
+    assert_int_equal(store_location_members(f->c, w.loc1, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    assert_int_equal(store_staff_links_set(f->c, w.staff2, "locations", &w.loc1, 1), ERR_OK);
+    shift.staff_id = w.staff1;
+    shift.location_id = w.loc1;
+    assert_int_equal(store_shifts_replace(f->c, w.staff1, &shift, 1), ERR_OK);
+    assert_int_equal(store_staff_links_set(f->c, w.staff1, "locations", &w.loc2, 1), ERR_OK);
+    assert_int_equal(store_location_members(f->c, w.loc1, &items), ERR_OK);
+    assert_int_array(items, want, 2);
+    json_decref(items);
+    assert_int_equal(store_location_members(f->c, w.loc2, &items), ERR_OK);
+    assert_int_array(items, want, 1);
     json_decref(items);
 }
 
@@ -2367,7 +2385,7 @@ test_attendance_and_visit_items(void **state)
     struct fixture *f = *state;
     struct booking_world w;
     struct store_appointment a = {0};
-    struct store_visit_filter vf = {T0, T0 + 86400, 0, 0};
+    struct store_visit_filter vf = {T0, T0 + 86400, 0, 0, 0};
     int64_t id, gone, appt = 0, loc = 0;
     json_t *row = NULL, *items = NULL;
     char old[16];
@@ -2419,6 +2437,33 @@ test_attendance_and_visit_items(void **state)
     vf.location_id = w.loc2;
     assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
     assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+
+    /* Keys only: the same items, in the same order, without the joins. */
+    vf.keys_only = 1;
+    vf.location_id = 0;
+    assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 2);
+    row = json_array_get(items, 0);
+    assert_string_equal(json_str_at(row, "kind"), "booking");
+    assert_int_equal(json_int_at(row, "id"), id);
+    assert_int_equal(json_int_at(row, "patient_id"), w.pat1);
+    assert_int_equal(json_int_at(row, "location_id"), w.loc1);
+    assert_int_equal(json_int_at(row, "start_at"), T0 + 9 * H);
+    assert_int_equal(json_int_at(row, "end_at"), T0 + 10 * H);
+    assert_null(json_object_get(row, "staff_name"));
+    assert_int_equal(json_int_at(json_array_get(items, 1), "id"), appt);
+    assert_int_equal(json_int_at(json_array_get(items, 1), "location_id"), w.loc2);
+    json_decref(items);
+    vf.location_id = w.loc1;
+    assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "id"), id);
+    json_decref(items);
+    vf.location_id = 0;
+    vf.patient_id = w.pat1 + 1000;
+    assert_int_equal(store_visit_items(f->c, &vf, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
     json_decref(items);
 
     assert_int_equal(store_attendance_report(f->c, T0, T0 + 86400, &items), ERR_OK);

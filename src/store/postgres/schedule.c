@@ -93,18 +93,35 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
+#define BOOKING_BRIEF_COLUMNS                                                                      \
+    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "   \
+    "b.end_at, b.status, b.attendance, b.group_event_id, "                                         \
+    "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
+    "WHERE booking_id = b.id)::text AS service_ids "                                               \
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
+#define BOOKING_LIST_WHERE                                                                         \
+    "WHERE ($1::bigint = 0 OR b.start_at >= $1::bigint) AND ($2::bigint = 0 OR b.start_at < "      \
+    "$2::bigint) AND ($3::bigint = 0 OR b.staff_id = $3::bigint) " BOOKING_LIST_REST
+/* Two texts so that one staff member's live bookings in a window come from
+ * the index of live bookings whatever plan the statement settles on. */
+#define BOOKING_LIST_STAFF_LIVE_WHERE                                                              \
+    "WHERE b.staff_id = $3::bigint AND b.status <> 'cancelled' AND b.start_at >= $1::bigint "      \
+    "AND ($2::bigint = 0 OR b.start_at < $2::bigint) " BOOKING_LIST_REST
 /* A negative limit is no limit, as in SQLite. */
-static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS
-    "WHERE ($1::bigint = 0 OR b.start_at >= $1::bigint) AND ($2::bigint = 0 OR b.start_at < "
-    "$2::bigint) AND ($3::bigint = 0 OR b.staff_id = $3::bigint) "
-    "AND ($4::bigint = 0 OR b.patient_id = $4::bigint) "
-    "AND ($5::text IS NULL OR b.status = $5::text) "
-    "AND ($6::text IS NULL OR b.payment_status = $6::text) "
-    "AND ($9::bigint = 0 OR b.group_event_id = $9::bigint) "
-    "AND ($10::int = 0 OR b.status <> 'cancelled') "
-    "AND ($11::bigint = 0 OR b.end_at > $11::bigint) "
-    "AND b.id > $7::bigint ORDER BY b.id "
-    "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END";
+#define BOOKING_LIST_REST                                                                          \
+    "AND ($4::bigint = 0 OR b.patient_id = $4::bigint) "                                           \
+    "AND ($5::text IS NULL OR b.status = $5::text) "                                               \
+    "AND ($6::text IS NULL OR b.payment_status = $6::text) "                                       \
+    "AND ($9::bigint = 0 OR b.group_event_id = $9::bigint) "                                       \
+    "AND ($10::int = 0 OR b.status <> 'cancelled') "                                               \
+    "AND ($11::bigint = 0 OR b.end_at > $11::bigint) "                                             \
+    "AND b.id > $7::bigint ORDER BY b.id "                                                         \
+    "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END"
+/* By [brief][one staff member's live bookings]. */
+static const char *const SQL_BOOKING_LISTS[2][2] = {
+    {BOOKING_COLUMNS BOOKING_LIST_WHERE, BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE},
+    {BOOKING_BRIEF_COLUMNS BOOKING_LIST_WHERE,
+     BOOKING_BRIEF_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE}};
 static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = $1";
@@ -118,6 +135,9 @@ static const char SQL_LOCATION_STAFF[] =
     "SELECT staff_id FROM shifts WHERE location_id = $1::bigint UNION SELECT staff_id "
     "FROM bookings WHERE location_id = $1::bigint AND status <> 'cancelled' "
     "AND start_at >= $2::bigint ORDER BY 1";
+static const char SQL_LOCATION_MEMBERS[] =
+    "SELECT staff_id FROM staff_locations WHERE location_id = $1::bigint UNION SELECT staff_id "
+    "FROM shifts WHERE location_id = $1::bigint ORDER BY 1";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
     "updated_at = $5 WHERE id = $6";
@@ -403,9 +423,10 @@ int
 pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
     size_t i;
-    int rc = pq_list_json(c, items, SQL_BOOKING_LIST, "iiiittididi", f->from, f->to, f->staff_id,
-                          f->patient_id, f->status, f->payment_status, f->after_id, f->limit,
-                          f->group_event_id, f->live_only, f->ends_after);
+    int rc = pq_list_json(c, items, SQL_BOOKING_LISTS[f->brief != 0][f->staff_id && f->live_only],
+                          "iiiittididi", f->from, f->to, f->staff_id, f->patient_id, f->status,
+                          f->payment_status, f->after_id, f->limit, f->group_event_id, f->live_only,
+                          f->ends_after);
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));
@@ -418,22 +439,40 @@ pgsql_location_bookings(struct store_conn *c, int64_t location_id, int64_t from,
     return pq_list_json(c, items, SQL_LOCATION_BOOKINGS, "ii", location_id, from);
 }
 
-int
-pgsql_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids)
+/* The first column of r's rows, when rc is ERR_OK, as a new array; r is
+ * cleared either way. */
+static int
+id_rows(int rc, PGresult *r, json_t **ids)
 {
-    PGresult *r = NULL;
-    int i, rc;
+    int i;
 
     *ids = json_array();
-    if (!*ids)
-        return ERR_NOMEM;
-    rc = pq_exec(c, &r, SQL_LOCATION_STAFF, "ii", location_id, from);
+    if (!*ids && rc == ERR_OK)
+        rc = ERR_NOMEM;
     for (i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
         if (json_array_append_new(*ids, json_integer(pq_get_int64(r, i, 0))) != 0)
             rc = ERR_NOMEM;
     }
     PQclear(r);
     return rc;
+}
+
+int
+pgsql_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids)
+{
+    PGresult *r = NULL;
+    int rc = pq_exec(c, &r, SQL_LOCATION_STAFF, "ii", location_id, from);
+
+    return id_rows(rc, r, ids);
+}
+
+int
+pgsql_location_members(struct store_conn *c, int64_t location_id, json_t **ids)
+{
+    PGresult *r = NULL;
+    int rc = pq_exec(c, &r, SQL_LOCATION_MEMBERS, "i", location_id);
+
+    return id_rows(rc, r, ids);
 }
 
 int

@@ -50,6 +50,24 @@ static const char SQL_VISIT_ITEMS_ALL[] =
     SQL_VISIT_ITEMS("AND $3::bigint = 0", "AND $3::bigint = 0");
 static const char SQL_VISIT_ITEMS_OF_PATIENT[] =
     SQL_VISIT_ITEMS("AND b.patient_id = $3::bigint", "AND a.patient_id = $3::bigint");
+/* The same items with only what grouping needs, and no joins: one
+ * location's bookings then come from its index alone. */
+#define SQL_VISIT_KEYS(booking_where, appointment_where)                                           \
+    "SELECT * FROM (SELECT 'booking'::text AS kind, b.id, b.patient_id, b.location_id, "           \
+    "b.start_at, b.end_at FROM bookings b WHERE b.status <> 'cancelled' "                          \
+    "AND b.start_at >= $1::bigint AND b.start_at < $2::bigint " booking_where                      \
+    " UNION ALL SELECT 'appointment'::text, a.id, a.patient_id, "                                  \
+    "(SELECT min(sl.location_id) FROM staff_locations sl WHERE sl.staff_id = a.staff_id), "        \
+    "a.start_at, a.end_at FROM appointments a WHERE a.status <> 'cancelled' "                      \
+    "AND a.patient_id IS NOT NULL AND a.start_at >= $1::bigint AND a.start_at < "                  \
+    "$2::bigint " appointment_where ") v WHERE location_id IS NOT NULL "                           \
+    "AND ($4::bigint = 0 OR location_id = $4::bigint) "                                            \
+    "ORDER BY patient_id, location_id, start_at, kind, id"
+static const char SQL_VISIT_KEYS_ALL[] = SQL_VISIT_KEYS("AND $3::bigint = 0", "AND $3::bigint = 0");
+static const char SQL_VISIT_KEYS_AT[] =
+    SQL_VISIT_KEYS("AND $3::bigint = 0 AND b.location_id = $4::bigint", "AND $3::bigint = 0");
+static const char SQL_VISIT_KEYS_OF_PATIENT[] =
+    SQL_VISIT_KEYS("AND b.patient_id = $3::bigint", "AND a.patient_id = $3::bigint");
 /* count(*) FILTER is bigint, which renders as an integer as on SQLite. */
 static const char SQL_ATTENDANCE_REPORT[] =
     "SELECT s.id AS staff_id, s.name AS staff_name, "
@@ -107,8 +125,12 @@ pgsql_appt_history_list(struct store_conn *c, int64_t appointment_id, json_t **i
 int
 pgsql_visit_items(struct store_conn *c, const struct store_visit_filter *f, json_t **items)
 {
-    return pq_list_json(c, items, f->patient_id ? SQL_VISIT_ITEMS_OF_PATIENT : SQL_VISIT_ITEMS_ALL,
-                        "iiii", f->from, f->to, f->patient_id, f->location_id);
+    static const char *const texts[2][3] = {
+        {SQL_VISIT_ITEMS_ALL, SQL_VISIT_ITEMS_ALL, SQL_VISIT_ITEMS_OF_PATIENT},
+        {SQL_VISIT_KEYS_ALL, SQL_VISIT_KEYS_AT, SQL_VISIT_KEYS_OF_PATIENT}};
+    const char *sql = texts[f->keys_only != 0][f->patient_id ? 2 : f->location_id ? 1 : 0];
+
+    return pq_list_json(c, items, sql, "iiii", f->from, f->to, f->patient_id, f->location_id);
 }
 
 int

@@ -80,14 +80,25 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
     "AND (?6 IS NULL OR b.payment_status = ?6) AND (?9 = 0 OR b.group_event_id = ?9) "             \
     "AND (?10 = 0 OR b.status <> 'cancelled') AND (?11 = 0 OR b.end_at > ?11) "                    \
     "AND b.id > ?7 ORDER BY b.id LIMIT ?8"
-static const char SQL_BOOKING_LIST[] =
-    BOOKING_COLUMNS "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "
-                    "AND (?3 = 0 OR b.staff_id = ?3) " BOOKING_LIST_REST;
+#define BOOKING_BRIEF_COLUMNS                                                                      \
+    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "   \
+    "b.end_at, b.status, b.attendance, b.group_event_id, "                                         \
+    "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids "                                  \
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
+#define BOOKING_LIST_WHERE                                                                         \
+    "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "                          \
+    "AND (?3 = 0 OR b.staff_id = ?3) " BOOKING_LIST_REST
 /* Two texts so that one staff member's live bookings in a window come from
  * the index of live bookings, not from a scan of every booking by id. */
-static const char SQL_BOOKING_LIST_STAFF_LIVE[] =
-    BOOKING_COLUMNS "WHERE b.staff_id = ?3 AND b.status <> 'cancelled' AND b.start_at >= ?1 "
-                    "AND b.start_at < iif(?2 = 0, 1 << 62, ?2) " BOOKING_LIST_REST;
+#define BOOKING_LIST_STAFF_LIVE_WHERE                                                              \
+    "WHERE b.staff_id = ?3 AND b.status <> 'cancelled' AND b.start_at >= ?1 "                      \
+    "AND b.start_at < iif(?2 = 0, 1 << 62, ?2) " BOOKING_LIST_REST
+/* By [brief][one staff member's live bookings]. */
+static const char *const SQL_BOOKING_LISTS[2][2] = {
+    {BOOKING_COLUMNS BOOKING_LIST_WHERE, BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE},
+    {BOOKING_BRIEF_COLUMNS BOOKING_LIST_WHERE,
+     BOOKING_BRIEF_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE}};
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = ?";
 static const char SQL_BOOKING_SET_GROUP[] =
@@ -100,6 +111,9 @@ static const char SQL_LOCATION_BOOKINGS[] =
 static const char SQL_LOCATION_STAFF[] =
     "SELECT staff_id FROM shifts WHERE location_id = ?1 UNION SELECT staff_id FROM bookings "
     "WHERE location_id = ?1 AND status <> 'cancelled' AND start_at >= ?2 ORDER BY 1";
+static const char SQL_LOCATION_MEMBERS[] =
+    "SELECT staff_id FROM staff_locations WHERE location_id = ?1 UNION SELECT staff_id FROM shifts "
+    "WHERE location_id = ?1 ORDER BY 1";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
@@ -431,8 +445,8 @@ sqlite_booking_get(struct store_conn *c, int64_t id, json_t **out)
 int
 sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare_list(
-        c, f->staff_id && f->live_only ? SQL_BOOKING_LIST_STAFF_LIVE : SQL_BOOKING_LIST, items);
+    sqlite3_stmt *st =
+        sql_prepare_list(c, SQL_BOOKING_LISTS[f->brief != 0][f->staff_id && f->live_only], items);
     size_t i;
     int rc;
 
@@ -472,19 +486,42 @@ sqlite_location_bookings(struct store_conn *c, int64_t location_id, int64_t from
     return sql_rows_json(c, st, *items);
 }
 
+/* The first column of st's rows, bound already, as a new array. */
+static int
+id_rows(struct store_conn *c, sqlite3_stmt *st, json_t **ids)
+{
+    int rc = SQLITE_DONE;
+
+    while (*ids && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0))))
+            rc = SQLITE_NOMEM;
+    }
+    sqlite3_reset(st);
+    if (!*ids || rc == SQLITE_NOMEM)
+        return ERR_NOMEM;
+    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+}
+
 int
 sqlite_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_LOCATION_STAFF);
-    int rc;
 
     *ids = json_array();
-    if (!st || !*ids || sql_bind(c, st, "ii", location_id, from) != ERR_OK)
+    if (!st || sql_bind(c, st, "ii", location_id, from) != ERR_OK)
         return ERR_STORE;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? ERR_OK : sql_err(c, rc);
+    return id_rows(c, st, ids);
+}
+
+int
+sqlite_location_members(struct store_conn *c, int64_t location_id, json_t **ids)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_LOCATION_MEMBERS);
+
+    *ids = json_array();
+    if (!st || sql_bind(c, st, "i", location_id) != ERR_OK)
+        return ERR_STORE;
+    return id_rows(c, st, ids);
 }
 
 int

@@ -1,0 +1,7 @@
+-- The calendar asks which visit each of a location's bookings of a day is
+-- in; grouping needs only the patient and the times, so with them in
+-- bookings_location_live that question can be answered from the index
+-- alone (an index-only scan once the table is vacuumed).
+DROP INDEX bookings_location_live;
+CREATE INDEX bookings_location_live ON bookings (location_id, start_at, end_at, patient_id)
+    INCLUDE (id) WHERE status <> 'cancelled';
