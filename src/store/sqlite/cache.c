@@ -35,6 +35,7 @@ struct interned {
 
 struct busy_cache {
     _Atomic uint64_t gen;
+    _Atomic uint64_t commits; /* this process's, of anything */
     _Atomic uint64_t all_changed_at;
     /* By slot, so staff sharing a slot invalidate each other: safe. */
     _Atomic uint64_t staff_changed_at[BUSY_CACHE_SLOTS];
@@ -89,6 +90,18 @@ static size_t
 slot_of(int64_t staff_id)
 {
     return (uint64_t)staff_id & (BUSY_CACHE_SLOTS - 1);
+}
+
+void
+busy_cache_count_commit(struct busy_cache *bc)
+{
+    atomic_fetch_add(&bc->commits, 1);
+}
+
+uint64_t
+busy_cache_commits(struct busy_cache *bc)
+{
+    return atomic_load(&bc->commits);
 }
 
 void

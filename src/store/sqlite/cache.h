@@ -23,6 +23,12 @@ struct busy_cache;
 int busy_cache_new(struct busy_cache **out);
 void busy_cache_free(struct busy_cache *bc);
 uint64_t busy_cache_generation(struct busy_cache *bc);
+/* Every commit of this process, whatever it changed, counts here: a read
+ * that finds the database changed since it last looked tells this
+ * process's commits (which moved the generation as they needed) from
+ * another process's only by whether this count moved meanwhile. */
+void busy_cache_count_commit(struct busy_cache *bc);
+uint64_t busy_cache_commits(struct busy_cache *bc);
 /* A commit changed the busy times of staff[0..n), or everything when all. */
 void busy_cache_committed(struct busy_cache *bc, const int64_t *staff, size_t n, int all);
 

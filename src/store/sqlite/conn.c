@@ -113,6 +113,7 @@ on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     if (lite(c)->changed_all || lite(c)->n_staff_changed || lite(c)->changed_holds)
         busy_cache_committed(lite(c)->cache, lite(c)->staff_changed, lite(c)->n_staff_changed,
                              lite(c)->changed_all);
+    busy_cache_count_commit(lite(c)->cache);
     forget_changes(c);
     (void)db;
     (void)name;
@@ -473,6 +474,7 @@ conn_open(const char *path, const char *synchronous, struct busy_cache *cache, s
     if (rc == ERR_OK)
         rc = conn_exec(c, synchronous);
     /* Looked once now, so a connection's first read is no change. */
+    lite(c)->commits_seen = busy_cache_commits(cache);
     if (rc == ERR_OK)
         rc = data_version(c, &lite(c)->data_version);
     lite(c)->data_version_seen = rc == ERR_OK;
@@ -627,8 +629,9 @@ sqlite_begin(struct store_conn *c, int write)
 int
 sqlite_avail_version(struct store_conn *c, uint64_t *version)
 {
+    uint64_t commits = busy_cache_commits(lite(c)->cache);
     int64_t seen;
-    int rc;
+    int rc, ours;
 
     *version = busy_cache_generation(lite(c)->cache);
     if (!lite(c)->in_read)
@@ -636,16 +639,23 @@ sqlite_avail_version(struct store_conn *c, uint64_t *version)
     rc = data_version(c, &seen);
     if (rc != ERR_OK)
         return rc;
-    if (lite(c)->data_version_seen && seen == lite(c)->data_version) {
-        /* The generation taken at BEGIN: no newer than the snapshot. */
+    ours = commits != lite(c)->commits_seen;
+    lite(c)->commits_seen = commits;
+    if (lite(c)->data_version_seen && (seen == lite(c)->data_version || ours)) {
+        /* Unchanged, or changed by this process's commits, which moved the
+         * generation as far as they needed: the generation taken at BEGIN
+         * is no newer than the snapshot. */
+        lite(c)->data_version = seen;
         *version = lite(c)->read_gen;
         return ERR_OK;
     }
-    /* Another connection committed since this one last looked: one of this
-     * process's (whose commit moved the generation already) or another
-     * process's, which no hook here saw. Moving the generation retires
-     * every answer kept so far; this snapshot's place in that order is
-     * unknown, so its answers are neither served from nor kept in a cache. */
+    /* Changed while this process committed nothing: another process's
+     * commit, which no hook here saw. Moving the generation retires every
+     * answer kept so far; this snapshot's place in that order is unknown,
+     * so its answers are neither served from nor kept in a cache. (One
+     * server process per database is the supported set-up; another
+     * process writing at the very moments this one does is noticed by
+     * the next read that sees its change alone.) */
     lite(c)->data_version = seen;
     lite(c)->data_version_seen = 1;
     busy_cache_committed(lite(c)->cache, NULL, 0, 0);

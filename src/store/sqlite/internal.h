@@ -41,8 +41,10 @@ struct sqlite_conn {
     size_t n_staff_changed;
     int64_t staff_changed[16];
     uint64_t read_gen; /* cache generation when that began */
-    /* PRAGMA data_version when store_avail_version last read it. */
+    /* PRAGMA data_version when store_avail_version last read it, and
+     * busy_cache_commits just before. */
     int64_t data_version;
+    uint64_t commits_seen;
     int data_version_seen;
     size_t n_stmts;
     struct sql_cached stmts[SQL_CACHE_SIZE];
