@@ -66,8 +66,8 @@ resolve_bearer(struct http_req *req, const char *header)
  * live one (*expired is then set when it has just run out). *touch is set
  * when its use should be recorded. */
 static int
-resolve_session(struct http_req *req, const char *token, struct store_session *s, int64_t *expired,
-                int64_t *touch)
+resolve_session(struct http_req *req, const char *token, struct store_session *s,
+                struct store_user *u, int64_t *expired, int64_t *touch)
 {
     unsigned char hash[SECRET_HASH_LEN];
     int touch_after = req->app->session_idle_s / 4 < 60 ? req->app->session_idle_s / 4 : 60;
@@ -76,7 +76,7 @@ resolve_session(struct http_req *req, const char *token, struct store_session *s
     if (!token || strlen(token) >= SECRET_TOKEN_LEN + 8)
         return ERR_NOT_FOUND;
     secret_token_hash(token, hash);
-    rc = store_session_lookup(req->db, hash, sizeof(hash), s);
+    rc = store_session_lookup(req->db, hash, sizeof(hash), s, u);
     if (rc != ERR_OK)
         return rc;
     if (req->now >= s->expires_at || req->now - s->last_seen_at >= req->app->session_idle_s) {
@@ -94,11 +94,11 @@ resolve_session(struct http_req *req, const char *token, struct store_session *s
  * A login-as session alone is nobody: it lives only inside its staff
  * session, so ending (or losing) that one ends the patient view too. */
 static int
-resolve_sessions(struct http_req *req, struct store_session *s)
+resolve_sessions(struct http_req *req, struct store_session *s, struct store_user *u)
 {
     struct http_auth *a = &req->auth;
     struct store_session as;
-    int rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), s, &a->expired_session_id,
+    int rc = resolve_session(req, http_cookie(req, AUTH_COOKIE), s, u, &a->expired_session_id,
                              &a->touch_session_id);
 
     /* A login-as token sent as the main cookie must not stand alone. */
@@ -107,8 +107,9 @@ resolve_sessions(struct http_req *req, struct store_session *s)
     if (rc != ERR_OK)
         return rc;
     a->session_expires_at = s->expires_at;
-    rc = resolve_session(req, http_cookie(req, AUTH_AS_COOKIE), &as, &a->expired_as_session_id,
-                         &a->touch_as_session_id);
+    /* The same user as the main session's, or no login-as at all. */
+    rc = resolve_session(req, http_cookie(req, AUTH_AS_COOKIE), &as, NULL,
+                         &a->expired_as_session_id, &a->touch_as_session_id);
     if (rc == ERR_OK && as.parent_id == s->id && as.user_id == s->user_id) {
         *s = as;
         return ERR_OK;
@@ -127,9 +128,7 @@ auth_resolve(struct http_req *req)
 
     if (bearer)
         return resolve_bearer(req, bearer);
-    rc = resolve_sessions(req, &s);
-    if (rc == ERR_OK)
-        rc = store_user_get(req->db, s.user_id, &u);
+    rc = resolve_sessions(req, &s, &u);
     /* Disabling ends the sessions; this also covers one begun meanwhile. */
     if (rc == ERR_OK && u.disabled_at > 0)
         rc = ERR_NOT_FOUND;

@@ -291,8 +291,10 @@ int store_user_by_email(struct store_conn *c, const char *email, struct store_us
 int store_user_get(struct store_conn *c, int64_t id, struct store_user *out);
 int store_session_create(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
                          const struct store_session *s, int64_t *id);
+/* With its user in *user too (when not NULL): one read for both, as every
+ * request of a logged-in client needs. */
 int store_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                         struct store_session *out);
+                         struct store_session *out, struct store_user *user);
 int store_session_touch(struct store_conn *c, int64_t id, int64_t now);
 /* Also deletes the login-as sessions opened from it (parent_id). */
 int store_session_delete(struct store_conn *c, int64_t id);

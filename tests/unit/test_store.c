@@ -714,7 +714,7 @@ test_users_disable(void **state)
     assert_int_equal(store_commit(f->c), ERR_OK);
     assert_int_equal(store_user_get(f->c, staff, &u), ERR_OK);
     assert_int_equal(u.disabled_at, T0 + 5);
-    assert_int_equal(store_session_lookup(f->c, hash, sizeof(hash), &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash, sizeof(hash), &got, NULL), ERR_NOT_FOUND);
     assert_int_equal(store_user_list(f->c, 0, 50, &items), ERR_OK);
     assert_int_equal(json_int_at(json_array_get(items, 0), "disabled_at"), T0 + 5);
     json_decref(items);
@@ -791,6 +791,7 @@ test_sessions(void **state)
     const unsigned char hash1[32] = {1, 2, 3, 4, 0, 5}; /* an embedded NUL byte */
     const unsigned char hash2[32] = {1, 2, 3, 4, 0, 6};
     struct store_session s = {0}, got;
+    struct store_user owner = {0};
     int64_t user = 0, sid = 0, sid2 = 0;
 
     assert_int_equal(store_user_create(f->c, "a@example.org", "h", "staff", 0, &user), ERR_OK);
@@ -804,7 +805,12 @@ test_sessions(void **state)
     assert_int_equal(store_session_create(f->c, hash1, sizeof(hash1), &s, &sid2), ERR_CONFLICT);
 
     memset(&got, 0, sizeof(got));
-    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got, &owner), ERR_OK);
+    assert_int_equal(owner.id, user);
+    assert_string_equal(owner.email, "a@example.org");
+    assert_string_equal(owner.password_hash, "h");
+    assert_string_equal(owner.role, "staff");
+    assert_int_equal(owner.disabled_at, 0);
     assert_int_equal(got.id, sid);
     assert_int_equal(got.user_id, user);
     assert_string_equal(got.csrf_token, "csrf-123");
@@ -812,25 +818,25 @@ test_sessions(void **state)
     assert_int_equal(got.last_seen_at, T0);
     assert_int_equal(got.expires_at, T0 + 86400);
     /* The whole hash counts, including bytes after a NUL. */
-    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
-    assert_int_equal(store_session_lookup(f->c, hash1, 4, &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got, NULL), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash1, 4, &got, NULL), ERR_NOT_FOUND);
 
     assert_int_equal(store_session_touch(f->c, sid, T0 + 600), ERR_OK);
-    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got, NULL), ERR_OK);
     assert_int_equal(got.last_seen_at, T0 + 600);
     assert_int_equal(got.created_at, T0);
 
     /* A login-as session opened from it knows its parent and goes with it. */
     s.parent_id = sid;
     assert_int_equal(store_session_create(f->c, hash2, sizeof(hash2), &s, &sid2), ERR_OK);
-    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got, NULL), ERR_OK);
     assert_int_equal(got.parent_id, sid);
-    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_OK);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got, NULL), ERR_OK);
     assert_int_equal(got.parent_id, 0);
 
     assert_int_equal(store_session_delete(f->c, sid), ERR_OK);
-    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got), ERR_NOT_FOUND);
-    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash1, sizeof(hash1), &got, NULL), ERR_NOT_FOUND);
+    assert_int_equal(store_session_lookup(f->c, hash2, sizeof(hash2), &got, NULL), ERR_NOT_FOUND);
 }
 
 /* A descriptor or filter naming something other than a plain identifier

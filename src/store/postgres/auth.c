@@ -34,8 +34,9 @@ static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
     "expires_at, as_patient_id, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id, "
-    "parent_id FROM sessions WHERE token_hash = $1";
+    "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
+    "s.as_patient_id, s.parent_id, u.id, u.email, u.password_hash, u.role, u.patient_id, "
+    "u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = $1";
 static const char SQL_TOKEN_INSERT[] =
@@ -104,20 +105,27 @@ pgsql_user_create(struct store_conn *c, const char *email, const char *password_
     return insert_id(r, rc, id);
 }
 
+/* The user in r's first row from column col on, as SQL_USER_BY_* select
+ * them. */
+static void
+user_columns(PGresult *r, int col, struct store_user *out)
+{
+    out->id = pq_get_int64(r, 0, col);
+    pq_get_text(r, 0, col + 1, out->email, sizeof(out->email));
+    pq_get_text(r, 0, col + 2, out->password_hash, sizeof(out->password_hash));
+    pq_get_text(r, 0, col + 3, out->role, sizeof(out->role));
+    out->patient_id = pq_get_int64(r, 0, col + 4);
+    out->disabled_at = pq_get_int64(r, 0, col + 5);
+}
+
 /* The user a SELECT of SQL_USER_BY_* found; takes over r. */
 static int
 user_row(PGresult *r, int rc, struct store_user *out)
 {
     if (rc == ERR_OK && PQntuples(r) == 0)
         rc = ERR_NOT_FOUND;
-    if (rc == ERR_OK) {
-        out->id = pq_get_int64(r, 0, 0);
-        pq_get_text(r, 0, 1, out->email, sizeof(out->email));
-        pq_get_text(r, 0, 2, out->password_hash, sizeof(out->password_hash));
-        pq_get_text(r, 0, 3, out->role, sizeof(out->role));
-        out->patient_id = pq_get_int64(r, 0, 4);
-        out->disabled_at = pq_get_int64(r, 0, 5);
-    }
+    if (rc == ERR_OK)
+        user_columns(r, 0, out);
     PQclear(r);
     return rc;
 }
@@ -195,7 +203,7 @@ pgsql_session_create(struct store_conn *c, const unsigned char *token_hash, size
 
 int
 pgsql_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                     struct store_session *out)
+                     struct store_session *out, struct store_user *user)
 {
     PGresult *r = NULL;
     int rc = pq_exec(c, &r, SQL_SESSION_LOOKUP, "b", token_hash, hash_len);
@@ -211,6 +219,8 @@ pgsql_session_lookup(struct store_conn *c, const unsigned char *token_hash, size
         out->expires_at = pq_get_int64(r, 0, 5);
         out->as_patient_id = pq_get_int64(r, 0, 6);
         out->parent_id = pq_get_int64(r, 0, 7);
+        if (user)
+            user_columns(r, 8, user);
     }
     PQclear(r);
     return rc;

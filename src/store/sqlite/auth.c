@@ -23,8 +23,9 @@ static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
     "expires_at, as_patient_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_SESSION_LOOKUP[] =
-    "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, as_patient_id, "
-    "parent_id FROM sessions WHERE token_hash = ?";
+    "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
+    "s.as_patient_id, s.parent_id, u.id, u.email, u.password_hash, u.role, u.patient_id, "
+    "u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?";
 static const char SQL_USER_BY_PATIENT[] = "SELECT id, email, password_hash, role, patient_id, "
@@ -69,18 +70,25 @@ sqlite_user_create(struct store_conn *c, const char *email, const char *password
     return rc;
 }
 
+/* The user in the row's columns from col on, as SQL_USER_BY_* select them. */
+static void
+user_columns(sqlite3_stmt *st, int col, struct store_user *out)
+{
+    out->id = sqlite3_column_int64(st, col);
+    sql_copy_text(st, col + 1, out->email, sizeof(out->email));
+    sql_copy_text(st, col + 2, out->password_hash, sizeof(out->password_hash));
+    sql_copy_text(st, col + 3, out->role, sizeof(out->role));
+    out->patient_id = sqlite3_column_int64(st, col + 4);
+    out->disabled_at = sqlite3_column_int64(st, col + 5);
+}
+
 static int
 user_row(struct store_conn *c, sqlite3_stmt *st, struct store_user *out)
 {
     int rc = sqlite3_step(st);
 
     if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        sql_copy_text(st, 1, out->email, sizeof(out->email));
-        sql_copy_text(st, 2, out->password_hash, sizeof(out->password_hash));
-        sql_copy_text(st, 3, out->role, sizeof(out->role));
-        out->patient_id = sqlite3_column_int64(st, 4);
-        out->disabled_at = sqlite3_column_int64(st, 5);
+        user_columns(st, 0, out);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
@@ -128,7 +136,7 @@ sqlite_session_create(struct store_conn *c, const unsigned char *token_hash, siz
 
 int
 sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, size_t hash_len,
-                      struct store_session *out)
+                      struct store_session *out, struct store_user *user)
 {
     sqlite3_stmt *st = sql_prepare(c, SQL_SESSION_LOOKUP);
     int rc;
@@ -145,6 +153,8 @@ sqlite_session_lookup(struct store_conn *c, const unsigned char *token_hash, siz
         out->expires_at = sqlite3_column_int64(st, 5);
         out->as_patient_id = sqlite3_column_int64(st, 6);
         out->parent_id = sqlite3_column_int64(st, 7);
+        if (user)
+            user_columns(st, 8, user);
         rc = ERR_OK;
     } else {
         rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : sql_err(c, rc);
