@@ -513,6 +513,232 @@ test_lost_connection(void **state)
     assert_int_equal(count_of(f->c2, "SELECT count(*) FROM settings"), 1);
 }
 
+/* --- Read transactions --------------------------------------------------- */
+
+static const char SQL_STAFF_COUNT[] = "SELECT count(*) FROM staff";
+
+/* The isolation level of the statement's own transaction. */
+static void
+assert_isolation(struct store_conn *c, const char *level)
+{
+    PGresult *res = NULL;
+
+    assert_int_equal(pq_exec(c, &res, "SELECT current_setting('transaction_isolation')", NULL),
+                     ERR_OK);
+    assert_string_equal(PQgetvalue(res, 0, 0), level);
+    PQclear(res);
+}
+
+/* BEGIN goes out with the first statement, yet the snapshot is the one a
+ * BEGIN sent first would give: taken at that statement, kept to the end;
+ * the next read transaction sees what was committed meanwhile. */
+static void
+test_read_snapshot_holds(void **state)
+{
+    struct fixture *f = *state;
+    unsigned long trips;
+    int64_t before;
+
+    NEED_PG();
+    before = count_of(f->c, SQL_STAFF_COUNT);
+    trips = pq(f->c)->round_trips;
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(pq(f->c)->round_trips, trips); /* nothing sent yet */
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_IDLE);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before);
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_INTRANS);
+    assert_int_equal(PQpipelineStatus(pq(f->c)->pg), PQ_PIPELINE_OFF);
+    returned_id(f->c2, SQL_ADD_STAFF, "Dr. Later");
+    assert_int_equal(count_of(f->c2, SQL_STAFF_COUNT), before + 1);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before);
+    assert_isolation(f->c, "repeatable read");
+    store_rollback(f->c);
+    assert_true(pq(f->c)->rollback_pending);
+
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_false(pq(f->c)->rollback_pending);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before + 1);
+    store_rollback(f->c);
+    /* Outside a transaction again: the server's default level. */
+    assert_isolation(f->c, "read committed");
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_IDLE);
+}
+
+/* A read transaction in which nothing ran costs nothing, and leaves the
+ * connection ready for a write transaction that commits. */
+static void
+test_read_without_statements(void **state)
+{
+    struct fixture *f = *state;
+    unsigned long trips;
+
+    NEED_PG();
+    trips = pq(f->c)->round_trips;
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    store_rollback(f->c);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(pq(f->c)->round_trips, trips);
+    assert_false(pq(f->c)->begin_pending);
+    assert_false(pq(f->c)->rollback_pending);
+
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_INTRANS);
+    assert_isolation(f->c, "read committed");
+    returned_id(f->c, SQL_ADD_STAFF, "Dr. Empty");
+    assert_int_equal(count_of(f->c2, "SELECT count(*) FROM staff WHERE name = 'Dr. Empty'"), 0);
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(count_of(f->c2, "SELECT count(*) FROM staff WHERE name = 'Dr. Empty'"), 1);
+}
+
+/* Ends a read transaction that ran a statement: its ROLLBACK is in flight. */
+static void
+read_once(struct store_conn *c)
+{
+    assert_int_equal(store_begin(c, 0), ERR_OK);
+    count_of(c, SQL_STAFF_COUNT);
+    store_rollback(c);
+    assert_true(pq(c)->rollback_pending);
+}
+
+/* Whatever comes after a ROLLBACK still in flight reads its answer first:
+ * a write transaction, a statement outside any transaction, another read,
+ * the pool's health check and closing the store. */
+static void
+test_after_deferred_rollback(void **state)
+{
+    struct fixture *f = *state;
+    int64_t before;
+
+    NEED_PG();
+    before = count_of(f->c2, SQL_STAFF_COUNT);
+    read_once(f->c);
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    assert_false(pq(f->c)->rollback_pending);
+    returned_id(f->c, SQL_ADD_STAFF, "Dr. Written");
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(count_of(f->c2, SQL_STAFF_COUNT), before + 1);
+
+    read_once(f->c);
+    returned_id(f->c, SQL_ADD_STAFF, "Dr. Autocommit");
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_IDLE);
+    assert_int_equal(count_of(f->c2, SQL_STAFF_COUNT), before + 2);
+
+    read_once(f->c);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before + 2);
+    store_rollback(f->c);
+
+    /* Another connection was lost: the pool checks this one on its way
+     * out, after reading the ROLLBACK's answer. */
+    read_once(f->c);
+    atomic_fetch_add(pq(f->c)->lost, 1);
+    store_release(f->s, f->c);
+    f->c = store_acquire(f->s);
+    assert_false(pq(f->c)->broken);
+    assert_false(pq(f->c)->rollback_pending);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before + 2);
+
+    read_once(f->c); /* fx_teardown closes the store with it in flight */
+}
+
+/* A first statement that fails fails alone: when the server refuses it
+ * inside the pipeline (the transaction is then aborted and rolled back),
+ * and when it is refused as it is prepared, before BEGIN went out. */
+static void
+test_read_first_statement_fails(void **state)
+{
+    struct fixture *f = *state;
+    int64_t before, v = 0;
+    struct capture cap;
+    char *log;
+
+    NEED_PG();
+    before = count_of(f->c, SQL_STAFF_COUNT);
+    capture_start(&cap);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(pq_int64(f->c, &v, "SELECT 1 / $1::int", "d", 0), ERR_INVALID);
+    assert_false(pq(f->c)->broken);
+    assert_int_equal(PQpipelineStatus(pq(f->c)->pg), PQ_PIPELINE_OFF);
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_INERROR);
+    store_rollback(f->c);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before);
+    store_rollback(f->c);
+
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(pq_int64(f->c, &v, "SELEC 1", NULL), ERR_STORE);
+    assert_true(pq(f->c)->begin_pending);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before);
+    assert_isolation(f->c, "repeatable read");
+    store_rollback(f->c);
+    log = capture_end(&cap);
+    assert_non_null(strstr(log, "sqlstate=22012"));
+    assert_non_null(strstr(log, "sqlstate=42601"));
+    free(log);
+    assert_int_equal(count_of(f->c, SQL_STAFF_COUNT), before);
+    assert_int_equal(PQtransactionStatus(pq(f->c)->pg), PQTRANS_IDLE);
+}
+
+/* The server goes away before a read transaction's first statement: the
+ * statement is ERR_UNAVAILABLE and the pool revives the connection. */
+static void
+test_read_lost_before_first_statement(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pid = 0, v = 0;
+
+    NEED_PG();
+    assert_int_equal(pq_int64(f->c, &pid, "SELECT pg_backend_pid()", NULL), ERR_OK);
+    assert_int_equal(pq_cmd(f->c2, NULL, "SELECT pg_terminate_backend($1::int, 5000)", "i", pid),
+                     ERR_OK);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(pq_int64(f->c, &v, SQL_STAFF_COUNT, NULL), ERR_UNAVAILABLE);
+    assert_true(pq(f->c)->broken);
+    store_rollback(f->c);
+    assert_false(pq(f->c)->rollback_pending);
+    store_release(f->s, f->c);
+    f->c = store_acquire(f->s);
+    assert_false(pq(f->c)->broken);
+    assert_int_equal(PQpipelineStatus(pq(f->c)->pg), PQ_PIPELINE_OFF);
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_int_equal(pq_int64(f->c, &pid, "SELECT pg_backend_pid()", NULL), ERR_OK);
+    assert_isolation(f->c, "repeatable read");
+    store_rollback(f->c);
+}
+
+/* What a kept availability answer runs: a read transaction of four
+ * statements (session, user, version, holds). Four round trips where
+ * BEGIN and ROLLBACK of their own made it six; a write transaction still
+ * waits for its BEGIN and COMMIT. */
+static void
+test_read_round_trips(void **state)
+{
+    struct fixture *f = *state;
+    unsigned long trips;
+    uint64_t version = 0;
+    int i;
+
+    NEED_PG();
+    for (i = 0; i < 2; i++) { /* the first pass prepares the statements */
+        trips = pq(f->c)->round_trips;
+        assert_int_equal(store_begin(f->c, 0), ERR_OK);
+        count_of(f->c, "SELECT count(*) FROM sessions");
+        count_of(f->c, "SELECT count(*) FROM users");
+        assert_int_equal(store_avail_version(f->c, &version), ERR_OK);
+        count_of(f->c, "SELECT count(*) FROM holds");
+        store_rollback(f->c);
+    }
+    assert_int_equal(pq(f->c)->round_trips - trips, 4);
+
+    returned_id(f->c, SQL_ADD_STAFF, "Dr. Prepared");
+    trips = pq(f->c)->round_trips;
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    returned_id(f->c, SQL_ADD_STAFF, "Dr. Counted");
+    assert_int_equal(store_commit(f->c), ERR_OK);
+    assert_int_equal(pq(f->c)->round_trips - trips, 3);
+}
+
 /* --- Parameters and results ---------------------------------------------- */
 
 static const char SQL_ADD_SESSION[] =
@@ -707,6 +933,12 @@ main(void)
         T(test_bad_urls),
         T(test_serialization_failure_is_retry),
         T(test_lost_connection),
+        T(test_read_snapshot_holds),
+        T(test_read_without_statements),
+        T(test_after_deferred_rollback),
+        T(test_read_first_statement_fails),
+        T(test_read_lost_before_first_statement),
+        T(test_read_round_trips),
         T(test_parameters),
         T(test_statement_cache_limit),
         T(test_row_json_types),

@@ -71,6 +71,8 @@ conn_disconnect(struct pgsql_conn *c)
     for (i = 0; i < c->n_prepared; i++)
         free(c->prepared[i]);
     c->n_prepared = 0;
+    if (c->pg)
+        pq_settle(c);
     PQfinish(c->pg);
     c->pg = NULL;
     c->in_tx = c->broken = 0;
@@ -79,7 +81,7 @@ conn_disconnect(struct pgsql_conn *c)
 static int
 exec_plain(struct pgsql_conn *c, const char *sql)
 {
-    PGresult *r = PQexec(c->pg, sql);
+    PGresult *r = pq_simple(c, sql);
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
 
     if (!rc) {
@@ -211,9 +213,10 @@ revive(struct store_conn *conn)
     unsigned lost = atomic_load(c->lost);
     PGresult *r;
 
+    pq_settle(c);
     if (!c->broken && c->seen_lost != lost) {
         /* Another connection was lost since this one was last used. */
-        r = PQexec(c->pg, "SELECT 1");
+        r = pq_simple(c, "SELECT 1");
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             c->broken = 1;
         PQclear(r);
@@ -229,19 +232,21 @@ revive(struct store_conn *conn)
     /* The server forgot this session's prepared statements. */
     while (c->n_prepared)
         free(c->prepared[--c->n_prepared]);
-    c->in_tx = c->broken = 0;
+    c->in_tx = c->broken = c->begin_pending = c->rollback_pending = 0;
     exec_plain(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
 }
 
 int
 pgsql_begin(struct store_conn *c, int write)
 {
-    int rc;
+    int rc = pq_settle(pq(c));
 
-    if (pq(c)->broken)
-        return ERR_UNAVAILABLE;
-    rc = exec_plain(pq(c), write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    if (rc != ERR_OK)
+        return rc;
+    if (write)
+        rc = exec_plain(pq(c), "BEGIN ISOLATION LEVEL READ COMMITTED");
+    else
+        pq_begin_read(pq(c));
     pq(c)->in_tx = rc == ERR_OK;
     pq(c)->writing = write;
     return rc;
@@ -250,10 +255,16 @@ pgsql_begin(struct store_conn *c, int write)
 int
 pgsql_commit(struct store_conn *c)
 {
-    PGresult *r = PQexec(pq(c)->pg, "COMMIT");
-    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    PGresult *r;
+    const char *state;
     int rc = ERR_OK;
 
+    if (pq(c)->begin_pending) {
+        pgsql_rollback(c); /* nothing ran, nothing to commit */
+        return ERR_OK;
+    }
+    r = pq_simple(pq(c), "COMMIT");
+    state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     pq(c)->in_tx = 0;
     /* A commit can still fail (deferred checks, serialization) and a
      * COMMIT of an aborted transaction answers ROLLBACK: both are
@@ -273,7 +284,9 @@ pgsql_commit(struct store_conn *c)
 void
 pgsql_rollback(struct store_conn *c)
 {
-    if (pq(c)->in_tx && !pq(c)->broken)
+    if (pq(c)->in_tx && !pq(c)->writing)
+        pq_end_read(pq(c));
+    else if (pq(c)->in_tx && !pq(c)->broken)
         exec_plain(pq(c), "ROLLBACK");
     pq(c)->in_tx = 0;
 }

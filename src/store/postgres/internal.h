@@ -7,7 +7,12 @@
  * (advisory locks) before a booking check, pq_lock for other
  * read-then-write sequences, SELECT ... FOR UPDATE on rows that are read
  * and then rewritten, FOR UPDATE SKIP LOCKED for outbox claims. A read
- * transaction is REPEATABLE READ: one snapshot for all its queries. */
+ * transaction is REPEATABLE READ: one snapshot for all its queries.
+ *
+ * A read transaction costs no round trip of its own (sql.c keeps the
+ * state): its BEGIN waits to go out in one pipeline with its first
+ * statement, and its ROLLBACK is sent without waiting, its answer read
+ * before the connection's next command (pq_settle). */
 #ifndef CHAIRSIDE_STORE_POSTGRES_INTERNAL_H
 #define CHAIRSIDE_STORE_POSTGRES_INTERNAL_H
 
@@ -32,9 +37,12 @@
 struct pgsql_conn {
     struct store_conn base;
     PGconn *pg;
-    int in_tx;   /* between BEGIN and COMMIT/ROLLBACK */
-    int writing; /* ... of a write (READ COMMITTED) transaction */
-    int broken;  /* the server went away: reconnect before the next use */
+    int in_tx;                 /* between BEGIN and COMMIT/ROLLBACK */
+    int writing;               /* ... of a write (READ COMMITTED) transaction */
+    int broken;                /* the server went away: reconnect before the next use */
+    int begin_pending;         /* a read transaction whose BEGIN is not sent yet */
+    int rollback_pending;      /* a ROLLBACK sent, its answer not read yet */
+    unsigned long round_trips; /* waited for, so that tests can count them */
     /* Losing one connection usually means losing them all (a restart, a
      * failover): the finder bumps *lost, and every other connection is
      * checked before its next use (seen_lost != *lost). */
@@ -88,6 +96,16 @@ int pq_one_json(struct store_conn *c, json_t **out, const char *sql, const char 
 /* Every row selected, appended to *items, a new array owned by the caller
  * whatever happens. */
 int pq_list_json(struct store_conn *c, json_t **items, const char *sql, const char *fmt, ...);
+/* Read transactions (see the top of this file). pq_begin_read sends
+ * nothing; pq_end_read sends nothing if no statement ran, else a ROLLBACK
+ * it does not wait for. pq_settle reads that ROLLBACK's answer (a failure
+ * marks c lost) and must come before any other command on c: libpq has
+ * one command in flight outside pipeline mode. ERR_UNAVAILABLE when c is
+ * broken. pq_simple is PQexec after pq_settle. */
+void pq_begin_read(struct pgsql_conn *c);
+void pq_end_read(struct pgsql_conn *c);
+int pq_settle(struct pgsql_conn *c);
+PGresult *pq_simple(struct pgsql_conn *c, const char *sql);
 /* Marks c as cut off from the server, and the pool as suspect. */
 void pq_lost(struct pgsql_conn *c);
 /* Takes the transaction-scoped advisory lock (kind, key). */

@@ -52,6 +52,56 @@ pq_lost(struct pgsql_conn *c)
 }
 
 void
+pq_begin_read(struct pgsql_conn *c)
+{
+    c->begin_pending = 1;
+}
+
+void
+pq_end_read(struct pgsql_conn *c)
+{
+    if (c->begin_pending) {
+        c->begin_pending = 0; /* the server never saw this transaction */
+        return;
+    }
+    if (c->broken)
+        return;
+    /* Its answer is read when the connection is next used, by then
+     * usually long arrived: the caller answers its client meanwhile. */
+    if (PQsendQuery(c->pg, "ROLLBACK"))
+        c->rollback_pending = 1;
+    else
+        pq_lost(c);
+}
+
+int
+pq_settle(struct pgsql_conn *c)
+{
+    PGresult *r;
+    int ok = 1;
+
+    if (c->rollback_pending) {
+        c->rollback_pending = 0;
+        while ((r = PQgetResult(c->pg))) {
+            ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+        }
+        /* The session may still be in the transaction: start afresh. */
+        if (!ok || PQstatus(c->pg) != CONNECTION_OK)
+            pq_lost(c);
+    }
+    return c->broken ? ERR_UNAVAILABLE : ERR_OK;
+}
+
+PGresult *
+pq_simple(struct pgsql_conn *c, const char *sql)
+{
+    pq_settle(c);
+    c->round_trips++;
+    return PQexec(c->pg, sql);
+}
+
+void
 pq_log_text(const char *in, char *out, size_t size)
 {
     size_t n = 0;
@@ -114,6 +164,7 @@ prepared_name(struct pgsql_conn *c, const char *sql, int n_params, char *name, s
     if (c->n_prepared == PQ_PREPARED_MAX)
         return ERR_NOT_FOUND;
     snprintf(name, size, "s%zu", c->n_prepared);
+    c->round_trips++;
     r = PQprepare(c->pg, name, sql, n_params, NULL);
     rc = PQresultStatus(r) == PGRES_COMMAND_OK ? ERR_OK : result_err(c, r);
     PQclear(r);
@@ -164,6 +215,64 @@ pq_vexec(struct store_conn *conn, PGresult **res, const char *sql, const char *f
     return pq_exec_values(conn, res, sql, n, values, lengths, formats);
 }
 
+/* One query of a pipeline: its result, and the NULL that ends it. */
+static PGresult *
+pipeline_result(PGconn *pg)
+{
+    PGresult *r = PQgetResult(pg);
+
+    if (r)
+        PQclear(PQgetResult(pg));
+    return r;
+}
+
+/* A read transaction's BEGIN goes out with its first statement, one round
+ * trip for both. It sees what it would have seen with BEGIN sent first:
+ * REPEATABLE READ takes its snapshot at the first statement, not at
+ * BEGIN. */
+static PGresult *
+run_after_begin(struct pgsql_conn *c, const char *name, const char *sql, int n,
+                const char *const *values, const int *lengths, const int *formats)
+{
+    PGconn *pg = c->pg;
+    PGresult *begin = NULL, *r = NULL, *sync = NULL;
+
+    c->begin_pending = 0;
+    if (PQenterPipelineMode(pg) &&
+        PQsendQueryParams(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL, NULL, NULL, NULL,
+                          0) &&
+        (name ? PQsendQueryPrepared(pg, name, n, values, lengths, formats, 0)
+              : PQsendQueryParams(pg, sql, n, NULL, values, lengths, formats, 0)) &&
+        PQpipelineSync(pg)) {
+        begin = pipeline_result(pg);
+        r = pipeline_result(pg);
+        sync = PQgetResult(pg);
+    }
+    /* Short of the sync the session's state is unknown: start afresh. */
+    if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(pg))
+        pq_lost(c);
+    if (PQresultStatus(begin) != PGRES_COMMAND_OK) {
+        PQclear(r); /* PGRES_PIPELINE_ABORTED: BEGIN's error is the one to map */
+        r = begin;
+        begin = NULL;
+    }
+    PQclear(begin);
+    PQclear(sync);
+    return r;
+}
+
+/* Runs the prepared statement name, or sql unprepared when name is NULL. */
+static PGresult *
+run(struct pgsql_conn *c, const char *name, const char *sql, int n, const char *const *values,
+    const int *lengths, const int *formats)
+{
+    if (c->begin_pending)
+        return run_after_begin(c, name, sql, n, values, lengths, formats);
+    if (name)
+        return PQexecPrepared(c->pg, name, n, values, lengths, formats, 0);
+    return PQexecParams(c->pg, sql, n, NULL, values, lengths, formats, 0);
+}
+
 int
 pq_exec_values(struct store_conn *conn, PGresult **res, const char *sql, int n,
                const char *const *values, const int *lengths, const int *formats)
@@ -176,17 +285,16 @@ pq_exec_values(struct store_conn *conn, PGresult **res, const char *sql, int n,
 
     if (res)
         *res = NULL;
-    if (c->broken)
-        return ERR_UNAVAILABLE;
+    rc = pq_settle(c);
+    if (rc != ERR_OK)
+        return rc;
     rc = prepared_name(c, sql, n, name, sizeof(name));
-    if (rc == ERR_OK)
-        r = PQexecPrepared(c->pg, name, n, values, lengths, formats, 0);
-    else if (rc == ERR_NOT_FOUND)
-        r = PQexecParams(c->pg, sql, n, NULL, values, lengths, formats, 0);
-    else
+    if (rc != ERR_OK && rc != ERR_NOT_FOUND)
         goto out;
+    c->round_trips++;
+    r = run(c, rc == ERR_OK ? name : NULL, sql, n, values, lengths, formats);
     status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    if (c->broken || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
         rc = result_err(c, r);
         goto out;
     }
