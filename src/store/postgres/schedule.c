@@ -108,10 +108,13 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
     "WHERE ($1::bigint = 0 OR b.start_at >= $1::bigint) AND ($2::bigint = 0 OR b.start_at < "      \
     "$2::bigint) AND ($3::bigint = 0 OR b.staff_id = $3::bigint) " BOOKING_LIST_REST
 /* Two texts so that one staff member's live bookings in a window come from
- * the index of live bookings whatever plan the statement settles on. */
+ * the index of live bookings whatever plan the statement settles on: both
+ * ends of the window are index bounds even in a generic plan (an "$2 = 0
+ * OR" end read the staff member's every later booking). */
 #define BOOKING_LIST_STAFF_LIVE_WHERE                                                              \
     "WHERE b.staff_id = $3::bigint AND b.status <> 'cancelled' AND b.start_at >= $1::bigint "      \
-    "AND ($2::bigint = 0 OR b.start_at < $2::bigint) " BOOKING_LIST_REST
+    "AND b.start_at < CASE WHEN $2::bigint = 0 THEN 9223372036854775807 ELSE $2::bigint "          \
+    "END " BOOKING_LIST_REST
 /* A negative limit is no limit, as in SQLite. */
 #define BOOKING_LIST_REST                                                                          \
     "AND ($4::bigint = 0 OR b.patient_id = $4::bigint) "                                           \
