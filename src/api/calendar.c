@@ -107,20 +107,13 @@ read_day(struct http_req *req, struct cal_day *d)
     return ERR_OK;
 }
 
-/* Bookings are read one staff member at a time (staff_id): a day of every
- * location's bookings is far more than one location's columns show. */
+/* Bookings are not among these lists: they are read for the location's
+ * staff only (load_staff), a day of every location's bookings being far
+ * more than one location's columns show. */
 static int
-fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t staff_id,
-           int64_t after, json_t **page)
+fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t after,
+           json_t **page)
 {
-    struct store_booking_filter bf = {.from = d->from - CAL_EVENT_MAX_S,
-                                      .to = d->to,
-                                      .staff_id = staff_id,
-                                      .live_only = 1,
-                                      .ends_after = d->from,
-                                      .after_id = after,
-                                      .limit = CAL_PAGE,
-                                      .brief = 1};
     struct store_event_filter ef = {
         .from = d->from - CAL_EVENT_MAX_S, .to = d->to, .after_id = after, .limit = CAL_PAGE};
     struct store_group_event_filter gf = {.from = d->from - CAL_EVENT_MAX_S,
@@ -135,8 +128,6 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
         return store_row_list(req->db, &setup_staff.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_SERVICES:
         return store_row_list(req->db, &setup_services.table, NULL, after, CAL_PAGE, page);
-    case CAL_LIST_BOOKINGS:
-        return store_booking_list(req->db, &bf, page);
     case CAL_LIST_APPOINTMENTS:
         return store_appointment_list(req->db, &ef, page);
     case CAL_LIST_TIME_OFF:
@@ -145,6 +136,7 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
         return store_time_off_list(req->db, &ef, page);
     case CAL_LIST_GROUP_EVENTS:
         return group_events_list(&sv, &gf, page);
+    case CAL_LIST_BOOKINGS:
     case CAL_LIST_COUNT:
         break;
     }
@@ -153,8 +145,7 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
 
 /* The whole list, page after page, appended to out. */
 static int
-fetch_all(struct http_req *req, const struct cal_day *d, enum cal_list list, int64_t staff_id,
-          json_t *out)
+fetch_all(struct http_req *req, const struct cal_day *d, enum cal_list list, json_t *out)
 {
     json_t *page = NULL;
     int64_t after = 0;
@@ -162,7 +153,7 @@ fetch_all(struct http_req *req, const struct cal_day *d, enum cal_list list, int
     int rc = ERR_OK;
 
     while (rc == ERR_OK && n == CAL_PAGE) {
-        rc = fetch_page(req, d, list, staff_id, after, &page);
+        rc = fetch_page(req, d, list, after, &page);
         n = json_array_size(page);
         if (rc == ERR_OK && n > 0) {
             after = row_int(json_array_get(page, n - 1), "id");
@@ -423,21 +414,25 @@ shifts_json(const struct cal_day *d, const struct store_shift *s, size_t n)
 }
 
 /* Who of the staff list works at the location (linked to it or with a
- * shift there: one query for the whole list), with their shifts and the
- * day's bookings (staff: one per row of the list). */
+ * shift there), their shifts there and their bookings of the day: a query
+ * each for the whole list (staff: one per row of it). */
 static int
 load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_staff **staff)
 {
-    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i, m = 0;
+    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i, m = 0, sh = 0, first, n_shifts = 0;
+    size_t n_ids = 0;
     json_t *members = NULL;
+    struct store_shift *shifts = NULL;
     struct cal_staff *s;
-    int64_t id;
+    int64_t id, *ids = arena_calloc(&req->arena, n ? n : 1, sizeof(*ids));
     int rc = store_location_members(req->db, d->location_id, &members);
 
     *staff = arena_calloc(&req->arena, n ? n : 1, sizeof(**staff));
-    if (rc == ERR_OK && !*staff)
+    if (rc == ERR_OK && (!*staff || !ids))
         rc = ERR_NOMEM;
-    /* Both lists ascend by id: walk them together. */
+    if (rc == ERR_OK)
+        rc = store_location_shifts(req->db, d->location_id, &req->arena, &shifts, &n_shifts);
+    /* The three lists ascend by staff id: walk them together. */
     for (i = 0; rc == ERR_OK && i < n; i++) {
         s = &(*staff)[i];
         id = row_int(json_array_get(lists[CAL_LIST_STAFF], i), "id");
@@ -445,12 +440,21 @@ load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct
             m++;
         s->member =
             m < json_array_size(members) && json_integer_value(json_array_get(members, m)) == id;
+        while (sh < n_shifts && shifts[sh].staff_id < id)
+            sh++;
+        for (first = sh; sh < n_shifts && shifts[sh].staff_id == id; sh++)
+            ;
+        s->shifts = shifts ? shifts + first : NULL;
+        s->n_shifts = sh - first;
         if (s->member)
-            rc = store_shifts_get(req->db, id, &req->arena, &s->shifts, &s->n_shifts);
-        if (rc == ERR_OK && s->member)
-            rc = fetch_all(req, d, CAL_LIST_BOOKINGS, id, lists[CAL_LIST_BOOKINGS]);
+            ids[n_ids++] = id;
     }
     json_decref(members);
+    json_decref(lists[CAL_LIST_BOOKINGS]);
+    lists[CAL_LIST_BOOKINGS] = NULL;
+    if (rc == ERR_OK)
+        rc = store_diary_bookings(req->db, ids, n_ids, d->from - CAL_EVENT_MAX_S, d->to, d->from,
+                                  &lists[CAL_LIST_BOOKINGS]);
     return rc;
 }
 
@@ -519,7 +523,7 @@ load_day(struct http_req *req, const struct cal_day *d, json_t **lists, struct c
         if (!lists[i])
             rc = ERR_NOMEM;
         else if (i != CAL_LIST_BOOKINGS)
-            rc = fetch_all(req, d, (enum cal_list)i, 0, lists[i]);
+            rc = fetch_all(req, d, (enum cal_list)i, lists[i]);
     }
     if (rc == ERR_OK)
         rc = load_staff(req, d, lists, &staff);

@@ -172,10 +172,6 @@ struct store_booking_filter {
     int64_t group_event_id; /* 0 = any */
     int live_only;          /* not cancelled */
     int64_t ends_after;     /* 0 = any; else only those ending after it */
-    /* 1 = a diary's columns only: id, patient_id, patient_name, staff_id,
-     * location_id, start_at, end_at, status, attendance, group_event_id
-     * and service_ids; none of the invoice, resources or notes. */
-    int brief;
 };
 
 struct store_appointment {
@@ -375,6 +371,16 @@ int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from
 /* The staff members of location_id: linked to it or with a shift there;
  * ascending ids, as a new array of integers. */
 int store_location_members(struct store_conn *c, int64_t location_id, json_t **ids);
+/* Every shift at location_id, by staff member, weekday and start. */
+int store_location_shifts(struct store_conn *c, int64_t location_id, struct arena *a,
+                          struct store_shift **out, size_t *n);
+/* A diary's view of the staff members' live bookings starting in
+ * [from, to) and ending after ends_after: {id, patient_id, patient_name,
+ * staff_id, location_id, start_at, end_at, status, attendance,
+ * group_event_id, service_ids}, by staff member (ascending) and id; none
+ * of the invoice, resources or notes a booking's own reads carry. */
+int store_diary_bookings(struct store_conn *c, const int64_t *staff_ids, size_t n_staff,
+                         int64_t from, int64_t to, int64_t ends_after, json_t **items);
 int store_booking_move(struct store_conn *c, int64_t id, int64_t staff_id, int64_t location_id,
                        int64_t start, int64_t end, int64_t now);
 /* Replaces the booking's services (prices as they are now) and the

@@ -733,8 +733,12 @@ test_location_bookings_and_staff(void **state)
     struct fixture *f = *state;
     struct booking_world w;
     int64_t past, later, soon, gone, want[2];
-    struct store_shift shift = {.weekday = 1, .start_min = 540, .end_min = 720};
+    struct store_shift shift = {.weekday = 1, .start_min = 540, .end_min = 720}, *shifts = NULL;
+    struct arena arena;
+    size_t n = 0;
     json_t *items = NULL;
+
+    arena_init(&arena);
 
     booking_world_init(f->c, &w);
     past = add_booking(f->c, &w, w.pat1, w.staff1, T0 - 3600, T0 - 1800, "unpaid");
@@ -782,6 +786,36 @@ test_location_bookings_and_staff(void **state)
     assert_int_equal(store_location_members(f->c, w.loc2, &items), ERR_OK);
     assert_int_array(items, want, 1);
     json_decref(items);
+    assert_int_equal(store_location_shifts(f->c, w.loc1, &arena, &shifts, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(shifts[0].staff_id, w.staff1);
+    assert_int_equal(shifts[0].start_min, 540);
+    assert_string_equal(shifts[0].timezone, "Europe/Berlin");
+    assert_int_equal(store_location_shifts(f->c, w.loc2, &arena, &shifts, &n), ERR_OK);
+    assert_int_equal(n, 0);
+
+    /* A diary's bookings: live ones of the staff asked for, reaching past
+     * ends_after, by staff member. */
+    want[0] = w.staff2;
+    want[1] = w.staff1;
+    assert_int_equal(store_diary_bookings(f->c, want, 2, T0 - 7200, T0 + 86400, T0, &items),
+                     ERR_OK);
+    want[0] = soon;
+    want[1] = later;
+    assert_row_ids(items, want, 2);
+    assert_int_equal(json_int_at(json_array_get(items, 0), "staff_id"), w.staff1);
+    assert_string_equal(json_str_at(json_array_get(items, 0), "patient_name"), "Bob Example");
+    assert_string_equal(json_str_at(json_array_get(items, 0), "status"), "confirmed");
+    assert_true(json_is_array(json_object_get(json_array_get(items, 0), "service_ids")));
+    assert_null(json_object_get(json_array_get(items, 0), "invoice_id"));
+    json_decref(items);
+    assert_int_equal(store_diary_bookings(f->c, &w.staff2, 1, T0, T0 + 86400, T0, &items), ERR_OK);
+    assert_row_ids(items, &later, 1);
+    json_decref(items);
+    assert_int_equal(store_diary_bookings(f->c, NULL, 0, T0, T0 + 86400, T0, &items), ERR_OK);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    arena_cleanup(&arena);
 }
 
 static void

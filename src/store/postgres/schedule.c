@@ -98,12 +98,6 @@ static const char SQL_BOOKING_SERVICE_INSERT[] =
     "WHERE booking_id = b.id), 0) AS credit_owed "                                                 \
     "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
-#define BOOKING_BRIEF_COLUMNS                                                                      \
-    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "   \
-    "b.end_at, b.status, b.attendance, b.group_event_id, "                                         \
-    "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "                        \
-    "WHERE booking_id = b.id)::text AS service_ids "                                               \
-    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 #define BOOKING_LIST_WHERE                                                                         \
     "WHERE ($1::bigint = 0 OR b.start_at >= $1::bigint) AND ($2::bigint = 0 OR b.start_at < "      \
     "$2::bigint) AND ($3::bigint = 0 OR b.staff_id = $3::bigint) " BOOKING_LIST_REST
@@ -125,11 +119,22 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = $1";
     "AND ($11::bigint = 0 OR b.end_at > $11::bigint) "                                             \
     "AND b.id > $7::bigint ORDER BY b.id "                                                         \
     "LIMIT CASE WHEN $8::bigint < 0 THEN NULL ELSE $8::bigint END"
-/* By [brief][one staff member's live bookings]. */
-static const char *const SQL_BOOKING_LISTS[2][2] = {
-    {BOOKING_COLUMNS BOOKING_LIST_WHERE, BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE},
-    {BOOKING_BRIEF_COLUMNS BOOKING_LIST_WHERE,
-     BOOKING_BRIEF_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE}};
+static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS BOOKING_LIST_WHERE;
+static const char SQL_BOOKING_LIST_STAFF_LIVE[] = BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE;
+/* Each staff member's through the index of live bookings. */
+static const char SQL_DIARY_BOOKINGS[] =
+    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "
+    "b.end_at, b.status, b.attendance, b.group_event_id, "
+    "(SELECT json_agg(service_id ORDER BY position) FROM booking_services "
+    "WHERE booking_id = b.id)::text AS service_ids "
+    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
+    "WHERE b.staff_id = ANY($1::bigint[]) AND b.status <> 'cancelled' "
+    "AND b.start_at >= $2::bigint AND b.start_at < $3::bigint AND b.end_at > $4::bigint "
+    "ORDER BY b.staff_id, b.id";
+static const char SQL_LOCATION_SHIFTS[] =
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
+    "FROM shifts sh JOIN locations l ON l.id = sh.location_id WHERE sh.location_id = $1 "
+    "ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_BOOKING_LOCK[] = "SELECT id FROM bookings WHERE id = $1 FOR UPDATE";
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = $1";
@@ -431,10 +436,10 @@ int
 pgsql_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
     size_t i;
-    int rc = pq_list_json(c, items, SQL_BOOKING_LISTS[f->brief != 0][f->staff_id && f->live_only],
-                          "iiiittididi", f->from, f->to, f->staff_id, f->patient_id, f->status,
-                          f->payment_status, f->after_id, f->limit, f->group_event_id, f->live_only,
-                          f->ends_after);
+    int rc = pq_list_json(
+        c, items, f->staff_id && f->live_only ? SQL_BOOKING_LIST_STAFF_LIVE : SQL_BOOKING_LIST,
+        "iiiittididi", f->from, f->to, f->staff_id, f->patient_id, f->status, f->payment_status,
+        f->after_id, f->limit, f->group_event_id, f->live_only, f->ends_after);
 
     for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
         parse_service_ids(json_array_get(*items, i));
@@ -524,4 +529,39 @@ pgsql_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
     int rc = pq_list_json(c, items, SQL_HISTORY_LIST, "i", booking_id);
 
     return rc == ERR_OK ? store_history_changes(*items) : rc;
+}
+
+int
+pgsql_location_shifts(struct store_conn *c, int64_t location_id, struct arena *a,
+                      struct store_shift **out, size_t *n)
+{
+    PGresult *r = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = pq_exec(c, &r, SQL_LOCATION_SHIFTS, "i", location_id);
+    if (rc == ERR_OK)
+        rc = shift_rows(r, a, out, n);
+    PQclear(r);
+    return rc;
+}
+
+int
+pgsql_diary_bookings(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                     int64_t to, int64_t ends_after, json_t **items)
+{
+    struct buf ids;
+    size_t i;
+    int rc;
+
+    *items = NULL;
+    buf_init(&ids, 24 * n_staff + 8);
+    rc = store_id_list(&ids, staff_ids, n_staff, "{", "}");
+    if (rc == ERR_OK)
+        rc = pq_list_json(c, items, SQL_DIARY_BOOKINGS, "tiii", ids.data, from, to, ends_after);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        parse_service_ids(json_array_get(*items, i));
+    buf_cleanup(&ids);
+    return rc;
 }

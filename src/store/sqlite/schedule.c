@@ -80,12 +80,6 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
     "AND (?6 IS NULL OR b.payment_status = ?6) AND (?9 = 0 OR b.group_event_id = ?9) "             \
     "AND (?10 = 0 OR b.status <> 'cancelled') AND (?11 = 0 OR b.end_at > ?11) "                    \
     "AND b.id > ?7 ORDER BY b.id LIMIT ?8"
-#define BOOKING_BRIEF_COLUMNS                                                                      \
-    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "   \
-    "b.end_at, b.status, b.attendance, b.group_event_id, "                                         \
-    "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "          \
-    "WHERE booking_id = b.id ORDER BY position)) AS service_ids "                                  \
-    "FROM bookings b JOIN patients p ON p.id = b.patient_id "
 #define BOOKING_LIST_WHERE                                                                         \
     "WHERE (?1 = 0 OR b.start_at >= ?1) AND (?2 = 0 OR b.start_at < ?2) "                          \
     "AND (?3 = 0 OR b.staff_id = ?3) " BOOKING_LIST_REST
@@ -94,11 +88,21 @@ static const char SQL_BOOKING_GET[] = BOOKING_COLUMNS "WHERE b.id = ?";
 #define BOOKING_LIST_STAFF_LIVE_WHERE                                                              \
     "WHERE b.staff_id = ?3 AND b.status <> 'cancelled' AND b.start_at >= ?1 "                      \
     "AND b.start_at < iif(?2 = 0, 1 << 62, ?2) " BOOKING_LIST_REST
-/* By [brief][one staff member's live bookings]. */
-static const char *const SQL_BOOKING_LISTS[2][2] = {
-    {BOOKING_COLUMNS BOOKING_LIST_WHERE, BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE},
-    {BOOKING_BRIEF_COLUMNS BOOKING_LIST_WHERE,
-     BOOKING_BRIEF_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE}};
+static const char SQL_BOOKING_LIST[] = BOOKING_COLUMNS BOOKING_LIST_WHERE;
+static const char SQL_BOOKING_LIST_STAFF_LIVE[] = BOOKING_COLUMNS BOOKING_LIST_STAFF_LIVE_WHERE;
+/* Each staff member's through the index of live bookings. */
+static const char SQL_DIARY_BOOKINGS[] =
+    "SELECT b.id, b.patient_id, p.name AS patient_name, b.staff_id, b.location_id, b.start_at, "
+    "b.end_at, b.status, b.attendance, b.group_event_id, "
+    "(SELECT json_group_array(service_id) FROM (SELECT service_id FROM booking_services "
+    "WHERE booking_id = b.id ORDER BY position)) AS service_ids "
+    "FROM json_each(?1) j JOIN bookings b ON b.staff_id = j.value "
+    "JOIN patients p ON p.id = b.patient_id WHERE b.status <> 'cancelled' "
+    "AND b.start_at >= ?2 AND b.start_at < ?3 AND b.end_at > ?4 ORDER BY b.staff_id, b.id";
+static const char SQL_LOCATION_SHIFTS[] =
+    "SELECT sh.staff_id, sh.weekday, sh.start_min, sh.end_min, sh.location_id, l.timezone "
+    "FROM shifts sh JOIN locations l ON l.id = sh.location_id WHERE sh.location_id = ? "
+    "ORDER BY sh.staff_id, sh.weekday, sh.start_min";
 static const char SQL_BOOKING_SERVICES_DELETE[] =
     "DELETE FROM booking_services WHERE booking_id = ?";
 static const char SQL_BOOKING_SET_GROUP[] =
@@ -445,8 +449,8 @@ sqlite_booking_get(struct store_conn *c, int64_t id, json_t **out)
 int
 sqlite_booking_list(struct store_conn *c, const struct store_booking_filter *f, json_t **items)
 {
-    sqlite3_stmt *st =
-        sql_prepare_list(c, SQL_BOOKING_LISTS[f->brief != 0][f->staff_id && f->live_only], items);
+    sqlite3_stmt *st = sql_prepare_list(
+        c, f->staff_id && f->live_only ? SQL_BOOKING_LIST_STAFF_LIVE : SQL_BOOKING_LIST, items);
     size_t i;
     int rc;
 
@@ -598,4 +602,38 @@ sqlite_history_list(struct store_conn *c, int64_t booking_id, json_t **items)
         return ERR_STORE;
     rc = sql_rows_json(c, st, *items);
     return rc == ERR_OK ? store_history_changes(*items) : rc;
+}
+
+int
+sqlite_location_shifts(struct store_conn *c, int64_t location_id, struct arena *a,
+                       struct store_shift **out, size_t *n)
+{
+    sqlite3_stmt *st = sql_prepare(c, SQL_LOCATION_SHIFTS);
+
+    if (!st || sql_bind(c, st, "i", location_id) != ERR_OK)
+        return ERR_STORE;
+    return shift_rows(c, st, a, out, n);
+}
+
+int
+sqlite_diary_bookings(struct store_conn *c, const int64_t *staff_ids, size_t n_staff, int64_t from,
+                      int64_t to, int64_t ends_after, json_t **items)
+{
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_DIARY_BOOKINGS, items);
+    struct buf ids;
+    size_t i;
+    int rc;
+
+    if (!st)
+        return ERR_STORE;
+    buf_init(&ids, 24 * n_staff + 8);
+    rc = store_id_list(&ids, staff_ids, n_staff, "[", "]");
+    if (rc == ERR_OK && sql_bind(c, st, "tiii", ids.data, from, to, ends_after) != ERR_OK)
+        rc = ERR_STORE;
+    if (rc == ERR_OK)
+        rc = sql_rows_json(c, st, *items);
+    for (i = 0; rc == ERR_OK && i < json_array_size(*items); i++)
+        parse_service_ids(json_array_get(*items, i));
+    buf_cleanup(&ids);
+    return rc;
 }
