@@ -261,14 +261,43 @@ offered(const json_t *staff, const json_t *services, int assigned_only)
 }
 
 static int
-add_staff_schedules(const struct svc *s, json_t *staff, int64_t location_id, const json_t *services,
-                    int assigned_only, json_t *items)
+has_location(json_t *ids, int64_t loc)
 {
     json_t *v;
     size_t i;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (json_integer_value(v) == loc)
+            return 1;
+    }
+    return 0;
+}
+
+/* A staff member has a schedule at each location they are linked to and
+ * at each where they have a shift (their slots there are published). */
+static int
+add_staff_schedules(const struct svc *s, json_t *staff, int64_t location_id, const json_t *services,
+                    int assigned_only, json_t *items)
+{
+    struct store_shift *shifts = NULL;
+    json_t *locs, *v;
+    size_t i, n = 0;
     int rc = setup_staff_links_json(s, staff);
 
-    json_array_foreach(json_object_get(staff, "location_ids"), i, v)
+    locs = json_object_get(staff, "location_ids")
+               ? json_copy(json_object_get(staff, "location_ids"))
+               : json_array();
+    if (rc == ERR_OK && !locs)
+        rc = ERR_NOMEM;
+    if (rc == ERR_OK)
+        rc = store_shifts_get(s->db, row_int(staff, "id"), s->arena, &shifts, &n);
+    for (i = 0; rc == ERR_OK && i < n; i++) {
+        if (!has_location(locs, shifts[i].location_id) &&
+            json_array_append_new(locs, json_integer(shifts[i].location_id)))
+            rc = ERR_NOMEM;
+    }
+    json_array_foreach(locs, i, v)
     {
         int64_t loc = json_integer_value(v);
 
@@ -279,6 +308,7 @@ add_staff_schedules(const struct svc *s, json_t *staff, int64_t location_id, con
                                                    offered(staff, services, assigned_only))))
             rc = ERR_NOMEM;
     }
+    json_decref(locs);
     return rc;
 }
 

@@ -13,9 +13,9 @@ import os
 import subprocess
 import urllib.parse
 
-from helpers import (API, Client, check, clinic_with_staff, eq, expect_field_error, local_iso,
-                     make_patient,
-                     make_service, next_weekday, parse_ts, same_instant, unique)
+from helpers import (API, Client, Clinic, check, clinic_with_staff, eq, expect_field_error,
+                     local_iso, make_patient, make_service, make_staff, next_weekday, parse_ts,
+                     put_shifts, same_instant, unique)
 
 FHIR = "/fhir"
 FHIR_JSON = "application/fhir+json"
@@ -792,6 +792,26 @@ def test_fhir_bulk_publish_manifest_and_every_file(ctx):
         eq(links, ["%s://%s/book?slot=%s" % (origin.scheme, origin.netloc, s["id"])],
            "booking-deep-link of %s" % s["id"])
         check(s["status"] == "free", "published slots are free")
+
+
+def test_fhir_schedule_where_a_shift_is_without_a_link(ctx):
+    """A staff member with a shift at a location they are not linked to
+    has a schedule there, and their slots there name it."""
+    p = Practice(ctx)
+    visiting = make_staff(p.a, [Clinic(p.a).loc_id])
+    put_shifts(p.a, visiting["id"], [(3, "14:00", "15:00", p.loc_id)])
+    sched_id = "%d-%d" % (visiting["id"], p.loc_id)
+    sched = ok(p.get("/Schedule/" + sched_id))
+    eq([a["reference"] for a in sched["actor"]],
+       ["Practitioner/%d" % visiting["id"], "Location/%d" % p.loc_id], "Schedule actors")
+    found = ok(p.get("/Schedule", actor="Practitioner/%d" % visiting["id"]))
+    check(sched_id in [e["resource"]["id"] for e in found["entry"]],
+          "Schedule?actor lists the shift's location: %r" % found)
+    entries, _ = walk(p, "/Slot", status="free", schedule="Schedule/" + sched_id,
+                      start=p.day_window())
+    check(entries, "the visiting member's free times are published")
+    check(all(e["resource"]["schedule"]["reference"] == "Schedule/" + sched_id for e in entries),
+          "slots of that schedule")
 
 
 def test_fhir_booking_referral_is_kept_through_the_booking(ctx):
