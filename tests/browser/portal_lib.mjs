@@ -21,7 +21,10 @@ export function addDays(date, n) {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
+/** The clinic's today as YYYY-MM-DD (the demo clinic keeps Europe/Berlin):
+ * the UTC date is a day behind it from 23:00 UTC to midnight. */
+export const today = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
 
 /** Fails when the page is wider than the viewport (a layout that breaks). */
 export async function assertNoOverflow(page, what) {
