@@ -245,20 +245,28 @@ shift_rows(const PGresult *r, struct arena *a, struct store_shift **out, size_t 
     return ERR_OK;
 }
 
-int
-pgsql_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
-                 size_t *n)
+/* The shifts sql selects by the one id it takes. */
+static int
+shifts_by(struct store_conn *c, const char *sql, int64_t id, struct arena *a,
+          struct store_shift **out, size_t *n)
 {
     PGresult *r = NULL;
     int rc;
 
     *out = NULL;
     *n = 0;
-    rc = pq_exec(c, &r, SQL_SHIFTS_GET, "i", staff_id);
+    rc = pq_exec(c, &r, sql, "i", id);
     if (rc == ERR_OK)
         rc = shift_rows(r, a, out, n);
     PQclear(r);
     return rc;
+}
+
+int
+pgsql_shifts_get(struct store_conn *c, int64_t staff_id, struct arena *a, struct store_shift **out,
+                 size_t *n)
+{
+    return shifts_by(c, SQL_SHIFTS_GET, staff_id, a, out, n);
 }
 
 /* Delete-then-insert of a staff member's set: two replacements at once
@@ -535,16 +543,7 @@ int
 pgsql_location_shifts(struct store_conn *c, int64_t location_id, struct arena *a,
                       struct store_shift **out, size_t *n)
 {
-    PGresult *r = NULL;
-    int rc;
-
-    *out = NULL;
-    *n = 0;
-    rc = pq_exec(c, &r, SQL_LOCATION_SHIFTS, "i", location_id);
-    if (rc == ERR_OK)
-        rc = shift_rows(r, a, out, n);
-    PQclear(r);
-    return rc;
+    return shifts_by(c, SQL_LOCATION_SHIFTS, location_id, a, out, n);
 }
 
 int
