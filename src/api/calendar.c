@@ -450,8 +450,6 @@ load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct
             ids[n_ids++] = id;
     }
     json_decref(members);
-    json_decref(lists[CAL_LIST_BOOKINGS]);
-    lists[CAL_LIST_BOOKINGS] = NULL;
     if (rc == ERR_OK)
         rc = store_diary_bookings(req->db, ids, n_ids, d->from - CAL_EVENT_MAX_S, d->to, d->from,
                                   &lists[CAL_LIST_BOOKINGS]);
@@ -518,12 +516,12 @@ load_day(struct http_req *req, const struct cal_day *d, json_t **lists, struct c
     struct cal_staff *staff = NULL;
     int i, rc = ERR_OK;
 
+    /* The bookings list comes from load_staff. */
     for (i = 0; rc == ERR_OK && i < CAL_LIST_COUNT; i++) {
+        if (i == CAL_LIST_BOOKINGS)
+            continue;
         lists[i] = json_array();
-        if (!lists[i])
-            rc = ERR_NOMEM;
-        else if (i != CAL_LIST_BOOKINGS)
-            rc = fetch_all(req, d, (enum cal_list)i, lists[i]);
+        rc = lists[i] ? fetch_all(req, d, (enum cal_list)i, lists[i]) : ERR_NOMEM;
     }
     if (rc == ERR_OK)
         rc = load_staff(req, d, lists, &staff);

@@ -63,13 +63,14 @@ item_day(const struct svc *s, const json_t *row, const struct tz_zone **zone, in
 }
 
 /* Appends to visits one array per visit of the rows (ordered by patient,
- * location and start) that start on local day `day`. */
+ * location and start) that start on local day `day`; zone is
+ * zone_location's when the caller knows it already (else NULL). */
 static int
-group(const struct svc *s, json_t *rows, int64_t day, int64_t interval_min, json_t *visits)
+group(const struct svc *s, json_t *rows, int64_t day, int64_t interval_min,
+      const struct tz_zone *zone, int64_t zone_location, json_t *visits)
 {
-    const struct tz_zone *zone = NULL;
     json_t *cur = NULL, *row;
-    int64_t end = 0, patient = 0, location = 0, zone_location = 0, d = 0;
+    int64_t end = 0, patient = 0, location = 0, d = 0;
     size_t i;
     int rc = ERR_OK;
 
@@ -112,7 +113,7 @@ day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patien
 {
     struct store_visit_filter f = {day * DAY_S - ZONE_SLACK_S, (day + 1) * DAY_S + ZONE_SLACK_S,
                                    patient_id, location_id, keys_only};
-    const struct tz_zone *zone;
+    const struct tz_zone *zone = NULL;
     json_t *rows = NULL;
     int64_t interval = 0;
     int rc = settings_int(s, "visit_interval_min", &interval);
@@ -130,7 +131,7 @@ day_visits(const struct svc *s, int64_t day, int64_t location_id, int64_t patien
     if (rc == ERR_OK)
         rc = store_visit_items(s->db, &f, &rows);
     if (rc == ERR_OK)
-        rc = group(s, rows, day, interval, *visits);
+        rc = group(s, rows, day, interval, zone, location_id, *visits);
     json_decref(rows);
     return rc;
 }
