@@ -62,12 +62,10 @@ struct cal_event {
     json_t *json; /* owned until moved into a staff column */
 };
 
-/* A staff member of the list: whether they work at the location, and
- * their shifts. */
+/* A staff member of the location: their shifts there. */
 struct cal_staff {
     struct store_shift *shifts; /* arena-owned */
     size_t n_shifts;
-    int member;
 };
 
 /* Every staff member's events of the day, sorted by staff then start. */
@@ -124,8 +122,6 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
     struct svc sv = api_svc(req);
 
     switch (list) {
-    case CAL_LIST_STAFF:
-        return store_row_list(req->db, &setup_staff.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_SERVICES:
         return store_row_list(req->db, &setup_services.table, NULL, after, CAL_PAGE, page);
     case CAL_LIST_APPOINTMENTS:
@@ -136,6 +132,7 @@ fetch_page(struct http_req *req, const struct cal_day *d, enum cal_list list, in
         return store_time_off_list(req->db, &ef, page);
     case CAL_LIST_GROUP_EVENTS:
         return group_events_list(&sv, &gf, page);
+    case CAL_LIST_STAFF:
     case CAL_LIST_BOOKINGS:
     case CAL_LIST_COUNT:
         break;
@@ -413,51 +410,43 @@ shifts_json(const struct cal_day *d, const struct store_shift *s, size_t n)
     return out;
 }
 
-/* Who of the staff list works at the location (linked to it or with a
- * shift there), their shifts there and their bookings of the day: a query
- * each for the whole list (staff: one per row of it). */
+/* Who works at the location (linked to it or with a shift there), their
+ * shifts there and their bookings of the day: a query each for them all. */
 static int
 load_staff(struct http_req *req, const struct cal_day *d, json_t **lists, struct cal_staff **staff)
 {
-    size_t n = json_array_size(lists[CAL_LIST_STAFF]), i, m = 0, sh = 0, first, n_shifts = 0;
-    size_t n_ids = 0;
-    json_t *members = NULL;
+    size_t n, i, sh = 0, first, n_shifts = 0;
     struct store_shift *shifts = NULL;
     struct cal_staff *s;
-    int64_t id, *ids = arena_calloc(&req->arena, n ? n : 1, sizeof(*ids));
-    int rc = store_location_members(req->db, d->location_id, &members);
+    int64_t *ids = NULL;
+    int rc = store_location_members(req->db, d->location_id, &lists[CAL_LIST_STAFF]);
 
+    n = json_array_size(lists[CAL_LIST_STAFF]);
     *staff = arena_calloc(&req->arena, n ? n : 1, sizeof(**staff));
+    ids = arena_calloc(&req->arena, n ? n : 1, sizeof(*ids));
     if (rc == ERR_OK && (!*staff || !ids))
         rc = ERR_NOMEM;
     if (rc == ERR_OK)
         rc = store_location_shifts(req->db, d->location_id, &req->arena, &shifts, &n_shifts);
-    /* The three lists ascend by staff id: walk them together. */
+    /* Both lists ascend by staff id: walk them together. */
     for (i = 0; rc == ERR_OK && i < n; i++) {
         s = &(*staff)[i];
-        id = row_int(json_array_get(lists[CAL_LIST_STAFF], i), "id");
-        while (m < json_array_size(members) && json_integer_value(json_array_get(members, m)) < id)
-            m++;
-        s->member =
-            m < json_array_size(members) && json_integer_value(json_array_get(members, m)) == id;
-        while (sh < n_shifts && shifts[sh].staff_id < id)
+        ids[i] = row_int(json_array_get(lists[CAL_LIST_STAFF], i), "id");
+        while (sh < n_shifts && shifts[sh].staff_id < ids[i])
             sh++;
-        for (first = sh; sh < n_shifts && shifts[sh].staff_id == id; sh++)
+        for (first = sh; sh < n_shifts && shifts[sh].staff_id == ids[i]; sh++)
             ;
         s->shifts = shifts ? shifts + first : NULL;
         s->n_shifts = sh - first;
-        if (s->member)
-            ids[n_ids++] = id;
     }
-    json_decref(members);
     if (rc == ERR_OK)
-        rc = store_diary_bookings(req->db, ids, n_ids, d->from - CAL_EVENT_MAX_S, d->to, d->from,
+        rc = store_diary_bookings(req->db, ids, n, d->from - CAL_EVENT_MAX_S, d->to, d->from,
                                   &lists[CAL_LIST_BOOKINGS]);
     return rc;
 }
 
-/* Appends staff's column to columns when they work at the location; their
- * events (the run at *next) move into it either way they are passed. */
+/* Appends staff's column to columns; their events (the run at *next) move
+ * into it. */
 static int
 staff_column(const struct cal_day *d, json_t *staff, const struct cal_staff *cs,
              struct cal_events *ev, size_t *next, json_t *columns)
@@ -465,11 +454,9 @@ staff_column(const struct cal_day *d, json_t *staff, const struct cal_staff *cs,
     int64_t id = row_int(staff, "id");
     json_t *events, *name = json_object_get(staff, "name");
 
-    /* Events of staff members not listed before this one stay behind. */
+    /* Events of staff members who do not work here stay behind. */
     while (*next < ev->n && ev->v[*next].staff_id < id)
         (*next)++;
-    if (!cs->member)
-        return ERR_OK;
     events = json_array();
     for (; events && *next < ev->n && ev->v[*next].staff_id == id; (*next)++) {
         if (json_array_append_new(events, ev->v[*next].json)) {
@@ -516,9 +503,9 @@ load_day(struct http_req *req, const struct cal_day *d, json_t **lists, struct c
     struct cal_staff *staff = NULL;
     int i, rc = ERR_OK;
 
-    /* The bookings list comes from load_staff. */
+    /* The staff and bookings lists come from load_staff. */
     for (i = 0; rc == ERR_OK && i < CAL_LIST_COUNT; i++) {
-        if (i == CAL_LIST_BOOKINGS)
+        if (i == CAL_LIST_STAFF || i == CAL_LIST_BOOKINGS)
             continue;
         lists[i] = json_array();
         rc = lists[i] ? fetch_all(req, d, (enum cal_list)i, lists[i]) : ERR_NOMEM;

@@ -369,8 +369,8 @@ int store_location_bookings(struct store_conn *c, int64_t location_id, int64_t f
  * from on; ascending ids, as a new array of integers. */
 int store_location_staff(struct store_conn *c, int64_t location_id, int64_t from, json_t **ids);
 /* The staff members of location_id: linked to it or with a shift there;
- * ascending ids, as a new array of integers. */
-int store_location_members(struct store_conn *c, int64_t location_id, json_t **ids);
+ * {id, name, color} by ascending id, as a new array. */
+int store_location_members(struct store_conn *c, int64_t location_id, json_t **items);
 /* Every shift at location_id, by staff member, weekday and start. */
 int store_location_shifts(struct store_conn *c, int64_t location_id, struct arena *a,
                           struct store_shift **out, size_t *n);

@@ -71,8 +71,8 @@ static const struct route_key public_routes[] = {
 
 /* Resources whose writes change the practice's setup. */
 static const char *const setup_prefixes[] = {
-    V1 "locations", V1 "services", V1 "actions", V1 "staff", V1 "settings", V1 "packages",
-    V1 "resources",
+    V1 "locations", V1 "services", V1 "actions",   V1 "staff",
+    V1 "settings",  V1 "packages", V1 "resources",
 };
 
 static int

@@ -781,10 +781,13 @@ test_location_bookings_and_staff(void **state)
     assert_int_equal(store_shifts_replace(f->c, w.staff1, &shift, 1), ERR_OK);
     assert_int_equal(store_staff_links_set(f->c, w.staff1, "locations", &w.loc2, 1), ERR_OK);
     assert_int_equal(store_location_members(f->c, w.loc1, &items), ERR_OK);
-    assert_int_array(items, want, 2);
+    assert_row_ids(items, want, 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "name")),
+                        "Dr Adams");
+    assert_non_null(json_object_get(json_array_get(items, 0), "color"));
     json_decref(items);
     assert_int_equal(store_location_members(f->c, w.loc2, &items), ERR_OK);
-    assert_int_array(items, want, 1);
+    assert_row_ids(items, want, 1);
     json_decref(items);
     assert_int_equal(store_location_shifts(f->c, w.loc1, &arena, &shifts, &n), ERR_OK);
     assert_int_equal(n, 1);

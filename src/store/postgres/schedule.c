@@ -149,8 +149,9 @@ static const char SQL_LOCATION_STAFF[] =
     "FROM bookings WHERE location_id = $1::bigint AND status <> 'cancelled' "
     "AND start_at >= $2::bigint ORDER BY 1";
 static const char SQL_LOCATION_MEMBERS[] =
-    "SELECT staff_id FROM staff_locations WHERE location_id = $1::bigint UNION SELECT staff_id "
-    "FROM shifts WHERE location_id = $1::bigint ORDER BY 1";
+    "SELECT id, name, color FROM staff WHERE id IN (SELECT staff_id FROM staff_locations "
+    "WHERE location_id = $1::bigint UNION SELECT staff_id FROM shifts "
+    "WHERE location_id = $1::bigint) ORDER BY id";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = $1, location_id = $2, start_at = $3, end_at = $4, "
     "updated_at = $5 WHERE id = $6";
@@ -488,12 +489,10 @@ pgsql_location_staff(struct store_conn *c, int64_t location_id, int64_t from, js
 }
 
 int
-pgsql_location_members(struct store_conn *c, int64_t location_id, json_t **ids)
+pgsql_location_members(struct store_conn *c, int64_t location_id, json_t **items)
 {
-    PGresult *r = NULL;
-    int rc = pq_exec(c, &r, SQL_LOCATION_MEMBERS, "i", location_id);
-
-    return id_rows(rc, r, ids);
+    *items = NULL;
+    return pq_list_json(c, items, SQL_LOCATION_MEMBERS, "i", location_id);
 }
 
 int

@@ -116,8 +116,8 @@ static const char SQL_LOCATION_STAFF[] =
     "SELECT staff_id FROM shifts WHERE location_id = ?1 UNION SELECT staff_id FROM bookings "
     "WHERE location_id = ?1 AND status <> 'cancelled' AND start_at >= ?2 ORDER BY 1";
 static const char SQL_LOCATION_MEMBERS[] =
-    "SELECT staff_id FROM staff_locations WHERE location_id = ?1 UNION SELECT staff_id FROM shifts "
-    "WHERE location_id = ?1 ORDER BY 1";
+    "SELECT id, name, color FROM staff WHERE id IN (SELECT staff_id FROM staff_locations "
+    "WHERE location_id = ?1 UNION SELECT staff_id FROM shifts WHERE location_id = ?1) ORDER BY id";
 static const char SQL_BOOKING_MOVE[] =
     "UPDATE bookings SET staff_id = ?, location_id = ?, start_at = ?, end_at = ?, "
     "updated_at = ? WHERE id = ?";
@@ -518,14 +518,13 @@ sqlite_location_staff(struct store_conn *c, int64_t location_id, int64_t from, j
 }
 
 int
-sqlite_location_members(struct store_conn *c, int64_t location_id, json_t **ids)
+sqlite_location_members(struct store_conn *c, int64_t location_id, json_t **items)
 {
-    sqlite3_stmt *st = sql_prepare(c, SQL_LOCATION_MEMBERS);
+    sqlite3_stmt *st = sql_prepare_list(c, SQL_LOCATION_MEMBERS, items);
 
-    *ids = json_array();
     if (!st || sql_bind(c, st, "i", location_id) != ERR_OK)
         return ERR_STORE;
-    return id_rows(c, st, ids);
+    return sql_rows_json(c, st, *items);
 }
 
 int
