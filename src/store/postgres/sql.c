@@ -480,8 +480,9 @@ pq_row_json(const PGresult *r, int row)
     json_t *obj = json_object();
     int i, n = PQnfields(r);
 
+    /* Column names are the store's own ASCII: no UTF-8 check per row. */
     for (i = 0; obj && i < n; i++) {
-        if (json_object_set_new(obj, PQfname(r, i), cell_json(r, row, i)) != 0) {
+        if (json_object_set_new_nocheck(obj, PQfname(r, i), cell_json(r, row, i)) != 0) {
             json_decref(obj);
             return NULL;
         }

@@ -18,7 +18,8 @@ struct busy_entry {
     size_t n;
 };
 
-#define SHIFT_CACHE_SLOTS 8
+/* Filters remembered: enough for a location's staff asked one by one. */
+#define SHIFT_CACHE_SLOTS 64
 #define SHIFT_KEY_MAX 512
 
 struct shift_entry {
