@@ -67,21 +67,40 @@ booking_render(struct http_req *req, json_t *row)
     return ERR_OK;
 }
 
+/* rc of reading *row, unless the caller may not see it: another
+ * patient's booking is "not found" (and *row goes). */
+static int
+visible(struct http_req *req, int rc, json_t **row)
+{
+    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT &&
+        json_integer_value(json_object_get(*row, "patient_id")) != req->auth.patient_id)
+        rc = ERR_NOT_FOUND;
+    if (rc == ERR_NOT_FOUND) {
+        json_decref(*row);
+        *row = NULL;
+        return http_fail(req, rc, "no such booking");
+    }
+    return rc;
+}
+
 /* Loads a booking the caller may see: another patient's is "not found". */
 int
 booking_load(struct http_req *req, int64_t id, json_t **out)
 {
-    int rc = store_booking_get(req->db, id, out);
+    return visible(req, store_booking_get(req->db, id, out), out);
+}
 
-    if (rc == ERR_OK && req->auth.role == HTTP_ROLE_PATIENT &&
-        json_integer_value(json_object_get(*out, "patient_id")) != req->auth.patient_id)
-        rc = ERR_NOT_FOUND;
-    if (rc == ERR_NOT_FOUND) {
-        json_decref(*out);
-        *out = NULL;
-        return http_fail(req, rc, "no such booking");
+/* Replies with a booking's view (bookings_view), which it takes. */
+static int
+view_reply(struct http_req *req, struct http_resp *resp, json_t *view, int status)
+{
+    int rc = booking_render(req, view);
+
+    if (rc != ERR_OK) {
+        json_decref(view);
+        return rc;
     }
-    return rc;
+    return http_reply_json(resp, status, view);
 }
 
 static int
@@ -183,6 +202,7 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
     struct booking_new b;
     struct store_audit audit;
     char address[64];
+    json_t *view = NULL;
     int64_t id = 0;
     int rc = read_input(req, &in);
 
@@ -206,7 +226,8 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
                              .no_package = !in.use_package,
                              .hold_token = in.hold_token,
                              .group_event_id = in.group_event_id,
-                             .seats = (int)in.seats};
+                             .seats = (int)in.seats,
+                             .view = &view};
     auth_audit_line(req, "write", req->auth.user_id, 201, &audit, address, sizeof(address));
     rc = bookings_create(&sv, &b, &id);
     if (rc != ERR_OK)
@@ -214,7 +235,11 @@ api_bookings_create(struct http_req *req, struct http_resp *resp)
     req->audited = 1; /* the booking's commit carried the audit line */
     if (req->auth.role == HTTP_ROLE_NONE)
         rc = sign_in_new_patient(req, resp, in.new_email);
-    return rc == ERR_OK ? booking_reply(req, resp, id, 201) : rc;
+    if (rc != ERR_OK) {
+        json_decref(view);
+        return rc;
+    }
+    return view_reply(req, resp, view, 201);
 }
 
 static int
@@ -255,43 +280,14 @@ api_bookings_list(struct http_req *req, struct http_resp *resp)
     return http_reply_rendered_page(req, resp, items, f.limit, booking_render);
 }
 
-/* A booking a package covers shows it, and the package's invoice when
- * it has none of its own. */
-static int
-package_of(const struct svc *sv, json_t *row)
-{
-    json_t *pkg = NULL;
-    int rc = packages_booking_json(sv, json_integer_value(json_object_get(row, "id")), &pkg);
-
-    if (rc != ERR_OK)
-        return rc;
-    if (pkg && json_is_null(json_object_get(row, "invoice_id")))
-        json_object_set(row, "invoice_id", json_object_get(pkg, "invoice_id"));
-    return json_object_set_new(row, "package", pkg ? pkg : json_null()) ? ERR_NOMEM : ERR_OK;
-}
-
 int
 booking_reply(struct http_req *req, struct http_resp *resp, int64_t id, int status)
 {
-    json_t *row = NULL;
     struct svc sv = api_svc(req);
-    int64_t visit_id = 0;
-    int rc = booking_load(req, id, &row);
+    json_t *view = NULL;
+    int rc = visible(req, bookings_view(&sv, id, &view), &view);
 
-    /* Before rendering, which turns the times into text. */
-    if (rc == ERR_OK)
-        rc = visits_id_of_item(&sv, "booking", row, &visit_id);
-    if (rc == ERR_OK)
-        rc = booking_render(req, row);
-    if (rc == ERR_OK)
-        rc = package_of(&sv, row);
-    if (rc == ERR_OK) {
-        json_object_set_new(row, "visit_id", visit_id ? json_integer(visit_id) : json_null());
-        rc = http_reply_json(resp, status, row);
-        row = NULL;
-    }
-    json_decref(row);
-    return rc;
+    return rc == ERR_OK ? view_reply(req, resp, view, status) : rc;
 }
 
 int

@@ -295,6 +295,12 @@ insert_booking(const struct svc *s, void *arg)
      * wants it, which matters while the year's lock is held. */
     if (rc == ERR_OK)
         rc = webhooks_booking_event(s, *id, "booking.created");
+    /* A group that fails runs its jobs again: a view from the first run
+     * goes. */
+    if (rc == ERR_OK && in->view) {
+        json_decref(*in->view);
+        rc = bookings_view(s, *id, in->view);
+    }
     return rc;
 }
 
@@ -352,7 +358,50 @@ bookings_create(const struct svc *s, const struct booking_new *given, int64_t *i
     if (rc == ERR_OK && in->new_password)
         rc = secret_password_hash(in->new_password, hash, sizeof(hash));
     args.password_hash = in->new_password ? hash : NULL;
-    return rc == ERR_OK ? svc_write(s, insert_booking, &args) : rc;
+    if (in->view)
+        *in->view = NULL;
+    if (rc == ERR_OK)
+        rc = svc_write(s, insert_booking, &args);
+    if (rc != ERR_OK && in->view) {
+        json_decref(*in->view);
+        *in->view = NULL;
+    }
+    return rc;
+}
+
+/* A booking a package covers shows it, and the package's invoice when
+ * it has none of its own. */
+static int
+add_package(const struct svc *s, json_t *row)
+{
+    json_t *pkg = NULL;
+    int rc = packages_booking_json(s, row_int(row, "id"), &pkg);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (pkg && json_is_null(json_object_get(row, "invoice_id")))
+        json_object_set(row, "invoice_id", json_object_get(pkg, "invoice_id"));
+    return json_object_set_new(row, "package", pkg ? pkg : json_null()) ? ERR_NOMEM : ERR_OK;
+}
+
+int
+bookings_view(const struct svc *s, int64_t id, json_t **out)
+{
+    int64_t visit_id = 0;
+    int rc = store_booking_get(s->db, id, out);
+
+    if (rc == ERR_OK)
+        rc = visits_id_of_item(s, "booking", *out, &visit_id);
+    if (rc == ERR_OK)
+        rc = add_package(s, *out);
+    if (rc == ERR_OK &&
+        json_object_set_new(*out, "visit_id", visit_id ? json_integer(visit_id) : json_null()))
+        rc = ERR_NOMEM;
+    if (rc != ERR_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* The booking's services as they are now, for re-checking a new time. */

@@ -52,11 +52,20 @@ struct booking_new {
      * are not read); seats (0: 1) at most max_seats_per_client. */
     int64_t group_event_id;
     int seats;
+    /* When set, *view gets the new booking as bookings_view reads it, read
+     * inside the write, where its pages are warm: the reply needs no read
+     * of its own. The caller owns it; NULL unless the booking was made. */
+    json_t **view;
 };
 
 /* Books in; *id is the new booking. Refusals (422 fields, 409 slot, 401,
  * 403 online rules) are explained in s->problem. */
 int bookings_create(const struct svc *s, const struct booking_new *in, int64_t *id);
+
+/* A booking as its reply shows it, before rendering: the store's row with
+ * "visit_id" and "package" (the package's invoice standing in for a
+ * missing invoice_id). ERR_NOT_FOUND when there is none. */
+int bookings_view(const struct svc *s, int64_t id, json_t **out);
 
 /* A change to a booking; absent parts keep what is stored. */
 struct booking_change {
