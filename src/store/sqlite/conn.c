@@ -36,6 +36,21 @@ static const char *const unscheduled_tables[] = {
     "templates",
     "feed_tokens",
     "reminders_sent",
+    /* What a booking's commit writes besides the booking: its invoice,
+     * ledger, package units, stock and diary rows. Counted as changes to
+     * everything, they dropped every staff member's kept availability on
+     * each booking of any one of them. */
+    "invoices",
+    "invoice_lines",
+    "payments",
+    "journal_entries",
+    "journal_lines",
+    "patient_packages",
+    "patient_package_items",
+    "booking_consumables",
+    "stock_movements",
+    "diary_events",
+    "appointment_history",
     /* Holds are read anew by every availability request, never cached
      * (on_row_change still notes them for cached answers). */
     "holds",
