@@ -69,12 +69,10 @@ avail_answer_lookup(struct http_req *req, struct http_resp *resp,
     struct svc sv = api_svc(req);
     struct answer *a;
     int own = 0;
-    int rc = availability_version(&sv, &lk->version);
+    int rc = availability_version(&sv, r->holder, &lk->version, &own);
 
     *served = 0;
     lk->key[0] = '\0';
-    if (rc == ERR_OK)
-        rc = availability_holder_matters(&sv, r, &own);
     if (rc != ERR_OK)
         return rc;
     make_key(r, own, lk->key);

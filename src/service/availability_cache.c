@@ -7,18 +7,10 @@
 #define AVAIL_KEEP_MAX_S 86400
 
 int
-availability_version(const struct svc *s, uint64_t *version)
+availability_version(const struct svc *s, const char *holder, uint64_t *version, int *own)
 {
-    return store_avail_version(s->db, version);
-}
+    int n = 0, rc = store_avail_version(s->db, holder, s->now, version, &n);
 
-int
-availability_holder_matters(const struct svc *s, const struct availability_request *r, int *own)
-{
-    int n = 0, rc = ERR_OK;
-
-    if (r->holder)
-        rc = store_hold_count(s->db, r->holder, s->now, &n);
     *own = n > 0;
     return rc;
 }

@@ -10,14 +10,11 @@
 
 #include "service/availability.h"
 
-/* store_avail_version in s->db's read transaction. */
-int availability_version(const struct svc *s, uint64_t *version);
-
-/* *own = 1 when r->holder has live holds: they are free to that caller
- * alone, so its answer is its own. Otherwise the answer is everyone's
- * with the same visibility (a hold made later changes the version). */
-int availability_holder_matters(const struct svc *s, const struct availability_request *r,
-                                int *own);
+/* store_avail_version in s->db's read transaction; *own = 1 when holder
+ * (may be NULL) has live holds: they are free to that caller alone, so its
+ * answer is its own. Otherwise the answer is everyone's with the same
+ * visibility (a hold made later changes the version). */
+int availability_version(const struct svc *s, const char *holder, uint64_t *version, int *own);
 
 /* The first instant (UTC seconds) at which res, the answer to r computed
  * at s->now, may be wrong although nothing was written: its first slot

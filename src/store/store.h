@@ -247,8 +247,11 @@ int store_write(struct store_conn *c, store_write_fn *fn, void *arg);
  * process, which no hook saw) moves it and gets 0; PostgreSQL sums a
  * counter bumped in every such writing transaction by triggers (migration
  * 023), so it covers every process on the database. 0 means the backend
- * cannot place this snapshot: keep nothing computed in it. */
-int store_avail_version(struct store_conn *c, uint64_t *version);
+ * cannot place this snapshot: keep nothing computed in it. With holder,
+ * *holder_holds also counts that holder's holds live at now (read in the
+ * same statement on PostgreSQL: one round trip); else it is 0. */
+int store_avail_version(struct store_conn *c, const char *holder, int64_t now, uint64_t *version,
+                        int *holder_holds);
 
 /* The booking guarantee. Inside a write transaction, before checking
  * whether staff_ids[0..n) are free and writing their bookings, take their

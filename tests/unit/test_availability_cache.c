@@ -93,21 +93,22 @@ test_version_moves_with_writes(void **state)
 {
     struct fixture *f = *state;
     uint64_t v0 = 0, v1 = 0, v2 = 0;
+    int own = 0;
     struct store *other = NULL;
     struct store_conn *oc;
     json_t *changes;
 
-    assert_int_equal(availability_version(&f->svc, &v0), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v0, &own), ERR_OK);
     set_settings(f, json_pack("{s:i}", "min_notice_min", 5));
-    assert_int_equal(availability_version(&f->svc, &v1), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v1, &own), ERR_OK);
     assert_true(v1 != v0);
     insert(f->svc.db, &setup_services.table,
            json_pack("{s:s, s:i, s:i}", "name", "Cleaning", "duration_min", 45, "price", 6000));
-    assert_int_equal(availability_version(&f->svc, &v2), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v2, &own), ERR_OK);
     assert_true(v2 != v1);
     /* A read transaction reports the version it began at. */
     assert_int_equal(store_begin(f->svc.db, 0), ERR_OK);
-    assert_int_equal(availability_version(&f->svc, &v0), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v0, &own), ERR_OK);
     assert_int_equal(v0, v2);
     store_rollback(f->svc.db);
     /* Another store on the file (as another process would be) commits:
@@ -120,11 +121,11 @@ test_version_moves_with_writes(void **state)
     store_release(other, oc);
     store_close(other);
     assert_int_equal(store_begin(f->svc.db, 0), ERR_OK);
-    assert_int_equal(availability_version(&f->svc, &v0), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v0, &own), ERR_OK);
     assert_int_equal(v0, 0);
     store_rollback(f->svc.db);
     assert_int_equal(store_begin(f->svc.db, 0), ERR_OK);
-    assert_int_equal(availability_version(&f->svc, &v1), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v1, &own), ERR_OK);
     assert_true(v1 != 0 && v1 != v2);
     store_rollback(f->svc.db);
 }
@@ -145,14 +146,15 @@ test_own_commits_keep_the_version(void **state)
 {
     struct fixture *f = *state;
     uint64_t v0 = 0, v1 = 0;
+    int own = 0;
 
     assert_int_equal(store_begin(f->svc.db, 0), ERR_OK);
-    assert_int_equal(availability_version(&f->svc, &v0), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v0, &own), ERR_OK);
     store_rollback(f->svc.db);
     assert_true(v0 != 0);
     assert_int_equal(store_write(f->svc.db, add_patient, NULL), ERR_OK);
     assert_int_equal(store_begin(f->svc.db, 0), ERR_OK);
-    assert_int_equal(availability_version(&f->svc, &v1), ERR_OK);
+    assert_int_equal(availability_version(&f->svc, NULL, &v1, &own), ERR_OK);
     store_rollback(f->svc.db);
     assert_int_equal(v1, v0);
 }

@@ -1257,6 +1257,7 @@ test_resource_units_and_holds(void **state)
     unsigned char hash[32] = {7};
     int64_t room, chair, b1, b2, hold_id = 0;
     size_t n = 0;
+    uint64_t version = 0;
     int live = 0;
 
     booking_world_init(f->c, &w);
@@ -1324,6 +1325,17 @@ test_resource_units_and_holds(void **state)
                      ERR_OK);
     assert_int_equal(store_hold_count(f->c, "session:9", T0, &live), ERR_OK);
     assert_int_equal(live, 1);
+    /* The version read for a kept answer counts the holder's holds too. */
+    assert_int_equal(store_avail_version(f->c, "session:9", T0, &version, &live), ERR_OK);
+    assert_int_equal(live, 1);
+    assert_int_equal(store_avail_version(f->c, "session:9", T0 + 10 * M, &version, &live), ERR_OK);
+    assert_int_equal(live, 0);
+    live = -1;
+    assert_int_equal(store_avail_version(f->c, "session:8", T0, &version, &live), ERR_OK);
+    assert_int_equal(live, 0);
+    live = -1;
+    assert_int_equal(store_avail_version(f->c, NULL, T0, &version, &live), ERR_OK);
+    assert_int_equal(live, 0);
     assert_int_equal(store_hold_by_token(f->c, hash, sizeof(hash), T0, &f->arena, &got), ERR_OK);
     assert_int_equal(got.id, hold_id);
     assert_string_equal(got.holder, "session:9");
@@ -2176,6 +2188,67 @@ test_busy_cache_sees_commits(void **state)
     store_release(f->s, c2);
 }
 
+/* The name location id has when read on c. */
+static void
+assert_location_name(struct store_conn *c, int64_t id, const char *want)
+{
+    json_t *row = NULL;
+
+    assert_int_equal(store_row_get(c, &setup_locations.table, id, &row), ERR_OK);
+    assert_string_equal(json_string_value(json_object_get(row, "name")), want);
+    json_decref(row);
+}
+
+static void
+rename_location(struct store_conn *c, int64_t id, const char *name)
+{
+    json_t *patch = json_pack("{s:s}", "name", name);
+
+    assert_int_equal(store_row_update(c, &setup_locations.table, id, patch), ERR_OK);
+    json_decref(patch);
+}
+
+/* A row read by id again and again (SQLite keeps such rows) shows every
+ * commit: one's own, another connection's, inside a write, and not one
+ * that was rolled back. */
+static void
+test_row_reads_see_commits(void **state)
+{
+    struct fixture *f = *state;
+    struct store_conn *c2 = store_acquire(f->s);
+    int64_t loc = add_location(f->c, "Before", "UTC");
+    json_t *row = NULL;
+
+    assert_location_name(f->c, loc, "Before");
+    assert_location_name(f->c, loc, "Before");
+    rename_location(c2, loc, "After");
+    assert_location_name(f->c, loc, "After");
+
+    /* A read transaction begun before a commit keeps its snapshot. */
+    assert_int_equal(store_begin(f->c, 0), ERR_OK);
+    assert_location_name(f->c, loc, "After");
+    rename_location(c2, loc, "Later");
+    assert_location_name(f->c, loc, "After");
+    store_rollback(f->c);
+    assert_location_name(f->c, loc, "Later");
+    assert_location_name(c2, loc, "Later");
+
+    /* A write sees its own change; once undone, nobody does. */
+    assert_int_equal(store_begin(f->c, 1), ERR_OK);
+    rename_location(f->c, loc, "Undone");
+    assert_location_name(f->c, loc, "Undone");
+    store_rollback(f->c);
+    assert_location_name(f->c, loc, "Later");
+    assert_location_name(c2, loc, "Later");
+
+    /* A copy each: changing one read changes nothing kept. */
+    assert_int_equal(store_row_get(f->c, &setup_locations.table, loc, &row), ERR_OK);
+    json_object_set_new(row, "name", json_string("Scribbled"));
+    json_decref(row);
+    assert_location_name(f->c, loc, "Later");
+    store_release(f->s, c2);
+}
+
 static void
 test_shift_cache_sees_commits(void **state)
 {
@@ -2804,6 +2877,7 @@ main(void)
         T(test_busy_cache_matches_database),
         T(test_busy_cache_sees_commits),
         T(test_shift_cache_sees_commits),
+        T(test_row_reads_see_commits),
         T(test_backup),
         T(test_staff_lock_serialises_writers),
         T(test_rollback_and_release),

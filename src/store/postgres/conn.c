@@ -307,16 +307,29 @@ cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The counters of migration 023, summed in the caller's snapshot. */
-static const char SQL_AVAIL_VERSION[] = "SELECT coalesce(sum(v), 0)::bigint FROM avail_version";
+/* The counters of migration 023, summed in the caller's snapshot, and
+ * the holder's live holds. */
+static const char SQL_AVAIL_VERSION[] =
+    "SELECT (SELECT coalesce(sum(v), 0) FROM avail_version)::bigint, "
+    "CASE WHEN $1::text IS NULL THEN 0 ELSE (SELECT count(*) FROM holds "
+    "WHERE holder = $1::text AND expires_at > $2::bigint) END";
 
 int
-pgsql_avail_version(struct store_conn *c, uint64_t *version)
+pgsql_avail_version(struct store_conn *c, const char *holder, int64_t now, uint64_t *version,
+                    int *holder_holds)
 {
-    int64_t v = 0;
-    int rc = pq_int64(c, &v, SQL_AVAIL_VERSION, "");
+    PGresult *r = NULL;
+    int rc = pq_exec(c, &r, SQL_AVAIL_VERSION, "ti", holder, now);
 
-    *version = (uint64_t)v + 1; /* never 0, which means "cannot tell" */
+    *version = 1; /* never 0, which means "cannot tell" */
+    *holder_holds = 0;
+    if (rc == ERR_OK && PQntuples(r) == 1) {
+        *version = (uint64_t)pq_get_int64(r, 0, 0) + 1;
+        *holder_holds = (int)pq_get_int64(r, 0, 1);
+    } else if (rc == ERR_OK) {
+        rc = ERR_STORE;
+    }
+    PQclear(r);
     return rc;
 }
 

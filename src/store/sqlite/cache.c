@@ -29,6 +29,15 @@ struct shift_entry {
     size_t n;
 };
 
+#define ROW_CACHE_SLOTS 256 /* a power of two */
+
+struct row_entry {
+    const void *table; /* NULL = empty */
+    int64_t id;
+    uint64_t gen;
+    json_t *row; /* owned, never changed: copies are handed out */
+};
+
 struct interned {
     struct interned *next;
     char name[];
@@ -44,6 +53,7 @@ struct busy_cache {
     struct busy_entry slots[BUSY_CACHE_SLOTS];
     struct shift_entry shifts[SHIFT_CACHE_SLOTS];
     size_t next_shift; /* round-robin replacement */
+    struct row_entry rows[ROW_CACHE_SLOTS];
     struct interned *names;
 };
 
@@ -71,6 +81,8 @@ busy_cache_free(struct busy_cache *bc)
         free(bc->slots[i].rows);
     for (i = 0; i < SHIFT_CACHE_SLOTS; i++)
         free(bc->shifts[i].rows);
+    for (i = 0; i < ROW_CACHE_SLOTS; i++)
+        json_decref(bc->rows[i].row);
     while (bc->names) {
         struct interned *next = bc->names->next;
 
@@ -293,4 +305,44 @@ shift_cache_put(struct busy_cache *bc, const char *key, uint64_t gen,
     }
     pthread_rwlock_unlock(&bc->lock);
     free(copy);
+}
+
+static struct row_entry *
+row_slot(struct busy_cache *bc, const void *table, int64_t id)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)table >> 4) * 0x9e3779b97f4a7c15u + (uint64_t)id;
+
+    return &bc->rows[(h ^ (h >> 29)) & (ROW_CACHE_SLOTS - 1)];
+}
+
+json_t *
+row_cache_get(struct busy_cache *bc, const void *table, int64_t id, uint64_t not_after)
+{
+    struct row_entry *e = row_slot(bc, table, id);
+    json_t *copy = NULL;
+
+    /* Concurrent deep copies only read the kept row. */
+    pthread_rwlock_rdlock(&bc->lock);
+    if (e->table == table && e->id == id && e->gen <= not_after && !stale(bc, e->gen, 0))
+        copy = json_deep_copy(e->row);
+    pthread_rwlock_unlock(&bc->lock);
+    return copy;
+}
+
+void
+row_cache_put(struct busy_cache *bc, const void *table, int64_t id, uint64_t gen, const json_t *row)
+{
+    struct row_entry *e = row_slot(bc, table, id);
+    json_t *copy = json_deep_copy(row), *old;
+
+    if (!copy)
+        return;
+    pthread_rwlock_wrlock(&bc->lock);
+    old = e->row;
+    e->table = table;
+    e->id = id;
+    e->gen = gen;
+    e->row = copy;
+    pthread_rwlock_unlock(&bc->lock);
+    json_decref(old);
 }

@@ -1,14 +1,15 @@
 /* A cache of what availability reads most: each staff member's busy
- * intervals from some day on, and shift lists. Every commit that changes
+ * intervals from some day on, and shift lists; and of the setup rows
+ * nearly every request reads by id (row_cache_*). Every commit that changes
  * scheduling data takes the next generation number once it is visible
  * (from SQLite's WAL hook) and records it against the staff members whose
  * bookings it changed, or against everything when it changed more (shifts,
  * services, settings, time off, appointments). An entry loaded in a
  * snapshot taken at generation g is used only while nothing it covers
- * changed after g, so a cached answer is never older than the database. Only read transactions
- * use it; the check inside a booking's write transaction always reads the
- * database itself. The generation only sees this process's commits: one
- * server process per SQLite database (several processes share a database
+ * changed after g, so a cached answer is never older than the database. Busy
+ * times and shifts are used in read transactions only: the check inside a
+ * booking's write transaction always reads the database itself. The generation only sees this
+ * process's commits: one server process per SQLite database (several processes share a database
  * only through the PostgreSQL backend). */
 #ifndef CHAIRSIDE_STORE_SQLITE_CACHE_H
 #define CHAIRSIDE_STORE_SQLITE_CACHE_H
@@ -48,5 +49,15 @@ int shift_cache_get(struct busy_cache *bc, const char *key, struct arena *a,
                     struct store_shift **out, size_t *n);
 void shift_cache_put(struct busy_cache *bc, const char *key, uint64_t gen,
                      const struct store_shift *rows, size_t n);
+
+/* Rows read by id from tables whose every change counts as a change to
+ * everything (settings, locations, services: the rows nearly every request
+ * reads again, each read a page re-read after any commit). A hit is a new
+ * copy of a row read at a generation no newer than not_after with nothing
+ * changed since; NULL otherwise. table names the row's table descriptor. */
+json_t *row_cache_get(struct busy_cache *bc, const void *table, int64_t id, uint64_t not_after);
+/* Remembers a copy of row, read at generation gen. */
+void row_cache_put(struct busy_cache *bc, const void *table, int64_t id, uint64_t gen,
+                   const json_t *row);
 
 #endif

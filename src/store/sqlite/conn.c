@@ -65,28 +65,46 @@ is_hold_table(const char *table)
     return strcmp(table, "holds") == 0 || strcmp(table, "hold_resources") == 0;
 }
 
+int
+sql_table_changes_everything(const char *table)
+{
+    size_t i;
+
+    if (strcmp(table, "bookings") == 0 || is_hold_table(table))
+        return 0;
+    for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
+        if (strcmp(table, unscheduled_tables[i]) == 0)
+            return 0;
+    }
+    return 1;
+}
+
 static void
 on_row_change(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
 {
     struct store_conn *c = arg;
-    size_t i;
 
     (void)op;
     (void)db;
     (void)rowid;
-    if (strcmp(table, "bookings") == 0) {
+    if (strcmp(table, "bookings") == 0)
         lite(c)->changed_bookings = 1;
-        return;
-    }
-    if (is_hold_table(table)) {
+    else if (is_hold_table(table))
         lite(c)->changed_holds = 1;
-        return;
-    }
-    for (i = 0; i < sizeof(unscheduled_tables) / sizeof(unscheduled_tables[0]); i++) {
-        if (strcmp(table, unscheduled_tables[i]) == 0)
-            return;
-    }
-    lite(c)->changed_all = 1;
+    else if (sql_table_changes_everything(table))
+        lite(c)->changed_all = 1;
+}
+
+uint64_t
+sql_row_cache_gen(struct store_conn *c)
+{
+    if (lite(c)->in_read)
+        return lite(c)->read_gen;
+    if (!sqlite3_get_autocommit(lite(c)->db) && lite(c)->changed_all)
+        return 0;
+    /* Autocommit reads the newest commit, and the writer's transaction
+     * that changed none of these tables reads them as committed. */
+    return busy_cache_generation(lite(c)->cache);
 }
 
 void
@@ -643,11 +661,18 @@ sqlite_begin(struct store_conn *c, int write)
      * than the data the transaction will see. */
     lite(c)->in_read = rc == ERR_OK && !write;
     lite(c)->read_gen = busy_cache_generation(lite(c)->cache);
+    /* The snapshot starts now, not at the first read the caches do not
+     * answer, so that every cached answer agrees with it. */
+    st = lite(c)->in_read ? sql_prepare(c, "SELECT 1 FROM sqlite_schema LIMIT 1") : NULL;
+    if (lite(c)->in_read && (!st || sqlite3_step(st) != SQLITE_ROW))
+        rc = ERR_STORE;
+    if (st)
+        sqlite3_reset(st);
     return rc;
 }
 
-int
-sqlite_avail_version(struct store_conn *c, uint64_t *version)
+static int
+own_version(struct store_conn *c, uint64_t *version)
 {
     uint64_t commits = busy_cache_commits(lite(c)->cache);
     int64_t seen;
@@ -678,9 +703,19 @@ sqlite_avail_version(struct store_conn *c, uint64_t *version)
      * the next read that sees its change alone.) */
     lite(c)->data_version = seen;
     lite(c)->data_version_seen = 1;
-    busy_cache_committed(lite(c)->cache, NULL, 0, 0);
+    busy_cache_committed(lite(c)->cache, NULL, 0, 1);
     *version = 0;
     return ERR_OK;
+}
+
+int
+sqlite_avail_version(struct store_conn *c, const char *holder, int64_t now, uint64_t *version,
+                     int *holder_holds)
+{
+    int rc = own_version(c, version);
+
+    *holder_holds = 0;
+    return rc == ERR_OK && holder ? sqlite_hold_count(c, holder, now, holder_holds) : rc;
 }
 
 int

@@ -86,6 +86,12 @@ sqlite3_stmt *sql_prepare_keyed(struct store_conn *c, const char *key, const cha
 int sql_err(struct store_conn *c, int rc);
 /* Records that this transaction changed staff_id's bookings. */
 void sql_staff_changed(struct store_conn *c, int64_t staff_id);
+/* Whether every change to table counts as a change to everything (not a
+ * booking, hold or unscheduled table): its rows may be cached by id. */
+int sql_table_changes_everything(const char *table);
+/* The generation a row read now on c may be kept at, or 0 when it may
+ * not be: a write that changed such tables may have changed that row. */
+uint64_t sql_row_cache_gen(struct store_conn *c);
 /* Binds parameters from fmt to st, the first at index 1 (sql_bind_at:
  * at index first), one character each, as pq_exec takes them:
  *   'i' int64_t, 'd' int, 'o' int64_t bound as NULL when <= 0 (an

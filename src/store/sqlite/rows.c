@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/sqlite/cache.h"
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -117,6 +118,7 @@ out:
 int
 sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, json_t **out)
 {
+    uint64_t gen;
     char key[80];
     struct buf sql;
     sqlite3_stmt *st;
@@ -125,6 +127,11 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
     *out = NULL;
     if (!store_table_names_valid(t))
         return store_names_refused(t->name);
+    /* Rows read from a view may change with other tables. */
+    gen = !t->read_from && sql_table_changes_everything(t->name) ? sql_row_cache_gen(c) : 0;
+    *out = gen ? row_cache_get(lite(c)->cache, t, id, gen) : NULL;
+    if (*out)
+        return ERR_OK;
     buf_init(&sql, SQL_MAX);
     /* Keyed by descriptor: two descriptors of one table may differ. */
     snprintf(key, sizeof(key), "row_get %p", (const void *)t);
@@ -145,6 +152,8 @@ sqlite_row_get(struct store_conn *c, const struct store_table *t, int64_t id, js
         rc = sql_one_json(c, st, out);
     if (rc == ERR_OK)
         fix_bools(t, *out);
+    if (rc == ERR_OK && gen)
+        row_cache_put(lite(c)->cache, t, id, gen, *out);
 out:
     buf_cleanup(&sql);
     return rc;
